@@ -1,0 +1,126 @@
+//! Login (codice fiscale + password, then TOTP), logout and the current user.
+//! Every outcome redirects (post/redirect/get), so the forms work with and without JavaScript;
+//! failures carry a short code in the URL that the page turns into an Italian message.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// Keeps a post-login destination only if it is a path of this site (no open redirect).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 512)
+        .map(str::to_string)
+}
+
+fn with_next(path: &str, next: Option<&str>) -> String {
+    match safe_next(next) {
+        Some(n) => format!("{path}{}next={}", if path.contains('?') { '&' } else { '?' }, crate::model::url_encode(&n)),
+        None => path.to_string(),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "accesso/password")]
+pub async fn login_password(codice_fiscale: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::codice_fiscale::CodiceFiscale;
+    use crate::ssr::ctx::{RequestCtx, set_cookie};
+    use crate::ssr::identity::{self, Stage};
+
+    let ctx = RequestCtx::current()?;
+    let next = next.as_deref();
+    let Ok(cf) = CodiceFiscale::parse(&codice_fiscale) else {
+        leptos_axum::redirect(&with_next("/accesso?errore=formato", next));
+        return Ok(());
+    };
+    if password.chars().count() > identity::PASSWORD_MAX_CHARS {
+        leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
+        return Ok(());
+    }
+    match identity::check_password(ctx.db(), cf.as_str(), password).await? {
+        Some(user_id) => {
+            let token = identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
+            set_cookie(&ctx.state.session_cookie(&token));
+            leptos_axum::redirect(&with_next("/accesso/codice", next));
+        }
+        None => leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next)),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "accesso/codice")]
+pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::ctx::{RequestCtx, set_cookie};
+    use crate::ssr::identity::{self, Stage};
+
+    let ctx = RequestCtx::current()?;
+    let next = next.as_deref();
+    let pending = match ctx.session_token.as_deref() {
+        Some(token) => identity::session_user(ctx.db(), token).await?,
+        None => None,
+    };
+    let (Some(user), Some(token)) = (pending.filter(|u| u.stage == Stage::SecondFactor), ctx.session_token.as_deref())
+    else {
+        leptos_axum::redirect(&with_next("/accesso?errore=scaduta", next));
+        return Ok(());
+    };
+    if identity::check_totp(ctx.db(), user.user_id, &codice).await? {
+        let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token)).await?;
+        set_cookie(&ctx.state.session_cookie(&token));
+        let home = safe_next(next).unwrap_or_else(|| user.role.home().to_string());
+        leptos_axum::redirect(&home);
+    } else {
+        leptos_axum::redirect(&with_next("/accesso/codice?errore=codice", next));
+    }
+    Ok(())
+}
+
+/// In demo mode only: the current code of the account waiting at the second factor, so a visitor
+/// of the demo can log in without an authenticator app.
+#[server(prefix = "/api", endpoint = "accesso/codice-demo", input = Json)]
+pub async fn demo_code() -> Result<Option<String>, AppError> {
+    use crate::ssr::ctx::RequestCtx;
+    use crate::ssr::identity::{self, Stage};
+
+    let ctx = RequestCtx::current()?;
+    if !ctx.state.settings.demo_mode {
+        return Ok(None);
+    }
+    let Some(token) = ctx.session_token.as_deref() else { return Ok(None) };
+    match identity::session_user(ctx.db(), token).await? {
+        Some(user) if user.stage == Stage::SecondFactor => Ok(identity::current_code(ctx.db(), user.user_id).await?),
+        _ => Ok(None),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "uscita")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::ctx::{RequestCtx, set_cookie};
+    use crate::ssr::identity;
+
+    let ctx = RequestCtx::current()?;
+    if let Some(token) = ctx.session_token.as_deref() {
+        identity::end_session(ctx.db(), token).await?;
+    }
+    set_cookie(&ctx.state.expired_cookie());
+    leptos_axum::redirect("/accesso?uscita=1");
+    Ok(())
+}
+
+/// The logged-in user, or `None` for a visitor (or a login still at the second factor).
+#[server(prefix = "/api", endpoint = "utente", input = Json)]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::ctx::RequestCtx;
+
+    let ctx = RequestCtx::current()?;
+    match authorize(&ctx, Action::Authenticated).await {
+        Ok(access) => Ok(Some(CurrentUser {
+            codice_fiscale: access.user.codice_fiscale,
+            full_name: access.user.full_name,
+            role: access.user.role,
+        })),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

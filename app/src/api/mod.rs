@@ -1,0 +1,19 @@
+//! Server functions, one file per area. Each begins with exactly one `authorize` call (or is one of
+//! the login steps, which establish the session instead); `ENDPOINTS` lists them all for the
+//! authorization matrix test.
+
+pub mod auth;
+pub mod cassetto;
+
+/// Every server function endpoint, with the action its authorization checks. A test compares this
+/// list with the endpoints actually registered, so a new function cannot skip the matrix.
+pub const ENDPOINTS: &[(&str, &str)] = &[
+    ("/api/accesso/password", "public: login step 1"),
+    ("/api/accesso/codice", "second-factor session: login step 2"),
+    ("/api/accesso/codice-demo", "second-factor session, demo mode only"),
+    ("/api/uscita", "public: ends the caller's own session"),
+    ("/api/utente", "public: the caller's own identity, if any"),
+    ("/api/cassetto/ricerca", "SearchPositions"),
+    ("/api/cassetto/posizione", "ReadPosition"),
+    ("/api/cassetto/sezione", "ReadPosition"),
+];

@@ -1,0 +1,13 @@
+//! Cassetto: shared types, server functions and pages of the web app. Compiled twice: with `ssr`
+//! into the server, with `hydrate` into the browser's WebAssembly.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod sections;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+
+pub use ui::{App, shell};

@@ -1,0 +1,225 @@
+//! Types shared by the server functions and the pages (compiled for the browser too).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::Money;
+use crate::domain::period::Period;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Datore,
+    Delegato,
+    Intermediario,
+    Subdelegato,
+    Operatore,
+    Idm,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] =
+        [Role::Datore, Role::Delegato, Role::Intermediario, Role::Subdelegato, Role::Operatore, Role::Idm, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Datore => "datore",
+            Role::Delegato => "delegato",
+            Role::Intermediario => "intermediario",
+            Role::Subdelegato => "subdelegato",
+            Role::Operatore => "operatore",
+            Role::Idm => "idm",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The Italian label shown in the header.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Datore => "Datore di lavoro / Rappresentante legale",
+            Role::Delegato => "Dipendente delegato",
+            Role::Intermediario => "Intermediario",
+            Role::Subdelegato => "Dipendente dell'intermediario (subdelegato)",
+            Role::Operatore => "Operatore di Sede INPS",
+            Role::Idm => "Gestore IDM di Sede",
+            Role::Admin => "Amministratore",
+        }
+    }
+
+    /// Roles that consult positions through the Cassetto.
+    pub fn uses_cassetto(self) -> bool {
+        matches!(self, Role::Datore | Role::Delegato | Role::Intermediario | Role::Subdelegato)
+    }
+
+    /// Where the user lands after logging in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Operatore | Role::Idm => "/backoffice",
+            Role::Admin => "/admin",
+            _ => "/cassetto",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub codice_fiscale: String,
+    pub full_name: String,
+    pub role: Role,
+}
+
+/// One row of the Ricerca.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PositionSummary {
+    pub code: String,
+    pub ente_cf: String,
+    pub denominazione: String,
+    pub sector: String,
+    pub sede: String,
+    pub status: String,
+    /// How the user reaches it: "titolare", "delega", "subdelega".
+    pub access: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    pub rows: Vec<PositionSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// The anagrafica of a position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PositionDetail {
+    pub code: String,
+    pub kind: String,
+    pub ente_cf: String,
+    pub denominazione: String,
+    pub sector: String,
+    pub sede_code: String,
+    pub sede: String,
+    pub description: String,
+    pub status: String,
+    pub opened_on: NaiveDate,
+    pub contract: String,
+    pub address: String,
+    pub pec: String,
+    pub legal_rep_cf: String,
+}
+
+/// A value in a consultation table, typed so the page formats it the Italian way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Money(Money),
+    Date(NaiveDate),
+    Period(Period),
+    Empty,
+}
+
+impl Cell {
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(m) => m.to_string(),
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Period(p) => p.to_string(),
+            Cell::Empty => "—".to_string(),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Money(_))
+    }
+}
+
+/// Filters, sort and page of a consultation list, as carried in the page URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub filters: BTreeMap<String, String>,
+    pub sort: Option<String>,
+    pub desc: bool,
+    pub page: u32,
+}
+
+impl ListQuery {
+    /// Reads the query from URL parameters: `ordina`, `dir`, `pagina`, anything else is a filter.
+    pub fn from_params(params: impl IntoIterator<Item = (String, String)>) -> ListQuery {
+        let mut q = ListQuery::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "ordina" => q.sort = Some(value),
+                "dir" => q.desc = value == "desc",
+                "pagina" => q.page = value.parse().unwrap_or(0),
+                _ if !value.trim().is_empty() => {
+                    q.filters.insert(key, value.trim().to_string());
+                }
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The URL query string for this list with some parameters replaced.
+    pub fn to_query_string(&self, sort: Option<&str>, desc: bool, page: u32) -> String {
+        let mut parts: Vec<String> =
+            self.filters.iter().map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v))).collect();
+        if let Some(sort) = sort {
+            parts.push(format!("ordina={}", url_encode(sort)));
+            parts.push(format!("dir={}", if desc { "desc" } else { "asc" }));
+        }
+        if page > 0 {
+            parts.push(format!("pagina={page}"));
+        }
+        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    }
+}
+
+/// Percent-encodes a URL query component.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One page of a consultation table, with the totals of the whole filtered set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TablePage {
+    pub rows: Vec<TableRow>,
+    pub total_rows: i64,
+    /// Sums over all filtered rows, by column key.
+    pub totals: Vec<(String, Money)>,
+    pub page: u32,
+    pub page_size: u32,
+    /// The applied sort (column key, descending).
+    pub sort: (String, bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableRow {
+    /// Id of the record, for sections whose rows open a detail (piani, DMA).
+    pub id: i64,
+    pub cells: Vec<Cell>,
+}
+
+impl TablePage {
+    pub fn page_count(&self) -> u32 {
+        let size = i64::from(self.page_size.max(1));
+        ((self.total_rows + size - 1) / size).max(1) as u32
+    }
+}

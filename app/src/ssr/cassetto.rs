@@ -1,0 +1,381 @@
+//! Read queries of the Cassetto: the Ricerca, a position's anagrafica and its consultation sections.
+//! Callers have already passed `authz::authorize`; every query here is still scoped by the user or
+//! position id it is given, so a forgotten check cannot widen what is returned.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::authz::REACHABLE_POSITIONS;
+use super::db::Db;
+use crate::domain::money::Money;
+use crate::domain::period::Period;
+use crate::error::AppError;
+use crate::model::{Cell, PositionDetail, PositionSummary, SearchResult, TablePage, TableRow};
+use crate::sections::{CheckedQuery, ColKind, FilterValue, PAGE_SIZE, Section, SectionSpec};
+
+pub const SEARCH_PAGE_SIZE: u32 = 20;
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub async fn search_positions(db: &Db, user_id: i64, text: &str, page: u32) -> Result<SearchResult, AppError> {
+    let text = text.trim().to_uppercase();
+    if text.chars().count() > 64 {
+        return Err(AppError::invalid("Il testo di ricerca può avere al massimo 64 caratteri."));
+    }
+    let prefix = format!("{}%", like_escape(&text));
+    let contains = format!("%{}%", like_escape(&text));
+    let filter = "($2 = '' OR p.code LIKE $3 ESCAPE '\\' OR e.codice_fiscale LIKE $3 ESCAPE '\\' \
+                  OR UPPER(e.denominazione) LIKE $4 ESCAPE '\\')";
+    let reach = format!(
+        "FROM ({REACHABLE_POSITIONS}) r JOIN positions p ON p.id = r.position_id \
+         JOIN enti e ON e.id = p.ente_id JOIN sedi s ON s.id = p.sede_id WHERE {filter}"
+    );
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {reach}"))
+        .bind(user_id)
+        .bind(&text)
+        .bind(&prefix)
+        .bind(&contains)
+        .fetch_one(db.pool())
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT p.code, e.codice_fiscale, e.denominazione, e.sector, s.name, p.status, MIN(r.via) AS via {reach} \
+         GROUP BY p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, s.name, p.status \
+         ORDER BY e.denominazione, p.code LIMIT $5 OFFSET $6"
+    ))
+    .bind(user_id)
+    .bind(&text)
+    .bind(&prefix)
+    .bind(&contains)
+    .bind(i64::from(SEARCH_PAGE_SIZE))
+    .bind(i64::from(page) * i64::from(SEARCH_PAGE_SIZE))
+    .fetch_all(db.pool())
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok(PositionSummary {
+                code: r.try_get(0)?,
+                ente_cf: r.try_get(1)?,
+                denominazione: r.try_get(2)?,
+                sector: r.try_get(3)?,
+                sede: r.try_get(4)?,
+                status: r.try_get(5)?,
+                access: r.try_get(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(SearchResult { rows, total, page, page_size: SEARCH_PAGE_SIZE })
+}
+
+pub async fn position_detail(db: &Db, position_id: i64) -> Result<PositionDetail, AppError> {
+    let r = sqlx::query(
+        "SELECT p.code, e.codice_fiscale, e.denominazione, e.sector, s.code, s.name, p.description, p.status, \
+         p.opened_on, p.contract, e.address, e.pec, e.legal_rep_cf \
+         FROM positions p JOIN enti e ON e.id = p.ente_id JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1",
+    )
+    .bind(position_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let sector: String = r.try_get(3)?;
+    Ok(PositionDetail {
+        code: r.try_get(0)?,
+        kind: if sector == "pubblico" { "Gestione dipendenti pubblici" } else { "Gestione dipendenti privati" }.to_string(),
+        ente_cf: r.try_get(1)?,
+        denominazione: r.try_get(2)?,
+        sector,
+        sede_code: r.try_get(4)?,
+        sede: r.try_get(5)?,
+        description: r.try_get(6)?,
+        status: r.try_get(7)?,
+        opened_on: parse_date(&r.try_get::<String, _>(8)?)?,
+        contract: r.try_get(9)?,
+        address: r.try_get(10)?,
+        pec: r.try_get(11)?,
+        legal_rep_cf: r.try_get(12)?,
+    })
+}
+
+/// How a section maps onto the schema. `$1` is the position id and, for child sections, `$2` the
+/// parent record's id; both scopes are in `scope`, so rows of another position never match.
+struct SectionSql {
+    from: &'static str,
+    scope: &'static str,
+    id: &'static str,
+    /// (column key, SQL expression), one per column of the section spec.
+    columns: &'static [(&'static str, &'static str)],
+}
+
+fn section_sql(section: Section) -> SectionSql {
+    match section {
+        Section::Versamenti => SectionSql {
+            from: "versamenti v",
+            scope: "v.position_id = $1",
+            id: "v.id",
+            columns: &[("data", "v.paid_on"), ("canale", "v.channel"), ("periodo", "v.period"), ("causale", "v.causale"),
+                ("sede", "v.codice_sede"), ("importo", "v.amount_cents")],
+        },
+        Section::NoteRettifica => SectionSql {
+            from: "note_rettifica n",
+            scope: "n.position_id = $1",
+            id: "n.id",
+            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("periodo", "n.period"), ("motivo", "n.reason"),
+                ("importo", "n.amount_cents"), ("stato", "n.status")],
+        },
+        Section::PianiAmmortamento => SectionSql {
+            from: "piani_ammortamento a",
+            scope: "a.position_id = $1",
+            id: "a.id",
+            columns: &[("numero", "a.number"), ("tipo", "a.kind"), ("inizio", "a.started_on"), ("rate", "a.instalments"),
+                ("importo", "a.total_cents"), ("stato", "a.status")],
+        },
+        Section::RatePiano => SectionSql {
+            from: "rate_piano r JOIN piani_ammortamento a ON a.id = r.piano_id",
+            scope: "a.position_id = $1 AND r.piano_id = $2",
+            id: "r.id",
+            columns: &[("numero", "r.number"), ("scadenza", "r.due_on"), ("importo", "r.amount_cents"),
+                ("pagamento", "r.paid_on"), ("stato", "r.status")],
+        },
+        Section::Dma => SectionSql {
+            from: "dma_denunce d",
+            scope: "d.position_id = $1",
+            id: "d.id",
+            columns: &[("periodo", "d.period"), ("invio", "d.submitted_on"), ("protocollo", "d.protocol"),
+                ("lavoratori", "d.workers"), ("imponibile", "d.imponibile_cents"), ("contributi", "d.contributi_cents"),
+                ("errori", "d.errors"), ("stato", "d.status")],
+        },
+        Section::DmaLavoratori => SectionSql {
+            from: "dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id",
+            scope: "d.position_id = $1 AND l.denuncia_id = $2",
+            id: "l.id",
+            columns: &[("codice_fiscale", "l.worker_cf"), ("nominativo", "l.worker_name"), ("gestione", "l.gestione"),
+                ("imponibile", "l.imponibile_cents"), ("contributi", "l.contributi_cents"), ("errore", "l.error_code"),
+                ("descrizione", "l.error_text")],
+        },
+        Section::NoteDebito => SectionSql {
+            from: "note_debito n",
+            scope: "n.position_id = $1",
+            id: "n.id",
+            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("periodo", "n.period"), ("tipo", "n.kind"),
+                ("importo", "n.amount_cents"), ("versato", "n.paid_cents"), ("stato", "n.status")],
+        },
+        Section::NoteDebitoEca => SectionSql {
+            from: "note_debito_eca n",
+            scope: "n.position_id = $1",
+            id: "n.id",
+            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("anno", "n.year"), ("scadenza", "n.due_on"),
+                ("importo", "n.amount_cents"), ("stato", "n.status")],
+        },
+    }
+}
+
+impl SectionSql {
+    fn expr(&self, key: &str) -> Result<&'static str, AppError> {
+        self.columns.iter().find(|(k, _)| *k == key).map(|(_, e)| *e).ok_or(AppError::Internal)
+    }
+}
+
+/// Which rows to fetch: one page, or everything up to a cap (downloads).
+pub enum Window {
+    Page(u32),
+    All { max_rows: u32 },
+}
+
+/// Lists one consultation section of a position. `parent_id` is required for child sections and
+/// must belong to the position, or nothing is found.
+pub async fn list_section(
+    db: &Db,
+    position_id: i64,
+    spec: &SectionSpec,
+    parent_id: Option<i64>,
+    query: &CheckedQuery,
+    window: Window,
+) -> Result<TablePage, AppError> {
+    let sql = section_sql(spec.section);
+    let is_child = spec.section.parent().is_some();
+    let parent_id = match (is_child, parent_id) {
+        (true, Some(id)) => Some(id),
+        (true, None) => return Err(AppError::NotFound),
+        (false, _) => None,
+    };
+    if let (Some(parent), Some(id)) = (spec.section.parent(), parent_id) {
+        ensure_parent(db, position_id, parent, id).await?;
+    }
+
+    // Conditions bind after the scope parameters.
+    let mut binds: Vec<String> = Vec::new();
+    let mut conditions = vec![sql.scope.to_string()];
+    let first_param = if is_child { 3 } else { 2 };
+    for (column, value) in &query.conditions {
+        let expr = sql.expr(column)?;
+        let n = first_param + binds.len();
+        conditions.push(match value {
+            FilterValue::Equals(v) => {
+                binds.push(v.clone());
+                format!("{expr} = ${n}")
+            }
+            FilterValue::From(v) => {
+                binds.push(v.clone());
+                format!("{expr} >= ${n}")
+            }
+            FilterValue::To(v) => {
+                binds.push(v.clone());
+                format!("{expr} <= ${n}")
+            }
+            FilterValue::Contains(v) => {
+                binds.push(format!("%{}%", like_escape(v)));
+                format!("UPPER({expr}) LIKE ${n} ESCAPE '\\'")
+            }
+        });
+    }
+    let where_clause = conditions.join(" AND ");
+
+    let total_columns: Vec<&str> = spec.columns.iter().filter(|c| c.total).map(|c| c.key).collect();
+    let mut totals_sql = String::from("SELECT COUNT(*)");
+    for key in &total_columns {
+        totals_sql.push_str(&format!(", CAST(COALESCE(SUM({}), 0) AS BIGINT)", sql.expr(key)?));
+    }
+    totals_sql.push_str(&format!(" FROM {} WHERE {where_clause}", sql.from));
+    let mut totals_query = sqlx::query(&totals_sql).bind(position_id);
+    if let Some(id) = parent_id {
+        totals_query = totals_query.bind(id);
+    }
+    for b in &binds {
+        totals_query = totals_query.bind(b.as_str());
+    }
+    let totals_row = totals_query.fetch_one(db.pool()).await?;
+    let total_rows: i64 = totals_row.try_get(0)?;
+    let mut totals = Vec::new();
+    for (i, key) in total_columns.iter().enumerate() {
+        totals.push((key.to_string(), Money::from_cents(totals_row.try_get(i + 1)?)));
+    }
+
+    let select: Vec<&str> = spec.columns.iter().map(|c| sql.expr(c.key)).collect::<Result<_, _>>()?;
+    let sort_expr = sql.expr(query.sort)?;
+    let dir = if query.desc { "DESC" } else { "ASC" };
+    let (limit, offset, page) = match window {
+        Window::Page(page) => (PAGE_SIZE, page * PAGE_SIZE, page),
+        Window::All { max_rows } => (max_rows, 0, 0),
+    };
+    let rows_sql = format!(
+        "SELECT {}, {} FROM {} WHERE {where_clause} ORDER BY ({sort_expr} IS NULL), {sort_expr} {dir}, {} {dir} \
+         LIMIT {limit} OFFSET {offset}",
+        sql.id,
+        select.join(", "),
+        sql.from,
+        sql.id,
+    );
+    let mut rows_query = sqlx::query(&rows_sql).bind(position_id);
+    if let Some(id) = parent_id {
+        rows_query = rows_query.bind(id);
+    }
+    for b in &binds {
+        rows_query = rows_query.bind(b.as_str());
+    }
+    let rows = rows_query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|row| decode_row(spec, row))
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    Ok(TablePage {
+        rows,
+        total_rows,
+        totals,
+        page,
+        page_size: match window {
+            Window::Page(_) => PAGE_SIZE,
+            Window::All { max_rows } => max_rows,
+        },
+        sort: (query.sort.to_string(), query.desc),
+    })
+}
+
+/// The parent record (piano, denuncia) must belong to the position.
+async fn ensure_parent(db: &Db, position_id: i64, parent: Section, parent_id: i64) -> Result<(), AppError> {
+    let table = match parent {
+        Section::PianiAmmortamento => "piani_ammortamento",
+        Section::Dma => "dma_denunce",
+        _ => return Err(AppError::NotFound),
+    };
+    let found: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = $1 AND position_id = $2"))
+        .bind(parent_id)
+        .bind(position_id)
+        .fetch_optional(db.pool())
+        .await?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+/// A short label of the parent record, for the detail page title.
+pub async fn parent_label(db: &Db, position_id: i64, parent: Section, parent_id: i64) -> Result<String, AppError> {
+    let sql = match parent {
+        Section::PianiAmmortamento => "SELECT number || ' – ' || kind FROM piani_ammortamento WHERE id = $1 AND position_id = $2",
+        Section::Dma => "SELECT 'Periodo ' || period || ' – protocollo ' || protocol FROM dma_denunce WHERE id = $1 AND position_id = $2",
+        _ => return Err(AppError::NotFound),
+    };
+    let label: Option<String> =
+        sqlx::query_scalar(sql).bind(parent_id).bind(position_id).fetch_optional(db.pool()).await?;
+    label.ok_or(AppError::NotFound)
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        tracing::error!(value = s, error = %e, "bad date in database");
+        AppError::Internal
+    })
+}
+
+fn decode_row(spec: &SectionSpec, row: &AnyRow) -> Result<TableRow, AppError> {
+    let id: i64 = row.try_get(0)?;
+    let mut cells = Vec::with_capacity(spec.columns.len());
+    for (i, column) in spec.columns.iter().enumerate() {
+        let idx = i + 1;
+        let cell = match column.kind {
+            ColKind::Text => match row.try_get::<Option<String>, _>(idx)? {
+                Some(s) if !s.is_empty() => Cell::Text(s),
+                _ => Cell::Empty,
+            },
+            ColKind::Int => Cell::Int(row.try_get(idx)?),
+            ColKind::Money => Cell::Money(Money::from_cents(row.try_get(idx)?)),
+            ColKind::Date => Cell::Date(parse_date(&row.try_get::<String, _>(idx)?)?),
+            ColKind::OptDate => match row.try_get::<Option<String>, _>(idx)? {
+                Some(s) => Cell::Date(parse_date(&s)?),
+                None => Cell::Empty,
+            },
+            ColKind::Period => {
+                let raw: String = row.try_get(idx)?;
+                Cell::Period(raw.parse::<Period>().map_err(|_| AppError::Internal)?)
+            }
+        };
+        cells.push(cell);
+    }
+    Ok(TableRow { id, cells })
+}
+
+/// The section as CSV (semicolon-separated, as Italian spreadsheets expect), header first.
+pub fn to_csv(spec: &SectionSpec, page: &TablePage) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    }
+    let mut out = spec.columns.iter().map(|c| field(c.label)).collect::<Vec<_>>().join(";");
+    out.push_str("\r\n");
+    for row in &page.rows {
+        let line = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Cell::Empty => String::new(),
+                other => field(&other.display()),
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,84 @@
+//! What every request handler needs: the shared state and the caller's session cookie. Built from
+//! Leptos' context in server functions and from the request parts in plain axum routes, so both
+//! paths go through the same authorization.
+
+use std::sync::Arc;
+
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use leptos::prelude::*;
+
+use super::db::Db;
+use crate::error::AppError;
+
+/// Settings that change behaviour at run time (from the environment or the config file).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Demo mode shows the current TOTP code of demo accounts on the second-factor page.
+    pub demo_mode: bool,
+    /// `false` only by the explicit development setting for plain-http localhost: the cookie then
+    /// loses `Secure` and the `__Host-` prefix (which requires it).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn cookie_name(&self) -> &'static str {
+        if self.settings.secure_cookies { "__Host-cassetto_session" } else { "cassetto_session" }
+    }
+
+    pub fn session_cookie(&self, token: &str) -> String {
+        let secure = if self.settings.secure_cookies { "; Secure" } else { "" };
+        format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", self.cookie_name())
+    }
+
+    pub fn expired_cookie(&self) -> String {
+        let secure = if self.settings.secure_cookies { "; Secure" } else { "" };
+        format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", self.cookie_name())
+    }
+}
+
+pub struct RequestCtx {
+    pub state: AppState,
+    pub session_token: Option<String>,
+}
+
+impl RequestCtx {
+    pub fn from_parts(state: AppState, parts: &Parts) -> RequestCtx {
+        let name = state.cookie_name();
+        let session_token = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty() && v.len() <= 128);
+        RequestCtx { state, session_token }
+    }
+
+    /// The context of the current server function or page render.
+    pub fn current() -> Result<RequestCtx, AppError> {
+        let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+        let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+        Ok(RequestCtx::from_parts(state, &parts))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+}
+
+/// Sets a `Set-Cookie` header on the response of the current server function.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(cookie)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}

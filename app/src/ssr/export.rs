@@ -1,0 +1,41 @@
+//! Downloads of consultation sections as CSV: the same authorization and the same query as the pages.
+
+use std::collections::BTreeMap;
+
+use crate::error::AppError;
+use crate::model::ListQuery;
+use crate::sections::Section;
+
+use super::authz::{Action, authorize};
+use super::cassetto::{self, Window};
+use super::ctx::RequestCtx;
+
+/// Most rows in one download (ten years of a large position fit).
+pub const MAX_EXPORT_ROWS: u32 = 20_000;
+
+/// The CSV of section `slug` of `posizione`, with the filters of `params` (`padre` names the parent
+/// record of a child section). Returns the file name and the body.
+pub async fn section_csv(
+    ctx: &RequestCtx,
+    posizione: &str,
+    slug: &str,
+    mut params: BTreeMap<String, String>,
+) -> Result<(String, String), AppError> {
+    let access = authorize(ctx, Action::ReadPosition(posizione)).await?;
+    let position = access.position()?;
+    let parent = params.remove("padre").map(|p| p.parse::<i64>().map_err(|_| AppError::NotFound)).transpose()?;
+    let section = match (Section::from_slug(slug), parent) {
+        (Some(s), None) => s,
+        (Some(s), Some(_)) => s.spec().detail.ok_or(AppError::NotFound)?,
+        (None, _) => return Err(AppError::NotFound),
+    };
+    let spec = section.spec();
+    let query = ListQuery::from_params(params);
+    let checked = spec.check(&query).map_err(AppError::Invalid)?;
+    let page = cassetto::list_section(ctx.db(), position.id, spec, parent, &checked, Window::All { max_rows: MAX_EXPORT_ROWS }).await?;
+    let name = match parent {
+        Some(id) => format!("{}-{}-{id}.csv", position.code, spec.slug),
+        None => format!("{}-{}.csv", position.code, spec.slug),
+    };
+    Ok((name, cassetto::to_csv(spec, &page)))
+}

@@ -1,0 +1,358 @@
+//! Identity: password hashing (argon2id), TOTP second factor (RFC 6238), server-side sessions.
+//! Designed so another way in (an OpenID Connect provider for SPID/CIE) only has to end in
+//! `Sessions::start_active` for a known user.
+
+use std::sync::{Arc, LazyLock};
+
+use anyhow::Context;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+
+use super::db::{now_unix, Db};
+use crate::model::Role;
+
+/// At most this many argon2 computations at once, so a burst of logins cannot starve the CPUs
+/// that serve pages (SECURITY.md, authentication).
+static HASH_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(2)));
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Checks the length rules of SECURITY.md (no composition rules, no truncation).
+pub fn check_password_policy(password: &str) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err("La password deve avere almeno 12 caratteri.");
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err("La password può avere al massimo 128 caratteri.");
+    }
+    Ok(())
+}
+
+/// Hashes with argon2id at the crate defaults (m=19456 KiB, t=2, p=1), off the async threads.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _permit = HASH_PERMITS.clone().acquire_owned().await?;
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+    })
+    .await?
+}
+
+/// A valid hash of a password nobody knows: verified against when the account does not exist,
+/// so an unknown user costs the same time as a wrong password.
+static DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Zr3Yd7mM0VbsHPSSxS8Qk0m7UW0rW1m8N1l0kIvB5M";
+
+pub async fn verify_password(stored_hash: Option<String>, password: String) -> anyhow::Result<bool> {
+    let _permit = HASH_PERMITS.clone().acquire_owned().await?;
+    tokio::task::spawn_blocking(move || {
+        let known = stored_hash.is_some();
+        let hash = stored_hash.unwrap_or_else(|| DUMMY_HASH.to_string());
+        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(known && ok)
+    })
+    .await?
+}
+
+/// RFC 6238 TOTP: HMAC-SHA1, 30-second steps, 6 digits.
+pub mod totp {
+    use super::*;
+
+    pub const STEP_SECONDS: i64 = 30;
+
+    pub fn new_secret() -> Vec<u8> {
+        let mut secret = vec![0u8; 20];
+        rand::rngs::OsRng.fill_bytes(&mut secret);
+        secret
+    }
+
+    pub fn encode_secret(secret: &[u8]) -> String {
+        base32::encode(base32::Alphabet::Rfc4648 { padding: false }, secret)
+    }
+
+    pub fn decode_secret(encoded: &str) -> Option<Vec<u8>> {
+        base32::decode(base32::Alphabet::Rfc4648 { padding: false }, encoded)
+    }
+
+    pub fn step_at(unix: i64) -> i64 {
+        unix.div_euclid(STEP_SECONDS)
+    }
+
+    /// The code for a time step (RFC 4226 dynamic truncation).
+    pub fn code_for_step(secret: &[u8], step: i64) -> String {
+        let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(secret) else {
+            return String::new();
+        };
+        mac.update(&step.to_be_bytes());
+        let digest = mac.finalize().into_bytes();
+        let offset = (digest[19] & 0x0f) as usize;
+        let binary = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+        format!("{:06}", binary % 1_000_000)
+    }
+
+    /// The step matched by `code` within ±1 step of `now` (clock drift), if any. The caller refuses
+    /// a step not newer than the last one used, so a code works once.
+    pub fn matching_step(secret: &[u8], code: &str, now: i64) -> Option<i64> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let current = step_at(now);
+        (current - 1..=current + 1).find(|&step| constant_time_eq(code_for_step(secret, step).as_bytes(), code.as_bytes()))
+    }
+
+    fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// RFC 6238 appendix B, SHA1 vectors (8 digits there; the last 6 digits are ours).
+        #[test]
+        fn rfc6238_vectors() {
+            let secret = b"12345678901234567890";
+            for (time, eight) in [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")] {
+                assert_eq!(code_for_step(secret, step_at(time)), &eight[2..], "t={time}");
+            }
+        }
+
+        #[test]
+        fn accepts_adjacent_step_and_rejects_garbage() {
+            let secret = b"12345678901234567890";
+            let code = code_for_step(secret, step_at(1_000_000_000));
+            assert_eq!(matching_step(secret, &code, 1_000_000_000 + 30), Some(step_at(1_000_000_000)));
+            assert_eq!(matching_step(secret, &code, 1_000_000_000 + 95), None);
+            assert_eq!(matching_step(secret, "abcdef", 1_000_000_000), None);
+        }
+    }
+}
+
+/// Session lifetimes (SECURITY.md V3.3): idle and absolute.
+pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
+pub const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
+/// Time allowed between the password step and the second factor.
+pub const SECOND_FACTOR_SECONDS: i64 = 5 * 60;
+/// Failed logins (password or code) per account before it is locked for a while.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    SecondFactor,
+    Active,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::SecondFactor => "second_factor",
+            Stage::Active => "active",
+        }
+    }
+}
+
+/// The user behind a valid session cookie.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub codice_fiscale: String,
+    pub full_name: String,
+    pub role: Role,
+    pub sede_id: Option<i64>,
+    pub stage: Stage,
+}
+
+/// A new random session token: only its SHA-256 is stored, so a leaked table holds no usable cookie.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a session for `user_id` at `stage` and returns the cookie token. Any session carried
+/// by `replacing` is deleted first: the id is rotated at every step of the login.
+pub async fn start_session(db: &Db, user_id: i64, stage: Stage, replacing: Option<&str>) -> anyhow::Result<String> {
+    let token = new_token();
+    let now = now_unix();
+    let expires = now + if stage == Stage::Active { SESSION_ABSOLUTE_SECONDS } else { SECOND_FACTOR_SECONDS };
+    let mut tx = db.begin_write().await?;
+    if let Some(old) = replacing {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(old)).execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(stage.as_str())
+    .bind(now)
+    .bind(expires)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await.context("committing session")?;
+    Ok(token)
+}
+
+pub async fn end_session(db: &Db, token: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(token)).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Looks up the session of `token`, enforcing idle and absolute expiry, and refreshes its idle clock
+/// (at most once a minute, to spare writes).
+pub async fn session_user(db: &Db, token: &str) -> anyhow::Result<Option<SessionUser>> {
+    let now = now_unix();
+    let row: Option<(i64, String, String, String, Option<i64>, String, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.codice_fiscale, u.full_name, u.role, u.sede_id, s.stage, s.last_seen_at, s.expires_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((user_id, codice_fiscale, full_name, role, sede_id, stage, last_seen, expires)) = row else {
+        return Ok(None);
+    };
+    if now >= expires || now - last_seen > SESSION_IDLE_SECONDS {
+        end_session(db, token).await?;
+        return Ok(None);
+    }
+    if now - last_seen > 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(hash_token(token))
+            .execute(db.pool())
+            .await?;
+    }
+    let role = Role::parse(&role).context("role stored in users")?;
+    let stage = if stage == "active" { Stage::Active } else { Stage::SecondFactor };
+    Ok(Some(SessionUser { user_id, codice_fiscale, full_name, role, sede_id, stage }))
+}
+
+/// Step one of the login. Returns the user id when the password is right and the account is not
+/// locked; otherwise counts the failure against the account. Unknown accounts cost a dummy verify,
+/// so neither the answer nor its timing tells whether the account exists.
+pub async fn check_password(db: &Db, codice_fiscale: &str, password: String) -> anyhow::Result<Option<i64>> {
+    let now = now_unix();
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, password_hash, locked_until FROM users WHERE codice_fiscale = $1")
+            .bind(codice_fiscale)
+            .fetch_optional(db.pool())
+            .await?;
+    let (user_id, hash, locked_until) = match row {
+        Some((id, hash, locked)) => (Some(id), Some(hash), locked),
+        None => (None, None, 0),
+    };
+    let password_ok = verify_password(hash, password).await?;
+    let Some(user_id) = user_id else { return Ok(None) };
+    if password_ok && locked_until <= now {
+        reset_failures(db, user_id).await?;
+        Ok(Some(user_id))
+    } else {
+        record_failure(db, user_id).await?;
+        Ok(None)
+    }
+}
+
+/// Step two: a TOTP code, valid once (its step must be newer than the last one used).
+pub async fn check_totp(db: &Db, user_id: i64, code: &str) -> anyhow::Result<bool> {
+    let now = now_unix();
+    let (secret, last_step, locked_until): (String, i64, i64) =
+        sqlx::query_as("SELECT totp_secret, last_totp_step, locked_until FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
+    let secret = totp::decode_secret(&secret).context("stored TOTP secret")?;
+    let step = totp::matching_step(&secret, code, now).filter(|&s| s > last_step && locked_until <= now);
+    match step {
+        Some(step) => {
+            // The conditional update makes a code usable once even under two concurrent submissions.
+            let used = sqlx::query(
+                "UPDATE users SET last_totp_step = $1, failed_logins = 0, locked_until = 0 WHERE id = $2 AND last_totp_step < $1",
+            )
+            .bind(step)
+            .bind(user_id)
+            .execute(db.pool())
+            .await?;
+            Ok(used.rows_affected() == 1)
+        }
+        None => {
+            record_failure(db, user_id).await?;
+            Ok(false)
+        }
+    }
+}
+
+/// The code an authenticator would show now (demo mode only; see `api::auth::demo_code`).
+pub async fn current_code(db: &Db, user_id: i64) -> anyhow::Result<Option<String>> {
+    let secret: String = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
+    Ok(totp::decode_secret(&secret).map(|s| totp::code_for_step(&s, totp::step_at(now_unix()))))
+}
+
+async fn reset_failures(db: &Db, user_id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(user_id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Counts a failed attempt; the fifth in a row locks the account for `LOCK_SECONDS`.
+async fn record_failure(db: &Db, user_id: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1, \
+         locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END WHERE id = $3",
+    )
+    .bind(MAX_FAILED_LOGINS)
+    .bind(now_unix() + LOCK_SECONDS)
+    .bind(user_id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Creates a user (the `user add` command and the demo seed).
+pub async fn add_user(db: &Db, new: &NewUser<'_>) -> anyhow::Result<i64> {
+    check_password_policy(new.password).map_err(|m| anyhow::anyhow!(m))?;
+    let hash = hash_password(new.password.to_string()).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (codice_fiscale, full_name, role, email, sede_id, employer_user_id, password_hash, totp_secret, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(new.codice_fiscale)
+    .bind(new.full_name)
+    .bind(new.role.as_str())
+    .bind(new.email)
+    .bind(new.sede_id)
+    .bind(new.employer_user_id)
+    .bind(hash)
+    .bind(totp::encode_secret(new.totp_secret))
+    .bind(now_unix())
+    .fetch_one(db.pool())
+    .await
+    .with_context(|| format!("inserting user {}", new.codice_fiscale))?;
+    Ok(id)
+}
+
+pub struct NewUser<'a> {
+    pub codice_fiscale: &'a str,
+    pub full_name: &'a str,
+    pub role: Role,
+    pub email: Option<&'a str>,
+    pub sede_id: Option<i64>,
+    pub employer_user_id: Option<i64>,
+    pub password: &'a str,
+    pub totp_secret: &'a [u8],
+}

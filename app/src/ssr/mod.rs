@@ -1,0 +1,25 @@
+//! The server side of the house: database, identity, authorization and queries. Never compiled
+//! into the browser bundle.
+
+pub mod authz;
+pub mod cassetto;
+pub mod ctx;
+pub mod db;
+pub mod identity;
+pub mod security;
+pub mod seed;
+pub mod export;
+
+use crate::error::AppError;
+
+/// Hands a server function's result back, first setting the HTTP status its error calls for
+/// (401, 403, 404, 400, 500), so clients and tests see the answer in the status too.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result
+        && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(err.status())
+    {
+        res.set_status(status);
+    }
+    result
+}

@@ -1,0 +1,450 @@
+//! The demo data set: several Sedi, three dozen Enti (public and private) with years of history in
+//! every consultation section, one user per role and deleghe that make the reachable sets differ.
+//! Deterministic: the same data on every run and every backend, so tests can name what they expect.
+
+use anyhow::Context;
+use chrono::{Datelike, NaiveDate};
+use sqlx::Any;
+
+use super::db::Db;
+use super::identity::{self, NewUser};
+use crate::domain::codice_fiscale::CodiceFiscale;
+use crate::domain::partita_iva::PartitaIva;
+use crate::domain::period::Period;
+use crate::domain::position_code::PositionCode;
+use crate::model::Role;
+
+/// The password of every demo account (also in the README). Demo data only.
+pub const DEMO_PASSWORD: &str = "Cassetto.Demo.2026";
+
+/// A demo account: (role, first 15 characters of the codice fiscale, name, index of the Sede).
+pub struct DemoAccount {
+    pub role: Role,
+    pub cf15: &'static str,
+    pub full_name: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { role: Role::Datore, cf15: "RSSMRA70A01H501", full_name: "Mario Rossi" },
+    DemoAccount { role: Role::Delegato, cf15: "BNCLRA85M41F205", full_name: "Laura Bianchi" },
+    DemoAccount { role: Role::Intermediario, cf15: "VRDGPP65C10L219", full_name: "Giuseppe Verdi" },
+    DemoAccount { role: Role::Subdelegato, cf15: "NRENNA90D45H501", full_name: "Anna Neri" },
+    DemoAccount { role: Role::Operatore, cf15: "GLLPLA75E15H501", full_name: "Paolo Gallo" },
+    DemoAccount { role: Role::Idm, cf15: "CNTSRA80H50H501", full_name: "Sara Conti" },
+    DemoAccount { role: Role::Admin, cf15: "FRRLCU72L20H501", full_name: "Luca Ferri" },
+    // A second employer, whose Enti are "foreign" to everyone above.
+    DemoAccount { role: Role::Datore, cf15: "MRNFNC68S60F839", full_name: "Franca Marino" },
+];
+
+/// The TOTP secret of a demo account, derived from its codice fiscale so the README and the
+/// tests can compute codes. Never used for real accounts (`user add` draws a random one).
+pub fn demo_totp_secret(codice_fiscale: &str) -> Vec<u8> {
+    let mut secret = format!("demo-totp-{codice_fiscale}").into_bytes();
+    secret.resize(20, b'0');
+    secret.truncate(20);
+    secret
+}
+
+pub fn demo_cf(account: &DemoAccount) -> anyhow::Result<CodiceFiscale> {
+    CodiceFiscale::with_check(account.cf15).map_err(|e| anyhow::anyhow!("demo codice fiscale {}: {e}", account.cf15))
+}
+
+const SEDI: &[(&str, &str, &str)] = &[
+    ("7001", "Roma Eur", "Roma"),
+    ("4900", "Milano Nord", "Milano"),
+    ("5100", "Napoli Centro", "Napoli"),
+    ("8100", "Torino Sud", "Torino"),
+    ("1300", "Bologna", "Bologna"),
+];
+
+const PUBLIC_NAMES: &[&str] = &[
+    "Comune di Roccaverde", "Comune di Valfiorita", "Istituto Comprensivo Leonardo", "Azienda Sanitaria Locale Roma 9",
+    "Università degli Studi di Castelmare", "Comune di Pietrascura", "Provincia di Monteleone", "Comune di Borgo San Vito",
+    "Camera di Commercio di Lagomaggiore", "Azienda Ospedaliera San Luca", "Comune di Acquaviva Alta", "Istituto Tecnico Galilei",
+    "Comune di Serralunga", "Consorzio di Bonifica Piana Verde", "Comune di Torre del Colle", "Agenzia Regionale Ambiente",
+    "Comune di Fontebella", "Liceo Scientifico Fermi", "Comune di Castelnuovo Mare", "Unione dei Comuni Val d'Alpe",
+    "Comune di Poggio Sereno", "Ente Parco Monti Azzurri", "Comune di Rivalta Bassa", "Azienda Servizi alla Persona Aurora",
+];
+
+const PRIVATE_NAMES: &[&str] = &[
+    "Officine Meccaniche Bianchi S.r.l.", "Panificio Da Nino S.n.c.", "Trasporti Adriatici S.p.A.", "Studio Grafico Linea S.r.l.",
+    "Cooperativa Sociale Il Faro", "Albergo Belvedere S.r.l.", "Costruzioni Edili Moretti S.p.A.", "Farmacia Centrale S.a.s.",
+    "Tessitura Lombarda S.r.l.", "Ristorante La Pergola S.r.l.", "Logistica Padana S.p.A.", "Informatica Futura S.r.l.",
+];
+
+const WORKERS: &[(&str, &str)] = &[
+    ("FRNGLI80A41H501", "Giulia Fornari"), ("CSTMRC75B12F205", "Marco Costa"), ("PLLSFN82C50L219", "Stefania Pellegrini"),
+    ("RCCNDR79D14F839", "Andrea Ricci"), ("MNTFRC88E55A944", "Federica Montanari"), ("GRCLSN71H20H501", "Alessandro Greco"),
+    ("BRBVLR83L62F205", "Valeria Barbieri"), ("LMBDVD77M03L219", "Davide Lombardi"), ("SRRCHR86P48A944", "Chiara Serra"),
+    ("DNGMTT90R11F839", "Matteo De Angelis"), ("FNTLCU84S22H501", "Luca Fontana"), ("CRSSLV78T67F205", "Silvia Caruso"),
+];
+
+/// Deterministic pseudo-random numbers (SplitMix64): the demo data must not change between runs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// `base` varied by up to ±`pct` percent.
+    fn around(&mut self, base: i64, pct: i64) -> i64 {
+        let spread = base * pct / 100;
+        base - spread + (self.below((2 * spread + 1).max(1) as u64) as i64)
+    }
+}
+
+/// A value for a batched insert.
+enum V {
+    I(i64),
+    T(String),
+    Null,
+}
+
+/// Inserts rows in batches of multi-row `INSERT`s: one round trip per batch, on both backends.
+async fn insert_rows(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<V>>,
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(200) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (r, row) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..row.len() {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    V::I(i) => q.bind(*i),
+                    V::T(s) => q.bind(s.as_str()),
+                    V::Null => q.bind(Option::<String>::None),
+                };
+            }
+        }
+        q.execute(&mut **tx).await.with_context(|| format!("inserting into {table}"))?;
+    }
+    Ok(())
+}
+
+/// Whether the database already holds data (the run command seeds only an empty one).
+pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await?;
+    Ok(users == 0)
+}
+
+/// The day the demo history ends (and "today" for the demo's statuses).
+pub fn demo_end() -> anyhow::Result<Period> {
+    Period::new(2026, 10).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The month after `p` (the demo's months are far from the 2100 limit).
+fn next(p: Period) -> Period {
+    p.next().unwrap_or(p)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Loads the demo data set into an empty, migrated database.
+pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    anyhow::ensure!(is_empty(db).await?, "the database is not empty: demo data is loaded only into a new database");
+    let mut rng = Rng(20230331);
+
+    // Users first (hashing is slow and must not hold the write transaction).
+    let mut sede_ids = Vec::new();
+    for (code, name, city) in SEDI {
+        let id: i64 = sqlx::query_scalar("INSERT INTO sedi (code, name, city) VALUES ($1, $2, $3) RETURNING id")
+            .bind(*code)
+            .bind(*name)
+            .bind(*city)
+            .fetch_one(db.pool())
+            .await?;
+        sede_ids.push(id);
+    }
+    let mut user_ids = Vec::new();
+    for account in DEMO_ACCOUNTS {
+        let cf = demo_cf(account)?;
+        let sede_id = matches!(account.role, Role::Operatore | Role::Idm).then_some(sede_ids[0]);
+        let employer = if account.role == Role::Subdelegato { user_ids.get(2).copied() } else { None };
+        let email = format!("{}@demo.cassetto.example", account.full_name.to_lowercase().replace(' ', "."));
+        let id = identity::add_user(
+            db,
+            &NewUser {
+                codice_fiscale: cf.as_str(),
+                full_name: account.full_name,
+                role: account.role,
+                email: Some(&email),
+                sede_id,
+                employer_user_id: employer,
+                password: DEMO_PASSWORD,
+                totp_secret: &demo_totp_secret(cf.as_str()),
+            },
+        )
+        .await?;
+        user_ids.push(id);
+    }
+    let (mario, laura, giuseppe, anna, franca) = (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7]);
+
+    let mut tx = db.begin_write().await?;
+    let end = demo_end()?;
+    let start = Period::new(2021, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    // Enti and their positions.
+    let mut positions: Vec<(i64, bool)> = Vec::new(); // (position id, public)
+    let enti = PUBLIC_NAMES.iter().map(|n| (n, true)).chain(PRIVATE_NAMES.iter().map(|n| (n, false)));
+    for (i, (name, public)) in enti.enumerate() {
+        let i = i as u64;
+        // Public bodies have a codice fiscale starting with 8 (not VAT-registered), private firms a partita IVA.
+        let prefix = if public { format!("8{:06}001", 100_000 + i * 7919 % 899_999) } else { format!("0{:06}058", 300_000 + i * 104_729 % 699_999) };
+        let cf = PartitaIva::with_check(&prefix).map_err(|e| anyhow::anyhow!("ente cf: {e}"))?;
+        let sede = sede_ids[(i as usize) % sede_ids.len()];
+        let datore = match i {
+            0..=2 | 24 => Some(mario),
+            9 | 10 => Some(franca),
+            _ => None,
+        };
+        let rep = WORKERS[(i as usize) % WORKERS.len()].0;
+        let rep_cf = CodiceFiscale::with_check(rep).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let slug: String = name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
+        let ente_id: i64 = sqlx::query_scalar(
+            "INSERT INTO enti (codice_fiscale, denominazione, sector, sede_id, datore_user_id, legal_rep_cf, address, pec) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(cf.as_str())
+        .bind(name.to_string())
+        .bind(if public { "pubblico" } else { "privato" })
+        .bind(sede)
+        .bind(datore)
+        .bind(rep_cf.as_str())
+        .bind(format!("Via Roma {}, {}", 1 + i * 3, SEDI[(i as usize) % SEDI.len()].2))
+        .bind(format!("protocollo@pec.{slug}.it"))
+        .fetch_one(&mut *tx)
+        .await?;
+        let codes: Vec<PositionCode> = if public {
+            let extra = if i % 4 == 0 { 2 } else { 1 };
+            (0..extra).map(|prg| PositionCode::public(&cf, prg)).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("position: {e}"))?
+        } else {
+            vec![PositionCode::private_matricola(&format!("{:010}", 1_300_000_000 + i * 7_654_321))
+                .map_err(|e| anyhow::anyhow!("matricola: {e}"))?]
+        };
+        for (k, code) in codes.iter().enumerate() {
+            let opened = date(2008 + (i % 10) as i32, 1 + (i % 12) as u32, 1);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO positions (code, ente_id, sede_id, description, status, opened_on, contract) \
+                 VALUES ($1, $2, $3, $4, 'attiva', $5, $6) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(ente_id)
+            .bind(sede)
+            .bind(if k == 0 { "Sede principale" } else { "Sede secondaria" })
+            .bind(iso(opened))
+            .bind(if public { "CCNL Funzioni locali" } else { "CCNL Commercio" })
+            .fetch_one(&mut *tx)
+            .await?;
+            positions.push((id, public));
+        }
+    }
+    let first_position_of_ente = |ente: usize| -> i64 {
+        // Enti 0, 4, 8, ... (public, multiple of 4) have two positions; count positions before `ente`.
+        let before: usize = (0..ente).map(|e| if e < PUBLIC_NAMES.len() && e % 4 == 0 { 2 } else { 1 }).sum();
+        positions[before].0
+    };
+
+    // Deleghe: Laura is delegated by Mario on Ente 0; Giuseppe holds deleghe of Enti 3-6 (active),
+    // 7 (revoked) and 8 (awaiting the OTP); Anna is sub-delegated on 3, 4 and, under the revoked one, 7.
+    let mut deleghe = vec![vec![
+        V::T("dipendente".into()), V::I(first_position_of_ente(0)), V::I(mario), V::I(laura), V::Null,
+        V::T("attiva".into()), V::T("2024-02-01".into()), V::Null,
+    ]];
+    for (ente, status) in [(3, "attiva"), (4, "attiva"), (5, "attiva"), (6, "attiva"), (7, "revocata"), (8, "in_attesa")] {
+        deleghe.push(vec![
+            V::T("intermediario".into()), V::I(first_position_of_ente(ente)), V::Null, V::I(giuseppe), V::Null,
+            V::T(status.into()), V::T("2023-09-15".into()),
+            if status == "revocata" { V::T("2025-06-30".into()) } else { V::Null },
+        ]);
+    }
+    insert_rows(&mut tx, "deleghe", &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"], deleghe).await?;
+    for ente in [3usize, 4, 7] {
+        let parent: i64 = sqlx::query_scalar("SELECT id FROM deleghe WHERE kind = 'intermediario' AND position_id = $1")
+            .bind(first_position_of_ente(ente))
+            .fetch_one(&mut *tx)
+            .await?;
+        insert_rows(&mut tx, "deleghe", &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"], vec![vec![
+            V::T("subdelega".into()), V::I(first_position_of_ente(ente)), V::I(giuseppe), V::I(anna), V::I(parent),
+            V::T("attiva".into()), V::T("2024-01-10".into()), V::Null,
+        ]]).await?;
+    }
+
+    // History.
+    let mut versamenti = Vec::new();
+    let mut rettifiche = Vec::new();
+    let mut note_debito = Vec::new();
+    let mut eca = Vec::new();
+    for (n, &(position_id, public)) in positions.iter().enumerate() {
+        let monthly = rng.around(if public { 4_800_000 } else { 1_250_000 }, 30);
+        let sede_code = SEDI[n % SEDI.len()].0;
+        let banca_italia = public && n % 7 == 3;
+        let mut period = start;
+        let mut k = 0;
+        while period <= end {
+            let paid = next(period).first_day() + chrono::Days::new(15);
+            let causali: &[&str] = if public { &["P101", "P708"] } else { &["DM10"] };
+            for causale in causali {
+                let channel = if !public { "F24" } else if banca_italia { "BANCA_ITALIA" } else { "F24EP" };
+                let share = if *causale == "P708" { monthly / 5 } else { monthly };
+                versamenti.push(vec![V::I(position_id), V::T(channel.into()), V::T(iso(paid)), V::T(period.iso()),
+                    V::T((*causale).into()), V::T(sede_code.into()), V::I(rng.around(share, 5))]);
+            }
+            if k % 6 == 2 {
+                let status = if period.first_day().year() < 2026 { if rng.below(3) == 0 { "annullata" } else { "pagata" } } else { "emessa" };
+                rettifiche.push(vec![V::I(position_id), V::T(format!("NR{}{:05}", period.first_day().year(), n * 100 + k)),
+                    V::T(iso(period.first_day() + chrono::Days::new(70))), V::T(period.iso()),
+                    V::T(["Differenze contributive", "Omesso versamento", "Errata causale"][rng.below(3) as usize].into()),
+                    V::I(rng.around(85_000, 80)), V::T(status.into())]);
+            }
+            if k % 9 == 4 {
+                let amount = rng.around(240_000, 60);
+                let paid_cents = if rng.below(2) == 0 { amount } else { amount / 2 };
+                let status = if paid_cents == amount { "pagata" } else { "parzialmente pagata" };
+                note_debito.push(vec![V::I(position_id), V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
+                    V::T(iso(period.first_day() + chrono::Days::new(95))), V::T(period.iso()),
+                    V::T(if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" }.into()),
+                    V::I(amount), V::I(paid_cents), V::T(status.into())]);
+            }
+            period = next(period);
+            k += 1;
+        }
+        if public {
+            for year in 2021..=2025 {
+                eca.push(vec![V::I(position_id), V::T(format!("ECA{year}{n:04}")), V::T(iso(date(year + 1, 3, 20))),
+                    V::I(i64::from(year)), V::T(iso(date(year + 1, 6, 30))), V::I(rng.around(1_500_000, 70)),
+                    V::T(if year < 2025 { "pagata" } else { "emessa" }.into())]);
+            }
+        }
+    }
+    insert_rows(&mut tx, "versamenti", &["position_id", "channel", "paid_on", "period", "causale", "codice_sede", "amount_cents"], versamenti).await?;
+    insert_rows(&mut tx, "note_rettifica", &["position_id", "number", "issued_on", "period", "reason", "amount_cents", "status"], rettifiche).await?;
+    insert_rows(&mut tx, "note_debito", &["position_id", "number", "issued_on", "period", "kind", "amount_cents", "paid_cents", "status"], note_debito).await?;
+    insert_rows(&mut tx, "note_debito_eca", &["position_id", "number", "issued_on", "year", "due_on", "amount_cents", "status"], eca).await?;
+
+    // Piani di ammortamento with their instalments, and the monthly DMA of public positions.
+    for (n, &(position_id, public)) in positions.iter().enumerate() {
+        if !public {
+            continue;
+        }
+        for (p, kind) in ["Benefici pensione", "TFS"].iter().enumerate().take(1 + n % 2) {
+            let instalments = 12 * (1 + rng.below(4) as i64);
+            let rata = rng.around(35_000, 40);
+            let started = date(2021 + ((n + p) % 4) as i32, 1 + (n % 12) as u32, 1);
+            let mut due_dates = Vec::new();
+            let mut d = Period::from_date(started).map_err(|e| anyhow::anyhow!("{e}"))?;
+            for _ in 0..instalments {
+                due_dates.push(d.first_day() + chrono::Days::new(15));
+                d = next(d);
+            }
+            let cutoff = date(2026, 11, 1);
+            let concluded = due_dates.last().is_some_and(|last| *last < cutoff);
+            let piano_id: i64 = sqlx::query_scalar(
+                "INSERT INTO piani_ammortamento (position_id, number, kind, started_on, instalments, total_cents, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(position_id)
+            .bind(format!("PA{:04}{:02}", n, p + 1))
+            .bind(*kind)
+            .bind(iso(started))
+            .bind(instalments)
+            .bind(rata * instalments)
+            .bind(if concluded { "concluso" } else { "in corso" })
+            .fetch_one(&mut *tx)
+            .await?;
+            let rows = due_dates
+                .iter()
+                .enumerate()
+                .map(|(r, due)| {
+                    let (paid, status) = if *due < cutoff {
+                        if (r + n) % 17 == 5 { (V::Null, "scaduta") } else { (V::T(iso(*due - chrono::Days::new(2))), "pagata") }
+                    } else {
+                        (V::Null, "da pagare")
+                    };
+                    vec![V::I(piano_id), V::I(r as i64 + 1), V::T(iso(*due)), V::I(rata), paid, V::T(status.into())]
+                })
+                .collect();
+            insert_rows(&mut tx, "rate_piano", &["piano_id", "number", "due_on", "amount_cents", "paid_on", "status"], rows).await?;
+        }
+
+        let staff: Vec<usize> = (0..3 + n % 5).map(|w| (n + w * 5) % WORKERS.len()).collect();
+        let mut period = start;
+        while period <= end {
+            let mut workers = Vec::new();
+            let (mut imponibile, mut contributi, mut errors) = (0i64, 0i64, 0i64);
+            for (w, &worker) in staff.iter().enumerate() {
+                let (cf15, name) = WORKERS[worker];
+                let cf = CodiceFiscale::with_check(cf15).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let base = rng.around(260_000, 15);
+                for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
+                    let contributo = base * rate_permille / 1000;
+                    let error = (gestione == "TFS" && (w + period.first_day().month() as usize + n) % 23 == 0)
+                        .then_some(("00171I", "Imponibile dell'ente versante superiore all'imponibile della gestione pensionistica"));
+                    errors += i64::from(error.is_some());
+                    imponibile += base;
+                    contributi += contributo;
+                    workers.push((cf.as_str().to_string(), name, gestione, base, contributo, error));
+                }
+            }
+            let status = if errors > 0 { "accettata con errori" } else { "accettata" };
+            let denuncia_id: i64 = sqlx::query_scalar(
+                "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, contributi_cents, errors, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(position_id)
+            .bind(period.iso())
+            .bind(iso(next(period).first_day() + chrono::Days::new(rng.below(20))))
+            .bind(format!("INPS.DMA.{}.{:06}", period.iso().replace('-', ""), n * 1000 + period.first_day().month() as usize))
+            .bind(staff.len() as i64)
+            .bind(imponibile)
+            .bind(contributi)
+            .bind(errors)
+            .bind(status)
+            .fetch_one(&mut *tx)
+            .await?;
+            let rows = workers
+                .into_iter()
+                .map(|(cf, name, gestione, base, contributo, error)| {
+                    vec![V::I(denuncia_id), V::T(cf), V::T(name.into()), V::T(gestione.into()), V::I(base), V::I(contributo),
+                        error.map_or(V::Null, |e| V::T(e.0.into())), error.map_or(V::Null, |e| V::T(e.1.into()))]
+                })
+                .collect();
+            insert_rows(&mut tx, "dma_lavoratori", &["denuncia_id", "worker_cf", "worker_name", "gestione", "imponibile_cents", "contributi_cents", "error_code", "error_text"], rows).await?;
+            period = next(period);
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,324 @@
+//! The Cassetto: Ricerca of reachable positions, a position's anagrafica and left menu, and the
+//! consultation sections.
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::cassetto::{load_position, search_positions, section_page};
+use crate::model::{ListQuery, PositionDetail, url_encode};
+use crate::sections::Section;
+
+use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager};
+use super::layout::{Crumb, Page};
+
+/// Services of the left menu that later releases fill: (slug, label, group).
+const SERVICES: &[(&str, &str, &str)] = &[
+    ("contestazione-note-debito", "Contestazione note di debito", "Servizi di gestione"),
+    ("calcolo-sanzioni-eca", "Calcolo sanzioni ECA", "Servizi di gestione"),
+    ("invio-tracciati", "Invio tracciati", "Servizi di gestione"),
+    ("compilazione-dma", "Compilazione manuale DMA", "Servizi di gestione"),
+    ("comunicazione-bidirezionale", "Com. Bidirezionale", "Contatti"),
+    ("fascicolo", "Fascicolo aziendale", "Fascicolo"),
+];
+
+fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
+    map.clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+#[component]
+pub fn Ricerca() -> impl IntoView {
+    let query = use_query_map();
+    let testo = move || query.with(|q| q.get("testo").unwrap_or_default());
+    let pagina = move || query.with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0));
+    let results = Resource::new(move || (testo(), pagina()), |(t, p)| search_positions(t, p));
+    view! {
+        <Page title="Ricerca posizioni" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), None)]>
+            <h1>"Ricerca posizioni contributive"</h1>
+            <p>"Le posizioni a cui ha accesso come datore di lavoro, delegato o intermediario."</p>
+            <form method="get" action="/cassetto" class="row g-2 align-items-end mb-4" role="search">
+                <div class="col-md-8">
+                    <label for="testo" class="form-label fw-semibold">"Codice fiscale, denominazione o codice posizione"</label>
+                    <input id="testo" name="testo" class="form-control" value=testo maxlength="64"/>
+                </div>
+                <div class="col-md-4">
+                    <button type="submit" class="btn btn-primary">"Cerca"</button>
+                </div>
+            </form>
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(r) => {
+                            let total_pages = ((r.total + i64::from(r.page_size) - 1) / i64::from(r.page_size)).max(1) as u32;
+                            let mut list_query = ListQuery::default();
+                            if !testo().is_empty() {
+                                list_query.filters.insert("testo".into(), testo());
+                            }
+                            view! {
+                                <p data-testid="conteggio">{format!("{} posizioni", r.total)}</p>
+                                <div class="table-responsive">
+                                    <table class="table table-striped table-hover" data-testid="posizioni">
+                                        <caption class="visually-hidden">"Posizioni contributive accessibili"</caption>
+                                        <thead><tr>
+                                            <th scope="col">"Posizione contributiva"</th>
+                                            <th scope="col">"Codice fiscale"</th>
+                                            <th scope="col">"Denominazione"</th>
+                                            <th scope="col">"Gestione"</th>
+                                            <th scope="col">"Sede INPS"</th>
+                                            <th scope="col">"Accesso"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {r.rows.into_iter().map(|p| view! {
+                                                <tr data-posizione=p.code.clone()>
+                                                    <td><a href=format!("/cassetto/{}", p.code)>{p.code.clone()}</a></td>
+                                                    <td>{p.ente_cf}</td>
+                                                    <td>{p.denominazione}</td>
+                                                    <td>{if p.sector == "pubblico" { "Pubblica" } else { "Privata" }}</td>
+                                                    <td>{p.sede}</td>
+                                                    <td>{match p.access.as_str() { "titolare" => "Titolare", "delega" => "Delega", _ => "Subdelega" }}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <Pager base="/cassetto".to_string() query=list_query total_pages current=r.page/>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+fn posizione_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|p| p.get("posizione").unwrap_or_default())
+}
+
+/// Loads the position (the server checks access) and shares its anagrafica with the sub-pages.
+#[component]
+pub fn PositionLayout() -> impl IntoView {
+    let posizione = posizione_param();
+    let detail = Resource::new(posizione, load_position);
+    view! {
+        <Suspense fallback=|| view! { <p class="container my-4">"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => {
+                        provide_context(d);
+                        view! { <Outlet/> }.into_any()
+                    }
+                    Err(e) => view! {
+                        <Page title="Posizione non accessibile" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), Some("/cassetto".into())), ("Posizione".into(), None)]>
+                            <h1>"Posizione non accessibile"</h1>
+                            <ErrorBox error=e/>
+                            <a href="/cassetto">"Torna alla ricerca"</a>
+                        </Page>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The page frame of a position: breadcrumbs, the left menu of its services, the content.
+#[component]
+fn PositionFrame(#[prop(into)] title: String, #[prop(optional)] extra_crumbs: Vec<Crumb>, children: Children) -> impl IntoView {
+    let detail = use_context::<PositionDetail>();
+    let code = detail.as_ref().map(|d| d.code.clone()).unwrap_or_default();
+    let base = format!("/cassetto/{code}");
+    let mut crumbs: Vec<Crumb> = vec![
+        ("Home".into(), Some("/".into())),
+        ("Cassetto".into(), Some("/cassetto".into())),
+        (format!("Posizione {code}"), Some(base.clone())),
+    ];
+    crumbs.extend(extra_crumbs);
+    if crumbs.last().map(|c| &c.0) != Some(&title) {
+        crumbs.push((title.clone(), None));
+    }
+    view! {
+        <Page title=title crumbs>
+            <div class="row">
+                <div class="col-lg-3 mb-4">
+                    <PositionMenu base=base.clone()/>
+                </div>
+                <div class="col-lg-9">
+                    {detail.map(|d| view! {
+                        <p class="text-muted mb-1" data-testid="intestazione-posizione">
+                            {format!("{} – C.F. {} – Posizione {}", d.denominazione, d.ente_cf, d.code)}
+                        </p>
+                    })}
+                    {children()}
+                </div>
+            </div>
+        </Page>
+    }
+}
+
+#[component]
+fn PositionMenu(base: String) -> impl IntoView {
+    let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
+    view! {
+        <nav class="sidebar-wrapper it-line-right-side" aria-label="Servizi della posizione" data-testid="menu-posizione">
+            <div class="sidebar-linklist-wrapper">
+                <div class="link-list-wrapper">
+                    <h2 class="h6 text-uppercase mt-2">"Posizione"</h2>
+                    <ul class="link-list">
+                        <li><a class="list-item" href=base.clone()><span>"Anagrafica"</span></a></li>
+                    </ul>
+                    <h2 class="h6 text-uppercase mt-3">"Consultazione"</h2>
+                    <ul class="link-list">
+                        {Section::top_level().map(|s| view! {
+                            <li><a class="list-item" href=format!("{base}/{}", s.slug)><span>{s.title}</span></a></li>
+                        }).collect_view()}
+                    </ul>
+                    {groups.into_iter().map(|group| view! {
+                        <h2 class="h6 text-uppercase mt-3">{group}</h2>
+                        <ul class="link-list">
+                            {SERVICES.iter().filter(|s| s.2 == group).map(|(slug, label, _)| view! {
+                                <li><a class="list-item" href=format!("{base}/{slug}")><span>{*label}</span></a></li>
+                            }).collect_view()}
+                        </ul>
+                    }).collect_view()}
+                </div>
+            </div>
+        </nav>
+    }
+}
+
+#[component]
+pub fn PositionHome() -> impl IntoView {
+    let detail = use_context::<PositionDetail>();
+    view! {
+        <PositionFrame title="Anagrafica della posizione">
+            <h1>"Posizione contributiva"</h1>
+            {detail.map(|d| {
+                let rows = vec![
+                    ("Posizione contributiva", d.code.clone()),
+                    ("Gestione", d.kind.clone()),
+                    ("Denominazione", d.denominazione.clone()),
+                    ("Codice fiscale", d.ente_cf.clone()),
+                    ("Rappresentante legale (C.F.)", d.legal_rep_cf.clone()),
+                    ("Indirizzo", d.address.clone()),
+                    ("PEC", d.pec.clone()),
+                    ("Sede INPS competente", format!("{} ({})", d.sede, d.sede_code)),
+                    ("Descrizione", d.description.clone()),
+                    ("Contratto applicato", d.contract.clone()),
+                    ("Data apertura", d.opened_on.format("%d/%m/%Y").to_string()),
+                    ("Stato", d.status.clone()),
+                ];
+                view! {
+                    <dl class="row" data-testid="anagrafica">
+                        {rows.into_iter().map(|(k, v)| view! {
+                            <dt class="col-sm-4">{k}</dt><dd class="col-sm-8">{v}</dd>
+                        }).collect_view()}
+                    </dl>
+                }
+            })}
+        </PositionFrame>
+    }
+}
+
+/// `/cassetto/{posizione}/{sezione}`: a consultation section, or a service not yet available.
+#[component]
+pub fn PositionSubPage() -> impl IntoView {
+    let params = use_params_map();
+    let sezione = move || params.with(|p| p.get("sezione").unwrap_or_default());
+    move || {
+        let slug = sezione();
+        if let Some(section) = Section::from_slug(&slug) {
+            view! { <SectionView section parent=None/> }.into_any()
+        } else if let Some((_, label, _)) = SERVICES.iter().find(|s| s.0 == slug) {
+            view! { <PositionFrame title=*label><NotYetNotice title=*label/></PositionFrame> }.into_any()
+        } else {
+            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any()
+        }
+    }
+}
+
+/// `/cassetto/{posizione}/{sezione}/{id}`: the children of a row (instalments of a piano, workers of a DMA).
+#[component]
+pub fn PositionSubDetail() -> impl IntoView {
+    let params = use_params_map();
+    let route = move || params.with(|p| (p.get("sezione").unwrap_or_default(), p.get("id").and_then(|i| i.parse::<i64>().ok())));
+    move || {
+        let (slug, id) = route();
+        match (Section::from_slug(&slug).and_then(|s| s.spec().detail), id) {
+            (Some(child), Some(id)) => view! { <SectionView section=child parent=Some(id)/> }.into_any(),
+            _ => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn SectionView(section: Section, parent: Option<i64>) -> impl IntoView {
+    let spec = section.spec();
+    let posizione = posizione_param();
+    let query = use_query_map();
+    let list_query = move || query.with(|q| ListQuery::from_params(query_pairs(q)));
+    let data = Resource::new(
+        move || (posizione(), list_query()),
+        move |(pos, q)| section_page(pos, section, parent, q),
+    );
+    let parent_spec = section.parent().map(Section::spec);
+    view! {
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                let pos = posizione();
+                let q = list_query();
+                let base_position = format!("/cassetto/{pos}");
+                let (base, extra_crumbs, detail_base) = match (parent_spec, parent) {
+                    (Some(ps), Some(id)) => (
+                        format!("{base_position}/{}/{id}", ps.slug),
+                        vec![(ps.title.to_string(), Some(format!("{base_position}/{}", ps.slug)))],
+                        None,
+                    ),
+                    _ => (
+                        format!("{base_position}/{}", spec.slug),
+                        vec![],
+                        spec.detail.map(|_| format!("{base_position}/{}", spec.slug)),
+                    ),
+                };
+                let csv = format!(
+                    "/esporta/{}/{}{}",
+                    url_encode(&pos),
+                    spec.slug,
+                    {
+                        let mut qs = q.to_query_string(q.sort.as_deref(), q.desc, 0);
+                        if let Some(id) = parent {
+                            qs.push_str(if qs.is_empty() { "?" } else { "&" });
+                            qs.push_str(&format!("padre={id}"));
+                        }
+                        qs
+                    }
+                );
+                match data.await {
+                    Ok(view_data) => {
+                        let title = match &view_data.parent_label {
+                            Some(label) => format!("{} – {label}", spec.title),
+                            None => spec.title.to_string(),
+                        };
+                        view! {
+                            <PositionFrame title=title.clone() extra_crumbs>
+                                <h1 class="h2">{title}</h1>
+                                <p>{spec.intro}</p>
+                                <FilterForm spec query=q.clone() action=base.clone()/>
+                                <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica CSV"</a>
+                                <DataTable spec page=view_data.table query=q base detail_base/>
+                            </PositionFrame>
+                        }.into_any()
+                    }
+                    Err(e) => view! {
+                        <PositionFrame title=spec.title extra_crumbs>
+                            <h1 class="h2">{spec.title}</h1>
+                            <FilterForm spec query=q action=base/>
+                            <ErrorBox error=e/>
+                        </PositionFrame>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,178 @@
+//! The frame of every page: header with the user and role, breadcrumbs, footer; the login guard.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::{Logout, whoami};
+use crate::model::{CurrentUser, url_encode};
+
+use super::common::ErrorBox;
+
+/// A breadcrumb: label and, except for the current page, a link.
+pub type Crumb = (String, Option<String>);
+
+#[component]
+fn Header() -> impl IntoView {
+    let user = use_context::<CurrentUser>();
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="it-header-wrapper">
+            <div class="it-header-slim-wrapper">
+                <div class="container">
+                    <div class="it-header-slim-wrapper-content">
+                        <span class="d-lg-block navbar-brand">"INPS – Istituto Nazionale Previdenza Sociale"</span>
+                        <div class="it-header-slim-right-zone" role="navigation" aria-label="Utente">
+                            <a class="text-white me-3" href="/supporto">"Supporto"</a>
+                            {match user {
+                                Some(u) => view! {
+                                    <span class="text-white me-3" data-testid="utente">
+                                        <strong>{u.full_name.clone()}</strong>
+                                        " – " <span data-testid="ruolo">{u.role.label()}</span>
+                                    </span>
+                                    <ActionForm action=logout attr:class="d-inline">
+                                        <button type="submit" class="btn btn-sm btn-outline-light" data-testid="esci">"Esci"</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso">"Accedi"</a> }.into_any(),
+                            }}
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <div class="it-nav-wrapper">
+                <div class="it-header-center-wrapper">
+                    <div class="container">
+                        <div class="it-header-center-content-wrapper">
+                            <div class="it-brand-wrapper">
+                                <a href="/">
+                                    <div class="it-brand-text">
+                                        <div class="it-brand-title">"Cassetto previdenziale"</div>
+                                        <div class="it-brand-tagline d-none d-md-block">"del contribuente – Aziende, Enti pubblici e intermediari"</div>
+                                    </div>
+                                </a>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
+    let last = crumbs.len().saturating_sub(1);
+    view! {
+        <nav class="breadcrumb-container" aria-label="Percorso di navigazione">
+            <ol class="breadcrumb">
+                {crumbs.into_iter().enumerate().map(|(i, (label, href))| {
+                    match href.filter(|_| i != last) {
+                        Some(href) => view! {
+                            <li class="breadcrumb-item"><a href=href>{label}</a><span class="separator">"/"</span></li>
+                        }.into_any(),
+                        None => view! { <li class="breadcrumb-item active" aria-current="page">{label}</li> }.into_any(),
+                    }
+                }).collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// A whole page: header, breadcrumbs, the title as the single `h1`, content, footer.
+#[component]
+pub fn Page(
+    #[prop(into)] title: String,
+    #[prop(optional)] crumbs: Vec<Crumb>,
+    children: Children,
+) -> impl IntoView {
+    let crumbs = if crumbs.is_empty() { vec![("Home".to_string(), Some("/".to_string())), (title.clone(), None)] } else { crumbs };
+    view! {
+        <Title text=title.clone()/>
+        <a class="visually-hidden-focusable" href="#contenuto">"Vai al contenuto"</a>
+        <Header/>
+        <div class="container my-4">
+            <Breadcrumbs crumbs/>
+            <main id="contenuto">
+                {children()}
+            </main>
+        </div>
+        <footer class="it-footer mt-5">
+            <div class="it-footer-small-prints clearfix">
+                <div class="container">
+                    <p class="text-white py-3 mb-0">"Cassetto previdenziale del contribuente – Circolare INPS n. 34 del 31/03/2023"</p>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// Wraps the pages that need a logged-in user: a visitor goes to `/accesso` and comes back afterwards.
+/// The user is then in context for the header. The server functions check access on their own.
+#[component]
+pub fn Protected() -> impl IntoView {
+    let user = Resource::new(|| (), |_| whoami());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="container my-4">"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => {
+                        provide_context(u);
+                        view! { <Outlet/> }.into_any()
+                    }
+                    Ok(None) => {
+                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let target = format!("/accesso?next={}", url_encode(&here));
+                        view! { <Redirect path=target/> }.into_any()
+                    }
+                    Err(e) => view! { <Page title="Errore"><ErrorBox error=e/></Page> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Landing() -> impl IntoView {
+    view! {
+        <Page title="Cassetto previdenziale del contribuente">
+            <h1>"Cassetto previdenziale del contribuente"</h1>
+            <p class="lead">
+                "Un unico punto di accesso per datori di lavoro, Enti pubblici e loro intermediari: "
+                "consultazione della posizione contributiva, deleghe, denunce mensili, comunicazioni con la Sede INPS."
+            </p>
+            <div class="row mt-4">
+                <div class="col-md-6">
+                    <div class="card-wrapper"><div class="card card-bg"><div class="card-body">
+                        <h2 class="h5 card-title">"Consultazione"</h2>
+                        <p class="card-text">"Versamenti F24, F24 EP e Banca d'Italia, note di rettifica, piani di ammortamento, denunce DMA, note di debito ed ECA."</p>
+                    </div></div></div>
+                </div>
+                <div class="col-md-6">
+                    <div class="card-wrapper"><div class="card card-bg"><div class="card-body">
+                        <h2 class="h5 card-title">"Accesso sicuro"</h2>
+                        <p class="card-text">"Accesso con codice fiscale, password e codice temporaneo (secondo fattore), per ogni profilo."</p>
+                    </div></div></div>
+                </div>
+            </div>
+            <a class="btn btn-primary mt-3" href="/accesso">"Accedi al Cassetto"</a>
+        </Page>
+    }
+}
+
+#[component]
+pub fn SupportoPage() -> impl IntoView {
+    view! {
+        <Page title="Supporto">
+            <h1>"Supporto – manuale utente"</h1>
+            <h2 class="h4 mt-4">"Accesso"</h2>
+            <p>"Si accede con il proprio codice fiscale e la password, poi con il codice di 6 cifre generato dall'app di autenticazione. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti."</p>
+            <h2 class="h4 mt-4">"Ricerca delle posizioni"</h2>
+            <p>"La pagina Cassetto elenca solo le posizioni contributive a cui si ha accesso: come datore di lavoro, come delegato o tramite una delega attiva dell'intermediario. Si cerca per codice fiscale, denominazione o codice posizione."</p>
+            <h2 class="h4 mt-4">"Consultazione"</h2>
+            <p>"Aperta una posizione, il menu a sinistra porta ai servizi di consultazione. Ogni elenco si può filtrare, ordinare (cliccando sull'intestazione di colonna), sfogliare per pagine e scaricare in formato CSV; i totali riguardano tutte le righe filtrate."</p>
+        </Page>
+    }
+}

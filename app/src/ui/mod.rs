@@ -1,0 +1,77 @@
+//! Pages and components, one file per area. Italian on screen, Bootstrap Italia classes.
+
+mod auth;
+mod cassetto;
+mod common;
+mod layout;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use auth::{CodePage, LoginPage};
+use cassetto::{PositionLayout, PositionHome, PositionSubPage, PositionSubDetail, Ricerca};
+use common::{NotFoundPage, NotYetPage};
+use layout::{Landing, Page, Protected, SupportoPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::security::provide_csp_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="it">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/vendor/bootstrap-italia/css/bootstrap-italia.min.css"/>
+                <link rel="stylesheet" href="/pkg/cassetto.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the WebAssembly has taken over, so browser tests know when clicks work.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=|text: String| if text.is_empty() { "Cassetto previdenziale – INPS".to_string() } else { format!("{text} – Cassetto previdenziale") }/>
+        <Router>
+            <Routes fallback=|| view! { <Page title="Pagina non trovata"><NotFoundPage/></Page> }>
+                <Route path=path!("/") view=Landing ssr=SsrMode::Async/>
+                <Route path=path!("/accesso") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso/codice") view=CodePage ssr=SsrMode::Async/>
+                <Route path=path!("/supporto") view=SupportoPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=Protected ssr=SsrMode::Async>
+                    <Route path=path!("/cassetto") view=Ricerca ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/cassetto/:posizione") view=PositionLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=PositionHome ssr=SsrMode::Async/>
+                        <Route path=path!(":sezione") view=PositionSubPage ssr=SsrMode::Async/>
+                        <Route path=path!(":sezione/:id") view=PositionSubDetail ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <Route path=path!("/deleghe") view=|| view! { <NotYetPage title="Gestione Deleghe"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/profilo") view=|| view! { <NotYetPage title="Profilo"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/comunicazioni") view=|| view! { <NotYetPage title="Comunicazione bidirezionale"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/agenda") view=|| view! { <NotYetPage title="Agenda appuntamenti"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice") view=|| view! { <NotYetPage title="Back-office di Sede"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=|| view! { <NotYetPage title="Amministrazione"/> } ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

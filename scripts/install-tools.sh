@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs, once per machine, every tool the build and the tests need; each step is skipped when already done.
+# Versions are those of ../shared/docs/TOOLCHAIN.md: they build Leptos with the machine's Rust 1.95.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.106}
+
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  # Without --locked: its lock file pins a crate version the registry here does not hold.
+  cargo install wasm-bindgen-cli --force --version "$WASM_BINDGEN_VERSION"
+fi
+
+# wasm-opt (binaryen), Bootstrap Italia, Playwright and axe-core come from npm into tools/ and end2end/.
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+if [ ! -d end2end/node_modules/@playwright ]; then
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,4 @@
+//! The server's start-up pieces, as a library so integration tests build the same router.
+
+pub mod config;
+pub mod startup;

@@ -1,0 +1,136 @@
+//! `cassetto`: the one binary. Serves the web app, migrates and seeds the database, manages users.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use app::domain::codice_fiscale::CodiceFiscale;
+use app::model::Role;
+use app::ssr::db::Db;
+use app::ssr::identity::{self, NewUser, totp};
+use clap::{Parser, Subcommand};
+
+use server::config::{self, Config};
+use server::startup;
+
+#[derive(Parser)]
+#[command(name = "cassetto", version, about = "Cassetto previdenziale del contribuente", after_help = config::ENV_HELP)]
+struct Cli {
+    /// A file of KEY=VALUE settings (environment variables take precedence).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the web server (migrating the database first).
+    Serve,
+    /// Applies the database migrations.
+    Migrate,
+    /// Loads data into an empty database.
+    Seed {
+        /// The demo data set (every role, several Sedi and Enti, years of history).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// User management.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a user; the password is read from CASSETTO_NEW_PASSWORD or standard input, and the TOTP
+    /// secret to enrol in an authenticator app is printed.
+    Add {
+        #[arg(long)]
+        codice_fiscale: String,
+        #[arg(long)]
+        name: String,
+        /// datore, delegato, intermediario, subdelegato, operatore, idm, admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Code of the Sede (for operatore and idm).
+        #[arg(long)]
+        sede: Option<String>,
+    },
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.get("CASSETTO_LOG_FORMAT").as_deref() == Some("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(&config);
+    let db = Db::connect(&config.database_url()).await?;
+    db.migrate().await?;
+    match cli.command {
+        Command::Serve => startup::serve(db, &config).await,
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            anyhow::ensure!(demo, "specify the data set: seed --demo");
+            app::ssr::seed::seed_demo(&db).await?;
+            tracing::info!("demo data loaded");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { codice_fiscale, name, role, email, sede } } => {
+            let cf = CodiceFiscale::parse(&codice_fiscale).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let role = Role::parse(&role).context("unknown role")?;
+            let sede_id: Option<i64> = match sede {
+                Some(code) => Some(
+                    sqlx::query_scalar("SELECT id FROM sedi WHERE code = $1")
+                        .bind(&code)
+                        .fetch_optional(db.pool())
+                        .await?
+                        .with_context(|| format!("no Sede with code {code}"))?,
+                ),
+                None => None,
+            };
+            let password = match std::env::var("CASSETTO_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let secret = totp::new_secret();
+            identity::add_user(
+                &db,
+                &NewUser {
+                    codice_fiscale: cf.as_str(),
+                    full_name: &name,
+                    role,
+                    email: email.as_deref(),
+                    sede_id,
+                    employer_user_id: None,
+                    password: &password,
+                    totp_secret: &secret,
+                },
+            )
+            .await?;
+            let encoded = totp::encode_secret(&secret);
+            println!("user {} added; TOTP secret (enrol it in an authenticator app): {encoded}", cf.as_str());
+            println!("otpauth://totp/Cassetto:{}?secret={encoded}&issuer=Cassetto", cf.as_str());
+            Ok(())
+        }
+    }
+}

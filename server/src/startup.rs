@@ -1,0 +1,186 @@
+//! The router and its layers, built in one place (`app_router`) and used by `serve` and the tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use app::ssr::ctx::{AppState, RequestCtx, Settings};
+use app::ssr::db::Db;
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{FromRef, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// Largest request body accepted (forms only so far; uploads get their own limit on their route).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn settings_from(config: &Config) -> Settings {
+    Settings { demo_mode: config.flag("CASSETTO_DEMO"), secure_cookies: !config.flag("CASSETTO_INSECURE_COOKIES") }
+}
+
+pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
+    let settings = settings_from(config);
+    if settings.demo_mode && app::ssr::seed::is_empty(&db).await? {
+        tracing::info!("empty database in demo mode: loading the demo data");
+        app::ssr::seed::seed_demo(&db).await?;
+    }
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+    let router = app_router(AppState { db, settings: Arc::new(settings) }, leptos_options);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Leptos options from `LEPTOS_*` variables (cargo-leptos sets them), with our defaults.
+pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    let conf = get_configuration(None)?;
+    Ok(conf.leptos_options)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+    let routes = generate_route_list(App);
+    let page_state = app_state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/esporta/{posizione}/{sezione}", get(export_csv))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(page_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(csrf_guard))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<ServerState>, req: Request<Body>) -> impl IntoResponse {
+    let app_state = state.app.clone();
+    handle_server_fns_with_context(move || provide_context(app_state.clone()), req).await
+}
+
+async fn healthz(State(state): State<ServerState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(state.app.db.pool()).await {
+        Ok(_) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response(),
+        Err(err) => {
+            tracing::error!(error = ?err, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"unavailable"}"#)
+                .into_response()
+        }
+    }
+}
+
+async fn export_csv(
+    State(state): State<ServerState>,
+    Path((posizione, sezione)): Path<(String, String)>,
+    Query(params): Query<BTreeMap<String, String>>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    match app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await {
+        Ok((name, body)) => {
+            // The name is built from a validated position code and a known slug: plain ASCII.
+            let disposition = format!("attachment; filename=\"{name}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"))),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
+        }
+    }
+}
+
+/// Refuses state-changing requests that a browser marks as cross-site (CSRF), by `Sec-Fetch-Site`
+/// or, for browsers without it, by `Origin` against `Host`.
+async fn csrf_guard(req: Request<Body>, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(req.headers()) {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "Richiesta non consentita da un altro sito.").into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+            origin == "null" || origin_host != host
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// Security headers on every response; `no-store` on everything but the static, impersonal assets.
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"));
+    }
+    let is_static = path.starts_with("/pkg/") || path.starts_with("/vendor/") || path == "/favicon.svg";
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
