@@ -145,6 +145,7 @@ impl Cell {
 
 /// Filters, sort and page of a consultation list, as carried in the page URL.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListQuery {
     pub filters: BTreeMap<String, String>,
     pub sort: Option<String>,

@@ -56,8 +56,12 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
 
 /// Leptos options from `LEPTOS_*` variables (cargo-leptos sets them), with our defaults.
 pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
-    let conf = get_configuration(None)?;
-    Ok(conf.leptos_options)
+    let mut options = get_configuration(None)?.leptos_options;
+    // Set at build time by cargo-leptos; a plain `cargo build` leaves it empty.
+    if options.output_name.is_empty() {
+        options.output_name = "cassetto".into();
+    }
+    Ok(options)
 }
 
 async fn shutdown_signal() {

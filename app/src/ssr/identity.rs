@@ -298,10 +298,17 @@ pub async fn check_totp(db: &Db, user_id: i64, code: &str) -> anyhow::Result<boo
     }
 }
 
-/// The code an authenticator would show now (demo mode only; see `api::auth::demo_code`).
+/// Demo mode only (see `api::auth::demo_code`): the next code the account can use — the current
+/// step's, or the following one's when the current was already used — or `None` until then.
 pub async fn current_code(db: &Db, user_id: i64) -> anyhow::Result<Option<String>> {
-    let secret: String = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
-    Ok(totp::decode_secret(&secret).map(|s| totp::code_for_step(&s, totp::step_at(now_unix()))))
+    let (secret, last_step): (String, i64) =
+        sqlx::query_as("SELECT totp_secret, last_totp_step FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
+    let now_step = totp::step_at(now_unix());
+    let step = now_step.max(last_step + 1);
+    if step > now_step + 1 {
+        return Ok(None);
+    }
+    Ok(totp::decode_secret(&secret).map(|s| totp::code_for_step(&s, step)))
 }
 
 async fn reset_failures(db: &Db, user_id: i64) -> anyhow::Result<()> {

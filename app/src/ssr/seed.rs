@@ -106,7 +106,9 @@ impl Rng {
 enum V {
     I(i64),
     T(String),
+    /// A null text; PostgreSQL wants nulls typed like their column.
     Null,
+    NullInt,
 }
 
 /// Inserts rows in batches of multi-row `INSERT`s: one round trip per batch, on both backends.
@@ -140,6 +142,7 @@ async fn insert_rows(
                     V::I(i) => q.bind(*i),
                     V::T(s) => q.bind(s.as_str()),
                     V::Null => q.bind(Option::<String>::None),
+                    V::NullInt => q.bind(Option::<i64>::None),
                 };
             }
         }
@@ -277,15 +280,22 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         positions[before].0
     };
 
-    // Deleghe: Laura is delegated by Mario on Ente 0; Giuseppe holds deleghe of Enti 3-6 (active),
+    // Deleghe: Laura is delegated by Mario on Ente 0 (and was on Ente 1, revoked); Giuseppe holds deleghe of Enti 3-6 (active),
     // 7 (revoked) and 8 (awaiting the OTP); Anna is sub-delegated on 3, 4 and, under the revoked one, 7.
-    let mut deleghe = vec![vec![
-        V::T("dipendente".into()), V::I(first_position_of_ente(0)), V::I(mario), V::I(laura), V::Null,
-        V::T("attiva".into()), V::T("2024-02-01".into()), V::Null,
-    ]];
+    let mut deleghe = vec![
+        vec![
+            V::T("dipendente".into()), V::I(first_position_of_ente(0)), V::I(mario), V::I(laura), V::NullInt,
+            V::T("attiva".into()), V::T("2024-02-01".into()), V::Null,
+        ],
+        // Revoked: Laura no longer reaches Valfiorita.
+        vec![
+            V::T("dipendente".into()), V::I(first_position_of_ente(1)), V::I(mario), V::I(laura), V::NullInt,
+            V::T("revocata".into()), V::T("2023-03-01".into()), V::T("2025-01-31".into()),
+        ],
+    ];
     for (ente, status) in [(3, "attiva"), (4, "attiva"), (5, "attiva"), (6, "attiva"), (7, "revocata"), (8, "in_attesa")] {
         deleghe.push(vec![
-            V::T("intermediario".into()), V::I(first_position_of_ente(ente)), V::Null, V::I(giuseppe), V::Null,
+            V::T("intermediario".into()), V::I(first_position_of_ente(ente)), V::NullInt, V::I(giuseppe), V::NullInt,
             V::T(status.into()), V::T("2023-09-15".into()),
             if status == "revocata" { V::T("2025-06-30".into()) } else { V::Null },
         ]);

@@ -123,7 +123,14 @@ pub fn Protected() -> impl IntoView {
                         view! { <Outlet/> }.into_any()
                     }
                     Ok(None) => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let search = location.search.get_untracked();
+                        // The server gives the query without its `?`, the browser with it.
+                        let search = match search.as_str() {
+                            "" => String::new(),
+                            s if s.starts_with('?') => s.to_string(),
+                            s => format!("?{s}"),
+                        };
+                        let here = format!("{}{search}", location.pathname.get_untracked());
                         let target = format!("/accesso?next={}", url_encode(&here));
                         view! { <Redirect path=target/> }.into_any()
                     }

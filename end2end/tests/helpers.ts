@@ -1,0 +1,113 @@
+import { APIRequestContext, Page, expect, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const PASSWORD = "Cassetto.Demo.2026";
+
+// The demo accounts of the README (codici fiscali with their check character).
+export const ACCOUNTS: Record<string, { cf: string; name: string; label: string; home: string }> = {
+  datore: { cf: "RSSMRA70A01H501S", name: "Mario Rossi", label: "Datore di lavoro / Rappresentante legale", home: "/cassetto" },
+  delegato: { cf: "BNCLRA85M41F205C", name: "Laura Bianchi", label: "Dipendente delegato", home: "/cassetto" },
+  intermediario: { cf: "VRDGPP65C10L219T", name: "Giuseppe Verdi", label: "Intermediario", home: "/cassetto" },
+  subdelegato: { cf: "NRENNA90D45H501O", name: "Anna Neri", label: "Dipendente dell'intermediario (subdelegato)", home: "/cassetto" },
+  operatore: { cf: "GLLPLA75E15H501K", name: "Paolo Gallo", label: "Operatore di Sede INPS", home: "/backoffice" },
+  idm: { cf: "CNTSRA80H50H501Q", name: "Sara Conti", label: "Gestore IDM di Sede", home: "/backoffice" },
+  admin: { cf: "FRRLCU72L20H501Q", name: "Luca Ferri", label: "Amministratore", home: "/admin" },
+};
+
+export const ROLES_WITH_STATE = ["datore", "delegato", "intermediario", "subdelegato"];
+
+export function statePath(role: string): string {
+  return `state/${role}.json`;
+}
+
+/** Reads the demo code on the second-factor page, waiting for the next 30-second step if both usable codes were spent. */
+async function demoCode(fetchPage: () => Promise<string>): Promise<string> {
+  const deadline = Date.now() + 40_000;
+  for (;;) {
+    const html = await fetchPage();
+    const m = html.match(/data-testid="codice-demo-valore"[^>]*>(\d{6})</);
+    if (m) return m[1];
+    if (Date.now() > deadline) throw new Error("no demo code shown");
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+/** Logs in with plain form posts, as a browser without JavaScript would. */
+export async function loginThroughHttp(ctx: APIRequestContext, role: string) {
+  const account = ACCOUNTS[role];
+  const step1 = await ctx.post("/api/accesso/password", {
+    form: { codice_fiscale: account.cf, password: PASSWORD, next: "" },
+    headers: { Accept: "text/html" },
+    maxRedirects: 0,
+  });
+  expect(step1.headers()["location"]).toBe("/accesso/codice");
+  const code = await demoCode(async () => (await ctx.get("/accesso/codice")).text());
+  const step2 = await ctx.post("/api/accesso/codice", {
+    form: { codice: code, next: "" },
+    headers: { Accept: "text/html" },
+    maxRedirects: 0,
+  });
+  expect(step2.headers()["location"]).toBe(account.home);
+}
+
+/** Collects page errors and failed responses; `assertClean` fails the test on any of them. */
+export function watchErrors(page: Page) {
+  const problems: string[] = [];
+  const allowed = new Set<string>();
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !allowed.has(new URL(r.url()).pathname)) problems.push(`${r.status()} ${r.url()}`);
+  });
+  return {
+    allow(path: string) {
+      allowed.add(path);
+    },
+    assertClean() {
+      expect(problems, problems.join("\n")).toEqual([]);
+    },
+  };
+}
+
+export function hydrated(testInfo: TestInfo): boolean {
+  return testInfo.project.name === "hydrated";
+}
+
+/** Navigates and, in the hydrated run, waits until the WebAssembly has taken over the page. */
+export async function visit(page: Page, path: string, testInfo: TestInfo) {
+  await page.goto(path);
+  await settled(page, testInfo);
+}
+
+export async function settled(page: Page, testInfo: TestInfo) {
+  if (hydrated(testInfo)) await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 30_000 });
+}
+
+/** axe-core on the current page: no serious or critical WCAG 2.1 A/AA violation. */
+export async function checkA11y(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+/** Logs in through the real pages: codice fiscale and password, then the demo code. */
+export async function loginThroughUi(page: Page, role: string, testInfo: TestInfo) {
+  const account = ACCOUNTS[role];
+  await visit(page, "/accesso", testInfo);
+  await page.getByLabel("Codice fiscale").fill(account.cf);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Prosegui" }).click();
+  await expect(page).toHaveURL(/\/accesso\/codice/);
+  await settled(page, testInfo);
+  const deadline = Date.now() + 40_000;
+  while ((await page.getByTestId("codice-demo-valore").count()) === 0) {
+    if (Date.now() > deadline) throw new Error("no demo code shown");
+    await page.waitForTimeout(2_000);
+    await page.reload();
+    await settled(page, testInfo);
+  }
+  const code = (await page.getByTestId("codice-demo-valore").textContent())!.trim();
+  await page.getByLabel("Codice", { exact: true }).fill(code);
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await expect(page).toHaveURL(new RegExp(`${account.home}$`));
+  await settled(page, testInfo);
+}

@@ -1,0 +1,308 @@
+//! Integration tests through HTTP against the real router, on SQLite and (when configured) PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use app::model::Role;
+use app::ssr::ctx::Settings;
+use app::ssr::seed::DEMO_PASSWORD;
+use common::{Backend, TestApp, cf_of, location};
+use serde_json::json;
+
+/// The names of the Enti whose positions the Ricerca lists for `client`.
+async fn ricerca_names(app: &TestApp, client: &reqwest::Client) -> (BTreeSet<String>, i64) {
+    let (status, body) = app.call(client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let names = v["rows"].as_array().expect("rows").iter().map(|r| r["denominazione"].as_str().unwrap_or("").to_string()).collect();
+    (names, v["total"].as_i64().unwrap_or(-1))
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+both_backends!(ricerca_lists_exactly_the_reachable_positions, |app: TestApp| async move {
+    let datore = app.login_as(Role::Datore).await;
+    let (names, total) = ricerca_names(&app, &datore).await;
+    assert_eq!(names, set(&["Comune di Roccaverde", "Comune di Valfiorita", "Istituto Comprensivo Leonardo", "Officine Meccaniche Bianchi S.r.l."]));
+    assert_eq!(total, 5, "Roccaverde has two positions");
+
+    let delegato = app.login_as(Role::Delegato).await;
+    assert_eq!(ricerca_names(&app, &delegato).await, (set(&["Comune di Roccaverde"]), 1));
+
+    // Active deleghe on Enti 3-6; the revoked (Borgo San Vito) and the pending one (Camera di Commercio) drop out.
+    let intermediario = app.login_as(Role::Intermediario).await;
+    assert_eq!(
+        ricerca_names(&app, &intermediario).await,
+        (set(&["Azienda Sanitaria Locale Roma 9", "Università degli Studi di Castelmare", "Comune di Pietrascura", "Provincia di Monteleone"]), 4)
+    );
+
+    // The sub-delega under the revoked delega does not count.
+    let subdelegato = app.login_as(Role::Subdelegato).await;
+    assert_eq!(
+        ricerca_names(&app, &subdelegato).await,
+        (set(&["Azienda Sanitaria Locale Roma 9", "Università degli Studi di Castelmare"]), 2)
+    );
+
+    // Search by name, codice fiscale and position code narrows the same set.
+    let (status, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": "valfio", "pagina": 0})).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Comune di Valfiorita") && !body.contains("Roccaverde"), "{body}");
+    let code = app.position_of("Officine Meccaniche Bianchi S.r.l.").await;
+    let (_, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": code, "pagina": 0})).await;
+    assert!(body.contains("\"total\":1") && body.contains("Officine"), "{body}");
+    // A foreign Ente is not found even by its exact code.
+    let foreign = app.position_of("Camera di Commercio di Lagomaggiore").await;
+    let (_, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": foreign, "pagina": 0})).await;
+    assert!(body.contains("\"total\":0"), "{body}");
+});
+
+both_backends!(revoking_a_delega_takes_effect_at_the_next_request, |app: TestApp| async move {
+    let code = app.position_of("Comune di Pietrascura").await;
+    let intermediario = app.login_as(Role::Intermediario).await;
+    let body = json!({"posizione": code});
+    assert_eq!(app.call(&intermediario, "/api/cassetto/posizione", body.clone()).await.0, 200);
+    sqlx::query("UPDATE deleghe SET status = 'revocata' WHERE position_id = (SELECT id FROM positions WHERE code = $1)")
+        .bind(&code)
+        .execute(app.db.pool())
+        .await
+        .expect("revoke");
+    assert_eq!(app.call(&intermediario, "/api/cassetto/posizione", body).await.0, 404);
+});
+
+both_backends!(revoking_the_parent_delega_revokes_the_subdelega, |app: TestApp| async move {
+    let code = app.position_of("Azienda Sanitaria Locale Roma 9").await;
+    let sub = app.login_as(Role::Subdelegato).await;
+    let body = json!({"posizione": code});
+    assert_eq!(app.call(&sub, "/api/cassetto/posizione", body.clone()).await.0, 200);
+    sqlx::query("UPDATE deleghe SET status = 'revocata' WHERE kind = 'intermediario' AND position_id = (SELECT id FROM positions WHERE code = $1)")
+        .bind(&code)
+        .execute(app.db.pool())
+        .await
+        .expect("revoke");
+    assert_eq!(app.call(&sub, "/api/cassetto/posizione", body).await.0, 404);
+});
+
+both_backends!(section_filters_sorting_paging_and_totals, |app: TestApp| async move {
+    let code = app.position_of("Comune di Valfiorita").await;
+    let datore = app.login_as(Role::Datore).await;
+    let call = |query: serde_json::Value| {
+        let app = &app;
+        let datore = &datore;
+        let code = code.clone();
+        async move {
+            let (status, body) = app
+                .call(datore, "/api/cassetto/sezione", json!({"posizione": code, "section": "Versamenti", "parent": null, "query": query}))
+                .await;
+            (status, serde_json::from_str::<serde_json::Value>(&body).unwrap_or(serde_json::Value::String(body)))
+        }
+    };
+    let (status, all) = call(json!({})).await;
+    assert_eq!(status, 200);
+    let total_rows = all["table"]["total_rows"].as_i64().expect("total");
+    let expected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versamenti v JOIN positions p ON p.id = v.position_id WHERE p.code = $1")
+        .bind(&code)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(total_rows, expected);
+    assert_eq!(all["table"]["rows"].as_array().expect("rows").len(), 20, "one page");
+
+    // Filter by causale and a date range; the total is the sum of exactly those rows.
+    let (_, filtered) = call(json!({"filters": {"causale": "P708", "dal": "2024-01-01", "al": "2024-12-31"}, "sort": "importo", "desc": true})).await;
+    let sum: i64 = sqlx::query_scalar(
+        "SELECT CAST(SUM(v.amount_cents) AS BIGINT) FROM versamenti v JOIN positions p ON p.id = v.position_id \
+         WHERE p.code = $1 AND v.causale = 'P708' AND v.paid_on BETWEEN '2024-01-01' AND '2024-12-31'",
+    )
+    .bind(&code)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("sum");
+    assert_eq!(filtered["table"]["total_rows"], 12);
+    assert_eq!(filtered["table"]["totals"][0][1].as_i64(), Some(sum));
+    let amounts: Vec<i64> = filtered["table"]["rows"].as_array().expect("rows").iter().map(|r| r["cells"][5]["Money"].as_i64().expect("money")).collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "sorted descending: {amounts:?}");
+
+    // Paging: the second page continues the first.
+    let (_, page1) = call(json!({"page": 1})).await;
+    assert_eq!(page1["table"]["page"], 1);
+    assert_ne!(page1["table"]["rows"][0], all["table"]["rows"][0]);
+
+    // Bad input: a clear Italian message, status 400.
+    let (status, bad) = call(json!({"filters": {"dal": "31/02/2024"}})).await;
+    assert_eq!(status, 400);
+    assert!(bad.to_string().contains("data non valida"), "{bad}");
+    let (status, _) = call(json!({"sort": "amount_cents; DROP TABLE users"})).await;
+    assert_eq!(status, 400);
+});
+
+both_backends!(child_sections_need_a_parent_of_the_same_position, |app: TestApp| async move {
+    let own = app.position_of("Comune di Roccaverde").await;
+    let datore = app.login_as(Role::Datore).await;
+    let piano_of = |name: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT a.id FROM piani_ammortamento a JOIN positions p ON p.id = a.position_id JOIN enti e ON e.id = p.ente_id WHERE e.denominazione = $1 ORDER BY a.id LIMIT 1")
+                .bind(name)
+                .fetch_one(app.db.pool())
+                .await
+                .expect("piano")
+        }
+    };
+    let own_piano = piano_of("Comune di Roccaverde").await;
+    let foreign_piano = piano_of("Camera di Commercio di Lagomaggiore").await;
+    let body = |parent: i64| json!({"posizione": own, "section": "RatePiano", "parent": parent, "query": {}});
+    let (status, ok) = app.call(&datore, "/api/cassetto/sezione", body(own_piano)).await;
+    assert_eq!(status, 200, "{ok}");
+    let instalments: i64 = sqlx::query_scalar("SELECT instalments FROM piani_ammortamento WHERE id = $1").bind(own_piano).fetch_one(app.db.pool()).await.expect("n");
+    assert!(ok.contains(&format!("\"total_rows\":{instalments}")), "{ok}");
+    // A piano of another position, asked under an own position, is not found.
+    assert_eq!(app.call(&datore, "/api/cassetto/sezione", body(foreign_piano)).await.0, 404);
+});
+
+both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| async move {
+    let own = app.position_of("Comune di Valfiorita").await;
+    let foreign = app.position_of("Camera di Commercio di Lagomaggiore").await;
+    let datore = app.login_as(Role::Datore).await;
+    let res = datore.get(app.url(&format!("/esporta/{own}/versamenti?canale=F24EP"))).send().await.expect("get");
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap_or("").starts_with("attachment"));
+    let body = res.text().await.expect("body");
+    let expected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versamenti v JOIN positions p ON p.id = v.position_id WHERE p.code = $1 AND v.channel = 'F24EP'")
+        .bind(&own)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(body.lines().count() as i64, expected + 1, "header plus one line per row");
+    assert!(body.starts_with("Data versamento;Canale"));
+    for path in [format!("/esporta/{foreign}/versamenti"), "/esporta/not-a-code/versamenti".to_string(), format!("/esporta/{own}/rate?padre=1")] {
+        let res = datore.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    let anonymous = app.client().get(app.url(&format!("/esporta/{own}/versamenti"))).send().await.expect("get");
+    assert_eq!(anonymous.status(), 401);
+});
+
+both_backends!(login_rotates_the_session_and_logout_ends_it, |app: TestApp| async move {
+    let cf = cf_of(Role::Datore);
+    let client = app.client();
+    let step1 = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
+    let pending_cookie = step1.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    // Half-logged-in: no access to the Cassetto yet.
+    assert_eq!(app.call(&client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await.0, 401);
+    let code = app.next_totp(&cf).await;
+    let step2 = app.post_form(&client, "/api/accesso/codice", &[("codice", &code)]).await;
+    assert_eq!(location(&step2), "/cassetto");
+    let active_cookie = step2.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    assert_ne!(pending_cookie.split(';').next(), active_cookie.split(';').next(), "session id rotated");
+    assert_eq!(app.call(&client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await.0, 200);
+
+    // The same code cannot be used twice.
+    let other = app.client();
+    app.post_form(&other, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
+    let reuse = app.post_form(&other, "/api/accesso/codice", &[("codice", &code)]).await;
+    assert!(location(&reuse).contains("errore=codice"));
+
+    let token = active_cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_string()).expect("token");
+    let out = app.post_form(&client, "/api/uscita", &[]).await;
+    assert!(location(&out).starts_with("/accesso"));
+    assert!(out.headers()["set-cookie"].to_str().unwrap_or("").contains("Max-Age=0"));
+    // The old cookie, replayed by hand, no longer opens anything: the session is gone on the server.
+    let replay = reqwest::Client::new()
+        .post(app.url("/api/cassetto/ricerca"))
+        .header("cookie", format!("cassetto_session={token}"))
+        .json(&json!({"testo": "", "pagina": 0}))
+        .send()
+        .await
+        .expect("replay");
+    assert_eq!(replay.status(), 401);
+});
+
+both_backends!(unknown_user_and_wrong_password_get_the_same_answer_and_accounts_lock, |app: TestApp| async move {
+    let client = app.client();
+    let unknown = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", "RSSMRA85T10A562S"), ("password", "whatever-password")]).await;
+    let cf = cf_of(Role::Admin);
+    let wrong = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")]).await;
+    assert_eq!(location(&unknown), location(&wrong));
+    assert_eq!(location(&wrong), "/accesso?errore=credenziali");
+    for _ in 0..4 {
+        app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")]).await;
+    }
+    // Locked now: even the right password is refused, with the same message.
+    let locked = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(location(&locked), "/accesso?errore=credenziali");
+    let malformed = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", "RSSMRA85T10A562X"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(location(&malformed), "/accesso?errore=formato");
+});
+
+both_backends!(idle_sessions_expire, |app: TestApp| async move {
+    let client = app.login_as(Role::Datore).await;
+    assert_eq!(app.call(&client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await.0, 200);
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 1900").execute(app.db.pool()).await.expect("age");
+    assert_eq!(app.call(&client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await.0, 401);
+});
+
+both_backends!(post_login_redirect_stays_on_this_site, |app: TestApp| async move {
+    let cf = cf_of(Role::Datore);
+    let client = app.client();
+    for (next, expected) in [("/cassetto/x", "/accesso/codice?next=%2Fcassetto%2Fx"), ("//evil.example", "/accesso/codice"), ("https://evil.example", "/accesso/codice")] {
+        let res = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD), ("next", next)]).await;
+        assert_eq!(location(&res), expected, "{next}");
+    }
+});
+
+#[tokio::test]
+async fn session_cookie_has_the_secure_flags_outside_development() {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, Settings { demo_mode: false, secure_cookies: true }).await else { return };
+    let client = app.client();
+    let res = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf_of(Role::Datore)), ("password", DEMO_PASSWORD)]).await;
+    let cookie = res.headers()["set-cookie"].to_str().expect("cookie");
+    assert!(cookie.starts_with("__Host-cassetto_session="), "{cookie}");
+    for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} missing in {cookie}");
+    }
+    // Demo codes are never shown outside demo mode.
+    let (status, body) = app.call(&client, "/api/accesso/codice-demo", json!({})).await;
+    assert_eq!((status, body.as_str()), (200, "null"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
+    let client = app.client();
+    let form = [("codice_fiscale", cf_of(Role::Datore)), ("password", DEMO_PASSWORD.to_string())];
+    let evil_origin = client.post(app.url("/api/accesso/password")).header("Origin", "https://evil.example").form(&form).send().await.expect("post");
+    assert_eq!(evil_origin.status(), 403);
+    let cross_site = client.post(app.url("/api/accesso/password")).header("Sec-Fetch-Site", "cross-site").form(&form).send().await.expect("post");
+    assert_eq!(cross_site.status(), 403);
+    let same = client.post(app.url("/api/accesso/password")).header("Sec-Fetch-Site", "same-origin").header("Accept", "text/html").form(&form).send().await.expect("post");
+    assert_eq!(same.status(), 302);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_oversized_bodies_are_refused() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
+    let res = app.client().get(app.url("/accesso")).send().await.expect("get");
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    let csp = h["content-security-policy"].to_str().expect("csp");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.contains_key("strict-transport-security") && h.contains_key("referrer-policy"));
+    let big = "x".repeat(200 * 1024);
+    let res = app.client().post(app.url("/api/accesso/password")).header("Origin", &app.base).form(&[("codice_fiscale", big.as_str())]).send().await.expect("post");
+    assert_eq!(res.status(), 413);
+    let health = app.client().get(app.url("/healthz")).send().await.expect("get");
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn anonymous_visitors_of_protected_pages_are_sent_to_the_login() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
+    let res = app.client().get(app.url("/cassetto?testo=x")).header("Accept", "text/html").send().await.expect("get");
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/accesso?next=%2Fcassetto%3Ftesto%3Dx");
+}
