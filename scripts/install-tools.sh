@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 CARGO_LEPTOS_VERSION=0.3.10
 # The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
-WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.106}
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 
@@ -22,6 +22,13 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   # Without --locked: its lock file pins a crate version the registry here does not hold.
   cargo install wasm-bindgen-cli --force --version "$WASM_BINDGEN_VERSION"
+fi
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 
 # wasm-opt (binaryen), Bootstrap Italia, Playwright and axe-core come from npm into tools/ and end2end/.

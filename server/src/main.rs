@@ -18,8 +18,9 @@ struct Cli {
     /// A file of KEY=VALUE settings (environment variables take precedence).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Without a command, `serve` (as `cargo leptos serve` and `end-to-end` start it).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -79,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&config);
     let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
-    match cli.command {
+    match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(db, &config).await,
         Command::Migrate => {
             tracing::info!("migrations applied");

@@ -14,6 +14,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+#[cfg_attr(not(feature = "ssr"), expect(dead_code))]
 fn with_next(path: &str, next: Option<&str>) -> String {
     match safe_next(next) {
         Some(n) => format!("{path}{}next={}", if path.contains('?') { '&' } else { '?' }, crate::model::url_encode(&n)),
