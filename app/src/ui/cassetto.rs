@@ -6,6 +6,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::cassetto::{load_position, search_positions, section_page};
+use crate::error::AppError;
 use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
@@ -97,37 +98,22 @@ fn posizione_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     move || params.with(|p| p.get("posizione").unwrap_or_default())
 }
 
-/// Loads the position (the server checks access) and shares its anagrafica with the sub-pages.
+/// The anagrafica of the open position, loaded once for all its pages.
+#[derive(Clone, Copy)]
+struct DetailResource(Resource<Result<PositionDetail, AppError>>);
+
+/// Loads the position (the server checks access) for the pages under it.
 #[component]
 pub fn PositionLayout() -> impl IntoView {
     let posizione = posizione_param();
-    let detail = Resource::new(posizione, load_position);
-    view! {
-        <Suspense fallback=|| view! { <p class="container my-4">"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => {
-                        provide_context(d);
-                        view! { <Outlet/> }.into_any()
-                    }
-                    Err(e) => view! {
-                        <Page title="Posizione non accessibile" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), Some("/cassetto".into())), ("Posizione".into(), None)]>
-                            <h1>"Posizione non accessibile"</h1>
-                            <ErrorBox error=e/>
-                            <a href="/cassetto">"Torna alla ricerca"</a>
-                        </Page>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    provide_context(DetailResource(Resource::new(posizione, load_position)));
+    view! { <Outlet/> }
 }
 
 /// The page frame of a position: breadcrumbs, the left menu of its services, the content.
 #[component]
 fn PositionFrame(#[prop(into)] title: String, #[prop(optional)] extra_crumbs: Vec<Crumb>, children: Children) -> impl IntoView {
-    let detail = use_context::<PositionDetail>();
-    let code = detail.as_ref().map(|d| d.code.clone()).unwrap_or_default();
+    let code = posizione_param()();
     let base = format!("/cassetto/{code}");
     let mut crumbs: Vec<Crumb> = vec![
         ("Home".into(), Some("/".into())),
@@ -138,6 +124,7 @@ fn PositionFrame(#[prop(into)] title: String, #[prop(optional)] extra_crumbs: Ve
     if crumbs.last().map(|c| &c.0) != Some(&title) {
         crumbs.push((title.clone(), None));
     }
+    let detail = use_context::<DetailResource>();
     view! {
         <Page title=title crumbs>
             <div class="row">
@@ -145,10 +132,16 @@ fn PositionFrame(#[prop(into)] title: String, #[prop(optional)] extra_crumbs: Ve
                     <PositionMenu base=base.clone()/>
                 </div>
                 <div class="col-lg-9">
-                    {detail.map(|d| view! {
-                        <p class="text-muted mb-1" data-testid="intestazione-posizione">
-                            {format!("{} – C.F. {} – Posizione {}", d.denominazione, d.ente_cf, d.code)}
-                        </p>
+                    {detail.map(|DetailResource(detail)| view! {
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                detail.await.ok().map(|d| view! {
+                                    <p class="text-muted mb-1" data-testid="intestazione-posizione">
+                                        {format!("{} – C.F. {} – Posizione {}", d.denominazione, d.ente_cf, d.code)}
+                                    </p>
+                                })
+                            })}
+                        </Suspense>
                     })}
                     {children()}
                 </div>
@@ -190,32 +183,41 @@ fn PositionMenu(base: String) -> impl IntoView {
 
 #[component]
 pub fn PositionHome() -> impl IntoView {
-    let detail = use_context::<PositionDetail>();
+    let detail = use_context::<DetailResource>();
     view! {
         <PositionFrame title="Anagrafica della posizione">
             <h1>"Posizione contributiva"</h1>
-            {detail.map(|d| {
-                let rows = vec![
-                    ("Posizione contributiva", d.code.clone()),
-                    ("Gestione", d.kind.clone()),
-                    ("Denominazione", d.denominazione.clone()),
-                    ("Codice fiscale", d.ente_cf.clone()),
-                    ("Rappresentante legale (C.F.)", d.legal_rep_cf.clone()),
-                    ("Indirizzo", d.address.clone()),
-                    ("PEC", d.pec.clone()),
-                    ("Sede INPS competente", format!("{} ({})", d.sede, d.sede_code)),
-                    ("Descrizione", d.description.clone()),
-                    ("Contratto applicato", d.contract.clone()),
-                    ("Data apertura", d.opened_on.format("%d/%m/%Y").to_string()),
-                    ("Stato", d.status.clone()),
-                ];
-                view! {
-                    <dl class="row" data-testid="anagrafica">
-                        {rows.into_iter().map(|(k, v)| view! {
-                            <dt class="col-sm-4">{k}</dt><dd class="col-sm-8">{v}</dd>
-                        }).collect_view()}
-                    </dl>
-                }
+            {detail.map(|DetailResource(detail)| view! {
+                <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) => {
+                                let rows = vec![
+                                    ("Posizione contributiva", d.code.clone()),
+                                    ("Gestione", d.kind.clone()),
+                                    ("Denominazione", d.denominazione.clone()),
+                                    ("Codice fiscale", d.ente_cf.clone()),
+                                    ("Rappresentante legale (C.F.)", d.legal_rep_cf.clone()),
+                                    ("Indirizzo", d.address.clone()),
+                                    ("PEC", d.pec.clone()),
+                                    ("Sede INPS competente", format!("{} ({})", d.sede, d.sede_code)),
+                                    ("Descrizione", d.description.clone()),
+                                    ("Contratto applicato", d.contract.clone()),
+                                    ("Data apertura", d.opened_on.format("%d/%m/%Y").to_string()),
+                                    ("Stato", d.status.clone()),
+                                ];
+                                view! {
+                                    <dl class="row" data-testid="anagrafica">
+                                        {rows.into_iter().map(|(k, v)| view! {
+                                            <dt class="col-sm-4">{k}</dt><dd class="col-sm-8">{v}</dd>
+                                        }).collect_view()}
+                                    </dl>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
             })}
         </PositionFrame>
     }

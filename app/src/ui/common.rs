@@ -124,7 +124,7 @@ pub fn DataTable(
         let numeric = matches!(c.kind, ColKind::Money | ColKind::Int);
         view! {
             <th scope="col" aria-sort=aria_sort class:text-end=numeric>
-                <a href=href data-sort=c.key>{c.label}{marker}</a>
+                <a href=href data-sort=c.key>{format!("{}{marker}", c.label)}</a>
             </th>
         }
     }).collect_view();
@@ -147,8 +147,9 @@ pub fn DataTable(
         <tfoot>
             <tr class="fw-bold" data-testid="totali">
                 {spec.columns.iter().enumerate().map(|(i, c)| {
+                    // No empty text nodes: the server writes none, so hydration would find none.
                     let text = totals.iter().find(|(k, _)| k == c.key).map(|(_, m)| m.to_string())
-                        .unwrap_or_else(|| if i == 0 { "Totale".to_string() } else { String::new() });
+                        .or_else(|| (i == 0).then(|| "Totale".to_string()));
                     view! { <td class:text-end=c.total data-total=c.key>{text}</td> }
                 }).collect_view()}
             </tr>

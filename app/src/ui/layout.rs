@@ -6,17 +6,45 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::{Logout, whoami};
+use crate::error::AppError;
 use crate::model::{CurrentUser, url_encode};
 
-use super::common::ErrorBox;
 
 /// A breadcrumb: label and, except for the current page, a link.
 pub type Crumb = (String, Option<String>);
 
+/// The logged-in user, loaded once by `Protected` and read by the header of every page under it.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+#[component]
+fn UserBox() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let signed_in = move |u: CurrentUser| {
+        view! {
+            <span class="text-white me-3" data-testid="utente">
+                <strong>{u.full_name}</strong>
+                " – "
+                <span data-testid="ruolo">{u.role.label()}</span>
+            </span>
+            <ActionForm action=logout attr:class="d-inline">
+                <button type="submit" class="btn btn-sm btn-outline-light" data-testid="esci">"Esci"</button>
+            </ActionForm>
+        }
+    };
+    match use_context::<UserResource>() {
+        Some(UserResource(user)) => view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { user.await.ok().flatten().map(signed_in) })}
+            </Suspense>
+        }
+        .into_any(),
+        None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso">"Accedi"</a> }.into_any(),
+    }
+}
+
 #[component]
 fn Header() -> impl IntoView {
-    let user = use_context::<CurrentUser>();
-    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="it-header-wrapper">
             <div class="it-header-slim-wrapper">
@@ -25,18 +53,7 @@ fn Header() -> impl IntoView {
                         <span class="d-lg-block navbar-brand">"INPS – Istituto Nazionale Previdenza Sociale"</span>
                         <div class="it-header-slim-right-zone" role="navigation" aria-label="Utente">
                             <a class="text-white me-3" href="/supporto">"Supporto"</a>
-                            {match user {
-                                Some(u) => view! {
-                                    <span class="text-white me-3" data-testid="utente">
-                                        <strong>{u.full_name.clone()}</strong>
-                                        " – " <span data-testid="ruolo">{u.role.label()}</span>
-                                    </span>
-                                    <ActionForm action=logout attr:class="d-inline">
-                                        <button type="submit" class="btn btn-sm btn-outline-light" data-testid="esci">"Esci"</button>
-                                    </ActionForm>
-                                }.into_any(),
-                                None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso">"Accedi"</a> }.into_any(),
-                            }}
+                            <UserBox/>
                         </div>
                     </div>
                 </div>
@@ -109,19 +126,17 @@ pub fn Page(
 }
 
 /// Wraps the pages that need a logged-in user: a visitor goes to `/accesso` and comes back afterwards.
-/// The user is then in context for the header. The server functions check access on their own.
+/// The pages render beside the check, not inside it, so their resources are created once (as the
+/// hydrating browser expects); their server functions check access on their own anyway.
 #[component]
 pub fn Protected() -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
+    provide_context(UserResource(user));
     let location = use_location();
     view! {
-        <Suspense fallback=|| view! { <p class="container my-4">"Caricamento…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) => {
-                        provide_context(u);
-                        view! { <Outlet/> }.into_any()
-                    }
                     Ok(None) => {
                         let search = location.search.get_untracked();
                         // The server gives the query without its `?`, the browser with it.
@@ -132,12 +147,13 @@ pub fn Protected() -> impl IntoView {
                         };
                         let here = format!("{}{search}", location.pathname.get_untracked());
                         let target = format!("/accesso?next={}", url_encode(&here));
-                        view! { <Redirect path=target/> }.into_any()
+                        Some(view! { <Redirect path=target/> })
                     }
-                    Err(e) => view! { <Page title="Errore"><ErrorBox error=e/></Page> }.into_any(),
+                    _ => None,
                 }
             })}
         </Suspense>
+        <Outlet/>
     }
 }
 
