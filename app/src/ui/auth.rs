@@ -21,9 +21,9 @@ fn message_for(code: &str) -> Option<&'static str> {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.with(|q| q.get("errore").and_then(|c| message_for(&c)));
-    let logged_out = move || query.with(|q| q.get("uscita").is_some());
-    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let error = move || query.try_with(|q| q.get("errore").and_then(|c| message_for(&c))).unwrap_or_default();
+    let logged_out = move || query.try_with(|q| q.get("uscita").is_some()).unwrap_or_default();
+    let next = move || query.try_with(|q| q.get("next").unwrap_or_default()).unwrap_or_default();
     let action = ServerAction::<LoginPassword>::new();
     view! {
         <Page title="Accesso">
@@ -55,8 +55,8 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn CodePage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.with(|q| q.get("errore").and_then(|c| message_for(&c)));
-    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let error = move || query.try_with(|q| q.get("errore").and_then(|c| message_for(&c))).unwrap_or_default();
+    let next = move || query.try_with(|q| q.get("next").unwrap_or_default()).unwrap_or_default();
     let action = ServerAction::<LoginCode>::new();
     let demo = Resource::new(|| (), |_| demo_code());
     view! {

@@ -30,8 +30,8 @@ fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> 
 #[component]
 pub fn Ricerca() -> impl IntoView {
     let query = use_query_map();
-    let testo = move || query.with(|q| q.get("testo").unwrap_or_default());
-    let pagina = move || query.with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0));
+    let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
+    let pagina = move || query.try_with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)).unwrap_or_default();
     let results = Resource::new(move || (testo(), pagina()), |(t, p)| search_positions(t, p));
     view! {
         <Page title="Ricerca posizioni" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), None)]>
@@ -93,9 +93,10 @@ pub fn Ricerca() -> impl IntoView {
     }
 }
 
+/// Route hooks use `try_with`: a page being torn down by a navigation may read them once more.
 fn posizione_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
-    move || params.with(|p| p.get("posizione").unwrap_or_default())
+    move || params.try_with(|p| p.get("posizione").unwrap_or_default()).unwrap_or_default()
 }
 
 /// The anagrafica of the open position, loaded once for all its pages.
@@ -223,20 +224,35 @@ pub fn PositionHome() -> impl IntoView {
     }
 }
 
+/// What a sub-path of a position shows. Only a change of kind re-creates the page: moving between
+/// sections keeps one `SectionView` whose data follows the URL, so no torn-down page reads stale state.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SubPage {
+    Sections,
+    Service(&'static str),
+    NotFound,
+}
+
 /// `/cassetto/{posizione}/{sezione}`: a consultation section, or a service not yet available.
 #[component]
 pub fn PositionSubPage() -> impl IntoView {
     let params = use_params_map();
-    let sezione = move || params.with(|p| p.get("sezione").unwrap_or_default());
-    move || {
-        let slug = sezione();
-        if let Some(section) = Section::from_slug(&slug) {
-            view! { <SectionView section parent=None/> }.into_any()
+    let slug = Memo::new(move |_| params.try_with(|p| p.get("sezione").unwrap_or_default()).unwrap_or_default());
+    let kind = Memo::new(move |_| {
+        let slug = slug.get();
+        if Section::from_slug(&slug).is_some() {
+            SubPage::Sections
         } else if let Some((_, label, _)) = SERVICES.iter().find(|s| s.0 == slug) {
-            view! { <PositionFrame title=*label><NotYetNotice title=*label/></PositionFrame> }.into_any()
+            SubPage::Service(label)
         } else {
-            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any()
+            SubPage::NotFound
         }
+    });
+    let section = Signal::derive(move || Section::from_slug(&slug.get()).unwrap_or(Section::Versamenti));
+    move || match kind.get() {
+        SubPage::Sections => view! { <SectionView section parent=Signal::derive(|| None)/> }.into_any(),
+        SubPage::Service(label) => view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any(),
+        SubPage::NotFound => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
     }
 }
 
@@ -244,32 +260,45 @@ pub fn PositionSubPage() -> impl IntoView {
 #[component]
 pub fn PositionSubDetail() -> impl IntoView {
     let params = use_params_map();
-    let route = move || params.with(|p| (p.get("sezione").unwrap_or_default(), p.get("id").and_then(|i| i.parse::<i64>().ok())));
+    let route = Memo::new(move |_| {
+        params
+            .try_with(|p| {
+                let child = p.get("sezione").and_then(|s| Section::from_slug(&s)).and_then(|s| s.spec().detail);
+                (child, p.get("id").and_then(|i| i.parse::<i64>().ok()))
+            })
+            .unwrap_or((None, None))
+    });
+    let found = Memo::new(move |_| matches!(route.get(), (Some(_), Some(_))));
+    let section = Signal::derive(move || route.get().0.unwrap_or(Section::RatePiano));
+    let parent = Signal::derive(move || route.get().1);
     move || {
-        let (slug, id) = route();
-        match (Section::from_slug(&slug).and_then(|s| s.spec().detail), id) {
-            (Some(child), Some(id)) => view! { <SectionView section=child parent=Some(id)/> }.into_any(),
-            _ => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
+        if found.get() {
+            view! { <SectionView section parent/> }.into_any()
+        } else {
+            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any()
         }
     }
 }
 
 #[component]
-fn SectionView(section: Section, parent: Option<i64>) -> impl IntoView {
-    let spec = section.spec();
+fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
-    let list_query = move || query.with(|q| ListQuery::from_params(query_pairs(q)));
+    let list_query = move || query.try_with(|q| ListQuery::from_params(query_pairs(q))).unwrap_or_default();
+    // The answer carries the request it answers, so the page is drawn from one consistent state.
     let data = Resource::new(
-        move || (posizione(), list_query()),
-        move |(pos, q)| section_page(pos, section, parent, q),
+        move || (posizione(), section.get(), parent.get(), list_query()),
+        |(pos, section, parent, q)| async move {
+            let result = section_page(pos.clone(), section, parent, q.clone()).await;
+            (pos, section, parent, q, result)
+        },
     );
-    let parent_spec = section.parent().map(Section::spec);
     view! {
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
-                let pos = posizione();
-                let q = list_query();
+                let (pos, section, parent, q, result) = data.await;
+                let spec = section.spec();
+                let parent_spec = section.parent().map(Section::spec);
                 let base_position = format!("/cassetto/{pos}");
                 let (base, extra_crumbs, detail_base) = match (parent_spec, parent) {
                     (Some(ps), Some(id)) => (
@@ -296,7 +325,7 @@ fn SectionView(section: Section, parent: Option<i64>) -> impl IntoView {
                         qs
                     }
                 );
-                match data.await {
+                match result {
                     Ok(view_data) => {
                         let title = match &view_data.parent_label {
                             Some(label) => format!("{} – {label}", spec.title),
