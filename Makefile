@@ -32,8 +32,11 @@ build: setup
 
 test: setup test-rust test-e2e
 
+# Per package, not --workspace: that would build `app` with ssr and hydrate at once, and Leptos'
+# executor then panics at run time (spawn_local outside a LocalSet).
 test-rust:
-	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) cargo test --workspace --all-targets
+	cargo test -p app --features ssr --lib
+	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) cargo test -p server --all-targets
 
 # Browser tests: cargo-leptos builds the app, starts it on a fresh demo database, runs Playwright.
 E2E_DB := target/e2e/cassetto.db
