@@ -89,6 +89,10 @@ test.describe("datore", () => {
     await expect(page.getByTestId("pagina")).toHaveText(/^Pagina 2 di \d+$/);
     await settled(page, testInfo);
     await expect(page).toHaveURL(/causale=P708/);
+    await page.getByRole("link", { name: "Azzera" }).click();
+    await expect(page).toHaveURL(new RegExp(`/cassetto/${code}/versamenti$`));
+    await expect(page.getByTestId("conteggio")).toHaveText(allCount!);
+    await settled(page, testInfo);
 
     // A piano opens its instalments; a DMA its workers.
     await visit(page, `/cassetto/${code}/piani-ammortamento`, testInfo);

@@ -59,6 +59,7 @@ pub fn NotYetNotice(#[prop(into)] title: String) -> impl IntoView {
 /// The filter form of a section: a plain GET form, so it works with and without JavaScript.
 #[component]
 pub fn FilterForm(spec: &'static SectionSpec, query: ListQuery, action: String) -> impl IntoView {
+    let reset = action.clone();
     view! {
         <form method="get" action=action class="mb-4" aria-label="Filtri">
             <div class="row">
@@ -94,7 +95,7 @@ pub fn FilterForm(spec: &'static SectionSpec, query: ListQuery, action: String) 
             {query.sort.clone().map(|s| view! { <input type="hidden" name="ordina" value=s/> })}
             {query.sort.is_some().then(|| view! { <input type="hidden" name="dir" value=if query.desc { "desc" } else { "asc" }/> })}
             <button type="submit" class="btn btn-primary btn-sm">"Applica filtri"</button>
-            <a class="btn btn-outline-secondary btn-sm ms-2" href=".">"Azzera"</a>
+            <a class="btn btn-outline-secondary btn-sm ms-2" href=reset>"Azzera"</a>
         </form>
     }
 }

@@ -1,0 +1,44 @@
+//! The `cassetto` binary's subcommands, run as a user would.
+
+use std::process::Command;
+
+use app::ssr::db::Db;
+use app::ssr::identity;
+
+#[tokio::test]
+async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_database() {
+    let dir = std::env::temp_dir().join(format!("cassetto_cli_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}", dir.join("cli.db").display());
+    let run = |args: &[&str], password: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cassetto"));
+        cmd.args(args).env("DATABASE_URL", &url).env("RUST_LOG", "error");
+        if let Some(p) = password {
+            cmd.env("CASSETTO_NEW_PASSWORD", p);
+        }
+        cmd.output().expect("run cassetto")
+    };
+
+    let added = run(&["user", "add", "--codice-fiscale", "RSSMRA85T10A562S", "--name", "Mario Rossi", "--role", "datore"], Some("una-password-lunga"));
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let stdout = String::from_utf8_lossy(&added.stdout);
+    assert!(stdout.contains("otpauth://totp/Cassetto:RSSMRA85T10A562S?secret="), "{stdout}");
+
+    let db = Db::connect(&url).await.expect("connect");
+    let id = identity::check_password(&db, "RSSMRA85T10A562S", "una-password-lunga".into()).await.expect("check");
+    assert!(id.is_some(), "the new account logs in with its password");
+
+    // Bad input is refused with a clear message and nothing is written.
+    let short = run(&["user", "add", "--codice-fiscale", "BNCLRA85M41F205C", "--name", "Laura", "--role", "delegato"], Some("corta"));
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("almeno 12 caratteri"));
+    let bad_cf = run(&["user", "add", "--codice-fiscale", "RSSMRA85T10A562X", "--name", "X", "--role", "datore"], Some("una-password-lunga"));
+    assert!(!bad_cf.status.success());
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await.expect("count");
+    assert_eq!(users, 1);
+
+    // Demo data goes only into an empty database.
+    let seed = run(&["seed", "--demo"], None);
+    assert!(!seed.status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}
