@@ -80,8 +80,12 @@ const fn filter(key: &'static str, label: &'static str, column: &'static str, ki
 }
 
 const CANALI: &[(&str, &str)] = &[("F24", "F24"), ("F24EP", "F24 EP"), ("BANCA_ITALIA", "Banca d'Italia")];
-const STATI_NOTA: &[(&str, &str)] =
-    &[("emessa", "Emessa"), ("pagata", "Pagata"), ("parzialmente pagata", "Parzialmente pagata"), ("annullata", "Annullata")];
+const STATI_NOTA: &[(&str, &str)] = &[
+    ("emessa", "Emessa"),
+    ("pagata", "Pagata"),
+    ("parzialmente pagata", "Parzialmente pagata"),
+    ("annullata", "Annullata"),
+];
 const TIPI_PIANO: &[(&str, &str)] = &[("Benefici pensione", "Benefici pensione"), ("TFS", "TFS")];
 const STATI_PIANO: &[(&str, &str)] = &[("in corso", "In corso"), ("concluso", "Concluso")];
 const STATI_RATA: &[(&str, &str)] = &[("pagata", "Pagata"), ("da pagare", "Da pagare"), ("scaduta", "Scaduta")];
@@ -332,7 +336,8 @@ impl SectionSpec {
                     FilterValue::Equals(raw.clone())
                 }
                 FilterKind::DateFrom | FilterKind::DateTo => {
-                    let date = parse_date(raw).ok_or_else(|| format!("{}: data non valida (gg/mm/aaaa).", spec.label))?;
+                    let date =
+                        parse_date(raw).ok_or_else(|| format!("{}: data non valida (gg/mm/aaaa).", spec.label))?;
                     let iso = date.format("%Y-%m-%d").to_string();
                     if spec.kind == FilterKind::DateFrom { FilterValue::From(iso) } else { FilterValue::To(iso) }
                 }
@@ -383,7 +388,15 @@ mod tests {
     #[test]
     fn checks_filters_and_sort() {
         let spec = Section::Versamenti.spec();
-        let ok = spec.check(&query(&[("canale", "F24EP"), ("dal", "2024-01-31"), ("periodo_al", "03/2024"), ("ordina", "importo"), ("dir", "asc")])).expect("valid");
+        let ok = spec
+            .check(&query(&[
+                ("canale", "F24EP"),
+                ("dal", "2024-01-31"),
+                ("periodo_al", "03/2024"),
+                ("ordina", "importo"),
+                ("dir", "asc"),
+            ]))
+            .expect("valid");
         assert_eq!(ok.sort, "importo");
         assert!(!ok.desc);
         assert_eq!(

@@ -15,7 +15,12 @@ async fn ricerca_names(app: &TestApp, client: &reqwest::Client) -> (BTreeSet<Str
     let (status, body) = app.call(client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await;
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-    let names = v["rows"].as_array().expect("rows").iter().map(|r| r["denominazione"].as_str().unwrap_or("").to_string()).collect();
+    let names = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["denominazione"].as_str().unwrap_or("").to_string())
+        .collect();
     (names, v["total"].as_i64().unwrap_or(-1))
 }
 
@@ -26,7 +31,15 @@ fn set(names: &[&str]) -> BTreeSet<String> {
 both_backends!(ricerca_lists_exactly_the_reachable_positions, |app: TestApp| async move {
     let datore = app.login_as(Role::Datore).await;
     let (names, total) = ricerca_names(&app, &datore).await;
-    assert_eq!(names, set(&["Comune di Roccaverde", "Comune di Valfiorita", "Istituto Comprensivo Leonardo", "Officine Meccaniche Bianchi S.r.l."]));
+    assert_eq!(
+        names,
+        set(&[
+            "Comune di Roccaverde",
+            "Comune di Valfiorita",
+            "Istituto Comprensivo Leonardo",
+            "Officine Meccaniche Bianchi S.r.l."
+        ])
+    );
     assert_eq!(total, 5, "Roccaverde has two positions");
 
     let delegato = app.login_as(Role::Delegato).await;
@@ -36,7 +49,15 @@ both_backends!(ricerca_lists_exactly_the_reachable_positions, |app: TestApp| asy
     let intermediario = app.login_as(Role::Intermediario).await;
     assert_eq!(
         ricerca_names(&app, &intermediario).await,
-        (set(&["Azienda Sanitaria Locale Roma 9", "Università degli Studi di Castelmare", "Comune di Pietrascura", "Provincia di Monteleone"]), 4)
+        (
+            set(&[
+                "Azienda Sanitaria Locale Roma 9",
+                "Università degli Studi di Castelmare",
+                "Comune di Pietrascura",
+                "Provincia di Monteleone"
+            ]),
+            4
+        )
     );
 
     // The sub-delega under the revoked delega does not count.
@@ -64,11 +85,13 @@ both_backends!(revoking_a_delega_takes_effect_at_the_next_request, |app: TestApp
     let intermediario = app.login_as(Role::Intermediario).await;
     let body = json!({"posizione": code});
     assert_eq!(app.call(&intermediario, "/api/cassetto/posizione", body.clone()).await.0, 200);
-    sqlx::query("UPDATE deleghe SET status = 'revocata' WHERE position_id = (SELECT id FROM positions WHERE code = $1)")
-        .bind(&code)
-        .execute(app.db.pool())
-        .await
-        .expect("revoke");
+    sqlx::query(
+        "UPDATE deleghe SET status = 'revocata' WHERE position_id = (SELECT id FROM positions WHERE code = $1)",
+    )
+    .bind(&code)
+    .execute(app.db.pool())
+    .await
+    .expect("revoke");
     assert_eq!(app.call(&intermediario, "/api/cassetto/posizione", body).await.0, 404);
 });
 
@@ -94,7 +117,11 @@ both_backends!(section_filters_sorting_paging_and_totals, |app: TestApp| async m
         let code = code.clone();
         async move {
             let (status, body) = app
-                .call(datore, "/api/cassetto/sezione", json!({"posizione": code, "section": "Versamenti", "parent": null, "query": query}))
+                .call(
+                    datore,
+                    "/api/cassetto/sezione",
+                    json!({"posizione": code, "section": "Versamenti", "parent": null, "query": query}),
+                )
                 .await;
             (status, serde_json::from_str::<serde_json::Value>(&body).unwrap_or(serde_json::Value::String(body)))
         }
@@ -102,11 +129,13 @@ both_backends!(section_filters_sorting_paging_and_totals, |app: TestApp| async m
     let (status, all) = call(json!({})).await;
     assert_eq!(status, 200);
     let total_rows = all["table"]["total_rows"].as_i64().expect("total");
-    let expected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versamenti v JOIN positions p ON p.id = v.position_id WHERE p.code = $1")
-        .bind(&code)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count");
+    let expected: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM versamenti v JOIN positions p ON p.id = v.position_id WHERE p.code = $1",
+    )
+    .bind(&code)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
     assert_eq!(total_rows, expected);
     assert_eq!(all["table"]["rows"].as_array().expect("rows").len(), 20, "one page");
 
@@ -122,7 +151,12 @@ both_backends!(section_filters_sorting_paging_and_totals, |app: TestApp| async m
     .expect("sum");
     assert_eq!(filtered["table"]["total_rows"], 12);
     assert_eq!(filtered["table"]["totals"][0][1].as_i64(), Some(sum));
-    let amounts: Vec<i64> = filtered["table"]["rows"].as_array().expect("rows").iter().map(|r| r["cells"][5]["Money"].as_i64().expect("money")).collect();
+    let amounts: Vec<i64> = filtered["table"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["cells"][5]["Money"].as_i64().expect("money"))
+        .collect();
     assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "sorted descending: {amounts:?}");
 
     // Paging: the second page continues the first.
@@ -156,7 +190,11 @@ both_backends!(child_sections_need_a_parent_of_the_same_position, |app: TestApp|
     let body = |parent: i64| json!({"posizione": own, "section": "RatePiano", "parent": parent, "query": {}});
     let (status, ok) = app.call(&datore, "/api/cassetto/sezione", body(own_piano)).await;
     assert_eq!(status, 200, "{ok}");
-    let instalments: i64 = sqlx::query_scalar("SELECT instalments FROM piani_ammortamento WHERE id = $1").bind(own_piano).fetch_one(app.db.pool()).await.expect("n");
+    let instalments: i64 = sqlx::query_scalar("SELECT instalments FROM piani_ammortamento WHERE id = $1")
+        .bind(own_piano)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("n");
     assert!(ok.contains(&format!("\"total_rows\":{instalments}")), "{ok}");
     // A piano of another position, asked under an own position, is not found.
     assert_eq!(app.call(&datore, "/api/cassetto/sezione", body(foreign_piano)).await.0, 404);
@@ -177,7 +215,11 @@ both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| a
         .expect("count");
     assert_eq!(body.lines().count() as i64, expected + 1, "header plus one line per row");
     assert!(body.starts_with("Data versamento;Canale"));
-    for path in [format!("/esporta/{foreign}/versamenti"), "/esporta/not-a-code/versamenti".to_string(), format!("/esporta/{own}/rate?padre=1")] {
+    for path in [
+        format!("/esporta/{foreign}/versamenti"),
+        "/esporta/not-a-code/versamenti".to_string(),
+        format!("/esporta/{own}/rate?padre=1"),
+    ] {
         let res = datore.get(app.url(&path)).send().await.expect("get");
         assert_eq!(res.status(), 404, "{path}");
     }
@@ -188,7 +230,8 @@ both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| a
 both_backends!(login_rotates_the_session_and_logout_ends_it, |app: TestApp| async move {
     let cf = cf_of(Role::Datore);
     let client = app.client();
-    let step1 = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
+    let step1 =
+        app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
     let pending_cookie = step1.headers()["set-cookie"].to_str().expect("cookie").to_string();
     // Half-logged-in: no access to the Cassetto yet.
     assert_eq!(app.call(&client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await.0, 401);
@@ -205,7 +248,8 @@ both_backends!(login_rotates_the_session_and_logout_ends_it, |app: TestApp| asyn
     let reuse = app.post_form(&other, "/api/accesso/codice", &[("codice", &code)]).await;
     assert!(location(&reuse).contains("errore=codice"));
 
-    let token = active_cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_string()).expect("token");
+    let token =
+        active_cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_string()).expect("token");
     let out = app.post_form(&client, "/api/uscita", &[]).await;
     assert!(location(&out).starts_with("/accesso"));
     assert!(out.headers()["set-cookie"].to_str().unwrap_or("").contains("Max-Age=0"));
@@ -222,18 +266,34 @@ both_backends!(login_rotates_the_session_and_logout_ends_it, |app: TestApp| asyn
 
 both_backends!(unknown_user_and_wrong_password_get_the_same_answer_and_accounts_lock, |app: TestApp| async move {
     let client = app.client();
-    let unknown = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", "RSSMRA85T10A562S"), ("password", "whatever-password")]).await;
+    let unknown = app
+        .post_form(
+            &client,
+            "/api/accesso/password",
+            &[("codice_fiscale", "RSSMRA85T10A562S"), ("password", "whatever-password")],
+        )
+        .await;
     let cf = cf_of(Role::Admin);
-    let wrong = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")]).await;
+    let wrong = app
+        .post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")])
+        .await;
     assert_eq!(location(&unknown), location(&wrong));
     assert_eq!(location(&wrong), "/accesso?errore=credenziali");
     for _ in 0..4 {
-        app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")]).await;
+        app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "wrong-password-123")])
+            .await;
     }
     // Locked now: even the right password is refused, with the same message.
-    let locked = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
+    let locked =
+        app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD)]).await;
     assert_eq!(location(&locked), "/accesso?errore=credenziali");
-    let malformed = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", "RSSMRA85T10A562X"), ("password", DEMO_PASSWORD)]).await;
+    let malformed = app
+        .post_form(
+            &client,
+            "/api/accesso/password",
+            &[("codice_fiscale", "RSSMRA85T10A562X"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     assert_eq!(location(&malformed), "/accesso?errore=formato");
 });
 
@@ -247,17 +307,36 @@ both_backends!(idle_sessions_expire, |app: TestApp| async move {
 both_backends!(post_login_redirect_stays_on_this_site, |app: TestApp| async move {
     let cf = cf_of(Role::Datore);
     let client = app.client();
-    for (next, expected) in [("/cassetto/x", "/accesso/codice?next=%2Fcassetto%2Fx"), ("//evil.example", "/accesso/codice"), ("https://evil.example", "/accesso/codice")] {
-        let res = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD), ("next", next)]).await;
+    for (next, expected) in [
+        ("/cassetto/x", "/accesso/codice?next=%2Fcassetto%2Fx"),
+        ("//evil.example", "/accesso/codice"),
+        ("https://evil.example", "/accesso/codice"),
+    ] {
+        let res = app
+            .post_form(
+                &client,
+                "/api/accesso/password",
+                &[("codice_fiscale", &cf), ("password", DEMO_PASSWORD), ("next", next)],
+            )
+            .await;
         assert_eq!(location(&res), expected, "{next}");
     }
 });
 
 #[tokio::test]
 async fn session_cookie_has_the_secure_flags_outside_development() {
-    let Some(app) = TestApp::spawn_with(Backend::Sqlite, Settings { demo_mode: false, secure_cookies: true }).await else { return };
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, Settings { demo_mode: false, secure_cookies: true }).await
+    else {
+        return;
+    };
     let client = app.client();
-    let res = app.post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf_of(Role::Datore)), ("password", DEMO_PASSWORD)]).await;
+    let res = app
+        .post_form(
+            &client,
+            "/api/accesso/password",
+            &[("codice_fiscale", &cf_of(Role::Datore)), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     let cookie = res.headers()["set-cookie"].to_str().expect("cookie");
     assert!(cookie.starts_with("__Host-cassetto_session="), "{cookie}");
     for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
@@ -273,11 +352,30 @@ async fn cross_site_posts_are_refused() {
     let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
     let client = app.client();
     let form = [("codice_fiscale", cf_of(Role::Datore)), ("password", DEMO_PASSWORD.to_string())];
-    let evil_origin = client.post(app.url("/api/accesso/password")).header("Origin", "https://evil.example").form(&form).send().await.expect("post");
+    let evil_origin = client
+        .post(app.url("/api/accesso/password"))
+        .header("Origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(evil_origin.status(), 403);
-    let cross_site = client.post(app.url("/api/accesso/password")).header("Sec-Fetch-Site", "cross-site").form(&form).send().await.expect("post");
+    let cross_site = client
+        .post(app.url("/api/accesso/password"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(cross_site.status(), 403);
-    let same = client.post(app.url("/api/accesso/password")).header("Sec-Fetch-Site", "same-origin").header("Accept", "text/html").form(&form).send().await.expect("post");
+    let same = client
+        .post(app.url("/api/accesso/password"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Accept", "text/html")
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(same.status(), 302);
 }
 
@@ -293,7 +391,14 @@ async fn pages_carry_security_headers_and_oversized_bodies_are_refused() {
     assert_eq!(h["cache-control"], "no-store");
     assert!(h.contains_key("strict-transport-security") && h.contains_key("referrer-policy"));
     let big = "x".repeat(200 * 1024);
-    let res = app.client().post(app.url("/api/accesso/password")).header("Origin", &app.base).form(&[("codice_fiscale", big.as_str())]).send().await.expect("post");
+    let res = app
+        .client()
+        .post(app.url("/api/accesso/password"))
+        .header("Origin", &app.base)
+        .form(&[("codice_fiscale", big.as_str())])
+        .send()
+        .await
+        .expect("post");
     assert_eq!(res.status(), 413);
     let health = app.client().get(app.url("/healthz")).send().await.expect("get");
     assert_eq!(health.status(), 200);

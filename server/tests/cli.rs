@@ -19,7 +19,10 @@ async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_dat
         cmd.output().expect("run cassetto")
     };
 
-    let added = run(&["user", "add", "--codice-fiscale", "RSSMRA85T10A562S", "--name", "Mario Rossi", "--role", "datore"], Some("una-password-lunga"));
+    let added = run(
+        &["user", "add", "--codice-fiscale", "RSSMRA85T10A562S", "--name", "Mario Rossi", "--role", "datore"],
+        Some("una-password-lunga"),
+    );
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let stdout = String::from_utf8_lossy(&added.stdout);
     assert!(stdout.contains("otpauth://totp/Cassetto:RSSMRA85T10A562S?secret="), "{stdout}");
@@ -29,10 +32,16 @@ async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_dat
     assert!(id.is_some(), "the new account logs in with its password");
 
     // Bad input is refused with a clear message and nothing is written.
-    let short = run(&["user", "add", "--codice-fiscale", "BNCLRA85M41F205C", "--name", "Laura", "--role", "delegato"], Some("corta"));
+    let short = run(
+        &["user", "add", "--codice-fiscale", "BNCLRA85M41F205C", "--name", "Laura", "--role", "delegato"],
+        Some("corta"),
+    );
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("almeno 12 caratteri"));
-    let bad_cf = run(&["user", "add", "--codice-fiscale", "RSSMRA85T10A562X", "--name", "X", "--role", "datore"], Some("una-password-lunga"));
+    let bad_cf = run(
+        &["user", "add", "--codice-fiscale", "RSSMRA85T10A562X", "--name", "X", "--role", "datore"],
+        Some("una-password-lunga"),
+    );
     assert!(!bad_cf.status.success());
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await.expect("count");
     assert_eq!(users, 1);

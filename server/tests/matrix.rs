@@ -58,14 +58,26 @@ enum Probe {
     CsvDownload,
 }
 
-const PROBES: [Probe; 6] =
-    [Probe::LoadPosition, Probe::SectionPage, Probe::DetailSectionPage, Probe::PositionPage, Probe::SectionHtmlPage, Probe::CsvDownload];
+const PROBES: [Probe; 6] = [
+    Probe::LoadPosition,
+    Probe::SectionPage,
+    Probe::DetailSectionPage,
+    Probe::PositionPage,
+    Probe::SectionHtmlPage,
+    Probe::CsvDownload,
+];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
     match probe {
         Probe::LoadPosition => app.call(client, "/api/cassetto/posizione", json!({"posizione": code})).await.0,
         Probe::SectionPage => {
-            app.call(client, "/api/cassetto/sezione", json!({"posizione": code, "section": "NoteDebito", "parent": null, "query": {}})).await.0
+            app.call(
+                client,
+                "/api/cassetto/sezione",
+                json!({"posizione": code, "section": "NoteDebito", "parent": null, "query": {}}),
+            )
+            .await
+            .0
         }
         Probe::DetailSectionPage => {
             // The first DMA of that very position: the parent is consistent, only access decides.
@@ -74,13 +86,25 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
                 .fetch_optional(app.db.pool())
                 .await
                 .expect("dma");
-            app.call(client, "/api/cassetto/sezione", json!({"posizione": code, "section": "DmaLavoratori", "parent": parent, "query": {}})).await.0
+            app.call(
+                client,
+                "/api/cassetto/sezione",
+                json!({"posizione": code, "section": "DmaLavoratori", "parent": parent, "query": {}}),
+            )
+            .await
+            .0
         }
         Probe::PositionPage | Probe::SectionHtmlPage => {
-            let path = if matches!(probe, Probe::PositionPage) { format!("/cassetto/{code}") } else { format!("/cassetto/{code}/versamenti") };
+            let path = if matches!(probe, Probe::PositionPage) {
+                format!("/cassetto/{code}")
+            } else {
+                format!("/cassetto/{code}/versamenti")
+            };
             client.get(app.url(&path)).header("Accept", "text/html").send().await.expect("get").status().as_u16()
         }
-        Probe::CsvDownload => client.get(app.url(&format!("/esporta/{code}/note-rettifica"))).send().await.expect("get").status().as_u16(),
+        Probe::CsvDownload => {
+            client.get(app.url(&format!("/esporta/{code}/note-rettifica"))).send().await.expect("get").status().as_u16()
+        }
     }
 }
 
@@ -122,9 +146,13 @@ both_backends!(authorization_matrix, run_matrix);
 /// endpoints among them must be probed above.
 #[test]
 fn every_server_function_is_in_the_matrix() {
-    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    let registered: BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
     let listed: BTreeSet<String> = app::api::ENDPOINTS.iter().map(|(path, _)| path.to_string()).collect();
-    assert_eq!(registered, listed, "server functions and app::api::ENDPOINTS differ: add the new function to the list and the matrix");
+    assert_eq!(
+        registered, listed,
+        "server functions and app::api::ENDPOINTS differ: add the new function to the list and the matrix"
+    );
     let probed: BTreeSet<&str> = ["/api/cassetto/posizione", "/api/cassetto/sezione", "/api/cassetto/ricerca"].into();
     for (path, action) in app::api::ENDPOINTS {
         if action.contains("Position") {

@@ -40,7 +40,8 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
     }
     match identity::check_password(ctx.db(), cf.as_str(), password).await? {
         Some(user_id) => {
-            let token = identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
+            let token =
+                identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
             set_cookie(&ctx.state.session_cookie(&token));
             leptos_axum::redirect(&with_next("/accesso/codice", next));
         }

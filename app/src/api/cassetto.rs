@@ -63,7 +63,8 @@ pub async fn section_page(
             let position_id = access.position()?.id;
             let spec = section.spec();
             let checked = spec.check(&query).map_err(AppError::Invalid)?;
-            let table = cassetto::list_section(ctx.db(), position_id, spec, parent, &checked, Window::Page(query.page)).await?;
+            let table =
+                cassetto::list_section(ctx.db(), position_id, spec, parent, &checked, Window::Page(query.page)).await?;
             let parent_label = match (section.parent(), parent) {
                 (Some(p), Some(id)) => Some(cassetto::parent_label(ctx.db(), position_id, p, id).await?),
                 _ => None,

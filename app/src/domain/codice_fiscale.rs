@@ -25,9 +25,8 @@ const MONTH_LETTERS: &[u8; 12] = b"ABCDEHLMPRST";
 
 /// Check-character values of characters in odd 1-based positions, indexed by
 /// letter (A=0..Z=25); digit `d` uses the same value as the `d`-th letter.
-const ODD_VALUES: [u32; 26] = [
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
-];
+const ODD_VALUES: [u32; 26] =
+    [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 
 /// Why a string is not a valid codice fiscale.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,11 +101,7 @@ fn char_value(b: u8, odd: bool) -> Option<u32> {
         b'A'..=b'Z' => usize::from(b - b'A'),
         _ => return None,
     };
-    if odd {
-        ODD_VALUES.get(idx).copied()
-    } else {
-        u32::try_from(idx).ok()
-    }
+    if odd { ODD_VALUES.get(idx).copied() } else { u32::try_from(idx).ok() }
 }
 
 /// Computes the check character of the first 15 characters of a personal
@@ -131,10 +126,7 @@ pub fn compute_check_char(first15: &str) -> Option<char> {
 fn decode_digit(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
-        _ => OMOCODE_LETTERS
-            .iter()
-            .position(|&l| l == b)
-            .and_then(|d| u8::try_from(d).ok()),
+        _ => OMOCODE_LETTERS.iter().position(|&l| l == b).and_then(|d| u8::try_from(d).ok()),
     }
 }
 
@@ -146,11 +138,7 @@ fn validate_person(s: &str) -> Result<(), CodiceFiscaleError> {
         if !b.is_ascii_alphanumeric() {
             return Err(CodiceFiscaleError::InvalidCharacter { position });
         }
-        let ok = if DIGIT_POSITIONS.contains(&i) {
-            decode_digit(b).is_some()
-        } else {
-            b.is_ascii_uppercase()
-        };
+        let ok = if DIGIT_POSITIONS.contains(&i) { decode_digit(b).is_some() } else { b.is_ascii_uppercase() };
         if !ok {
             return Err(CodiceFiscaleError::Malformed { position });
         }
@@ -166,9 +154,7 @@ fn validate_person(s: &str) -> Result<(), CodiceFiscaleError> {
         return Err(CodiceFiscaleError::InvalidDay);
     }
     let expected =
-        compute_check_char(&s[..PERSON_LEN - 1]).ok_or(CodiceFiscaleError::Malformed {
-            position: PERSON_LEN,
-        })?;
+        compute_check_char(&s[..PERSON_LEN - 1]).ok_or(CodiceFiscaleError::Malformed { position: PERSON_LEN })?;
     if char::from(bytes[PERSON_LEN - 1]) != expected {
         return Err(CodiceFiscaleError::BadCheckChar);
     }
@@ -185,9 +171,7 @@ impl CodiceFiscale {
         }
         let found = s.chars().count();
         if found == NUMERIC_LEN && s.bytes().all(|b| b.is_ascii_digit()) {
-            return PartitaIva::parse(&s)
-                .map(|p| Self(Repr::Numeric(p)))
-                .map_err(CodiceFiscaleError::Numeric);
+            return PartitaIva::parse(&s).map(|p| Self(Repr::Numeric(p))).map_err(CodiceFiscaleError::Numeric);
         }
         if found != PERSON_LEN {
             return Err(CodiceFiscaleError::WrongLength { found });
@@ -239,9 +223,7 @@ impl CodiceFiscale {
     /// Whether a personal code contains omocodia letters in digit positions.
     pub fn is_omocodic(&self) -> bool {
         match &self.0 {
-            Repr::Person(s) => DIGIT_POSITIONS
-                .iter()
-                .any(|&i| !s.as_bytes()[i].is_ascii_digit()),
+            Repr::Person(s) => DIGIT_POSITIONS.iter().any(|&i| !s.as_bytes()[i].is_ascii_digit()),
             Repr::Numeric(_) => false,
         }
     }
@@ -326,18 +308,12 @@ mod tests {
         let cf = CodiceFiscale::parse("80078750587").expect("INPS");
         assert!(!cf.is_person());
         assert_eq!(cf.kind(), CodiceFiscaleKind::Numerico);
-        assert_eq!(
-            cf.as_partita_iva().map(PartitaIva::as_str),
-            Some("80078750587")
-        );
+        assert_eq!(cf.as_partita_iva().map(PartitaIva::as_str), Some("80078750587"));
         assert_eq!(
             CodiceFiscale::parse("80078750588"),
             Err(CodiceFiscaleError::Numeric(PartitaIvaError::BadCheckDigit))
         );
-        assert_eq!(
-            CodiceFiscale::parse("00000000000"),
-            Err(CodiceFiscaleError::Numeric(PartitaIvaError::AllZeros))
-        );
+        assert_eq!(CodiceFiscale::parse("00000000000"), Err(CodiceFiscaleError::Numeric(PartitaIvaError::AllZeros)));
     }
 
     #[test]
@@ -352,41 +328,17 @@ mod tests {
     fn rejections() {
         use CodiceFiscaleError as E;
         assert_eq!(CodiceFiscale::parse(""), Err(E::Empty));
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85T10A562"),
-            Err(E::WrongLength { found: 15 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85T10A562SX"),
-            Err(E::WrongLength { found: 17 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85T10A56-S"),
-            Err(E::InvalidCharacter { position: 15 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85T10A56ÈS"),
-            Err(E::InvalidCharacter { position: 15 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMR185T10A562S"),
-            Err(E::Malformed { position: 6 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRAA5T10A562S"),
-            Err(E::Malformed { position: 7 })
-        );
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85F10A562S"),
-            Err(E::InvalidMonth)
-        );
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562"), Err(E::WrongLength { found: 15 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562SX"), Err(E::WrongLength { found: 17 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A56-S"), Err(E::InvalidCharacter { position: 15 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A56ÈS"), Err(E::InvalidCharacter { position: 15 }));
+        assert_eq!(CodiceFiscale::parse("RSSMR185T10A562S"), Err(E::Malformed { position: 6 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRAA5T10A562S"), Err(E::Malformed { position: 7 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRA85F10A562S"), Err(E::InvalidMonth));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T00A562S"), Err(E::InvalidDay));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T32A562S"), Err(E::InvalidDay));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T72A562S"), Err(E::InvalidDay));
-        assert_eq!(
-            CodiceFiscale::parse("RSSMRA85T10A562T"),
-            Err(E::BadCheckChar)
-        );
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562T"), Err(E::BadCheckChar));
         assert_eq!(CodiceFiscale::with_check("RSSMRA"), Err(E::InvalidPrefix));
     }
 
@@ -394,10 +346,7 @@ mod tests {
     fn female_day_offset() {
         assert!(CodiceFiscale::with_check("RSSMRA85T50A562").is_ok());
         assert!(CodiceFiscale::with_check("RSSMRA85T71A562").is_ok());
-        assert_eq!(
-            CodiceFiscale::with_check("RSSMRA85T40A562"),
-            Err(CodiceFiscaleError::InvalidDay)
-        );
+        assert_eq!(CodiceFiscale::with_check("RSSMRA85T40A562"), Err(CodiceFiscaleError::InvalidDay));
     }
 
     #[test]
@@ -414,10 +363,7 @@ mod tests {
 
     #[test]
     fn serde_revalidates() {
-        assert_eq!(
-            de("rssmra85t10a562s").map(String::from),
-            Ok("RSSMRA85T10A562S".to_owned())
-        );
+        assert_eq!(de("rssmra85t10a562s").map(String::from), Ok("RSSMRA85T10A562S".to_owned()));
         assert!(de("RSSMRA85T10A562T").is_err());
         assert!(de("80078750587").is_ok());
     }
@@ -434,27 +380,15 @@ mod tests {
             "[A-Z][0-9LMNPQRSTUV]{3}",
         )
             .prop_map(|(head, day, omo_t, omo_u, tail)| {
-                let enc = |d: u8, omo: bool| {
-                    char::from(if omo {
-                        OMOCODE_LETTERS[usize::from(d)]
-                    } else {
-                        b'0' + d
-                    })
-                };
-                format!(
-                    "{head}{}{}{tail}",
-                    enc(day / 10, omo_t),
-                    enc(day % 10, omo_u)
-                )
+                let enc = |d: u8, omo: bool| char::from(if omo { OMOCODE_LETTERS[usize::from(d)] } else { b'0' + d });
+                format!("{head}{}{}{tail}", enc(day / 10, omo_t), enc(day % 10, omo_u))
             })
     }
 
     /// Characters allowed at a 0-based position of the first 15.
     fn allowed_at(i: usize) -> Vec<u8> {
         if DIGIT_POSITIONS.contains(&i) {
-            (b'0'..=b'9')
-                .chain(OMOCODE_LETTERS.iter().copied())
-                .collect()
+            (b'0'..=b'9').chain(OMOCODE_LETTERS.iter().copied()).collect()
         } else if i == 8 {
             MONTH_LETTERS.to_vec()
         } else {

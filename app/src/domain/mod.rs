@@ -14,9 +14,7 @@ pub mod partita_iva;
 pub mod period;
 pub mod position_code;
 
-pub use codice_fiscale::{
-    CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char,
-};
+pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char};
 pub use money::{Money, MoneyError};
 pub use partita_iva::{PartitaIva, PartitaIvaError};
 pub use period::{Period, PeriodError};

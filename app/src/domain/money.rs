@@ -29,9 +29,7 @@ pub enum MoneyError {
 /// Cents in an `i64` keep arithmetic exact (no binary floating point) and
 /// match how INPS reports amounts. Serialized as a plain integer of cents,
 /// which needs no re-validation since every `i64` is a valid amount.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -124,9 +122,7 @@ impl Money {
 
         let mut magnitude: u64 = 0;
         let push = |acc: u64, b: u8| -> Result<u64, MoneyError> {
-            acc.checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                .ok_or(MoneyError::Overflow)
+            acc.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))).ok_or(MoneyError::Overflow)
         };
 
         // Integer part: plain digits, or groups of three separated by dots.
@@ -162,11 +158,7 @@ impl Money {
             magnitude = push(magnitude, dec.as_bytes().get(i).copied().unwrap_or(b'0'))?;
         }
 
-        let cents = if negative {
-            0i64.checked_sub_unsigned(magnitude)
-        } else {
-            i64::try_from(magnitude).ok()
-        };
+        let cents = if negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() };
         cents.map(Self).ok_or(MoneyError::Overflow)
     }
 
@@ -305,10 +297,7 @@ mod tests {
     fn extremes() {
         assert_eq!(m("92.233.720.368.547.758,07"), Ok(i64::MAX));
         assert_eq!(m("-92.233.720.368.547.758,08"), Ok(i64::MIN));
-        assert_eq!(
-            Money::from_cents(i64::MIN).to_string(),
-            "-92.233.720.368.547.758,08"
-        );
+        assert_eq!(Money::from_cents(i64::MIN).to_string(), "-92.233.720.368.547.758,08");
     }
 
     #[test]

@@ -121,9 +121,7 @@ impl PartitaIva {
     /// such as INPS itself.
     pub fn is_vat_registered(&self) -> bool {
         // The first seven bytes are ASCII digits by construction.
-        let serial = self.0.as_bytes()[..7]
-            .iter()
-            .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+        let serial = self.0.as_bytes()[..7].iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
         serial < 8_000_000
     }
 }
@@ -176,36 +174,18 @@ mod tests {
 
     #[test]
     fn trims_input() {
-        assert_eq!(
-            PartitaIva::parse("  00743110157\n").map(|p| p.as_str().to_owned()),
-            Ok("00743110157".to_owned())
-        );
+        assert_eq!(PartitaIva::parse("  00743110157\n").map(|p| p.as_str().to_owned()), Ok("00743110157".to_owned()));
     }
 
     #[test]
     fn rejections() {
         assert_eq!(PartitaIva::parse(""), Err(PartitaIvaError::Empty));
         assert_eq!(PartitaIva::parse("   "), Err(PartitaIvaError::Empty));
-        assert_eq!(
-            PartitaIva::parse("0074311015"),
-            Err(PartitaIvaError::WrongLength { found: 10 })
-        );
-        assert_eq!(
-            PartitaIva::parse("0074311015A"),
-            Err(PartitaIvaError::NonDigit)
-        );
-        assert_eq!(
-            PartitaIva::parse("0074311015é"),
-            Err(PartitaIvaError::NonDigit)
-        );
-        assert_eq!(
-            PartitaIva::parse("00000000000"),
-            Err(PartitaIvaError::AllZeros)
-        );
-        assert_eq!(
-            PartitaIva::parse("00743110158"),
-            Err(PartitaIvaError::BadCheckDigit)
-        );
+        assert_eq!(PartitaIva::parse("0074311015"), Err(PartitaIvaError::WrongLength { found: 10 }));
+        assert_eq!(PartitaIva::parse("0074311015A"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("0074311015é"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("00000000000"), Err(PartitaIvaError::AllZeros));
+        assert_eq!(PartitaIva::parse("00743110158"), Err(PartitaIvaError::BadCheckDigit));
     }
 
     #[test]
@@ -217,35 +197,23 @@ mod tests {
         let q = PartitaIva::parse("00743110157").expect("valid");
         assert!(q.is_vat_registered());
         assert_eq!(q.office_code(), "015");
-        assert_eq!(
-            PartitaIva::with_check("123"),
-            Err(PartitaIvaError::InvalidPrefix)
-        );
-        assert_eq!(
-            PartitaIva::with_check("0000000000"),
-            Err(PartitaIvaError::AllZeros)
-        );
+        assert_eq!(PartitaIva::with_check("123"), Err(PartitaIvaError::InvalidPrefix));
+        assert_eq!(PartitaIva::with_check("0000000000"), Err(PartitaIvaError::AllZeros));
     }
 
     #[test]
     fn italian_messages() {
-        assert_eq!(
-            PartitaIvaError::WrongLength { found: 3 }.to_string(),
-            "La partita IVA deve avere 11 cifre"
-        );
+        assert_eq!(PartitaIvaError::WrongLength { found: 3 }.to_string(), "La partita IVA deve avere 11 cifre");
     }
 
     #[test]
     fn serde_revalidates() {
         use serde::de::IntoDeserializer;
         type E = serde::de::value::Error;
-        let ok = PartitaIva::deserialize(
-            "02438750586".into_deserializer() as serde::de::value::StrDeserializer<'_, E>
-        );
+        let ok = PartitaIva::deserialize("02438750586".into_deserializer() as serde::de::value::StrDeserializer<'_, E>);
         assert_eq!(ok.map(String::from), Ok("02438750586".to_owned()));
-        let bad = PartitaIva::deserialize(
-            "02438750587".into_deserializer() as serde::de::value::StrDeserializer<'_, E>
-        );
+        let bad =
+            PartitaIva::deserialize("02438750587".into_deserializer() as serde::de::value::StrDeserializer<'_, E>);
         assert!(bad.is_err());
     }
 

@@ -55,10 +55,7 @@ fn is_leap(year: u16) -> bool {
 impl Period {
     /// Builds a period from numbers, checking the supported ranges.
     pub fn new(year: u32, month: u32) -> Result<Self, PeriodError> {
-        let month = u8::try_from(month)
-            .ok()
-            .filter(|m| (1..=12).contains(m))
-            .ok_or(PeriodError::InvalidMonth)?;
+        let month = u8::try_from(month).ok().filter(|m| (1..=12).contains(m)).ok_or(PeriodError::InvalidMonth)?;
         let year = u16::try_from(year)
             .ok()
             .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
@@ -136,30 +133,18 @@ impl Period {
     /// The following month, or `None` after December 2100.
     pub fn next(self) -> Option<Self> {
         if self.month == 12 {
-            (self.year < MAX_YEAR).then(|| Self {
-                year: self.year + 1,
-                month: 1,
-            })
+            (self.year < MAX_YEAR).then(|| Self { year: self.year + 1, month: 1 })
         } else {
-            Some(Self {
-                year: self.year,
-                month: self.month + 1,
-            })
+            Some(Self { year: self.year, month: self.month + 1 })
         }
     }
 
     /// The preceding month, or `None` before January 1900.
     pub fn prev(self) -> Option<Self> {
         if self.month == 1 {
-            (self.year > MIN_YEAR).then(|| Self {
-                year: self.year - 1,
-                month: 12,
-            })
+            (self.year > MIN_YEAR).then(|| Self { year: self.year - 1, month: 12 })
         } else {
-            Some(Self {
-                year: self.year,
-                month: self.month - 1,
-            })
+            Some(Self { year: self.year, month: self.month - 1 })
         }
     }
 
@@ -260,10 +245,7 @@ mod tests {
         assert!(!p(2024, 3).contains(d(2024, 4, 1)));
         assert!(p(2023, 12) < p(2024, 1));
         assert_eq!(Period::from_date(d(2024, 3, 15)), Ok(p(2024, 3)));
-        assert_eq!(
-            Period::from_date(d(1800, 3, 15)),
-            Err(PeriodError::YearOutOfRange)
-        );
+        assert_eq!(Period::from_date(d(1800, 3, 15)), Err(PeriodError::YearOutOfRange));
     }
 
     #[test]

@@ -97,10 +97,7 @@ impl PositionCode {
         if prg.len() != PRG_LEN || !all_digits(prg) {
             return Err(PositionCodeError::InvalidPrgAzienda);
         }
-        Ok(Self {
-            canonical: format!("{}{prg}", cf.as_str()),
-            kind: PositionKind::Pubblica,
-        })
+        Ok(Self { canonical: format!("{}{prg}", cf.as_str()), kind: PositionKind::Pubblica })
     }
 
     /// Builds a public position from a validated CF Ente and a PRGAZIENDA
@@ -109,10 +106,7 @@ impl PositionCode {
         if prg > PRG_MAX {
             return Err(PositionCodeError::InvalidPrgAzienda);
         }
-        Ok(Self {
-            canonical: format!("{}{prg:05}", cf.as_str()),
-            kind: PositionKind::Pubblica,
-        })
+        Ok(Self { canonical: format!("{}{prg:05}", cf.as_str()), kind: PositionKind::Pubblica })
     }
 
     /// Builds a private position from an INPS matricola.
@@ -127,10 +121,7 @@ impl PositionCode {
         if m.bytes().all(|b| b == b'0') {
             return Err(PositionCodeError::MatricolaAllZeros);
         }
-        Ok(Self {
-            canonical: m.to_owned(),
-            kind: PositionKind::Privata,
-        })
+        Ok(Self { canonical: m.to_owned(), kind: PositionKind::Privata })
     }
 
     /// The canonical form (16 or 10 digits, no separators).
@@ -214,19 +205,11 @@ mod tests {
 
     #[test]
     fn public_forms_normalize() {
-        for s in [
-            "8007875058700000",
-            "80078750587/00000",
-            "80078750587-00000",
-            " 80078750587 / 00000 ",
-        ] {
+        for s in ["8007875058700000", "80078750587/00000", "80078750587-00000", " 80078750587 / 00000 "] {
             let p = PositionCode::parse(s).expect(s);
             assert_eq!(p.as_str(), "8007875058700000");
             assert_eq!(p.kind(), PositionKind::Pubblica);
-            assert_eq!(
-                p.ente_cf().map(String::from),
-                Some("80078750587".to_owned())
-            );
+            assert_eq!(p.ente_cf().map(String::from), Some("80078750587".to_owned()));
             assert_eq!(p.prg_azienda(), Some(0));
             assert_eq!(p.matricola(), None);
         }
@@ -238,10 +221,7 @@ mod tests {
         let p = PositionCode::public(&cf, 42).expect("valid");
         assert_eq!(p.as_str(), "8007875058700042");
         assert_eq!(p.prg_azienda(), Some(42));
-        assert_eq!(
-            PositionCode::public(&cf, 100_000),
-            Err(PositionCodeError::InvalidPrgAzienda)
-        );
+        assert_eq!(PositionCode::public(&cf, 100_000), Err(PositionCodeError::InvalidPrgAzienda));
         let m = PositionCode::private_matricola("1234567890").expect("valid");
         assert_eq!(m.kind(), PositionKind::Privata);
         assert_eq!(m.matricola(), Some("1234567890"));
@@ -253,46 +233,22 @@ mod tests {
     fn rejections() {
         use PositionCodeError as E;
         assert_eq!(PositionCode::parse(" "), Err(E::Empty));
-        assert_eq!(
-            PositionCode::parse("8007875058800000"),
-            Err(E::InvalidEnteCf)
-        );
-        assert_eq!(
-            PositionCode::parse("80078750588/00000"),
-            Err(E::InvalidEnteCf)
-        );
-        assert_eq!(
-            PositionCode::parse("8007875058/00000"),
-            Err(E::InvalidEnteCf)
-        );
-        assert_eq!(
-            PositionCode::parse("80078750587/0000"),
-            Err(E::InvalidPrgAzienda)
-        );
-        assert_eq!(
-            PositionCode::parse("80078750587/0000A"),
-            Err(E::InvalidPrgAzienda)
-        );
-        assert_eq!(
-            PositionCode::parse("80078750587/00/000"),
-            Err(E::InvalidPrgAzienda)
-        );
+        assert_eq!(PositionCode::parse("8007875058800000"), Err(E::InvalidEnteCf));
+        assert_eq!(PositionCode::parse("80078750588/00000"), Err(E::InvalidEnteCf));
+        assert_eq!(PositionCode::parse("8007875058/00000"), Err(E::InvalidEnteCf));
+        assert_eq!(PositionCode::parse("80078750587/0000"), Err(E::InvalidPrgAzienda));
+        assert_eq!(PositionCode::parse("80078750587/0000A"), Err(E::InvalidPrgAzienda));
+        assert_eq!(PositionCode::parse("80078750587/00/000"), Err(E::InvalidPrgAzienda));
         assert_eq!(PositionCode::parse("0000000000"), Err(E::MatricolaAllZeros));
         assert_eq!(PositionCode::parse("123456789"), Err(E::WrongFormat));
         assert_eq!(PositionCode::parse("12345678901"), Err(E::WrongFormat));
         assert_eq!(PositionCode::parse("12345A7890"), Err(E::WrongFormat));
-        assert_eq!(
-            PositionCode::private_matricola("80078750587"),
-            Err(E::WrongFormat)
-        );
+        assert_eq!(PositionCode::private_matricola("80078750587"), Err(E::WrongFormat));
     }
 
     #[test]
     fn serde_revalidates() {
-        assert_eq!(
-            de("80078750587/00001").map(String::from),
-            Ok("8007875058700001".to_owned())
-        );
+        assert_eq!(de("80078750587/00001").map(String::from), Ok("8007875058700001".to_owned()));
         assert!(de("0000000000").is_err());
     }
 

@@ -84,7 +84,8 @@ pub async fn position_detail(db: &Db, position_id: i64) -> Result<PositionDetail
     let sector: String = r.try_get(3)?;
     Ok(PositionDetail {
         code: r.try_get(0)?,
-        kind: if sector == "pubblico" { "Gestione dipendenti pubblici" } else { "Gestione dipendenti privati" }.to_string(),
+        kind: if sector == "pubblico" { "Gestione dipendenti pubblici" } else { "Gestione dipendenti privati" }
+            .to_string(),
         ente_cf: r.try_get(1)?,
         denominazione: r.try_get(2)?,
         sector,
@@ -116,59 +117,108 @@ fn section_sql(section: Section) -> SectionSql {
             from: "versamenti v",
             scope: "v.position_id = $1",
             id: "v.id",
-            columns: &[("data", "v.paid_on"), ("canale", "v.channel"), ("periodo", "v.period"), ("causale", "v.causale"),
-                ("sede", "v.codice_sede"), ("importo", "v.amount_cents")],
+            columns: &[
+                ("data", "v.paid_on"),
+                ("canale", "v.channel"),
+                ("periodo", "v.period"),
+                ("causale", "v.causale"),
+                ("sede", "v.codice_sede"),
+                ("importo", "v.amount_cents"),
+            ],
         },
         Section::NoteRettifica => SectionSql {
             from: "note_rettifica n",
             scope: "n.position_id = $1",
             id: "n.id",
-            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("periodo", "n.period"), ("motivo", "n.reason"),
-                ("importo", "n.amount_cents"), ("stato", "n.status")],
+            columns: &[
+                ("numero", "n.number"),
+                ("data", "n.issued_on"),
+                ("periodo", "n.period"),
+                ("motivo", "n.reason"),
+                ("importo", "n.amount_cents"),
+                ("stato", "n.status"),
+            ],
         },
         Section::PianiAmmortamento => SectionSql {
             from: "piani_ammortamento a",
             scope: "a.position_id = $1",
             id: "a.id",
-            columns: &[("numero", "a.number"), ("tipo", "a.kind"), ("inizio", "a.started_on"), ("rate", "a.instalments"),
-                ("importo", "a.total_cents"), ("stato", "a.status")],
+            columns: &[
+                ("numero", "a.number"),
+                ("tipo", "a.kind"),
+                ("inizio", "a.started_on"),
+                ("rate", "a.instalments"),
+                ("importo", "a.total_cents"),
+                ("stato", "a.status"),
+            ],
         },
         Section::RatePiano => SectionSql {
             from: "rate_piano r JOIN piani_ammortamento a ON a.id = r.piano_id",
             scope: "a.position_id = $1 AND r.piano_id = $2",
             id: "r.id",
-            columns: &[("numero", "r.number"), ("scadenza", "r.due_on"), ("importo", "r.amount_cents"),
-                ("pagamento", "r.paid_on"), ("stato", "r.status")],
+            columns: &[
+                ("numero", "r.number"),
+                ("scadenza", "r.due_on"),
+                ("importo", "r.amount_cents"),
+                ("pagamento", "r.paid_on"),
+                ("stato", "r.status"),
+            ],
         },
         Section::Dma => SectionSql {
             from: "dma_denunce d",
             scope: "d.position_id = $1",
             id: "d.id",
-            columns: &[("periodo", "d.period"), ("invio", "d.submitted_on"), ("protocollo", "d.protocol"),
-                ("lavoratori", "d.workers"), ("imponibile", "d.imponibile_cents"), ("contributi", "d.contributi_cents"),
-                ("errori", "d.errors"), ("stato", "d.status")],
+            columns: &[
+                ("periodo", "d.period"),
+                ("invio", "d.submitted_on"),
+                ("protocollo", "d.protocol"),
+                ("lavoratori", "d.workers"),
+                ("imponibile", "d.imponibile_cents"),
+                ("contributi", "d.contributi_cents"),
+                ("errori", "d.errors"),
+                ("stato", "d.status"),
+            ],
         },
         Section::DmaLavoratori => SectionSql {
             from: "dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id",
             scope: "d.position_id = $1 AND l.denuncia_id = $2",
             id: "l.id",
-            columns: &[("codice_fiscale", "l.worker_cf"), ("nominativo", "l.worker_name"), ("gestione", "l.gestione"),
-                ("imponibile", "l.imponibile_cents"), ("contributi", "l.contributi_cents"), ("errore", "l.error_code"),
-                ("descrizione", "l.error_text")],
+            columns: &[
+                ("codice_fiscale", "l.worker_cf"),
+                ("nominativo", "l.worker_name"),
+                ("gestione", "l.gestione"),
+                ("imponibile", "l.imponibile_cents"),
+                ("contributi", "l.contributi_cents"),
+                ("errore", "l.error_code"),
+                ("descrizione", "l.error_text"),
+            ],
         },
         Section::NoteDebito => SectionSql {
             from: "note_debito n",
             scope: "n.position_id = $1",
             id: "n.id",
-            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("periodo", "n.period"), ("tipo", "n.kind"),
-                ("importo", "n.amount_cents"), ("versato", "n.paid_cents"), ("stato", "n.status")],
+            columns: &[
+                ("numero", "n.number"),
+                ("data", "n.issued_on"),
+                ("periodo", "n.period"),
+                ("tipo", "n.kind"),
+                ("importo", "n.amount_cents"),
+                ("versato", "n.paid_cents"),
+                ("stato", "n.status"),
+            ],
         },
         Section::NoteDebitoEca => SectionSql {
             from: "note_debito_eca n",
             scope: "n.position_id = $1",
             id: "n.id",
-            columns: &[("numero", "n.number"), ("data", "n.issued_on"), ("anno", "n.year"), ("scadenza", "n.due_on"),
-                ("importo", "n.amount_cents"), ("stato", "n.status")],
+            columns: &[
+                ("numero", "n.number"),
+                ("data", "n.issued_on"),
+                ("anno", "n.year"),
+                ("scadenza", "n.due_on"),
+                ("importo", "n.amount_cents"),
+                ("stato", "n.status"),
+            ],
         },
     }
 }
@@ -314,8 +364,12 @@ async fn ensure_parent(db: &Db, position_id: i64, parent: Section, parent_id: i6
 /// A short label of the parent record, for the detail page title.
 pub async fn parent_label(db: &Db, position_id: i64, parent: Section, parent_id: i64) -> Result<String, AppError> {
     let sql = match parent {
-        Section::PianiAmmortamento => "SELECT number || ' – ' || kind FROM piani_ammortamento WHERE id = $1 AND position_id = $2",
-        Section::Dma => "SELECT 'Periodo ' || period || ' – protocollo ' || protocol FROM dma_denunce WHERE id = $1 AND position_id = $2",
+        Section::PianiAmmortamento => {
+            "SELECT number || ' – ' || kind FROM piani_ammortamento WHERE id = $1 AND position_id = $2"
+        }
+        Section::Dma => {
+            "SELECT 'Periodo ' || period || ' – protocollo ' || protocol FROM dma_denunce WHERE id = $1 AND position_id = $2"
+        }
         _ => return Err(AppError::NotFound),
     };
     let label: Option<String> =

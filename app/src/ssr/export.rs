@@ -32,7 +32,15 @@ pub async fn section_csv(
     let spec = section.spec();
     let query = ListQuery::from_params(params);
     let checked = spec.check(&query).map_err(AppError::Invalid)?;
-    let page = cassetto::list_section(ctx.db(), position.id, spec, parent, &checked, Window::All { max_rows: MAX_EXPORT_ROWS }).await?;
+    let page = cassetto::list_section(
+        ctx.db(),
+        position.id,
+        spec,
+        parent,
+        &checked,
+        Window::All { max_rows: MAX_EXPORT_ROWS },
+    )
+    .await?;
     let name = match parent {
         Some(id) => format!("{}-{}-{id}.csv", position.code, spec.slug),
         None => format!("{}-{}.csv", position.code, spec.slug),

@@ -5,14 +5,14 @@
 use std::sync::{Arc, LazyLock};
 
 use anyhow::Context;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use super::db::{now_unix, Db};
+use super::db::{Db, now_unix};
 use crate::model::Role;
 
 /// At most this many argon2 computations at once, so a burst of logins cannot starve the CPUs
@@ -96,7 +96,8 @@ pub mod totp {
         mac.update(&step.to_be_bytes());
         let digest = mac.finalize().into_bytes();
         let offset = (digest[19] & 0x0f) as usize;
-        let binary = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+        let binary =
+            u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
         format!("{:06}", binary % 1_000_000)
     }
 
@@ -108,7 +109,8 @@ pub mod totp {
             return None;
         }
         let current = step_at(now);
-        (current - 1..=current + 1).find(|&step| constant_time_eq(code_for_step(secret, step).as_bytes(), code.as_bytes()))
+        (current - 1..=current + 1)
+            .find(|&step| constant_time_eq(code_for_step(secret, step).as_bytes(), code.as_bytes()))
     }
 
     fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -123,7 +125,9 @@ pub mod totp {
         #[test]
         fn rfc6238_vectors() {
             let secret = b"12345678901234567890";
-            for (time, eight) in [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")] {
+            for (time, eight) in
+                [(59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
+            {
                 assert_eq!(code_for_step(secret, step_at(time)), &eight[2..], "t={time}");
             }
         }
@@ -214,25 +218,38 @@ pub async fn end_session(db: &Db, token: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    codice_fiscale: String,
+    full_name: String,
+    role: String,
+    sede_id: Option<i64>,
+    stage: String,
+    last_seen_at: i64,
+    expires_at: i64,
+}
+
 /// Looks up the session of `token`, enforcing idle and absolute expiry, and refreshes its idle clock
 /// (at most once a minute, to spare writes).
 pub async fn session_user(db: &Db, token: &str) -> anyhow::Result<Option<SessionUser>> {
     let now = now_unix();
-    let row: Option<(i64, String, String, String, Option<i64>, String, i64, i64)> = sqlx::query_as(
-        "SELECT u.id, u.codice_fiscale, u.full_name, u.role, u.sede_id, s.stage, s.last_seen_at, s.expires_at \
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.codice_fiscale, u.full_name, u.role, u.sede_id, s.stage, s.last_seen_at, s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(hash_token(token))
     .fetch_optional(db.pool())
     .await?;
-    let Some((user_id, codice_fiscale, full_name, role, sede_id, stage, last_seen, expires)) = row else {
+    let Some(SessionRow { user_id, codice_fiscale, full_name, role, sede_id, stage, last_seen_at, expires_at }) = row
+    else {
         return Ok(None);
     };
-    if now >= expires || now - last_seen > SESSION_IDLE_SECONDS {
+    if now >= expires_at || now - last_seen_at > SESSION_IDLE_SECONDS {
         end_session(db, token).await?;
         return Ok(None);
     }
-    if now - last_seen > 60 {
+    if now - last_seen_at > 60 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(hash_token(token))
@@ -302,7 +319,10 @@ pub async fn check_totp(db: &Db, user_id: i64, code: &str) -> anyhow::Result<boo
 /// step's, or the following one's when the current was already used — or `None` until then.
 pub async fn current_code(db: &Db, user_id: i64) -> anyhow::Result<Option<String>> {
     let (secret, last_step): (String, i64) =
-        sqlx::query_as("SELECT totp_secret, last_totp_step FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
+        sqlx::query_as("SELECT totp_secret, last_totp_step FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
     let now_step = totp::step_at(now_unix());
     let step = now_step.max(last_step + 1);
     if step > now_step + 1 {

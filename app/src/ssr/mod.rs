@@ -5,10 +5,10 @@ pub mod authz;
 pub mod cassetto;
 pub mod ctx;
 pub mod db;
+pub mod export;
 pub mod identity;
 pub mod security;
 pub mod seed;
-pub mod export;
 
 use crate::error::AppError;
 

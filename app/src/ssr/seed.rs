@@ -58,25 +58,60 @@ const SEDI: &[(&str, &str, &str)] = &[
 ];
 
 const PUBLIC_NAMES: &[&str] = &[
-    "Comune di Roccaverde", "Comune di Valfiorita", "Istituto Comprensivo Leonardo", "Azienda Sanitaria Locale Roma 9",
-    "Università degli Studi di Castelmare", "Comune di Pietrascura", "Provincia di Monteleone", "Comune di Borgo San Vito",
-    "Camera di Commercio di Lagomaggiore", "Azienda Ospedaliera San Luca", "Comune di Acquaviva Alta", "Istituto Tecnico Galilei",
-    "Comune di Serralunga", "Consorzio di Bonifica Piana Verde", "Comune di Torre del Colle", "Agenzia Regionale Ambiente",
-    "Comune di Fontebella", "Liceo Scientifico Fermi", "Comune di Castelnuovo Mare", "Unione dei Comuni Val d'Alpe",
-    "Comune di Poggio Sereno", "Ente Parco Monti Azzurri", "Comune di Rivalta Bassa", "Azienda Servizi alla Persona Aurora",
+    "Comune di Roccaverde",
+    "Comune di Valfiorita",
+    "Istituto Comprensivo Leonardo",
+    "Azienda Sanitaria Locale Roma 9",
+    "Università degli Studi di Castelmare",
+    "Comune di Pietrascura",
+    "Provincia di Monteleone",
+    "Comune di Borgo San Vito",
+    "Camera di Commercio di Lagomaggiore",
+    "Azienda Ospedaliera San Luca",
+    "Comune di Acquaviva Alta",
+    "Istituto Tecnico Galilei",
+    "Comune di Serralunga",
+    "Consorzio di Bonifica Piana Verde",
+    "Comune di Torre del Colle",
+    "Agenzia Regionale Ambiente",
+    "Comune di Fontebella",
+    "Liceo Scientifico Fermi",
+    "Comune di Castelnuovo Mare",
+    "Unione dei Comuni Val d'Alpe",
+    "Comune di Poggio Sereno",
+    "Ente Parco Monti Azzurri",
+    "Comune di Rivalta Bassa",
+    "Azienda Servizi alla Persona Aurora",
 ];
 
 const PRIVATE_NAMES: &[&str] = &[
-    "Officine Meccaniche Bianchi S.r.l.", "Panificio Da Nino S.n.c.", "Trasporti Adriatici S.p.A.", "Studio Grafico Linea S.r.l.",
-    "Cooperativa Sociale Il Faro", "Albergo Belvedere S.r.l.", "Costruzioni Edili Moretti S.p.A.", "Farmacia Centrale S.a.s.",
-    "Tessitura Lombarda S.r.l.", "Ristorante La Pergola S.r.l.", "Logistica Padana S.p.A.", "Informatica Futura S.r.l.",
+    "Officine Meccaniche Bianchi S.r.l.",
+    "Panificio Da Nino S.n.c.",
+    "Trasporti Adriatici S.p.A.",
+    "Studio Grafico Linea S.r.l.",
+    "Cooperativa Sociale Il Faro",
+    "Albergo Belvedere S.r.l.",
+    "Costruzioni Edili Moretti S.p.A.",
+    "Farmacia Centrale S.a.s.",
+    "Tessitura Lombarda S.r.l.",
+    "Ristorante La Pergola S.r.l.",
+    "Logistica Padana S.p.A.",
+    "Informatica Futura S.r.l.",
 ];
 
 const WORKERS: &[(&str, &str)] = &[
-    ("FRNGLI80A41H501", "Giulia Fornari"), ("CSTMRC75B12F205", "Marco Costa"), ("PLLSFN82C50L219", "Stefania Pellegrini"),
-    ("RCCNDR79D14F839", "Andrea Ricci"), ("MNTFRC88E55A944", "Federica Montanari"), ("GRCLSN71H20H501", "Alessandro Greco"),
-    ("BRBVLR83L62F205", "Valeria Barbieri"), ("LMBDVD77M03L219", "Davide Lombardi"), ("SRRCHR86P48A944", "Chiara Serra"),
-    ("DNGMTT90R11F839", "Matteo De Angelis"), ("FNTLCU84S22H501", "Luca Fontana"), ("CRSSLV78T67F205", "Silvia Caruso"),
+    ("FRNGLI80A41H501", "Giulia Fornari"),
+    ("CSTMRC75B12F205", "Marco Costa"),
+    ("PLLSFN82C50L219", "Stefania Pellegrini"),
+    ("RCCNDR79D14F839", "Andrea Ricci"),
+    ("MNTFRC88E55A944", "Federica Montanari"),
+    ("GRCLSN71H20H501", "Alessandro Greco"),
+    ("BRBVLR83L62F205", "Valeria Barbieri"),
+    ("LMBDVD77M03L219", "Davide Lombardi"),
+    ("SRRCHR86P48A944", "Chiara Serra"),
+    ("DNGMTT90R11F839", "Matteo De Angelis"),
+    ("FNTLCU84S22H501", "Luca Fontana"),
+    ("CRSSLV78T67F205", "Silvia Caruso"),
 ];
 
 /// Deterministic pseudo-random numbers (SplitMix64): the demo data must not change between runs.
@@ -225,7 +260,11 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     for (i, (name, public)) in enti.enumerate() {
         let i = i as u64;
         // Public bodies have a codice fiscale starting with 8 (not VAT-registered), private firms a partita IVA.
-        let prefix = if public { format!("8{:06}001", 100_000 + i * 7919 % 899_999) } else { format!("0{:06}058", 300_000 + i * 104_729 % 699_999) };
+        let prefix = if public {
+            format!("8{:06}001", 100_000 + i * 7919 % 899_999)
+        } else {
+            format!("0{:06}058", 300_000 + i * 104_729 % 699_999)
+        };
         let cf = PartitaIva::with_check(&prefix).map_err(|e| anyhow::anyhow!("ente cf: {e}"))?;
         let sede = sede_ids[(i as usize) % sede_ids.len()];
         let datore = match i {
@@ -251,11 +290,16 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .fetch_one(&mut *tx)
         .await?;
         let codes: Vec<PositionCode> = if public {
-            let extra = if i % 4 == 0 { 2 } else { 1 };
-            (0..extra).map(|prg| PositionCode::public(&cf, prg)).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("position: {e}"))?
+            let extra = if i.is_multiple_of(4) { 2 } else { 1 };
+            (0..extra)
+                .map(|prg| PositionCode::public(&cf, prg))
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow::anyhow!("position: {e}"))?
         } else {
-            vec![PositionCode::private_matricola(&format!("{:010}", 1_300_000_000 + i * 7_654_321))
-                .map_err(|e| anyhow::anyhow!("matricola: {e}"))?]
+            vec![
+                PositionCode::private_matricola(&format!("{:010}", 1_300_000_000 + i * 7_654_321))
+                    .map_err(|e| anyhow::anyhow!("matricola: {e}"))?,
+            ]
         };
         for (k, code) in codes.iter().enumerate() {
             let opened = date(2008 + (i % 10) as i32, 1 + (i % 12) as u32, 1);
@@ -284,32 +328,88 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     // 7 (revoked) and 8 (awaiting the OTP); Anna is sub-delegated on 3, 4 and, under the revoked one, 7.
     let mut deleghe = vec![
         vec![
-            V::T("dipendente".into()), V::I(first_position_of_ente(0)), V::I(mario), V::I(laura), V::NullInt,
-            V::T("attiva".into()), V::T("2024-02-01".into()), V::Null,
+            V::T("dipendente".into()),
+            V::I(first_position_of_ente(0)),
+            V::I(mario),
+            V::I(laura),
+            V::NullInt,
+            V::T("attiva".into()),
+            V::T("2024-02-01".into()),
+            V::Null,
         ],
         // Revoked: Laura no longer reaches Valfiorita.
         vec![
-            V::T("dipendente".into()), V::I(first_position_of_ente(1)), V::I(mario), V::I(laura), V::NullInt,
-            V::T("revocata".into()), V::T("2023-03-01".into()), V::T("2025-01-31".into()),
+            V::T("dipendente".into()),
+            V::I(first_position_of_ente(1)),
+            V::I(mario),
+            V::I(laura),
+            V::NullInt,
+            V::T("revocata".into()),
+            V::T("2023-03-01".into()),
+            V::T("2025-01-31".into()),
         ],
     ];
-    for (ente, status) in [(3, "attiva"), (4, "attiva"), (5, "attiva"), (6, "attiva"), (7, "revocata"), (8, "in_attesa")] {
+    for (ente, status) in
+        [(3, "attiva"), (4, "attiva"), (5, "attiva"), (6, "attiva"), (7, "revocata"), (8, "in_attesa")]
+    {
         deleghe.push(vec![
-            V::T("intermediario".into()), V::I(first_position_of_ente(ente)), V::NullInt, V::I(giuseppe), V::NullInt,
-            V::T(status.into()), V::T("2023-09-15".into()),
+            V::T("intermediario".into()),
+            V::I(first_position_of_ente(ente)),
+            V::NullInt,
+            V::I(giuseppe),
+            V::NullInt,
+            V::T(status.into()),
+            V::T("2023-09-15".into()),
             if status == "revocata" { V::T("2025-06-30".into()) } else { V::Null },
         ]);
     }
-    insert_rows(&mut tx, "deleghe", &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"], deleghe).await?;
+    insert_rows(
+        &mut tx,
+        "deleghe",
+        &[
+            "kind",
+            "position_id",
+            "grantor_user_id",
+            "grantee_user_id",
+            "parent_id",
+            "status",
+            "valid_from",
+            "revoked_on",
+        ],
+        deleghe,
+    )
+    .await?;
     for ente in [3usize, 4, 7] {
-        let parent: i64 = sqlx::query_scalar("SELECT id FROM deleghe WHERE kind = 'intermediario' AND position_id = $1")
-            .bind(first_position_of_ente(ente))
-            .fetch_one(&mut *tx)
-            .await?;
-        insert_rows(&mut tx, "deleghe", &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"], vec![vec![
-            V::T("subdelega".into()), V::I(first_position_of_ente(ente)), V::I(giuseppe), V::I(anna), V::I(parent),
-            V::T("attiva".into()), V::T("2024-01-10".into()), V::Null,
-        ]]).await?;
+        let parent: i64 =
+            sqlx::query_scalar("SELECT id FROM deleghe WHERE kind = 'intermediario' AND position_id = $1")
+                .bind(first_position_of_ente(ente))
+                .fetch_one(&mut *tx)
+                .await?;
+        insert_rows(
+            &mut tx,
+            "deleghe",
+            &[
+                "kind",
+                "position_id",
+                "grantor_user_id",
+                "grantee_user_id",
+                "parent_id",
+                "status",
+                "valid_from",
+                "revoked_on",
+            ],
+            vec![vec![
+                V::T("subdelega".into()),
+                V::I(first_position_of_ente(ente)),
+                V::I(giuseppe),
+                V::I(anna),
+                V::I(parent),
+                V::T("attiva".into()),
+                V::T("2024-01-10".into()),
+                V::Null,
+            ]],
+        )
+        .await?;
     }
 
     // History.
@@ -327,42 +427,103 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             let paid = next(period).first_day() + chrono::Days::new(15);
             let causali: &[&str] = if public { &["P101", "P708"] } else { &["DM10"] };
             for causale in causali {
-                let channel = if !public { "F24" } else if banca_italia { "BANCA_ITALIA" } else { "F24EP" };
+                let channel = if !public {
+                    "F24"
+                } else if banca_italia {
+                    "BANCA_ITALIA"
+                } else {
+                    "F24EP"
+                };
                 let share = if *causale == "P708" { monthly / 5 } else { monthly };
-                versamenti.push(vec![V::I(position_id), V::T(channel.into()), V::T(iso(paid)), V::T(period.iso()),
-                    V::T((*causale).into()), V::T(sede_code.into()), V::I(rng.around(share, 5))]);
+                versamenti.push(vec![
+                    V::I(position_id),
+                    V::T(channel.into()),
+                    V::T(iso(paid)),
+                    V::T(period.iso()),
+                    V::T((*causale).into()),
+                    V::T(sede_code.into()),
+                    V::I(rng.around(share, 5)),
+                ]);
             }
             if k % 6 == 2 {
-                let status = if period.first_day().year() < 2026 { if rng.below(3) == 0 { "annullata" } else { "pagata" } } else { "emessa" };
-                rettifiche.push(vec![V::I(position_id), V::T(format!("NR{}{:05}", period.first_day().year(), n * 100 + k)),
-                    V::T(iso(period.first_day() + chrono::Days::new(70))), V::T(period.iso()),
-                    V::T(["Differenze contributive", "Omesso versamento", "Errata causale"][rng.below(3) as usize].into()),
-                    V::I(rng.around(85_000, 80)), V::T(status.into())]);
+                let status = if period.first_day().year() < 2026 {
+                    if rng.below(3) == 0 { "annullata" } else { "pagata" }
+                } else {
+                    "emessa"
+                };
+                rettifiche.push(vec![
+                    V::I(position_id),
+                    V::T(format!("NR{}{:05}", period.first_day().year(), n * 100 + k)),
+                    V::T(iso(period.first_day() + chrono::Days::new(70))),
+                    V::T(period.iso()),
+                    V::T(
+                        ["Differenze contributive", "Omesso versamento", "Errata causale"][rng.below(3) as usize]
+                            .into(),
+                    ),
+                    V::I(rng.around(85_000, 80)),
+                    V::T(status.into()),
+                ]);
             }
             if k % 9 == 4 {
                 let amount = rng.around(240_000, 60);
                 let paid_cents = if rng.below(2) == 0 { amount } else { amount / 2 };
                 let status = if paid_cents == amount { "pagata" } else { "parzialmente pagata" };
-                note_debito.push(vec![V::I(position_id), V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
-                    V::T(iso(period.first_day() + chrono::Days::new(95))), V::T(period.iso()),
+                note_debito.push(vec![
+                    V::I(position_id),
+                    V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
+                    V::T(iso(period.first_day() + chrono::Days::new(95))),
+                    V::T(period.iso()),
                     V::T(if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" }.into()),
-                    V::I(amount), V::I(paid_cents), V::T(status.into())]);
+                    V::I(amount),
+                    V::I(paid_cents),
+                    V::T(status.into()),
+                ]);
             }
             period = next(period);
             k += 1;
         }
         if public {
             for year in 2021..=2025 {
-                eca.push(vec![V::I(position_id), V::T(format!("ECA{year}{n:04}")), V::T(iso(date(year + 1, 3, 20))),
-                    V::I(i64::from(year)), V::T(iso(date(year + 1, 6, 30))), V::I(rng.around(1_500_000, 70)),
-                    V::T(if year < 2025 { "pagata" } else { "emessa" }.into())]);
+                eca.push(vec![
+                    V::I(position_id),
+                    V::T(format!("ECA{year}{n:04}")),
+                    V::T(iso(date(year + 1, 3, 20))),
+                    V::I(i64::from(year)),
+                    V::T(iso(date(year + 1, 6, 30))),
+                    V::I(rng.around(1_500_000, 70)),
+                    V::T(if year < 2025 { "pagata" } else { "emessa" }.into()),
+                ]);
             }
         }
     }
-    insert_rows(&mut tx, "versamenti", &["position_id", "channel", "paid_on", "period", "causale", "codice_sede", "amount_cents"], versamenti).await?;
-    insert_rows(&mut tx, "note_rettifica", &["position_id", "number", "issued_on", "period", "reason", "amount_cents", "status"], rettifiche).await?;
-    insert_rows(&mut tx, "note_debito", &["position_id", "number", "issued_on", "period", "kind", "amount_cents", "paid_cents", "status"], note_debito).await?;
-    insert_rows(&mut tx, "note_debito_eca", &["position_id", "number", "issued_on", "year", "due_on", "amount_cents", "status"], eca).await?;
+    insert_rows(
+        &mut tx,
+        "versamenti",
+        &["position_id", "channel", "paid_on", "period", "causale", "codice_sede", "amount_cents"],
+        versamenti,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "note_rettifica",
+        &["position_id", "number", "issued_on", "period", "reason", "amount_cents", "status"],
+        rettifiche,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "note_debito",
+        &["position_id", "number", "issued_on", "period", "kind", "amount_cents", "paid_cents", "status"],
+        note_debito,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "note_debito_eca",
+        &["position_id", "number", "issued_on", "year", "due_on", "amount_cents", "status"],
+        eca,
+    )
+    .await?;
 
     // Piani di ammortamento with their instalments, and the monthly DMA of public positions.
     for (n, &(position_id, public)) in positions.iter().enumerate() {
@@ -399,14 +560,24 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                 .enumerate()
                 .map(|(r, due)| {
                     let (paid, status) = if *due < cutoff {
-                        if (r + n) % 17 == 5 { (V::Null, "scaduta") } else { (V::T(iso(*due - chrono::Days::new(2))), "pagata") }
+                        if (r + n) % 17 == 5 {
+                            (V::Null, "scaduta")
+                        } else {
+                            (V::T(iso(*due - chrono::Days::new(2))), "pagata")
+                        }
                     } else {
                         (V::Null, "da pagare")
                     };
                     vec![V::I(piano_id), V::I(r as i64 + 1), V::T(iso(*due)), V::I(rata), paid, V::T(status.into())]
                 })
                 .collect();
-            insert_rows(&mut tx, "rate_piano", &["piano_id", "number", "due_on", "amount_cents", "paid_on", "status"], rows).await?;
+            insert_rows(
+                &mut tx,
+                "rate_piano",
+                &["piano_id", "number", "due_on", "amount_cents", "paid_on", "status"],
+                rows,
+            )
+            .await?;
         }
 
         let staff: Vec<usize> = (0..3 + n % 5).map(|w| (n + w * 5) % WORKERS.len()).collect();
@@ -420,8 +591,11 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                 let base = rng.around(260_000, 15);
                 for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
                     let contributo = base * rate_permille / 1000;
-                    let error = (gestione == "TFS" && (w + period.first_day().month() as usize + n) % 23 == 0)
-                        .then_some(("00171I", "Imponibile dell'ente versante superiore all'imponibile della gestione pensionistica"));
+                    let error = (gestione == "TFS" && (w + period.first_day().month() as usize + n).is_multiple_of(23))
+                        .then_some((
+                            "00171I",
+                            "Imponibile dell'ente versante superiore all'imponibile della gestione pensionistica",
+                        ));
                     errors += i64::from(error.is_some());
                     imponibile += base;
                     contributi += contributo;
@@ -447,11 +621,34 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             let rows = workers
                 .into_iter()
                 .map(|(cf, name, gestione, base, contributo, error)| {
-                    vec![V::I(denuncia_id), V::T(cf), V::T(name.into()), V::T(gestione.into()), V::I(base), V::I(contributo),
-                        error.map_or(V::Null, |e| V::T(e.0.into())), error.map_or(V::Null, |e| V::T(e.1.into()))]
+                    vec![
+                        V::I(denuncia_id),
+                        V::T(cf),
+                        V::T(name.into()),
+                        V::T(gestione.into()),
+                        V::I(base),
+                        V::I(contributo),
+                        error.map_or(V::Null, |e| V::T(e.0.into())),
+                        error.map_or(V::Null, |e| V::T(e.1.into())),
+                    ]
                 })
                 .collect();
-            insert_rows(&mut tx, "dma_lavoratori", &["denuncia_id", "worker_cf", "worker_name", "gestione", "imponibile_cents", "contributi_cents", "error_code", "error_text"], rows).await?;
+            insert_rows(
+                &mut tx,
+                "dma_lavoratori",
+                &[
+                    "denuncia_id",
+                    "worker_cf",
+                    "worker_name",
+                    "gestione",
+                    "imponibile_cents",
+                    "contributi_cents",
+                    "error_code",
+                    "error_text",
+                ],
+                rows,
+            )
+            .await?;
             period = next(period);
         }
     }

@@ -10,7 +10,9 @@ use super::layout::Page;
 
 fn message_for(code: &str) -> Option<&'static str> {
     match code {
-        "credenziali" => Some("Codice fiscale o password non corretti. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti."),
+        "credenziali" => {
+            Some("Codice fiscale o password non corretti. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti.")
+        }
         "formato" => Some("Il codice fiscale non è valido: controlli i 16 caratteri."),
         "codice" => Some("Codice non valido o già usato. Attenda il codice successivo e riprovi."),
         "scaduta" => Some("La procedura di accesso è scaduta. Inserisca di nuovo codice fiscale e password."),

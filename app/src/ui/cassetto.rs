@@ -31,7 +31,9 @@ fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> 
 pub fn Ricerca() -> impl IntoView {
     let query = use_query_map();
     let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
-    let pagina = move || query.try_with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)).unwrap_or_default();
+    let pagina = move || {
+        query.try_with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)).unwrap_or_default()
+    };
     let results = Resource::new(move || (testo(), pagina()), |(t, p)| search_positions(t, p));
     view! {
         <Page title="Ricerca posizioni" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), None)]>
@@ -113,7 +115,11 @@ pub fn PositionLayout() -> impl IntoView {
 
 /// The page frame of a position: breadcrumbs, the left menu of its services, the content.
 #[component]
-fn PositionFrame(#[prop(into)] title: String, #[prop(optional)] extra_crumbs: Vec<Crumb>, children: Children) -> impl IntoView {
+fn PositionFrame(
+    #[prop(into)] title: String,
+    #[prop(optional)] extra_crumbs: Vec<Crumb>,
+    children: Children,
+) -> impl IntoView {
     let code = posizione_param()();
     let base = format!("/cassetto/{code}");
     let mut crumbs: Vec<Crumb> = vec![
@@ -251,8 +257,13 @@ pub fn PositionSubPage() -> impl IntoView {
     let section = Signal::derive(move || Section::from_slug(&slug.get()).unwrap_or(Section::Versamenti));
     move || match kind.get() {
         SubPage::Sections => view! { <SectionView section parent=Signal::derive(|| None)/> }.into_any(),
-        SubPage::Service(label) => view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any(),
-        SubPage::NotFound => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
+        SubPage::Service(label) => {
+            view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any()
+        }
+        SubPage::NotFound => {
+            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }
+                .into_any()
+        }
     }
 }
 
@@ -275,7 +286,8 @@ pub fn PositionSubDetail() -> impl IntoView {
         if found.get() {
             view! { <SectionView section parent/> }.into_any()
         } else {
-            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any()
+            view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }
+                .into_any()
         }
     }
 }

@@ -116,45 +116,56 @@ pub fn DataTable(
     let current = page.page;
     let totals = page.totals.clone();
     let has_totals = !totals.is_empty();
-    let header = spec.columns.iter().map(|c| {
-        let active = c.key == sort_key;
-        let next_desc = if active { !sort_desc } else { matches!(c.kind, ColKind::Date | ColKind::Period | ColKind::Money) };
-        let href = format!("{base}{}", query.to_query_string(Some(c.key), next_desc, 0));
-        let aria_sort = if active { if sort_desc { "descending" } else { "ascending" } } else { "none" };
-        let marker = if active { if sort_desc { " ▼" } else { " ▲" } } else { "" };
-        let numeric = matches!(c.kind, ColKind::Money | ColKind::Int);
+    let header = spec
+        .columns
+        .iter()
+        .map(|c| {
+            let active = c.key == sort_key;
+            let next_desc =
+                if active { !sort_desc } else { matches!(c.kind, ColKind::Date | ColKind::Period | ColKind::Money) };
+            let href = format!("{base}{}", query.to_query_string(Some(c.key), next_desc, 0));
+            let aria_sort = if active { if sort_desc { "descending" } else { "ascending" } } else { "none" };
+            let marker = if active { if sort_desc { " ▼" } else { " ▲" } } else { "" };
+            let numeric = matches!(c.kind, ColKind::Money | ColKind::Int);
+            view! {
+                <th scope="col" aria-sort=aria_sort class:text-end=numeric>
+                    <a href=href data-sort=c.key>{format!("{}{marker}", c.label)}</a>
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = page
+        .rows
+        .iter()
+        .map(|row| {
+            let link = detail_base.as_ref().map(|b| format!("{b}/{}", row.id));
+            view! {
+                <tr>
+                    {row.cells.iter().enumerate().map(|(i, cell)| {
+                        let text = cell.display();
+                        let numeric = cell.is_numeric();
+                        match (&link, i) {
+                            (Some(href), 0) => view! { <td><a href=href.clone()>{text}</a></td> }.into_any(),
+                            _ => view! { <td class:text-end=numeric>{text}</td> }.into_any(),
+                        }
+                    }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
+    let footer = has_totals.then(|| {
         view! {
-            <th scope="col" aria-sort=aria_sort class:text-end=numeric>
-                <a href=href data-sort=c.key>{format!("{}{marker}", c.label)}</a>
-            </th>
+            <tfoot>
+                <tr class="fw-bold" data-testid="totali">
+                    {spec.columns.iter().enumerate().map(|(i, c)| {
+                        // No empty text nodes: the server writes none, so hydration would find none.
+                        let text = totals.iter().find(|(k, _)| k == c.key).map(|(_, m)| m.to_string())
+                            .or_else(|| (i == 0).then(|| "Totale".to_string()));
+                        view! { <td class:text-end=c.total data-total=c.key>{text}</td> }
+                    }).collect_view()}
+                </tr>
+            </tfoot>
         }
-    }).collect_view();
-    let rows = page.rows.iter().map(|row| {
-        let link = detail_base.as_ref().map(|b| format!("{b}/{}", row.id));
-        view! {
-            <tr>
-                {row.cells.iter().enumerate().map(|(i, cell)| {
-                    let text = cell.display();
-                    let numeric = cell.is_numeric();
-                    match (&link, i) {
-                        (Some(href), 0) => view! { <td><a href=href.clone()>{text}</a></td> }.into_any(),
-                        _ => view! { <td class:text-end=numeric>{text}</td> }.into_any(),
-                    }
-                }).collect_view()}
-            </tr>
-        }
-    }).collect_view();
-    let footer = has_totals.then(|| view! {
-        <tfoot>
-            <tr class="fw-bold" data-testid="totali">
-                {spec.columns.iter().enumerate().map(|(i, c)| {
-                    // No empty text nodes: the server writes none, so hydration would find none.
-                    let text = totals.iter().find(|(k, _)| k == c.key).map(|(_, m)| m.to_string())
-                        .or_else(|| (i == 0).then(|| "Totale".to_string()));
-                    view! { <td class:text-end=c.total data-total=c.key>{text}</td> }
-                }).collect_view()}
-            </tr>
-        </tfoot>
     });
     let empty = page.rows.is_empty();
     view! {

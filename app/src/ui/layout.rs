@@ -9,7 +9,6 @@ use crate::api::auth::{Logout, whoami};
 use crate::error::AppError;
 use crate::model::{CurrentUser, url_encode};
 
-
 /// A breadcrumb: label and, except for the current page, a link.
 pub type Crumb = (String, Option<String>);
 
@@ -99,12 +98,12 @@ fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
 
 /// A whole page: header, breadcrumbs, the title as the single `h1`, content, footer.
 #[component]
-pub fn Page(
-    #[prop(into)] title: String,
-    #[prop(optional)] crumbs: Vec<Crumb>,
-    children: Children,
-) -> impl IntoView {
-    let crumbs = if crumbs.is_empty() { vec![("Home".to_string(), Some("/".to_string())), (title.clone(), None)] } else { crumbs };
+pub fn Page(#[prop(into)] title: String, #[prop(optional)] crumbs: Vec<Crumb>, children: Children) -> impl IntoView {
+    let crumbs = if crumbs.is_empty() {
+        vec![("Home".to_string(), Some("/".to_string())), (title.clone(), None)]
+    } else {
+        crumbs
+    };
     view! {
         <Title text=title.clone()/>
         <a class="visually-hidden-focusable" href="#contenuto">"Vai al contenuto"</a>

@@ -11,7 +11,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use auth::{CodePage, LoginPage};
-use cassetto::{PositionLayout, PositionHome, PositionSubPage, PositionSubDetail, Ricerca};
+use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
 use common::{NotFoundPage, NotYetPage};
 use layout::{Landing, Page, Protected, SupportoPage};
 

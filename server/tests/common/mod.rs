@@ -43,7 +43,8 @@ impl Drop for Cleanup {
                 rt.block_on(async {
                     sqlx::any::install_default_drivers();
                     if let Ok(pool) = sqlx::AnyPool::connect(&admin_url).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
                     }
                 });
             })
@@ -76,11 +77,16 @@ impl TestApp {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(unique_name());
                 std::fs::create_dir_all(&dir).expect("temp dir");
-                (format!("sqlite://{}", dir.join("test.db").display()), Cleanup { postgres: None, sqlite_dir: Some(dir) })
+                (
+                    format!("sqlite://{}", dir.join("test.db").display()),
+                    Cleanup { postgres: None, sqlite_dir: Some(dir) },
+                )
             }
             Backend::Postgres => {
                 let Some(admin_url) = postgres_url() else {
-                    eprintln!("SKIPPED: PostgreSQL test (set CASSETTO_TEST_POSTGRES=postgres://user@host:port/db to run it)");
+                    eprintln!(
+                        "SKIPPED: PostgreSQL test (set CASSETTO_TEST_POSTGRES=postgres://user@host:port/db to run it)"
+                    );
                     return None;
                 };
                 let name = unique_name();
@@ -144,7 +150,11 @@ impl TestApp {
     pub async fn login(&self, codice_fiscale: &str) -> reqwest::Client {
         let client = self.client();
         let res = self
-            .post_form(&client, "/api/accesso/password", &[("codice_fiscale", codice_fiscale), ("password", DEMO_PASSWORD)])
+            .post_form(
+                &client,
+                "/api/accesso/password",
+                &[("codice_fiscale", codice_fiscale), ("password", DEMO_PASSWORD)],
+            )
             .await;
         assert_eq!(location(&res), "/accesso/codice", "password step for {codice_fiscale}");
         let code = self.next_totp(codice_fiscale).await;
@@ -159,13 +169,8 @@ impl TestApp {
 
     /// Calls a JSON server function.
     pub async fn call(&self, client: &reqwest::Client, endpoint: &str, body: serde_json::Value) -> (u16, String) {
-        let res = client
-            .post(self.url(endpoint))
-            .header("Origin", &self.base)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
+        let res =
+            client.post(self.url(endpoint)).header("Origin", &self.base).json(&body).send().await.expect("request");
         let status = res.status().as_u16();
         (status, res.text().await.unwrap_or_default())
     }
