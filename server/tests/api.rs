@@ -311,6 +311,7 @@ both_backends!(post_login_redirect_stays_on_this_site, |app: TestApp| async move
         ("/cassetto/x", "/accesso/codice?next=%2Fcassetto%2Fx"),
         ("//evil.example", "/accesso/codice"),
         ("https://evil.example", "/accesso/codice"),
+        ("/cassetto\r\nSet-Cookie: x=1", "/accesso/codice"),
     ] {
         let res = app
             .post_form(

@@ -10,8 +10,15 @@ use crate::model::CurrentUser;
 
 /// Keeps a post-login destination only if it is a path of this site (no open redirect).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 512)
-        .map(str::to_string)
+    // Printable ASCII only: the value ends up in a `Location` header.
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && n.len() <= 512
+            && n.bytes().all(|b| b.is_ascii_graphic())
+    })
+    .map(str::to_string)
 }
 
 #[cfg_attr(not(feature = "ssr"), expect(dead_code))]
