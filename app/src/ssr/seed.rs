@@ -114,6 +114,9 @@ const WORKERS: &[(&str, &str)] = &[
     ("CRSSLV78T67F205", "Silvia Caruso"),
 ];
 
+const DELEGHE_COLUMNS: &[&str] =
+    &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"];
+
 /// Deterministic pseudo-random numbers (SplitMix64): the demo data must not change between runs.
 struct Rng(u64);
 
@@ -363,22 +366,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             if status == "revocata" { V::T("2025-06-30".into()) } else { V::Null },
         ]);
     }
-    insert_rows(
-        &mut tx,
-        "deleghe",
-        &[
-            "kind",
-            "position_id",
-            "grantor_user_id",
-            "grantee_user_id",
-            "parent_id",
-            "status",
-            "valid_from",
-            "revoked_on",
-        ],
-        deleghe,
-    )
-    .await?;
+    insert_rows(&mut tx, "deleghe", DELEGHE_COLUMNS, deleghe).await?;
     for ente in [3usize, 4, 7] {
         let parent: i64 =
             sqlx::query_scalar("SELECT id FROM deleghe WHERE kind = 'intermediario' AND position_id = $1")
@@ -388,16 +376,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         insert_rows(
             &mut tx,
             "deleghe",
-            &[
-                "kind",
-                "position_id",
-                "grantor_user_id",
-                "grantee_user_id",
-                "parent_id",
-                "status",
-                "valid_from",
-                "revoked_on",
-            ],
+            DELEGHE_COLUMNS,
             vec![vec![
                 V::T("subdelega".into()),
                 V::I(first_position_of_ente(ente)),
