@@ -24,8 +24,13 @@ $(VENDOR)/css/bootstrap-italia.min.css: tools/package.json
 	cp -r $(BI)/css $(BI)/fonts $(BI)/svg $(VENDOR)/
 	touch $@
 
+# The demo's mail and PEC go to a local SMTP sink that files every message under posta/ (.eml files):
+# that is where the OTP of a new intermediary delega arrives.
 run: setup
-	DATABASE_URL=$(RUN_DATABASE_URL) CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 cargo leptos serve
+	python3 -u scripts/smtp_sink.py --host 127.0.0.1 --port 2525 --dir posta > /dev/null & sink=$$!; \
+	trap "kill $$sink" EXIT; \
+	DATABASE_URL=$(RUN_DATABASE_URL) CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 \
+	CASSETTO_SMTP_URL=smtp://127.0.0.1:2525 cargo leptos serve
 
 build: setup
 	cargo leptos build --release
@@ -38,14 +43,14 @@ test-rust:
 	cargo test -p app --features ssr --lib
 	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) cargo test -p server --all-targets
 
-# Browser tests: cargo-leptos builds the app, starts it on a fresh demo database, runs Playwright.
-E2E_DB := target/e2e/cassetto.db
+# Browser tests: cargo-leptos builds the site once; scripts/e2e.sh starts the SMTP sink and the server on a
+# fresh demo database and runs Playwright — on SQLite, then on a created/dropped PostgreSQL database if given.
 test-e2e:
-	rm -rf target/e2e && mkdir -p target/e2e
-	DATABASE_URL=sqlite://$(E2E_DB) CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 cargo leptos end-to-end
+	cargo leptos build
+	./scripts/e2e.sh sqlite://target/e2e/cassetto.db
 	@if [ -n "$(CASSETTO_TEST_POSTGRES)" ]; then \
 	  base="$(CASSETTO_TEST_POSTGRES)"; db="cassetto_e2e_$$$$"; server="$${base%/*}"; \
 	  psql "$$base" -qc "CREATE DATABASE $$db" && \
-	  DATABASE_URL="$$server/$$db" CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 cargo leptos end-to-end; rc=$$?; \
+	  ./scripts/e2e.sh "$$server/$$db"; rc=$$?; \
 	  psql "$$base" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"; exit $$rc; \
 	else echo "PostgreSQL browser tests skipped: set CASSETTO_TEST_POSTGRES to run them"; fi

@@ -224,3 +224,125 @@ impl TablePage {
         ((self.total_rows + size - 1) / size).max(1) as u32
     }
 }
+
+/// A profile request as listed to its requester and to the operators of its Sede.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileRequestRow {
+    pub id: i64,
+    /// `SC65`, `SC62` or `RA012`.
+    pub form: String,
+    pub requester_cf: String,
+    pub requester_name: String,
+    pub ente_cf: String,
+    pub ente_name: String,
+    pub sede: String,
+    /// `in_attesa`, `approvata`, `respinta`.
+    pub status: String,
+    pub submitted_at: i64,
+    pub decided_at: Option<i64>,
+    pub reason: Option<String>,
+    /// Scope codes (SC65/SC62) or the legacy service code (RA012).
+    pub scopes: Vec<String>,
+}
+
+/// The `/profilo` page: scopes held (form, scope, source) and requests filed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileOverview {
+    pub scopes: Vec<(String, String, String)>,
+    pub requests: Vec<ProfileRequestRow>,
+    /// The end of the transitional period (circular §2.1), shown to users.
+    pub cutover: Option<NaiveDate>,
+}
+
+/// One delega as listed on `/deleghe`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegaRow {
+    pub id: i64,
+    /// `dipendente`, `intermediario`, `subdelega`.
+    pub kind: String,
+    pub position_code: String,
+    pub ente_name: String,
+    pub grantor_name: Option<String>,
+    pub grantee_cf: String,
+    pub grantee_name: String,
+    /// `in_attesa`, `attiva`, `revocata`, `scaduta`.
+    pub status: String,
+    pub valid_from: NaiveDate,
+    pub revoked_on: Option<NaiveDate>,
+    /// For deleghe to employees: whether the grantee holds the profile scope the position needs.
+    pub usable: bool,
+    /// For intermediary deleghe: the state of the PEC that carried the OTP.
+    pub pec_state: Option<String>,
+    pub parent_id: Option<i64>,
+}
+
+/// Everything `/deleghe` shows to the caller, by the side they stand on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegheOverview {
+    pub role: Role,
+    /// Deleghe on the positions the caller holds as datore.
+    pub on_my_positions: Vec<DelegaRow>,
+    /// Deleghe the caller holds (as employee, intermediary or sub-delegated employee).
+    pub held: Vec<DelegaRow>,
+    /// Sub-deleghe the caller (an intermediary) granted to its employees.
+    pub granted_sub: Vec<DelegaRow>,
+    /// The datore's own positions, for the new-delega form: (code, Ente).
+    pub own_positions: Vec<(String, String)>,
+    /// The intermediary's registration in an Albo (label), if any.
+    pub albo: Option<String>,
+    /// The intermediary's employees: (codice fiscale, name).
+    pub employees: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegaEvent {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub kind: String,
+    pub detail: String,
+}
+
+/// The evidence of an intermediary delega (circular §2b).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegaEvidence {
+    pub form_sha256: String,
+    pub pec_recipient: Option<String>,
+    pub pec_message_id: Option<String>,
+    pub pec_status: Option<String>,
+    /// PEC receipts: (kind, recipient, instant, detail).
+    pub receipts: Vec<(String, String, i64, String)>,
+    pub otp_expires_at: Option<i64>,
+    pub otp_failed_attempts: i64,
+    /// Whether a usable OTP is outstanding (not used, not expired, not locked).
+    pub otp_outstanding: bool,
+    pub declared_at: Option<i64>,
+    pub activated_at: Option<i64>,
+    pub retain_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegaDetail {
+    pub delega: DelegaRow,
+    pub events: Vec<DelegaEvent>,
+    pub evidence: Option<DelegaEvidence>,
+    pub can_revoke: bool,
+    /// The caller is the intermediary that may enter the OTP (or ask for a new one).
+    pub can_activate: bool,
+}
+
+/// An operator of a Sede as the IDM sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub codice_fiscale: String,
+    pub full_name: String,
+    pub enabled: bool,
+}
+
+/// The legacy entry "Dipendenti pubblici: servizi per amministrazioni, enti e aziende" (circular §2.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LegacyEntry {
+    pub cutover: NaiveDate,
+    pub open: bool,
+    /// The public-sector positions the user reaches (only while the entry is open).
+    pub positions: Vec<PositionSummary>,
+}

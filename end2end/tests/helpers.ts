@@ -12,6 +12,7 @@ export const ACCOUNTS: Record<string, { cf: string; name: string; label: string;
   operatore: { cf: "GLLPLA75E15H501K", name: "Paolo Gallo", label: "Operatore di Sede INPS", home: "/backoffice" },
   idm: { cf: "CNTSRA80H50H501Q", name: "Sara Conti", label: "Gestore IDM di Sede", home: "/backoffice" },
   admin: { cf: "FRRLCU72L20H501Q", name: "Luca Ferri", label: "Amministratore", home: "/admin" },
+  datore2: { cf: "MRNFNC68S60F839Q", name: "Franca Marino", label: "Datore di lavoro / Rappresentante legale", home: "/cassetto" },
 };
 
 export const ROLES_WITH_STATE = ["datore", "delegato", "intermediario", "subdelegato"];
@@ -113,4 +114,11 @@ export async function loginThroughUi(page: Page, role: string, testInfo: TestInf
   await page.getByRole("button", { name: "Accedi" }).click();
   await expect(page).toHaveURL(new RegExp(`${account.home}$`));
   await settled(page, testInfo);
+}
+
+/** Calls a JSON server function with the session of `ctx`. */
+export async function callJson(ctx: APIRequestContext, endpoint: string, body: unknown = {}) {
+  const res = await ctx.post(endpoint, { data: body });
+  expect(res.status(), `${endpoint}: ${await res.text()}`).toBe(200);
+  return res.json();
 }

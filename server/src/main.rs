@@ -40,6 +40,21 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Imports enablements granted before the cut-over (CSV: codice_fiscale,modello,ambito).
+    ImportProfiles { file: PathBuf },
+    /// Replaces the Albo register of intermediaries (CSV: codice_fiscale,categoria,numero,provincia,nominativo).
+    ImportAlbo { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks the hash chain from the first entry; names the first broken link and exits with 1.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -90,6 +105,28 @@ async fn main() -> anyhow::Result<()> {
             anyhow::ensure!(demo, "specify the data set: seed --demo");
             app::ssr::seed::seed_demo(&db).await?;
             tracing::info!("demo data loaded");
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify } => match app::ssr::audit::verify(&db).await? {
+            app::ssr::audit::Verification::Intact { entries } => {
+                println!("registro di audit integro: {entries} voci");
+                Ok(())
+            }
+            app::ssr::audit::Verification::Broken { seq, reason } => {
+                println!("registro di audit ALTERATO: primo anello rotto alla voce {seq} ({reason})");
+                std::process::exit(1);
+            }
+        },
+        Command::ImportProfiles { file } => {
+            let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let n = app::ssr::profiles::import_enablements(&db, &csv).await?;
+            println!("{n} abilitazioni importate");
+            Ok(())
+        }
+        Command::ImportAlbo { file } => {
+            let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let n = app::ssr::profiles::import_albo(&db, None, &csv).await.map_err(|m| anyhow::anyhow!(m))?;
+            println!("albo importato: {n} iscritti");
             Ok(())
         }
         Command::User { command: UserCommand::Add { codice_fiscale, name, role, email, sede } } => {

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use anyhow::Context;
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
+use app::ssr::outbox::MailSettings;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -35,12 +37,43 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-pub fn settings_from(config: &Config) -> Settings {
-    Settings { demo_mode: config.flag("CASSETTO_DEMO"), secure_cookies: !config.flag("CASSETTO_INSECURE_COOKIES") }
+pub fn settings_from(config: &Config) -> anyhow::Result<Settings> {
+    let date = |key: &str| -> anyhow::Result<Option<chrono::NaiveDate>> {
+        config
+            .get(key)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").with_context(|| format!("{key} must be YYYY-MM-DD"))
+            })
+            .transpose()
+    };
+    Ok(Settings {
+        demo_mode: config.flag("CASSETTO_DEMO"),
+        secure_cookies: !config.flag("CASSETTO_INSECURE_COOKIES"),
+        cutover: date("CASSETTO_CUTOVER")?.unwrap_or_else(app::domain::profile::default_cutover),
+        today: date("CASSETTO_TODAY")?,
+    })
+}
+
+/// Where mail and PEC go. Without `CASSETTO_SMTP_URL` the outbox keeps the messages until one is set.
+pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
+    let smtp_url = config.get("CASSETTO_SMTP_URL")?;
+    Some(MailSettings {
+        smtp_url,
+        from_email: config.get("CASSETTO_MAIL_FROM").unwrap_or_else(|| "noreply@cassetto.example".into()),
+        from_pec: config.get("CASSETTO_PEC_FROM").unwrap_or_else(|| "cassetto@postacert.cassetto.example".into()),
+        pec_provider: config.get("CASSETTO_PEC_PROVIDER").unwrap_or_else(|| "postacert.cassetto.example".into()),
+    })
 }
 
 pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
-    let settings = settings_from(config);
+    let settings = settings_from(config)?;
+    match mail_settings_from(config) {
+        Some(mail) => {
+            tracing::info!(smtp = %mail.smtp_url, "outbox worker delivering mail and PEC");
+            app::ssr::outbox::spawn_worker(db.clone(), mail, std::time::Duration::from_secs(1));
+        }
+        None => tracing::warn!("CASSETTO_SMTP_URL not set: mail and PEC stay queued in the outbox"),
+    }
     if settings.demo_mode && app::ssr::seed::is_empty(&db).await? {
         tracing::info!("empty database in demo mode: loading the demo data");
         app::ssr::seed::seed_demo(&db).await?;
@@ -83,6 +116,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
+        .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), {
             let options = leptos_options.clone();
@@ -137,6 +171,47 @@ async fn export_csv(
                     ),
                 ],
                 body,
+            )
+                .into_response()
+        }
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
+        }
+    }
+}
+
+/// The printable delega form, for the parties to the delega.
+async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: Request<Body>) -> Response {
+    use app::ssr::authz::{Action, authorize};
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    let result = async {
+        let access = authorize(&ctx, Action::ReadDelega(id)).await?;
+        let (reference, pdf) = app::ssr::deleghe::form_pdf(ctx.db(), id).await?;
+        let entry = app::ssr::audit::Entry {
+            actor_user_id: Some(access.user.user_id),
+            action: "delega.modulo_scaricato",
+            subject: &format!("delega:{id}"),
+            detail: &reference,
+        };
+        app::ssr::audit::record(ctx.db(), entry).await?;
+        Ok::<_, app::error::AppError>((reference, pdf))
+    }
+    .await;
+    match result {
+        Ok((reference, pdf)) => {
+            // The reference is built from a number and a year: plain ASCII.
+            let disposition = format!("attachment; filename=\"delega-{reference}.pdf\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                ],
+                pdf,
             )
                 .into_response()
         }

@@ -326,7 +326,11 @@ both_backends!(post_login_redirect_stays_on_this_site, |app: TestApp| async move
 
 #[tokio::test]
 async fn session_cookie_has_the_secure_flags_outside_development() {
-    let Some(app) = TestApp::spawn_with(Backend::Sqlite, Settings { demo_mode: false, secure_cookies: true }).await
+    let Some(app) = TestApp::spawn_with(
+        Backend::Sqlite,
+        Settings { demo_mode: false, secure_cookies: true, ..Settings::development() },
+    )
+    .await
     else {
         return;
     };

@@ -142,6 +142,271 @@ async fn run_matrix(app: TestApp) {
 
 both_backends!(authorization_matrix, run_matrix);
 
+/// The deleghe each caller stands to: (own, foreign, ended). "Own" is one it is a party to, "ended" a
+/// revoked one it was a party to (for the sub-delegated employee: a sub-delega whose delega was revoked).
+async fn delega_targets(app: &TestApp, who: Who) -> [i64; 3] {
+    let by = |kind: &'static str, ente: &'static str, status: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT d.id FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+             WHERE d.kind = $1 AND e.denominazione = $2 AND d.status = $3 ORDER BY d.id LIMIT 1",
+        )
+        .bind(kind)
+        .bind(ente)
+        .bind(status)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("delega")
+    };
+    let foreign = by("intermediario", "Comune di Pietrascura", "attiva").await;
+    match who {
+        Some(Role::Intermediario) => [
+            by("intermediario", "Comune di Pietrascura", "attiva").await,
+            by("dipendente", "Comune di Roccaverde", "attiva").await,
+            by("intermediario", "Comune di Borgo San Vito", "revocata").await,
+        ],
+        Some(Role::Subdelegato) => [
+            by("subdelega", "Azienda Sanitaria Locale Roma 9", "attiva").await,
+            foreign,
+            by("subdelega", "Comune di Borgo San Vito", "attiva").await,
+        ],
+        _ => [
+            by("dipendente", "Comune di Roccaverde", "attiva").await,
+            foreign,
+            by("dipendente", "Comune di Valfiorita", "revocata").await,
+        ],
+    }
+}
+
+/// Requests on one delega. None of them changes anything when allowed: activation without the
+/// declaration, a new OTP for a delega that is not pending, revocation of an ended delega, a sub-delega
+/// to nobody — each is refused with 400 after the access check, so the status tells the check apart.
+#[derive(Clone, Copy, Debug)]
+enum DelegaProbe {
+    Detail,
+    Activate,
+    NewOtp,
+    Subdelega,
+    RevokeEnded,
+}
+
+/// Expected status per caller and probe on (own, foreign, ended); 0 = not probed there.
+const DELEGA_MATRIX: &[(Who, DelegaProbe, [u16; 3])] = &[
+    (None, DelegaProbe::Detail, [401, 401, 401]),
+    (None, DelegaProbe::Activate, [401, 401, 401]),
+    (None, DelegaProbe::RevokeEnded, [0, 401, 401]),
+    (Some(Role::Datore), DelegaProbe::Detail, [200, 404, 200]),
+    (Some(Role::Datore), DelegaProbe::Activate, [403, 404, 403]),
+    (Some(Role::Datore), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Datore), DelegaProbe::Subdelega, [403, 404, 403]),
+    (Some(Role::Datore), DelegaProbe::RevokeEnded, [0, 404, 400]),
+    (Some(Role::Delegato), DelegaProbe::Detail, [200, 404, 200]),
+    (Some(Role::Delegato), DelegaProbe::Activate, [403, 404, 403]),
+    (Some(Role::Delegato), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Delegato), DelegaProbe::Subdelega, [403, 404, 403]),
+    (Some(Role::Delegato), DelegaProbe::RevokeEnded, [0, 404, 403]),
+    (Some(Role::Intermediario), DelegaProbe::Detail, [200, 404, 200]),
+    (Some(Role::Intermediario), DelegaProbe::Activate, [400, 404, 400]),
+    (Some(Role::Intermediario), DelegaProbe::NewOtp, [400, 404, 400]),
+    (Some(Role::Intermediario), DelegaProbe::Subdelega, [400, 404, 400]),
+    (Some(Role::Intermediario), DelegaProbe::RevokeEnded, [0, 404, 400]),
+    (Some(Role::Subdelegato), DelegaProbe::Detail, [200, 404, 200]),
+    (Some(Role::Subdelegato), DelegaProbe::Activate, [403, 404, 403]),
+    (Some(Role::Subdelegato), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Subdelegato), DelegaProbe::Subdelega, [403, 404, 403]),
+    (Some(Role::Subdelegato), DelegaProbe::RevokeEnded, [0, 404, 403]),
+    (Some(Role::Operatore), DelegaProbe::Detail, [403, 403, 403]),
+    (Some(Role::Operatore), DelegaProbe::Activate, [403, 403, 403]),
+    (Some(Role::Operatore), DelegaProbe::RevokeEnded, [0, 403, 403]),
+    (Some(Role::Idm), DelegaProbe::Detail, [403, 403, 403]),
+    (Some(Role::Idm), DelegaProbe::RevokeEnded, [0, 403, 403]),
+    (Some(Role::Admin), DelegaProbe::Detail, [403, 403, 403]),
+    (Some(Role::Admin), DelegaProbe::RevokeEnded, [0, 403, 403]),
+];
+
+async fn form_status(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> u16 {
+    client.post(app.url(path)).header("Origin", &app.base).form(form).send().await.expect("post").status().as_u16()
+}
+
+async fn delega_probe(app: &TestApp, client: &reqwest::Client, probe: DelegaProbe, id: i64) -> u16 {
+    let id_s = id.to_string();
+    match probe {
+        DelegaProbe::Detail => app.call(client, "/api/deleghe/dettaglio", json!({"id": id})).await.0,
+        DelegaProbe::Activate => form_status(app, client, "/api/deleghe/attiva", &[("id", &id_s), ("otp", "")]).await,
+        DelegaProbe::NewOtp => form_status(app, client, "/api/deleghe/nuovo-otp", &[("id", &id_s)]).await,
+        DelegaProbe::Subdelega => {
+            form_status(app, client, "/api/deleghe/subdelega", &[("id", &id_s), ("codice_fiscale", "")]).await
+        }
+        DelegaProbe::RevokeEnded => form_status(app, client, "/api/deleghe/revoca", &[("id", &id_s)]).await,
+    }
+}
+
+async fn run_delega_matrix(app: TestApp) {
+    let mut failures = Vec::new();
+    let mut clients = std::collections::HashMap::new();
+    for (who, probe, expected) in DELEGA_MATRIX {
+        if !clients.contains_key(who) {
+            let client = match who {
+                Some(role) => app.login_as(*role).await,
+                None => app.client(),
+            };
+            clients.insert(*who, client);
+        }
+        let client = &clients[who];
+        let targets = delega_targets(&app, *who).await;
+        for (i, id) in targets.iter().enumerate() {
+            if expected[i] == 0 {
+                continue;
+            }
+            let got = delega_probe(&app, client, *probe, *id).await;
+            if got != expected[i] {
+                failures.push(format!(
+                    "{who:?} {probe:?} on delega {id} (column {i}): expected {}, got {got}",
+                    expected[i]
+                ));
+            }
+        }
+    }
+    // Nothing the probes sent changed a delega.
+    let changed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM delega_events").fetch_one(app.db.pool()).await.expect("n");
+    assert_eq!(changed, 0, "a probe changed a delega");
+    assert!(failures.is_empty(), "delega authorization matrix failures:\n{}", failures.join("\n"));
+}
+
+both_backends!(delega_authorization_matrix, run_delega_matrix);
+
+/// Role-level endpoints (profile, back-office, IDM, admin), each called with input that an allowed
+/// caller gets refused with 400 — or, for reads, answered with 200 — after the access check.
+#[derive(Clone, Copy, Debug)]
+enum RoleProbe {
+    Profile,
+    ProfileRequest,
+    Deleghe,
+    LegacyEntry,
+    GrantEmployee,
+    RequestIntermediary,
+    ReviewQueue,
+    Decide,
+    DecideForeignSede,
+    Operators,
+    ToggleOperator,
+    ToggleNonOperator,
+    ImportAlbo,
+}
+
+const ROLE_PROBES: [RoleProbe; 13] = [
+    RoleProbe::Profile,
+    RoleProbe::ProfileRequest,
+    RoleProbe::Deleghe,
+    RoleProbe::LegacyEntry,
+    RoleProbe::GrantEmployee,
+    RoleProbe::RequestIntermediary,
+    RoleProbe::ReviewQueue,
+    RoleProbe::Decide,
+    RoleProbe::DecideForeignSede,
+    RoleProbe::Operators,
+    RoleProbe::ToggleOperator,
+    RoleProbe::ToggleNonOperator,
+    RoleProbe::ImportAlbo,
+];
+
+/// Expected statuses in the order of `ROLE_PROBES`, per caller.
+const ROLE_MATRIX: &[(Who, [u16; 13])] = &[
+    (None, [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
+    (Some(Role::Datore), [200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403]),
+    (Some(Role::Delegato), [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    (Some(Role::Intermediario), [200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403]),
+    (Some(Role::Subdelegato), [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    (Some(Role::Operatore), [200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403]),
+    (Some(Role::Idm), [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403]),
+    (Some(Role::Admin), [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400]),
+];
+
+async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, ctx: &RoleCtx) -> u16 {
+    match probe {
+        RoleProbe::Profile => app.call(client, "/api/profilo", json!({})).await.0,
+        RoleProbe::ProfileRequest => {
+            form_status(app, client, "/api/profilo/richiesta", &[("modello", "X"), ("codice_fiscale_ente", "")]).await
+        }
+        RoleProbe::Deleghe => app.call(client, "/api/deleghe", json!({})).await.0,
+        RoleProbe::LegacyEntry => app.call(client, "/api/dipendenti-pubblici", json!({})).await.0,
+        RoleProbe::GrantEmployee => {
+            let form = [("codice_fiscale", "NONVALIDO"), ("posizioni[0]", ctx.datore_position.as_str())];
+            form_status(app, client, "/api/deleghe/dipendente", &form).await
+        }
+        RoleProbe::RequestIntermediary => {
+            let form = [
+                ("posizione", ""),
+                ("codice_fiscale_ente", ""),
+                ("codice_fiscale_rappresentante", ""),
+                ("password", "x"),
+            ];
+            form_status(app, client, "/api/deleghe/intermediario", &form).await
+        }
+        RoleProbe::ReviewQueue => app.call(client, "/api/backoffice/richieste-profilo", json!({})).await.0,
+        RoleProbe::Decide | RoleProbe::DecideForeignSede => {
+            let id = if matches!(probe, RoleProbe::Decide) { ctx.own_sede_request } else { ctx.foreign_sede_request };
+            let form = [("id", id.to_string()), ("esito", "forse".to_string())];
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form_status(app, client, "/api/backoffice/richieste-profilo/decisione", &form).await
+        }
+        RoleProbe::Operators => app.call(client, "/api/backoffice/operatori", json!({})).await.0,
+        RoleProbe::ToggleOperator | RoleProbe::ToggleNonOperator => {
+            let cf = if matches!(probe, RoleProbe::ToggleOperator) { &ctx.operator_cf } else { &ctx.datore_cf };
+            // Enabling an enabled operator changes nothing.
+            let form = [("codice_fiscale", cf.as_str()), ("abilitato", "1")];
+            form_status(app, client, "/api/backoffice/operatori/abilitazione", &form).await
+        }
+        RoleProbe::ImportAlbo => form_status(app, client, "/api/admin/albo", &[("csv", "")]).await,
+    }
+}
+
+struct RoleCtx {
+    datore_position: String,
+    own_sede_request: i64,
+    foreign_sede_request: i64,
+    operator_cf: String,
+    datore_cf: String,
+}
+
+async fn run_role_matrix(app: TestApp) {
+    // A request routed to another Sede than the operator's.
+    let own_sede_request: i64 =
+        sqlx::query_scalar("SELECT MIN(id) FROM profile_requests").fetch_one(app.db.pool()).await.expect("request");
+    let foreign_sede_request: i64 = sqlx::query_scalar(
+        "INSERT INTO profile_requests (user_id, form, ente_id, sede_id, status, submitted_at) \
+         SELECT user_id, form, ente_id, (SELECT id FROM sedi WHERE code = '4900'), 'in_attesa', submitted_at \
+         FROM profile_requests WHERE id = $1 RETURNING id",
+    )
+    .bind(own_sede_request)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("foreign request");
+    let ctx = RoleCtx {
+        datore_position: app.position_of("Comune di Roccaverde").await,
+        own_sede_request,
+        foreign_sede_request,
+        operator_cf: common::cf_of(Role::Operatore),
+        datore_cf: common::cf_of(Role::Datore),
+    };
+    let mut failures = Vec::new();
+    for (who, expected) in ROLE_MATRIX {
+        let client = match who {
+            Some(role) => app.login_as(*role).await,
+            None => app.client(),
+        };
+        for (i, probe) in ROLE_PROBES.iter().enumerate() {
+            let got = role_probe(&app, &client, *probe, &ctx).await;
+            if got != expected[i] {
+                failures.push(format!("{who:?} {probe:?}: expected {}, got {got}", expected[i]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "role authorization matrix failures:\n{}", failures.join("\n"));
+}
+
+both_backends!(role_authorization_matrix, run_role_matrix);
+
 /// Each registered server function must be listed in `app::api::ENDPOINTS`, and the position
 /// endpoints among them must be probed above.
 #[test]
@@ -153,10 +418,33 @@ fn every_server_function_is_in_the_matrix() {
         registered, listed,
         "server functions and app::api::ENDPOINTS differ: add the new function to the list and the matrix"
     );
-    let probed: BTreeSet<&str> = ["/api/cassetto/posizione", "/api/cassetto/sezione", "/api/cassetto/ricerca"].into();
+    // Every endpoint that checks access is probed by one of the matrices above (the login steps
+    // establish the session and are tested in api.rs).
+    let probed: BTreeSet<&str> = [
+        "/api/cassetto/posizione",
+        "/api/cassetto/sezione",
+        "/api/cassetto/ricerca",
+        "/api/deleghe/dettaglio",
+        "/api/deleghe/attiva",
+        "/api/deleghe/nuovo-otp",
+        "/api/deleghe/subdelega",
+        "/api/deleghe/revoca",
+        "/api/profilo",
+        "/api/profilo/richiesta",
+        "/api/deleghe",
+        "/api/dipendenti-pubblici",
+        "/api/deleghe/dipendente",
+        "/api/deleghe/intermediario",
+        "/api/backoffice/richieste-profilo",
+        "/api/backoffice/richieste-profilo/decisione",
+        "/api/backoffice/operatori",
+        "/api/backoffice/operatori/abilitazione",
+        "/api/admin/albo",
+    ]
+    .into();
     for (path, action) in app::api::ENDPOINTS {
-        if action.contains("Position") {
-            assert!(probed.contains(path), "{path} checks {action} but the matrix does not probe it");
+        if !action.starts_with("public") && !action.contains("second-factor") {
+            assert!(probed.contains(path), "{path} checks {action} but no matrix probes it");
         }
     }
 }

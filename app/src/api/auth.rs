@@ -32,6 +32,7 @@ fn with_next(path: &str, next: Option<&str>) -> String {
 #[server(prefix = "/api", endpoint = "accesso/password")]
 pub async fn login_password(codice_fiscale: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::codice_fiscale::CodiceFiscale;
+    use crate::ssr::audit::{self, Entry};
     use crate::ssr::ctx::{RequestCtx, set_cookie};
     use crate::ssr::identity::{self, Stage};
 
@@ -45,20 +46,37 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
         leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
         return Ok(());
     }
+    let subject = format!("utente:{}", cf.as_str());
     match identity::check_password(ctx.db(), cf.as_str(), password).await? {
+        Some(user_id) if !identity::is_enabled(ctx.db(), user_id).await? => {
+            audit::record(
+                ctx.db(),
+                Entry { actor_user_id: Some(user_id), action: "accesso.disabilitato", subject: &subject, detail: "" },
+            )
+            .await?;
+            leptos_axum::redirect(&with_next("/accesso?errore=disabilitato", next));
+        }
         Some(user_id) => {
             let token =
                 identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
             set_cookie(&ctx.state.session_cookie(&token));
             leptos_axum::redirect(&with_next("/accesso/codice", next));
         }
-        None => leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next)),
+        None => {
+            audit::record(
+                ctx.db(),
+                Entry { actor_user_id: None, action: "accesso.negato", subject: &subject, detail: "password" },
+            )
+            .await?;
+            leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
+        }
     }
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "accesso/codice")]
 pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::audit::{self, Entry};
     use crate::ssr::ctx::{RequestCtx, set_cookie};
     use crate::ssr::identity::{self, Stage};
 
@@ -73,7 +91,15 @@ pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppE
         leptos_axum::redirect(&with_next("/accesso?errore=scaduta", next));
         return Ok(());
     };
-    if identity::check_totp(ctx.db(), user.user_id, &codice).await? {
+    let subject = format!("utente:{}", user.codice_fiscale);
+    let ok = identity::check_totp(ctx.db(), user.user_id, &codice).await?;
+    let action = if ok { "accesso" } else { "accesso.negato" };
+    audit::record(
+        ctx.db(),
+        Entry { actor_user_id: Some(user.user_id), action, subject: &subject, detail: "secondo fattore" },
+    )
+    .await?;
+    if ok {
         let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token)).await?;
         set_cookie(&ctx.state.session_cookie(&token));
         let home = safe_next(next).unwrap_or_else(|| user.role.home().to_string());
@@ -104,11 +130,17 @@ pub async fn demo_code() -> Result<Option<String>, AppError> {
 
 #[server(prefix = "/api", endpoint = "uscita")]
 pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::audit::{self, Entry};
     use crate::ssr::ctx::{RequestCtx, set_cookie};
     use crate::ssr::identity;
 
     let ctx = RequestCtx::current()?;
     if let Some(token) = ctx.session_token.as_deref() {
+        if let Some(user) = identity::session_user(ctx.db(), token).await? {
+            let subject = format!("utente:{}", user.codice_fiscale);
+            let entry = Entry { actor_user_id: Some(user.user_id), action: "uscita", subject: &subject, detail: "" };
+            audit::record(ctx.db(), entry).await?;
+        }
         identity::end_session(ctx.db(), token).await?;
     }
     set_cookie(&ctx.state.expired_cookie());

@@ -3,7 +3,10 @@
 //! authorization matrix test.
 
 pub mod auth;
+pub mod backoffice;
 pub mod cassetto;
+pub mod deleghe;
+pub mod profilo;
 
 /// Every server function endpoint, with the action its authorization checks. A test compares this
 /// list with the endpoints actually registered, so a new function cannot skip the matrix.
@@ -16,4 +19,20 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/ricerca", "SearchPositions"),
     ("/api/cassetto/posizione", "ReadPosition"),
     ("/api/cassetto/sezione", "ReadPosition"),
+    ("/api/profilo", "Authenticated"),
+    ("/api/profilo/richiesta", "FileProfileRequest"),
+    ("/api/dipendenti-pubblici", "SearchPositions"),
+    ("/api/deleghe", "ListDeleghe"),
+    ("/api/deleghe/dettaglio", "ReadDelega"),
+    ("/api/deleghe/dipendente", "GrantEmployeeDelega (each position)"),
+    ("/api/deleghe/intermediario", "RequestIntermediaryDelega + password"),
+    ("/api/deleghe/attiva", "ActOnOwnDelega"),
+    ("/api/deleghe/nuovo-otp", "ActOnOwnDelega"),
+    ("/api/deleghe/revoca", "RevokeDelega"),
+    ("/api/deleghe/subdelega", "ActOnOwnDelega"),
+    ("/api/backoffice/richieste-profilo", "ReviewProfileRequests"),
+    ("/api/backoffice/richieste-profilo/decisione", "DecideProfileRequest"),
+    ("/api/backoffice/operatori", "ManageOperators"),
+    ("/api/backoffice/operatori/abilitazione", "ToggleOperator"),
+    ("/api/admin/albo", "Administer"),
 ];

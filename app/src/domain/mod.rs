@@ -13,6 +13,8 @@ pub mod money;
 pub mod partita_iva;
 pub mod period;
 pub mod position_code;
+pub mod profile;
+pub mod time;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char};
 pub use money::{Money, MoneyError};

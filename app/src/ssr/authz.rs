@@ -6,7 +6,9 @@ use crate::domain::position_code::PositionCode;
 use crate::error::AppError;
 
 use super::ctx::RequestCtx;
+use super::deleghe::{self, Party};
 use super::identity::{SessionUser, Stage, session_user};
+use crate::model::Role;
 
 /// What the caller wants to do.
 #[derive(Clone, Copy, Debug)]
@@ -17,6 +19,30 @@ pub enum Action<'a> {
     SearchPositions,
     /// Read a position and everything under it (consultation pages, downloads).
     ReadPosition(&'a str),
+    /// File a profile request (SC65, SC62, RA012) for oneself.
+    FileProfileRequest,
+    /// See the profile requests routed to one's own Sede (operators).
+    ReviewProfileRequests,
+    /// Approve or reject one request: it must have been routed to the operator's Sede.
+    DecideProfileRequest(i64),
+    /// See and manage the operators of one's own Sede (IDM).
+    ManageOperators,
+    /// Enable or disable one operator: of the IDM's own Sede.
+    ToggleOperator(&'a str),
+    /// See one's deleghe, on either side.
+    ListDeleghe,
+    /// Delegate an employee on a position the caller holds as its Ente's datore.
+    GrantEmployeeDelega(&'a str),
+    /// Ask an Ente for a delega (intermediaries).
+    RequestIntermediaryDelega,
+    /// Enter the OTP of, ask a new OTP for, or sub-delegate one's own intermediary delega.
+    ActOnOwnDelega(i64),
+    /// Revoke a delega, from whichever side has the right.
+    RevokeDelega(i64),
+    /// Read a delega, its history and evidence: any party to it.
+    ReadDelega(i64),
+    /// Platform configuration (Albo register import).
+    Administer,
 }
 
 /// A position the caller was found to reach.
@@ -31,6 +57,10 @@ pub struct PositionRef {
 pub struct Access {
     pub user: SessionUser,
     pub position: Option<PositionRef>,
+    /// For delega actions: how the caller stands to the delega.
+    pub party: Option<Party>,
+    /// For operator and IDM actions: the caller's Sede.
+    pub sede_id: Option<i64>,
 }
 
 impl Access {
@@ -39,18 +69,27 @@ impl Access {
     }
 }
 
-/// The positions user `$1` reaches, and how: as the Ente's datore, by an active delega (datore ->
-/// employee, or Ente -> intermediary), or by an active sub-delega whose parent delega is still active.
-/// A revoked delega drops out here, so revocation takes effect at the next request.
+/// The positions user `$1` reaches, and how: as the Ente's datore; by an active delega to an
+/// intermediary; by an active delega to an employee who holds SC62 with the scope the position's sector
+/// needs; or by an active sub-delega, under a still active delega, to an employee holding SC62 with
+/// *Gestione contributiva dipendenti pubblici*. A revoked delega or a withdrawn profile drops out here, so
+/// both take effect at the next request. (Scope codes as in `domain::profile::Scope::code`.)
 pub const REACHABLE_POSITIONS: &str = "\
     SELECT p.id AS position_id, 'titolare' AS via FROM positions p JOIN enti e ON e.id = p.ente_id \
         WHERE e.datore_user_id = $1 \
     UNION ALL \
     SELECT d.position_id, 'delega' FROM deleghe d \
-        WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind IN ('dipendente', 'intermediario') \
+        WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'intermediario' \
+    UNION ALL \
+    SELECT d.position_id, 'delega' FROM deleghe d \
+        JOIN positions dp ON dp.id = d.position_id JOIN enti de ON de.id = dp.ente_id \
+        WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'dipendente' \
+        AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' \
+            AND s.scope = CASE WHEN de.sector = 'pubblico' THEN 'gc_pubblici' ELSE 'gc_privati' END) \
     UNION ALL \
     SELECT d.position_id, 'subdelega' FROM deleghe d JOIN deleghe parent ON parent.id = d.parent_id \
-        WHERE d.grantee_user_id = $1 AND d.kind = 'subdelega' AND d.status = 'attiva' AND parent.status = 'attiva'";
+        WHERE d.grantee_user_id = $1 AND d.kind = 'subdelega' AND d.status = 'attiva' AND parent.status = 'attiva' \
+        AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')";
 
 pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, AppError> {
     let token = ctx.session_token.as_deref().ok_or(AppError::Unauthenticated)?;
@@ -58,29 +97,96 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
     if user.stage != Stage::Active {
         return Err(AppError::Unauthenticated);
     }
+    let db = ctx.db();
+    let role = user.role;
+    let allow = |user: SessionUser| Ok(Access { user, position: None, party: None, sede_id: None });
+    let require = |ok: bool| if ok { Ok(()) } else { Err(AppError::Forbidden) };
     match action {
-        Action::Authenticated => Ok(Access { user, position: None }),
-        Action::SearchPositions => {
-            if !user.role.uses_cassetto() {
-                return Err(AppError::Forbidden);
-            }
-            Ok(Access { user, position: None })
+        Action::Authenticated => allow(user),
+        Action::SearchPositions | Action::ListDeleghe | Action::FileProfileRequest => {
+            require(role.uses_cassetto())?;
+            allow(user)
         }
         Action::ReadPosition(code) => {
-            if !user.role.uses_cassetto() {
-                return Err(AppError::Forbidden);
-            }
-            // A malformed code cannot name a reachable position: same answer as a foreign one.
+            require(role.uses_cassetto())?;
+            let position = Some(reachable_position(ctx, user.user_id, code).await?);
+            Ok(Access { user, position, party: None, sede_id: None })
+        }
+        Action::GrantEmployeeDelega(code) => {
+            require(role == Role::Datore)?;
             let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
-            let id: Option<i64> = sqlx::query_scalar(&format!(
-                "SELECT p.id FROM positions p WHERE p.code = $2 AND p.id IN (SELECT position_id FROM ({REACHABLE_POSITIONS}) r)"
-            ))
-            .bind(user.user_id)
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT p.id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1 AND e.datore_user_id = $2",
+            )
             .bind(code.as_str())
-            .fetch_optional(ctx.db().pool())
+            .bind(user.user_id)
+            .fetch_optional(db.pool())
             .await?;
             let id = id.ok_or(AppError::NotFound)?;
-            Ok(Access { user, position: Some(PositionRef { id, code: code.as_str().to_string() }) })
+            let position = Some(PositionRef { id, code: code.as_str().to_string() });
+            Ok(Access { user, position, party: None, sede_id: None })
+        }
+        Action::RequestIntermediaryDelega => {
+            require(role == Role::Intermediario)?;
+            allow(user)
+        }
+        Action::ActOnOwnDelega(id) | Action::RevokeDelega(id) | Action::ReadDelega(id) => {
+            require(role.uses_cassetto())?;
+            let (party, kind, _status) =
+                deleghe::party(db, user.user_id, id).await?.filter(|(p, _, _)| p.any()).ok_or(AppError::NotFound)?;
+            let allowed = match action {
+                Action::ActOnOwnDelega(_) => kind == "intermediario" && party.grantee,
+                Action::RevokeDelega(_) => deleghe::may_revoke(&kind, party),
+                _ => true,
+            };
+            require(allowed)?;
+            Ok(Access { user, position: None, party: Some(party), sede_id: None })
+        }
+        Action::ReviewProfileRequests | Action::DecideProfileRequest(_) => {
+            require(role == Role::Operatore)?;
+            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+            if let Action::DecideProfileRequest(id) = action {
+                let request_sede = super::profiles::request_sede(db, id).await?;
+                // Another Sede's request answers like a missing one.
+                if request_sede != Some(sede) {
+                    return Err(AppError::NotFound);
+                }
+            }
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        }
+        Action::ManageOperators | Action::ToggleOperator(_) => {
+            require(role == Role::Idm)?;
+            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+            if let Action::ToggleOperator(cf) = action {
+                let target: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM users WHERE codice_fiscale = $1 AND role = 'operatore' AND sede_id = $2",
+                )
+                .bind(cf.trim().to_uppercase())
+                .bind(sede)
+                .fetch_optional(db.pool())
+                .await?;
+                target.ok_or(AppError::NotFound)?;
+            }
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        }
+        Action::Administer => {
+            require(role == Role::Admin)?;
+            allow(user)
         }
     }
+}
+
+/// The id of the position `code` if `user_id` reaches it. A malformed code cannot name a reachable
+/// position: same answer as a foreign one.
+async fn reachable_position(ctx: &RequestCtx, user_id: i64, code: &str) -> Result<PositionRef, AppError> {
+    let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let id: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT p.id FROM positions p WHERE p.code = $2 AND p.id IN (SELECT position_id FROM ({REACHABLE_POSITIONS}) r)"
+    ))
+    .bind(user_id)
+    .bind(code.as_str())
+    .fetch_optional(ctx.db().pool())
+    .await?;
+    let id = id.ok_or(AppError::NotFound)?;
+    Ok(PositionRef { id, code: code.as_str().to_string() })
 }

@@ -19,6 +19,28 @@ pub struct Settings {
     /// `false` only by the explicit development setting for plain-http localhost: the cookie then
     /// loses `Secure` and the `__Host-` prefix (which requires it).
     pub secure_cookies: bool,
+    /// First day on which only the Cassetto reaches the GDP services (circular §2.1).
+    pub cutover: chrono::NaiveDate,
+    /// A fixed "today" for the date rules (tests and demonstrations on either side of the cut-over);
+    /// `None` follows the clock.
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl Settings {
+    /// Development defaults: demo mode, cookies without `Secure`, the circular's cut-over, real clock.
+    pub fn development() -> Settings {
+        Settings {
+            demo_mode: true,
+            secure_cookies: false,
+            cutover: crate::domain::profile::default_cutover(),
+            today: None,
+        }
+    }
+
+    /// Today's date in Italy, or the fixed date of the settings.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today.unwrap_or_else(|| crate::domain::time::rome_date(super::db::now_unix()))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -236,7 +236,7 @@ pub async fn session_user(db: &Db, token: &str) -> anyhow::Result<Option<Session
     let now = now_unix();
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT u.id AS user_id, u.codice_fiscale, u.full_name, u.role, u.sede_id, s.stage, s.last_seen_at, s.expires_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.enabled = 1",
     )
     .bind(hash_token(token))
     .fetch_optional(db.pool())
@@ -347,6 +347,55 @@ async fn record_failure(db: &Db, user_id: i64) -> anyhow::Result<()> {
     .bind(user_id)
     .execute(db.pool())
     .await?;
+    Ok(())
+}
+
+/// Whether the account may log in (the IDM of a Sede can disable its operators).
+pub async fn is_enabled(db: &Db, user_id: i64) -> anyhow::Result<bool> {
+    let enabled: i64 =
+        sqlx::query_scalar("SELECT enabled FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
+    Ok(enabled == 1)
+}
+
+/// The operators of a Sede, for its IDM.
+pub async fn operators_of(db: &Db, sede_id: i64) -> sqlx::Result<Vec<crate::model::OperatorRow>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT codice_fiscale, full_name, enabled FROM users WHERE role = 'operatore' AND sede_id = $1 ORDER BY full_name",
+    )
+    .bind(sede_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(codice_fiscale, full_name, enabled)| crate::model::OperatorRow {
+            codice_fiscale,
+            full_name,
+            enabled: enabled == 1,
+        })
+        .collect())
+}
+
+/// Enables or disables an account (the caller checked it is an operator of the IDM's Sede). Disabling
+/// ends the account's sessions at once.
+pub async fn set_enabled(db: &Db, actor: i64, codice_fiscale: &str, enabled: bool) -> anyhow::Result<()> {
+    let cf = codice_fiscale.trim().to_uppercase();
+    let mut tx = db.begin_write().await?;
+    let user_id: i64 = sqlx::query_scalar("UPDATE users SET enabled = $1 WHERE codice_fiscale = $2 RETURNING id")
+        .bind(i64::from(enabled))
+        .bind(&cf)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !enabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    }
+    let action = if enabled { "utente.abilitato" } else { "utente.disabilitato" };
+    super::audit::append(
+        &mut tx,
+        super::audit::Entry { actor_user_id: Some(actor), action, subject: &format!("utente:{cf}"), detail: "" },
+        now_unix(),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,12 +1,17 @@
 //! The server side of the house: database, identity, authorization and queries. Never compiled
 //! into the browser bundle.
 
+pub mod audit;
 pub mod authz;
 pub mod cassetto;
 pub mod ctx;
 pub mod db;
+pub mod deleghe;
 pub mod export;
 pub mod identity;
+pub mod outbox;
+pub mod pdf;
+pub mod profiles;
 pub mod security;
 pub mod seed;
 
@@ -16,6 +21,7 @@ use crate::error::AppError;
 /// (401, 403, 404, 400, 500), so clients and tests see the answer in the status too.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result
+        && !posted_by_html_form()
         && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = axum::http::StatusCode::from_u16(err.status())
     {
@@ -26,4 +32,17 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// A plain HTML form (no JavaScript) asks for `text/html`; Leptos answers it with a redirect back to
+/// the form carrying the error, which an error status would turn into a blank error page.
+fn posted_by_html_form() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts.method == axum::http::Method::POST
+            && parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
 }

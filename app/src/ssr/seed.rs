@@ -34,6 +34,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { role: Role::Admin, cf15: "FRRLCU72L20H501", full_name: "Luca Ferri" },
     // A second employer, whose Enti are "foreign" to everyone above.
     DemoAccount { role: Role::Datore, cf15: "MRNFNC68S60F839", full_name: "Franca Marino" },
+    // An employee of Comune di Roccaverde still waiting for the SC62 profile (a pending request).
+    DemoAccount { role: Role::Delegato, cf15: "SPSMRC82B15H501", full_name: "Marco Esposito" },
 ];
 
 /// The TOTP secret of a demo account, derived from its codice fiscale so the README and the
@@ -251,7 +253,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .await?;
         user_ids.push(id);
     }
-    let (mario, laura, giuseppe, anna, franca) = (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7]);
+    let (mario, laura, giuseppe, anna, franca, marco) =
+        (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7], user_ids[8]);
+    let (mario_cf, franca_cf) = (demo_cf(&DEMO_ACCOUNTS[0])?, demo_cf(&DEMO_ACCOUNTS[7])?);
 
     let mut tx = db.begin_write().await?;
     let end = demo_end()?;
@@ -275,8 +279,13 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             9 | 10 => Some(franca),
             _ => None,
         };
-        let rep = WORKERS[(i as usize) % WORKERS.len()].0;
-        let rep_cf = CodiceFiscale::with_check(rep).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // The legal representative is the employer's own account where the Ente has one.
+        let rep_cf = match datore {
+            Some(id) if id == mario => mario_cf.clone(),
+            Some(_) => franca_cf.clone(),
+            None => CodiceFiscale::with_check(WORKERS[(i as usize) % WORKERS.len()].0)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
         let slug: String = name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(24).collect();
         let ente_id: i64 = sqlx::query_scalar(
             "INSERT INTO enti (codice_fiscale, denominazione, sector, sede_id, datore_user_id, legal_rep_cf, address, pec) \
@@ -289,7 +298,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .bind(datore)
         .bind(rep_cf.as_str())
         .bind(format!("Via Roma {}, {}", 1 + i * 3, SEDI[(i as usize) % SEDI.len()].2))
-        .bind(format!("protocollo@pec.{slug}.it"))
+        // One Ente's PEC box does not exist: a delega requested on it shows the failed delivery.
+        .bind(if i == 10 { format!("protocollo@inesistente.pec.{slug}.it") } else { format!("protocollo@pec.{slug}.it") })
         .fetch_one(&mut *tx)
         .await?;
         let codes: Vec<PositionCode> = if public {
@@ -390,6 +400,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         )
         .await?;
     }
+
+    seed_profiles(&mut tx, &sede_ids, [mario, laura, giuseppe, anna, franca, marco]).await?;
 
     // History.
     let mut versamenti = Vec::new();
@@ -632,5 +644,72 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Profiles enabled before the cut-over (imported, no request), pending requests for the operator of
+/// Roma Eur, and the intermediary's Albo registration.
+async fn seed_profiles(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    sede_ids: &[i64],
+    [mario, laura, giuseppe, anna, franca, marco]: [i64; 6],
+) -> anyhow::Result<()> {
+    let granted = vec![
+        vec![V::I(mario), V::T("SC65".into()), V::T("gc_pubblici".into())],
+        vec![V::I(mario), V::T("SC65".into()), V::T("gc_privati".into())],
+        vec![V::I(laura), V::T("SC62".into()), V::T("gc_pubblici".into())],
+        vec![V::I(anna), V::T("SC62".into()), V::T("gc_pubblici".into())],
+        vec![V::I(franca), V::T("SC65".into()), V::T("gc_pubblici".into())],
+    ];
+    let granted = granted
+        .into_iter()
+        .map(|mut row| {
+            row.extend([V::T("importazione".into()), V::I(1_688_169_600)]);
+            row
+        })
+        .collect();
+    insert_rows(tx, "profile_scopes", &["user_id", "form", "scope", "source", "granted_at"], granted).await?;
+
+    // Marco asks SC62 for Comune di Roccaverde; Franca asks RA012 (prestiti) for Comune di Acquaviva Alta.
+    // Both Enti belong to Roma Eur (the first Sede).
+    for (user, form, ente_name, scope, legacy) in [
+        (marco, "SC62", "Comune di Roccaverde", "gc_pubblici", Option::<&str>::None),
+        (franca, "RA012", "Comune di Acquaviva Alta", "prestiti", Some("prestiti")),
+    ] {
+        let ente_id: i64 = sqlx::query_scalar("SELECT id FROM enti WHERE denominazione = $1")
+            .bind(ente_name)
+            .fetch_one(&mut **tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO profile_requests (user_id, form, ente_id, sede_id, legacy_service, status, submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, 'in_attesa', $6) RETURNING id",
+        )
+        .bind(user)
+        .bind(form)
+        .bind(ente_id)
+        .bind(sede_ids[0])
+        .bind(legacy)
+        .bind(1_790_000_000_i64)
+        .fetch_one(&mut **tx)
+        .await?;
+        sqlx::query("INSERT INTO profile_request_scopes (request_id, scope) VALUES ($1, $2)")
+            .bind(id)
+            .bind(scope)
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    let giuseppe_cf: String = sqlx::query_scalar("SELECT codice_fiscale FROM users WHERE id = $1")
+        .bind(giuseppe)
+        .fetch_one(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO albo (codice_fiscale, category, registration, province, full_name, imported_at) \
+         VALUES ($1, 'consulente_lavoro', '1234', 'RM', 'Giuseppe Verdi', $2)",
+    )
+    .bind(giuseppe_cf)
+    .bind(1_688_169_600_i64)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ fn message_for(code: &str) -> Option<&'static str> {
         "credenziali" => {
             Some("Codice fiscale o password non corretti. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti.")
         }
+        "disabilitato" => Some("La sua utenza è disabilitata. Si rivolga al gestore IDM della sua Sede."),
         "formato" => Some("Il codice fiscale non è valido: controlli i 16 caratteri."),
         "codice" => Some("Codice non valido o già usato. Attenda il codice successivo e riprovi."),
         "scaduta" => Some("La procedura di accesso è scaduta. Inserisca di nuovo codice fiscale e password."),

@@ -20,7 +20,13 @@ pub struct UserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
 fn UserBox() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let signed_in = move |u: CurrentUser| {
+        let links: &[(&str, &str)] = match u.role {
+            r if r.uses_cassetto() => &[("/cassetto", "Cassetto"), ("/deleghe", "Deleghe"), ("/profilo", "Profilo")],
+            crate::model::Role::Admin => &[("/admin", "Amministrazione")],
+            _ => &[("/backoffice", "Back-office")],
+        };
         view! {
+            {links.iter().map(|(href, label)| view! { <a class="text-white me-3" href=*href>{*label}</a> }).collect_view()}
             <span class="text-white me-3" data-testid="utente">
                 <strong>{u.full_name}</strong>
                 " – "

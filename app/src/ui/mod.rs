@@ -3,7 +3,9 @@
 mod auth;
 mod cassetto;
 mod common;
+mod deleghe;
 mod layout;
+mod profilo;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -13,7 +15,9 @@ use leptos_router::{SsrMode, path};
 use auth::{CodePage, LoginPage};
 use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
 use common::{NotFoundPage, NotYetPage};
+use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage};
+use profilo::{AdminPage, BackofficeHome, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,12 +68,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":sezione") view=PositionSubPage ssr=SsrMode::Async/>
                         <Route path=path!(":sezione/:id") view=PositionSubDetail ssr=SsrMode::Async/>
                     </ParentRoute>
-                    <Route path=path!("/deleghe") view=|| view! { <NotYetPage title="Gestione Deleghe"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/profilo") view=|| view! { <NotYetPage title="Profilo"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/deleghe") view=DeleghePage ssr=SsrMode::Async/>
+                    <Route path=path!("/deleghe/:id") view=DelegaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profilo") view=ProfiloPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dipendenti-pubblici") view=LegacyEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni") view=|| view! { <NotYetPage title="Comunicazione bidirezionale"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=|| view! { <NotYetPage title="Agenda appuntamenti"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/backoffice") view=|| view! { <NotYetPage title="Back-office di Sede"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=|| view! { <NotYetPage title="Amministrazione"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice") view=BackofficeHome ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice/richieste-profilo") view=ProfileRequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice/operatori") view=OperatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

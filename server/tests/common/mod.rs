@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod mail_sink;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -69,7 +71,7 @@ pub fn postgres_url() -> Option<String> {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
-        Self::spawn_with(backend, Settings { demo_mode: true, secure_cookies: false }).await
+        Self::spawn_with(backend, Settings::development()).await
     }
 
     pub async fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
@@ -188,6 +190,12 @@ impl TestApp {
 /// The codice fiscale of the first demo account with `role`.
 pub fn cf_of(role: Role) -> String {
     let account = DEMO_ACCOUNTS.iter().find(|a| a.role == role).expect("demo account");
+    demo_cf(account).expect("cf").as_str().to_string()
+}
+
+/// The codice fiscale of the demo account with this name.
+pub fn cf_of_name(full_name: &str) -> String {
+    let account = DEMO_ACCOUNTS.iter().find(|a| a.full_name == full_name).expect("demo account");
     demo_cf(account).expect("cf").as_str().to_string()
 }
 

@@ -1,0 +1,103 @@
+//! Back-office of a Sede: the operators' queue of profile requests, and the IDM's enablement of the
+//! Sede's operators.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{OperatorRow, ProfileRequestRow};
+
+#[server(prefix = "/api", endpoint = "backoffice/richieste-profilo", input = Json)]
+pub async fn profile_request_queue() -> Result<Vec<ProfileRequestRow>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReviewProfileRequests).await?;
+            Ok(profiles::sede_queue(ctx.db(), access.sede_id.ok_or(AppError::Internal)?).await?)
+        }
+        .await,
+    )
+}
+
+/// `esito` is `approva` or `respingi`; a rejection needs `motivo`.
+#[server(prefix = "/api", endpoint = "backoffice/richieste-profilo/decisione")]
+pub async fn decide_profile_request(id: i64, esito: String, motivo: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::DecideProfileRequest(id)).await?;
+            let approve = match esito.as_str() {
+                "approva" => true,
+                "respingi" => false,
+                _ => return Err(AppError::invalid("Scelga se approvare o respingere la richiesta.")),
+            };
+            profiles::decide_request(ctx.db(), access.user.user_id, id, approve, motivo.as_deref().unwrap_or(""))
+                .await?;
+            leptos_axum::redirect(&format!("/backoffice/richieste-profilo?esito={esito}&richiesta={id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "backoffice/operatori", input = Json)]
+pub async fn sede_operators() -> Result<Vec<OperatorRow>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ManageOperators).await?;
+            Ok(identity::operators_of(ctx.db(), access.sede_id.ok_or(AppError::Internal)?).await?)
+        }
+        .await,
+    )
+}
+
+/// `abilitato` is `1` to enable, anything else to disable.
+#[server(prefix = "/api", endpoint = "backoffice/operatori/abilitazione")]
+pub async fn set_operator_enabled(codice_fiscale: String, abilitato: String) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ToggleOperator(&codice_fiscale)).await?;
+            let enable = abilitato == "1";
+            identity::set_enabled(ctx.db(), access.user.user_id, &codice_fiscale, enable).await?;
+            leptos_axum::redirect(&format!(
+                "/backoffice/operatori?esito={}",
+                if enable { "abilitato" } else { "disabilitato" }
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Admin: replaces the Albo register with the CSV pasted in (`codice_fiscale,categoria,numero,provincia,nominativo`).
+#[server(prefix = "/api", endpoint = "admin/albo")]
+pub async fn import_albo(csv: String) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::Administer).await?;
+            let n =
+                profiles::import_albo(ctx.db(), Some(access.user.user_id), &csv).await.map_err(AppError::invalid)?;
+            leptos_axum::redirect(&format!("/admin?esito=albo&righe={n}"));
+            Ok(())
+        }
+        .await,
+    )
+}

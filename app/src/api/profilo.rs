@@ -1,0 +1,95 @@
+//! The caller's profile and the SC65 / SC62 / RA012 requests; the legacy entry of the transitional period.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{LegacyEntry, ProfileOverview};
+
+#[server(prefix = "/api", endpoint = "profilo", input = Json)]
+pub async fn load_profile() -> Result<ProfileOverview, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::Authenticated).await?;
+            let mut overview = profiles::overview(ctx.db(), access.user.user_id).await?;
+            overview.cutover = Some(ctx.state.settings.cutover);
+            Ok(overview)
+        }
+        .await,
+    )
+}
+
+/// A new request. `ambiti` repeats (one per ticked scope); `servizio` is the RA012 service.
+#[server(prefix = "/api", endpoint = "profilo/richiesta")]
+pub async fn submit_profile_request(
+    modello: String,
+    codice_fiscale_ente: String,
+    ambiti: Option<Vec<String>>,
+    servizio: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::profile::ProfileForm;
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::FileProfileRequest).await?;
+            let form =
+                ProfileForm::parse(&modello).ok_or_else(|| AppError::invalid("Modello di richiesta sconosciuto."))?;
+            let u = &access.user;
+            let scopes = ambiti.unwrap_or_default();
+            if scopes.len() > 8 {
+                return Err(AppError::invalid("Troppi ambiti selezionati."));
+            }
+            let id = profiles::submit_request(
+                ctx.db(),
+                u.user_id,
+                &u.codice_fiscale,
+                u.role,
+                form,
+                &codice_fiscale_ente,
+                &scopes,
+                servizio.as_deref().filter(|s| !s.is_empty()),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/profilo?esito=inviata&richiesta={id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// "Dipendenti pubblici: servizi per amministrazioni, enti e aziende": open until the cut-over, then
+/// it only points to the Cassetto.
+#[server(prefix = "/api", endpoint = "dipendenti-pubblici", input = Json)]
+pub async fn load_legacy_entry() -> Result<LegacyEntry, AppError> {
+    use crate::domain::profile::legacy_entry_open;
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{cassetto, ctx::RequestCtx, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::SearchPositions).await?;
+            let settings = &ctx.state.settings;
+            let open = legacy_entry_open(settings.today(), settings.cutover);
+            let positions = if open {
+                cassetto::search_positions(ctx.db(), access.user.user_id, "", 0)
+                    .await?
+                    .rows
+                    .into_iter()
+                    .filter(|p| p.sector == "pubblico")
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok(LegacyEntry { cutover: settings.cutover, open, positions })
+        }
+        .await,
+    )
+}

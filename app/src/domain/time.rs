@@ -1,0 +1,59 @@
+//! Instants are stored as unix seconds; people in Italy read them in Italian civil time. The EU rule
+//! (summer time from 01:00 UTC of the last Sunday of March to 01:00 UTC of the last Sunday of October)
+//! is small enough to keep here, instead of shipping a time-zone database to the browser.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let next_month = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let mut d = NaiveDate::from_ymd_opt(next_month.0, next_month.1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
+    while d.weekday() != Weekday::Sun {
+        d -= Duration::days(1);
+    }
+    d
+}
+
+/// The offset of Italian civil time from UTC at `instant`, in hours (1 = CET, 2 = CEST).
+pub fn rome_offset_hours(instant: DateTime<Utc>) -> i64 {
+    let year = instant.year();
+    let start = last_sunday(year, 3).and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+    let end = last_sunday(year, 10).and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+    match (start, end) {
+        (Some(s), Some(e)) if instant >= s && instant < e => 2,
+        _ => 1,
+    }
+}
+
+/// `dd/mm/yyyy hh:mm` in Italian civil time.
+pub fn format_rome(unix: i64) -> String {
+    let Some(utc) = DateTime::<Utc>::from_timestamp(unix, 0) else { return String::new() };
+    let local = utc + Duration::hours(rome_offset_hours(utc));
+    local.format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// The Italian calendar date of an instant.
+pub fn rome_date(unix: i64) -> NaiveDate {
+    let utc = DateTime::<Utc>::from_timestamp(unix, 0).unwrap_or_default();
+    (utc + Duration::hours(rome_offset_hours(utc))).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).expect("instant").timestamp()
+    }
+
+    #[test]
+    fn summer_and_winter_time() {
+        assert_eq!(format_rome(at("2026-01-15T12:00:00Z")), "15/01/2026 13:00");
+        assert_eq!(format_rome(at("2026-07-15T12:00:00Z")), "15/07/2026 14:00");
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(format_rome(at("2026-03-29T00:59:59Z")), "29/03/2026 01:59");
+        assert_eq!(format_rome(at("2026-03-29T01:00:00Z")), "29/03/2026 03:00");
+        assert_eq!(format_rome(at("2026-10-25T00:59:00Z")), "25/10/2026 02:59");
+        assert_eq!(format_rome(at("2026-10-25T01:00:00Z")), "25/10/2026 02:00");
+        assert_eq!(rome_date(at("2026-12-31T23:30:00Z")), NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"));
+    }
+}

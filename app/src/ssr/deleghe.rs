@@ -1,0 +1,820 @@
+//! Gestione Deleghe: datore -> own employee, intermediary -> Ente (the PEC + OTP flow of circular §2b)
+//! and intermediary -> own employee (sub-delega). Every step writes its history row and its audit entry
+//! in the same transaction as the change, and the PEC that carries the OTP goes through the outbox in
+//! that transaction too.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+
+use super::audit::{self, Entry};
+use super::db::{Db, now_unix};
+use super::identity;
+use super::outbox::{self, Channel, NewMessage};
+use super::pdf::DelegaForm;
+use crate::domain::codice_fiscale::CodiceFiscale;
+use crate::domain::position_code::PositionCode;
+use crate::domain::profile::{AlboCategory, ProfileForm, Scope, evidence_retained_until, otp};
+use crate::domain::time::rome_date;
+use crate::error::AppError;
+use crate::model::{DelegaDetail, DelegaEvent, DelegaEvidence, DelegaRow, DelegheOverview, Role};
+
+/// The PEC subject the circular prescribes.
+pub fn pec_subject(position_code: &str) -> String {
+    format!("Comunicazione inserimento richiesta nuova delega per la posizione {position_code}")
+}
+
+fn pec_body(form: &DelegaForm) -> String {
+    format!(
+        "Spettabile {ente},\n\n\
+         negli archivi dell'Istituto è stato rilevato l'inserimento di una richiesta di delega a operare per la \
+         posizione contributiva {pos} da parte dell'intermediario {name} (codice fiscale {cf}, {cat}).\n\n\
+         Per attivare la delega, comunichi all'intermediario il seguente codice OTP:\n\n    {{segreto}}\n\n\
+         Il codice vale {hours} ore ed è utilizzabile una sola volta. Se non ha conferito alcuna delega, non \
+         comunichi il codice e si rivolga alla sua Sede INPS.\n\n\
+         Riferimento della richiesta: {reference}\n",
+        ente = form.ente_denominazione,
+        pos = form.position_code,
+        name = form.intermediary_name,
+        cf = form.intermediary_codice_fiscale,
+        cat = form.albo_category,
+        hours = otp::VALID_SECONDS / 3600,
+        reference = form.reference,
+    )
+}
+
+fn new_otp() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..otp::DIGITS).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect()
+}
+
+/// The OTP is hashed with argon2 over the delega id and the code, so a code is bound to its delega and a
+/// leaked table does not give the 10^8 codes away cheaply.
+fn otp_material(delega_id: i64, code: &str) -> String {
+    format!("delega:{delega_id}:{code}")
+}
+
+pub fn form_reference(delega_id: i64, created_on: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("DEL-{}-{delega_id:06}", created_on.year())
+}
+
+async fn event(
+    tx: &mut Transaction<'static, Any>,
+    delega_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO delega_events (delega_id, at, actor_user_id, kind, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(delega_id)
+        .bind(now)
+        .bind(actor)
+        .bind(kind)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    audit::append(
+        tx,
+        Entry {
+            actor_user_id: actor,
+            action: &format!("delega.{kind}"),
+            subject: &format!("delega:{delega_id}"),
+            detail,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// How the caller stands to a delega; `None` if they have nothing to do with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// The datore of the position's Ente (sees and revokes every delega on it).
+    pub titolare: bool,
+    /// The user who granted it (datore for employees, intermediary for sub-deleghe).
+    pub grantor: bool,
+    /// The user who holds it.
+    pub grantee: bool,
+    /// For a sub-delega: the intermediary holding the parent delega.
+    pub parent_holder: bool,
+}
+
+impl Party {
+    pub fn any(self) -> bool {
+        self.titolare || self.grantor || self.grantee || self.parent_holder
+    }
+}
+
+pub async fn party(db: &Db, user_id: i64, delega_id: i64) -> sqlx::Result<Option<(Party, String, String)>> {
+    let row: Option<(String, String, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT d.kind, d.status, d.grantor_user_id, d.grantee_user_id, e.datore_user_id, \
+                (SELECT p.grantee_user_id FROM deleghe p WHERE p.id = d.parent_id) \
+         FROM deleghe d JOIN positions pos ON pos.id = d.position_id JOIN enti e ON e.id = pos.ente_id WHERE d.id = $1",
+    )
+    .bind(delega_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(kind, status, grantor, grantee, datore, parent_holder)| {
+        let p = Party {
+            titolare: datore == Some(user_id),
+            grantor: grantor == Some(user_id),
+            grantee: grantee == user_id,
+            parent_holder: parent_holder == Some(user_id),
+        };
+        (p, kind, status)
+    }))
+}
+
+/// The user with this codice fiscale and role, as the target of a new delega.
+async fn user_by_cf(db: &Db, cf: &str, role: Role) -> Result<(i64, Option<i64>), AppError> {
+    let cf = CodiceFiscale::parse(cf.trim())
+        .map_err(|_| AppError::invalid("Il codice fiscale del dipendente non è valido."))?;
+    let row: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, role, employer_user_id FROM users WHERE codice_fiscale = $1")
+            .bind(cf.as_str())
+            .fetch_optional(db.pool())
+            .await?;
+    match row {
+        Some((id, r, employer)) if r == role.as_str() => Ok((id, employer)),
+        _ => Err(AppError::invalid(
+            "Il codice fiscale indicato non corrisponde a un dipendente registrato: il dipendente deve prima \
+             accedere e chiedere il profilo con il modello SC62.",
+        )),
+    }
+}
+
+/// Datore -> own employee, on one or more of the datore's positions. The delega is created active; it is
+/// usable while the employee holds SC62 with the scope the position's sector needs.
+pub async fn grant_employee(
+    db: &Db,
+    datore_id: i64,
+    position_ids: &[i64],
+    employee_cf: &str,
+) -> Result<usize, AppError> {
+    if position_ids.is_empty() {
+        return Err(AppError::invalid("Selezioni almeno una posizione."));
+    }
+    let (employee_id, _) = user_by_cf(db, employee_cf, Role::Delegato).await?;
+    let now = now_unix();
+    let today = rome_date(now).format("%Y-%m-%d").to_string();
+    let mut tx = db.begin_write().await?;
+    let mut created = 0;
+    for &position_id in position_ids {
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deleghe WHERE kind = 'dipendente' AND position_id = $1 AND grantee_user_id = $2 \
+             AND status = 'attiva'",
+        )
+        .bind(position_id)
+        .bind(employee_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if existing > 0 {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, status, valid_from, created_at) \
+             VALUES ('dipendente', $1, $2, $3, 'attiva', $4, $5) RETURNING id",
+        )
+        .bind(position_id)
+        .bind(datore_id)
+        .bind(employee_id)
+        .bind(&today)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        event(
+            &mut tx,
+            id,
+            Some(datore_id),
+            "conferita",
+            &format!("al dipendente {}", employee_cf.trim().to_uppercase()),
+            now,
+        )
+        .await?;
+        created += 1;
+    }
+    if created == 0 {
+        return Err(AppError::invalid("Il dipendente ha già una delega attiva sulle posizioni selezionate."));
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// The Albo registration of an intermediary, if any: (category, registration, province).
+pub async fn albo_of(db: &Db, cf: &str) -> sqlx::Result<Option<(AlboCategory, String, String)>> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT category, registration, province FROM albo WHERE codice_fiscale = $1 ORDER BY category LIMIT 1",
+    )
+    .bind(cf)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(|(c, r, p)| AlboCategory::parse(&c).map(|c| (c, r, p))))
+}
+
+pub struct IntermediaryRequest<'a> {
+    pub position: &'a str,
+    pub ente_cf: &'a str,
+    pub legal_rep_cf: &'a str,
+}
+
+/// Step 1-3 of circular §2b: the intermediary's request becomes a pending delega, its form is fixed
+/// (and hashed), and the PEC with the OTP is queued to the Ente's PEC address.
+pub async fn request_intermediary(
+    db: &Db,
+    intermediary_id: i64,
+    intermediary_cf: &str,
+    intermediary_name: &str,
+    req: IntermediaryRequest<'_>,
+) -> Result<i64, AppError> {
+    let Some((category, registration, province)) = albo_of(db, intermediary_cf).await? else {
+        return Err(AppError::invalid(
+            "Il suo codice fiscale non risulta iscritto in un Albo di consulenti del lavoro, commercialisti ed \
+             esperti contabili o avvocati (L. 12/1979).",
+        ));
+    };
+    let code = PositionCode::parse(req.position.trim())
+        .map_err(|_| AppError::invalid("Il codice della posizione contributiva non è valido."))?;
+    let ente_cf = req.ente_cf.trim().to_uppercase();
+    let rep_cf = CodiceFiscale::parse(req.legal_rep_cf.trim())
+        .map_err(|_| AppError::invalid("Il codice fiscale del legale rappresentante non è valido."))?;
+    let found: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, e.denominazione, e.codice_fiscale, e.pec, e.legal_rep_cf FROM positions p \
+         JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",
+    )
+    .bind(code.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    // One message for every mismatch: the form must not become a way to probe who represents whom.
+    let mismatch = || AppError::invalid("I dati dell'Ente non corrispondono alla posizione indicata.");
+    let (position_id, denominazione, found_cf, pec, found_rep) = found.ok_or_else(mismatch)?;
+    if found_cf != ente_cf || found_rep != rep_cf.as_str() {
+        return Err(mismatch());
+    }
+    let now = now_unix();
+    let mut tx = db.begin_write().await?;
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deleghe WHERE kind = 'intermediario' AND position_id = $1 AND grantee_user_id = $2 \
+         AND status IN ('in_attesa', 'attiva')",
+    )
+    .bind(position_id)
+    .bind(intermediary_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if open > 0 {
+        return Err(AppError::invalid("Esiste già una sua delega attiva o in attesa per questa posizione."));
+    }
+    let today = rome_date(now);
+    let delega_id: i64 = sqlx::query_scalar(
+        "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, created_at) \
+         VALUES ('intermediario', $1, $2, 'in_attesa', $3, $4) RETURNING id",
+    )
+    .bind(position_id)
+    .bind(intermediary_id)
+    .bind(today.format("%Y-%m-%d").to_string())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let form = DelegaForm {
+        reference: form_reference(delega_id, today),
+        position_code: code.as_str().to_string(),
+        ente_denominazione: denominazione,
+        ente_codice_fiscale: found_cf,
+        ente_pec: pec,
+        legal_rep_codice_fiscale: rep_cf.as_str().to_string(),
+        intermediary_name: intermediary_name.to_string(),
+        intermediary_codice_fiscale: intermediary_cf.to_string(),
+        albo_category: category.label().to_string(),
+        albo_registration: registration,
+        albo_province: province,
+        created_on: today,
+    };
+    let form_json = serde_json::to_string(&form).map_err(|e| anyhow::anyhow!(e))?;
+    let form_sha256 = hex::encode(Sha256::digest(form_json.as_bytes()));
+    sqlx::query("INSERT INTO delega_evidence (delega_id, form_json, form_sha256) VALUES ($1, $2, $3)")
+        .bind(delega_id)
+        .bind(&form_json)
+        .bind(&form_sha256)
+        .execute(&mut *tx)
+        .await?;
+    event(
+        &mut tx,
+        delega_id,
+        Some(intermediary_id),
+        "richiesta",
+        &format!("modulo {} (impronta {form_sha256})", form.reference),
+        now,
+    )
+    .await?;
+    issue_otp(&mut tx, delega_id, intermediary_id, &form, now).await?;
+    tx.commit().await?;
+    Ok(delega_id)
+}
+
+/// Draws a new OTP for a pending delega, replacing any earlier one, and queues the PEC that carries it.
+async fn issue_otp(
+    tx: &mut Transaction<'static, Any>,
+    delega_id: i64,
+    actor: i64,
+    form: &DelegaForm,
+    now: i64,
+) -> Result<(), AppError> {
+    let code = new_otp();
+    let hash = identity::hash_password(otp_material(delega_id, &code)).await?;
+    let outbox_id = outbox::enqueue(
+        tx,
+        NewMessage {
+            channel: Channel::Pec,
+            recipient: &form.ente_pec,
+            subject: &pec_subject(&form.position_code),
+            body: &pec_body(form),
+            secret: Some(&code),
+            delega_id: Some(delega_id),
+        },
+        now,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE delega_evidence SET otp_hash = $1, otp_issued_at = $2, otp_expires_at = $3, otp_failed_attempts = 0, \
+         outbox_id = $4 WHERE delega_id = $5",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(now + otp::VALID_SECONDS)
+    .bind(outbox_id)
+    .bind(delega_id)
+    .execute(&mut **tx)
+    .await?;
+    event(tx, delega_id, Some(actor), "otp_inviato", &format!("PEC a {}", form.ente_pec), now).await?;
+    Ok(())
+}
+
+async fn stored_form(db: &Db, delega_id: i64) -> Result<DelegaForm, AppError> {
+    let json: Option<String> = sqlx::query_scalar("SELECT form_json FROM delega_evidence WHERE delega_id = $1")
+        .bind(delega_id)
+        .fetch_optional(db.pool())
+        .await?;
+    let json = json.ok_or(AppError::NotFound)?;
+    serde_json::from_str(&json).map_err(|e| AppError::from(anyhow::anyhow!(e)))
+}
+
+/// The printable form of an intermediary delega, as fixed when it was requested.
+pub async fn form_pdf(db: &Db, delega_id: i64) -> Result<(String, Vec<u8>), AppError> {
+    let form = stored_form(db, delega_id).await?;
+    let pdf = super::pdf::delega_form_pdf(&form)?;
+    Ok((form.reference, pdf))
+}
+
+/// A new OTP for a pending delega (the old one dies): after expiry, lock-out, or a lost PEC.
+pub async fn reissue_otp(db: &Db, intermediary_id: i64, delega_id: i64) -> Result<(), AppError> {
+    let not_pending = || AppError::invalid("La delega non è in attesa di attivazione.");
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM deleghe WHERE id = $1")
+        .bind(delega_id)
+        .fetch_optional(db.pool())
+        .await?;
+    if status.as_deref() != Some("in_attesa") {
+        return Err(not_pending());
+    }
+    let form = stored_form(db, delega_id).await?;
+    let now = now_unix();
+    let mut tx = db.begin_write().await?;
+    // Checked again under the write lock: a revocation may have come in between.
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM deleghe WHERE id = $1").bind(delega_id).fetch_optional(&mut *tx).await?;
+    if status.as_deref() != Some("in_attesa") {
+        return Err(not_pending());
+    }
+    issue_otp(&mut tx, delega_id, intermediary_id, &form, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Step 4: the intermediary enters the OTP and declares that the delegante signed. A wrong code counts
+/// against the code; at the limit the code dies and a new one must be asked for.
+pub async fn activate(
+    db: &Db,
+    intermediary_id: i64,
+    delega_id: i64,
+    typed: &str,
+    declared: bool,
+) -> Result<(), AppError> {
+    if !declared {
+        return Err(AppError::invalid(
+            "Per attivare la delega occorre dichiarare che il delegante ha sottoscritto il modulo.",
+        ));
+    }
+    let now = now_unix();
+    let row: Option<(String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT d.status, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts FROM deleghe d \
+         JOIN delega_evidence e ON e.delega_id = d.id WHERE d.id = $1",
+    )
+    .bind(delega_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let (status, hash, expires, failed) = row.ok_or(AppError::NotFound)?;
+    if status != "in_attesa" {
+        return Err(AppError::invalid("La delega non è in attesa di attivazione."));
+    }
+    let dead =
+        || AppError::invalid("Il codice OTP non è più valido (scaduto, già usato o bloccato): ne richieda uno nuovo.");
+    let Some(hash) = hash else { return Err(dead()) };
+    if expires.is_none_or(|e| now >= e) || failed >= otp::MAX_FAILED_ATTEMPTS {
+        return Err(dead());
+    }
+    let right = match otp::normalise(typed) {
+        Some(code) => identity::verify_password(Some(hash.clone()), otp_material(delega_id, &code)).await?,
+        None => false,
+    };
+    let mut tx = db.begin_write().await?;
+    if !right {
+        // Conditional on the same hash: a code replaced meanwhile is not charged for this attempt.
+        sqlx::query(
+            "UPDATE delega_evidence SET otp_failed_attempts = otp_failed_attempts + 1, \
+             otp_hash = CASE WHEN otp_failed_attempts + 1 >= $1 THEN NULL ELSE otp_hash END \
+             WHERE delega_id = $2 AND otp_hash = $3",
+        )
+        .bind(otp::MAX_FAILED_ATTEMPTS)
+        .bind(delega_id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        let left = otp::MAX_FAILED_ATTEMPTS - failed - 1;
+        let detail = format!("codice errato, tentativi rimasti {left}");
+        event(&mut tx, delega_id, Some(intermediary_id), "otp_errato", &detail, now).await?;
+        tx.commit().await?;
+        return Err(if left > 0 {
+            AppError::invalid(format!("Codice OTP errato. Tentativi rimasti: {left}."))
+        } else {
+            AppError::invalid("Codice OTP errato. Il codice è ora bloccato: ne richieda uno nuovo.")
+        });
+    }
+    // Single use: the hash is cleared in the same statement that checks it is still the one verified.
+    let used = sqlx::query(
+        "UPDATE delega_evidence SET otp_hash = NULL, declared_at = $1, activated_at = $1 \
+         WHERE delega_id = $2 AND otp_hash = $3",
+    )
+    .bind(now)
+    .bind(delega_id)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    if used.rows_affected() != 1 {
+        return Err(dead());
+    }
+    sqlx::query("UPDATE deleghe SET status = 'attiva', valid_from = $1 WHERE id = $2")
+        .bind(rome_date(now).format("%Y-%m-%d").to_string())
+        .bind(delega_id)
+        .execute(&mut *tx)
+        .await?;
+    event(
+        &mut tx,
+        delega_id,
+        Some(intermediary_id),
+        "attivata",
+        "OTP verificato; l'intermediario dichiara sotto la propria responsabilità l'avvenuta sottoscrizione del delegante",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revocation by any side with the right to it (checked by the caller). Takes effect at the next
+/// request; the sub-deleghe under a revoked delega end with it.
+pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppError> {
+    let now = now_unix();
+    let today = rome_date(now);
+    let mut tx = db.begin_write().await?;
+    let ended = sqlx::query(
+        "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 \
+         WHERE id = $4 AND status IN ('in_attesa', 'attiva')",
+    )
+    .bind(today.format("%Y-%m-%d").to_string())
+    .bind(now)
+    .bind(actor_id)
+    .bind(delega_id)
+    .execute(&mut *tx)
+    .await?;
+    if ended.rows_affected() != 1 {
+        return Err(AppError::invalid("La delega è già revocata o scaduta."));
+    }
+    sqlx::query("UPDATE delega_evidence SET otp_hash = NULL, retain_until = $1 WHERE delega_id = $2")
+        .bind(evidence_retained_until(today).format("%Y-%m-%d").to_string())
+        .bind(delega_id)
+        .execute(&mut *tx)
+        .await?;
+    event(&mut tx, delega_id, Some(actor_id), "revocata", "", now).await?;
+    let subs: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM deleghe WHERE parent_id = $1 AND status IN ('in_attesa', 'attiva')")
+            .bind(delega_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for sub in subs {
+        sqlx::query(
+            "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 WHERE id = $4",
+        )
+        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(now)
+        .bind(actor_id)
+        .bind(sub)
+        .execute(&mut *tx)
+        .await?;
+        event(&mut tx, sub, Some(actor_id), "revocata", &format!("con la delega {delega_id}"), now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Intermediary -> own employee, on one of its active deleghe. The employee must hold SC62 with
+/// *Gestione contributiva dipendenti pubblici* (circular §2b, last paragraphs).
+pub async fn grant_subdelega(
+    db: &Db,
+    intermediary_id: i64,
+    delega_id: i64,
+    employee_cf: &str,
+) -> Result<i64, AppError> {
+    let (employee_id, employer) = user_by_cf(db, employee_cf, Role::Subdelegato).await?;
+    if employer != Some(intermediary_id) {
+        return Err(AppError::invalid("Il codice fiscale indicato non è di un suo dipendente."));
+    }
+    if !super::profiles::holds_scope(db, employee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await? {
+        return Err(AppError::invalid(
+            "Il dipendente non ha il profilo SC62 con l'ambito «Gestione contributiva dipendenti pubblici».",
+        ));
+    }
+    let now = now_unix();
+    let mut tx = db.begin_write().await?;
+    let parent: Option<(i64, String)> =
+        sqlx::query_as("SELECT position_id, status FROM deleghe WHERE id = $1 AND kind = 'intermediario'")
+            .bind(delega_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((position_id, status)) = parent else { return Err(AppError::NotFound) };
+    if status != "attiva" {
+        return Err(AppError::invalid("Si possono subdelegare solo deleghe attive."));
+    }
+    let existing: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deleghe WHERE parent_id = $1 AND grantee_user_id = $2 AND status = 'attiva'",
+    )
+    .bind(delega_id)
+    .bind(employee_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if existing > 0 {
+        return Err(AppError::invalid("Il dipendente ha già una subdelega attiva su questa delega."));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, parent_id, status, valid_from, created_at) \
+         VALUES ('subdelega', $1, $2, $3, $4, 'attiva', $5, $6) RETURNING id",
+    )
+    .bind(position_id)
+    .bind(intermediary_id)
+    .bind(employee_id)
+    .bind(delega_id)
+    .bind(rome_date(now).format("%Y-%m-%d").to_string())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    event(&mut tx, id, Some(intermediary_id), "conferita", &format!("subdelega della delega {delega_id}"), now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    position_code: String,
+    sector: String,
+    ente_name: String,
+    grantor_name: Option<String>,
+    grantee_id: i64,
+    grantee_cf: String,
+    grantee_name: String,
+    status: String,
+    valid_from: String,
+    revoked_on: Option<String>,
+    parent_id: Option<i64>,
+    pec_status: Option<String>,
+    pec_failed: i64,
+}
+
+const ROW_SELECT: &str = "\
+    SELECT d.id, d.kind, p.code AS position_code, e.sector, e.denominazione AS ente_name, \
+           g.full_name AS grantor_name, u.id AS grantee_id, u.codice_fiscale AS grantee_cf, \
+           u.full_name AS grantee_name, d.status, d.valid_from, d.revoked_on, d.parent_id, \
+           o.status AS pec_status, \
+           (SELECT COUNT(*) FROM pec_receipts r WHERE r.outbox_id = o.id \
+              AND r.kind IN ('errore_consegna', 'non_accettazione')) AS pec_failed \
+    FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+    JOIN users u ON u.id = d.grantee_user_id LEFT JOIN users g ON g.id = d.grantor_user_id \
+    LEFT JOIN delega_evidence ev ON ev.delega_id = d.id LEFT JOIN outbox o ON o.id = ev.outbox_id";
+
+async fn to_rows(db: &Db, rows: Vec<Row>) -> sqlx::Result<Vec<DelegaRow>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let usable = match r.kind.as_str() {
+            "dipendente" => {
+                super::profiles::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::for_sector(&r.sector)).await?
+            }
+            "subdelega" => {
+                super::profiles::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await?
+            }
+            _ => true,
+        };
+        let pec_state = r.pec_status.map(|s| {
+            if r.pec_failed > 0 {
+                "mancata_consegna".to_string()
+            } else if s == "inviato" {
+                "consegnata".to_string()
+            } else {
+                s
+            }
+        });
+        out.push(DelegaRow {
+            id: r.id,
+            kind: r.kind,
+            position_code: r.position_code,
+            ente_name: r.ente_name,
+            grantor_name: r.grantor_name,
+            grantee_cf: r.grantee_cf,
+            grantee_name: r.grantee_name,
+            status: r.status,
+            valid_from: parse_date(&r.valid_from),
+            revoked_on: r.revoked_on.as_deref().map(parse_date),
+            usable,
+            pec_state,
+            parent_id: r.parent_id,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+async fn rows_where(db: &Db, condition: &str, user_id: i64) -> sqlx::Result<Vec<DelegaRow>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition} ORDER BY d.id DESC LIMIT 500"))
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?;
+    to_rows(db, rows).await
+}
+
+pub async fn overview(db: &Db, user_id: i64, user_cf: &str, role: Role) -> sqlx::Result<DelegheOverview> {
+    let on_my_positions = if role == Role::Datore {
+        rows_where(db, "e.datore_user_id = $1 AND d.kind IN ('dipendente', 'intermediario')", user_id).await?
+    } else {
+        Vec::new()
+    };
+    let held = rows_where(db, "d.grantee_user_id = $1", user_id).await?;
+    let granted_sub = if role == Role::Intermediario {
+        rows_where(db, "d.kind = 'subdelega' AND d.grantor_user_id = $1", user_id).await?
+    } else {
+        Vec::new()
+    };
+    let own_positions = if role == Role::Datore {
+        sqlx::query_as(
+            "SELECT p.code, e.denominazione FROM positions p JOIN enti e ON e.id = p.ente_id \
+             WHERE e.datore_user_id = $1 ORDER BY e.denominazione, p.code",
+        )
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?
+    } else {
+        Vec::new()
+    };
+    let (albo, employees) = if role == Role::Intermediario {
+        let albo = albo_of(db, user_cf).await?.map(|(c, reg, prov)| format!("{} n. {reg} ({prov})", c.label()));
+        let employees = sqlx::query_as(
+            "SELECT codice_fiscale, full_name FROM users WHERE employer_user_id = $1 AND role = 'subdelegato' \
+             ORDER BY full_name",
+        )
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?;
+        (albo, employees)
+    } else {
+        (None, Vec::new())
+    };
+    Ok(DelegheOverview { role, on_my_positions, held, granted_sub, own_positions, albo, employees })
+}
+
+/// A delega with its history and evidence, for a caller already known to be a party to it.
+pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetail, AppError> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{ROW_SELECT} WHERE d.id = $1")).bind(delega_id).fetch_all(db.pool()).await?;
+    let delega = to_rows(db, rows).await?.pop().ok_or(AppError::NotFound)?;
+    let events: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT ev.at, u.full_name, ev.kind, ev.detail FROM delega_events ev LEFT JOIN users u ON u.id = ev.actor_user_id \
+         WHERE ev.delega_id = $1 ORDER BY ev.id",
+    )
+    .bind(delega_id)
+    .fetch_all(db.pool())
+    .await?;
+    let events = events.into_iter().map(|(at, actor, kind, detail)| DelegaEvent { at, actor, kind, detail }).collect();
+    let now = now_unix();
+    #[derive(sqlx::FromRow)]
+    struct Ev {
+        form_sha256: String,
+        otp_hash: Option<String>,
+        otp_expires_at: Option<i64>,
+        otp_failed_attempts: i64,
+        outbox_id: Option<i64>,
+        declared_at: Option<i64>,
+        activated_at: Option<i64>,
+        retain_until: Option<String>,
+        recipient: Option<String>,
+        message_id: Option<String>,
+        status: Option<String>,
+    }
+    let ev: Option<Ev> = sqlx::query_as(
+        "SELECT e.form_sha256, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts, e.outbox_id, e.declared_at, \
+                e.activated_at, e.retain_until, o.recipient, o.message_id, o.status \
+         FROM delega_evidence e LEFT JOIN outbox o ON o.id = e.outbox_id WHERE e.delega_id = $1",
+    )
+    .bind(delega_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let evidence = match ev {
+        None => None,
+        Some(ev) => {
+            let receipts: Vec<(String, String, i64, String)> = match ev.outbox_id {
+                Some(outbox_id) => {
+                    sqlx::query_as(
+                        "SELECT kind, recipient, at, detail FROM pec_receipts WHERE outbox_id = $1 ORDER BY id",
+                    )
+                    .bind(outbox_id)
+                    .fetch_all(db.pool())
+                    .await?
+                }
+                None => Vec::new(),
+            };
+            Some(DelegaEvidence {
+                form_sha256: ev.form_sha256,
+                pec_recipient: ev.recipient,
+                pec_message_id: ev.message_id,
+                pec_status: ev.status,
+                receipts,
+                otp_expires_at: ev.otp_expires_at,
+                otp_failed_attempts: ev.otp_failed_attempts,
+                otp_outstanding: ev.otp_hash.is_some() && ev.otp_expires_at.is_some_and(|e| now < e),
+                declared_at: ev.declared_at,
+                activated_at: ev.activated_at,
+                retain_until: ev.retain_until.as_deref().map(parse_date),
+            })
+        }
+    };
+    let open = matches!(delega.status.as_str(), "in_attesa" | "attiva");
+    let can_revoke = open && may_revoke(&delega.kind, party);
+    let can_activate = delega.kind == "intermediario" && delega.status == "in_attesa" && party.grantee;
+    Ok(DelegaDetail { delega, events, evidence, can_revoke, can_activate })
+}
+
+/// Who may revoke: the Ente's datore any delega on its positions; the intermediary its own delega;
+/// the grantor (datore or intermediary) what it granted; the intermediary a sub-delega under its delega.
+pub fn may_revoke(kind: &str, party: Party) -> bool {
+    match kind {
+        "dipendente" => party.titolare || party.grantor,
+        "intermediario" => party.titolare || party.grantee,
+        "subdelega" => party.grantor || party.parent_holder,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn otp_codes_have_the_right_shape_and_vary() {
+        let a = new_otp();
+        assert_eq!(a.len(), otp::DIGITS);
+        assert!(a.bytes().all(|b| b.is_ascii_digit()));
+        let distinct: std::collections::HashSet<String> = (0..50).map(|_| new_otp()).collect();
+        assert!(distinct.len() > 45, "50 draws gave only {} distinct codes", distinct.len());
+    }
+
+    #[test]
+    fn revocation_rights_follow_the_side() {
+        let none = Party { titolare: false, grantor: false, grantee: false, parent_holder: false };
+        assert!(may_revoke("dipendente", Party { titolare: true, ..none }));
+        assert!(!may_revoke("dipendente", Party { grantee: true, ..none }));
+        assert!(may_revoke("intermediario", Party { grantee: true, ..none }));
+        assert!(may_revoke("intermediario", Party { titolare: true, ..none }));
+        assert!(may_revoke("subdelega", Party { parent_holder: true, ..none }));
+        assert!(!may_revoke("subdelega", Party { grantee: true, ..none }));
+        assert!(!may_revoke("subdelega", Party { titolare: true, ..none }));
+    }
+
+    #[test]
+    fn pec_subject_is_the_circulars() {
+        assert_eq!(
+            pec_subject("80012345678001"),
+            "Comunicazione inserimento richiesta nuova delega per la posizione 80012345678001"
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Printable PDF documents, rendered on the server with typst used as a library.
+//!
+//! The delega form ("Modulo di delega all'intermediario", INPS Circolare 34/2023 §2b) is a fixed
+//! typst template plus the form data, which the template reads from a virtual JSON file. The data is
+//! never spliced into the markup: typst prints string values as plain text, so a name such as
+//! `Studio #1 *Rossi* [srl]` comes out literally and cannot inject markup or code.
+//!
+//! Rendering is synchronous and CPU-bound (tens of milliseconds): async callers should run it in
+//! `tokio::task::spawn_blocking`.
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use anyhow::Context;
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+/// Data printed on the delega form. Everything is already validated text.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct DelegaForm {
+    pub reference: String,     // e.g. "DEL-2026-000042"
+    pub position_code: String, // posizione contributiva
+    pub ente_denominazione: String,
+    pub ente_codice_fiscale: String,
+    pub ente_pec: String,
+    pub legal_rep_codice_fiscale: String,
+    pub intermediary_name: String,
+    pub intermediary_codice_fiscale: String,
+    pub albo_category: String,     // human label, e.g. "Consulente del lavoro"
+    pub albo_registration: String, // e.g. "1234"
+    pub albo_province: String,     // e.g. "RM"
+    pub created_on: chrono::NaiveDate,
+}
+
+/// Renders the delega form as an A4 PDF (tagged, fonts embedded and subset).
+pub fn delega_form_pdf(form: &DelegaForm) -> anyhow::Result<Vec<u8>> {
+    let (pdf, warnings) = render_delega(form)?;
+    for warning in &warnings {
+        tracing::warn!(reference = %form.reference, "delega PDF: {warning}");
+    }
+    Ok(pdf)
+}
+
+/// The typst template of the delega form. It reads every variable part from `/data.json`; string
+/// values inserted with `#d.field` or passed to functions are printed as text, never parsed.
+const DELEGA_TEMPLATE: &str = r##"
+#let d = json("/data.json")
+#let title = "Delega a operare per la posizione contributiva " + d.position_code
+
+#set document(
+  title: title,
+  date: datetime(year: d.year, month: d.month, day: d.day),
+)
+#set page(
+  paper: "a4",
+  margin: (x: 2.2cm, top: 2cm, bottom: 2.5cm),
+  footer: context text(size: 8pt, fill: luma(90))[
+    Cassetto previdenziale – Gestione dipendenti pubblici
+    #h(1fr)
+    Rif. #d.reference
+    #h(1.5em)
+    Pagina #counter(page).display() di #counter(page).final().first()
+  ],
+)
+#set text(font: "Titillium Web", size: 10.5pt, lang: "it", region: "IT", hyphenate: false)
+#set par(justify: true, leading: 0.7em, spacing: 1.2em)
+#show heading: set text(weight: "bold")
+#show heading.where(level: 1): set text(size: 16pt)
+#show heading.where(level: 1): set block(above: 1.2em, below: 1.2em)
+#show heading.where(level: 2): set text(size: 12pt)
+#show heading.where(level: 2): set block(above: 0em, below: 0.9em)
+
+// An empty value prints as a dash, so a blank field is visibly blank rather than missing.
+#let value(v) = if v == "" [—] else [#v]
+
+// A labelled block of label/value rows; kept on one page so a block never splits from its title.
+#let section(label, rows) = block(
+  width: 100%,
+  breakable: false,
+  stroke: 0.6pt + luma(150),
+  radius: 3pt,
+  inset: 12pt,
+  above: 1.4em,
+  below: 1.4em,
+)[
+  #heading(level: 2, label)
+  #grid(
+    columns: (15em, 1fr),
+    row-gutter: 0.8em,
+    column-gutter: 1em,
+    ..rows.map(((k, v)) => (text(fill: luma(70), k), strong(value(v)))).flatten()
+  )
+]
+
+#grid(
+  columns: (1fr, auto),
+  align: (left + bottom, right + bottom),
+  text(size: 9pt, fill: luma(70))[
+    INPS – Circolare n. 34/2023 \
+    Modulo di delega all'intermediario
+  ],
+  text(size: 9pt)[Riferimento #strong(d.reference)],
+)
+
+#heading(level: 1, title)
+
+Il/La sottoscritto/a, legale rappresentante dell'Amministrazione/Ente indicato di seguito (codice
+fiscale #strong(d.legal_rep_codice_fiscale)), delega l'intermediario indicato di seguito, abilitato ai
+sensi della legge 11 gennaio 1979, n. 12, a operare per conto dell'Ente sui servizi del Cassetto
+previdenziale – Gestione dipendenti pubblici relativi alla posizione contributiva
+#strong(d.position_code).
+
+#section("Delegante (Amministrazione/Ente)", (
+  ("Denominazione", d.ente_denominazione),
+  ("Codice fiscale", d.ente_codice_fiscale),
+  ("PEC", d.ente_pec),
+  ("Posizione contributiva", d.position_code),
+  ("Codice fiscale del legale rappresentante", d.legal_rep_codice_fiscale),
+))
+
+#section("Intermediario delegato", (
+  ("Nome e cognome o denominazione", d.intermediary_name),
+  ("Codice fiscale", d.intermediary_codice_fiscale),
+  ("Categoria", d.albo_category),
+  ("Numero di iscrizione all'albo", d.albo_registration),
+  ("Provincia dell'albo", d.albo_province),
+))
+
+#grid(
+  columns: (1fr, 1fr),
+  column-gutter: 2em,
+  [Data della richiesta: #strong(d.date)],
+  [Riferimento: #strong(d.reference)],
+)
+
+L'intermediario custodisce il presente modulo, sottoscritto dal legale rappresentante, insieme alla
+copia di un documento di identità del delegante, per tutto il periodo in cui la delega è attiva e
+per i cinque anni successivi alla sua cessazione.
+
+#v(3em)
+#grid(
+  columns: (1fr, 1fr),
+  column-gutter: 3em,
+  [Luogo e data #v(2.5em) #line(length: 100%, stroke: 0.6pt)],
+  [Firma del legale rappresentante #v(2.5em) #line(length: 100%, stroke: 0.6pt)],
+)
+"##;
+
+/// Titillium Web, the Bootstrap Italia typeface, from the npm package that the build setup installs
+/// (`make setup`). Only the two weights the template uses, so the binary stays small; the fonts are
+/// not committed to the repository.
+const FONT_REGULAR: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tools/node_modules/bootstrap-italia/dist/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf"
+));
+const FONT_BOLD: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tools/node_modules/bootstrap-italia/dist/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-700.ttf"
+));
+
+/// The parts of the world that do not depend on the form: built once, shared by every render (the
+/// standard library and the parsed fonts are the costly parts).
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    main_id: FileId,
+    data_id: FileId,
+    main: Source,
+}
+
+static SHARED: LazyLock<Result<Shared, String>> = LazyLock::new(|| {
+    let fonts: Vec<Font> =
+        [FONT_REGULAR, FONT_BOLD].into_iter().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    // A font that fails to parse would silently print nothing; refuse to render instead.
+    if fonts.len() != 2 {
+        return Err(format!("expected 2 embedded fonts, parsed {}", fonts.len()));
+    }
+    let id = |path: &str| {
+        VirtualPath::new(path)
+            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+            .map_err(|err| format!("virtual path {path}: {err}"))
+    };
+    let main_id = id("/delega.typ")?;
+    let data_id = id("/data.json")?;
+    Ok(Shared {
+        library: LazyHash::new(Library::default()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+        main_id,
+        data_id,
+        main: Source::new(main_id, DELEGA_TEMPLATE.to_owned()),
+    })
+});
+
+/// A typst world with exactly two files: the template and the form data.
+struct DelegaWorld {
+    shared: &'static Shared,
+    data: Bytes,
+}
+
+impl World for DelegaWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.shared.main_id
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.shared.main_id {
+            Ok(self.shared.main.clone())
+        } else if id == self.shared.data_id {
+            Err(FileError::NotSource)
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.shared.data_id {
+            Ok(self.data.clone())
+        } else if id == self.shared.main_id {
+            Ok(Bytes::from_string(self.shared.main.clone()))
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    // The template takes its date from the data: the document must not depend on the clock.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(PathBuf::from(id.vpath().get_with_slash()))
+}
+
+/// What the template reads from `/data.json`: the form, plus the date already in Italian format
+/// and split into parts for the PDF metadata.
+#[derive(Serialize)]
+struct TemplateData<'a> {
+    #[serde(flatten)]
+    form: &'a DelegaForm,
+    date: String,
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+/// Renders the form and returns the PDF with typst's warnings (e.g. a character missing from the
+/// font), which the tests require to be none.
+fn render_delega(form: &DelegaForm) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
+    use chrono::Datelike;
+
+    let shared = SHARED.as_ref().map_err(|err| anyhow::anyhow!("PDF setup: {err}"))?;
+    let data = TemplateData {
+        form,
+        date: form.created_on.format("%d/%m/%Y").to_string(),
+        year: form.created_on.year(),
+        month: form.created_on.month(),
+        day: form.created_on.day(),
+    };
+    let data = serde_json::to_vec(&data).context("delega form data as JSON")?;
+    let world = DelegaWorld { shared, data: Bytes::new(data) };
+
+    let compiled = typst::compile::<PagedDocument>(&world);
+    // typst memoizes across compilations in a global cache; without eviction a long-running server
+    // would keep every past form. Results used by the last couple of renders (the library, the
+    // fonts) stay warm.
+    typst::comemo::evict(2);
+    let warnings = compiled.warnings.iter().map(describe).collect();
+    let document = compiled.output.map_err(|errors| diagnostics_error("typeset", &errors))?;
+
+    let options = PdfOptions { ident: Smart::Custom(form.reference.clone()), ..PdfOptions::default() };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics_error("PDF export", &errors))?;
+    Ok((pdf, warnings))
+}
+
+fn describe(diag: &SourceDiagnostic) -> String {
+    let mut text = diag.message.to_string();
+    for hint in &diag.hints {
+        text.push_str(" (");
+        text.push_str(&hint.v);
+        text.push(')');
+    }
+    text
+}
+
+fn diagnostics_error(stage: &str, errors: &[SourceDiagnostic]) -> anyhow::Error {
+    let messages: Vec<String> = errors.iter().map(describe).collect();
+    anyhow::anyhow!("delega PDF {stage} failed: {}", messages.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> DelegaForm {
+        DelegaForm {
+            reference: "DEL-2026-000042".into(),
+            position_code: "1234567890".into(),
+            ente_denominazione: "Comune di Castel Gandolfo".into(),
+            ente_codice_fiscale: "80012345678".into(),
+            ente_pec: "protocollo@pec.comune.example.it".into(),
+            legal_rep_codice_fiscale: "RSSMRA80A01H501U".into(),
+            intermediary_name: "Studio #1 *Rossi* [srl]".into(),
+            intermediary_codice_fiscale: "01234567890".into(),
+            albo_category: "Consulente del lavoro".into(),
+            albo_registration: "1234".into(),
+            albo_province: "RM".into(),
+            created_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 7).expect("valid date"),
+        }
+    }
+
+    /// The PDF's text with whitespace runs collapsed, since extraction may break lines anywhere.
+    fn text_of(pdf: &[u8]) -> String {
+        let text = pdf_extract::extract_text_from_mem(pdf).expect("extract text");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn renders_a_pdf_with_the_form_data_as_literal_text() {
+        let form = sample();
+        let (pdf, warnings) = render_delega(&form).expect("render");
+        assert!(warnings.is_empty(), "typst warnings: {warnings:?}");
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.len() > 5_000, "suspiciously small PDF: {} bytes", pdf.len());
+
+        let text = text_of(&pdf);
+        for expected in [
+            "Delega a operare per la posizione contributiva 1234567890",
+            "Comune di Castel Gandolfo",
+            "Studio #1 *Rossi* [srl]",
+            "RSSMRA80A01H501U",
+            "protocollo@pec.comune.example.it",
+            "Consulente del lavoro",
+            "DEL-2026-000042",
+            "07/03/2026",
+            "Delegante (Amministrazione/Ente)",
+            "Intermediario delegato",
+            "Luogo e data",
+            "Firma del legale rappresentante",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in: {text}");
+        }
+    }
+
+    #[test]
+    fn markup_and_code_in_the_data_print_literally() {
+        let mut form = sample();
+        form.ente_denominazione = r#"Ente #panic("x") = "quoted" \ $x$ <lbl> @ref `raw` // c"#.into();
+        form.intermediary_name = "]) #{ 1 + 1 } _under_ ~".into();
+        form.position_code = "#set page(width: 1cm)".into();
+        let (pdf, warnings) = render_delega(&form).expect("render");
+        assert!(warnings.is_empty(), "typst warnings: {warnings:?}");
+        let text = text_of(&pdf);
+        for expected in [
+            r#"Ente #panic("x") = "quoted" \ $x$ <lbl> @ref `raw` // c"#,
+            "]) #{ 1 + 1 } _under_ ~",
+            "#set page(width: 1cm)",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in: {text}");
+        }
+    }
+
+    #[test]
+    fn sets_the_pdf_title() {
+        let pdf = delega_form_pdf(&sample()).expect("render");
+        let raw = String::from_utf8_lossy(&pdf);
+        // krilla writes the title in the Info dictionary and in XMP; the XMP packet is plain text.
+        assert!(raw.contains("Delega a operare per la posizione contributiva 1234567890"), "no title metadata");
+    }
+
+    #[test]
+    fn empty_values_and_repeated_renders_work() {
+        let mut form = sample();
+        form.ente_pec = String::new();
+        let first = delega_form_pdf(&form).expect("first render");
+        let second = delega_form_pdf(&form).expect("second render");
+        assert!(text_of(&first).contains("PEC —"));
+        assert_eq!(first.len(), second.len(), "the same form renders to the same size");
+    }
+}

@@ -1,0 +1,430 @@
+//! Gestione Deleghe (`/deleghe`, `/deleghe/{id}`): each side sees its deleghe and the forms it may use.
+//! Forms post to server functions: success redirects here with `esito`, a refused input shows its Italian
+//! message above the form, with or without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::deleghe::{
+    ActivateDelega, GrantEmployeeDelega, GrantSubdelega, ReissueDelegaOtp, RequestIntermediaryDelega, RevokeDelega,
+    load_delega, load_deleghe,
+};
+use crate::domain::time::format_rome;
+use crate::error::AppError;
+use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
+
+use super::common::ErrorBox;
+use super::layout::Page;
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "in_attesa" => "In attesa di attivazione",
+        "attiva" => "Attiva",
+        "revocata" => "Revocata",
+        "scaduta" => "Scaduta",
+        _ => "Sconosciuto",
+    }
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "dipendente" => "Dipendente delegato",
+        "intermediario" => "Intermediario",
+        "subdelega" => "Subdelega",
+        _ => "",
+    }
+}
+
+fn pec_label(state: &str) -> &'static str {
+    match state {
+        "in_coda" | "in_riprova" => "PEC in corso di invio",
+        "consegnata" => "PEC consegnata",
+        "mancata_consegna" => "PEC non consegnata",
+        "fallito" => "PEC non inviata",
+        _ => "",
+    }
+}
+
+fn receipt_label(kind: &str) -> &'static str {
+    match kind {
+        "accettazione" => "Ricevuta di accettazione",
+        "non_accettazione" => "Avviso di non accettazione",
+        "avvenuta_consegna" => "Ricevuta di avvenuta consegna",
+        "errore_consegna" => "Avviso di mancata consegna",
+        _ => "Ricevuta",
+    }
+}
+
+fn event_label(kind: &str) -> &'static str {
+    match kind {
+        "richiesta" => "Richiesta inserita",
+        "otp_inviato" => "Codice OTP inviato via PEC",
+        "otp_errato" => "Codice OTP errato",
+        "attivata" => "Delega attivata",
+        "revocata" => "Delega revocata",
+        "conferita" => "Delega conferita",
+        _ => "Evento",
+    }
+}
+
+fn outcome_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "conferita" => "Delega conferita.",
+        "richiesta" => {
+            "Richiesta di delega inserita: il modulo è pronto per la firma e la PEC con il codice OTP è in invio \
+             all'Ente."
+        }
+        "attivata" => "Delega attivata.",
+        "nuovo-otp" => "Nuovo codice OTP in invio alla PEC dell'Ente; il precedente non è più valido.",
+        "revocata" => "Delega revocata.",
+        "subdelega" => "Subdelega conferita.",
+        _ => return None,
+    })
+}
+
+/// The success banner of a redirect back here.
+#[component]
+pub fn Outcome(text: Option<&'static str>) -> impl IntoView {
+    text.map(|t| view! { <div class="alert alert-success" role="status" data-testid="esito">{t}</div> })
+}
+
+/// The refusal of a form's last submission, if any.
+pub fn form_error<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => Some(view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e.to_string()}</div> }),
+            _ => None,
+        })
+    }
+}
+
+fn date_it(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[component]
+fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee: bool) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p data-testid=testid>"Nessuna delega."</p> }.into_any();
+    }
+    view! {
+        <div class="table-responsive">
+            <table class="table table-sm" data-testid=testid>
+                <thead><tr>
+                    <th scope="col">"Posizione"</th>
+                    <th scope="col">"Ente"</th>
+                    <th scope="col">"Tipo"</th>
+                    {show_grantee.then(|| view! { <th scope="col">"Delegato"</th> })}
+                    <th scope="col">"Stato"</th>
+                    <th scope="col">"Dal"</th>
+                    <th scope="col">"Note"</th>
+                    <th scope="col"><span class="visually-hidden">"Azioni"</span></th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let mut notes = Vec::new();
+                        if !r.usable && r.status == "attiva" {
+                            notes.push("Non utilizzabile: manca il profilo SC62 con l'ambito richiesto".to_string());
+                        }
+                        if let Some(p) = r.pec_state.as_deref().filter(|_| r.status == "in_attesa" || r.pec_state.as_deref() == Some("mancata_consegna")) {
+                            notes.push(pec_label(p).to_string());
+                        }
+                        if let Some(d) = r.revoked_on {
+                            notes.push(format!("Revocata il {}", date_it(d)));
+                        }
+                        let href = format!("/deleghe/{}", r.id);
+                        view! {
+                            <tr data-testid="delega" data-id=r.id.to_string() data-stato=r.status.clone()>
+                                <td>{r.position_code.clone()}</td>
+                                <td>{r.ente_name.clone()}</td>
+                                <td>{kind_label(&r.kind)}</td>
+                                {show_grantee.then(|| view! { <td>{format!("{} ({})", r.grantee_name, r.grantee_cf)}</td> })}
+                                <td>{status_label(&r.status)}</td>
+                                <td>{date_it(r.valid_from)}</td>
+                                <td>{notes.join(" · ")}</td>
+                                <td><a href=href>"Dettaglio"<span class="visually-hidden">{format!(" delega {}", r.id)}</span></a></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn DeleghePage() -> impl IntoView {
+    let query = use_query_map();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let nonce = move || query.try_with(|q| q.get("n")).flatten();
+    let data = Resource::new(move || (esito(), nonce()), |_| load_deleghe());
+    let grant = ServerAction::<GrantEmployeeDelega>::new();
+    let request = ServerAction::<RequestIntermediaryDelega>::new();
+    let sub = ServerAction::<GrantSubdelega>::new();
+    view! {
+        <Page title="Gestione Deleghe">
+            <h1>"Gestione Deleghe"</h1>
+            {move || view! { <Outcome text=esito().and_then(|c| outcome_text(&c))/> }}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(o) => view! { <DelegheSides o grant request sub/> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn DelegheSides(
+    o: DelegheOverview,
+    grant: ServerAction<GrantEmployeeDelega>,
+    request: ServerAction<RequestIntermediaryDelega>,
+    sub: ServerAction<GrantSubdelega>,
+) -> impl IntoView {
+    let DelegheOverview { role, on_my_positions, held, granted_sub, own_positions, albo, employees } = o;
+    let active_held: Vec<DelegaRow> =
+        held.iter().filter(|d| d.kind == "intermediario" && d.status == "attiva").cloned().collect();
+    view! {
+        {(role == Role::Datore).then(|| view! {
+            <section aria-labelledby="sulle-posizioni">
+                <h2 id="sulle-posizioni" class="h4 mt-4">"Deleghe sulle sue posizioni"</h2>
+                <DelegheTable rows=on_my_positions testid="deleghe-titolare" show_grantee=true/>
+            </section>
+            <section aria-labelledby="nuova-dipendente" class="mt-4">
+                <h2 id="nuova-dipendente" class="h4">"Nuova delega a un dipendente"</h2>
+                <p>"Il dipendente, anche di un'altra Amministrazione, potrà operare sulle posizioni scelte quando avrà il profilo SC62 con l'ambito richiesto."</p>
+                {form_error(grant)}
+                <ActionForm action=grant attr:data-testid="form-delega-dipendente">
+                    <div class="mb-3 col-lg-4">
+                        <label for="cf-dipendente" class="form-label fw-semibold">"Codice fiscale del dipendente"</label>
+                        <input id="cf-dipendente" name="codice_fiscale" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false"/>
+                    </div>
+                    <fieldset class="mb-3">
+                        <legend class="h6">"Posizioni"</legend>
+                        {own_positions.into_iter().enumerate().map(|(i, (code, name))| {
+                            let id = format!("pos-{i}");
+                            view! {
+                                <div class="form-check">
+                                    <input class="form-check-input" type="checkbox" id=id.clone() name=format!("posizioni[{i}]") value=code.clone()/>
+                                    <label class="form-check-label" for=id>{format!("{code} – {name}")}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class="btn btn-primary">"Conferisci delega"</button>
+                </ActionForm>
+            </section>
+        })}
+        {(role == Role::Intermediario).then(|| view! {
+            <section aria-labelledby="nuova-intermediario" class="mt-4">
+                <h2 id="nuova-intermediario" class="h4">"Nuova richiesta di delega da un Ente"</h2>
+                {match albo {
+                    Some(a) => view! { <p data-testid="albo">"Iscrizione verificata: " {a}</p> }.into_any(),
+                    None => view! { <div class="alert alert-warning" role="status" data-testid="albo">"Il suo codice fiscale non risulta negli Albi degli intermediari (L. 12/1979): non può richiedere deleghe."</div> }.into_any(),
+                }}
+                <p>"Indichi la posizione e i dati dell'Ente delegante. Il Cassetto prepara il modulo da far firmare al legale rappresentante e invia alla PEC dell'Ente un codice OTP, che l'Ente le comunicherà per l'attivazione."</p>
+                {form_error(request)}
+                <ActionForm action=request attr:data-testid="form-delega-intermediario">
+                    <div class="row">
+                        <div class="mb-3 col-lg-4">
+                            <label for="posizione" class="form-label fw-semibold">"Posizione contributiva"</label>
+                            <input id="posizione" name="posizione" class="form-control" required maxlength="20" spellcheck="false"/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="cf-ente" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
+                            <input id="cf-ente" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="cf-rappresentante" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
+                            <input id="cf-rappresentante" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false"/>
+                        </div>
+                    </div>
+                    <div class="mb-3 col-lg-4">
+                        <label for="password-conferma" class="form-label fw-semibold">"Confermi la sua password"</label>
+                        <input id="password-conferma" name="password" type="password" class="form-control" required maxlength="128" autocomplete="current-password"/>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Inserisci la richiesta e invia la PEC"</button>
+                </ActionForm>
+            </section>
+        })}
+        <section aria-labelledby="detenute" class="mt-4">
+            <h2 id="detenute" class="h4">{if role == Role::Datore { "Deleghe che detiene" } else { "Le sue deleghe" }}</h2>
+            <DelegheTable rows=held testid="deleghe-detenute" show_grantee=false/>
+        </section>
+        {(role == Role::Intermediario).then(|| view! {
+            <section aria-labelledby="subdeleghe" class="mt-4">
+                <h2 id="subdeleghe" class="h4">"Subdeleghe ai suoi dipendenti"</h2>
+                <DelegheTable rows=granted_sub testid="subdeleghe" show_grantee=true/>
+                <h3 class="h5 mt-3">"Nuova subdelega"</h3>
+                <p>"Il dipendente deve avere il profilo SC62 con l'ambito «Gestione contributiva dipendenti pubblici»."</p>
+                {form_error(sub)}
+                <ActionForm action=sub attr:data-testid="form-subdelega">
+                    <div class="row">
+                        <div class="mb-3 col-lg-6">
+                            <label for="sub-delega" class="form-label fw-semibold">"Delega"</label>
+                            <select id="sub-delega" name="id" class="form-select" required>
+                                {active_held.into_iter().map(|d| view! {
+                                    <option value=d.id.to_string()>{format!("{} – {}", d.position_code, d.ente_name)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="mb-3 col-lg-6">
+                            <label for="sub-dipendente" class="form-label fw-semibold">"Dipendente"</label>
+                            <select id="sub-dipendente" name="codice_fiscale" class="form-select" required>
+                                {employees.into_iter().map(|(cf, name)| view! {
+                                    <option value=cf.clone()>{format!("{name} ({cf})")}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Conferisci subdelega"</button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+#[component]
+pub fn DelegaPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let data = Resource::new(move || (id(), esito()), |(id, _)| load_delega(id));
+    let activate = ServerAction::<ActivateDelega>::new();
+    let reissue = ServerAction::<ReissueDelegaOtp>::new();
+    let revoke = ServerAction::<RevokeDelega>::new();
+    let crumbs = move || {
+        vec![
+            ("Home".to_string(), Some("/".to_string())),
+            ("Gestione Deleghe".to_string(), Some("/deleghe".to_string())),
+            (format!("Delega {}", id()), None),
+        ]
+    };
+    view! {
+        <Page title="Dettaglio delega" crumbs=crumbs()>
+            <h1>"Dettaglio delega"</h1>
+            {move || view! { <Outcome text=esito().and_then(|c| outcome_text(&c))/> }}
+            {form_error(activate)}
+            {form_error(reissue)}
+            {form_error(revoke)}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <DelegaView d activate reissue revoke/> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn DelegaView(
+    d: DelegaDetail,
+    activate: ServerAction<ActivateDelega>,
+    reissue: ServerAction<ReissueDelegaOtp>,
+    revoke: ServerAction<RevokeDelega>,
+) -> impl IntoView {
+    let DelegaDetail { delega, events, evidence, can_revoke, can_activate } = d;
+    let (id_activate, id_otp, id_revoke) = (delega.id.to_string(), delega.id.to_string(), delega.id.to_string());
+    let pdf = (delega.kind == "intermediario").then(|| format!("/deleghe/{}/modulo.pdf", delega.id));
+    view! {
+        <dl class="row" data-testid="delega-dettaglio" data-stato=delega.status.clone()>
+            <dt class="col-sm-3">"Posizione"</dt><dd class="col-sm-9">{delega.position_code.clone()}</dd>
+            <dt class="col-sm-3">"Ente"</dt><dd class="col-sm-9">{delega.ente_name.clone()}</dd>
+            <dt class="col-sm-3">"Tipo"</dt><dd class="col-sm-9">{kind_label(&delega.kind)}</dd>
+            <dt class="col-sm-3">"Delegato"</dt><dd class="col-sm-9">{format!("{} ({})", delega.grantee_name, delega.grantee_cf)}</dd>
+            <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato">{status_label(&delega.status)}</dd>
+            <dt class="col-sm-3">"Dal"</dt><dd class="col-sm-9">{date_it(delega.valid_from)}</dd>
+            {delega.revoked_on.map(|d| view! { <dt class="col-sm-3">"Revocata il"</dt><dd class="col-sm-9">{date_it(d)}</dd> })}
+            {delega.pec_state.clone().map(|p| view! { <dt class="col-sm-3">"PEC all'Ente"</dt><dd class="col-sm-9" data-testid="stato-pec">{pec_label(&p)}</dd> })}
+        </dl>
+        {pdf.map(|href| view! {
+            <p><a class="btn btn-outline-primary" href=href download data-testid="scarica-modulo">"Scarica il modulo di delega (PDF)"</a></p>
+        })}
+        {can_activate.then(|| view! {
+            <section aria-labelledby="attivazione" class="mt-3">
+                <h2 id="attivazione" class="h4">"Attivazione"</h2>
+                <p>"Inserisca il codice OTP che l'Ente ha ricevuto via PEC e dichiari l'avvenuta sottoscrizione del modulo."</p>
+                <ActionForm action=activate attr:data-testid="form-attiva">
+                    <input type="hidden" name="id" value=id_activate/>
+                    <div class="mb-3 col-lg-3">
+                        <label for="otp" class="form-label fw-semibold">"Codice OTP"</label>
+                        <input id="otp" name="otp" class="form-control" inputmode="numeric" autocomplete="one-time-code" required maxlength="12"/>
+                    </div>
+                    <div class="form-check mb-3">
+                        <input class="form-check-input" type="checkbox" id="dichiarazione" name="dichiarazione" value="1"/>
+                        <label class="form-check-label" for="dichiarazione">
+                            "Dichiaro, sotto la mia responsabilità, che il delegante ha sottoscritto la delega; mi impegno a custodirla con copia del suo documento di identità per la durata della delega e nei cinque anni successivi."
+                        </label>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Attiva delega"</button>
+                </ActionForm>
+                <ActionForm action=reissue attr:class="mt-2" attr:data-testid="form-nuovo-otp">
+                    <input type="hidden" name="id" value=id_otp/>
+                    <button type="submit" class="btn btn-outline-secondary">"Richiedi un nuovo codice OTP"</button>
+                </ActionForm>
+            </section>
+        })}
+        {can_revoke.then(|| view! {
+            <ActionForm action=revoke attr:class="mt-3" attr:data-testid="form-revoca">
+                <input type="hidden" name="id" value=id_revoke/>
+                <button type="submit" class="btn btn-outline-danger">"Revoca delega"</button>
+            </ActionForm>
+        })}
+        {evidence.map(|ev| view! {
+            <section aria-labelledby="evidenze" class="mt-4">
+                <h2 id="evidenze" class="h4">"Evidenze"</h2>
+                <dl class="row">
+                    <dt class="col-sm-3">"Impronta del modulo (SHA-256)"</dt><dd class="col-sm-9 text-break" data-testid="impronta">{ev.form_sha256}</dd>
+                    <dt class="col-sm-3">"PEC inviata a"</dt><dd class="col-sm-9">{ev.pec_recipient.unwrap_or_default()}</dd>
+                    <dt class="col-sm-3">"Identificativo messaggio"</dt><dd class="col-sm-9 text-break">{ev.pec_message_id.unwrap_or_default()}</dd>
+                    <dt class="col-sm-3">"Codice OTP"</dt>
+                    <dd class="col-sm-9" data-testid="stato-otp">{
+                        if ev.activated_at.is_some() { "Utilizzato".to_string() }
+                        else if ev.otp_outstanding { format!("Valido fino al {} – tentativi errati: {}", ev.otp_expires_at.map(format_rome).unwrap_or_default(), ev.otp_failed_attempts) }
+                        else { "Non più valido (scaduto, bloccato o revocato): richiederne uno nuovo".to_string() }
+                    }</dd>
+                    {ev.activated_at.map(|t| view! { <dt class="col-sm-3">"Attivata e dichiarata il"</dt><dd class="col-sm-9">{format_rome(t)}</dd> })}
+                    {ev.retain_until.map(|d| view! { <dt class="col-sm-3">"Conservazione fino al"</dt><dd class="col-sm-9">{date_it(d)}</dd> })}
+                </dl>
+                <h3 class="h5">"Ricevute PEC"</h3>
+                {if ev.receipts.is_empty() {
+                    view! { <p data-testid="ricevute">"Nessuna ricevuta (messaggio in corso di invio)."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table table-sm" data-testid="ricevute">
+                            <thead><tr><th scope="col">"Ricevuta"</th><th scope="col">"Destinatario"</th><th scope="col">"Data e ora"</th><th scope="col">"Dettaglio"</th></tr></thead>
+                            <tbody>
+                                {ev.receipts.into_iter().map(|(kind, to, at, detail)| view! {
+                                    <tr data-ricevuta=kind.clone()><td>{receipt_label(&kind)}</td><td>{to}</td><td>{format_rome(at)}</td><td>{detail}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+        })}
+        <section aria-labelledby="storia" class="mt-4">
+            <h2 id="storia" class="h4">"Storia della delega"</h2>
+            <table class="table table-sm" data-testid="storia">
+                <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Evento"</th><th scope="col">"Da"</th><th scope="col">"Dettaglio"</th></tr></thead>
+                <tbody>
+                    {events.into_iter().map(|e| view! {
+                        <tr data-evento=e.kind.clone()><td>{format_rome(e.at)}</td><td>{event_label(&e.kind)}</td><td>{e.actor.unwrap_or_default()}</td><td>{e.detail}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,343 @@
+//! `/profilo` (own scopes and SC65 / SC62 / RA012 requests), `/dipendenti-pubblici` (the legacy entry of
+//! the transitional period), the back-office pages of a Sede and the admin page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::backoffice::{
+    DecideProfileRequest, ImportAlbo, SetOperatorEnabled, profile_request_queue, sede_operators,
+};
+use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
+use crate::domain::profile::{LegacyService, ProfileForm, Scope};
+use crate::domain::time::format_rome;
+use crate::model::ProfileRequestRow;
+
+use super::common::ErrorBox;
+use super::deleghe::{Outcome, form_error};
+use super::layout::Page;
+
+fn scope_label(code: &str) -> String {
+    Scope::parse(code)
+        .map(|s| s.label().to_string())
+        .or_else(|| LegacyService::parse(code).map(|s| s.label().to_string()))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn request_status(status: &str) -> &'static str {
+    match status {
+        "in_attesa" => "In attesa di decisione",
+        "approvata" => "Approvata",
+        "respinta" => "Respinta",
+        _ => "",
+    }
+}
+
+fn date_it(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[component]
+fn CutoverNotice(cutover: chrono::NaiveDate) -> impl IntoView {
+    let last_day = cutover.pred_opt().unwrap_or(cutover);
+    view! {
+        <div class="callout note" data-testid="periodo-transitorio">
+            <div class="callout-title">"Periodo transitorio (circolare INPS n. 34/2023)"</div>
+            <p>{format!(
+                "Fino al {} i servizi della Gestione dipendenti pubblici erano raggiungibili anche dal servizio «Dipendenti pubblici: servizi per amministrazioni, enti e aziende»; dal {} solo dal Cassetto previdenziale.",
+                date_it(last_day), date_it(cutover)
+            )}</p>
+        </div>
+    }
+}
+
+#[component]
+fn RequestsTable(rows: Vec<ProfileRequestRow>, #[prop(into)] testid: String) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p data-testid=testid>"Nessuna richiesta."</p> }.into_any();
+    }
+    view! {
+        <div class="table-responsive">
+            <table class="table table-sm" data-testid=testid>
+                <thead><tr>
+                    <th scope="col">"N."</th><th scope="col">"Modello"</th><th scope="col">"Richiedente"</th>
+                    <th scope="col">"Ente"</th><th scope="col">"Ambiti o servizio"</th><th scope="col">"Inviata il"</th>
+                    <th scope="col">"Stato"</th><th scope="col">"Motivo"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr data-testid="richiesta" data-id=r.id.to_string() data-stato=r.status.clone()>
+                            <td>{r.id}</td>
+                            <td>{r.form.clone()}</td>
+                            <td>{format!("{} ({})", r.requester_name, r.requester_cf)}</td>
+                            <td>{format!("{} ({})", r.ente_name, r.ente_cf)}</td>
+                            <td>{r.scopes.iter().map(|s| scope_label(s)).collect::<Vec<_>>().join("; ")}</td>
+                            <td>{format_rome(r.submitted_at)}</td>
+                            <td>{request_status(&r.status)}</td>
+                            <td>{r.reason.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ProfiloPage() -> impl IntoView {
+    let query = use_query_map();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let nonce = move || query.try_with(|q| q.get("richiesta")).flatten();
+    let data = Resource::new(move || (esito(), nonce()), |_| load_profile());
+    let submit = ServerAction::<SubmitProfileRequest>::new();
+    let outcome = move || (esito().as_deref() == Some("inviata")).then_some("Richiesta inviata alla Sede competente.");
+    view! {
+        <Page title="Profilo">
+            <h1>"Profilo «Azienda/Operatore servizi azienda»"</h1>
+            {move || view! { <Outcome text=outcome()/> }}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(o) => view! {
+                            {o.cutover.map(|c| view! { <CutoverNotice cutover=c/> })}
+                            <h2 class="h4 mt-4">"Abilitazioni"</h2>
+                            {if o.scopes.is_empty() {
+                                view! { <p data-testid="ambiti">"Nessuna abilitazione."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul data-testid="ambiti">
+                                        {o.scopes.into_iter().map(|(form, scope, source)| view! {
+                                            <li data-ambito=scope.clone()>{format!("{form} – {}{}", scope_label(&scope),
+                                                if source == "importazione" { " (abilitazione precedente alla circolare)" } else { "" })}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <h2 class="h4 mt-4">"Le sue richieste"</h2>
+                            <RequestsTable rows=o.requests testid="richieste"/>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section aria-labelledby="nuova-richiesta" class="mt-4">
+                <h2 id="nuova-richiesta" class="h4">"Nuova richiesta"</h2>
+                <p>"La richiesta è inviata alla Sede INPS competente per l'Ente indicato, che la approva o la respinge motivando."</p>
+                {form_error(submit)}
+                <ActionForm action=submit attr:data-testid="form-richiesta">
+                    <div class="row">
+                        <div class="mb-3 col-lg-6">
+                            <label for="modello" class="form-label fw-semibold">"Modello"</label>
+                            <select id="modello" name="modello" class="form-select">
+                                {ProfileForm::ALL.into_iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="mb-3 col-lg-6">
+                            <label for="cf-ente-richiesta" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
+                            <input id="cf-ente-richiesta" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
+                        </div>
+                    </div>
+                    <fieldset class="mb-3">
+                        <legend class="h6">"Ambiti (modelli SC65 e SC62)"</legend>
+                        {Scope::ALL.into_iter().enumerate().map(|(i, s)| {
+                            let id = format!("ambito-{}", s.code());
+                            view! {
+                                <div class="form-check">
+                                    <input class="form-check-input" type="checkbox" id=id.clone() name=format!("ambiti[{i}]") value=s.code()/>
+                                    <label class="form-check-label" for=id>{s.label()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="mb-3 col-lg-6">
+                        <label for="servizio" class="form-label fw-semibold">"Servizio (modello RA012)"</label>
+                        <select id="servizio" name="servizio" class="form-select">
+                            <option value="">"—"</option>
+                            {LegacyService::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}
+
+#[component]
+pub fn LegacyEntryPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_legacy_entry());
+    view! {
+        <Page title="Dipendenti pubblici: servizi per amministrazioni, enti e aziende">
+            <h1>"Dipendenti pubblici: servizi per amministrazioni, enti e aziende"</h1>
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(entry) if entry.open => view! {
+                            <CutoverNotice cutover=entry.cutover/>
+                            <p data-testid="accesso-transitorio">"Nel periodo transitorio può raggiungere da qui i servizi «Denunce contributive e versamenti» delle sue posizioni della Gestione dipendenti pubblici:"</p>
+                            <ul data-testid="posizioni-gdp">
+                                {entry.positions.into_iter().map(|p| {
+                                    let href = format!("/cassetto/{}/dma", p.code);
+                                    view! { <li><a href=href>{format!("{} – {}", p.code, p.denominazione)}</a></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Ok(entry) => view! {
+                            <div class="alert alert-info" role="status" data-testid="accesso-chiuso">
+                                {format!("Dal {} i servizi della Gestione dipendenti pubblici si raggiungono solo dal Cassetto previdenziale.", date_it(entry.cutover))}
+                            </div>
+                            <a class="btn btn-primary" href="/cassetto">"Vai al Cassetto previdenziale"</a>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+pub fn BackofficeHome() -> impl IntoView {
+    view! {
+        <Page title="Back-office di Sede">
+            <h1>"Back-office di Sede"</h1>
+            <ul>
+                <li><a href="/backoffice/richieste-profilo">"Richieste di profilo (SC65, SC62, RA012)"</a></li>
+                <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
+            </ul>
+        </Page>
+    }
+}
+
+#[component]
+pub fn ProfileRequestsPage() -> impl IntoView {
+    let query = use_query_map();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let nonce = move || query.try_with(|q| q.get("richiesta")).flatten();
+    let data = Resource::new(move || (esito(), nonce()), |_| profile_request_queue());
+    let decide = ServerAction::<DecideProfileRequest>::new();
+    let outcome = move || match esito().as_deref() {
+        Some("approva") => Some("Richiesta approvata: le abilitazioni sono attive."),
+        Some("respingi") => Some("Richiesta respinta."),
+        _ => None,
+    };
+    let crumbs = vec![
+        ("Home".to_string(), Some("/".to_string())),
+        ("Back-office".to_string(), Some("/backoffice".to_string())),
+        ("Richieste di profilo".to_string(), None),
+    ];
+    view! {
+        <Page title="Richieste di profilo" crumbs>
+            <h1>"Richieste di profilo della Sede"</h1>
+            {move || view! { <Outcome text=outcome()/> }}
+            {form_error(decide)}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(rows) => {
+                            let pending: Vec<ProfileRequestRow> = rows.iter().filter(|r| r.status == "in_attesa").cloned().collect();
+                            view! {
+                                <RequestsTable rows testid="coda"/>
+                                {pending.into_iter().map(|r| {
+                                    let id = r.id.to_string();
+                                    let motivo_id = format!("motivo-{}", r.id);
+                                    view! {
+                                        <section class="card card-bg mt-3 p-3" data-testid="decisione" data-id=r.id.to_string()>
+                                            <h2 class="h5">{format!("Richiesta n. {} – {} di {}", r.id, r.form, r.requester_name)}</h2>
+                                            <ActionForm action=decide>
+                                                <input type="hidden" name="id" value=id/>
+                                                <div class="mb-2">
+                                                    <label for=motivo_id.clone() class="form-label">"Motivo (obbligatorio per respingere)"</label>
+                                                    <textarea id=motivo_id name="motivo" class="form-control" rows="2" maxlength="500"></textarea>
+                                                </div>
+                                                <button type="submit" name="esito" value="approva" class="btn btn-success me-2">"Approva"</button>
+                                                <button type="submit" name="esito" value="respingi" class="btn btn-outline-danger">"Respingi"</button>
+                                            </ActionForm>
+                                        </section>
+                                    }
+                                }).collect_view()}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+pub fn OperatorsPage() -> impl IntoView {
+    let query = use_query_map();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let data = Resource::new(esito, |_| sede_operators());
+    let toggle = ServerAction::<SetOperatorEnabled>::new();
+    let outcome = move || match esito().as_deref() {
+        Some("abilitato") => Some("Operatore abilitato."),
+        Some("disabilitato") => Some("Operatore disabilitato: le sue sessioni sono terminate."),
+        _ => None,
+    };
+    let crumbs = vec![
+        ("Home".to_string(), Some("/".to_string())),
+        ("Back-office".to_string(), Some("/backoffice".to_string())),
+        ("Operatori".to_string(), None),
+    ];
+    view! {
+        <Page title="Operatori della Sede" crumbs>
+            <h1>"Operatori della Sede"</h1>
+            {move || view! { <Outcome text=outcome()/> }}
+            {form_error(toggle)}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(rows) => view! {
+                            <table class="table" data-testid="operatori">
+                                <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|o| view! {
+                                        <tr data-testid="operatore" data-abilitato=o.enabled.to_string()>
+                                            <td>{o.full_name.clone()}</td>
+                                            <td>{o.codice_fiscale.clone()}</td>
+                                            <td>{if o.enabled { "Abilitato" } else { "Disabilitato" }}</td>
+                                            <td>
+                                                <ActionForm action=toggle>
+                                                    <input type="hidden" name="codice_fiscale" value=o.codice_fiscale.clone()/>
+                                                    <input type="hidden" name="abilitato" value=if o.enabled { "0" } else { "1" }/>
+                                                    <button type="submit" class="btn btn-sm btn-outline-primary">{if o.enabled { "Disabilita" } else { "Abilita" }}</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let query = use_query_map();
+    let righe = move || query.try_with(|q| q.get("righe")).flatten();
+    let import = ServerAction::<ImportAlbo>::new();
+    view! {
+        <Page title="Amministrazione">
+            <h1>"Amministrazione"</h1>
+            {move || righe().map(|n| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Albo importato: {n} iscritti.")}</div> })}
+            <section aria-labelledby="albo" class="mt-3">
+                <h2 id="albo" class="h4">"Albo degli intermediari (L. 12/1979)"</h2>
+                <p>"Incolli il file CSV con le colonne codice_fiscale,categoria,numero,provincia,nominativo (categoria: consulente_lavoro, commercialista, avvocato). L'importazione sostituisce l'elenco intero; una riga errata annulla tutto."</p>
+                {form_error(import)}
+                <ActionForm action=import>
+                    <label for="csv" class="form-label fw-semibold">"Contenuto CSV"</label>
+                    <textarea id="csv" name="csv" class="form-control mb-2" rows="8" required></textarea>
+                    <button type="submit" class="btn btn-primary">"Importa"</button>
+                </ActionForm>
+            </section>
+        </Page>
+    }
+}

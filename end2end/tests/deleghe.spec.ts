@@ -1,0 +1,254 @@
+import { test, expect, request, Page, TestInfo } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
+import { ACCOUNTS, PASSWORD, callJson, checkA11y, hydrated, loginThroughHttp, settled, statePath, visit, watchErrors } from "./helpers";
+
+// The SMTP sink of scripts/e2e.sh files every message the server sends here.
+const MAIL_DIR = process.env.MAIL_DIR || "../target/e2e/mail";
+
+/** The newest message whose text contains all of `needles`, waiting for the outbox worker to send it. */
+async function waitForMail(needles: string[], after: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)) : [];
+    const found = files
+      // Long header lines (the Subject) are folded: unfold them before searching.
+      .map((f) => ({ n: parseInt(f, 10), text: fs.readFileSync(path.join(MAIL_DIR, f), "utf8").replace(/\r?\n[ \t]+/g, " ") }))
+      .filter((m) => m.n > after && needles.every((s) => m.text.includes(s)))
+      .sort((a, b) => b.n - a.n);
+    if (found.length) return found[0].text;
+    if (Date.now() > deadline) throw new Error(`no mail with ${needles.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function lastMailNumber(): number {
+  if (!fs.existsSync(MAIL_DIR)) return 0;
+  return Math.max(0, ...fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)).map((f) => parseInt(f, 10)));
+}
+
+function otpOf(mail: string): string {
+  const m = mail.match(/^\s*(\d{8})\s*$/m);
+  if (!m) throw new Error("no OTP in the PEC");
+  return m[1];
+}
+
+/** What the Ente tells its intermediary: position, its codice fiscale and the legal representative's. */
+async function enteData(baseURL: string, denominazione: string) {
+  const ctx = await request.newContext({ baseURL });
+  await loginThroughHttp(ctx, "datore2");
+  const found = await callJson(ctx, "/api/cassetto/ricerca", { testo: denominazione, pagina: 0 });
+  const code = found.rows[0].code as string;
+  const detail = await callJson(ctx, "/api/cassetto/posizione", { posizione: code });
+  await ctx.dispose();
+  return { code, enteCf: detail.ente_cf as string, repCf: detail.legal_rep_cf as string, pec: detail.pec as string };
+}
+
+async function requestDelega(page: Page, testInfo: TestInfo, ente: { code: string; enteCf: string; repCf: string }) {
+  await visit(page, "/deleghe", testInfo);
+  await expect(page.getByTestId("albo")).toContainText("Consulente del lavoro");
+  const form = page.getByTestId("form-delega-intermediario");
+  await form.getByLabel("Posizione contributiva").fill(ente.code);
+  await form.getByLabel("Codice fiscale dell'Ente").fill(ente.enteCf);
+  await form.getByLabel("Codice fiscale del legale rappresentante").fill(ente.repCf);
+  await form.getByLabel("Confermi la sua password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
+  await expect(page.getByTestId("esito")).toContainText("Richiesta di delega inserita");
+  await settled(page, testInfo);
+  await expect(page.getByTestId("stato")).toHaveText("In attesa di attivazione");
+  return page.url();
+}
+
+async function revoke(page: Page, testInfo: TestInfo) {
+  await page.getByTestId("form-revoca").getByRole("button", { name: "Revoca delega" }).click();
+  await expect(page.getByTestId("esito")).toHaveText("Delega revocata.");
+  await settled(page, testInfo);
+  await expect(page.getByTestId("stato")).toHaveText("Revocata");
+}
+
+test.describe("intermediario", () => {
+  test.use({ storageState: statePath("intermediario") });
+
+  test("delega by PEC and OTP: form, PDF, PEC, wrong and replaced OTP, activation, Ricerca, revocation", async ({ page, baseURL }, testInfo) => {
+    const errors = watchErrors(page);
+    const ente = await enteData(baseURL!, "Azienda Ospedaliera San Luca");
+    const before = lastMailNumber();
+
+    // A wrong password refuses the request with a clear message (re-authentication).
+    await visit(page, "/deleghe", testInfo);
+    const form = page.getByTestId("form-delega-intermediario");
+    await form.getByLabel("Posizione contributiva").fill(ente.code);
+    await form.getByLabel("Codice fiscale dell'Ente").fill(ente.enteCf);
+    await form.getByLabel("Codice fiscale del legale rappresentante").fill(ente.repCf);
+    await form.getByLabel("Confermi la sua password").fill("Password.Sbagliata.1");
+    errors.allow("/api/deleghe/intermediario");
+    await form.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
+    await expect(page.getByTestId("errore-modulo")).toContainText("Password non corretta");
+    await settled(page, testInfo);
+
+    const delegaUrl = await requestDelega(page, testInfo, ente);
+    // Each refused submission is followed by a fresh visit, as a user would reload the page.
+    const delegaPath = new URL(delegaUrl).pathname;
+    await checkA11y(page);
+
+    // The printable form: a real PDF naming the position.
+    const download = page.waitForEvent("download");
+    await page.getByTestId("scarica-modulo").click();
+    const file = await (await download).path();
+    const pdf = fs.readFileSync(file!);
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(5_000);
+    expect(pdf.toString("latin1")).toContain(`Delega a operare per la posizione contributiva ${ente.code}`);
+
+    // The PEC reaches the Ente's box with the circular's subject and an OTP.
+    const subject = `Comunicazione inserimento richiesta nuova delega per la posizione ${ente.code}`;
+    const first = otpOf(await waitForMail([subject, `X-Sink-Rcpt: ${ente.pec}`], before));
+
+    // A new OTP replaces the first: the old one is now refused.
+    const beforeSecond = lastMailNumber();
+    await page.getByTestId("form-nuovo-otp").getByRole("button", { name: "Richiedi un nuovo codice OTP" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Nuovo codice OTP");
+    await settled(page, testInfo);
+    const second = otpOf(await waitForMail([subject], beforeSecond));
+    errors.allow("/api/deleghe/attiva");
+    const activation = page.getByTestId("form-attiva");
+    if (first !== second) {
+      await activation.getByLabel("Codice OTP").fill(first);
+      await activation.getByLabel(/Dichiaro, sotto la mia responsabilità/).check();
+      await activation.getByRole("button", { name: "Attiva delega" }).click();
+      await expect(page.getByTestId("errore-modulo")).toContainText("Codice OTP errato. Tentativi rimasti: 4.");
+      await settled(page, testInfo);
+      await visit(page, delegaPath, testInfo);
+    }
+    // Without the declaration the delega is not activated.
+    await page.getByTestId("form-attiva").getByLabel("Codice OTP").fill(second);
+    await page.getByTestId("form-attiva").getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("errore-modulo")).toContainText("dichiarare");
+    await settled(page, testInfo);
+    await visit(page, delegaPath, testInfo);
+
+    await page.getByTestId("form-attiva").getByLabel("Codice OTP").fill(second);
+    await page.getByTestId("form-attiva").getByLabel(/Dichiaro, sotto la mia responsabilità/).check();
+    await page.getByTestId("form-attiva").getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
+    await settled(page, testInfo);
+    await expect(page.getByTestId("stato")).toHaveText("Attiva");
+    await expect(page.getByTestId("storia").locator("tbody tr")).toContainText(["Richiesta inserita", "Codice OTP inviato via PEC"]);
+    await expect(page.getByTestId("ricevute").locator("tr[data-ricevuta=avvenuta_consegna]")).toHaveCount(2);
+
+    // The position is now in the Ricerca.
+    await visit(page, "/cassetto", testInfo);
+    await expect(page.getByTestId("posizioni")).toContainText("Azienda Ospedaliera San Luca");
+
+    // The reused OTP no longer works (the delega is active; the form is gone, the server refuses it).
+    const reuse = await page.request.post("/api/deleghe/attiva", {
+      form: { id: delegaPath.split("/").pop()!, otp: second, dichiarazione: "1" },
+    });
+    expect(reuse.status()).toBe(400);
+
+    // Revoked: gone from the Ricerca at the next request.
+    await visit(page, delegaPath, testInfo);
+    await revoke(page, testInfo);
+    await visit(page, "/cassetto", testInfo);
+    await expect(page.getByTestId("posizioni")).not.toContainText("Azienda Ospedaliera San Luca");
+    errors.assertClean();
+  });
+
+  test("a PEC that cannot be delivered shows on the delega", async ({ page, baseURL }, testInfo) => {
+    const ente = await enteData(baseURL!, "Comune di Acquaviva Alta");
+    await requestDelega(page, testInfo, ente);
+    const deadline = Date.now() + 30_000;
+    while ((await page.getByTestId("stato-pec").textContent()) !== "PEC non consegnata") {
+      if (Date.now() > deadline) throw new Error("the bounce never showed");
+      await page.waitForTimeout(1_000);
+      await page.reload();
+      await settled(page, testInfo);
+    }
+    await expect(page.getByTestId("ricevute").locator("tr[data-ricevuta=errore_consegna]")).toHaveCount(1);
+    await revoke(page, testInfo);
+  });
+});
+
+test.describe("datore", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("delegates an employee, who then reaches the position, and revokes", async ({ page, browser }, testInfo) => {
+    const errors = watchErrors(page);
+    const name = "Istituto Comprensivo Leonardo";
+    await visit(page, "/deleghe", testInfo);
+    await checkA11y(page);
+    const form = page.getByTestId("form-delega-dipendente");
+    await form.getByLabel("Codice fiscale del dipendente").fill(ACCOUNTS.delegato.cf);
+    await form.getByLabel(new RegExp(name)).check();
+    await form.getByRole("button", { name: "Conferisci delega" }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Delega conferita.");
+    await settled(page, testInfo);
+    const row = page.getByTestId("deleghe-titolare").locator("tr[data-stato=attiva]").filter({ hasText: name });
+    await expect(row).toHaveCount(1);
+
+    const laura = await browser.newContext({ storageState: statePath("delegato"), javaScriptEnabled: hydrated(testInfo) });
+    const lauraPage = await laura.newPage();
+    await lauraPage.goto("/cassetto");
+    await expect(lauraPage.getByTestId("posizioni")).toContainText(name);
+
+    await row.getByRole("link", { name: /Dettaglio/ }).click();
+    await settled(page, testInfo);
+    await revoke(page, testInfo);
+    await lauraPage.goto("/cassetto");
+    await expect(lauraPage.getByTestId("posizioni")).not.toContainText(name);
+    await laura.close();
+    errors.assertClean();
+  });
+});
+
+test.describe("profiles", () => {
+  test("an SC62 request is approved or rejected by the operator of the Sede", async ({ browser }, testInfo) => {
+    // The hydrated run approves, the run without JavaScript rejects with a reason.
+    const approve = hydrated(testInfo);
+    const js = { javaScriptEnabled: approve };
+    const laura = await (await browser.newContext({ storageState: statePath("delegato"), ...js })).newPage();
+    await visit(laura, "/profilo", testInfo);
+    await expect(laura.getByTestId("periodo-transitorio")).toContainText("16/07/2023");
+    await checkA11y(laura);
+    const form = laura.getByTestId("form-richiesta");
+    await form.getByLabel("Modello").selectOption("SC62");
+    await form.getByLabel("Codice fiscale dell'Ente").fill(await roccaverdeCf(laura));
+    await form.getByLabel("Malattia – consultazione attestati").check();
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(laura.getByTestId("esito")).toHaveText("Richiesta inviata alla Sede competente.");
+    await settled(laura, testInfo);
+    const mine = laura.getByTestId("richieste").locator("tr[data-stato=in_attesa]").first();
+    const id = (await mine.getAttribute("data-id"))!;
+
+    const operator = await (await browser.newContext(js)).newPage();
+    const { loginThroughUi } = await import("./helpers");
+    await loginThroughUi(operator, "operatore", testInfo);
+    await visit(operator, "/backoffice/richieste-profilo", testInfo);
+    await checkA11y(operator);
+    const card = operator.locator(`[data-testid=decisione][data-id="${id}"]`);
+    if (approve) {
+      await card.getByRole("button", { name: "Approva" }).click();
+      await expect(operator.getByTestId("esito")).toContainText("Richiesta approvata");
+    } else {
+      await card.getByRole("button", { name: "Respingi" }).click();
+      await expect(operator.getByTestId("errore-modulo")).toContainText("motivo del rifiuto");
+      await card.getByLabel(/Motivo/).fill("Modulo non firmato");
+      await card.getByRole("button", { name: "Respingi" }).click();
+      await expect(operator.getByTestId("esito")).toHaveText("Richiesta respinta.");
+    }
+    await visit(laura, "/profilo", testInfo);
+    const decided = laura.locator(`[data-testid=richiesta][data-id="${id}"]`);
+    await expect(decided).toHaveAttribute("data-stato", approve ? "approvata" : "respinta");
+    if (approve) {
+      await expect(laura.getByTestId("ambiti").locator("li[data-ambito=malattia_attestati]")).toHaveCount(1);
+    } else {
+      await expect(decided).toContainText("Modulo non firmato");
+    }
+  });
+});
+
+/** Comune di Roccaverde's codice fiscale, as Laura (delegated on it) reads it in her Cassetto. */
+async function roccaverdeCf(page: Page): Promise<string> {
+  const found = await (await page.request.post("/api/cassetto/ricerca", { data: { testo: "Roccaverde", pagina: 0 } })).json();
+  return found.rows[0].ente_cf as string;
+}
