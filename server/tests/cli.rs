@@ -49,5 +49,31 @@ async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_dat
     // Demo data goes only into an empty database.
     let seed = run(&["seed", "--demo"], None);
     assert!(!seed.status.success());
+
+    // Enablements from before the cut-over: all or nothing, then held without a request.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "codice_fiscale,modello,ambito\nRSSMRA85T10A562S,SC65,gc_pubblici\nRSSMRA85T10A562S,SC99,x\n")
+        .expect("csv");
+    let refused = run(&["import-profiles", bad.to_str().expect("path")], None);
+    assert!(!refused.status.success());
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM profile_scopes").fetch_one(db.pool()).await.expect("n");
+    assert_eq!(held, 0, "a bad line imports nothing");
+    let good = dir.join("good.csv");
+    std::fs::write(&good, "RSSMRA85T10A562S,SC65,gc_pubblici\nRSSMRA85T10A562S,SC65,gc_privati\n").expect("csv");
+    let imported = run(&["import-profiles", good.to_str().expect("path")], None);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let sources: Vec<String> =
+        sqlx::query_scalar("SELECT source FROM profile_scopes ORDER BY scope").fetch_all(db.pool()).await.expect("rows");
+    assert_eq!(sources, ["importazione", "importazione"]);
+
+    // The audit chain verifies; a tampered entry is named.
+    let verified = run(&["audit", "verify"], None);
+    assert!(verified.status.success());
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("integro"));
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(db.pool()).await.expect("drop trigger");
+    sqlx::query("UPDATE audit_log SET detail = 'alterato' WHERE seq = 1").execute(db.pool()).await.expect("tamper");
+    let broken = run(&["audit", "verify"], None);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stdout).contains("voce 1"), "{}", String::from_utf8_lossy(&broken.stdout));
     let _ = std::fs::remove_dir_all(dir);
 }
