@@ -37,16 +37,21 @@ build: setup
 
 test: setup test-rust test-e2e
 
-# Per package, not --workspace: that would build `app` with ssr and hydrate at once, and Leptos'
-# executor then panics at run time (spawn_local outside a LocalSet).
-test-rust:
-	cargo test -p app --features ssr --lib
-	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) cargo test -p server --all-targets
+# One cargo invocation for every Rust test, so each dependency (typst above all) compiles once. It also
+# builds target/debug/cassetto, which the browser tests run. Per package, not --workspace: that would build
+# `app` with ssr and hydrate at once, and Leptos' executor then panics at run time (spawn_local outside a LocalSet).
+CARGO_TEST := cargo test -p app -p server --features app/ssr --all-targets
 
-# Browser tests: cargo-leptos builds the site once; scripts/e2e.sh starts the SMTP sink and the server on a
-# fresh demo database and runs Playwright — on SQLite, then on a created/dropped PostgreSQL database if given.
+test-rust:
+	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) $(CARGO_TEST)
+
+# Browser tests: the server binary is the one the Rust tests built (same features: nothing recompiles),
+# cargo-leptos builds only the wasm frontend and the site; scripts/e2e.sh starts the SMTP sink and the
+# server on a fresh demo database and runs Playwright — on SQLite, then on a created/dropped PostgreSQL
+# database if given.
 test-e2e:
-	cargo leptos build
+	$(CARGO_TEST) --no-run
+	cargo leptos build --frontend-only
 	./scripts/e2e.sh sqlite://target/e2e/cassetto.db
 	@if [ -n "$(CASSETTO_TEST_POSTGRES)" ]; then \
 	  base="$(CASSETTO_TEST_POSTGRES)"; db="cassetto_e2e_$$$$"; server="$${base%/*}"; \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests against the real server, as a user meets it: starts the SMTP sink (the PEC/e-mail
-# provider of development), the `cassetto` binary built by `cargo leptos build` on a fresh demo database
+# provider of development), the `cassetto` binary built by the Rust tests (`cargo test --no-run`) on a fresh demo database
 # (the URL given: a SQLite file, recreated, or an empty PostgreSQL database), runs Playwright, stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."

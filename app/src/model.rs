@@ -132,7 +132,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Money(m) => m.to_string(),
-            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Date(d) => crate::ui::date_it(*d),
             Cell::Period(p) => p.to_string(),
             Cell::Empty => "—".to_string(),
         }

@@ -62,8 +62,10 @@ async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_dat
     std::fs::write(&good, "RSSMRA85T10A562S,SC65,gc_pubblici\nRSSMRA85T10A562S,SC65,gc_privati\n").expect("csv");
     let imported = run(&["import-profiles", good.to_str().expect("path")], None);
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
-    let sources: Vec<String> =
-        sqlx::query_scalar("SELECT source FROM profile_scopes ORDER BY scope").fetch_all(db.pool()).await.expect("rows");
+    let sources: Vec<String> = sqlx::query_scalar("SELECT source FROM profile_scopes ORDER BY scope")
+        .fetch_all(db.pool())
+        .await
+        .expect("rows");
     assert_eq!(sources, ["importazione", "importazione"]);
 
     // The audit chain verifies; a tampered entry is named.

@@ -2,12 +2,11 @@
 //! Callers have already passed `authz::authorize`; every query here is still scoped by the user or
 //! position id it is given, so a forgotten check cannot widen what is returned.
 
-use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::authz::REACHABLE_POSITIONS;
-use super::db::Db;
+use super::db::{Db, parse_iso_date};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
 use crate::error::AppError;
@@ -93,7 +92,7 @@ pub async fn position_detail(db: &Db, position_id: i64) -> Result<PositionDetail
         sede: r.try_get(5)?,
         description: r.try_get(6)?,
         status: r.try_get(7)?,
-        opened_on: parse_date(&r.try_get::<String, _>(8)?)?,
+        opened_on: parse_iso_date(&r.try_get::<String, _>(8)?)?,
         contract: r.try_get(9)?,
         address: r.try_get(10)?,
         pec: r.try_get(11)?,
@@ -377,13 +376,6 @@ pub async fn parent_label(db: &Db, position_id: i64, parent: Section, parent_id:
     label.ok_or(AppError::NotFound)
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
-        tracing::error!(value = s, error = %e, "bad date in database");
-        AppError::Internal
-    })
-}
-
 fn decode_row(spec: &SectionSpec, row: &AnyRow) -> Result<TableRow, AppError> {
     let id: i64 = row.try_get(0)?;
     let mut cells = Vec::with_capacity(spec.columns.len());
@@ -396,9 +388,9 @@ fn decode_row(spec: &SectionSpec, row: &AnyRow) -> Result<TableRow, AppError> {
             },
             ColKind::Int => Cell::Int(row.try_get(idx)?),
             ColKind::Money => Cell::Money(Money::from_cents(row.try_get(idx)?)),
-            ColKind::Date => Cell::Date(parse_date(&row.try_get::<String, _>(idx)?)?),
+            ColKind::Date => Cell::Date(parse_iso_date(&row.try_get::<String, _>(idx)?)?),
             ColKind::OptDate => match row.try_get::<Option<String>, _>(idx)? {
-                Some(s) => Cell::Date(parse_date(&s)?),
+                Some(s) => Cell::Date(parse_iso_date(&s)?),
                 None => Cell::Empty,
             },
             ColKind::Period => {

@@ -105,3 +105,16 @@ impl Db {
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
+
+/// How a date is stored: ISO `YYYY-MM-DD` text (sorts like the date).
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A date read back from the database; a malformed one is an internal error, never a silent default.
+pub fn parse_iso_date(s: &str) -> Result<chrono::NaiveDate, crate::error::AppError> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        tracing::error!(value = s, error = %e, "bad date in database");
+        crate::error::AppError::Internal
+    })
+}

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
 use super::audit::{self, Entry};
-use super::db::{Db, now_unix};
+use super::db::{Db, iso_date, now_unix, parse_iso_date};
 use super::identity;
 use super::outbox::{self, Channel, NewMessage};
 use super::pdf::DelegaForm;
@@ -159,7 +159,7 @@ pub async fn grant_employee(
     }
     let (employee_id, _) = user_by_cf(db, employee_cf, Role::Delegato).await?;
     let now = now_unix();
-    let today = rome_date(now).format("%Y-%m-%d").to_string();
+    let today = iso_date(rome_date(now));
     let mut tx = db.begin_write().await?;
     let mut created = 0;
     for &position_id in position_ids {
@@ -273,7 +273,7 @@ pub async fn request_intermediary(
     )
     .bind(position_id)
     .bind(intermediary_id)
-    .bind(today.format("%Y-%m-%d").to_string())
+    .bind(iso_date(today))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -464,7 +464,7 @@ pub async fn activate(
         return Err(dead());
     }
     sqlx::query("UPDATE deleghe SET status = 'attiva', valid_from = $1 WHERE id = $2")
-        .bind(rome_date(now).format("%Y-%m-%d").to_string())
+        .bind(iso_date(rome_date(now)))
         .bind(delega_id)
         .execute(&mut *tx)
         .await?;
@@ -491,7 +491,7 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppErr
         "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 \
          WHERE id = $4 AND status IN ('in_attesa', 'attiva')",
     )
-    .bind(today.format("%Y-%m-%d").to_string())
+    .bind(iso_date(today))
     .bind(now)
     .bind(actor_id)
     .bind(delega_id)
@@ -501,7 +501,7 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppErr
         return Err(AppError::invalid("La delega è già revocata o scaduta."));
     }
     sqlx::query("UPDATE delega_evidence SET otp_hash = NULL, retain_until = $1 WHERE delega_id = $2")
-        .bind(evidence_retained_until(today).format("%Y-%m-%d").to_string())
+        .bind(iso_date(evidence_retained_until(today)))
         .bind(delega_id)
         .execute(&mut *tx)
         .await?;
@@ -515,7 +515,7 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppErr
         sqlx::query(
             "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 WHERE id = $4",
         )
-        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(iso_date(today))
         .bind(now)
         .bind(actor_id)
         .bind(sub)
@@ -573,7 +573,7 @@ pub async fn grant_subdelega(
     .bind(intermediary_id)
     .bind(employee_id)
     .bind(delega_id)
-    .bind(rome_date(now).format("%Y-%m-%d").to_string())
+    .bind(iso_date(rome_date(now)))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -612,7 +612,7 @@ const ROW_SELECT: &str = "\
     JOIN users u ON u.id = d.grantee_user_id LEFT JOIN users g ON g.id = d.grantor_user_id \
     LEFT JOIN delega_evidence ev ON ev.delega_id = d.id LEFT JOIN outbox o ON o.id = ev.outbox_id";
 
-async fn to_rows(db: &Db, rows: Vec<Row>) -> sqlx::Result<Vec<DelegaRow>> {
+async fn to_rows(db: &Db, rows: Vec<Row>) -> Result<Vec<DelegaRow>, AppError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let usable = match r.kind.as_str() {
@@ -642,8 +642,8 @@ async fn to_rows(db: &Db, rows: Vec<Row>) -> sqlx::Result<Vec<DelegaRow>> {
             grantee_cf: r.grantee_cf,
             grantee_name: r.grantee_name,
             status: r.status,
-            valid_from: parse_date(&r.valid_from),
-            revoked_on: r.revoked_on.as_deref().map(parse_date),
+            valid_from: parse_iso_date(&r.valid_from)?,
+            revoked_on: r.revoked_on.as_deref().map(parse_iso_date).transpose()?,
             usable,
             pec_state,
             parent_id: r.parent_id,
@@ -652,11 +652,7 @@ async fn to_rows(db: &Db, rows: Vec<Row>) -> sqlx::Result<Vec<DelegaRow>> {
     Ok(out)
 }
 
-fn parse_date(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
-}
-
-async fn rows_where(db: &Db, condition: &str, user_id: i64) -> sqlx::Result<Vec<DelegaRow>> {
+async fn rows_where(db: &Db, condition: &str, user_id: i64) -> Result<Vec<DelegaRow>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition} ORDER BY d.id DESC LIMIT 500"))
         .bind(user_id)
         .fetch_all(db.pool())
@@ -664,7 +660,7 @@ async fn rows_where(db: &Db, condition: &str, user_id: i64) -> sqlx::Result<Vec<
     to_rows(db, rows).await
 }
 
-pub async fn overview(db: &Db, user_id: i64, user_cf: &str, role: Role) -> sqlx::Result<DelegheOverview> {
+pub async fn overview(db: &Db, user_id: i64, user_cf: &str, role: Role) -> Result<DelegheOverview, AppError> {
     let on_my_positions = if role == Role::Datore {
         rows_where(db, "e.datore_user_id = $1 AND d.kind IN ('dipendente', 'intermediario')", user_id).await?
     } else {
@@ -764,7 +760,7 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetai
                 otp_outstanding: ev.otp_hash.is_some() && ev.otp_expires_at.is_some_and(|e| now < e),
                 declared_at: ev.declared_at,
                 activated_at: ev.activated_at,
-                retain_until: ev.retain_until.as_deref().map(parse_date),
+                retain_until: ev.retain_until.as_deref().map(parse_iso_date).transpose()?,
             })
         }
     };

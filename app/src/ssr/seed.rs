@@ -212,7 +212,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    super::db::iso_date(d)
 }
 
 /// Loads the demo data set into an empty, migrated database.

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
-use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager};
+use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
 use super::layout::{Crumb, Page};
 
 /// Services of the left menu that later releases fill: (slug, label, group).
@@ -210,7 +210,7 @@ pub fn PositionHome() -> impl IntoView {
                                     ("Sede INPS competente", format!("{} ({})", d.sede, d.sede_code)),
                                     ("Descrizione", d.description.clone()),
                                     ("Contratto applicato", d.contract.clone()),
-                                    ("Data apertura", d.opened_on.format("%d/%m/%Y").to_string()),
+                                    ("Data apertura", date_it(d.opened_on)),
                                     ("Stato", d.status.clone()),
                                 ];
                                 view! {

@@ -9,6 +9,11 @@ use crate::sections::{ColKind, FilterKind, SectionSpec};
 
 use super::layout::Page;
 
+/// A date as Italians write it: `dd/mm/yyyy`.
+pub fn date_it(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let text = match &error {

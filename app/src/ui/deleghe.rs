@@ -13,7 +13,7 @@ use crate::domain::time::format_rome;
 use crate::error::AppError;
 use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
 
-use super::common::ErrorBox;
+use super::common::{ErrorBox, date_it};
 use super::layout::Page;
 
 pub fn status_label(status: &str) -> &'static str {
@@ -100,10 +100,6 @@ where
             _ => None,
         })
     }
-}
-
-fn date_it(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 #[component]

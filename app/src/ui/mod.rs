@@ -14,6 +14,7 @@ use leptos_router::{SsrMode, path};
 
 use auth::{CodePage, LoginPage};
 use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
+pub use common::date_it;
 use common::{NotFoundPage, NotYetPage};
 use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage};

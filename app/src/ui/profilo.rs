@@ -12,7 +12,7 @@ use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
 use crate::model::ProfileRequestRow;
 
-use super::common::ErrorBox;
+use super::common::{ErrorBox, date_it};
 use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
 
@@ -30,10 +30,6 @@ fn request_status(status: &str) -> &'static str {
         "respinta" => "Respinta",
         _ => "",
     }
-}
-
-fn date_it(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 #[component]
