@@ -1,11 +1,11 @@
-// NOT RUN YET: written in stop 9 but never executed (the session ran out of build time); outside testDir on
-// purpose so CI stays green. Move back to end2end/tests/ and make it pass (issue 3).
-import { test, expect, request, Page, TestInfo } from "@playwright/test";
+import { test, expect, request, Locator, Page, TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
-import { ACCOUNTS, PASSWORD, callJson, checkA11y, hydrated, loginThroughHttp, settled, statePath, visit, watchErrors } from "./helpers";
+import { ACCOUNTS, PASSWORD, callJson, checkA11y, hydrated, loginThroughHttp, loginThroughUi, settled, statePath, visit, watchErrors } from "./helpers";
 
 // The SMTP sink of scripts/e2e.sh files every message the server sends here.
+const NO_SESSION = { cookies: [], origins: [] };
+
 const MAIL_DIR = process.env.MAIL_DIR || "../target/e2e/mail";
 
 /** The newest message whose text contains all of `needles`, waiting for the outbox worker to send it. */
@@ -37,7 +37,9 @@ function otpOf(mail: string): string {
 
 /** What the Ente tells its intermediary: position, its codice fiscale and the legal representative's. */
 async function enteData(baseURL: string, denominazione: string) {
-  const ctx = await request.newContext({ baseURL });
+  // Explicitly without cookies: inside a test, new contexts inherit the describe's storageState, and
+  // logging in over that session would end it (the session id is rotated at login).
+  const ctx = await request.newContext({ baseURL, storageState: NO_SESSION });
   await loginThroughHttp(ctx, "datore2");
   const found = await callJson(ctx, "/api/cassetto/ricerca", { testo: denominazione, pagina: 0 });
   const code = found.rows[0].code as string;
@@ -59,6 +61,12 @@ async function requestDelega(page: Page, testInfo: TestInfo, ente: { code: strin
   await settled(page, testInfo);
   await expect(page.getByTestId("stato")).toHaveText("In attesa di attivazione");
   return page.url();
+}
+
+/** Ticks a Bootstrap Italia checkbox as a user does: its label, drawn over the hidden input. */
+async function tick(scope: Locator, label: string | RegExp) {
+  await scope.locator("label", { hasText: label }).click();
+  await expect(scope.getByLabel(label)).toBeChecked();
 }
 
 async function revoke(page: Page, testInfo: TestInfo) {
@@ -116,7 +124,7 @@ test.describe("intermediario", () => {
     const activation = page.getByTestId("form-attiva");
     if (first !== second) {
       await activation.getByLabel("Codice OTP").fill(first);
-      await activation.getByLabel(/Dichiaro, sotto la mia responsabilità/).check();
+      await tick(activation, /Dichiaro, sotto la mia responsabilità/);
       await activation.getByRole("button", { name: "Attiva delega" }).click();
       await expect(page.getByTestId("errore-modulo")).toContainText("Codice OTP errato. Tentativi rimasti: 4.");
       await settled(page, testInfo);
@@ -130,7 +138,7 @@ test.describe("intermediario", () => {
     await visit(page, delegaPath, testInfo);
 
     await page.getByTestId("form-attiva").getByLabel("Codice OTP").fill(second);
-    await page.getByTestId("form-attiva").getByLabel(/Dichiaro, sotto la mia responsabilità/).check();
+    await tick(page.getByTestId("form-attiva"), /Dichiaro, sotto la mia responsabilità/);
     await page.getByTestId("form-attiva").getByRole("button", { name: "Attiva delega" }).click();
     await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
     await settled(page, testInfo);
@@ -181,7 +189,7 @@ test.describe("datore", () => {
     await checkA11y(page);
     const form = page.getByTestId("form-delega-dipendente");
     await form.getByLabel("Codice fiscale del dipendente").fill(ACCOUNTS.delegato.cf);
-    await form.getByLabel(new RegExp(name)).check();
+    await tick(form, new RegExp(name));
     await form.getByRole("button", { name: "Conferisci delega" }).click();
     await expect(page.getByTestId("esito")).toHaveText("Delega conferita.");
     await settled(page, testInfo);
@@ -213,17 +221,16 @@ test.describe("profiles", () => {
     await expect(laura.getByTestId("periodo-transitorio")).toContainText("16/07/2023");
     await checkA11y(laura);
     const form = laura.getByTestId("form-richiesta");
-    await form.getByLabel("Modello").selectOption("SC62");
+    await form.getByLabel("Modello", { exact: true }).selectOption("SC62");
     await form.getByLabel("Codice fiscale dell'Ente").fill(await roccaverdeCf(laura));
-    await form.getByLabel("Malattia – consultazione attestati").check();
+    await tick(form, "Malattia – consultazione attestati");
     await form.getByRole("button", { name: "Invia la richiesta" }).click();
     await expect(laura.getByTestId("esito")).toHaveText("Richiesta inviata alla Sede competente.");
     await settled(laura, testInfo);
     const mine = laura.getByTestId("richieste").locator("tr[data-stato=in_attesa]").first();
     const id = (await mine.getAttribute("data-id"))!;
 
-    const operator = await (await browser.newContext(js)).newPage();
-    const { loginThroughUi } = await import("./helpers");
+    const operator = await (await browser.newContext({ ...js, storageState: NO_SESSION })).newPage();
     await loginThroughUi(operator, "operatore", testInfo);
     await visit(operator, "/backoffice/richieste-profilo", testInfo);
     await checkA11y(operator);

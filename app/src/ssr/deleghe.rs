@@ -719,7 +719,6 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetai
         otp_hash: Option<String>,
         otp_expires_at: Option<i64>,
         otp_failed_attempts: i64,
-        outbox_id: Option<i64>,
         declared_at: Option<i64>,
         activated_at: Option<i64>,
         retain_until: Option<String>,
@@ -728,7 +727,7 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetai
         status: Option<String>,
     }
     let ev: Option<Ev> = sqlx::query_as(
-        "SELECT e.form_sha256, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts, e.outbox_id, e.declared_at, \
+        "SELECT e.form_sha256, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts, e.declared_at, \
                 e.activated_at, e.retain_until, o.recipient, o.message_id, o.status \
          FROM delega_evidence e LEFT JOIN outbox o ON o.id = e.outbox_id WHERE e.delega_id = $1",
     )
@@ -738,17 +737,14 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetai
     let evidence = match ev {
         None => None,
         Some(ev) => {
-            let receipts: Vec<(String, String, i64, String)> = match ev.outbox_id {
-                Some(outbox_id) => {
-                    sqlx::query_as(
-                        "SELECT kind, recipient, at, detail FROM pec_receipts WHERE outbox_id = $1 ORDER BY id",
-                    )
-                    .bind(outbox_id)
-                    .fetch_all(db.pool())
-                    .await?
-                }
-                None => Vec::new(),
-            };
+            // The receipts of every PEC sent for this delega (each new OTP is a new PEC): all are evidence.
+            let receipts: Vec<(String, String, i64, String)> = sqlx::query_as(
+                "SELECT r.kind, r.recipient, r.at, r.detail FROM pec_receipts r JOIN outbox o ON o.id = r.outbox_id \
+                 WHERE o.delega_id = $1 ORDER BY r.id",
+            )
+            .bind(delega_id)
+            .fetch_all(db.pool())
+            .await?;
             Some(DelegaEvidence {
                 form_sha256: ev.form_sha256,
                 pec_recipient: ev.recipient,
