@@ -29,7 +29,7 @@ LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=cassetto
 SERVER=$!
 
 cd end2end
-if MAIL_DIR="$WORK/mail" npx playwright test; then
+if MAIL_DIR="$WORK/mail" DATABASE_URL="$DATABASE_URL" npx playwright test; then
   echo "browser tests passed on $(echo "$DATABASE_URL" | cut -d: -f1)"
 else
   echo "browser tests FAILED on $(echo "$DATABASE_URL" | cut -d: -f1); last lines of the server log:"

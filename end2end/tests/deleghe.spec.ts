@@ -1,6 +1,7 @@
 import { test, expect, request, Locator, Page, TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
+import { execFileSync } from "child_process";
 import { ACCOUNTS, PASSWORD, callJson, checkA11y, hydrated, loginThroughHttp, loginThroughUi, settled, statePath, visit, watchErrors } from "./helpers";
 
 // The SMTP sink of scripts/e2e.sh files every message the server sends here.
@@ -33,6 +34,22 @@ function otpOf(mail: string): string {
   const m = mail.match(/^\s*(\d{8})\s*$/m);
   if (!m) throw new Error("no OTP in the PEC");
   return m[1];
+}
+
+/**
+ * Lets the 72 hours of a delega's OTP pass: the test moves its expiry into the past in the database the
+ * server runs on (scripts/e2e.sh passes DATABASE_URL), as the Rust tests do.
+ */
+function expireOtp(delegaId: string) {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is needed to age an OTP");
+  const sql = `UPDATE delega_evidence SET otp_expires_at = otp_issued_at WHERE delega_id = ${Number(delegaId)}`;
+  if (url.startsWith("sqlite:")) {
+    const file = path.resolve("..", url.replace(/^sqlite:(\/\/)?/, "").split("?")[0]);
+    execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", file, sql]);
+  } else {
+    execFileSync("psql", [url, "-qc", sql]);
+  }
 }
 
 /** What the Ente tells its intermediary: position, its codice fiscale and the legal representative's. */
@@ -161,6 +178,40 @@ test.describe("intermediario", () => {
     await revoke(page, testInfo);
     await visit(page, "/cassetto", testInfo);
     await expect(page.getByTestId("posizioni")).not.toContainText("Azienda Ospedaliera San Luca");
+    errors.assertClean();
+  });
+
+  test("an expired OTP is refused with its reason; a new one activates", async ({ page, baseURL }, testInfo) => {
+    const errors = watchErrors(page);
+    errors.allow("/api/deleghe/attiva");
+    const ente = await enteData(baseURL!, "Azienda Ospedaliera San Luca");
+    const before = lastMailNumber();
+    const delegaPath = new URL(await requestDelega(page, testInfo, ente)).pathname;
+    const subject = `Comunicazione inserimento richiesta nuova delega per la posizione ${ente.code}`;
+    const expired = otpOf(await waitForMail([subject], before));
+
+    expireOtp(delegaPath.split("/").pop()!);
+    await visit(page, delegaPath, testInfo);
+    const activation = page.getByTestId("form-attiva");
+    await activation.getByLabel("Codice OTP").fill(expired);
+    await tick(activation, /Dichiaro, sotto la mia responsabilità/);
+    await activation.getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("errore-modulo")).toContainText("Il codice OTP è scaduto (vale 72 ore dall'invio)");
+    await settled(page, testInfo);
+    await visit(page, delegaPath, testInfo);
+    await expect(page.getByTestId("stato")).toHaveText("In attesa di attivazione");
+
+    const beforeSecond = lastMailNumber();
+    await page.getByTestId("form-nuovo-otp").getByRole("button", { name: "Richiedi un nuovo codice OTP" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Nuovo codice OTP");
+    await settled(page, testInfo);
+    const fresh = otpOf(await waitForMail([subject], beforeSecond));
+    await page.getByTestId("form-attiva").getByLabel("Codice OTP").fill(fresh);
+    await tick(page.getByTestId("form-attiva"), /Dichiaro, sotto la mia responsabilità/);
+    await page.getByTestId("form-attiva").getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
+    await settled(page, testInfo);
+    await revoke(page, testInfo);
     errors.assertClean();
   });
 

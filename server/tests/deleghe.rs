@@ -259,7 +259,7 @@ async fn otp_limits(app: TestApp) {
         .expect("expire");
     let (status, body) = activate(&app, &giuseppe, id, &second, true).await;
     assert_eq!(status, 400);
-    assert!(body.contains("non è più valido"), "{body}");
+    assert!(body.contains("Il codice OTP è scaduto (vale 72 ore"), "{body}");
 
     let (status, _, _) = submit(&app, &giuseppe, "/api/deleghe/nuovo-otp", &[("id", &id.to_string())]).await;
     assert_eq!(status, 200);

@@ -417,11 +417,16 @@ pub async fn activate(
     if status != "in_attesa" {
         return Err(AppError::invalid("La delega non è in attesa di attivazione."));
     }
-    let dead =
-        || AppError::invalid("Il codice OTP non è più valido (scaduto, già usato o bloccato): ne richieda uno nuovo.");
+    let dead = || AppError::invalid("Il codice OTP non è più valido (già usato o bloccato): ne richieda uno nuovo.");
     let Some(hash) = hash else { return Err(dead()) };
-    if expires.is_none_or(|e| now >= e) || failed >= otp::MAX_FAILED_ATTEMPTS {
+    if failed >= otp::MAX_FAILED_ATTEMPTS {
         return Err(dead());
+    }
+    if expires.is_none_or(|e| now >= e) {
+        return Err(AppError::invalid(format!(
+            "Il codice OTP è scaduto (vale {} ore dall'invio): ne richieda uno nuovo.",
+            otp::VALID_SECONDS / 3600
+        )));
     }
     let right = match otp::normalise(typed) {
         Some(code) => identity::verify_password(Some(hash.clone()), otp_material(delega_id, &code)).await?,
