@@ -9,6 +9,7 @@
 //! `wasm32-unknown-unknown` and can be shared by server and browser code.
 
 pub mod codice_fiscale;
+pub mod comunicazioni;
 pub mod money;
 pub mod partita_iva;
 pub mod period;

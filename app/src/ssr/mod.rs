@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod authz;
 pub mod cassetto;
+pub mod comunicazioni;
 pub mod ctx;
 pub mod db;
 pub mod deleghe;

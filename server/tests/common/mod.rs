@@ -26,6 +26,8 @@ pub enum Backend {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The database URL, for a test that opens a second pool (as a second server process would).
+    pub url: String,
     pub host: String,
     _cleanup: Cleanup,
 }
@@ -111,7 +113,7 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });
-        Some(TestApp { base: format!("http://{addr}"), host: addr.to_string(), db, _cleanup: cleanup })
+        Some(TestApp { base: format!("http://{addr}"), host: addr.to_string(), db, url, _cleanup: cleanup })
     }
 
     /// A client with its own cookie jar that does not follow redirects (tests look at them).

@@ -1,0 +1,419 @@
+//! Comunicazione bidirezionale 2.0 and Agenda appuntamenti, on the database: opening a richiesta with
+//! its protocol number, the operator's actions on the quesito, Sede slots and bookings.
+//!
+//! The callers (server functions) have already checked access with `authz`; the functions here still
+//! scope every read by the owner or the Sede they are given, so a wrong id answers `NotFound`.
+
+use chrono::Datelike;
+
+use super::audit::{self, Entry};
+use super::db::Db;
+use super::outbox::{self, Channel, NewMessage};
+use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato};
+use crate::domain::time::rome_date;
+use crate::error::AppError;
+
+/// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
+pub struct NuovaRichiesta<'a> {
+    pub position_id: i64,
+    pub oggetto_id: i64,
+    pub testo: &'a str,
+    pub email: Option<&'a str>,
+    pub telefono: Option<&'a str>,
+    pub consenso_notifiche: bool,
+}
+
+const MAX_TESTO: usize = 4000;
+
+fn non_vuoto(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn email_valida(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(' ')
+}
+
+/// An Italian or international number: an optional `+`, then 6 to 15 digits (spaces allowed).
+fn telefono_valido(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s).replace(' ', "");
+    (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Validates the richiesta before anything is stored; every refusal is a clear Italian message.
+fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, Option<String>, Option<String>), AppError> {
+    let testo = r.testo.trim();
+    if testo.is_empty() {
+        return Err(AppError::invalid("Descriva la sua richiesta."));
+    }
+    if testo.chars().count() > MAX_TESTO {
+        return Err(AppError::invalid(format!("Il testo supera i {MAX_TESTO} caratteri.")));
+    }
+    let email = non_vuoto(r.email);
+    let telefono = non_vuoto(r.telefono);
+    if email.is_none() && telefono.is_none() {
+        return Err(AppError::invalid("Indichi almeno un recapito: e-mail o telefono cellulare."));
+    }
+    if email.as_deref().is_some_and(|e| !email_valida(e)) {
+        return Err(AppError::invalid("L'indirizzo e-mail non è valido."));
+    }
+    if telefono.as_deref().is_some_and(|t| !telefono_valido(t)) {
+        return Err(AppError::invalid("Il numero di telefono non è valido."));
+    }
+    if !r.consenso_notifiche {
+        return Err(AppError::invalid("Per ricevere gli avvisi occorre il consenso alle notifiche via e-mail e SMS."));
+    }
+    Ok((testo.to_string(), email, telefono))
+}
+
+/// Opens a richiesta: protocol number, quesito at the Sede of the position, deadline from the oggetto's
+/// soglia, first timeline entry, the e-mail notice in the outbox and the audit entry, in one transaction.
+pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(i64, String), AppError> {
+    let (testo, email, telefono) = valida(&r)?;
+    let soglia: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT classe, oggetto, soglia_giorni FROM comunicazione_oggetti WHERE id = $1 AND attivo = 1")
+            .bind(r.oggetto_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (classe, oggetto, soglia_giorni) = soglia.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?;
+    let sede: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT s.id, s.code, s.name FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
+            .bind(r.position_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (sede_id, sede_code, sede_name) = sede.ok_or(AppError::NotFound)?;
+    let anno = rome_date(now).year();
+
+    let mut tx = db.begin_write().await?;
+    let numero: i64 = sqlx::query_scalar(
+        "INSERT INTO protocollo_contatori (sede_id, anno, ultimo) VALUES ($1, $2, 1) \
+         ON CONFLICT (sede_id, anno) DO UPDATE SET ultimo = protocollo_contatori.ultimo + 1 RETURNING ultimo",
+    )
+    .bind(sede_id)
+    .bind(i64::from(anno))
+    .fetch_one(&mut *tx)
+    .await?;
+    let protocollo = rules::protocollo(&sede_code, anno, numero);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
+         consenso_notifiche, stato, aperta_at, aggiornata_at, scade_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'aperta', $9, $9, $10) RETURNING id",
+    )
+    .bind(&protocollo)
+    .bind(user_id)
+    .bind(r.position_id)
+    .bind(sede_id)
+    .bind(r.oggetto_id)
+    .bind(&testo)
+    .bind(&email)
+    .bind(&telefono)
+    .bind(now)
+    .bind(rules::scadenza(now, soglia_giorni))
+    .fetch_one(&mut *tx)
+    .await?;
+    let smistata = format!("Richiesta protocollata n. {protocollo} e assegnata alla Sede {sede_name}.");
+    evento(&mut tx, id, Some(user_id), Stato::Aperta, &smistata, now).await?;
+    if let Some(email) = &email {
+        let subject = format!("Cassetto previdenziale: richiesta {protocollo} protocollata");
+        let body = format!("{smistata}\nClasse: {classe}\nOggetto: {oggetto}\n");
+        notifica(&mut tx, email, &subject, &body, now).await?;
+    }
+    let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
+    audit::append(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok((id, protocollo))
+}
+
+async fn evento(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    richiesta_id: i64,
+    actor: Option<i64>,
+    stato: Stato,
+    commento: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO richiesta_eventi (richiesta_id, at, actor_user_id, stato, commento) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(richiesta_id)
+    .bind(now)
+    .bind(actor)
+    .bind(stato.as_str())
+    .bind(commento)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn notifica(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    email: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let message =
+        NewMessage { channel: Channel::Email, recipient: email, subject, body, secret: None, delega_id: None };
+    outbox::enqueue(tx, message, now).await
+}
+
+/// An operator's action on a quesito of their Sede; returns the new status. The update is conditional on
+/// the status read, so two operators acting at once cannot both move it.
+pub async fn agisci(
+    db: &Db,
+    operator_id: i64,
+    operator_sede: i64,
+    richiesta_id: i64,
+    azione: Azione,
+    commento: &str,
+    now: i64,
+) -> Result<Stato, AppError> {
+    let row: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT stato, protocollo, email FROM richieste WHERE id = $1 AND sede_id = $2")
+            .bind(richiesta_id)
+            .bind(operator_sede)
+            .fetch_optional(db.pool())
+            .await?;
+    let (stato, protocollo, email) = row.ok_or(AppError::NotFound)?;
+    let corrente = Stato::parse(&stato).ok_or(AppError::Internal)?;
+    let nuovo = rules::transizione(corrente, azione, commento).map_err(AppError::invalid)?;
+    let esito = match azione {
+        Azione::Chiudi(esito) => Some(esito),
+        _ => None,
+    };
+    let mut tx = db.begin_write().await?;
+    let moved =
+        sqlx::query("UPDATE richieste SET stato = $1, esito = $2, aggiornata_at = $3 WHERE id = $4 AND stato = $5")
+            .bind(nuovo.as_str())
+            .bind(esito.map(Esito::as_str))
+            .bind(now)
+            .bind(richiesta_id)
+            .bind(corrente.as_str())
+            .execute(&mut *tx)
+            .await?;
+    if moved.rows_affected() != 1 {
+        return Err(AppError::invalid("Il quesito è stato modificato nel frattempo: ricarichi la pagina."));
+    }
+    let testo = match (azione, commento.trim()) {
+        (Azione::PrendiInCarico, "") => "Quesito preso in carico.".to_string(),
+        (Azione::Chiudi(Esito::Accolta), c) => format!("Esito: accolta. {c}"),
+        (Azione::Chiudi(Esito::NonAccolta), c) => format!("Esito: non accolta. {c}"),
+        (_, c) => c.to_string(),
+    };
+    evento(&mut tx, richiesta_id, Some(operator_id), nuovo, &testo, now).await?;
+    if let (Azione::Chiudi(_), Some(email)) = (azione, &email) {
+        let subject = format!("Cassetto previdenziale: richiesta {protocollo} chiusa");
+        notifica(&mut tx, email, &subject, &format!("{testo}\n"), now).await?;
+    }
+    let action = match azione {
+        Azione::PrendiInCarico => "quesito.in_carico",
+        Azione::Commenta => "quesito.commento",
+        Azione::Chiudi(_) => "quesito.chiuso",
+    };
+    audit::append(&mut tx, Entry { actor_user_id: Some(operator_id), action, subject: &protocollo, detail: "" }, now)
+        .await?;
+    tx.commit().await?;
+    Ok(nuovo)
+}
+
+/// An operator publishes a slot at their Sede.
+pub async fn pubblica_slot(
+    db: &Db,
+    operator_id: i64,
+    sede_id: i64,
+    inizio_at: i64,
+    durata_minuti: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    if inizio_at <= now {
+        return Err(AppError::invalid("Lo slot deve essere nel futuro."));
+    }
+    if !(5..=240).contains(&durata_minuti) {
+        return Err(AppError::invalid("La durata deve essere tra 5 e 240 minuti."));
+    }
+    let mut tx = db.begin_write().await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM slot WHERE sede_id = $1 AND inizio_at = $2")
+        .bind(sede_id)
+        .bind(inizio_at)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::invalid("Esiste già uno slot con lo stesso inizio."));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO slot (sede_id, inizio_at, durata_minuti, pubblicato_da) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(sede_id)
+    .bind(inizio_at)
+    .bind(durata_minuti)
+    .bind(operator_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub const SLOT_NON_DISPONIBILE: &str = "Lo slot non è più disponibile: ne scelga un altro.";
+
+/// Books `slot_id` for the user's richiesta. Eligibility follows the circular; that the slot is free is
+/// decided by the database (a partial unique index), not by a check before the insert, so concurrent
+/// bookings from any number of server processes get exactly one winner.
+pub async fn prenota(
+    db: &Db,
+    user_id: i64,
+    richiesta_id: i64,
+    slot_id: i64,
+    telefono: &str,
+    note: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let row: Option<(String, Option<String>, i64, i64)> =
+        sqlx::query_as("SELECT stato, esito, scade_at, sede_id FROM richieste WHERE id = $1 AND user_id = $2")
+            .bind(richiesta_id)
+            .bind(user_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (stato, esito, scade_at, sede_id) = row.ok_or(AppError::NotFound)?;
+    let stato = Stato::parse(&stato).ok_or(AppError::Internal)?;
+    rules::prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now)
+        .map_err(|why| AppError::invalid(why.message()))?;
+    let telefono = telefono.trim();
+    if !telefono_valido(telefono) {
+        return Err(AppError::invalid("Indichi un numero di telefono valido per l'appuntamento."));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::invalid("Indichi nelle note l'argomento dell'appuntamento."));
+    }
+    let slot: Option<i64> = sqlx::query_scalar("SELECT inizio_at FROM slot WHERE id = $1 AND sede_id = $2")
+        .bind(slot_id)
+        .bind(sede_id)
+        .fetch_optional(db.pool())
+        .await?;
+    let inizio_at = slot.ok_or_else(|| AppError::invalid(SLOT_NON_DISPONIBILE))?;
+    if inizio_at <= now {
+        return Err(AppError::invalid(SLOT_NON_DISPONIBILE));
+    }
+
+    let mut tx = db.begin_write().await?;
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO prenotazioni (slot_id, richiesta_id, user_id, telefono, note, stato, creata_at, aggiornata_at) \
+         VALUES ($1, $2, $3, $4, $5, 'prenotata', $6, $6) RETURNING id",
+    )
+    .bind(slot_id)
+    .bind(richiesta_id)
+    .bind(user_id)
+    .bind(telefono)
+    .bind(note)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // Which unique index refused: the slot's (taken by someone) or the richiesta's (already booked).
+            return Err(AppError::invalid(if e.message().contains("slot") {
+                SLOT_NON_DISPONIBILE
+            } else {
+                "Per questa richiesta ha già un appuntamento prenotato."
+            }));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let subject = format!("prenotazione:{id}");
+    audit::append(
+        &mut tx,
+        Entry { actor_user_id: Some(user_id), action: "appuntamento.prenotato", subject: &subject, detail: "" },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The user cancels their own booking; the slot is free again.
+pub async fn annulla(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE prenotazioni SET stato = 'annullata', aggiornata_at = $1 \
+         WHERE id = $2 AND user_id = $3 AND stato = 'prenotata'",
+    )
+    .bind(now)
+    .bind(prenotazione_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    let subject = format!("prenotazione:{prenotazione_id}");
+    audit::append(
+        &mut tx,
+        Entry { actor_user_id: Some(user_id), action: "appuntamento.annullato", subject: &subject, detail: "" },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An operator of the slot's Sede records how a booked appointment went.
+pub async fn esito_appuntamento(
+    db: &Db,
+    operator_id: i64,
+    operator_sede: i64,
+    prenotazione_id: i64,
+    svolto: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE prenotazioni SET stato = $1, aggiornata_at = $2 WHERE id = $3 AND stato = 'prenotata' \
+         AND slot_id IN (SELECT id FROM slot WHERE sede_id = $4)",
+    )
+    .bind(if svolto { "svolta" } else { "assente" })
+    .bind(now)
+    .bind(prenotazione_id)
+    .bind(operator_sede)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    let subject = format!("prenotazione:{prenotazione_id}");
+    let action = if svolto { "appuntamento.svolto" } else { "appuntamento.assente" };
+    audit::append(&mut tx, Entry { actor_user_id: Some(operator_id), action, subject: &subject, detail: "" }, now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn richiesta<'a>(email: Option<&'a str>, telefono: Option<&'a str>, consenso: bool) -> NuovaRichiesta<'a> {
+        NuovaRichiesta {
+            position_id: 1,
+            oggetto_id: 1,
+            testo: "Nota di rettifica 2025/03",
+            email,
+            telefono,
+            consenso_notifiche: consenso,
+        }
+    }
+
+    #[test]
+    fn a_richiesta_needs_a_contact_that_looks_real_and_the_consent() {
+        assert!(valida(&richiesta(Some("a@b.it"), None, true)).is_ok());
+        assert!(valida(&richiesta(None, Some("+39 333 1234567"), true)).is_ok());
+        let message = |r| match valida(&r) {
+            Err(AppError::Invalid(m)) => m,
+            other => panic!("{:?}", other.map(|_| ())),
+        };
+        assert!(message(richiesta(None, Some("  "), true)).contains("almeno un recapito"));
+        assert!(message(richiesta(Some("ab.it"), None, true)).contains("e-mail"));
+        assert!(message(richiesta(None, Some("12a45678"), true)).contains("telefono"));
+        assert!(message(richiesta(Some("a@b.it"), None, false)).contains("consenso"));
+    }
+}
