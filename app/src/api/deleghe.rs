@@ -18,7 +18,7 @@ pub async fn load_deleghe() -> Result<DelegheOverview, AppError> {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ListDeleghe).await?;
             let u = &access.user;
-            Ok(deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role).await?)
+            deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role).await
         }
         .await,
     )

@@ -41,16 +41,13 @@ pub async fn submit_profile_request(
             let access = authorize(&ctx, Action::FileProfileRequest).await?;
             let form =
                 ProfileForm::parse(&modello).ok_or_else(|| AppError::invalid("Modello di richiesta sconosciuto."))?;
-            let u = &access.user;
             let scopes = ambiti.unwrap_or_default();
             if scopes.len() > 8 {
                 return Err(AppError::invalid("Troppi ambiti selezionati."));
             }
             let id = profiles::submit_request(
                 ctx.db(),
-                u.user_id,
-                &u.codice_fiscale,
-                u.role,
+                &access.user,
                 form,
                 &codice_fiscale_ente,
                 &scopes,

@@ -108,8 +108,11 @@ impl Party {
     }
 }
 
+/// kind, status, grantor, grantee, the Ente's datore, the holder of the parent delega.
+type PartyRow = (String, String, Option<i64>, i64, Option<i64>, Option<i64>);
+
 pub async fn party(db: &Db, user_id: i64, delega_id: i64) -> sqlx::Result<Option<(Party, String, String)>> {
-    let row: Option<(String, String, Option<i64>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let row: Option<PartyRow> = sqlx::query_as(
         "SELECT d.kind, d.status, d.grantor_user_id, d.grantee_user_id, e.datore_user_id, \
                 (SELECT p.grantee_user_id FROM deleghe p WHERE p.id = d.parent_id) \
          FROM deleghe d JOIN positions pos ON pos.id = d.position_id JOIN enti e ON e.id = pos.ente_id WHERE d.id = $1",

@@ -29,14 +29,13 @@ pub async fn holds_scope(db: &Db, user_id: i64, form: ProfileForm, scope: Scope)
 /// intermediary), RA012 for anyone working with the Cassetto.
 pub async fn submit_request(
     db: &Db,
-    user_id: i64,
-    user_cf: &str,
-    role: Role,
+    user: &super::identity::SessionUser,
     form: ProfileForm,
     ente_cf: &str,
     scopes: &[String],
     legacy: Option<&str>,
 ) -> Result<i64, AppError> {
+    let (user_id, user_cf, role) = (user.user_id, user.codice_fiscale.as_str(), user.role);
     let content = check_request(form, scopes, legacy).map_err(AppError::invalid)?;
     let allowed = match form {
         ProfileForm::Sc65 => role == Role::Datore,
