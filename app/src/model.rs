@@ -346,3 +346,55 @@ pub struct LegacyEntry {
     /// The public-sector positions the user reaches (only while the entry is open).
     pub positions: Vec<PositionSummary>,
 }
+
+/// One oggetto of the Comunicazione bidirezionale taxonomy, with its tempi soglia.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OggettoRow {
+    pub id: i64,
+    pub classe: String,
+    pub oggetto: String,
+    pub soglia_giorni: i64,
+}
+
+/// A richiesta as listed to its author and in the queue of its Sede.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RichiestaRow {
+    pub id: i64,
+    pub protocollo: String,
+    pub position_code: String,
+    pub denominazione: String,
+    pub classe: String,
+    pub oggetto: String,
+    pub stato: crate::domain::comunicazioni::Stato,
+    pub esito: Option<crate::domain::comunicazioni::Esito>,
+    pub aperta_at: i64,
+    pub aggiornata_at: i64,
+    pub scade_at: i64,
+    /// Past its soglia without an answer (computed on the server at reading time).
+    pub in_ritardo: bool,
+}
+
+/// What `/comunicazioni` shows: the taxonomy for a new richiesta and the user's richieste.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComunicazioniOverview {
+    pub oggetti: Vec<OggettoRow>,
+    pub richieste: Vec<RichiestaRow>,
+}
+
+/// One entry of a richiesta's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RichiestaEvento {
+    pub at: i64,
+    pub stato: crate::domain::comunicazioni::Stato,
+    pub autore: Option<String>,
+    pub commento: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RichiestaDetail {
+    pub richiesta: RichiestaRow,
+    pub testo: String,
+    pub eventi: Vec<RichiestaEvento>,
+    /// The viewer is an operator of the richiesta's Sede (and may act on the quesito).
+    pub operatore: bool,
+}

@@ -292,9 +292,15 @@ enum RoleProbe {
     ToggleOperator,
     ToggleNonOperator,
     ImportAlbo,
+    Comunicazioni,
+    SendRichiesta,
+    ReadRichiesta,
+    Quesiti,
+    ActOnQuesito,
+    ActOnForeignQuesito,
 }
 
-const ROLE_PROBES: [RoleProbe; 13] = [
+const ROLE_PROBES: [RoleProbe; 19] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -308,18 +314,44 @@ const ROLE_PROBES: [RoleProbe; 13] = [
     RoleProbe::ToggleOperator,
     RoleProbe::ToggleNonOperator,
     RoleProbe::ImportAlbo,
+    RoleProbe::Comunicazioni,
+    RoleProbe::SendRichiesta,
+    RoleProbe::ReadRichiesta,
+    RoleProbe::Quesiti,
+    RoleProbe::ActOnQuesito,
+    RoleProbe::ActOnForeignQuesito,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
-const ROLE_MATRIX: &[(Who, [u16; 13])] = &[
-    (None, [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
-    (Some(Role::Datore), [200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403]),
-    (Some(Role::Delegato), [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-    (Some(Role::Intermediario), [200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403]),
-    (Some(Role::Subdelegato), [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-    (Some(Role::Operatore), [200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403]),
-    (Some(Role::Idm), [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403]),
-    (Some(Role::Admin), [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400]),
+/// The last six columns: richieste list, new richiesta on the datore's position, Mario's richiesta at the
+/// operator's Sede, the quesiti queue, an action on that quesito, an action on another Sede's quesito.
+const ROLE_MATRIX: &[(Who, [u16; 19])] = &[
+    (None, [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
+    (
+        Some(Role::Datore),
+        [200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403],
+    ),
+    (
+        Some(Role::Delegato),
+        [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403],
+    ),
+    (
+        Some(Role::Intermediario),
+        [200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
+    ),
+    (
+        Some(Role::Subdelegato),
+        [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
+    ),
+    (
+        Some(Role::Operatore),
+        [200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404],
+    ),
+    (Some(Role::Idm), [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+    (
+        Some(Role::Admin),
+        [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403],
+    ),
 ];
 
 async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, ctx: &RoleCtx) -> u16 {
@@ -358,7 +390,58 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
             form_status(app, client, "/api/backoffice/operatori/abilitazione", &form).await
         }
         RoleProbe::ImportAlbo => form_status(app, client, "/api/admin/albo", &[("csv", "")]).await,
+        RoleProbe::Comunicazioni => app.call(client, "/api/comunicazioni", json!({})).await.0,
+        RoleProbe::SendRichiesta => {
+            // Reaching the position is checked first; then the empty text is refused (400).
+            let form = [("posizione", ctx.datore_position.as_str()), ("oggetto", "1"), ("testo", "")];
+            form_status(app, client, "/api/comunicazioni/nuova", &form).await
+        }
+        RoleProbe::ReadRichiesta => {
+            app.call(client, "/api/comunicazioni/dettaglio", json!({ "id": ctx.own_quesito })).await.0
+        }
+        RoleProbe::Quesiti => app.call(client, "/api/backoffice/quesiti", json!({})).await.0,
+        RoleProbe::ActOnQuesito | RoleProbe::ActOnForeignQuesito => {
+            let id = if matches!(probe, RoleProbe::ActOnQuesito) { ctx.own_quesito } else { ctx.foreign_quesito };
+            let id = id.to_string();
+            form_status(app, client, "/api/backoffice/quesiti/azione", &[("id", id.as_str()), ("azione", "forse")])
+                .await
+        }
     }
+}
+
+/// Two richieste of Mario: one at a position of the operator's Sede, one at a position of another Sede.
+async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
+    use app::ssr::comunicazioni::{NuovaRichiesta, apri};
+    let pool = app.db.pool();
+    let mario: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
+        .bind(common::cf_of(Role::Datore))
+        .fetch_one(pool)
+        .await
+        .expect("mario");
+    let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE codice_fiscale = $1")
+        .bind(common::cf_of(Role::Operatore))
+        .fetch_one(pool)
+        .await
+        .expect("sede");
+    let mut ids = Vec::new();
+    for same_sede in [true, false] {
+        let sql = if same_sede {
+            "SELECT MIN(id) FROM positions WHERE sede_id = $1"
+        } else {
+            "SELECT MIN(id) FROM positions WHERE sede_id <> $1"
+        };
+        let position: i64 = sqlx::query_scalar(sql).bind(sede).fetch_one(pool).await.expect("position");
+        let nuova = NuovaRichiesta {
+            position_id: position,
+            oggetto_id: 1,
+            testo: "Richiesta di prova",
+            email: Some("mario.rossi@example.it"),
+            telefono: None,
+            consenso_notifiche: true,
+        };
+        ids.push(apri(&app.db, mario, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
+    }
+    (ids[0], ids[1])
 }
 
 struct RoleCtx {
@@ -367,6 +450,9 @@ struct RoleCtx {
     foreign_sede_request: i64,
     operator_cf: String,
     datore_cf: String,
+    /// Richieste of Mario (datore) routed to the operator's Sede and to another Sede.
+    own_quesito: i64,
+    foreign_quesito: i64,
 }
 
 async fn run_role_matrix(app: TestApp) {
@@ -382,7 +468,10 @@ async fn run_role_matrix(app: TestApp) {
     .fetch_one(app.db.pool())
     .await
     .expect("foreign request");
+    let (own_quesito, foreign_quesito) = quesiti_for_mario(&app).await;
     let ctx = RoleCtx {
+        own_quesito,
+        foreign_quesito,
         datore_position: app.position_of("Comune di Roccaverde").await,
         own_sede_request,
         foreign_sede_request,
@@ -440,6 +529,11 @@ fn every_server_function_is_in_the_matrix() {
         "/api/backoffice/operatori",
         "/api/backoffice/operatori/abilitazione",
         "/api/admin/albo",
+        "/api/comunicazioni",
+        "/api/comunicazioni/nuova",
+        "/api/comunicazioni/dettaglio",
+        "/api/backoffice/quesiti",
+        "/api/backoffice/quesiti/azione",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

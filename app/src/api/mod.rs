@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod backoffice;
 pub mod cassetto;
+pub mod comunicazioni;
 pub mod deleghe;
 pub mod profilo;
 
@@ -34,5 +35,10 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/backoffice/richieste-profilo/decisione", "DecideProfileRequest"),
     ("/api/backoffice/operatori", "ManageOperators"),
     ("/api/backoffice/operatori/abilitazione", "ToggleOperator"),
+    ("/api/comunicazioni", "SearchPositions"),
+    ("/api/comunicazioni/nuova", "ReadPosition"),
+    ("/api/comunicazioni/dettaglio", "ReadRichiesta"),
+    ("/api/backoffice/quesiti", "ReviewQuesiti"),
+    ("/api/backoffice/quesiti/azione", "ActOnQuesito"),
     ("/api/admin/albo", "Administer"),
 ];

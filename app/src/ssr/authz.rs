@@ -41,6 +41,12 @@ pub enum Action<'a> {
     RevokeDelega(i64),
     /// Read a delega, its history and evidence: any party to it.
     ReadDelega(i64),
+    /// Read one richiesta of the Comunicazione bidirezionale: its author, or an operator of its Sede.
+    ReadRichiesta(i64),
+    /// See the open quesiti of one's own Sede (operators).
+    ReviewQuesiti,
+    /// Take in charge, comment or close one quesito: of the operator's own Sede.
+    ActOnQuesito(i64),
     /// Platform configuration (Albo register import).
     Administer,
 }
@@ -166,6 +172,32 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
                 .fetch_optional(db.pool())
                 .await?;
                 target.ok_or(AppError::NotFound)?;
+            }
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        }
+        Action::ReadRichiesta(id) => {
+            let found: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, sede_id FROM richieste WHERE id = $1")
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?;
+            // Someone else's richiesta, or another Sede's, answers like a missing one.
+            if role.uses_cassetto() {
+                found.filter(|(author, _)| *author == user.user_id).ok_or(AppError::NotFound)?;
+                allow(user)
+            } else {
+                require(role == Role::Operatore)?;
+                let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+                found.filter(|(_, at)| *at == sede).ok_or(AppError::NotFound)?;
+                Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+            }
+        }
+        Action::ReviewQuesiti | Action::ActOnQuesito(_) => {
+            require(role == Role::Operatore)?;
+            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+            if let Action::ActOnQuesito(id) = action
+                && super::comunicazioni::sede_of(db, id).await? != Some(sede)
+            {
+                return Err(AppError::NotFound);
             }
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
         }

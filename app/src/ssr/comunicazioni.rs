@@ -12,6 +12,7 @@ use super::outbox::{self, Channel, NewMessage};
 use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato};
 use crate::domain::time::rome_date;
 use crate::error::AppError;
+use crate::model::{ComunicazioniOverview, OggettoRow, RichiestaDetail, RichiestaEvento, RichiestaRow};
 
 /// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
 pub struct NuovaRichiesta<'a> {
@@ -386,6 +387,112 @@ pub async fn esito_appuntamento(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+// ---- Reading ---------------------------------------------------------------------------------------
+
+const ROW_SELECT: &str = "\
+    SELECT r.id, r.protocollo, p.code AS position_code, e.denominazione, o.classe, o.oggetto, r.stato, r.esito, \
+           r.aperta_at, r.aggiornata_at, r.scade_at \
+    FROM richieste r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id \
+    JOIN comunicazione_oggetti o ON o.id = r.oggetto_id";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    protocollo: String,
+    position_code: String,
+    denominazione: String,
+    classe: String,
+    oggetto: String,
+    stato: String,
+    esito: Option<String>,
+    aperta_at: i64,
+    aggiornata_at: i64,
+    scade_at: i64,
+}
+
+fn to_row(r: Row, now: i64) -> Result<RichiestaRow, AppError> {
+    let stato = Stato::parse(&r.stato).ok_or(AppError::Internal)?;
+    let esito = r.esito.as_deref().map(|e| Esito::parse(e).ok_or(AppError::Internal)).transpose()?;
+    Ok(RichiestaRow {
+        id: r.id,
+        protocollo: r.protocollo,
+        position_code: r.position_code,
+        denominazione: r.denominazione,
+        classe: r.classe,
+        oggetto: r.oggetto,
+        stato,
+        esito,
+        aperta_at: r.aperta_at,
+        aggiornata_at: r.aggiornata_at,
+        scade_at: r.scade_at,
+        in_ritardo: rules::in_ritardo(stato, r.scade_at, now),
+    })
+}
+
+async fn rows(db: &Db, condition: &str, key: i64, now: i64) -> Result<Vec<RichiestaRow>, AppError> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition}")).bind(key).fetch_all(db.pool()).await?;
+    rows.into_iter().map(|r| to_row(r, now)).collect()
+}
+
+/// The taxonomy in force and the user's own richieste, newest change first.
+pub async fn overview(db: &Db, user_id: i64, now: i64) -> Result<ComunicazioniOverview, AppError> {
+    let oggetti: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, classe, oggetto, soglia_giorni FROM comunicazione_oggetti WHERE attivo = 1 ORDER BY classe, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let oggetti = oggetti
+        .into_iter()
+        .map(|(id, classe, oggetto, soglia_giorni)| OggettoRow { id, classe, oggetto, soglia_giorni })
+        .collect();
+    let richieste = rows(db, "r.user_id = $1 ORDER BY r.aggiornata_at DESC, r.id DESC LIMIT 200", user_id, now).await?;
+    Ok(ComunicazioniOverview { oggetti, richieste })
+}
+
+/// The open quesiti of a Sede, the nearest deadline first (so the overdue ones lead).
+pub async fn queue(db: &Db, sede_id: i64, now: i64) -> Result<Vec<RichiestaRow>, AppError> {
+    rows(db, "r.sede_id = $1 AND r.stato <> 'chiusa' ORDER BY r.scade_at, r.id LIMIT 500", sede_id, now).await
+}
+
+/// Who reads a richiesta: its author, or an operator of its Sede.
+#[derive(Clone, Copy, Debug)]
+pub enum Viewer {
+    Author(i64),
+    Sede(i64),
+}
+
+pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<RichiestaDetail, AppError> {
+    let (condition, key) = match viewer {
+        Viewer::Author(user_id) => ("r.id = $2 AND r.user_id = $1", user_id),
+        Viewer::Sede(sede_id) => ("r.id = $2 AND r.sede_id = $1", sede_id),
+    };
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition}")).bind(key).bind(id).fetch_optional(db.pool()).await?;
+    let richiesta = to_row(row.ok_or(AppError::NotFound)?, now)?;
+    let testo: String =
+        sqlx::query_scalar("SELECT testo FROM richieste WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+    let eventi: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT ev.at, ev.stato, u.full_name, ev.commento FROM richiesta_eventi ev \
+         LEFT JOIN users u ON u.id = ev.actor_user_id WHERE ev.richiesta_id = $1 ORDER BY ev.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let eventi = eventi
+        .into_iter()
+        .map(|(at, stato, autore, commento)| {
+            Ok(RichiestaEvento { at, stato: Stato::parse(&stato).ok_or(AppError::Internal)?, autore, commento })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(RichiestaDetail { richiesta, testo, eventi, operatore: matches!(viewer, Viewer::Sede(_)) })
+}
+
+/// The Sede a richiesta was routed to, for the authorization of operators.
+pub async fn sede_of(db: &Db, id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT sede_id FROM richieste WHERE id = $1").bind(id).fetch_optional(db.pool()).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,121 @@
+//! Comunicazione bidirezionale 2.0: the user's richieste and the quesiti of a Sede's back-office.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{ComunicazioniOverview, RichiestaDetail, RichiestaRow};
+
+#[server(prefix = "/api", endpoint = "comunicazioni", input = Json)]
+pub async fn load_comunicazioni() -> Result<ComunicazioniOverview, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::SearchPositions).await?;
+            comunicazioni::overview(ctx.db(), access.user.user_id, now_unix()).await
+        }
+        .await,
+    )
+}
+
+/// A new richiesta on a position the user reaches. `consenso` is the ticked consent to notices.
+#[server(prefix = "/api", endpoint = "comunicazioni/nuova")]
+pub async fn send_richiesta(
+    posizione: String,
+    oggetto: i64,
+    testo: String,
+    email: Option<String>,
+    telefono: Option<String>,
+    consenso: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::comunicazioni::{self, NuovaRichiesta};
+    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let position = access.position.ok_or(AppError::Internal)?;
+            let nuova = NuovaRichiesta {
+                position_id: position.id,
+                oggetto_id: oggetto,
+                testo: &testo,
+                email: email.as_deref(),
+                telefono: telefono.as_deref(),
+                consenso_notifiche: consenso.is_some(),
+            };
+            let (id, _) = comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await?;
+            leptos_axum::redirect(&format!("/comunicazioni/{id}?esito=inviata"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// One richiesta with its timeline, for its author or an operator of its Sede.
+#[server(prefix = "/api", endpoint = "comunicazioni/dettaglio", input = Json)]
+pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::comunicazioni::{self, Viewer};
+    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReadRichiesta(id)).await?;
+            let viewer = match access.sede_id {
+                Some(sede) => Viewer::Sede(sede),
+                None => Viewer::Author(access.user.user_id),
+            };
+            comunicazioni::detail(ctx.db(), id, viewer, now_unix()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "backoffice/quesiti", input = Json)]
+pub async fn quesiti_queue() -> Result<Vec<RichiestaRow>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReviewQuesiti).await?;
+            comunicazioni::queue(ctx.db(), access.sede_id.ok_or(AppError::Forbidden)?, now_unix()).await
+        }
+        .await,
+    )
+}
+
+/// `azione`: `in_carico`, `commento`, `accolta` or `non_accolta` (the last two close the quesito).
+#[server(prefix = "/api", endpoint = "backoffice/quesiti/azione")]
+pub async fn act_on_quesito(id: i64, azione: String, commento: Option<String>) -> Result<(), AppError> {
+    use crate::domain::comunicazioni::{Azione, Esito};
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ActOnQuesito(id)).await?;
+            let azione = match azione.as_str() {
+                "in_carico" => Azione::PrendiInCarico,
+                "commento" => Azione::Commenta,
+                "accolta" => Azione::Chiudi(Esito::Accolta),
+                "non_accolta" => Azione::Chiudi(Esito::NonAccolta),
+                _ => return Err(AppError::invalid("Azione sconosciuta.")),
+            };
+            let sede = access.sede_id.ok_or(AppError::Forbidden)?;
+            let commento = commento.unwrap_or_default();
+            comunicazioni::agisci(ctx.db(), access.user.user_id, sede, id, azione, &commento, now_unix()).await?;
+            leptos_axum::redirect(&format!("/comunicazioni/{id}?esito=aggiornata"));
+            Ok(())
+        }
+        .await,
+    )
+}
