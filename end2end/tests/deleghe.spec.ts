@@ -2,33 +2,7 @@ import { test, expect, request, Locator, Page, TestInfo } from "@playwright/test
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { ACCOUNTS, PASSWORD, callJson, checkA11y, hydrated, loginThroughHttp, loginThroughUi, settled, statePath, visit, watchErrors } from "./helpers";
-
-// The SMTP sink of scripts/e2e.sh files every message the server sends here.
-const NO_SESSION = { cookies: [], origins: [] };
-
-const MAIL_DIR = process.env.MAIL_DIR || "../target/e2e/mail";
-
-/** The newest message whose text contains all of `needles`, waiting for the outbox worker to send it. */
-async function waitForMail(needles: string[], after: number): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)) : [];
-    const found = files
-      // Long header lines (the Subject) are folded: unfold them before searching.
-      .map((f) => ({ n: parseInt(f, 10), text: fs.readFileSync(path.join(MAIL_DIR, f), "utf8").replace(/\r?\n[ \t]+/g, " ") }))
-      .filter((m) => m.n > after && needles.every((s) => m.text.includes(s)))
-      .sort((a, b) => b.n - a.n);
-    if (found.length) return found[0].text;
-    if (Date.now() > deadline) throw new Error(`no mail with ${needles.join(", ")}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-function lastMailNumber(): number {
-  if (!fs.existsSync(MAIL_DIR)) return 0;
-  return Math.max(0, ...fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)).map((f) => parseInt(f, 10)));
-}
+import { ACCOUNTS, PASSWORD, callJson, lastMailNumber, waitForMail, NO_SESSION, tick, checkA11y, hydrated, loginThroughHttp, loginThroughUi, settled, statePath, visit, watchErrors } from "./helpers";
 
 function otpOf(mail: string): string {
   const m = mail.match(/^\s*(\d{8})\s*$/m);
@@ -54,8 +28,6 @@ function expireOtp(delegaId: string) {
 
 /** What the Ente tells its intermediary: position, its codice fiscale and the legal representative's. */
 async function enteData(baseURL: string, denominazione: string) {
-  // Explicitly without cookies: inside a test, new contexts inherit the describe's storageState, and
-  // logging in over that session would end it (the session id is rotated at login).
   const ctx = await request.newContext({ baseURL, storageState: NO_SESSION });
   await loginThroughHttp(ctx, "datore2");
   const found = await callJson(ctx, "/api/cassetto/ricerca", { testo: denominazione, pagina: 0 });
@@ -78,12 +50,6 @@ async function requestDelega(page: Page, testInfo: TestInfo, ente: { code: strin
   await settled(page, testInfo);
   await expect(page.getByTestId("stato")).toHaveText("In attesa di attivazione");
   return page.url();
-}
-
-/** Ticks a Bootstrap Italia checkbox as a user does: its label, drawn over the hidden input. */
-async function tick(scope: Locator, label: string | RegExp) {
-  await scope.locator("label", { hasText: label }).click();
-  await expect(scope.getByLabel(label)).toBeChecked();
 }
 
 async function revoke(page: Page, testInfo: TestInfo) {

@@ -1,5 +1,7 @@
-import { APIRequestContext, Page, expect, test, TestInfo } from "@playwright/test";
+import { APIRequestContext, Locator, Page, expect, test, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import * as fs from "fs";
+import * as path from "path";
 
 export const PASSWORD = "Cassetto.Demo.2026";
 
@@ -121,4 +123,40 @@ export async function callJson(ctx: APIRequestContext, endpoint: string, body: u
   const res = await ctx.post(endpoint, { data: body });
   expect(res.status(), `${endpoint}: ${await res.text()}`).toBe(200);
   return res.json();
+}
+
+/**
+ * The storage state of a context that must start logged out: inside a test, new contexts inherit the
+ * describe's storageState, and logging in over that session would end it (the id rotates at login).
+ */
+export const NO_SESSION = { cookies: [], origins: [] };
+
+// The SMTP sink of scripts/e2e.sh files every message the server sends here.
+const MAIL_DIR = process.env.MAIL_DIR || "../target/e2e/mail";
+
+/** The newest message whose text contains all of `needles`, waiting for the outbox worker to send it. */
+export async function waitForMail(needles: string[], after: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)) : [];
+    const found = files
+      // Long header lines (the Subject) are folded: unfold them before searching.
+      .map((f) => ({ n: parseInt(f, 10), text: fs.readFileSync(path.join(MAIL_DIR, f), "utf8").replace(/\r?\n[ \t]+/g, " ") }))
+      .filter((m) => m.n > after && needles.every((s) => m.text.includes(s)))
+      .sort((a, b) => b.n - a.n);
+    if (found.length) return found[0].text;
+    if (Date.now() > deadline) throw new Error(`no mail with ${needles.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export function lastMailNumber(): number {
+  if (!fs.existsSync(MAIL_DIR)) return 0;
+  return Math.max(0, ...fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)).map((f) => parseInt(f, 10)));
+}
+
+/** Ticks a Bootstrap Italia checkbox as a user does: its label, drawn over the hidden input. */
+export async function tick(scope: Locator, label: string | RegExp) {
+  await scope.locator("label", { hasText: label }).click();
+  await expect(scope.getByLabel(label)).toBeChecked();
 }

@@ -21,7 +21,12 @@ fn UserBox() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let signed_in = move |u: CurrentUser| {
         let links: &[(&str, &str)] = match u.role {
-            r if r.uses_cassetto() => &[("/cassetto", "Cassetto"), ("/deleghe", "Deleghe"), ("/profilo", "Profilo")],
+            r if r.uses_cassetto() => &[
+                ("/cassetto", "Cassetto"),
+                ("/deleghe", "Deleghe"),
+                ("/comunicazioni", "Comunicazioni"),
+                ("/profilo", "Profilo"),
+            ],
             crate::model::Role::Admin => &[("/admin", "Amministrazione")],
             _ => &[("/backoffice", "Back-office")],
         };

@@ -3,6 +3,7 @@
 mod auth;
 mod cassetto;
 mod common;
+mod comunicazioni;
 mod deleghe;
 mod layout;
 mod profilo;
@@ -16,6 +17,7 @@ use auth::{CodePage, LoginPage};
 use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
 pub use common::date_it;
 use common::{NotFoundPage, NotYetPage};
+use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
 use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage};
 use profilo::{AdminPage, BackofficeHome, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage};
@@ -73,11 +75,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deleghe/:id") view=DelegaPage ssr=SsrMode::Async/>
                     <Route path=path!("/profilo") view=ProfiloPage ssr=SsrMode::Async/>
                     <Route path=path!("/dipendenti-pubblici") view=LegacyEntryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/comunicazioni") view=|| view! { <NotYetPage title="Comunicazione bidirezionale"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/comunicazioni") view=ComunicazioniPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comunicazioni/nuova") view=NuovaRichiestaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comunicazioni/:id") view=RichiestaPage ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=|| view! { <NotYetPage title="Agenda appuntamenti"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice") view=BackofficeHome ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/richieste-profilo") view=ProfileRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/operatori") view=OperatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice/quesiti") view=QuesitiPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

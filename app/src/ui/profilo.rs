@@ -199,6 +199,7 @@ pub fn BackofficeHome() -> impl IntoView {
             <h1>"Back-office di Sede"</h1>
             <ul>
                 <li><a href="/backoffice/richieste-profilo">"Richieste di profilo (SC65, SC62, RA012)"</a></li>
+                <li><a href="/backoffice/quesiti">"Quesiti della Comunicazione bidirezionale"</a></li>
                 <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
             </ul>
         </Page>
