@@ -13,9 +13,12 @@ test.describe("comunicazione bidirezionale", () => {
     errors.allow("/api/comunicazioni/nuova");
     const before = lastMailNumber();
 
-    // A link that pre-fills the position, as the context links of the Cassetto do; without a contact the
-    // richiesta is refused and nothing is stored.
-    await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+    // The context link of the position's menu ("Contatti" → "Com. Bidirezionale") pre-fills the position;
+    // without a contact the richiesta is refused and nothing is stored.
+    await visit(page, `/cassetto/${POSITION}`, testInfo);
+    await page.getByTestId("menu-posizione").getByRole("link", { name: "Com. Bidirezionale" }).click();
+    await expect(page).toHaveURL(new RegExp(`/comunicazioni/nuova\\?posizione=${POSITION}$`));
+    await settled(page, testInfo);
     await checkA11y(page);
     let form = page.getByTestId("form-comunicazione");
     await expect(form.getByLabel("Posizione contributiva")).toHaveValue(POSITION);

@@ -157,6 +157,15 @@ fn PositionFrame(
     }
 }
 
+/// Where a service of the menu leads. "Com. Bidirezionale" is the context link of the circular: the form
+/// of a new richiesta with this position already filled in.
+fn service_href(base: &str, slug: &str) -> String {
+    match (slug, base.strip_prefix("/cassetto/")) {
+        ("comunicazione-bidirezionale", Some(code)) => format!("/comunicazioni/nuova?posizione={code}"),
+        _ => format!("{base}/{slug}"),
+    }
+}
+
 #[component]
 fn PositionMenu(base: String) -> impl IntoView {
     let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
@@ -178,7 +187,7 @@ fn PositionMenu(base: String) -> impl IntoView {
                         <h2 class="h6 text-uppercase mt-3">{group}</h2>
                         <ul class="link-list">
                             {SERVICES.iter().filter(|s| s.2 == group).map(|(slug, label, _)| view! {
-                                <li><a class="list-item" href=format!("{base}/{slug}")><span>{*label}</span></a></li>
+                                <li><a class="list-item" href=service_href(&base, slug)><span>{*label}</span></a></li>
                             }).collect_view()}
                         </ul>
                     }).collect_view()}
