@@ -174,6 +174,8 @@ async fn booking_rules(app: TestApp) {
     let slot = com::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
     let foreign_slot = com::pubblica_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
     assert!(invalid(com::pubblica_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
+    let same_start = com::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
+    assert!(invalid(same_start).contains("Esiste già uno slot"));
 
     let (id, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
     let within = com::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", now).await;

@@ -30,9 +30,9 @@ fn non_vuoto(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// The same parser the outbox sends with: an address accepted here is one it can deliver to.
 fn email_valida(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(' ')
+    s.parse::<lettre::Address>().is_ok()
 }
 
 /// An Italian or international number: an optional `+`, then 6 to 15 digits (spaces allowed).
@@ -232,26 +232,27 @@ pub async fn pubblica_slot(
     if !(5..=240).contains(&durata_minuti) {
         return Err(AppError::invalid("La durata deve essere tra 5 e 240 minuti."));
     }
-    let mut tx = db.begin_write().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM slot WHERE sede_id = $1 AND inizio_at = $2")
-        .bind(sede_id)
-        .bind(inizio_at)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::invalid("Esiste già uno slot con lo stesso inizio."));
-    }
-    let id: i64 = sqlx::query_scalar(
+    // UNIQUE (sede_id, inizio_at) decides, also between two operators publishing at once.
+    let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO slot (sede_id, inizio_at, durata_minuti, pubblicato_da) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(sede_id)
     .bind(inizio_at)
     .bind(durata_minuti)
     .bind(operator_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(db.pool())
+    .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::invalid("Esiste già uno slot con lo stesso inizio."))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// How a booking is named in the audit log.
+fn booking_subject(id: i64) -> String {
+    format!("prenotazione:{id}")
 }
 
 pub const SLOT_NON_DISPONIBILE: &str = "Lo slot non è più disponibile: ne scelga un altro.";
@@ -321,7 +322,7 @@ pub async fn prenota(
         }
         Err(e) => return Err(e.into()),
     };
-    let subject = format!("prenotazione:{id}");
+    let subject = booking_subject(id);
     audit::append(
         &mut tx,
         Entry { actor_user_id: Some(user_id), action: "appuntamento.prenotato", subject: &subject, detail: "" },
@@ -347,7 +348,7 @@ pub async fn annulla(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> R
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    let subject = format!("prenotazione:{prenotazione_id}");
+    let subject = booking_subject(prenotazione_id);
     audit::append(
         &mut tx,
         Entry { actor_user_id: Some(user_id), action: "appuntamento.annullato", subject: &subject, detail: "" },
@@ -381,7 +382,7 @@ pub async fn esito_appuntamento(
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    let subject = format!("prenotazione:{prenotazione_id}");
+    let subject = booking_subject(prenotazione_id);
     let action = if svolto { "appuntamento.svolto" } else { "appuntamento.assente" };
     audit::append(&mut tx, Entry { actor_user_id: Some(operator_id), action, subject: &subject, detail: "" }, now)
         .await?;
