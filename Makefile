@@ -25,12 +25,13 @@ $(VENDOR)/css/bootstrap-italia.min.css: tools/package.json
 	touch $@
 
 # The demo's mail and PEC go to a local SMTP sink that files every message under posta/ (.eml files):
-# that is where the OTP of a new intermediary delega arrives.
+# that is where the OTP of a new intermediary delega arrives. SMS go to a local gateway sink, posta/sms/.
 run: setup
 	python3 -u scripts/smtp_sink.py --host 127.0.0.1 --port 2525 --dir posta > /dev/null & sink=$$!; \
-	trap "kill $$sink" EXIT; \
+	python3 -u scripts/sms_sink.py --host 127.0.0.1 --port 2527 --dir posta/sms > /dev/null & sms=$$!; \
+	trap "kill $$sink $$sms" EXIT; \
 	DATABASE_URL=$(RUN_DATABASE_URL) CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 \
-	CASSETTO_SMTP_URL=smtp://127.0.0.1:2525 cargo leptos serve
+	CASSETTO_SMTP_URL=smtp://127.0.0.1:2525 CASSETTO_SMS_URL=http://127.0.0.1:2527/sms cargo leptos serve
 
 build: setup
 	cargo leptos build --release

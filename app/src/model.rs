@@ -397,4 +397,58 @@ pub struct RichiestaDetail {
     pub eventi: Vec<RichiestaEvento>,
     /// The viewer is an operator of the richiesta's Sede (and may act on the quesito).
     pub operatore: bool,
+    /// The attached files, if any (downloadable as one zip).
+    pub allegati: Option<Allegati>,
+    /// For the author: whether and where an appointment can be booked.
+    pub appuntamento: Option<Appuntamento>,
+}
+
+/// The files attached to a richiesta: their names and the size of the zip that holds them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Allegati {
+    pub nomi: Vec<String>,
+    pub dimensione: i64,
+}
+
+/// A booking, as its author and the Sede's operators see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrenotazioneRow {
+    pub id: i64,
+    pub slot_id: i64,
+    pub inizio_at: i64,
+    pub durata_minuti: i64,
+    pub sede: String,
+    pub richiesta_id: i64,
+    pub protocollo: String,
+    pub utente: String,
+    pub telefono: String,
+    pub note: String,
+    pub stato: crate::domain::comunicazioni::StatoPrenotazione,
+}
+
+/// A slot a Sede published, with its live booking if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlotRow {
+    pub id: i64,
+    pub inizio_at: i64,
+    pub durata_minuti: i64,
+    pub prenotazione: Option<PrenotazioneRow>,
+}
+
+/// The appointment side of a richiesta, for its author.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Appuntamento {
+    /// Why no appointment can be booked now, if so.
+    pub non_prenotabile: Option<String>,
+    /// The Sede's free future slots (empty when not bookable).
+    pub slot_liberi: Vec<SlotRow>,
+    /// The booking in force for this richiesta.
+    pub prenotazione: Option<PrenotazioneRow>,
+}
+
+/// `/agenda`: a user's bookings, or a Sede's slots for its operators.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Agenda {
+    Utente { prenotazioni: Vec<PrenotazioneRow> },
+    Sede { sede: String, slot: Vec<SlotRow> },
 }

@@ -1,17 +1,70 @@
-import { test, expect } from "@playwright/test";
-import { NO_SESSION, checkA11y, hydrated, lastMailNumber, loginThroughUi, settled, statePath, tick, visit, waitForMail, watchErrors } from "./helpers";
+import { test, expect, Page, TestInfo } from "@playwright/test";
+import { execFileSync } from "child_process";
+import {
+  NO_SESSION, callJson, checkA11y, hydrated, lastMailNumber, loginThroughUi, settled, statePath, tick, visit,
+  waitForMail, waitForSms, watchErrors,
+} from "./helpers";
 
 // Comune di Roccaverde: Mario's position at Sede Roma Eur, where Paolo Gallo is an operator.
 const POSITION = "8100000001800000";
 const OGGETTO = "Uniemens – Note di rettifica (risposta attesa entro 30 giorni)";
+const EMAIL = "personale@comune-roccaverde.example.it";
+
+// Three files of three admitted types, with contents that are what their names say.
+const PDF = Buffer.concat([Buffer.from("%PDF-1.7\n% nota di rettifica\n"), Buffer.alloc(40_000, 0x20), Buffer.from("\n%%EOF\n")]);
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251))]);
+const XML = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<DenunceRetributiveMensili><Matricola>8100000001</Matricola></DenunceRetributiveMensili>\n');
+const FILES = [
+  { name: "nota-rettifica.pdf", mimeType: "application/pdf", buffer: PDF },
+  { name: "quietanza-f24.png", mimeType: "image/png", buffer: PNG },
+  { name: "uniemens-marzo.xml", mimeType: "application/xml", buffer: XML },
+];
+
+/** A phone number of its own per run, so the SMS the sink files can be told apart. */
+function phoneFor(testInfo: TestInfo): string {
+  return `+39 333 ${hydrated(testInfo) ? 1 : 2}${String(Date.now() % 1_000_000).padStart(6, "0")}`;
+}
+
+/** The entries of a zip file, name → bytes (hex), read with Python's zipfile. */
+function zipEntries(file: string): Record<string, string> {
+  const script = "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).hex() for n in z.namelist()}))";
+  return JSON.parse(execFileSync("python3", ["-c", script, file]).toString());
+}
+
+/** How many richieste the user has, as the history page lists them. */
+async function richiesteCount(page: Page, testInfo: TestInfo): Promise<number> {
+  await visit(page, "/comunicazioni", testInfo);
+  return page.getByTestId("richiesta-comunicazione").count();
+}
+
+async function fillRichiesta(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[], phone?: string) {
+  const form = page.getByTestId("form-comunicazione");
+  await form.getByLabel("Classe e oggetto").selectOption({ label: OGGETTO });
+  await form.getByLabel("Testo della richiesta").fill("La nota di rettifica di marzo non considera il versamento del 16/04.");
+  await form.getByLabel("E-mail", { exact: true }).fill(EMAIL);
+  if (phone) await form.getByLabel("Telefono cellulare").fill(phone);
+  await form.getByLabel("Allegati (facoltativi)").setInputFiles(files);
+  await tick(form, /Acconsento/);
+  return form;
+}
+
+/** The start of a slot the operator publishes: 20 days ahead, at a minute of its own per run. */
+function slotStart(testInfo: TestInfo): { input: string; shown: string } {
+  const d = new Date(Date.now() + (20 + (hydrated(testInfo) ? 0 : 1)) * 86_400_000);
+  const minutes = 8 * 60 + (Math.floor(Date.now() / 1000) % 96) * 5; // 08:00 to 15:55
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const [y, m, day, h, min] = [d.getFullYear(), pad(d.getMonth() + 1), pad(d.getDate()), pad(Math.floor(minutes / 60)), pad(minutes % 60)];
+  return { input: `${y}-${m}-${day}T${h}:${min}`, shown: `${day}/${m}/${y} ${h}:${min}` };
+}
 
 test.describe("comunicazione bidirezionale", () => {
   test.use({ storageState: statePath("datore") });
 
-  test("a richiesta reaches its Sede, is taken in charge and closed non accolta; the user sees each step", async ({ page, browser }, testInfo) => {
+  test("richiesta with three files → in carico → non accolta, with e-mail and SMS; the user books a slot the operator sees", async ({ page, browser }, testInfo) => {
     const errors = watchErrors(page);
     errors.allow("/api/comunicazioni/nuova");
     const before = lastMailNumber();
+    const phone = phoneFor(testInfo);
 
     // The context link of the position's menu ("Contatti" → "Com. Bidirezionale") pre-fills the position;
     // without a contact the richiesta is refused and nothing is stored.
@@ -28,25 +81,52 @@ test.describe("comunicazione bidirezionale", () => {
     await expect(page.getByTestId("errore-modulo")).toContainText("Indichi almeno un recapito");
     await settled(page, testInfo);
 
+    // With the three files: the upload shows its progress (hydrated), then the richiesta is protocolled.
     await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
-    form = page.getByTestId("form-comunicazione");
-    await form.getByLabel("Classe e oggetto").selectOption({ label: OGGETTO });
-    await form.getByLabel("Testo della richiesta").fill("La nota di rettifica di marzo non considera il versamento del 16/04.");
-    await form.getByLabel("E-mail", { exact: true }).fill("personale@comune-roccaverde.example.it");
-    await tick(form, /Acconsento/);
+    form = await fillRichiesta(page, FILES, phone);
+    if (hydrated(testInfo)) {
+      // Record every value the progress bar takes (the upload is quick on this machine).
+      await page.evaluate(() => {
+        const seen: string[] = ((window as any).__progress = []);
+        new MutationObserver(() => {
+          const bar = document.querySelector("[data-testid=avanzamento] [role=progressbar]");
+          if (bar) seen.push(bar.getAttribute("aria-valuenow") || "");
+        }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      });
+    }
     await form.getByRole("button", { name: "Invia la richiesta" }).click();
     await expect(page.getByTestId("esito")).toContainText("Richiesta protocollata");
     await settled(page, testInfo);
+    if (hydrated(testInfo)) {
+      const seen: string[] = await page.evaluate(() => (window as any).__progress);
+      expect(seen).toContain("100");
+    }
     const protocollo = (await page.getByTestId("protocollo").textContent())!.trim();
     expect(protocollo).toMatch(/^INPS\.7001\.\d{4}\.\d{7}$/);
     await expect(page.getByTestId("stato-richiesta")).toHaveText("Aperta");
+    for (const f of FILES) await expect(page.getByTestId("allegati")).toContainText(f.name);
     const detailPath = new URL(page.url()).pathname;
-    // Another user of the Cassetto does not find it (the same answer as for a missing one).
+    const id = Number(detailPath.split("/").pop());
+
+    // The zip downloaded back holds exactly the files sent, byte for byte.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("scarica-allegati").click()]);
+    expect(download.suggestedFilename()).toBe(`allegati-${protocollo}.zip`);
+    const entries = zipEntries(await download.path());
+    expect(Object.keys(entries).sort()).toEqual(FILES.map((f) => f.name).sort());
+    for (const f of FILES) expect(entries[f.name]).toBe(f.buffer.toString("hex"));
+
+    // Another user of the Cassetto does not find the richiesta nor its files (as if missing).
     const laura = await browser.newContext({ storageState: statePath("delegato") });
-    const foreign = await laura.request.post("/api/comunicazioni/dettaglio", { data: { id: Number(detailPath.split("/").pop()) } });
-    expect(foreign.status()).toBe(404);
+    expect((await laura.request.post("/api/comunicazioni/dettaglio", { data: { id } })).status()).toBe(404);
+    expect((await laura.request.get(`/comunicazioni/${id}/allegati.zip`)).status()).toBe(404);
     await laura.close();
-    await waitForMail([`richiesta ${protocollo} protocollata`, "personale@comune-roccaverde.example.it"], before);
+    // Protocolled and routed: told by e-mail and by SMS.
+    await waitForMail([`richiesta ${protocollo} protocollata`, EMAIL], before);
+    const opened = await waitForSms(phone, protocollo);
+    expect(opened).toHaveLength(1);
+    expect(opened[0].text).toContain("Sede Roma Eur");
+    // Within its soglia the richiesta cannot lead to an appointment yet.
+    await expect(page.getByTestId("non-prenotabile")).toContainText("ancora nei tempi di risposta");
 
     // The operator of Roma Eur finds it in the queue, takes it in charge and closes it non accolta.
     const operator = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: NO_SESSION })).newPage();
@@ -61,6 +141,8 @@ test.describe("comunicazione bidirezionale", () => {
     await expect(operator.getByTestId("esito")).toHaveText("Quesito aggiornato.");
     await settled(operator, testInfo);
     await expect(operator.getByTestId("stato-richiesta")).toHaveText("In carico");
+    // The Sede reads the files too.
+    expect((await operator.request.get(`/comunicazioni/${id}/allegati.zip`)).status()).toBe(200);
 
     // Meanwhile the user sees it in charge.
     await visit(page, detailPath, testInfo);
@@ -73,16 +155,101 @@ test.describe("comunicazione bidirezionale", () => {
     await act.getByRole("button", { name: "Registra" }).click();
     await expect(operator.getByTestId("esito")).toHaveText("Quesito aggiornato.");
     await settled(operator, testInfo);
-    await operator.context().close();
 
+    // The operator publishes a slot at the Sede's agenda.
+    const start = slotStart(testInfo);
+    await visit(operator, "/agenda", testInfo);
+    await checkA11y(operator);
+    const slotForm = operator.getByTestId("form-slot");
+    await slotForm.getByLabel("Data e ora di inizio").fill(start.input);
+    await slotForm.getByLabel("Durata (minuti)").fill("30");
+    await slotForm.getByRole("button", { name: "Pubblica" }).click();
+    await expect(operator.getByTestId("esito")).toHaveText("Slot pubblicato.");
+    await settled(operator, testInfo);
+    await expect(operator.getByTestId("slot").filter({ hasText: start.shown })).toHaveAttribute("data-stato", "libero");
+
+    // The user sees the outcome with its comment, and the closing notice arrives by e-mail and SMS.
     await visit(page, detailPath, testInfo);
     await expect(page.getByTestId("stato-richiesta")).toHaveText("Chiusa – non accolta");
     await expect(page.getByTestId("cronologia").locator("tbody tr")).toHaveCount(3);
     await expect(page.getByTestId("cronologia")).toContainText("Esito: non accolta. Il versamento del 16/04 è imputato a un'altra matricola.");
     await waitForMail([`richiesta ${protocollo} chiusa`], before);
+    const closed = await waitForSms(phone, "esito non accolta");
+    expect(closed).toHaveLength(1);
+
+    // Non accolta: the user books the slot, giving phone and notes.
+    const booking = page.getByTestId("form-prenotazione");
+    await booking.locator("label", { hasText: start.shown }).click();
+    await booking.getByLabel("Telefono").fill("3331234567");
+    await booking.getByLabel("Note per la Sede").fill("Porterò la quietanza F24 del 16/04.");
+    await booking.getByRole("button", { name: "Conferma la prenotazione" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Appuntamento prenotato");
+    await settled(page, testInfo);
+    await checkA11y(page);
+    const mine = page.getByTestId("prenotazione").filter({ hasText: protocollo });
+    await expect(mine).toHaveAttribute("data-stato", "prenotata");
+    await expect(mine).toContainText(start.shown);
+
+    // The operator sees who booked, with phone and notes.
+    await visit(operator, "/agenda", testInfo);
+    const held = operator.getByTestId("slot").filter({ hasText: start.shown });
+    await expect(held).toHaveAttribute("data-stato", "prenotata");
+    await expect(held).toContainText("Mario Rossi");
+    await expect(held).toContainText("Porterò la quietanza F24 del 16/04.");
+    await operator.context().close();
+
+    // The user cancels: the booking is shown cancelled.
+    await mine.getByRole("button", { name: /Annulla/ }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Appuntamento annullato.");
+    await settled(page, testInfo);
+    await expect(page.getByTestId("prenotazione").filter({ hasText: protocollo })).toHaveAttribute("data-stato", "annullata");
 
     await visit(page, "/comunicazioni", testInfo);
     await expect(page.getByTestId("richieste-comunicazione").locator(`tr[data-stato=chiusa]`).filter({ hasText: protocollo })).toHaveCount(1);
     errors.assertClean();
+  });
+
+  test("a fourth file, an oversize file and a file that is not what its name says are refused, nothing stored", async ({ page }, testInfo) => {
+    const errors = watchErrors(page);
+    errors.allow("/api/comunicazioni/nuova");
+    const count = await richiesteCount(page, testInfo);
+    const pdf = (name: string) => ({ name, mimeType: "application/pdf", buffer: PDF });
+    const cases: [{ name: string; mimeType: string; buffer: Buffer }[], string][] = [
+      [[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf"), pdf("d.pdf")], "al massimo 3 file"],
+      [[{ name: "scansione.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(6 * 1024 * 1024, 0x20)]) }], "supera il limite di 5 MB"],
+      [[{ name: "fattura.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ\x90\x00 questo non è un PDF") }], "non corrisponde al suo tipo"],
+    ];
+    for (const [files, message] of cases) {
+      await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+      const form = await fillRichiesta(page, files);
+      await form.getByRole("button", { name: "Invia la richiesta" }).click();
+      await expect(page.getByTestId("errore-modulo")).toContainText(message);
+      await settled(page, testInfo);
+    }
+    expect(await richiesteCount(page, testInfo)).toBe(count);
+    errors.assertClean();
+  });
+
+  test("an operator does not reach a richiesta routed to another Sede", async ({ page, browser }, testInfo) => {
+    // Comune di Valfiorita, another of Mario's Enti, belongs to Sede Milano Nord.
+    const found = JSON.stringify(await callJson(page.request, "/api/cassetto/ricerca", { testo: "Valfiorita", pagina: 0 }));
+    const milano = found.match(/\d{16}/)![0];
+    await visit(page, `/comunicazioni/nuova?posizione=${milano}`, testInfo);
+    const form = await fillRichiesta(page, []);
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.getByTestId("protocollo")).toHaveText(/^INPS\.4900\./);
+    const protocollo = (await page.getByTestId("protocollo").textContent())!.trim();
+    const path = new URL(page.url()).pathname;
+
+    const operator = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: NO_SESSION })).newPage();
+    await loginThroughUi(operator, "operatore", testInfo);
+    await visit(operator, path, testInfo);
+    await expect(operator.getByTestId("errore")).toContainText("non esiste o non è tra quelle a cui ha accesso");
+    await expect(operator.getByTestId("form-quesito")).toHaveCount(0);
+    expect((await operator.request.get(`${path}/allegati.zip`)).status()).toBe(404);
+    await visit(operator, "/backoffice/quesiti", testInfo);
+    await expect(operator.getByTestId("quesiti")).toBeVisible();
+    await expect(operator.getByTestId("quesiti")).not.toContainText(protocollo);
+    await operator.context().close();
   });
 });

@@ -160,3 +160,20 @@ export async function tick(scope: Locator, label: string | RegExp) {
   await scope.locator("label", { hasText: label }).click();
   await expect(scope.getByLabel(label)).toBeChecked();
 }
+
+// The SMS gateway sink of scripts/e2e.sh files every SMS the server posts to it here (one JSON each).
+const SMS_DIR = process.env.SMS_DIR || "../target/e2e/sms";
+
+/** Every SMS sent to `to` whose text contains `needle`, waiting for the outbox worker to send one. */
+export async function waitForSms(to: string, needle: string): Promise<{ to: string; text: string; reference: string }[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = fs.existsSync(SMS_DIR) ? fs.readdirSync(SMS_DIR).filter((f) => /^\d+\.json$/.test(f)) : [];
+    const found = files
+      .map((f) => JSON.parse(fs.readFileSync(path.join(SMS_DIR, f), "utf8")))
+      .filter((m) => m.to === to && String(m.text).includes(needle));
+    if (found.length) return found;
+    if (Date.now() > deadline) throw new Error(`no SMS to ${to} with ${needle}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -52,4 +52,9 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / ./ca
   CASSETTO_DEMO              1: demo mode (second-factor page shows demo codes; serve seeds an empty database)
   CASSETTO_INSECURE_COOKIES  1: development only, session cookie without Secure for plain-http localhost
   CASSETTO_LOG_FORMAT        json for structured JSON logs (default: human-readable)
+  CASSETTO_SMTP_URL          smtp://[user:pass@]host:port[?tls=required] or smtps://… for e-mail and PEC
+  CASSETTO_MAIL_FROM         sender of e-mail; CASSETTO_PEC_FROM, CASSETTO_PEC_PROVIDER for PEC
+  CASSETTO_SMS_URL           the SMS gateway's HTTP endpoint (POST, one request per SMS)
+  CASSETTO_SMS_PAYLOAD       its JSON body, with {destinatario}, {testo} and {id} (default: to, text, reference)
+  CASSETTO_SMS_TOKEN         bearer token for the gateway, if it wants one
   RUST_LOG                   log filter (default info)";

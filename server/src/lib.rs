@@ -1,4 +1,5 @@
 //! The server's start-up pieces, as a library so integration tests build the same router.
 
+pub mod allegati;
 pub mod config;
 pub mod startup;

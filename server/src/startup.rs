@@ -10,11 +10,12 @@ use app::ssr::outbox::MailSettings;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRef, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -22,7 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
-/// Largest request body accepted (forms only so far; uploads get their own limit on their route).
+/// Largest request body accepted, but for the sending of a richiesta with files (its own limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Clone)]
@@ -54,7 +55,9 @@ pub fn settings_from(config: &Config) -> anyhow::Result<Settings> {
     })
 }
 
-/// Where mail and PEC go. Without `CASSETTO_SMTP_URL` the outbox keeps the messages until one is set.
+/// Where mail, PEC and SMS go. Without `CASSETTO_SMTP_URL` the outbox keeps the messages until one is set;
+/// without `CASSETTO_SMS_URL` (the gateway; `CASSETTO_SMS_PAYLOAD` its JSON template, `CASSETTO_SMS_TOKEN` a
+/// bearer token) the SMS wait, retried.
 pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
     let smtp_url = config.get("CASSETTO_SMTP_URL")?;
     Some(MailSettings {
@@ -62,6 +65,11 @@ pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
         from_email: config.get("CASSETTO_MAIL_FROM").unwrap_or_else(|| "noreply@cassetto.example".into()),
         from_pec: config.get("CASSETTO_PEC_FROM").unwrap_or_else(|| "cassetto@postacert.cassetto.example".into()),
         pec_provider: config.get("CASSETTO_PEC_PROVIDER").unwrap_or_else(|| "postacert.cassetto.example".into()),
+        sms: config.get("CASSETTO_SMS_URL").map(|url| app::ssr::sms::SmsGateway {
+            url,
+            template: config.get("CASSETTO_SMS_PAYLOAD").unwrap_or_else(|| app::ssr::sms::DEFAULT_TEMPLATE.into()),
+            token: config.get("CASSETTO_SMS_TOKEN"),
+        }),
     })
 }
 
@@ -113,8 +121,14 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
     let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
     let routes = generate_route_list(App);
     let page_state = app_state.clone();
-    Router::new()
+    // Sending a richiesta with its files is the one route with a larger body limit than forms.
+    let uploads = Router::new()
+        .route("/api/comunicazioni/nuova", post(crate::allegati::send_richiesta))
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(crate::allegati::MAX_UPLOAD_BODY));
+    let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/comunicazioni/{id}/allegati.zip", get(crate::allegati::download))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
         .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
@@ -123,9 +137,11 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    pages
+        .merge(uploads)
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(csrf_guard))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

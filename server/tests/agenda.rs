@@ -74,6 +74,7 @@ fn nuova(f: &Fixture) -> NuovaRichiesta<'static> {
         email: Some("ufficio.personale@example.it"),
         telefono: Some("+39 333 1234567"),
         consenso_notifiche: true,
+        allegati: Vec::new(),
     }
 }
 
@@ -151,6 +152,16 @@ async fn quesito_life(app: TestApp) {
             format!("Cassetto previdenziale: richiesta {protocollo} chiusa")
         ]
     );
+    // The same two notices by SMS, to the phone given, through the gateway adapter's channel.
+    let sms: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE channel = 'sms' AND recipient = '+39 333 1234567' AND body LIKE $1 ORDER BY id",
+    )
+    .bind(format!("%{protocollo}%"))
+    .fetch_all(db.pool())
+    .await
+    .expect("sms");
+    assert_eq!(sms.len(), 2, "{sms:?}");
+    assert!(sms[0].contains("protocollata") && sms[1].contains("esito non accolta"), "{sms:?}");
     let esito: Option<String> = sqlx::query_scalar("SELECT esito FROM richieste WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())
@@ -266,3 +277,225 @@ async fn booking_race(app: TestApp) {
     assert_eq!(held, 1);
 }
 both_backends!(a_slot_is_never_booked_twice, booking_race);
+
+// ---- Over HTTP: the sending with attachments, and the race through two server processes ----------------
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+const CSV: &[u8] = "matricola;importo\n8100000001;1.234,56\n".as_bytes();
+
+async fn count(db: &Db, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(db.pool()).await.expect("count")
+}
+
+/// Three files travel as one zip, given back byte for byte to the author and the Sede only; a fourth
+/// file, an oversize one, one whose content belies its name are refused with nothing stored, whether the
+/// page's script sends the form (JSON answer) or the browser posts it (redirect back with the message).
+async fn attachments(app: TestApp) {
+    let mario = app.login_as(Role::Datore).await;
+    let position = app.position_of("Comune di Roccaverde").await;
+    let fields = |testo: &'static str| {
+        vec![
+            ("posizione", position.clone()),
+            ("oggetto", "1".to_string()),
+            ("testo", testo.to_string()),
+            ("telefono", "+39 333 7654321".to_string()),
+            ("consenso", "1".to_string()),
+        ]
+    };
+    let send = |files: Vec<(&'static str, Vec<u8>)>| {
+        let (app, mario, fields) = (&app, &mario, fields("Allego la nota, la quietanza e il prospetto."));
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (*n, d.as_slice())).collect();
+            app.send_richiesta(mario, &fields, &files).await
+        }
+    };
+    let (status, body) =
+        send(vec![("nota.pdf", PDF.to_vec()), ("f24.png", PNG.to_vec()), ("prospetto.csv", CSV.to_vec())]).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    let zip_res = mario.get(app.url(&format!("/comunicazioni/{id}/allegati.zip"))).send().await.expect("get");
+    assert_eq!(zip_res.status().as_u16(), 200);
+    assert_eq!(zip_res.headers()["content-type"], "application/zip");
+    let bytes = zip_res.bytes().await.expect("zip");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut content).expect("read");
+        names.push(entry.name().to_string());
+        let sent = match entry.name() {
+            "nota.pdf" => PDF,
+            "f24.png" => PNG,
+            "prospetto.csv" => CSV,
+            other => panic!("unexpected entry {other}"),
+        };
+        assert_eq!(content, sent, "{} comes back byte for byte", entry.name());
+    }
+    assert_eq!(names, ["nota.pdf", "f24.png", "prospetto.csv"]);
+    // The operator of the Sede reads it; another user and an anonymous visitor do not.
+    let operator = app.login_as(Role::Operatore).await;
+    let get = |client: reqwest::Client| {
+        let url = app.url(&format!("/comunicazioni/{id}/allegati.zip"));
+        async move { client.get(url).send().await.expect("get").status().as_u16() }
+    };
+    assert_eq!(get(operator).await, 200);
+    assert_eq!(get(app.login_as(Role::Delegato).await).await, 404);
+    assert_eq!(get(app.client()).await, 401);
+
+    let before =
+        (count(&app.db, "richieste").await, count(&app.db, "richiesta_allegati").await, count(&app.db, "outbox").await);
+    let mut big = PDF.to_vec();
+    big.resize(app::domain::allegati::MAX_BYTES_FILE + 1, b' ');
+    let refusals = [
+        (
+            vec![("a.pdf", PDF.to_vec()), ("b.pdf", PDF.to_vec()), ("c.pdf", PDF.to_vec()), ("d.pdf", PDF.to_vec())],
+            "al massimo 3 file",
+        ),
+        (vec![("grande.pdf", big)], "5 MB per file"),
+        (vec![("fattura.pdf", b"MZ\x90\0 an executable".to_vec())], "non corrisponde al suo tipo"),
+        (vec![("script.sh", b"#!/bin/sh\n".to_vec())], "non è ammesso"),
+    ];
+    for (files, message) in refusals {
+        let (status, body) = send(files).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["errore"].as_str().unwrap_or_default().contains(message), "{body}");
+    }
+    // Past the total limit the body itself is cut off, with the same kind of message.
+    let mut near = PDF.to_vec();
+    near.resize(app::domain::allegati::MAX_BYTES_FILE, b' ');
+    let (status, body) = send(vec![("a.pdf", near.clone()), ("b.pdf", near.clone()), ("c.pdf", near)]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errore"].as_str().unwrap_or_default().contains("in totale"), "{body}");
+
+    // Without script: a redirect back to the form, carrying the message and the position.
+    let form = reqwest::multipart::Form::new()
+        .text("posizione", position.clone())
+        .text("oggetto", "1")
+        .text("testo", "Senza recapiti")
+        .text("consenso", "1");
+    let res = mario
+        .post(app.url("/api/comunicazioni/nuova"))
+        .header("Origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let location = common::location(&res);
+    assert!(location.starts_with("/comunicazioni/nuova?"), "{location}");
+    assert!(
+        location.contains(&format!("posizione={position}")) && location.contains("errore=Indichi+almeno+un+recapito"),
+        "{location}"
+    );
+
+    let after =
+        (count(&app.db, "richieste").await, count(&app.db, "richiesta_allegati").await, count(&app.db, "outbox").await);
+    assert_eq!(before, after, "a refused sending stores nothing");
+}
+both_backends!(attachments_travel_as_one_zip_and_bad_ones_store_nothing, attachments);
+
+/// A `cassetto serve` process of its own on the test's database, stopped when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn server_process(database_url: &str) -> ServerProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cassetto"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("CASSETTO_INSECURE_COOKIES", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start cassetto");
+    let base = format!("http://127.0.0.1:{port}");
+    let process = ServerProcess { child, base };
+    for _ in 0..300 {
+        if let Ok(res) = reqwest::get(format!("{}/healthz", process.base)).await
+            && res.status().is_success()
+        {
+            return process;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("cassetto did not start on {}", process.base);
+}
+
+/// The booking race as users make it: many booking requests for one slot at once, spread over two
+/// `cassetto` server processes sharing the database. Exactly one is confirmed; every other user is told
+/// the slot is no longer available.
+async fn booking_race_over_http(app: TestApp) {
+    const BOOKINGS: usize = 16;
+    let f = fixture(&app).await;
+    let now = now_unix();
+    let slot = com::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let mut richieste = Vec::new();
+    for _ in 0..BOOKINGS {
+        let (id, _) = com::apri(&app.db, f.user, nuova(&f), now).await.expect("apri");
+        com::agisci(&app.db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
+        com::agisci(&app.db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
+            .await
+            .expect("chiudi");
+        richieste.push(id);
+    }
+    let processes = [server_process(&app.url).await, server_process(&app.url).await];
+    // The session lives in the database: one login serves both processes (cookies ignore the port).
+    let mario = app.login_as(Role::Datore).await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(BOOKINGS));
+    let tasks: Vec<_> = richieste
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let (client, barrier) = (mario.clone(), barrier.clone());
+            let base = processes[i % 2].base.clone();
+            tokio::spawn(async move {
+                let form = [
+                    ("richiesta", id.to_string()),
+                    ("slot", slot.to_string()),
+                    ("telefono", "3331234567".into()),
+                    ("note", "Nota di rettifica".into()),
+                ];
+                barrier.wait().await;
+                let res = client
+                    .post(format!("{base}/api/agenda/prenota"))
+                    .header("Origin", &base)
+                    .form(&form)
+                    .send()
+                    .await
+                    .expect("post");
+                (res.status().as_u16(), res.text().await.unwrap_or_default())
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        match status {
+            200 => won += 1,
+            400 => assert!(body.contains(SLOT_NON_DISPONIBILE), "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one booking wins the slot");
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prenotazioni WHERE slot_id = $1 AND stato = 'prenotata'")
+        .bind(slot)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(held, 1);
+    eprintln!("booking race: {BOOKINGS} requests over 2 server processes, {won} confirmed, {} refused", BOOKINGS - won);
+}
+both_backends!(a_slot_is_never_booked_twice_through_two_server_processes, booking_race_over_http);

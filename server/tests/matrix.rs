@@ -298,9 +298,15 @@ enum RoleProbe {
     Quesiti,
     ActOnQuesito,
     ActOnForeignQuesito,
+    Agenda,
+    BookAppointment,
+    CancelAppointment,
+    PublishSlot,
+    RecordAppointment,
+    RecordForeignAppointment,
 }
 
-const ROLE_PROBES: [RoleProbe; 19] = [
+const ROLE_PROBES: [RoleProbe; 25] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -320,37 +326,70 @@ const ROLE_PROBES: [RoleProbe; 19] = [
     RoleProbe::Quesiti,
     RoleProbe::ActOnQuesito,
     RoleProbe::ActOnForeignQuesito,
+    RoleProbe::Agenda,
+    RoleProbe::BookAppointment,
+    RoleProbe::CancelAppointment,
+    RoleProbe::PublishSlot,
+    RoleProbe::RecordAppointment,
+    RoleProbe::RecordForeignAppointment,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
-/// The last six columns: richieste list, new richiesta on the datore's position, Mario's richiesta at the
+/// Columns 14–19: richieste list, new richiesta on the datore's position, Mario's richiesta at the
 /// operator's Sede, the quesiti queue, an action on that quesito, an action on another Sede's quesito.
-const ROLE_MATRIX: &[(Who, [u16; 19])] = &[
-    (None, [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401]),
+/// Columns 20–25: the agenda, booking for Mario's richiesta (no slot chosen: 400 once allowed), cancelling
+/// Mario's booking (it succeeds for him), publishing a slot (no start: 400), recording the outcome of that
+/// booking at the operator's Sede and of one at another Sede (unknown outcome: 400 once allowed).
+const ROLE_MATRIX: &[(Who, [u16; 25])] = &[
+    (None, [401; 25]),
     (
         Some(Role::Datore),
-        [200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403],
+        [
+            200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
+            200, 403, 403, 403,
+        ],
     ),
     (
         Some(Role::Delegato),
-        [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403],
+        [
+            200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
+            404, 403, 403, 403,
+        ],
     ),
     (
         Some(Role::Intermediario),
-        [200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
+        [
+            200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
+            404, 403, 403, 403,
+        ],
     ),
     (
         Some(Role::Subdelegato),
-        [200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
+        [
+            200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
+            404, 403, 403, 403,
+        ],
     ),
     (
         Some(Role::Operatore),
-        [200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404],
+        [
+            200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
+            403, 400, 400, 404,
+        ],
     ),
-    (Some(Role::Idm), [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+    (
+        Some(Role::Idm),
+        [
+            200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            403, 403, 403, 403,
+        ],
+    ),
     (
         Some(Role::Admin),
-        [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403],
+        [
+            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
+            403, 403, 403, 403,
+        ],
     ),
 ];
 
@@ -394,7 +433,23 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
         RoleProbe::SendRichiesta => {
             // Reaching the position is checked first; then the empty text is refused (400).
             let form = [("posizione", ctx.datore_position.as_str()), ("oggetto", "1"), ("testo", "")];
-            form_status(app, client, "/api/comunicazioni/nuova", &form).await
+            app.send_richiesta(client, &form, &[]).await.0
+        }
+        RoleProbe::Agenda => app.call(client, "/api/agenda", json!({})).await.0,
+        RoleProbe::BookAppointment => {
+            let id = ctx.own_quesito.to_string();
+            let form = [("richiesta", id.as_str()), ("telefono", "3331234567"), ("note", "Prova")];
+            form_status(app, client, "/api/agenda/prenota", &form).await
+        }
+        RoleProbe::CancelAppointment => {
+            form_status(app, client, "/api/agenda/annulla", &[("id", &ctx.own_booking.to_string())]).await
+        }
+        RoleProbe::PublishSlot => {
+            form_status(app, client, "/api/agenda/slot", &[("inizio", ""), ("durata", "30")]).await
+        }
+        RoleProbe::RecordAppointment | RoleProbe::RecordForeignAppointment => {
+            let id = if matches!(probe, RoleProbe::RecordAppointment) { ctx.own_booking } else { ctx.foreign_booking };
+            form_status(app, client, "/api/agenda/esito", &[("id", &id.to_string()), ("esito", "forse")]).await
         }
         RoleProbe::ReadRichiesta => {
             app.call(client, "/api/comunicazioni/dettaglio", json!({ "id": ctx.own_quesito })).await.0
@@ -438,6 +493,7 @@ async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
             email: Some("mario.rossi@example.it"),
             telefono: None,
             consenso_notifiche: true,
+            allegati: Vec::new(),
         };
         ids.push(apri(&app.db, mario, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
     }
@@ -453,6 +509,34 @@ struct RoleCtx {
     /// Richieste of Mario (datore) routed to the operator's Sede and to another Sede.
     own_quesito: i64,
     foreign_quesito: i64,
+    /// Mario's bookings for those two richieste, at the operator's Sede and at the other one.
+    own_booking: i64,
+    foreign_booking: i64,
+}
+
+/// A booking of Mario for `richiesta` at a new slot of the richiesta's Sede, written directly: the matrix
+/// is about who reaches it, not about when booking is allowed.
+async fn booking_for(app: &TestApp, richiesta: i64) -> i64 {
+    let now = app::ssr::db::now_unix();
+    let slot: i64 = sqlx::query_scalar(
+        "INSERT INTO slot (sede_id, inizio_at, durata_minuti, pubblicato_da) \
+         SELECT sede_id, $1 + id, 30, user_id FROM richieste WHERE id = $2 RETURNING id",
+    )
+    .bind(now + 86_400)
+    .bind(richiesta)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("slot");
+    sqlx::query_scalar(
+        "INSERT INTO prenotazioni (slot_id, richiesta_id, user_id, telefono, note, stato, creata_at, aggiornata_at) \
+         SELECT $1, id, user_id, '3331234567', 'Prova', 'prenotata', $2, $2 FROM richieste WHERE id = $3 RETURNING id",
+    )
+    .bind(slot)
+    .bind(now)
+    .bind(richiesta)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("booking")
 }
 
 async fn run_role_matrix(app: TestApp) {
@@ -472,6 +556,8 @@ async fn run_role_matrix(app: TestApp) {
     let ctx = RoleCtx {
         own_quesito,
         foreign_quesito,
+        own_booking: booking_for(&app, own_quesito).await,
+        foreign_booking: booking_for(&app, foreign_quesito).await,
         datore_position: app.position_of("Comune di Roccaverde").await,
         own_sede_request,
         foreign_sede_request,
@@ -530,10 +616,14 @@ fn every_server_function_is_in_the_matrix() {
         "/api/backoffice/operatori/abilitazione",
         "/api/admin/albo",
         "/api/comunicazioni",
-        "/api/comunicazioni/nuova",
         "/api/comunicazioni/dettaglio",
         "/api/backoffice/quesiti",
         "/api/backoffice/quesiti/azione",
+        "/api/agenda",
+        "/api/agenda/prenota",
+        "/api/agenda/annulla",
+        "/api/agenda/slot",
+        "/api/agenda/esito",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

@@ -20,6 +20,7 @@ fn settings(smtp_url: String) -> MailSettings {
         from_email: "noreply@cassetto.local".to_string(),
         from_pec: "cassetto@pec.cassetto.local".to_string(),
         pec_provider: "pec.cassetto.local".to_string(),
+        sms: None,
     }
 }
 
@@ -352,4 +353,88 @@ both_backends!(receipts_arriving_as_email, |app: TestApp| async move {
     assert_eq!(receipts(db, id).await.len(), 3);
     // The status of the message is the SMTP submission's, untouched by receipts.
     assert_eq!(row(db, id).await.status, "in_coda");
+});
+
+/// A local SMS gateway for the adapter: records each request (body and Idempotency-Key) and answers
+/// with the statuses it is given, in turn (then 202).
+struct SmsReceiver {
+    url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<(serde_json::Value, String)>>>,
+}
+
+async fn sms_receiver(statuses: Vec<u16>) -> SmsReceiver {
+    use axum::http::{HeaderMap, StatusCode};
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let script = std::sync::Arc::new(std::sync::Mutex::new(statuses.into_iter()));
+    let log = received.clone();
+    let router = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let (log, script) = (log.clone(), script.clone());
+            async move {
+                let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                log.lock().expect("log").push((serde_json::from_str(&body).expect("JSON payload"), key));
+                let status = script.lock().expect("script").next().unwrap_or(202);
+                (StatusCode::from_u16(status).expect("status"), "{}")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/sms", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    SmsReceiver { url, received }
+}
+
+fn with_sms(url: &str) -> MailSettings {
+    MailSettings {
+        sms: Some(app::ssr::sms::SmsGateway {
+            url: url.to_string(),
+            template: app::ssr::sms::DEFAULT_TEMPLATE.to_string(),
+            token: None,
+        }),
+        ..settings(format!("smtp://127.0.0.1:{}", dead_port()))
+    }
+}
+
+both_backends!(sms_through_the_gateway_delays_never_loses_never_doubles, |app: TestApp| async move {
+    let app = app;
+    let db = &app.db;
+    let now = now_unix();
+    let phone = "+39 333 1234567";
+    let id = enqueue(db, Channel::Sms, phone, None, now).await;
+
+    // No gateway configured: the SMS waits.
+    assert_eq!(
+        outbox::deliver_due(db, &settings(format!("smtp://127.0.0.1:{}", dead_port())), now).await.expect("deliver"),
+        1
+    );
+    let waiting = row(db, id).await;
+    assert_eq!((waiting.status.as_str(), waiting.attempts), ("in_riprova", 1));
+
+    // The gateway is down (503): retried later, with the same reference; then it takes the SMS, once.
+    let gateway = sms_receiver(vec![503]).await;
+    let mail = with_sms(&gateway.url);
+    let t1 = waiting.next_attempt_at;
+    assert_eq!(outbox::deliver_due(db, &mail, t1).await.expect("deliver"), 1);
+    let retry = row(db, id).await;
+    assert_eq!(retry.status, "in_riprova");
+    assert!(retry.last_error.as_deref().unwrap_or_default().contains("503"), "{retry:?}");
+    assert_eq!(outbox::deliver_due(db, &mail, retry.next_attempt_at).await.expect("deliver"), 1);
+    assert_eq!(row(db, id).await.status, "inviato");
+    assert_eq!(outbox::deliver_due(db, &mail, retry.next_attempt_at + 100_000).await.expect("deliver"), 0);
+    let received = gateway.received.lock().expect("log").clone();
+    assert_eq!(received.len(), 2, "one refused attempt, one delivery, nothing more");
+    for (payload, key) in &received {
+        assert_eq!(payload["to"], phone);
+        assert_eq!(payload["text"], BODY);
+        assert_eq!(payload["reference"], waiting.message_id.as_str(), "each attempt carries the message's own id");
+        assert_eq!(key, &waiting.message_id);
+    }
+
+    // A number the gateway refuses for good (400) ends the message as failed, without retries.
+    let refused_gateway = sms_receiver(vec![400]).await;
+    let refused = enqueue(db, Channel::Sms, "+39 000 0000", None, now).await;
+    assert_eq!(outbox::deliver_due(db, &with_sms(&refused_gateway.url), now).await.expect("deliver"), 1);
+    let failed = row(db, refused).await;
+    assert_eq!((failed.status.as_str(), failed.attempts), ("fallito", 1));
 });

@@ -21,41 +21,6 @@ pub async fn load_comunicazioni() -> Result<ComunicazioniOverview, AppError> {
     )
 }
 
-/// A new richiesta on a position the user reaches. `consenso` is the ticked consent to notices.
-#[server(prefix = "/api", endpoint = "comunicazioni/nuova")]
-pub async fn send_richiesta(
-    posizione: String,
-    oggetto: i64,
-    testo: String,
-    email: Option<String>,
-    telefono: Option<String>,
-    consenso: Option<String>,
-) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::comunicazioni::{self, NuovaRichiesta};
-    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
-
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
-            let position = access.position.ok_or(AppError::Internal)?;
-            let nuova = NuovaRichiesta {
-                position_id: position.id,
-                oggetto_id: oggetto,
-                testo: &testo,
-                email: email.as_deref(),
-                telefono: telefono.as_deref(),
-                consenso_notifiche: consenso.is_some(),
-            };
-            let (id, _) = comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await?;
-            leptos_axum::redirect(&format!("/comunicazioni/{id}?esito=inviata"));
-            Ok(())
-        }
-        .await,
-    )
-}
-
 /// One richiesta with its timeline, for its author or an operator of its Sede.
 #[server(prefix = "/api", endpoint = "comunicazioni/dettaglio", input = Json)]
 pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {

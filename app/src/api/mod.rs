@@ -2,6 +2,7 @@
 //! the login steps, which establish the session instead); `ENDPOINTS` lists them all for the
 //! authorization matrix test.
 
+pub mod agenda;
 pub mod auth;
 pub mod backoffice;
 pub mod cassetto;
@@ -36,9 +37,13 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/backoffice/operatori", "ManageOperators"),
     ("/api/backoffice/operatori/abilitazione", "ToggleOperator"),
     ("/api/comunicazioni", "SearchPositions"),
-    ("/api/comunicazioni/nuova", "ReadPosition"),
     ("/api/comunicazioni/dettaglio", "ReadRichiesta"),
     ("/api/backoffice/quesiti", "ReviewQuesiti"),
     ("/api/backoffice/quesiti/azione", "ActOnQuesito"),
+    ("/api/agenda", "ReadAgenda"),
+    ("/api/agenda/prenota", "BookAppointment"),
+    ("/api/agenda/annulla", "CancelAppointment"),
+    ("/api/agenda/slot", "PublishSlots"),
+    ("/api/agenda/esito", "RecordAppointment"),
     ("/api/admin/albo", "Administer"),
 ];

@@ -130,6 +130,40 @@ pub fn prenotabile(stato: Stato, esito: Option<Esito>, scade_at: i64, now: i64) 
     }
 }
 
+/// Status of a booking at the Sede's agenda.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatoPrenotazione {
+    Prenotata,
+    Annullata,
+    Svolta,
+    Assente,
+}
+
+impl StatoPrenotazione {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatoPrenotazione::Prenotata => "prenotata",
+            StatoPrenotazione::Annullata => "annullata",
+            StatoPrenotazione::Svolta => "svolta",
+            StatoPrenotazione::Assente => "assente",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StatoPrenotazione> {
+        [Self::Prenotata, Self::Annullata, Self::Svolta, Self::Assente].into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatoPrenotazione::Prenotata => "Prenotato",
+            StatoPrenotazione::Annullata => "Annullato",
+            StatoPrenotazione::Svolta => "Svolto",
+            StatoPrenotazione::Assente => "Utente assente",
+        }
+    }
+}
+
 /// The protocol number of the `numero`-th richiesta of `anno` at the Sede `sede_code`.
 pub fn protocollo(sede_code: &str, anno: i32, numero: i64) -> String {
     format!("INPS.{sede_code}.{anno}.{numero:07}")
@@ -185,5 +219,13 @@ mod tests {
             assert_eq!(Esito::parse(e.as_str()), Some(e));
         }
         assert_eq!(Stato::parse("sospesa"), None);
+        for p in [
+            StatoPrenotazione::Prenotata,
+            StatoPrenotazione::Annullata,
+            StatoPrenotazione::Svolta,
+            StatoPrenotazione::Assente,
+        ] {
+            assert_eq!(StatoPrenotazione::parse(p.as_str()), Some(p));
+        }
     }
 }

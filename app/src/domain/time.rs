@@ -37,6 +37,18 @@ pub fn rome_date(unix: i64) -> NaiveDate {
     (utc + Duration::hours(rome_offset_hours(utc))).date_naive()
 }
 
+/// The instant of an Italian civil date and time (as a `datetime-local` input gives it). In the hour
+/// that repeats in October the summer-time reading wins; a time skipped in March reads as winter time.
+pub fn rome_to_unix(local: chrono::NaiveDateTime) -> i64 {
+    for offset in [2, 1] {
+        let utc = (local - Duration::hours(offset)).and_utc();
+        if rome_offset_hours(utc) == offset {
+            return utc.timestamp();
+        }
+    }
+    (local - Duration::hours(1)).and_utc().timestamp()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +66,15 @@ mod tests {
         assert_eq!(format_rome(at("2026-03-29T01:00:00Z")), "29/03/2026 03:00");
         assert_eq!(format_rome(at("2026-10-25T00:59:00Z")), "25/10/2026 02:59");
         assert_eq!(format_rome(at("2026-10-25T01:00:00Z")), "25/10/2026 02:00");
+        let local = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").expect("local");
+        assert_eq!(rome_to_unix(local("2026-12-01T09:30")), at("2026-12-01T08:30:00Z"));
+        assert_eq!(rome_to_unix(local("2026-07-15T14:00")), at("2026-07-15T12:00:00Z"));
+        assert_eq!(rome_to_unix(local("2026-10-25T02:30")), at("2026-10-25T00:30:00Z"), "repeated hour: summer time");
+        for s in ["2026-01-15T12:00:00Z", "2026-07-15T12:00:00Z", "2026-03-29T01:00:00Z"] {
+            let t = at(s);
+            let shown = chrono::NaiveDateTime::parse_from_str(&format_rome(t), "%d/%m/%Y %H:%M").expect("shown");
+            assert_eq!(rome_to_unix(shown), t, "round trip of {s}");
+        }
         assert_eq!(rome_date(at("2026-12-31T23:30:00Z")), NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"));
     }
 }

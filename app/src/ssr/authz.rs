@@ -47,6 +47,16 @@ pub enum Action<'a> {
     ReviewQuesiti,
     /// Take in charge, comment or close one quesito: of the operator's own Sede.
     ActOnQuesito(i64),
+    /// See the Agenda appuntamenti: one's bookings, or (operators) the slots of one's Sede.
+    ReadAgenda,
+    /// Book an appointment for one's own richiesta.
+    BookAppointment(i64),
+    /// Cancel one's own booking.
+    CancelAppointment(i64),
+    /// Publish slots at one's own Sede (operators).
+    PublishSlots,
+    /// Record how a booked appointment at one's own Sede went (operators).
+    RecordAppointment(i64),
     /// Platform configuration (Albo register import).
     Administer,
 }
@@ -198,6 +208,39 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
                 && super::comunicazioni::sede_of(db, id).await? != Some(sede)
             {
                 return Err(AppError::NotFound);
+            }
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        }
+        Action::ReadAgenda => {
+            if role.uses_cassetto() {
+                allow(user)
+            } else {
+                require(role == Role::Operatore)?;
+                let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+                Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+            }
+        }
+        Action::BookAppointment(richiesta) => {
+            require(role.uses_cassetto())?;
+            let author: Option<i64> = sqlx::query_scalar("SELECT user_id FROM richieste WHERE id = $1")
+                .bind(richiesta)
+                .fetch_optional(db.pool())
+                .await?;
+            author.filter(|a| *a == user.user_id).ok_or(AppError::NotFound)?;
+            allow(user)
+        }
+        Action::CancelAppointment(id) => {
+            require(role.uses_cassetto())?;
+            let owner = super::comunicazioni::prenotazione_owner(db, id).await?;
+            owner.filter(|(u, _)| *u == user.user_id).ok_or(AppError::NotFound)?;
+            allow(user)
+        }
+        Action::PublishSlots | Action::RecordAppointment(_) => {
+            require(role == Role::Operatore)?;
+            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+            if let Action::RecordAppointment(id) = action {
+                let owner = super::comunicazioni::prenotazione_owner(db, id).await?;
+                owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
             }
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
         }

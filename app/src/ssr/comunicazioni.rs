@@ -9,10 +9,14 @@ use chrono::Datelike;
 use super::audit::{self, Entry};
 use super::db::Db;
 use super::outbox::{self, Channel, NewMessage};
-use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato};
+use crate::domain::allegati;
+use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPrenotazione};
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::{ComunicazioniOverview, OggettoRow, RichiestaDetail, RichiestaEvento, RichiestaRow};
+use crate::model::{
+    Agenda, Allegati, Appuntamento, ComunicazioniOverview, OggettoRow, PrenotazioneRow, RichiestaDetail,
+    RichiestaEvento, RichiestaRow, SlotRow,
+};
 
 /// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
 pub struct NuovaRichiesta<'a> {
@@ -22,9 +26,18 @@ pub struct NuovaRichiesta<'a> {
     pub email: Option<&'a str>,
     pub telefono: Option<&'a str>,
     pub consenso_notifiche: bool,
+    /// Files as received (names already cleaned by `allegati::nome_sicuro`); checked with the rest.
+    pub allegati: Vec<Allegato>,
+}
+
+/// One attached file.
+pub struct Allegato {
+    pub nome: String,
+    pub dati: Vec<u8>,
 }
 
 const MAX_TESTO: usize = 4000;
+const MAX_NOTE: usize = 500;
 
 fn non_vuoto(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
@@ -64,6 +77,9 @@ fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, Option<String>, Option<Stri
     if !r.consenso_notifiche {
         return Err(AppError::invalid("Per ricevere gli avvisi occorre il consenso alle notifiche via e-mail e SMS."));
     }
+    let files: Vec<allegati::File<'_>> =
+        r.allegati.iter().map(|a| allegati::File { nome: &a.nome, dati: &a.dati }).collect();
+    allegati::verifica(&files).map_err(AppError::invalid)?;
     Ok((testo.to_string(), email, telefono))
 }
 
@@ -84,6 +100,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
             .await?;
     let (sede_id, sede_code, sede_name) = sede.ok_or(AppError::NotFound)?;
     let anno = rome_date(now).year();
+    let zip = if r.allegati.is_empty() { None } else { Some(zip_of(&r.allegati)?) };
 
     let mut tx = db.begin_write().await?;
     let numero: i64 = sqlx::query_scalar(
@@ -112,13 +129,22 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     .bind(rules::scadenza(now, soglia_giorni))
     .fetch_one(&mut *tx)
     .await?;
+    if let Some(zip) = &zip {
+        let nomi: Vec<&str> = r.allegati.iter().map(|a| a.nome.as_str()).collect();
+        sqlx::query("INSERT INTO richiesta_allegati (richiesta_id, nomi, dimensione, zip) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(nomi.join("\n"))
+            .bind(zip.len() as i64)
+            .bind(zip.as_slice())
+            .execute(&mut *tx)
+            .await?;
+    }
     let smistata = format!("Richiesta protocollata n. {protocollo} e assegnata alla Sede {sede_name}.");
     evento(&mut tx, id, Some(user_id), Stato::Aperta, &smistata, now).await?;
-    if let Some(email) = &email {
-        let subject = format!("Cassetto previdenziale: richiesta {protocollo} protocollata");
-        let body = format!("{smistata}\nClasse: {classe}\nOggetto: {oggetto}\n");
-        notifica(&mut tx, email, &subject, &body, now).await?;
-    }
+    let contatti = Contatti { email: email.as_deref(), telefono: telefono.as_deref() };
+    let subject = format!("Cassetto previdenziale: richiesta {protocollo} protocollata");
+    let body = format!("{smistata}\nClasse: {classe}\nOggetto: {oggetto}\n");
+    notifica(&mut tx, contatti, &subject, &body, &format!("INPS Cassetto: {smistata}"), now).await?;
     let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
     audit::append(&mut tx, entry, now).await?;
     tx.commit().await?;
@@ -146,16 +172,69 @@ async fn evento(
     Ok(())
 }
 
+/// Where the user asked to be told (at least one of the two, checked at opening).
+#[derive(Clone, Copy)]
+struct Contatti<'a> {
+    email: Option<&'a str>,
+    telefono: Option<&'a str>,
+}
+
+/// Queues the notice on every channel the user gave: an e-mail with `subject` and `body`, an SMS with
+/// `sms`. Written in the caller's transaction, so a notice exists exactly when its change does.
 async fn notifica(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    email: &str,
+    contatti: Contatti<'_>,
     subject: &str,
     body: &str,
+    sms: &str,
     now: i64,
-) -> sqlx::Result<i64> {
-    let message =
-        NewMessage { channel: Channel::Email, recipient: email, subject, body, secret: None, delega_id: None };
-    outbox::enqueue(tx, message, now).await
+) -> sqlx::Result<()> {
+    if let Some(email) = contatti.email {
+        let message =
+            NewMessage { channel: Channel::Email, recipient: email, subject, body, secret: None, delega_id: None };
+        outbox::enqueue(tx, message, now).await?;
+    }
+    if let Some(telefono) = contatti.telefono {
+        let message = NewMessage {
+            channel: Channel::Sms,
+            recipient: telefono,
+            subject: "SMS",
+            body: sms,
+            secret: None,
+            delega_id: None,
+        };
+        outbox::enqueue(tx, message, now).await?;
+    }
+    Ok(())
+}
+
+/// The attachments as one zip, each file under its own name, deflated.
+fn zip_of(files: &[Allegato]) -> Result<Vec<u8>, AppError> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let internal = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "zip of the attachments");
+        AppError::Internal
+    };
+    for f in files {
+        writer.start_file(f.nome.as_str(), options).map_err(|e| internal(&e))?;
+        writer.write_all(&f.dati).map_err(|e| internal(&e))?;
+    }
+    Ok(writer.finish().map_err(|e| internal(&e))?.into_inner())
+}
+
+/// The zip of a richiesta's attachments and the protocol it belongs to, if it has any. The caller has
+/// checked that the reader may see the richiesta.
+pub async fn allegati_zip(db: &Db, richiesta_id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+        "SELECT r.protocollo, a.zip FROM richiesta_allegati a JOIN richieste r ON r.id = a.richiesta_id \
+         WHERE a.richiesta_id = $1",
+    )
+    .bind(richiesta_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row)
 }
 
 /// An operator's action on a quesito of their Sede; returns the new status. The update is conditional on
@@ -169,13 +248,13 @@ pub async fn agisci(
     commento: &str,
     now: i64,
 ) -> Result<Stato, AppError> {
-    let row: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT stato, protocollo, email FROM richieste WHERE id = $1 AND sede_id = $2")
+    let row: Option<(String, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT stato, protocollo, email, telefono FROM richieste WHERE id = $1 AND sede_id = $2")
             .bind(richiesta_id)
             .bind(operator_sede)
             .fetch_optional(db.pool())
             .await?;
-    let (stato, protocollo, email) = row.ok_or(AppError::NotFound)?;
+    let (stato, protocollo, email, telefono) = row.ok_or(AppError::NotFound)?;
     let corrente = Stato::parse(&stato).ok_or(AppError::Internal)?;
     let nuovo = rules::transizione(corrente, azione, commento).map_err(AppError::invalid)?;
     let esito = match azione {
@@ -202,9 +281,12 @@ pub async fn agisci(
         (_, c) => c.to_string(),
     };
     evento(&mut tx, richiesta_id, Some(operator_id), nuovo, &testo, now).await?;
-    if let (Azione::Chiudi(_), Some(email)) = (azione, &email) {
+    if let Azione::Chiudi(_) = azione {
+        let contatti = Contatti { email: email.as_deref(), telefono: telefono.as_deref() };
         let subject = format!("Cassetto previdenziale: richiesta {protocollo} chiusa");
-        notifica(&mut tx, email, &subject, &format!("{testo}\n"), now).await?;
+        let esito = if matches!(azione, Azione::Chiudi(Esito::Accolta)) { "accolta" } else { "non accolta" };
+        let sms = format!("INPS Cassetto: la richiesta {protocollo} è chiusa, esito {esito}. Dettagli nel Cassetto.");
+        notifica(&mut tx, contatti, &subject, &format!("{testo}\n"), &sms, now).await?;
     }
     let action = match azione {
         Azione::PrendiInCarico => "quesito.in_carico",
@@ -286,6 +368,9 @@ pub async fn prenota(
     let note = note.trim();
     if note.is_empty() {
         return Err(AppError::invalid("Indichi nelle note l'argomento dell'appuntamento."));
+    }
+    if note.chars().count() > MAX_NOTE {
+        return Err(AppError::invalid(format!("Le note superano i {MAX_NOTE} caratteri.")));
     }
     let slot: Option<i64> = sqlx::query_scalar("SELECT inizio_at FROM slot WHERE id = $1 AND sede_id = $2")
         .bind(slot_id)
@@ -488,7 +573,154 @@ pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<Richie
             Ok(RichiestaEvento { at, stato: Stato::parse(&stato).ok_or(AppError::Internal)?, autore, commento })
         })
         .collect::<Result<_, AppError>>()?;
-    Ok(RichiestaDetail { richiesta, testo, eventi, operatore: matches!(viewer, Viewer::Sede(_)) })
+    let allegati: Option<(String, i64)> =
+        sqlx::query_as("SELECT nomi, dimensione FROM richiesta_allegati WHERE richiesta_id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    let allegati =
+        allegati.map(|(nomi, dimensione)| Allegati { nomi: nomi.lines().map(str::to_string).collect(), dimensione });
+    let appuntamento = match viewer {
+        Viewer::Author(_) => Some(appuntamento(db, &richiesta, now).await?),
+        Viewer::Sede(_) => None,
+    };
+    Ok(RichiestaDetail {
+        richiesta,
+        testo,
+        eventi,
+        operatore: matches!(viewer, Viewer::Sede(_)),
+        allegati,
+        appuntamento,
+    })
+}
+
+/// Whether the author may book for `r`, the free slots of its Sede if so, and the booking in force.
+async fn appuntamento(db: &Db, r: &RichiestaRow, now: i64) -> Result<Appuntamento, AppError> {
+    let prenotazione =
+        prenotazioni(db, "b.richiesta_id = $1 AND b.stato = 'prenotata'", &[r.id]).await?.into_iter().next();
+    let non_prenotabile = match rules::prenotabile(r.stato, r.esito, r.scade_at, now) {
+        Err(why) => Some(why.message().to_string()),
+        Ok(()) if prenotazione.is_some() => Some("Per questa richiesta ha già un appuntamento prenotato.".to_string()),
+        Ok(()) => None,
+    };
+    let slot_liberi = if non_prenotabile.is_none() {
+        let sede_id: i64 =
+            sqlx::query_scalar("SELECT sede_id FROM richieste WHERE id = $1").bind(r.id).fetch_one(db.pool()).await?;
+        slot_liberi(db, sede_id, now).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Appuntamento { non_prenotabile, slot_liberi, prenotazione })
+}
+
+const PRENOTAZIONE_SELECT: &str = "\
+    SELECT b.id, b.slot_id, s.inizio_at, s.durata_minuti, se.name AS sede, b.richiesta_id, r.protocollo, \
+           u.full_name AS utente, b.telefono, b.note, b.stato \
+    FROM prenotazioni b JOIN slot s ON s.id = b.slot_id JOIN sedi se ON se.id = s.sede_id \
+    JOIN richieste r ON r.id = b.richiesta_id JOIN users u ON u.id = b.user_id";
+
+#[derive(sqlx::FromRow)]
+struct PrenotazioneDb {
+    id: i64,
+    slot_id: i64,
+    inizio_at: i64,
+    durata_minuti: i64,
+    sede: String,
+    richiesta_id: i64,
+    protocollo: String,
+    utente: String,
+    telefono: String,
+    note: String,
+    stato: String,
+}
+
+async fn prenotazioni(db: &Db, condition: &str, keys: &[i64]) -> Result<Vec<PrenotazioneRow>, AppError> {
+    let sql = format!("{PRENOTAZIONE_SELECT} WHERE {condition} ORDER BY s.inizio_at DESC, b.id DESC");
+    let rows: Vec<PrenotazioneDb> =
+        keys.iter().fold(sqlx::query_as(&sql), |q, k| q.bind(*k)).fetch_all(db.pool()).await?;
+    rows.into_iter()
+        .map(|b| {
+            Ok(PrenotazioneRow {
+                id: b.id,
+                slot_id: b.slot_id,
+                inizio_at: b.inizio_at,
+                durata_minuti: b.durata_minuti,
+                sede: b.sede,
+                richiesta_id: b.richiesta_id,
+                protocollo: b.protocollo,
+                utente: b.utente,
+                telefono: b.telefono,
+                note: b.note,
+                stato: StatoPrenotazione::parse(&b.stato).ok_or(AppError::Internal)?,
+            })
+        })
+        .collect()
+}
+
+/// The future slots of a Sede nobody holds, soonest first.
+async fn slot_liberi(db: &Db, sede_id: i64, now: i64) -> Result<Vec<SlotRow>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.inizio_at, s.durata_minuti FROM slot s WHERE s.sede_id = $1 AND s.inizio_at > $2 \
+         AND NOT EXISTS (SELECT 1 FROM prenotazioni b WHERE b.slot_id = s.id AND b.stato <> 'annullata') \
+         ORDER BY s.inizio_at LIMIT 200",
+    )
+    .bind(sede_id)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, inizio_at, durata_minuti)| SlotRow { id, inizio_at, durata_minuti, prenotazione: None })
+        .collect())
+}
+
+/// How far back the Sede's agenda shows slots: the last week, so the outcome of recent appointments can
+/// still be recorded.
+const AGENDA_PASSATO_SECS: i64 = 7 * 86_400;
+
+/// The user's bookings, newest appointment first.
+pub async fn agenda_utente(db: &Db, user_id: i64) -> Result<Agenda, AppError> {
+    Ok(Agenda::Utente { prenotazioni: prenotazioni(db, "b.user_id = $1", &[user_id]).await? })
+}
+
+/// A Sede's slots from a week ago on, each with its live booking.
+pub async fn agenda_sede(db: &Db, sede_id: i64, now: i64) -> Result<Agenda, AppError> {
+    let sede: String =
+        sqlx::query_scalar("SELECT name FROM sedi WHERE id = $1").bind(sede_id).fetch_one(db.pool()).await?;
+    let slots: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, inizio_at, durata_minuti FROM slot WHERE sede_id = $1 AND inizio_at >= $2 ORDER BY inizio_at LIMIT 500",
+    )
+    .bind(sede_id)
+    .bind(now - AGENDA_PASSATO_SECS)
+    .fetch_all(db.pool())
+    .await?;
+    let booked = prenotazioni(
+        db,
+        "s.sede_id = $1 AND b.stato <> 'annullata' AND s.inizio_at >= $2",
+        &[sede_id, now - AGENDA_PASSATO_SECS],
+    )
+    .await?;
+    // At most one live booking per slot (the partial unique index).
+    let mut by_slot: std::collections::HashMap<i64, PrenotazioneRow> =
+        booked.into_iter().map(|b| (b.slot_id, b)).collect();
+    let slot = slots
+        .into_iter()
+        .map(|(id, inizio_at, durata_minuti)| SlotRow {
+            id,
+            inizio_at,
+            durata_minuti,
+            prenotazione: by_slot.remove(&id),
+        })
+        .collect();
+    Ok(Agenda::Sede { sede, slot })
+}
+
+/// The user who made a booking and the Sede of its slot, for authorization.
+pub async fn prenotazione_owner(db: &Db, id: i64) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as("SELECT b.user_id, s.sede_id FROM prenotazioni b JOIN slot s ON s.id = b.slot_id WHERE b.id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// The Sede a richiesta was routed to, for the authorization of operators.
@@ -508,6 +740,7 @@ mod tests {
             email,
             telefono,
             consenso_notifiche: consenso,
+            allegati: Vec::new(),
         }
     }
 

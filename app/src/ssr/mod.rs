@@ -15,6 +15,7 @@ pub mod pdf;
 pub mod profiles;
 pub mod security;
 pub mod seed;
+pub mod sms;
 
 use crate::error::AppError;
 

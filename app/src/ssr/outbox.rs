@@ -1,5 +1,6 @@
 //! The notification outbox (SECURITY.md, Durability): a message is written in the same transaction as the change
-//! that causes it (`enqueue`) and delivered later by a worker (`deliver_due`, `spawn_worker`) over SMTP.
+//! that causes it (`enqueue`) and delivered later by a worker (`deliver_due`, `spawn_worker`) over SMTP, or over the SMS gateway
+//! adapter (`super::sms`).
 //!
 //! - A row is claimed with a conditional UPDATE and a lease before it is sent, so several server processes can run
 //!   workers over one database and each message goes out once. Its Message-ID is fixed at enqueue time, so a retry
@@ -27,11 +28,14 @@ use lettre::{Address, Message};
 use rand::RngCore;
 
 use super::db::{Db, now_unix};
+use super::sms::{SmsGateway, SmsOutcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Email,
     Pec,
+    /// Through the SMS gateway adapter (`super::sms`); the subject is not sent.
+    Sms,
 }
 
 impl Channel {
@@ -39,6 +43,7 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Pec => "pec",
+            Channel::Sms => "sms",
         }
     }
 
@@ -46,6 +51,7 @@ impl Channel {
         match s {
             "email" => Some(Channel::Email),
             "pec" => Some(Channel::Pec),
+            "sms" => Some(Channel::Sms),
             _ => None,
         }
     }
@@ -115,6 +121,8 @@ pub struct MailSettings {
     pub from_pec: String,
     /// The domain of the PEC provider, used in the receipts' `identificativo`.
     pub pec_provider: String,
+    /// Where SMS go; without it they wait in the outbox (retried, never lost) until one is configured.
+    pub sms: Option<SmsGateway>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,8 +279,8 @@ impl Sender {
             None => row.body.clone(),
         };
         let from = match channel {
-            Channel::Email => self.from_email.clone(),
             Channel::Pec => self.from_pec.clone(),
+            Channel::Email | Channel::Sms => self.from_email.clone(),
         };
         let message = Message::builder()
             .from(from)
@@ -435,10 +443,28 @@ pub async fn deliver_due(db: &Db, mail: &MailSettings, now: i64) -> anyhow::Resu
             record(db, mail, &row, Channel::Email, lease, outcome, now).await?;
             continue;
         };
-        let outcome = sender.send(&row, channel).await;
+        let outcome = match channel {
+            Channel::Sms => send_sms(mail.sms.as_ref(), &row).await,
+            Channel::Email | Channel::Pec => sender.send(&row, channel).await,
+        };
         record(db, mail, &row, channel, lease, outcome, now).await?;
     }
     Ok(attempted)
+}
+
+async fn send_sms(gateway: Option<&SmsGateway>, row: &DueRow) -> Outcome {
+    let Some(gateway) = gateway else {
+        return Outcome::Transient { detail: "gateway SMS non configurato".to_string() };
+    };
+    let text = match &row.secret {
+        Some(secret) => row.body.replace(PLACEHOLDER, secret),
+        None => row.body.clone(),
+    };
+    match gateway.send(&row.recipient, &text, &row.message_id).await {
+        SmsOutcome::Accepted(reply) => Outcome::Accepted { recipient: row.recipient.clone(), reply: truncate(&reply) },
+        SmsOutcome::Refused(detail) => Outcome::Refused { detail: truncate(&detail) },
+        SmsOutcome::Transient(detail) => Outcome::Transient { detail: truncate(&detail) },
+    }
 }
 
 async fn insert_receipt(
@@ -886,10 +912,10 @@ mod tests {
 
     #[test]
     fn channels_round_trip() {
-        for c in [Channel::Email, Channel::Pec] {
+        for c in [Channel::Email, Channel::Pec, Channel::Sms] {
             assert_eq!(Channel::parse(c.as_str()), Some(c));
         }
-        assert_eq!(Channel::parse("sms"), None);
+        assert_eq!(Channel::parse("fax"), None);
     }
 
     #[test]

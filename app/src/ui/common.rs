@@ -7,8 +7,6 @@ use crate::error::AppError;
 use crate::model::ListQuery;
 use crate::sections::{ColKind, FilterKind, SectionSpec};
 
-use super::layout::Page;
-
 /// A date as Italians write it: `dd/mm/yyyy`.
 pub fn date_it(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -41,15 +39,6 @@ pub fn NotFoundPage() -> impl IntoView {
 }
 
 /// A service that a later release fills: a clear message, never a broken link.
-#[component]
-pub fn NotYetPage(#[prop(into)] title: String) -> impl IntoView {
-    view! {
-        <Page title=title.clone()>
-            <NotYetNotice title/>
-        </Page>
-    }
-}
-
 #[component]
 pub fn NotYetNotice(#[prop(into)] title: String) -> impl IntoView {
     view! {

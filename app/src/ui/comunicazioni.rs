@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::comunicazioni::{ActOnQuesito, SendRichiesta, load_comunicazioni, load_richiesta, quesiti_queue};
+use crate::api::comunicazioni::{ActOnQuesito, load_comunicazioni, load_richiesta, quesiti_queue};
 use crate::domain::comunicazioni::{Esito, Stato};
 use crate::domain::time::format_rome;
 use crate::model::{RichiestaDetail, RichiestaRow};
 
+use super::agenda::BookingSection;
 use super::common::ErrorBox;
 use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
@@ -83,31 +84,39 @@ pub fn ComunicazioniPage() -> impl IntoView {
 }
 
 /// The form of a new richiesta. A context link from a consultation page pre-fills `posizione` and
-/// `oggetto` through the query string.
+/// `oggetto` through the query string. The form posts as multipart to `/api/comunicazioni/nuova`; once
+/// the page is hydrated, the script sends it itself to show the upload's progress and any refusal in place
+/// (without script, the server redirects back here with `errore`).
 #[component]
 pub fn NuovaRichiestaPage() -> impl IntoView {
     let query = use_query_map();
     let preset = move |key: &str| query.try_with(|q| q.get(key)).flatten().unwrap_or_default();
     let data = Resource::new(|| (), |_| load_comunicazioni());
-    let send = ServerAction::<SendRichiesta>::new();
+    let progress = RwSignal::new(None::<u32>);
+    let refused = RwSignal::new(None::<String>);
+    let error = move || refused.get().or_else(|| Some(preset("errore")).filter(|e| !e.is_empty()));
     let crumbs = vec![
         ("Home".to_string(), Some("/".to_string())),
         ("Comunicazione bidirezionale".to_string(), Some("/comunicazioni".to_string())),
         ("Nuova richiesta".to_string(), None),
     ];
+    let on_submit = upload::submit_handler(progress, refused);
     view! {
         <Page title="Nuova richiesta" crumbs>
             <h1>"Nuova richiesta alla Sede"</h1>
-            {form_error(send)}
+            {move || error().map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                let on_submit = on_submit.clone();
+                Suspend::new(async move {
                     let oggetti = match data.await {
                         Ok(o) => o.oggetti,
                         Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
                     };
                     let chosen = preset("oggetto");
                     view! {
-                        <ActionForm action=send attr:data-testid="form-comunicazione">
+                        <form method="post" action="/api/comunicazioni/nuova" enctype="multipart/form-data"
+                            data-testid="form-comunicazione" on:submit=on_submit>
                             <div class="row">
                                 <div class="mb-3 col-lg-4">
                                     <label for="posizione" class="form-label fw-semibold">"Posizione contributiva"</label>
@@ -132,6 +141,12 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                                 <label for="testo" class="form-label fw-semibold">"Testo della richiesta"</label>
                                 <textarea id="testo" name="testo" class="form-control" rows="5" maxlength="4000" required></textarea>
                             </div>
+                            <div class="mb-3">
+                                <label for="allegati" class="form-label fw-semibold">"Allegati (facoltativi)"</label>
+                                <input id="allegati" name="allegati" type="file" multiple class="form-control"
+                                    accept=".pdf,.png,.jpg,.jpeg,.xml,.txt,.csv" aria-describedby="allegati-aiuto"/>
+                                <div id="allegati-aiuto" class="form-text">{allegati_aiuto()}</div>
+                            </div>
                             <fieldset class="mb-3">
                                 <legend class="h6">"Recapiti per gli avvisi (almeno uno)"</legend>
                                 <div class="row">
@@ -149,12 +164,114 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                                     <label class="form-check-label" for="consenso">"Acconsento a ricevere via e-mail e SMS gli avvisi di protocollazione e di chiusura."</label>
                                 </div>
                             </fieldset>
-                            <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
-                        </ActionForm>
+                            {move || progress.get().map(|p| view! {
+                                <div class="progress mb-3" data-testid="avanzamento">
+                                    <div class="progress-bar" role="progressbar" aria-label="Invio della richiesta e degli allegati"
+                                        aria-valuemin="0" aria-valuemax="100" aria-valuenow=p.to_string() style:width=format!("{p}%")></div>
+                                </div>
+                            })}
+                            <button type="submit" class="btn btn-primary" disabled=move || progress.get().is_some()>"Invia la richiesta"</button>
+                        </form>
                     }.into_any()
-                })}
+                })
+                }}
             </Suspense>
         </Page>
+    }
+}
+
+fn allegati_aiuto() -> String {
+    use crate::domain::allegati::{MAX_BYTES_FILE, MAX_BYTES_TOTALE, MAX_FILE, TIPI_AMMESSI};
+    let mb = |b: usize| b / (1024 * 1024);
+    format!(
+        "Fino a {MAX_FILE} file ({TIPI_AMMESSI}), al massimo {} MB ciascuno e {} MB in tutto: saranno inviati alla Sede in un unico archivio zip.",
+        mb(MAX_BYTES_FILE),
+        mb(MAX_BYTES_TOTALE)
+    )
+}
+
+/// Sending the form from the browser with its progress. Without the `hydrate` feature (the server
+/// render) the handler does nothing, so the form falls back to a plain post.
+mod upload {
+    use leptos::prelude::*;
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn submit_handler(
+        _progress: RwSignal<Option<u32>>,
+        _refused: RwSignal<Option<String>>,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+        |_| {}
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn submit_handler(
+        progress: RwSignal<Option<u32>>,
+        refused: RwSignal<Option<String>>,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |ev: leptos::ev::SubmitEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+                return; // not ours: let the browser post it
+            };
+            ev.prevent_default();
+            refused.set(None);
+            let navigate = navigate.clone();
+            let done = move |outcome: Result<i64, String>| match outcome {
+                Ok(id) => navigate(&format!("/comunicazioni/{id}?esito=inviata"), Default::default()),
+                Err(message) => {
+                    progress.set(None);
+                    refused.set(Some(message));
+                }
+            };
+            if send(&form, progress, done.clone()).is_err() {
+                done(Err("Invio non riuscito: riprovi.".to_string()));
+            }
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn send(
+        form: &web_sys::HtmlFormElement,
+        progress: RwSignal<Option<u32>>,
+        done: impl Fn(Result<i64, String>) + Clone + 'static,
+    ) -> Result<(), wasm_bindgen::JsValue> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+
+        let body = web_sys::FormData::new_with_form(form)?;
+        let xhr = web_sys::XmlHttpRequest::new()?;
+        xhr.open("POST", &form.action())?;
+        xhr.set_request_header("Accept", "application/json")?;
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress.set(Some((e.loaded() / e.total() * 100.0).round() as u32));
+            }
+        });
+        xhr.upload()?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        let answered = xhr.clone();
+        let on_done = done.clone();
+        let on_load = Closure::<dyn Fn()>::new(move || {
+            let text = answered.response_text().ok().flatten().unwrap_or_default();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let outcome = match (json["id"].as_i64(), json["errore"].as_str()) {
+                (Some(id), _) => Ok(id),
+                (None, Some(message)) => Err(message.to_string()),
+                (None, None) => Err("Invio non riuscito: riprovi.".to_string()),
+            };
+            on_done(outcome);
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        let on_error =
+            Closure::<dyn Fn()>::new(move || done(Err("Connessione interrotta durante l'invio: riprovi.".to_string())));
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        progress.set(Some(0));
+        xhr.send_with_opt_form_data(Some(&body))?;
+        // The callbacks live as long as the request; one form sending leaks three small closures.
+        on_progress.forget();
+        on_load.forget();
+        on_error.forget();
+        Ok(())
     }
 }
 
@@ -200,7 +317,7 @@ pub fn RichiestaPage() -> impl IntoView {
 
 #[component]
 fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl IntoView {
-    let RichiestaDetail { richiesta: r, testo, eventi, operatore } = d;
+    let RichiestaDetail { richiesta: r, testo, eventi, operatore, allegati, appuntamento } = d;
     let id = r.id.to_string();
     let open = r.stato != Stato::Chiusa;
     view! {
@@ -210,7 +327,18 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
             <dt class="col-sm-3">"Classe e oggetto"</dt><dd class="col-sm-9">{format!("{} – {}", r.classe, r.oggetto)}</dd>
             <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato-richiesta">{stato_label(&r)}</dd>
             <dt class="col-sm-3">"Tempi soglia"</dt><dd class="col-sm-9">{format!("risposta attesa entro il {}", format_rome(r.scade_at))}</dd>
-            <dt class="col-sm-3">"Testo"</dt><dd class="col-sm-9" style="white-space: pre-wrap">{testo}</dd>
+            <dt class="col-sm-3">"Testo"</dt><dd class="col-sm-9 testo-richiesta">{testo}</dd>
+            {allegati.map(|a| {
+                let href = format!("/comunicazioni/{}/allegati.zip", r.id);
+                let kb = (a.dimensione + 1023) / 1024;
+                view! {
+                    <dt class="col-sm-3">"Allegati"</dt>
+                    <dd class="col-sm-9" data-testid="allegati">
+                        <ul class="mb-1">{a.nomi.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        <a href=href download data-testid="scarica-allegati">{format!("Scarica gli allegati (zip, {kb} KB)")}</a>
+                    </dd>
+                }
+            })}
         </dl>
         <section aria-labelledby="cronologia" class="mt-4">
             <h2 id="cronologia" class="h4">"Cronologia"</h2>
@@ -223,6 +351,7 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
                 </tbody>
             </table>
         </section>
+        {appuntamento.map(|a| view! { <BookingSection richiesta_id=r.id a/> })}
         {(operatore && open).then(|| view! {
             <section aria-labelledby="lavorazione" class="mt-4">
                 <h2 id="lavorazione" class="h4">"Lavorazione del quesito"</h2>

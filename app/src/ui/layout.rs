@@ -25,6 +25,7 @@ fn UserBox() -> impl IntoView {
                 ("/cassetto", "Cassetto"),
                 ("/deleghe", "Deleghe"),
                 ("/comunicazioni", "Comunicazioni"),
+                ("/agenda", "Agenda"),
                 ("/profilo", "Profilo"),
             ],
             crate::model::Role::Admin => &[("/admin", "Amministrazione")],

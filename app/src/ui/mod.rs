@@ -1,5 +1,6 @@
 //! Pages and components, one file per area. Italian on screen, Bootstrap Italia classes.
 
+mod agenda;
 mod auth;
 mod cassetto;
 mod common;
@@ -13,10 +14,11 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use agenda::AgendaPage;
 use auth::{CodePage, LoginPage};
 use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
+use common::NotFoundPage;
 pub use common::date_it;
-use common::{NotFoundPage, NotYetPage};
 use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
 use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage};
@@ -78,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/comunicazioni") view=ComunicazioniPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni/nuova") view=NuovaRichiestaPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni/:id") view=RichiestaPage ssr=SsrMode::Async/>
-                    <Route path=path!("/agenda") view=|| view! { <NotYetPage title="Agenda appuntamenti"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/agenda") view=AgendaPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice") view=BackofficeHome ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/richieste-profilo") view=ProfileRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/operatori") view=OperatorsPage ssr=SsrMode::Async/>

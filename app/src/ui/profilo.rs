@@ -200,6 +200,7 @@ pub fn BackofficeHome() -> impl IntoView {
             <ul>
                 <li><a href="/backoffice/richieste-profilo">"Richieste di profilo (SC65, SC62, RA012)"</a></li>
                 <li><a href="/backoffice/quesiti">"Quesiti della Comunicazione bidirezionale"</a></li>
+                <li><a href="/agenda">"Agenda appuntamenti della Sede"</a></li>
                 <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
             </ul>
         </Page>

@@ -179,6 +179,32 @@ impl TestApp {
         (status, res.text().await.unwrap_or_default())
     }
 
+    /// Sends a richiesta as the page's script does (multipart, asking for JSON): status and JSON answer.
+    pub async fn send_richiesta(
+        &self,
+        client: &reqwest::Client,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> (u16, serde_json::Value) {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (name, data) in files {
+            form = form.part("allegati", reqwest::multipart::Part::bytes(data.to_vec()).file_name(name.to_string()));
+        }
+        let res = client
+            .post(self.url("/api/comunicazioni/nuova"))
+            .header("Origin", &self.base)
+            .header("Accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or_default())
+    }
+
     /// The code of the first position (by id) of the Ente named `denominazione`.
     pub async fn position_of(&self, denominazione: &str) -> String {
         sqlx::query_scalar("SELECT p.code FROM positions p JOIN enti e ON e.id = p.ente_id WHERE e.denominazione = $1 ORDER BY p.id LIMIT 1")

@@ -1,0 +1,178 @@
+//! The files a user attaches to a richiesta (at most three, sent to the Sede as one zip): limits, the
+//! types admitted, and the check that each file's content is what its name says. Pure, so the same rules
+//! answer on the server and in the tests.
+
+/// At most this many files per richiesta.
+pub const MAX_FILE: usize = 3;
+/// Per file: 5 MiB.
+pub const MAX_BYTES_FILE: usize = 5 * 1024 * 1024;
+/// All files together: 10 MiB.
+pub const MAX_BYTES_TOTALE: usize = 10 * 1024 * 1024;
+/// Longest file name kept (characters).
+const MAX_NOME: usize = 100;
+
+/// The kinds of document a contributor sends to the Sede: scans and documents (PDF, PNG, JPEG) and the
+/// data files of the Cassetto's own world (UniEmens XML, text, CSV).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tipo {
+    Pdf,
+    Png,
+    Jpeg,
+    Xml,
+    Testo,
+}
+
+pub const TIPI_AMMESSI: &str = "PDF, PNG, JPEG, XML, TXT e CSV";
+
+impl Tipo {
+    /// The type a file name declares by its extension.
+    pub fn da_nome(nome: &str) -> Option<Tipo> {
+        let ext = nome.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match ext.as_str() {
+            "pdf" => Some(Tipo::Pdf),
+            "png" => Some(Tipo::Png),
+            "jpg" | "jpeg" => Some(Tipo::Jpeg),
+            "xml" => Some(Tipo::Xml),
+            "txt" | "csv" => Some(Tipo::Testo),
+            _ => None,
+        }
+    }
+
+    /// Whether `bytes` really are of this type: the signature of binary formats, well-formed UTF-8
+    /// without control bytes for the text ones (an XML file must also open with `<`).
+    pub fn contenuto_conforme(self, bytes: &[u8]) -> bool {
+        match self {
+            Tipo::Pdf => bytes.starts_with(b"%PDF-"),
+            Tipo::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            Tipo::Jpeg => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+            Tipo::Xml | Tipo::Testo => {
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                let Ok(text) = std::str::from_utf8(body) else { return false };
+                let clean = !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+                clean && (self == Tipo::Testo || text.trim_start().starts_with('<'))
+            }
+        }
+    }
+}
+
+/// The name a file is stored under: the last path component the browser sent (some send a full path),
+/// without control characters, at most `MAX_NOME` characters keeping the extension.
+pub fn nome_sicuro(nome: &str) -> String {
+    let base = nome.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim().to_string();
+    if clean.chars().count() <= MAX_NOME {
+        return clean;
+    }
+    let ext = clean.rsplit_once('.').map(|(_, e)| e).filter(|e| e.len() <= 5).unwrap_or("");
+    let keep: String = clean.chars().take(MAX_NOME - ext.len() - 1).collect();
+    format!("{keep}.{ext}")
+}
+
+/// One file as received: its (already cleaned) name and content.
+pub struct File<'a> {
+    pub nome: &'a str,
+    pub dati: &'a [u8],
+}
+
+fn mb(bytes: usize) -> usize {
+    bytes / (1024 * 1024)
+}
+
+/// Checks the whole set before anything is stored; the first problem found, in Italian.
+pub fn verifica(files: &[File<'_>]) -> Result<(), String> {
+    if files.len() > MAX_FILE {
+        return Err(format!("Si possono allegare al massimo {MAX_FILE} file: ne sono stati scelti {}.", files.len()));
+    }
+    let mut totale = 0;
+    for (i, f) in files.iter().enumerate() {
+        let nome = f.nome;
+        if nome.is_empty() {
+            return Err("Un allegato non ha nome.".to_string());
+        }
+        if files[..i].iter().any(|g| g.nome.eq_ignore_ascii_case(nome)) {
+            return Err(format!("Due allegati hanno lo stesso nome «{nome}»: li rinomini."));
+        }
+        if f.dati.is_empty() {
+            return Err(format!("Il file «{nome}» è vuoto."));
+        }
+        if f.dati.len() > MAX_BYTES_FILE {
+            return Err(format!("Il file «{nome}» supera il limite di {} MB per file.", mb(MAX_BYTES_FILE)));
+        }
+        let Some(tipo) = Tipo::da_nome(nome) else {
+            return Err(format!("Il tipo del file «{nome}» non è ammesso: sono ammessi {TIPI_AMMESSI}."));
+        };
+        if !tipo.contenuto_conforme(f.dati) {
+            return Err(format!(
+                "Il contenuto del file «{nome}» non corrisponde al suo tipo: il file non è stato accettato."
+            ));
+        }
+        totale += f.dati.len();
+    }
+    if totale > MAX_BYTES_TOTALE {
+        return Err(totale_superato());
+    }
+    Ok(())
+}
+
+pub fn totale_superato() -> String {
+    format!("Gli allegati superano in totale il limite di {} MB.", mb(MAX_BYTES_TOTALE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    fn f<'a>(nome: &'a str, dati: &'a [u8]) -> File<'a> {
+        File { nome, dati }
+    }
+
+    #[test]
+    fn three_good_files_pass_a_fourth_is_refused() {
+        let ok = [f("nota.pdf", PDF), f("ricevuta.PNG", PNG), f("uniemens.xml", b"<?xml version=\"1.0\"?><x/>")];
+        assert_eq!(verifica(&ok), Ok(()));
+        let four = [f("a.pdf", PDF), f("b.pdf", PDF), f("c.pdf", PDF), f("d.pdf", PDF)];
+        assert!(verifica(&four).unwrap_err().contains("al massimo 3 file"));
+        assert_eq!(verifica(&[]), Ok(()), "attachments are optional");
+    }
+
+    #[test]
+    fn content_must_match_the_declared_type() {
+        let err = verifica(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).unwrap_err();
+        assert!(err.contains("non corrisponde"), "{err}");
+        assert!(verifica(&[f("foto.jpg", PNG)]).unwrap_err().contains("non corrisponde"));
+        assert!(verifica(&[f("dati.csv", b"a;b\n\0\x01")]).unwrap_err().contains("non corrisponde"));
+        assert!(verifica(&[f("dati.xml", b"plain text")]).unwrap_err().contains("non corrisponde"));
+        assert_eq!(verifica(&[f("dati.csv", "matricola;importo\n8100000001;1.234,56\n".as_bytes())]), Ok(()));
+        assert!(verifica(&[f("programma.exe", b"MZ")]).unwrap_err().contains("non è ammesso"));
+        assert!(verifica(&[f("senza-estensione", PDF)]).unwrap_err().contains("non è ammesso"));
+    }
+
+    #[test]
+    fn sizes_per_file_and_in_total() {
+        let mut big = PDF.to_vec();
+        big.resize(MAX_BYTES_FILE + 1, b' ');
+        assert!(verifica(&[f("grande.pdf", &big)]).unwrap_err().contains("5 MB per file"));
+        let mut near = PDF.to_vec();
+        near.resize(MAX_BYTES_FILE, b' ');
+        assert_eq!(verifica(&[f("a.pdf", &near), f("b.pdf", &near)]), Ok(()));
+        let err = verifica(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).unwrap_err();
+        assert!(err.contains("in totale"), "{err}");
+        assert!(verifica(&[f("vuoto.pdf", b"")]).unwrap_err().contains("vuoto"));
+        assert!(verifica(&[f("a.pdf", PDF), f("A.PDF", PDF)]).unwrap_err().contains("stesso nome"));
+    }
+
+    #[test]
+    fn names_lose_paths_and_control_characters() {
+        assert_eq!(nome_sicuro("C:\\Documenti\\nota.pdf"), "nota.pdf");
+        assert_eq!(nome_sicuro("../../etc/passwd"), "passwd");
+        assert_eq!(nome_sicuro("a\u{0}b\n.pdf"), "ab.pdf");
+        let long = format!("{}.pdf", "x".repeat(300));
+        let kept = nome_sicuro(&long);
+        assert_eq!(kept.chars().count(), 100);
+        assert!(kept.ends_with(".pdf"));
+    }
+}
