@@ -374,11 +374,15 @@ pub struct RichiestaRow {
     pub in_ritardo: bool,
 }
 
-/// What `/comunicazioni` shows: the taxonomy for a new richiesta and the user's richieste.
+/// One page of richieste (the author's history, or a Sede's queue) and the taxonomy for the filters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ComunicazioniOverview {
+pub struct RichiestePage {
     pub oggetti: Vec<OggettoRow>,
     pub richieste: Vec<RichiestaRow>,
+    pub totale: i64,
+    /// From 0.
+    pub pagina: u32,
+    pub pagine: u32,
 }
 
 /// One entry of a richiesta's timeline.

@@ -499,3 +499,69 @@ async fn booking_race_over_http(app: TestApp) {
     eprintln!("booking race: {BOOKINGS} requests over 2 server processes, {won} confirmed, {} refused", BOOKINGS - won);
 }
 both_backends!(a_slot_is_never_booked_twice_through_two_server_processes, booking_race_over_http);
+
+/// The history and the queue: filters, order, pages, and each viewer only its own.
+async fn history_and_queue(app: TestApp) {
+    use app::domain::comunicazioni::ricerca;
+    use app::model::ListQuery;
+    use app::ssr::comunicazioni::Viewer;
+    let f = fixture(&app).await;
+    let db = &app.db;
+    let now = now_unix();
+    let mut ids = Vec::new();
+    // 25 richieste, one a minute apart; every fifth one taken in charge, the first closed.
+    for i in 0..25 {
+        let (id, _) = com::apri(db, f.user, nuova(&f), now - 40 * DAY + i * 60).await.expect("apri");
+        if i % 5 == 0 {
+            com::agisci(db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now - DAY).await.expect("in carico");
+        }
+        ids.push(id);
+    }
+    com::agisci(db, f.operator, f.sede, ids[0], Azione::Chiudi(Esito::Accolta), "Fatto.", now).await.expect("chiudi");
+    let q = |pairs: &[(&str, &str)], sort: Option<&str>, desc: bool, page: u32| ListQuery {
+        filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        sort: sort.map(str::to_string),
+        desc,
+        page,
+    };
+    let author = Viewer::Author(f.user);
+    let search = |query: ListQuery, viewer: Viewer, coda: bool| async move {
+        com::cerca(db, viewer, &ricerca(&query, coda).expect("filters"), now).await.expect("cerca")
+    };
+
+    let first = search(q(&[], None, false, 0), author, false).await;
+    assert_eq!((first.totale, first.pagine, first.richieste.len()), (25, 2, 20));
+    assert_eq!(first.richieste[0].id, ids[0], "the latest change first: the closing");
+    let second = search(q(&[], None, false, 1), author, false).await;
+    assert_eq!(second.richieste.len(), 5);
+    let by_protocol = search(q(&[], Some("protocollo"), false, 0), author, false).await;
+    assert_eq!(by_protocol.richieste[0].id, ids[0]);
+    assert_eq!(search(q(&[("stato", "in_carico")], None, false, 0), author, false).await.totale, 4);
+    assert_eq!(search(q(&[("stato", "chiusa")], None, false, 0), author, false).await.totale, 1);
+    // Opened more than 30 days ago and not answered: all past their soglia but the closed one.
+    assert_eq!(search(q(&[("scadute", "1")], None, false, 0), author, false).await.totale, 24);
+    let today = app::domain::time::rome_date(now).format("%Y-%m-%d").to_string();
+    let updated_today =
+        search(q(&[("aggiornata_dal", &today), ("aggiornata_al", &today)], None, false, 0), author, false).await;
+    assert_eq!(updated_today.totale, 1, "only the closing happened today");
+    let code: String = sqlx::query_scalar("SELECT code FROM positions WHERE id = $1")
+        .bind(f.position)
+        .fetch_one(db.pool())
+        .await
+        .expect("code");
+    assert_eq!(search(q(&[("posizione", &code[..8])], None, false, 0), author, false).await.totale, 25);
+    assert_eq!(search(q(&[("posizione", "99999")], None, false, 0), author, false).await.totale, 0);
+    let other_oggetto = (f.oggetto + 1).to_string();
+    assert_eq!(search(q(&[("oggetto", &other_oggetto)], None, false, 0), author, false).await.totale, 0);
+
+    // The Sede's queue: still to answer by default, nearest deadline first; another Sede sees none;
+    // another user has none.
+    let queue = search(q(&[], None, false, 0), Viewer::Sede(f.sede), true).await;
+    assert_eq!(queue.totale, 24);
+    assert_eq!(queue.richieste[0].id, ids[1]);
+    assert!(queue.richieste[0].in_ritardo);
+    assert_eq!(search(q(&[], None, false, 0), Viewer::Sede(f.other_sede), true).await.totale, 0);
+    let stranger = user_id(db, &cf_of(Role::Delegato)).await;
+    assert_eq!(search(q(&[], None, false, 0), Viewer::Author(stranger), false).await.totale, 0);
+}
+both_backends!(history_and_queue_filter_sort_and_page, history_and_queue);

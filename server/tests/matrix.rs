@@ -429,7 +429,7 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
             form_status(app, client, "/api/backoffice/operatori/abilitazione", &form).await
         }
         RoleProbe::ImportAlbo => form_status(app, client, "/api/admin/albo", &[("csv", "")]).await,
-        RoleProbe::Comunicazioni => app.call(client, "/api/comunicazioni", json!({})).await.0,
+        RoleProbe::Comunicazioni => app.call(client, "/api/comunicazioni", json!({"query": {}})).await.0,
         RoleProbe::SendRichiesta => {
             // Reaching the position is checked first; then the empty text is refused (400).
             let form = [("posizione", ctx.datore_position.as_str()), ("oggetto", "1"), ("testo", "")];
@@ -454,7 +454,7 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
         RoleProbe::ReadRichiesta => {
             app.call(client, "/api/comunicazioni/dettaglio", json!({ "id": ctx.own_quesito })).await.0
         }
-        RoleProbe::Quesiti => app.call(client, "/api/backoffice/quesiti", json!({})).await.0,
+        RoleProbe::Quesiti => app.call(client, "/api/backoffice/quesiti", json!({"query": {}})).await.0,
         RoleProbe::ActOnQuesito | RoleProbe::ActOnForeignQuesito => {
             let id = if matches!(probe, RoleProbe::ActOnQuesito) { ctx.own_quesito } else { ctx.foreign_quesito };
             let id = id.to_string();

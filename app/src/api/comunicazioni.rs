@@ -4,18 +4,22 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{ComunicazioniOverview, RichiestaDetail, RichiestaRow};
+use crate::model::{ListQuery, RichiestaDetail, RichiestePage};
 
+/// The user's richieste, filtered, sorted and paged as `query` says (see `domain::comunicazioni::ricerca`).
 #[server(prefix = "/api", endpoint = "comunicazioni", input = Json)]
-pub async fn load_comunicazioni() -> Result<ComunicazioniOverview, AppError> {
+pub async fn load_comunicazioni(query: ListQuery) -> Result<RichiestePage, AppError> {
+    use crate::domain::comunicazioni::ricerca;
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::comunicazioni::{self, Viewer};
+    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::SearchPositions).await?;
-            comunicazioni::overview(ctx.db(), access.user.user_id, now_unix()).await
+            let filtro = ricerca(&query, false).map_err(AppError::invalid)?;
+            comunicazioni::cerca(ctx.db(), Viewer::Author(access.user.user_id), &filtro, now_unix()).await
         }
         .await,
     )
@@ -42,16 +46,21 @@ pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {
     )
 }
 
+/// The quesiti of the operator's Sede; by default those still to answer, the nearest deadline first.
 #[server(prefix = "/api", endpoint = "backoffice/quesiti", input = Json)]
-pub async fn quesiti_queue() -> Result<Vec<RichiestaRow>, AppError> {
+pub async fn quesiti_queue(query: ListQuery) -> Result<RichiestePage, AppError> {
+    use crate::domain::comunicazioni::ricerca;
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::comunicazioni::{self, Viewer};
+    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReviewQuesiti).await?;
-            comunicazioni::queue(ctx.db(), access.sede_id.ok_or(AppError::Forbidden)?, now_unix()).await
+            let sede = access.sede_id.ok_or(AppError::Forbidden)?;
+            let filtro = ricerca(&query, true).map_err(AppError::invalid)?;
+            comunicazioni::cerca(ctx.db(), Viewer::Sede(sede), &filtro, now_unix()).await
         }
         .await,
     )

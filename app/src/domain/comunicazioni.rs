@@ -164,6 +164,116 @@ impl StatoPrenotazione {
     }
 }
 
+/// Which richieste a list shows (`/comunicazioni` for the author, the Sede's queue for operators), read
+/// from the page's `ListQuery`. Instants are unix seconds, bounds included/excluded as `[dal, al)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ricerca {
+    /// Digits the position code (or matricola) starts with.
+    pub posizione: Option<String>,
+    pub oggetto: Option<i64>,
+    /// `None`: every status; the queue's default is `FiltroStato::DaLavorare`.
+    pub stato: FiltroStato,
+    pub aperta: (Option<i64>, Option<i64>),
+    pub aggiornata: (Option<i64>, Option<i64>),
+    /// Only those past their soglia without an answer.
+    pub solo_scadute: bool,
+    pub ordine: Ordine,
+    pub desc: bool,
+    pub pagina: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiltroStato {
+    Tutti,
+    /// Open or in charge: what the Sede still has to answer.
+    DaLavorare,
+    Solo(Stato),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ordine {
+    Protocollo,
+    Apertura,
+    Aggiornamento,
+    Scadenza,
+}
+
+impl Ordine {
+    pub fn key(self) -> &'static str {
+        match self {
+            Ordine::Protocollo => "protocollo",
+            Ordine::Apertura => "aperta",
+            Ordine::Aggiornamento => "aggiornata",
+            Ordine::Scadenza => "scadenza",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Ordine> {
+        [Ordine::Protocollo, Ordine::Apertura, Ordine::Aggiornamento, Ordine::Scadenza]
+            .into_iter()
+            .find(|o| o.key() == s)
+    }
+}
+
+/// Rows per page of the richieste lists.
+pub const PER_PAGINA: u32 = 20;
+
+/// Reads a list's filters. `coda`: the Sede's queue (defaults: still to answer, nearest deadline first);
+/// otherwise the author's history (defaults: everything, latest change first). Bad input is refused in
+/// Italian, never silently ignored.
+pub fn ricerca(q: &crate::model::ListQuery, coda: bool) -> Result<Ricerca, String> {
+    let get = |k: &str| q.filters.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let posizione = match get("posizione") {
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 16 => Some(p.to_string()),
+        Some(_) => return Err("Cerchi la posizione per cifre: la matricola o il codice della posizione.".into()),
+        None => None,
+    };
+    let oggetto = match get("oggetto") {
+        Some(o) => Some(o.parse().map_err(|_| "Oggetto sconosciuto.".to_string())?),
+        None => None,
+    };
+    let stato = match get("stato") {
+        None if coda => FiltroStato::DaLavorare,
+        None | Some("tutti") => FiltroStato::Tutti,
+        Some("da_lavorare") => FiltroStato::DaLavorare,
+        Some(s) => FiltroStato::Solo(Stato::parse(s).ok_or("Stato sconosciuto.")?),
+    };
+    let giorno = |k: &str| -> Result<Option<chrono::NaiveDate>, String> {
+        get(k)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| format!("La data «{v}» non è valida: usi il formato gg/mm/aaaa."))
+            })
+            .transpose()
+    };
+    let intervallo = |dal: &str, al: &str, nome: &str| -> Result<(Option<i64>, Option<i64>), String> {
+        let (from, to) = (giorno(dal)?, giorno(al)?);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(format!("Nell'intervallo della data di {nome} la data iniziale segue quella finale."));
+        }
+        let midnight = |d: chrono::NaiveDate| crate::domain::time::rome_to_unix(d.and_time(chrono::NaiveTime::MIN));
+        Ok((from.map(midnight), to.and_then(|t| t.succ_opt()).map(midnight)))
+    };
+    let ordine = match q.sort.as_deref() {
+        None if coda => Ordine::Scadenza,
+        None => Ordine::Aggiornamento,
+        Some(s) => Ordine::parse(s).ok_or("Ordinamento sconosciuto.")?,
+    };
+    Ok(Ricerca {
+        posizione,
+        oggetto,
+        stato,
+        aperta: intervallo("aperta_dal", "aperta_al", "apertura")?,
+        aggiornata: intervallo("aggiornata_dal", "aggiornata_al", "ultimo aggiornamento")?,
+        solo_scadute: get("scadute").is_some(),
+        ordine,
+        desc: if q.sort.is_none() { !coda } else { q.desc },
+        pagina: q.page,
+    })
+}
+
 /// The protocol number of the `numero`-th richiesta of `anno` at the Sede `sede_code`.
 pub fn protocollo(sede_code: &str, anno: i32, numero: i64) -> String {
     format!("INPS.{sede_code}.{anno}.{numero:07}")
@@ -203,6 +313,49 @@ mod tests {
         assert_eq!(prenotabile(Stato::Chiusa, Some(Esito::Accolta), due, due + 1), Err(NonPrenotabile::Accolta));
         assert!(in_ritardo(Stato::Aperta, due, due));
         assert!(!in_ritardo(Stato::Chiusa, due, due + 1), "a closed richiesta is answered, never overdue");
+    }
+
+    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> crate::model::ListQuery {
+        crate::model::ListQuery {
+            filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            sort: sort.map(str::to_string),
+            desc: false,
+            page: 2,
+        }
+    }
+
+    #[test]
+    fn list_filters_read_with_their_defaults_and_refuse_bad_input() {
+        let history = ricerca(&query(&[], None), false).expect("history");
+        assert_eq!((history.stato, history.ordine, history.desc), (FiltroStato::Tutti, Ordine::Aggiornamento, true));
+        let queue = ricerca(&query(&[], None), true).expect("queue");
+        assert_eq!((queue.stato, queue.ordine, queue.desc), (FiltroStato::DaLavorare, Ordine::Scadenza, false));
+        let r = ricerca(
+            &query(
+                &[
+                    ("posizione", "8100"),
+                    ("stato", "chiusa"),
+                    ("aperta_dal", "2026-03-01"),
+                    ("aperta_al", "2026-03-31"),
+                    ("scadute", "1"),
+                ],
+                Some("protocollo"),
+            ),
+            false,
+        )
+        .expect("filters");
+        assert_eq!(r.posizione.as_deref(), Some("8100"));
+        assert_eq!(r.stato, FiltroStato::Solo(Stato::Chiusa));
+        // Italian days: from midnight of 1 March (CET) to midnight after 31 March (CEST from the 29th).
+        assert_eq!(r.aperta, (Some(1_772_319_600), Some(1_774_994_400)));
+        assert!(r.solo_scadute);
+        assert_eq!((r.ordine, r.desc, r.pagina), (Ordine::Protocollo, false, 2));
+        assert!(ricerca(&query(&[("posizione", "81%")], None), false).unwrap_err().contains("cifre"));
+        assert!(ricerca(&query(&[("aperta_dal", "31/02/2026")], None), false).unwrap_err().contains("non è valida"));
+        let backwards = [("aggiornata_dal", "2026-04-02"), ("aggiornata_al", "2026-04-01")];
+        assert!(ricerca(&query(&backwards, None), false).unwrap_err().contains("iniziale segue"));
+        assert!(ricerca(&query(&[("stato", "sospesa")], None), false).is_err());
+        assert!(ricerca(&query(&[], Some("id; DROP TABLE")), false).is_err());
     }
 
     #[test]

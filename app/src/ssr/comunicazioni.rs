@@ -14,8 +14,8 @@ use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPre
 use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{
-    Agenda, Allegati, Appuntamento, ComunicazioniOverview, OggettoRow, PrenotazioneRow, RichiestaDetail,
-    RichiestaEvento, RichiestaRow, SlotRow,
+    Agenda, Allegati, Appuntamento, OggettoRow, PrenotazioneRow, RichiestaDetail, RichiestaEvento, RichiestaRow,
+    RichiestePage, SlotRow,
 };
 
 /// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
@@ -517,30 +517,92 @@ fn to_row(r: Row, now: i64) -> Result<RichiestaRow, AppError> {
     })
 }
 
-async fn rows(db: &Db, condition: &str, key: i64, now: i64) -> Result<Vec<RichiestaRow>, AppError> {
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition}")).bind(key).fetch_all(db.pool()).await?;
-    rows.into_iter().map(|r| to_row(r, now)).collect()
+/// A value bound to a placeholder of a query built from filters.
+enum Bind {
+    I(i64),
+    T(String),
 }
 
-/// The taxonomy in force and the user's own richieste, newest change first.
-pub async fn overview(db: &Db, user_id: i64, now: i64) -> Result<ComunicazioniOverview, AppError> {
+fn bound<'q>(sql: &'q str, binds: &'q [Bind]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    binds.iter().fold(sqlx::query(sql), |q, b| match b {
+        Bind::I(i) => q.bind(*i),
+        Bind::T(t) => q.bind(t.as_str()),
+    })
+}
+
+/// The page of richieste a list asks for, with the taxonomy (for its filter) — only the viewer's own:
+/// the author's richieste, or those routed to the operator's Sede.
+pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Result<RichiestePage, AppError> {
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut bind = |b: Bind| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    let mut conditions = vec![match viewer {
+        Viewer::Author(user) => format!("r.user_id = {}", bind(Bind::I(user))),
+        Viewer::Sede(sede) => format!("r.sede_id = {}", bind(Bind::I(sede))),
+    }];
+    if let Some(p) = &r.posizione {
+        // Digits only (checked by `ricerca`): no LIKE wildcard can come in.
+        conditions.push(format!("p.code LIKE {}", bind(Bind::T(format!("{p}%")))));
+    }
+    if let Some(o) = r.oggetto {
+        conditions.push(format!("r.oggetto_id = {}", bind(Bind::I(o))));
+    }
+    match r.stato {
+        rules::FiltroStato::Tutti => {}
+        rules::FiltroStato::DaLavorare => conditions.push("r.stato <> 'chiusa'".to_string()),
+        rules::FiltroStato::Solo(stato) => {
+            conditions.push(format!("r.stato = {}", bind(Bind::T(stato.as_str().into()))))
+        }
+    }
+    for (column, (from, to)) in [("r.aperta_at", r.aperta), ("r.aggiornata_at", r.aggiornata)] {
+        if let Some(from) = from {
+            conditions.push(format!("{column} >= {}", bind(Bind::I(from))));
+        }
+        if let Some(to) = to {
+            conditions.push(format!("{column} < {}", bind(Bind::I(to))));
+        }
+    }
+    if r.solo_scadute {
+        conditions.push(format!("r.stato <> 'chiusa' AND r.scade_at <= {}", bind(Bind::I(now))));
+    }
+    let filter = conditions.join(" AND ");
+    let column = match r.ordine {
+        rules::Ordine::Protocollo => "r.protocollo",
+        rules::Ordine::Apertura => "r.aperta_at",
+        rules::Ordine::Aggiornamento => "r.aggiornata_at",
+        rules::Ordine::Scadenza => "r.scade_at",
+    };
+    let dir = if r.desc { "DESC" } else { "ASC" };
+    let per_page = i64::from(rules::PER_PAGINA);
+    let offset = i64::from(r.pagina) * per_page;
+    let count_sql = format!("SELECT COUNT(*) FROM richieste r JOIN positions p ON p.id = r.position_id WHERE {filter}");
+    let rows_sql =
+        format!("{ROW_SELECT} WHERE {filter} ORDER BY {column} {dir}, r.id {dir} LIMIT {per_page} OFFSET {offset}");
+    use sqlx::Row as _;
+    let totale: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
+    let found = bound(&rows_sql, &binds).fetch_all(db.pool()).await?;
+    let richieste = found
+        .iter()
+        .map(|row| <Row as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row(row).map_err(AppError::from))
+        .map(|row| to_row(row?, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
+    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, pagina: r.pagina, pagine })
+}
+
+/// The taxonomy in force.
+async fn oggetti(db: &Db) -> Result<Vec<OggettoRow>, AppError> {
     let oggetti: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT id, classe, oggetto, soglia_giorni FROM comunicazione_oggetti WHERE attivo = 1 ORDER BY classe, id",
     )
     .fetch_all(db.pool())
     .await?;
-    let oggetti = oggetti
+    Ok(oggetti
         .into_iter()
         .map(|(id, classe, oggetto, soglia_giorni)| OggettoRow { id, classe, oggetto, soglia_giorni })
-        .collect();
-    let richieste = rows(db, "r.user_id = $1 ORDER BY r.aggiornata_at DESC, r.id DESC LIMIT 200", user_id, now).await?;
-    Ok(ComunicazioniOverview { oggetti, richieste })
-}
-
-/// The open quesiti of a Sede, the nearest deadline first (so the overdue ones lead).
-pub async fn queue(db: &Db, sede_id: i64, now: i64) -> Result<Vec<RichiestaRow>, AppError> {
-    rows(db, "r.sede_id = $1 AND r.stato <> 'chiusa' ORDER BY r.scade_at, r.id LIMIT 500", sede_id, now).await
+        .collect())
 }
 
 /// Who reads a richiesta: its author, or an operator of its Sede.

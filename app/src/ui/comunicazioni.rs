@@ -8,10 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::comunicazioni::{ActOnQuesito, load_comunicazioni, load_richiesta, quesiti_queue};
 use crate::domain::comunicazioni::{Esito, Stato};
 use crate::domain::time::format_rome;
-use crate::model::{RichiestaDetail, RichiestaRow};
+use crate::model::{ListQuery, OggettoRow, RichiestaDetail, RichiestaRow, RichiestePage};
 
 use super::agenda::BookingSection;
-use super::common::ErrorBox;
+use super::common::{ErrorBox, Pager};
 use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
 
@@ -23,20 +23,132 @@ fn stato_label(r: &RichiestaRow) -> String {
     }
 }
 
-#[component]
-fn RichiesteTable(rows: Vec<RichiestaRow>, #[prop(into)] testid: String) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p data-testid=testid>"Nessuna richiesta."</p> }.into_any();
+/// The list's query as the page URL carries it.
+fn list_query() -> impl Fn() -> ListQuery + Copy {
+    let query = use_query_map();
+    move || {
+        query
+            .try_with(|q| ListQuery::from_params(q.clone().into_iter().map(|(k, v)| (k.to_string(), v))))
+            .unwrap_or_default()
     }
+}
+
+/// The filters of a richieste list, a plain GET form (the page reads them back from the URL).
+#[component]
+fn RichiesteFiltri(oggetti: Vec<OggettoRow>, query: ListQuery, coda: bool, action: &'static str) -> impl IntoView {
+    let value = |k: &str| query.filters.get(k).cloned().unwrap_or_default();
+    let chosen_oggetto = value("oggetto");
+    let chosen_stato = value("stato");
+    let mut stati = vec![("", if coda { "Da lavorare (aperte e in carico)" } else { "Tutti" })];
+    if coda {
+        stati.push(("tutti", "Tutti"));
+    }
+    stati.extend([("aperta", "Aperta"), ("in_carico", "In carico"), ("chiusa", "Chiusa")]);
+    let dates = [
+        ("aperta_dal", "Aperta dal"),
+        ("aperta_al", "Aperta al"),
+        ("aggiornata_dal", "Aggiornata dal"),
+        ("aggiornata_al", "Aggiornata al"),
+    ];
     view! {
+        <form method="get" action=action class="mb-3" data-testid="filtri-richieste" role="search">
+            <div class="row">
+                <div class="col-lg-3 mb-3">
+                    <label for="f-posizione" class="form-label fw-semibold">"Matricola o posizione"</label>
+                    <input id="f-posizione" name="posizione" class="form-control" inputmode="numeric" maxlength="16" value=value("posizione")/>
+                </div>
+                <div class="col-lg-5 mb-3">
+                    <label for="f-oggetto" class="form-label fw-semibold">"Oggetto"</label>
+                    <select id="f-oggetto" name="oggetto" class="form-select">
+                        <option value="">"Tutti"</option>
+                        {oggetti.into_iter().map(|o| {
+                            let v = o.id.to_string();
+                            let selected = v == chosen_oggetto;
+                            view! { <option value=v selected=selected>{format!("{} – {}", o.classe, o.oggetto)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="col-lg-4 mb-3">
+                    <label for="f-stato" class="form-label fw-semibold">"Stato"</label>
+                    <select id="f-stato" name="stato" class="form-select">
+                        {stati.into_iter().map(|(v, label)| {
+                            let selected = v == chosen_stato;
+                            view! { <option value=v selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <div class="row">
+                {dates.into_iter().map(|(k, label)| {
+                    let id = format!("f-{k}");
+                    view! {
+                        <div class="col-lg-3 mb-3">
+                            <label for=id.clone() class="form-label fw-semibold">{label}</label>
+                            <input id=id name=k type="date" class="form-control" value=value(k)/>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <div class="form-check mb-3">
+                <input class="form-check-input" type="checkbox" id="f-scadute" name="scadute" value="1" checked=!value("scadute").is_empty()/>
+                <label class="form-check-label" for="f-scadute">"Solo oltre i tempi soglia senza risposta"</label>
+            </div>
+            <button type="submit" class="btn btn-primary me-2">"Cerca"</button>
+            <a class="btn btn-outline-primary" href=action>"Azzera i filtri"</a>
+        </form>
+    }
+}
+
+/// A sortable column header: a link that sorts by `key` (again: the other way round).
+fn sort_header(
+    label: &'static str,
+    key: &'static str,
+    query: &ListQuery,
+    base: &str,
+    current: (&str, bool),
+) -> AnyView {
+    let active = current.0 == key;
+    let desc = if active { !current.1 } else { key != "protocollo" };
+    let href = format!("{base}{}", query.to_query_string(Some(key), desc, 0));
+    let aria_sort = if active { if current.1 { "descending" } else { "ascending" } } else { "none" };
+    let marker = if active { if current.1 { " ▼" } else { " ▲" } } else { "" };
+    view! { <th scope="col" aria-sort=aria_sort><a href=href data-sort=key>{format!("{label}{marker}")}</a></th> }
+        .into_any()
+}
+
+#[component]
+fn RichiesteTable(
+    page: RichiestePage,
+    query: ListQuery,
+    #[prop(into)] testid: String,
+    base: &'static str,
+    coda: bool,
+) -> impl IntoView {
+    let RichiestePage { richieste: rows, totale, pagina, pagine, .. } = page;
+    // The order in force, as the server applied it (the same defaults as `ricerca`).
+    let current = match query.sort.as_deref() {
+        Some(s) => (s.to_string(), query.desc),
+        None if coda => ("scadenza".to_string(), false),
+        None => ("aggiornata".to_string(), true),
+    };
+    let current = (current.0.as_str(), current.1);
+    let header = view! {
+        <thead><tr>
+            {sort_header("Protocollo", "protocollo", &query, base, current)}
+            <th scope="col">"Posizione"</th><th scope="col">"Classe e oggetto"</th>
+            {sort_header("Aperta il", "aperta", &query, base, current)}
+            {sort_header("Ultimo aggiornamento", "aggiornata", &query, base, current)}
+            <th scope="col">"Stato"</th>
+            {sort_header("Tempi soglia", "scadenza", &query, base, current)}
+        </tr></thead>
+    };
+    view! {
+        <p data-testid="conteggio">{format!("{totale} richieste")}</p>
         <div class="table-responsive">
             <table class="table table-sm" data-testid=testid>
-                <thead><tr>
-                    <th scope="col">"Protocollo"</th><th scope="col">"Posizione"</th><th scope="col">"Classe e oggetto"</th>
-                    <th scope="col">"Aperta il"</th><th scope="col">"Ultimo aggiornamento"</th><th scope="col">"Stato"</th>
-                    <th scope="col">"Tempi soglia"</th>
-                </tr></thead>
+                {header}
                 <tbody>
+                    {rows.is_empty().then(|| view! { <tr><td colspan="7">"Nessuna richiesta per i filtri scelti."</td></tr> })}
                     {rows.into_iter().map(|r| {
                         let href = format!("/comunicazioni/{}", r.id);
                         let soglia = if r.in_ritardo {
@@ -45,7 +157,7 @@ fn RichiesteTable(rows: Vec<RichiestaRow>, #[prop(into)] testid: String) -> impl
                             view! { <span>{format!("entro il {}", format_rome(r.scade_at))}</span> }.into_any()
                         };
                         view! {
-                            <tr data-testid="richiesta-comunicazione" data-id=r.id.to_string() data-stato=r.stato.as_str()>
+                            <tr data-testid="richiesta-comunicazione" data-id=r.id.to_string() data-stato=r.stato.as_str() class:table-danger=r.in_ritardo>
                                 <td><a href=href>{r.protocollo.clone()}</a></td>
                                 <td>{format!("{} – {}", r.position_code, r.denominazione)}</td>
                                 <td>{format!("{} – {}", r.classe, r.oggetto)}</td>
@@ -59,13 +171,14 @@ fn RichiesteTable(rows: Vec<RichiestaRow>, #[prop(into)] testid: String) -> impl
                 </tbody>
             </table>
         </div>
+        <Pager base=base.to_string() query total_pages=pagine current=pagina/>
     }
-    .into_any()
 }
 
 #[component]
 pub fn ComunicazioniPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_comunicazioni());
+    let query = list_query();
+    let data = Resource::new(query, load_comunicazioni);
     view! {
         <Page title="Comunicazione bidirezionale">
             <h1>"Comunicazione bidirezionale"</h1>
@@ -73,8 +186,12 @@ pub fn ComunicazioniPage() -> impl IntoView {
             <a class="btn btn-primary mb-3" href="/comunicazioni/nuova">"Nuova richiesta"</a>
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
+                    let q = query();
                     match data.await {
-                        Ok(o) => view! { <RichiesteTable rows=o.richieste testid="richieste-comunicazione"/> }.into_any(),
+                        Ok(page) => view! {
+                            <RichiesteFiltri oggetti=page.oggetti.clone() query=q.clone() coda=false action="/comunicazioni"/>
+                            <RichiesteTable page query=q testid="richieste-comunicazione" base="/comunicazioni" coda=false/>
+                        }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
                 })}
@@ -91,7 +208,7 @@ pub fn ComunicazioniPage() -> impl IntoView {
 pub fn NuovaRichiestaPage() -> impl IntoView {
     let query = use_query_map();
     let preset = move |key: &str| query.try_with(|q| q.get(key)).flatten().unwrap_or_default();
-    let data = Resource::new(|| (), |_| load_comunicazioni());
+    let data = Resource::new(|| (), |_| load_comunicazioni(ListQuery::default()));
     let progress = RwSignal::new(None::<u32>);
     let refused = RwSignal::new(None::<String>);
     let error = move || refused.get().or_else(|| Some(preset("errore")).filter(|e| !e.is_empty()));
@@ -379,7 +496,8 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
 
 #[component]
 pub fn QuesitiPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| quesiti_queue());
+    let query = list_query();
+    let data = Resource::new(query, quesiti_queue);
     let crumbs = vec![
         ("Home".to_string(), Some("/".to_string())),
         ("Back-office di Sede".to_string(), Some("/backoffice".to_string())),
@@ -388,11 +506,15 @@ pub fn QuesitiPage() -> impl IntoView {
     view! {
         <Page title="Quesiti della Sede" crumbs>
             <h1>"Quesiti della Sede"</h1>
-            <p>"I quesiti aperti o in carico; in testa quelli con la scadenza più vicina, evidenziati quando i tempi soglia sono superati."</p>
+            <p>"Di norma i quesiti ancora da lavorare, la scadenza più vicina in testa: quelli oltre i tempi soglia sono evidenziati."</p>
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
+                    let q = query();
                     match data.await {
-                        Ok(rows) => view! { <RichiesteTable rows testid="quesiti"/> }.into_any(),
+                        Ok(page) => view! {
+                            <RichiesteFiltri oggetti=page.oggetti.clone() query=q.clone() coda=true action="/backoffice/quesiti"/>
+                            <RichiesteTable page query=q testid="quesiti" base="/backoffice/quesiti" coda=true/>
+                        }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
                 })}
