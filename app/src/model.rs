@@ -356,6 +356,18 @@ pub struct OggettoRow {
     pub soglia_giorni: i64,
 }
 
+/// One oggetto of the taxonomy as the administrator manages it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OggettoAdmin {
+    pub id: i64,
+    pub classe: String,
+    pub oggetto: String,
+    pub soglia_giorni: i64,
+    pub attivo: bool,
+    /// Richieste sent on it so far.
+    pub richieste: i64,
+}
+
 /// A richiesta as listed to its author and in the queue of its Sede.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RichiestaRow {

@@ -67,6 +67,9 @@ pub struct SectionSpec {
     pub default_sort: (&'static str, bool),
     /// The section listing the children of a row (instalments of a piano, workers of a DMA).
     pub detail: Option<Section>,
+    /// The (classe, oggetto) of the Comunicazione bidirezionale this page is about: its context link
+    /// opens a new richiesta with position, classe and oggetto already chosen.
+    pub argomento: (&'static str, &'static str),
 }
 
 const fn col(key: &'static str, label: &'static str, kind: ColKind) -> ColumnSpec {
@@ -119,6 +122,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("data", true),
         detail: None,
+        argomento: ("Versamenti", "Pagamenti"),
     },
     SectionSpec {
         section: Section::NoteRettifica,
@@ -142,6 +146,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("data", true),
         detail: None,
+        argomento: ("Uniemens", "Note di rettifica"),
     },
     SectionSpec {
         section: Section::PianiAmmortamento,
@@ -164,6 +169,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("inizio", true),
         detail: Some(Section::RatePiano),
+        argomento: ("Gestione del credito", "Dilazione amministrativa"),
     },
     SectionSpec {
         section: Section::RatePiano,
@@ -184,6 +190,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("numero", false),
         detail: None,
+        argomento: ("Gestione del credito", "Dilazione amministrativa"),
     },
     SectionSpec {
         section: Section::Dma,
@@ -207,6 +214,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("periodo", true),
         detail: Some(Section::DmaLavoratori),
+        argomento: ("Uniemens", "Uniemens trasmessi"),
     },
     SectionSpec {
         section: Section::DmaLavoratori,
@@ -229,6 +237,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("nominativo", false),
         detail: None,
+        argomento: ("Uniemens", "Uniemens trasmessi"),
     },
     SectionSpec {
         section: Section::NoteDebito,
@@ -252,6 +261,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("data", true),
         detail: None,
+        argomento: ("Gestione del credito", "Note di debito"),
     },
     SectionSpec {
         section: Section::NoteDebitoEca,
@@ -273,6 +283,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         default_sort: ("data", true),
         detail: None,
+        argomento: ("Gestione del credito", "ECA"),
     },
 ];
 

@@ -253,3 +253,61 @@ test.describe("comunicazione bidirezionale", () => {
     await operator.context().close();
   });
 });
+
+test.describe("comunicazioni: context links, history search, taxonomy", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("a consultation page's context link pre-fills position, classe and oggetto", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/note-rettifica`, testInfo);
+    await page.getByTestId("scrivi-sede").click();
+    await expect(page).toHaveURL(/\/comunicazioni\/nuova\?/);
+    await settled(page, testInfo);
+    const form = page.getByTestId("form-comunicazione");
+    await expect(form.getByLabel("Posizione contributiva")).toHaveValue(POSITION);
+    await expect(form.getByLabel("Classe e oggetto").locator("option:checked")).toHaveText(OGGETTO);
+  });
+
+  test("the history is searched by status and position, and sorted", async ({ page }, testInfo) => {
+    await visit(page, "/comunicazioni", testInfo);
+    await checkA11y(page);
+    const filters = page.getByTestId("filtri-richieste");
+    await filters.getByLabel("Stato").selectOption("chiusa");
+    await filters.getByRole("button", { name: "Cerca" }).click();
+    await expect(page).toHaveURL(/stato=chiusa/);
+    await settled(page, testInfo);
+    const rows = page.getByTestId("richiesta-comunicazione");
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const stato of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-stato")))) expect(stato).toBe("chiusa");
+
+    await page.getByTestId("filtri-richieste").getByLabel("Matricola o posizione").fill("999999");
+    await page.getByTestId("filtri-richieste").getByRole("button", { name: "Cerca" }).click();
+    await expect(page.getByTestId("richieste-comunicazione")).toContainText("Nessuna richiesta per i filtri scelti.");
+    await settled(page, testInfo);
+
+    await visit(page, "/comunicazioni", testInfo);
+    await page.locator("a[data-sort=protocollo]").click();
+    await expect(page).toHaveURL(/ordina=protocollo/);
+    await settled(page, testInfo);
+    const protocolli = await page.getByTestId("richiesta-comunicazione").locator("td:first-child").allTextContents();
+    expect(protocolli.length).toBeGreaterThan(1);
+    expect([...protocolli].sort()).toEqual(protocolli);
+  });
+
+  test("the administrator changes a threshold of the taxonomy", async ({ browser }, testInfo) => {
+    const admin = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: NO_SESSION })).newPage();
+    await loginThroughUi(admin, "admin", testInfo);
+    await visit(admin, "/admin", testInfo);
+    await checkA11y(admin);
+    const days = hydrated(testInfo) ? "20" : "21";
+    const durc = admin.getByTestId("oggetto").filter({ has: admin.locator('input[value="DURC"]') }).first();
+    await durc.getByLabel("Tempi soglia di DURC – DURC").fill(days);
+    await durc.getByRole("button", { name: /Salva/ }).click();
+    await expect(admin.getByTestId("esito")).toHaveText("Tassonomia aggiornata.");
+    await settled(admin, testInfo);
+    await expect(admin.getByLabel("Tempi soglia di DURC – DURC")).toHaveValue(days);
+    // It is stored: read back on a fresh page.
+    await visit(admin, "/admin", testInfo);
+    await expect(admin.getByLabel("Tempi soglia di DURC – DURC")).toHaveValue(days);
+    await admin.context().close();
+  });
+});

@@ -565,3 +565,49 @@ async fn history_and_queue(app: TestApp) {
     assert_eq!(search(q(&[], None, false, 0), Viewer::Author(stranger), false).await.totale, 0);
 }
 both_backends!(history_and_queue_filter_sort_and_page, history_and_queue);
+
+/// The taxonomy is data: a changed soglia sets the deadline of richieste sent afterwards only; a retired
+/// oggetto takes no new richieste; a duplicate or a threshold out of range is refused.
+async fn taxonomy_is_data(app: TestApp) {
+    use app::ssr::comunicazioni::OggettoDaSalvare;
+    let f = fixture(&app).await;
+    let db = &app.db;
+    let now = now_unix();
+    let admin = user_id(db, &cf_of(Role::Admin)).await;
+    let (before, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
+    let save = |soglia_giorni: i64, attivo: bool| OggettoDaSalvare {
+        id: Some(f.oggetto),
+        classe: "Uniemens",
+        oggetto: "Note di rettifica",
+        soglia_giorni,
+        attivo,
+    };
+    com::salva_oggetto(db, admin, save(10, true), now).await.expect("salva");
+    let (after, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
+    let deadline = |id: i64| async move {
+        sqlx::query_scalar::<_, i64>("SELECT scade_at FROM richieste WHERE id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .expect("scade_at")
+    };
+    assert_eq!(deadline(before).await, now + f.soglia_giorni * DAY, "already sent: deadline unchanged");
+    assert_eq!(deadline(after).await, now + 10 * DAY, "sent afterwards: the new soglia");
+
+    assert!(invalid(com::salva_oggetto(db, admin, save(0, true), now).await).contains("da 1 a 365"));
+    let duplicate = OggettoDaSalvare { id: None, classe: "DURC", oggetto: "DURC", soglia_giorni: 15, attivo: true };
+    assert!(invalid(com::salva_oggetto(db, admin, duplicate, now).await).contains("esiste già"));
+    let new =
+        OggettoDaSalvare { id: None, classe: "DURC", oggetto: "Verifica regolarità", soglia_giorni: 20, attivo: true };
+    let added = com::salva_oggetto(db, admin, new, now).await.expect("nuovo");
+    assert!(com::tassonomia(db).await.expect("tassonomia").iter().any(|o| o.id == added && o.soglia_giorni == 20));
+
+    com::salva_oggetto(db, admin, save(10, false), now).await.expect("ritira");
+    assert!(invalid(com::apri(db, f.user, nuova(&f), now).await).contains("Scelga classe e oggetto"));
+    let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'tassonomia.salvata'")
+        .fetch_one(db.pool())
+        .await
+        .expect("audit");
+    assert_eq!(audit, 3);
+}
+both_backends!(the_taxonomy_and_its_thresholds_are_data, taxonomy_is_data);

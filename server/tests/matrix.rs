@@ -304,9 +304,11 @@ enum RoleProbe {
     PublishSlot,
     RecordAppointment,
     RecordForeignAppointment,
+    Tassonomia,
+    SaveOggetto,
 }
 
-const ROLE_PROBES: [RoleProbe; 25] = [
+const ROLE_PROBES: [RoleProbe; 27] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -332,6 +334,8 @@ const ROLE_PROBES: [RoleProbe; 25] = [
     RoleProbe::PublishSlot,
     RoleProbe::RecordAppointment,
     RoleProbe::RecordForeignAppointment,
+    RoleProbe::Tassonomia,
+    RoleProbe::SaveOggetto,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
@@ -340,55 +344,56 @@ const ROLE_PROBES: [RoleProbe; 25] = [
 /// Columns 20–25: the agenda, booking for Mario's richiesta (no slot chosen: 400 once allowed), cancelling
 /// Mario's booking (it succeeds for him), publishing a slot (no start: 400), recording the outcome of that
 /// booking at the operator's Sede and of one at another Sede (unknown outcome: 400 once allowed).
-const ROLE_MATRIX: &[(Who, [u16; 25])] = &[
-    (None, [401; 25]),
+/// Columns 26–27: the taxonomy, and saving an oggetto with a threshold of 0 days (400 once allowed).
+const ROLE_MATRIX: &[(Who, [u16; 27])] = &[
+    (None, [401; 27]),
     (
         Some(Role::Datore),
         [
             200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
-            200, 403, 403, 403,
+            200, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Delegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403,
+            404, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Intermediario),
         [
             200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403,
+            404, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Subdelegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403,
+            404, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Operatore),
         [
             200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
-            403, 400, 400, 404,
+            403, 400, 400, 404, 403, 403,
         ],
     ),
     (
         Some(Role::Idm),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403,
+            403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Admin),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403,
+            403, 403, 403, 403, 200, 400,
         ],
     ),
 ];
@@ -436,6 +441,11 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
             app.send_richiesta(client, &form, &[]).await.0
         }
         RoleProbe::Agenda => app.call(client, "/api/agenda", json!({})).await.0,
+        RoleProbe::Tassonomia => app.call(client, "/api/admin/tassonomia", json!({})).await.0,
+        RoleProbe::SaveOggetto => {
+            let form = [("classe", "DURC"), ("oggetto", "DURC"), ("soglia", "0")];
+            form_status(app, client, "/api/admin/tassonomia/salva", &form).await
+        }
         RoleProbe::BookAppointment => {
             let id = ctx.own_quesito.to_string();
             let form = [("richiesta", id.as_str()), ("telefono", "3331234567"), ("note", "Prova")];
@@ -624,6 +634,8 @@ fn every_server_function_is_in_the_matrix() {
         "/api/agenda/annulla",
         "/api/agenda/slot",
         "/api/agenda/esito",
+        "/api/admin/tassonomia",
+        "/api/admin/tassonomia/salva",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

@@ -101,3 +101,51 @@ pub async fn import_albo(csv: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Admin: the taxonomy of the Comunicazione bidirezionale with its tempi soglia.
+#[server(prefix = "/api", endpoint = "admin/tassonomia", input = Json)]
+pub async fn load_tassonomia() -> Result<Vec<crate::model::OggettoAdmin>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{comunicazioni, ctx::RequestCtx, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            authorize(&ctx, Action::Administer).await?;
+            comunicazioni::tassonomia(ctx.db()).await
+        }
+        .await,
+    )
+}
+
+/// Admin: adds an oggetto (no `id`) or changes one; `attivo` is the ticked checkbox.
+#[server(prefix = "/api", endpoint = "admin/tassonomia/salva")]
+pub async fn save_oggetto(
+    id: Option<i64>,
+    classe: String,
+    oggetto: String,
+    soglia: i64,
+    attivo: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::comunicazioni::{self, OggettoDaSalvare};
+    use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::Administer).await?;
+            let o = OggettoDaSalvare {
+                id,
+                classe: &classe,
+                oggetto: &oggetto,
+                soglia_giorni: soglia,
+                attivo: attivo.is_some(),
+            };
+            let saved = comunicazioni::salva_oggetto(ctx.db(), access.user.user_id, o, now_unix()).await?;
+            leptos_axum::redirect(&format!("/admin?esito=tassonomia&n={saved}#tassonomia"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -46,4 +46,6 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/agenda/slot", "PublishSlots"),
     ("/api/agenda/esito", "RecordAppointment"),
     ("/api/admin/albo", "Administer"),
+    ("/api/admin/tassonomia", "Administer"),
+    ("/api/admin/tassonomia/salva", "Administer"),
 ];

@@ -14,8 +14,8 @@ use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPre
 use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{
-    Agenda, Allegati, Appuntamento, OggettoRow, PrenotazioneRow, RichiestaDetail, RichiestaEvento, RichiestaRow,
-    RichiestePage, SlotRow,
+    Agenda, Allegati, Appuntamento, OggettoAdmin, OggettoRow, PrenotazioneRow, RichiestaDetail, RichiestaEvento,
+    RichiestaRow, RichiestePage, SlotRow,
 };
 
 /// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
@@ -590,6 +590,103 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
     Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, pagina: r.pagina, pagine })
+}
+
+/// The whole taxonomy, retired oggetti included, for the administrator.
+pub async fn tassonomia(db: &Db) -> Result<Vec<OggettoAdmin>, AppError> {
+    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.id, o.classe, o.oggetto, o.soglia_giorni, o.attivo, \
+         (SELECT COUNT(*) FROM richieste r WHERE r.oggetto_id = o.id) FROM comunicazione_oggetti o ORDER BY o.classe, o.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, classe, oggetto, soglia_giorni, attivo, richieste)| OggettoAdmin {
+            id,
+            classe,
+            oggetto,
+            soglia_giorni,
+            attivo: attivo == 1,
+            richieste,
+        })
+        .collect())
+}
+
+/// An oggetto as the administrator's form sends it (`id` None: a new one).
+pub struct OggettoDaSalvare<'a> {
+    pub id: Option<i64>,
+    pub classe: &'a str,
+    pub oggetto: &'a str,
+    pub soglia_giorni: i64,
+    pub attivo: bool,
+}
+
+/// Tempi soglia an administrator may set, in days.
+const SOGLIA_MAX_GIORNI: i64 = 365;
+const MAX_NOME_TASSONOMIA: usize = 80;
+
+/// Adds an oggetto (`id` None) or changes one. Names and threshold are checked; an oggetto is retired
+/// (`attivo` false), never deleted, so past richieste keep it. A new threshold applies to richieste sent
+/// from now on: those already sent keep the deadline fixed at their opening.
+pub async fn salva_oggetto(db: &Db, admin_id: i64, o: OggettoDaSalvare<'_>, now: i64) -> Result<i64, AppError> {
+    let OggettoDaSalvare { id, classe, oggetto, soglia_giorni, attivo } = o;
+    let (classe, oggetto) = (classe.trim(), oggetto.trim());
+    if classe.is_empty() || oggetto.is_empty() {
+        return Err(AppError::invalid("Indichi classe e oggetto."));
+    }
+    if classe.chars().count() > MAX_NOME_TASSONOMIA || oggetto.chars().count() > MAX_NOME_TASSONOMIA {
+        return Err(AppError::invalid(format!("Classe e oggetto hanno al massimo {MAX_NOME_TASSONOMIA} caratteri.")));
+    }
+    if !(1..=SOGLIA_MAX_GIORNI).contains(&soglia_giorni) {
+        return Err(AppError::invalid(format!("I tempi soglia vanno da 1 a {SOGLIA_MAX_GIORNI} giorni.")));
+    }
+    let mut tx = db.begin_write().await?;
+    let saved = match id {
+        None => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO comunicazione_oggetti (classe, oggetto, soglia_giorni, attivo) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(classe)
+            .bind(oggetto)
+            .bind(soglia_giorni)
+            .bind(i64::from(attivo))
+            .fetch_one(&mut *tx)
+            .await
+        }
+        Some(id) => {
+            sqlx::query_scalar::<_, i64>(
+                "UPDATE comunicazione_oggetti SET classe = $1, oggetto = $2, soglia_giorni = $3, attivo = $4 WHERE id = $5 RETURNING id",
+            )
+            .bind(classe)
+            .bind(oggetto)
+            .bind(soglia_giorni)
+            .bind(i64::from(attivo))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .and_then(|found| found.ok_or(sqlx::Error::RowNotFound))
+        }
+    };
+    let saved = match saved {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::invalid("Questo oggetto esiste già nella stessa classe."));
+        }
+        Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let detail =
+        format!("{classe} / {oggetto}: {soglia_giorni} giorni, {}", if attivo { "attivo" } else { "ritirato" });
+    let subject = format!("oggetto:{saved}");
+    audit::append(
+        &mut tx,
+        Entry { actor_user_id: Some(admin_id), action: "tassonomia.salvata", subject: &subject, detail: &detail },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
 }
 
 /// The taxonomy in force.

@@ -301,6 +301,17 @@ pub fn PositionSubDetail() -> impl IntoView {
     }
 }
 
+/// The context link of a consultation page: a new richiesta on this position, about this page's
+/// (classe, oggetto) of the Comunicazione bidirezionale.
+fn richiesta_href(posizione: &str, (classe, oggetto): (&str, &str)) -> String {
+    format!(
+        "/comunicazioni/nuova?posizione={}&classe={}&oggetto={}",
+        url_encode(posizione),
+        url_encode(classe),
+        url_encode(oggetto)
+    )
+}
+
 #[component]
 fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl IntoView {
     let posizione = posizione_param();
@@ -357,7 +368,10 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                                 <h1 class="h2">{title}</h1>
                                 <p>{spec.intro}</p>
                                 <FilterForm spec query=q.clone() action=base.clone()/>
-                                <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica CSV"</a>
+                                <a class="btn btn-outline-primary btn-sm mb-3 me-2" href=csv download="">"Scarica CSV"</a>
+                                <a class="btn btn-outline-primary btn-sm mb-3" href=richiesta_href(&pos, spec.argomento) data-testid="scrivi-sede">
+                                    "Scrivi alla Sede su questo argomento"
+                                </a>
                                 <DataTable spec page=view_data.table query=q base detail_base/>
                             </PositionFrame>
                         }.into_any()

@@ -230,7 +230,8 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                         Ok(o) => o.oggetti,
                         Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
                     };
-                    let chosen = preset("oggetto");
+                    // By id (a form sent back with its refusal) or by names (a context link).
+                    let (chosen, classe) = (preset("oggetto"), preset("classe"));
                     view! {
                         <form method="post" action="/api/comunicazioni/nuova" enctype="multipart/form-data"
                             data-testid="form-comunicazione" on:submit=on_submit>
@@ -244,7 +245,7 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                                     <select id="oggetto" name="oggetto" class="form-select">
                                         {oggetti.into_iter().map(|o| {
                                             let value = o.id.to_string();
-                                            let selected = value == chosen;
+                                            let selected = value == chosen || (o.classe == classe && o.oggetto == chosen);
                                             view! {
                                                 <option value=value selected=selected>
                                                     {format!("{} – {} (risposta attesa entro {} giorni)", o.classe, o.oggetto, o.soglia_giorni)}

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::backoffice::{
-    DecideProfileRequest, ImportAlbo, SetOperatorEnabled, profile_request_queue, sede_operators,
+    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, load_tassonomia, profile_request_queue,
+    sede_operators,
 };
 use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
 use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
-use crate::model::ProfileRequestRow;
+use crate::model::{OggettoAdmin, ProfileRequestRow};
 
 use super::common::{ErrorBox, date_it};
 use super::deleghe::{Outcome, form_error};
@@ -321,11 +322,16 @@ pub fn OperatorsPage() -> impl IntoView {
 pub fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let righe = move || query.try_with(|q| q.get("righe")).flatten();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let nonce = move || query.try_with(|q| q.get("n")).flatten();
     let import = ServerAction::<ImportAlbo>::new();
+    let save = ServerAction::<SaveOggetto>::new();
+    let tassonomia = Resource::new(move || (esito(), nonce()), |_| load_tassonomia());
     view! {
         <Page title="Amministrazione">
             <h1>"Amministrazione"</h1>
             {move || righe().map(|n| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Albo importato: {n} iscritti.")}</div> })}
+            {move || (esito().as_deref() == Some("tassonomia")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Tassonomia aggiornata."</div> })}
             <section aria-labelledby="albo" class="mt-3">
                 <h2 id="albo" class="h4">"Albo degli intermediari (L. 12/1979)"</h2>
                 <p>"Incolli il file CSV con le colonne codice_fiscale,categoria,numero,provincia,nominativo (categoria: consulente_lavoro, commercialista, avvocato). L'importazione sostituisce l'elenco intero; una riga errata annulla tutto."</p>
@@ -336,6 +342,76 @@ pub fn AdminPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Importa"</button>
                 </ActionForm>
             </section>
+            <section aria-labelledby="tassonomia" class="mt-5">
+                <h2 id="tassonomia" class="h4">"Comunicazione bidirezionale: classi, oggetti e tempi soglia"</h2>
+                <p>"I tempi soglia valgono per le richieste inviate da ora in poi: quelle già inviate conservano la scadenza fissata all'invio. Un oggetto non più in uso si ritira: le richieste già inviate lo conservano."</p>
+                {form_error(save)}
+                <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                    {move || Suspend::new(async move {
+                        match tassonomia.await {
+                            Ok(rows) => view! { <TassonomiaTable rows save/> }.into_any(),
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
         </Page>
+    }
+}
+
+/// One form per oggetto (change names, threshold, in use) and one to add an oggetto.
+#[component]
+fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> impl IntoView {
+    view! {
+        <div class="table-responsive">
+            <table class="table table-sm align-middle" data-testid="tassonomia">
+                <thead><tr>
+                    <th scope="col">"Classe"</th><th scope="col">"Oggetto"</th><th scope="col">"Tempi soglia (giorni)"</th>
+                    <th scope="col">"In uso"</th><th scope="col">"Richieste"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|o| {
+                        let form_id = format!("oggetto-{}", o.id);
+                        let label = format!("{} – {}", o.classe, o.oggetto);
+                        view! {
+                            <tr data-testid="oggetto" data-id=o.id.to_string()>
+                                <td><input form=form_id.clone() name="classe" class="form-control form-control-sm" value=o.classe.clone() required maxlength="80" aria-label=format!("Classe di {label}")/></td>
+                                <td><input form=form_id.clone() name="oggetto" class="form-control form-control-sm" value=o.oggetto.clone() required maxlength="80" aria-label=format!("Oggetto di {label}")/></td>
+                                <td><input form=form_id.clone() name="soglia" type="number" min="1" max="365" class="form-control form-control-sm" value=o.soglia_giorni.to_string() required aria-label=format!("Tempi soglia di {label}")/></td>
+                                <td><input form=form_id.clone() name="attivo" type="checkbox" value="1" checked=o.attivo aria-label=format!("{label} in uso")/></td>
+                                <td>{o.richieste}</td>
+                                <td>
+                                    <ActionForm action=save attr:id=form_id>
+                                        <input type="hidden" name="id" value=o.id.to_string()/>
+                                        <button type="submit" class="btn btn-outline-primary btn-sm">"Salva"<span class="visually-hidden">{format!(" {label}")}</span></button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h3 class="h5 mt-3">"Nuovo oggetto"</h3>
+        <ActionForm action=save attr:data-testid="nuovo-oggetto">
+            <div class="row align-items-end">
+                <div class="col-lg-4 mb-3">
+                    <label for="nuova-classe" class="form-label fw-semibold">"Classe"</label>
+                    <input id="nuova-classe" name="classe" class="form-control" required maxlength="80"/>
+                </div>
+                <div class="col-lg-4 mb-3">
+                    <label for="nuovo-oggetto" class="form-label fw-semibold">"Oggetto"</label>
+                    <input id="nuovo-oggetto" name="oggetto" class="form-control" required maxlength="80"/>
+                </div>
+                <div class="col-lg-2 mb-3">
+                    <label for="nuova-soglia" class="form-label fw-semibold">"Tempi soglia (giorni)"</label>
+                    <input id="nuova-soglia" name="soglia" type="number" min="1" max="365" value="30" class="form-control" required/>
+                </div>
+                <input type="hidden" name="attivo" value="1"/>
+                <div class="col-lg-2 mb-3">
+                    <button type="submit" class="btn btn-primary">"Aggiungi"</button>
+                </div>
+            </div>
+        </ActionForm>
     }
 }
