@@ -135,34 +135,34 @@ mod tests {
         let ok = [f("nota.pdf", PDF), f("ricevuta.PNG", PNG), f("uniemens.xml", b"<?xml version=\"1.0\"?><x/>")];
         assert_eq!(verifica(&ok), Ok(()));
         let four = [f("a.pdf", PDF), f("b.pdf", PDF), f("c.pdf", PDF), f("d.pdf", PDF)];
-        assert!(verifica(&four).unwrap_err().contains("al massimo 3 file"));
+        assert!(verifica(&four).expect_err("refused").contains("al massimo 3 file"));
         assert_eq!(verifica(&[]), Ok(()), "attachments are optional");
     }
 
     #[test]
     fn content_must_match_the_declared_type() {
-        let err = verifica(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).unwrap_err();
+        let err = verifica(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).expect_err("refused");
         assert!(err.contains("non corrisponde"), "{err}");
-        assert!(verifica(&[f("foto.jpg", PNG)]).unwrap_err().contains("non corrisponde"));
-        assert!(verifica(&[f("dati.csv", b"a;b\n\0\x01")]).unwrap_err().contains("non corrisponde"));
-        assert!(verifica(&[f("dati.xml", b"plain text")]).unwrap_err().contains("non corrisponde"));
+        assert!(verifica(&[f("foto.jpg", PNG)]).expect_err("refused").contains("non corrisponde"));
+        assert!(verifica(&[f("dati.csv", b"a;b\n\0\x01")]).expect_err("refused").contains("non corrisponde"));
+        assert!(verifica(&[f("dati.xml", b"plain text")]).expect_err("refused").contains("non corrisponde"));
         assert_eq!(verifica(&[f("dati.csv", "matricola;importo\n8100000001;1.234,56\n".as_bytes())]), Ok(()));
-        assert!(verifica(&[f("programma.exe", b"MZ")]).unwrap_err().contains("non è ammesso"));
-        assert!(verifica(&[f("senza-estensione", PDF)]).unwrap_err().contains("non è ammesso"));
+        assert!(verifica(&[f("programma.exe", b"MZ")]).expect_err("refused").contains("non è ammesso"));
+        assert!(verifica(&[f("senza-estensione", PDF)]).expect_err("refused").contains("non è ammesso"));
     }
 
     #[test]
     fn sizes_per_file_and_in_total() {
         let mut big = PDF.to_vec();
         big.resize(MAX_BYTES_FILE + 1, b' ');
-        assert!(verifica(&[f("grande.pdf", &big)]).unwrap_err().contains("5 MB per file"));
+        assert!(verifica(&[f("grande.pdf", &big)]).expect_err("refused").contains("5 MB per file"));
         let mut near = PDF.to_vec();
         near.resize(MAX_BYTES_FILE, b' ');
         assert_eq!(verifica(&[f("a.pdf", &near), f("b.pdf", &near)]), Ok(()));
-        let err = verifica(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).unwrap_err();
+        let err = verifica(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).expect_err("refused");
         assert!(err.contains("in totale"), "{err}");
-        assert!(verifica(&[f("vuoto.pdf", b"")]).unwrap_err().contains("vuoto"));
-        assert!(verifica(&[f("a.pdf", PDF), f("A.PDF", PDF)]).unwrap_err().contains("stesso nome"));
+        assert!(verifica(&[f("vuoto.pdf", b"")]).expect_err("refused").contains("vuoto"));
+        assert!(verifica(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").contains("stesso nome"));
     }
 
     #[test]
