@@ -415,8 +415,22 @@ pub struct RichiestaDetail {
     pub operatore: bool,
     /// The attached files, if any (downloadable as one zip).
     pub allegati: Option<Allegati>,
+    /// The notices sent (or still to send) about it, by e-mail and SMS.
+    pub avvisi: Vec<Avviso>,
     /// For the author: whether and where an appointment can be booked.
     pub appuntamento: Option<Appuntamento>,
+}
+
+/// A notice of the outbox about a richiesta, with its delivery status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Avviso {
+    /// `email` or `sms`.
+    pub canale: String,
+    pub destinatario: String,
+    /// `in_coda`, `in_riprova`, `inviato` or `fallito`.
+    pub stato: String,
+    pub creato_at: i64,
+    pub inviato_at: Option<i64>,
 }
 
 /// The files attached to a richiesta: their names and the size of the zip that holds them.

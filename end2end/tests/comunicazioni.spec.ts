@@ -125,6 +125,10 @@ test.describe("comunicazione bidirezionale", () => {
     const opened = await waitForSms(phone, protocollo);
     expect(opened).toHaveLength(1);
     expect(opened[0].text).toContain("Sede Roma Eur");
+    // The richiesta's page tracks both deliveries.
+    await visit(page, detailPath, testInfo);
+    await expect(page.getByTestId("avvisi").locator("tr[data-stato=inviato]")).toHaveCount(2);
+    await expect(page.getByTestId("avvisi")).toContainText(phone);
     // Within its soglia the richiesta cannot lead to an appointment yet.
     await expect(page.getByTestId("non-prenotabile")).toContainText("ancora nei tempi di risposta");
 

@@ -162,6 +162,10 @@ async fn quesito_life(app: TestApp) {
     .expect("sms");
     assert_eq!(sms.len(), 2, "{sms:?}");
     assert!(sms[0].contains("protocollata") && sms[1].contains("esito non accolta"), "{sms:?}");
+    let detail = com::detail(db, id, app::ssr::comunicazioni::Viewer::Author(f.user), now).await.expect("detail");
+    let canali: Vec<&str> = detail.avvisi.iter().map(|a| a.canale.as_str()).collect();
+    assert_eq!(canali, ["email", "sms", "email", "sms"], "each notice is tracked on the richiesta");
+    assert!(detail.avvisi.iter().all(|a| a.stato == "in_coda"));
     let esito: Option<String> = sqlx::query_scalar("SELECT esito FROM richieste WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())

@@ -26,7 +26,8 @@ fn settings(smtp_url: String) -> MailSettings {
 
 async fn enqueue(db: &Db, channel: Channel, recipient: &str, secret: Option<&str>, now: i64) -> i64 {
     let mut tx = db.begin_write().await.expect("begin");
-    let msg = NewMessage { channel, recipient, subject: SUBJECT, body: BODY, secret, delega_id: None };
+    let msg =
+        NewMessage { channel, recipient, subject: SUBJECT, body: BODY, secret, delega_id: None, richiesta_id: None };
     let id = outbox::enqueue(&mut tx, msg, now).await.expect("enqueue");
     tx.commit().await.expect("commit");
     id
@@ -138,6 +139,7 @@ both_backends!(rolled_back_message_is_never_sent, |app: TestApp| async move {
         body: BODY,
         secret: Some(SECRET),
         delega_id: None,
+        richiesta_id: None,
     };
     let id = outbox::enqueue(&mut tx, msg, now).await.expect("enqueue");
     tx.rollback().await.expect("rollback");

@@ -351,7 +351,11 @@ mod tests {
         assert!(r.solo_scadute);
         assert_eq!((r.ordine, r.desc, r.pagina), (Ordine::Protocollo, false, 2));
         assert!(ricerca(&query(&[("posizione", "81%")], None), false).expect_err("refused").contains("cifre"));
-        assert!(ricerca(&query(&[("aperta_dal", "31/02/2026")], None), false).expect_err("refused").contains("non è valida"));
+        assert!(
+            ricerca(&query(&[("aperta_dal", "31/02/2026")], None), false)
+                .expect_err("refused")
+                .contains("non è valida")
+        );
         let backwards = [("aggiornata_dal", "2026-04-02"), ("aggiornata_al", "2026-04-01")];
         assert!(ricerca(&query(&backwards, None), false).expect_err("refused").contains("iniziale segue"));
         assert!(ricerca(&query(&[("stato", "sospesa")], None), false).is_err());

@@ -14,8 +14,8 @@ use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPre
 use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{
-    Agenda, Allegati, Appuntamento, OggettoAdmin, OggettoRow, PrenotazioneRow, RichiestaDetail, RichiestaEvento,
-    RichiestaRow, RichiestePage, SlotRow,
+    Agenda, Allegati, Appuntamento, Avviso, OggettoAdmin, OggettoRow, PrenotazioneRow, RichiestaDetail,
+    RichiestaEvento, RichiestaRow, RichiestePage, SlotRow,
 };
 
 /// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
@@ -144,7 +144,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     let contatti = Contatti { email: email.as_deref(), telefono: telefono.as_deref() };
     let subject = format!("Cassetto previdenziale: richiesta {protocollo} protocollata");
     let body = format!("{smistata}\nClasse: {classe}\nOggetto: {oggetto}\n");
-    notifica(&mut tx, contatti, &subject, &body, &format!("INPS Cassetto: {smistata}"), now).await?;
+    notifica(&mut tx, id, contatti, &subject, &body, &format!("INPS Cassetto: {smistata}"), now).await?;
     let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
     audit::append(&mut tx, entry, now).await?;
     tx.commit().await?;
@@ -183,27 +183,27 @@ struct Contatti<'a> {
 /// `sms`. Written in the caller's transaction, so a notice exists exactly when its change does.
 async fn notifica(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    richiesta_id: i64,
     contatti: Contatti<'_>,
     subject: &str,
     body: &str,
     sms: &str,
     now: i64,
 ) -> sqlx::Result<()> {
+    let notice = |channel, recipient, subject, body| NewMessage {
+        channel,
+        recipient,
+        subject,
+        body,
+        secret: None,
+        delega_id: None,
+        richiesta_id: Some(richiesta_id),
+    };
     if let Some(email) = contatti.email {
-        let message =
-            NewMessage { channel: Channel::Email, recipient: email, subject, body, secret: None, delega_id: None };
-        outbox::enqueue(tx, message, now).await?;
+        outbox::enqueue(tx, notice(Channel::Email, email, subject, body), now).await?;
     }
     if let Some(telefono) = contatti.telefono {
-        let message = NewMessage {
-            channel: Channel::Sms,
-            recipient: telefono,
-            subject: "SMS",
-            body: sms,
-            secret: None,
-            delega_id: None,
-        };
-        outbox::enqueue(tx, message, now).await?;
+        outbox::enqueue(tx, notice(Channel::Sms, telefono, "SMS", sms), now).await?;
     }
     Ok(())
 }
@@ -286,7 +286,7 @@ pub async fn agisci(
         let subject = format!("Cassetto previdenziale: richiesta {protocollo} chiusa");
         let esito = if matches!(azione, Azione::Chiudi(Esito::Accolta)) { "accolta" } else { "non accolta" };
         let sms = format!("INPS Cassetto: la richiesta {protocollo} è chiusa, esito {esito}. Dettagli nel Cassetto.");
-        notifica(&mut tx, contatti, &subject, &format!("{testo}\n"), &sms, now).await?;
+        notifica(&mut tx, richiesta_id, contatti, &subject, &format!("{testo}\n"), &sms, now).await?;
     }
     let action = match azione {
         Azione::PrendiInCarico => "quesito.in_carico",
@@ -739,6 +739,22 @@ pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<Richie
             .await?;
     let allegati =
         allegati.map(|(nomi, dimensione)| Allegati { nomi: nomi.lines().map(str::to_string).collect(), dimensione });
+    let avvisi: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT channel, recipient, status, created_at, sent_at FROM outbox WHERE richiesta_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let avvisi = avvisi
+        .into_iter()
+        .map(|(canale, destinatario, stato, creato_at, inviato_at)| Avviso {
+            canale,
+            destinatario,
+            stato,
+            creato_at,
+            inviato_at,
+        })
+        .collect();
     let appuntamento = match viewer {
         Viewer::Author(_) => Some(appuntamento(db, &richiesta, now).await?),
         Viewer::Sede(_) => None,
@@ -749,6 +765,7 @@ pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<Richie
         eventi,
         operatore: matches!(viewer, Viewer::Sede(_)),
         allegati,
+        avvisi,
         appuntamento,
     })
 }

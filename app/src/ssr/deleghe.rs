@@ -335,6 +335,7 @@ async fn issue_otp(
             body: &pec_body(form),
             secret: Some(&code),
             delega_id: Some(delega_id),
+            richiesta_id: None,
         },
         now,
     )

@@ -66,6 +66,8 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
     pub secret: Option<&'a str>,
     pub delega_id: Option<i64>,
+    /// The richiesta of the Comunicazione bidirezionale a notice is about (its page lists the notices).
+    pub richiesta_id: Option<i64>,
 }
 
 /// How long a claim on a row lasts. A whole attempt is cut off well before ([`ATTEMPT_TIMEOUT`]).
@@ -95,9 +97,9 @@ fn random_hex(bytes: usize) -> String {
 pub async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, msg: NewMessage<'_>, now: i64) -> sqlx::Result<i64> {
     let message_id = format!("<{}@cassetto.local>", random_hex(16));
     sqlx::query_scalar(
-        "INSERT INTO outbox (channel, recipient, subject, body, secret, message_id, delega_id, status, attempts, \
-         next_attempt_at, claimed_until, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_coda', 0, $8, 0, $9) RETURNING id",
+        "INSERT INTO outbox (channel, recipient, subject, body, secret, message_id, delega_id, richiesta_id, status, \
+         attempts, next_attempt_at, claimed_until, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_coda', 0, $9, 0, $10) RETURNING id",
     )
     .bind(msg.channel.as_str())
     .bind(msg.recipient.trim())
@@ -106,6 +108,7 @@ pub async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, msg: NewMessage<
     .bind(msg.secret.map(str::to_string))
     .bind(message_id)
     .bind(msg.delega_id)
+    .bind(msg.richiesta_id)
     .bind(now)
     .bind(now)
     .fetch_one(&mut **tx)

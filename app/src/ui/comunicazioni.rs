@@ -435,7 +435,7 @@ pub fn RichiestaPage() -> impl IntoView {
 
 #[component]
 fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl IntoView {
-    let RichiestaDetail { richiesta: r, testo, eventi, operatore, allegati, appuntamento } = d;
+    let RichiestaDetail { richiesta: r, testo, eventi, operatore, allegati, avvisi, appuntamento } = d;
     let id = r.id.to_string();
     let open = r.stato != Stato::Chiusa;
     view! {
@@ -469,6 +469,26 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
                 </tbody>
             </table>
         </section>
+        {(!avvisi.is_empty()).then(|| view! {
+            <section aria-labelledby="avvisi" class="mt-4">
+                <h2 id="avvisi" class="h4">"Avvisi"</h2>
+                <table class="table table-sm" data-testid="avvisi">
+                    <thead><tr><th scope="col">"Canale"</th><th scope="col">"Destinatario"</th><th scope="col">"Recapito"</th></tr></thead>
+                    <tbody>
+                        {avvisi.into_iter().map(|a| {
+                            let canale = if a.canale == "sms" { "SMS" } else { "E-mail" };
+                            let stato = match (a.stato.as_str(), a.inviato_at) {
+                                ("inviato", Some(at)) => format!("Inviato il {}", format_rome(at)),
+                                ("fallito", _) => "Non recapitato".to_string(),
+                                ("in_riprova", _) => "In attesa di un nuovo tentativo".to_string(),
+                                _ => "In coda di invio".to_string(),
+                            };
+                            view! { <tr data-canale=a.canale.clone() data-stato=a.stato.clone()><td>{canale}</td><td>{a.destinatario}</td><td>{stato}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         {appuntamento.map(|a| view! { <BookingSection richiesta_id=r.id a/> })}
         {(operatore && open).then(|| view! {
             <section aria-labelledby="lavorazione" class="mt-4">
