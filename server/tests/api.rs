@@ -416,3 +416,59 @@ async fn anonymous_visitors_of_protected_pages_are_sent_to_the_login() {
     assert_eq!(res.status(), 302);
     assert_eq!(location(&res), "/accesso?next=%2Fcassetto%3Ftesto%3Dx");
 }
+
+/// The ECA calculator over the stored rates: a hand-worked case, a nota of another position refused, and
+/// a rate the administrator adds changes the result from its day on.
+both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let compute = |filters: serde_json::Value| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move {
+            let (status, body) = app
+                .call(mario, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {"filters": filters}}))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<serde_json::Value>(&body).expect("json")
+        }
+    };
+    let case =
+        json!({"contributo": "10.000,00", "scadenza": "2025-03-16", "pagamento": "2025-05-16", "regime": "omissione"});
+    let v = compute(case.clone()).await;
+    assert_eq!(v["calcolo"]["totale"], 13_456, "{v}");
+    assert_eq!(v["calcolo"]["righe"].as_array().map(Vec::len), Some(2));
+
+    // A nota ECA of a position Mario does not reach is not offered, and naming it is refused.
+    let foreign: i64 = sqlx::query_scalar(
+        "SELECT n.id FROM note_debito_eca n JOIN positions p ON p.id = n.position_id WHERE p.code <> $1 ORDER BY n.id LIMIT 1",
+    )
+    .bind(&code)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("nota");
+    let v = compute(json!({"nota": foreign.to_string(), "pagamento": "2025-05-16", "regime": "omissione"})).await;
+    assert!(v["errore"].as_str().unwrap_or_default().contains("non è di questa posizione"), "{v}");
+    assert!(v["calcolo"].is_null());
+
+    // TUR down to 1,00 % from 1/5/2025: the last 16 days now run at 6,50 %.
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
+        .bind(cf_of(Role::Admin))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("admin");
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 5, 1).expect("date");
+    app::ssr::sanzioni::salva_tasso(
+        &app.db,
+        admin,
+        app::ssr::sanzioni::TipoTasso::Tur,
+        day,
+        app::domain::sanzioni::Tasso(10_000),
+        0,
+    )
+    .await
+    .expect("tasso");
+    let v = compute(case).await;
+    // 10000 × (8,15 % × 37 + 7,90 % × 8 + 6,50 % × 16) / 365 = 82,6164 + 17,3151 + 28,4932 = 128,4247.
+    assert_eq!(v["calcolo"]["totale"], 12_842, "{v}");
+    assert_eq!(v["calcolo"]["righe"].as_array().map(Vec::len), Some(3));
+});

@@ -56,15 +56,17 @@ enum Probe {
     PositionPage,
     SectionHtmlPage,
     CsvDownload,
+    SanzioniEca,
 }
 
-const PROBES: [Probe; 6] = [
+const PROBES: [Probe; 7] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
     Probe::PositionPage,
     Probe::SectionHtmlPage,
     Probe::CsvDownload,
+    Probe::SanzioniEca,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -101,6 +103,9 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
                 format!("/cassetto/{code}/versamenti")
             };
             client.get(app.url(&path)).header("Accept", "text/html").send().await.expect("get").status().as_u16()
+        }
+        Probe::SanzioniEca => {
+            app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
         Probe::CsvDownload => {
             client.get(app.url(&format!("/esporta/{code}/note-rettifica"))).send().await.expect("get").status().as_u16()
@@ -306,9 +311,12 @@ enum RoleProbe {
     RecordForeignAppointment,
     Tassonomia,
     SaveOggetto,
+    Tassi,
+    SaveTasso,
+    RemoveTasso,
 }
 
-const ROLE_PROBES: [RoleProbe; 27] = [
+const ROLE_PROBES: [RoleProbe; 30] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -336,6 +344,9 @@ const ROLE_PROBES: [RoleProbe; 27] = [
     RoleProbe::RecordForeignAppointment,
     RoleProbe::Tassonomia,
     RoleProbe::SaveOggetto,
+    RoleProbe::Tassi,
+    RoleProbe::SaveTasso,
+    RoleProbe::RemoveTasso,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
@@ -345,55 +356,57 @@ const ROLE_PROBES: [RoleProbe; 27] = [
 /// Mario's booking (it succeeds for him), publishing a slot (no start: 400), recording the outcome of that
 /// booking at the operator's Sede and of one at another Sede (unknown outcome: 400 once allowed).
 /// Columns 26–27: the taxonomy, and saving an oggetto with a threshold of 0 days (400 once allowed).
-const ROLE_MATRIX: &[(Who, [u16; 27])] = &[
-    (None, [401; 27]),
+/// Columns 28–30: the rate tables, saving a rate that is not a number (400), removing a rate that does not
+/// exist (404): both once allowed.
+const ROLE_MATRIX: &[(Who, [u16; 30])] = &[
+    (None, [401; 30]),
     (
         Some(Role::Datore),
         [
             200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
-            200, 403, 403, 403, 403, 403,
+            200, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Delegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Intermediario),
         [
             200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Subdelegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Operatore),
         [
             200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
-            403, 400, 400, 404, 403, 403,
+            403, 400, 400, 404, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Idm),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 403, 403,
+            403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Admin),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 200, 400,
+            403, 403, 403, 403, 200, 400, 200, 400, 404,
         ],
     ),
 ];
@@ -442,6 +455,19 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
         }
         RoleProbe::Agenda => app.call(client, "/api/agenda", json!({})).await.0,
         RoleProbe::Tassonomia => app.call(client, "/api/admin/tassonomia", json!({})).await.0,
+        RoleProbe::Tassi => app.call(client, "/api/admin/tassi", json!({})).await.0,
+        RoleProbe::SaveTasso => {
+            form_status(
+                app,
+                client,
+                "/api/admin/tassi/salva",
+                &[("tipo", "tur"), ("dal", "2026-01-01"), ("tasso", "x")],
+            )
+            .await
+        }
+        RoleProbe::RemoveTasso => {
+            form_status(app, client, "/api/admin/tassi/rimuovi", &[("tipo", "tur"), ("dal", "1900-01-01")]).await
+        }
         RoleProbe::SaveOggetto => {
             let form = [("classe", "DURC"), ("oggetto", "DURC"), ("soglia", "0")];
             form_status(app, client, "/api/admin/tassonomia/salva", &form).await
@@ -636,6 +662,10 @@ fn every_server_function_is_in_the_matrix() {
         "/api/agenda/esito",
         "/api/admin/tassonomia",
         "/api/admin/tassonomia/salva",
+        "/api/admin/tassi",
+        "/api/admin/tassi/salva",
+        "/api/admin/tassi/rimuovi",
+        "/api/cassetto/sanzioni-eca",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

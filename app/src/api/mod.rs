@@ -9,6 +9,7 @@ pub mod cassetto;
 pub mod comunicazioni;
 pub mod deleghe;
 pub mod profilo;
+pub mod sanzioni;
 
 /// Every server function endpoint, with the action its authorization checks. A test compares this
 /// list with the endpoints actually registered, so a new function cannot skip the matrix.
@@ -21,6 +22,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/ricerca", "SearchPositions"),
     ("/api/cassetto/posizione", "ReadPosition"),
     ("/api/cassetto/sezione", "ReadPosition"),
+    ("/api/cassetto/sanzioni-eca", "ReadPosition"),
     ("/api/profilo", "Authenticated"),
     ("/api/profilo/richiesta", "FileProfileRequest"),
     ("/api/dipendenti-pubblici", "SearchPositions"),
@@ -48,4 +50,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/admin/albo", "Administer"),
     ("/api/admin/tassonomia", "Administer"),
     ("/api/admin/tassonomia/salva", "Administer"),
+    ("/api/admin/tassi", "Administer"),
+    ("/api/admin/tassi/salva", "Administer"),
+    ("/api/admin/tassi/rimuovi", "Administer"),
 ];

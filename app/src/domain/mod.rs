@@ -16,6 +16,7 @@ pub mod partita_iva;
 pub mod period;
 pub mod position_code;
 pub mod profile;
+pub mod sanzioni;
 pub mod time;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char};

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod outbox;
 pub mod pdf;
 pub mod profiles;
+pub mod sanzioni;
 pub mod security;
 pub mod seed;
 pub mod sms;

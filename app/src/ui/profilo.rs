@@ -9,9 +9,10 @@ use crate::api::backoffice::{
     sede_operators,
 };
 use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
+use crate::api::sanzioni::{RemoveTasso, SaveTasso, load_tassi};
 use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
-use crate::model::{OggettoAdmin, ProfileRequestRow};
+use crate::model::{OggettoAdmin, ProfileRequestRow, TassoRow};
 
 use super::common::{ErrorBox, date_it};
 use super::deleghe::{Outcome, form_error};
@@ -327,11 +328,15 @@ pub fn AdminPage() -> impl IntoView {
     let import = ServerAction::<ImportAlbo>::new();
     let save = ServerAction::<SaveOggetto>::new();
     let tassonomia = Resource::new(move || (esito(), nonce()), |_| load_tassonomia());
+    let save_rate = ServerAction::<SaveTasso>::new();
+    let remove_rate = ServerAction::<RemoveTasso>::new();
+    let tassi = Resource::new(move || (esito(), nonce()), |_| load_tassi());
     view! {
         <Page title="Amministrazione">
             <h1>"Amministrazione"</h1>
             {move || righe().map(|n| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Albo importato: {n} iscritti.")}</div> })}
             {move || (esito().as_deref() == Some("tassonomia")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Tassonomia aggiornata."</div> })}
+            {move || (esito().as_deref() == Some("tassi")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Tassi aggiornati."</div> })}
             <section aria-labelledby="albo" class="mt-3">
                 <h2 id="albo" class="h4">"Albo degli intermediari (L. 12/1979)"</h2>
                 <p>"Incolli il file CSV con le colonne codice_fiscale,categoria,numero,provincia,nominativo (categoria: consulente_lavoro, commercialista, avvocato). L'importazione sostituisce l'elenco intero; una riga errata annulla tutto."</p>
@@ -350,6 +355,20 @@ pub fn AdminPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match tassonomia.await {
                             Ok(rows) => view! { <TassonomiaTable rows save/> }.into_any(),
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section aria-labelledby="tassi" class="mt-5">
+                <h2 id="tassi" class="h4">"Tassi per il calcolo delle sanzioni civili"</h2>
+                <p>"Ogni tasso vale dal giorno indicato fino al successivo dello stesso tipo. TUR: tasso delle operazioni di rifinanziamento principali della BCE; interessi di mora: art. 30 DPR 602/1973, fissati ogni anno."</p>
+                {form_error(save_rate)}
+                {form_error(remove_rate)}
+                <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                    {move || Suspend::new(async move {
+                        match tassi.await {
+                            Ok(rows) => view! { <TassiTable rows save=save_rate remove=remove_rate/> }.into_any(),
                             Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         }
                     })}
@@ -410,6 +429,60 @@ fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> 
                 <input type="hidden" name="attivo" value="1"/>
                 <div class="col-lg-2 mb-3">
                     <button type="submit" class="btn btn-primary">"Aggiungi"</button>
+                </div>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn TassiTable(rows: Vec<TassoRow>, save: ServerAction<SaveTasso>, remove: ServerAction<RemoveTasso>) -> impl IntoView {
+    let label = |tipo: &str| if tipo == "tur" { "TUR" } else { "Interessi di mora" };
+    view! {
+        <div class="table-responsive">
+            <table class="table table-sm align-middle" data-testid="tassi">
+                <thead><tr><th scope="col">"Tipo"</th><th scope="col">"In vigore dal"</th><th scope="col" class="text-end">"Tasso annuo"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
+                <tbody>
+                    {rows.into_iter().rev().map(|t| {
+                        let dal = t.dal.format("%Y-%m-%d").to_string();
+                        let what = format!("{} dal {}", label(&t.tipo), date_it(t.dal));
+                        let (tipo, tipo_form, dal_form) = (t.tipo.clone(), t.tipo.clone(), dal.clone());
+                        view! {
+                            <tr data-testid="tasso" data-tipo=tipo data-dal=dal>
+                                <td>{label(&t.tipo)}</td><td>{date_it(t.dal)}</td><td class="text-end">{t.tasso.to_string()}</td>
+                                <td>
+                                    <ActionForm action=remove>
+                                        <input type="hidden" name="tipo" value=tipo_form/>
+                                        <input type="hidden" name="dal" value=dal_form/>
+                                        <button type="submit" class="btn btn-outline-danger btn-sm">"Rimuovi"<span class="visually-hidden">{format!(" {what}")}</span></button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h3 class="h5 mt-3">"Nuovo tasso"</h3>
+        <ActionForm action=save attr:data-testid="nuovo-tasso">
+            <div class="row align-items-end">
+                <div class="col-lg-3 mb-3">
+                    <label for="tasso-tipo" class="form-label fw-semibold">"Tipo"</label>
+                    <select id="tasso-tipo" name="tipo" class="form-select">
+                        <option value="tur">"TUR"</option>
+                        <option value="mora">"Interessi di mora"</option>
+                    </select>
+                </div>
+                <div class="col-lg-3 mb-3">
+                    <label for="tasso-dal" class="form-label fw-semibold">"In vigore dal"</label>
+                    <input id="tasso-dal" name="dal" type="date" class="form-control" required/>
+                </div>
+                <div class="col-lg-3 mb-3">
+                    <label for="tasso-valore" class="form-label fw-semibold">"Tasso annuo (%)"</label>
+                    <input id="tasso-valore" name="tasso" class="form-control" inputmode="decimal" placeholder="2,15" required/>
+                </div>
+                <div class="col-lg-3 mb-3">
+                    <button type="submit" class="btn btn-primary">"Salva il tasso"</button>
                 </div>
             </div>
         </ActionForm>
