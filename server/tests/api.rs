@@ -417,8 +417,8 @@ async fn anonymous_visitors_of_protected_pages_are_sent_to_the_login() {
     assert_eq!(location(&res), "/accesso?next=%2Fcassetto%3Ftesto%3Dx");
 }
 
-/// The ECA calculator over the stored rates: a hand-worked case, a nota of another position refused, and
-/// a rate the administrator adds changes the result from its day on.
+// The ECA calculator over the stored rates: a hand-worked case, a nota of another position refused, and
+// a rate the administrator adds changes the result from its day on.
 both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
     let mario = app.login_as(Role::Datore).await;
     let code = app.position_of("Comune di Roccaverde").await;
