@@ -3,3 +3,4 @@
 pub mod allegati;
 pub mod config;
 pub mod startup;
+pub mod tracciati;

@@ -121,14 +121,19 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
     let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
     let routes = generate_route_list(App);
     let page_state = app_state.clone();
-    // Sending a richiesta with its files is the one route with a larger body limit than forms.
+    // Sending a richiesta with its files, and a tracciato, have larger body limits than forms.
     let uploads = Router::new()
         .route("/api/comunicazioni/nuova", post(crate::allegati::send_richiesta))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(crate::allegati::MAX_UPLOAD_BODY));
+    let tracciati = Router::new()
+        .route("/api/tracciati/{posizione}", post(crate::tracciati::send))
+        .layer(DefaultBodyLimit::max(crate::tracciati::MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(crate::tracciati::MAX_BODY));
     let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/comunicazioni/{id}/allegati.zip", get(crate::allegati::download))
+        .route("/ricevute/{posizione}/{id}", get(crate::tracciati::receipt))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
         .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
@@ -140,6 +145,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     pages
         .merge(uploads)
+        .merge(tracciati)
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(csrf_guard))
         .layer(TraceLayer::new_for_http())

@@ -472,3 +472,63 @@ both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
     assert_eq!(v["calcolo"]["totale"], 12_842, "{v}");
     assert_eq!(v["calcolo"]["righe"].as_array().map(Vec::len), Some(3));
 });
+
+// Invio tracciati: the file is kept with its SHA-256 and a protocol of the Sede's register; the receipt
+// says so; an unknown type or an empty file stores nothing; another position's tracciato is not found.
+both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| async move {
+    use sha2::Digest;
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let other = app.position_of("Comune di Valfiorita").await;
+    let send = |tipo: &'static str, data: &'static [u8], position: String| {
+        let (app, mario) = (&app, &mario);
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("tipo", tipo)
+                .part("file", reqwest::multipart::Part::bytes(data.to_vec()).file_name("flusso-38.txt"));
+            let res = mario
+                .post(app.url(&format!("/api/tracciati/{position}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post");
+            (res.status().as_u16(), location(&res))
+        }
+    };
+    let data: &[u8] = b"RECORD;0001;ENTE\nRECORD;0002;DIPENDENTE\n";
+    let (status, to) = send("circ38_2000", data, code.clone()).await;
+    assert_eq!(status, 303);
+    assert!(to.contains("esito=ricevuto&protocollo=INPS.7001."), "{to}");
+    let (id, sha, stato): (i64, String, String) =
+        sqlx::query_as("SELECT id, sha256, stato FROM tracciati ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("row");
+    assert_eq!(sha, hex::encode(sha2::Sha256::digest(data)));
+    assert_eq!(stato, "elaborato");
+    let receipt = mario.get(app.url(&format!("/ricevute/{code}/{id}"))).send().await.expect("get");
+    assert_eq!(receipt.status().as_u16(), 200);
+    let text = receipt.text().await.expect("text");
+    assert!(
+        text.contains(&sha) && text.contains("Protocollo: INPS.7001.") && text.contains("Dimensione: 40 byte"),
+        "{text}"
+    );
+    // The same id under another position of Mario's is not found; a foreign user does not reach it.
+    assert_eq!(
+        mario.get(app.url(&format!("/ricevute/{other}/{id}"))).send().await.expect("get").status().as_u16(),
+        404
+    );
+    let laura = app.login_as(Role::Intermediario).await;
+    assert_eq!(laura.get(app.url(&format!("/ricevute/{code}/{id}"))).send().await.expect("get").status().as_u16(), 404);
+
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tracciati").fetch_one(app.db.pool()).await.expect("n")
+    };
+    let before = count().await;
+    let (_, to) = send("inventato", data, code.clone()).await;
+    assert!(to.contains("errore=Scelga+il+tipo"), "{to}");
+    let (_, to) = send("circ38_2000", b"", code.clone()).await;
+    assert!(to.contains("errore=Scelga+un+file+non+vuoto"), "{to}");
+    assert_eq!(count().await, before, "refused files store nothing");
+});

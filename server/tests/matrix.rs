@@ -57,9 +57,11 @@ enum Probe {
     SectionHtmlPage,
     CsvDownload,
     SanzioniEca,
+    Tracciati,
+    SendTracciato,
 }
 
-const PROBES: [Probe; 7] = [
+const PROBES: [Probe; 9] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -67,6 +69,8 @@ const PROBES: [Probe; 7] = [
     Probe::SectionHtmlPage,
     Probe::CsvDownload,
     Probe::SanzioniEca,
+    Probe::Tracciati,
+    Probe::SendTracciato,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -104,6 +108,22 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
             };
             client.get(app.url(&path)).header("Accept", "text/html").send().await.expect("get").status().as_u16()
         }
+        Probe::Tracciati => app.call(client, "/api/cassetto/tracciati", json!({"posizione": code})).await.0,
+        Probe::SendTracciato => {
+            // An unknown type: refused after the access check, nothing stored.
+            let form = reqwest::multipart::Form::new()
+                .text("tipo", "nessuno")
+                .part("file", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("t.txt"));
+            client
+                .post(app.url(&format!("/api/tracciati/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
         Probe::SanzioniEca => {
             app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
@@ -128,8 +148,13 @@ async fn run_matrix(app: TestApp) {
         for (i, name) in names.iter().enumerate() {
             let code = app.position_of(name).await;
             for p in PROBES {
-                // Pages answer as their server functions do, except that a visitor is sent to the login.
-                let want = if is_page(p) && who.is_none() { 302 } else { expected[i] };
+                // Pages answer as their server functions do, except that a visitor is sent to the login; the
+                // tracciato form post redirects (to the login, or back with the refusal) instead of 200/401.
+                let want = match (p, expected[i]) {
+                    (Probe::SendTracciato, 200 | 401) => 303,
+                    _ if is_page(p) && who.is_none() => 302,
+                    (_, status) => status,
+                };
                 let got = probe(&app, &client, p, &code).await;
                 if got != want {
                     failures.push(format!("{who:?} {p:?} on {name}: expected {want}, got {got}"));
@@ -666,6 +691,7 @@ fn every_server_function_is_in_the_matrix() {
         "/api/admin/tassi/salva",
         "/api/admin/tassi/rimuovi",
         "/api/cassetto/sanzioni-eca",
+        "/api/cassetto/tracciati",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

@@ -10,6 +10,7 @@ pub mod comunicazioni;
 pub mod deleghe;
 pub mod profilo;
 pub mod sanzioni;
+pub mod tracciati;
 
 /// Every server function endpoint, with the action its authorization checks. A test compares this
 /// list with the endpoints actually registered, so a new function cannot skip the matrix.
@@ -23,6 +24,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/posizione", "ReadPosition"),
     ("/api/cassetto/sezione", "ReadPosition"),
     ("/api/cassetto/sanzioni-eca", "ReadPosition"),
+    ("/api/cassetto/tracciati", "ReadPosition"),
     ("/api/profilo", "Authenticated"),
     ("/api/profilo/richiesta", "FileProfileRequest"),
     ("/api/dipendenti-pubblici", "SearchPositions"),

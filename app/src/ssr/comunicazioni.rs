@@ -103,15 +103,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     let zip = if r.allegati.is_empty() { None } else { Some(zip_of(&r.allegati)?) };
 
     let mut tx = db.begin_write().await?;
-    let numero: i64 = sqlx::query_scalar(
-        "INSERT INTO protocollo_contatori (sede_id, anno, ultimo) VALUES ($1, $2, 1) \
-         ON CONFLICT (sede_id, anno) DO UPDATE SET ultimo = protocollo_contatori.ultimo + 1 RETURNING ultimo",
-    )
-    .bind(sede_id)
-    .bind(i64::from(anno))
-    .fetch_one(&mut *tx)
-    .await?;
-    let protocollo = rules::protocollo(&sede_code, anno, numero);
+    let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, anno).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
          consenso_notifiche, stato, aperta_at, aggiornata_at, scade_at) \
@@ -149,6 +141,25 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     audit::append(&mut tx, entry, now).await?;
     tx.commit().await?;
     Ok((id, protocollo))
+}
+
+/// The next number of the Sede's protocol register for the year (richieste and tracciati share it, as
+/// one office has one register), inside the caller's transaction.
+pub async fn prossimo_protocollo(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    sede_id: i64,
+    sede_code: &str,
+    anno: i32,
+) -> sqlx::Result<String> {
+    let numero: i64 = sqlx::query_scalar(
+        "INSERT INTO protocollo_contatori (sede_id, anno, ultimo) VALUES ($1, $2, 1) \
+         ON CONFLICT (sede_id, anno) DO UPDATE SET ultimo = protocollo_contatori.ultimo + 1 RETURNING ultimo",
+    )
+    .bind(sede_id)
+    .bind(i64::from(anno))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(rules::protocollo(sede_code, anno, numero))
 }
 
 async fn evento(

@@ -17,6 +17,7 @@ pub mod sanzioni;
 pub mod security;
 pub mod seed;
 pub mod sms;
+pub mod tracciati;
 
 use crate::error::AppError;
 

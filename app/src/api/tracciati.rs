@@ -1,0 +1,22 @@
+//! Invio tracciati: what was sent for a position (the sending itself is a multipart route of the server).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::TracciatiView;
+
+#[server(prefix = "/api", endpoint = "cassetto/tracciati", input = Json)]
+pub async fn load_tracciati(posizione: String) -> Result<TracciatiView, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, respond, tracciati};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            tracciati::elenco(ctx.db(), access.position()?.id).await
+        }
+        .await,
+    )
+}

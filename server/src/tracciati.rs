@@ -1,0 +1,99 @@
+//! The two plain routes of Invio tracciati: sending a file (multipart, its own size limit) and
+//! downloading the receipt. Both work as plain browser requests (post, redirect), with or without script.
+
+use app::error::AppError;
+use app::ssr::authz::{Action, authorize};
+use app::ssr::ctx::RequestCtx;
+use app::ssr::db::now_unix;
+use app::ssr::tracciati;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::startup::ServerState;
+
+/// The largest body accepted: the largest type's limit (20 MiB) and the form's framing.
+pub const MAX_BODY: usize = 20 * 1024 * 1024 + 64 * 1024;
+
+async fn read(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(String, String, Vec<u8>), AppError> {
+    let unreadable = || AppError::invalid("Il modulo inviato non è leggibile: riprovi.");
+    let mut multipart = multipart.map_err(|_| unreadable())?;
+    let (mut tipo, mut nome, mut dati) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name().unwrap_or_default() {
+            "tipo" => tipo = field.text().await.map_err(|_| unreadable())?,
+            "file" => {
+                nome = field.file_name().unwrap_or_default().to_string();
+                dati = field.bytes().await.map_err(|_| unreadable())?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((tipo, nome, dati))
+}
+
+/// `POST /api/tracciati/{posizione}`: stores the file with its protocol and processes it.
+pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
+    let result = async {
+        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let (tipo, nome, dati) = read(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
+        tracciati::invia(ctx.db(), access.user.user_id, access.position()?.id, &tipo, &nome, &dati, now_unix()).await
+    }
+    .await;
+    match result {
+        Ok((_, protocollo)) => Redirect::to(&format!("{page}?esito=ricevuto&protocollo={protocollo}")).into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to("/accesso").into_response(),
+        Err(e @ AppError::Invalid(_)) => {
+            let query = serde_urlencoded::to_string([("errore", e.to_string())]).unwrap_or_default();
+            Redirect::to(&format!("{page}?{query}")).into_response()
+        }
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+        }
+    }
+}
+
+/// `GET /ricevute/{posizione}/{id}`: the receipt of a tracciato of that position, as text.
+pub async fn receipt(
+    State(state): State<ServerState>,
+    Path((posizione, id)): Path<(String, i64)>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    let result = async {
+        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let position = access.position()?;
+        let t = tracciati::uno(ctx.db(), position.id, id).await?;
+        Ok::<_, AppError>((t.protocollo.clone(), tracciati::ricevuta(&t, &position.code)))
+    }
+    .await;
+    match result {
+        Ok((protocollo, text)) => {
+            // The protocol is built from a Sede code, a year and a number: plain ASCII.
+            let disposition = format!("attachment; filename=\"ricevuta-{protocollo}.txt\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                ],
+                text,
+            )
+                .into_response()
+        }
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
+        }
+    }
+}
