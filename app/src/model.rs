@@ -536,3 +536,29 @@ pub struct TracciatiView {
     pub tipi: Vec<(String, String)>,
     pub tracciati: Vec<TracciatoRow>,
 }
+
+/// A contestazione of a Nota di debito, for its author and the Sede.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContestazioneRow {
+    pub id: i64,
+    pub protocollo: String,
+    pub nota_id: i64,
+    /// The nota's number.
+    pub nota: String,
+    pub posizione: String,
+    pub motivi: String,
+    pub allegati: Vec<String>,
+    /// `presentata`, `accolta` or `respinta`.
+    pub stato: String,
+    pub risposta: String,
+    pub presentata_at: i64,
+    pub risposta_at: Option<i64>,
+}
+
+/// The page "Contestazione note di debito": the position's notes (id, number, residual in cents) and
+/// the contestazioni filed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContestazioniView {
+    pub note: Vec<(i64, String, i64)>,
+    pub contestazioni: Vec<ContestazioneRow>,
+}

@@ -22,19 +22,29 @@ const MAX_KEPT: usize = MAX_BYTES_TOTALE + 64 * 1024;
 /// Bodies beyond this are refused (413) before being read: no one sends four times the limit by mistake.
 pub const MAX_UPLOAD_BODY: usize = 4 * MAX_BYTES_TOTALE;
 
-/// The fields of the form, as read from the body.
+/// A form with files, as read from a multipart body: text fields by name, and the files of the `allegati`
+/// input (names cleaned). Used by every form that sends attachments.
 #[derive(Default)]
-struct Form {
-    posizione: String,
-    oggetto: Option<i64>,
-    testo: String,
-    email: Option<String>,
-    telefono: Option<String>,
-    consenso: bool,
-    allegati: Vec<Allegato>,
+pub struct FormConAllegati {
+    pub campi: std::collections::BTreeMap<String, String>,
+    pub allegati: Vec<Allegato>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<Form, AppError> {
+impl FormConAllegati {
+    /// A text field, trimmed, if given and not blank.
+    pub fn campo(&self, name: &str) -> Option<String> {
+        self.campi.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads the whole body (so the browser gets the answer), keeping at most `MAX_KEPT` bytes.
+pub async fn read_form(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<FormConAllegati, AppError> {
+    let mut multipart = multipart.map_err(|e| {
+        tracing::warn!(error = %e, "not a multipart body");
+        AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
+    })?;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::invalid(totale_superato())
@@ -43,7 +53,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, AppError> {
             AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
         }
     };
-    let mut form = Form::default();
+    let mut form = FormConAllegati::default();
     let mut kept = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -64,16 +74,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, AppError> {
         }
         let value = field.text().await.map_err(unreadable)?;
         kept += value.len();
-        let present = || Some(value.clone()).filter(|v| !v.trim().is_empty());
-        match name.as_str() {
-            "posizione" => form.posizione = value.trim().to_string(),
-            "oggetto" => form.oggetto = value.trim().parse().ok(),
-            "testo" => form.testo = value,
-            "email" => form.email = present(),
-            "telefono" => form.telefono = present(),
-            "consenso" => form.consenso = true,
-            _ => {}
-        }
+        form.campi.insert(name, value);
     }
     if kept > MAX_KEPT {
         return Err(AppError::invalid(totale_superato()));
@@ -87,26 +88,24 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
         req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let multipart = Multipart::from_request(Request::from_parts(parts, body), &state).await;
-    let form = match multipart {
-        Ok(m) => read_form(m).await,
-        Err(e) => {
-            tracing::warn!(error = %e, "not a multipart body");
-            Err(AppError::invalid("Il modulo inviato non è leggibile: riprovi."))
-        }
-    };
-    let (posizione, oggetto) = form.as_ref().map(|f| (f.posizione.clone(), f.oggetto)).unwrap_or_default();
+    let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await;
+    let (posizione, oggetto) = form
+        .as_ref()
+        .map(|f| (f.campo("posizione").unwrap_or_default(), f.campo("oggetto").and_then(|o| o.parse::<i64>().ok())))
+        .unwrap_or_default();
     // The position is named in the body, so the (bounded) body is read before the one access check.
     let result = async {
         let form = form?;
-        let access = authorize(&ctx, Action::ReadPosition(&form.posizione)).await?;
+        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let (testo, email, telefono) =
+            (form.campi.get("testo").cloned().unwrap_or_default(), form.campo("email"), form.campo("telefono"));
         let nuova = NuovaRichiesta {
             position_id: access.position()?.id,
-            oggetto_id: form.oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
-            testo: &form.testo,
-            email: form.email.as_deref(),
-            telefono: form.telefono.as_deref(),
-            consenso_notifiche: form.consenso,
+            oggetto_id: oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
+            testo: &testo,
+            email: email.as_deref(),
+            telefono: telefono.as_deref(),
+            consenso_notifiche: form.campi.contains_key("consenso"),
             allegati: form.allegati,
         };
         comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await
@@ -149,6 +148,62 @@ pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req
         Ok::<_, AppError>((protocollo, zip))
     }
     .await;
+    zip_response(result)
+}
+
+/// `POST /api/contestazioni/{posizione}`: files a contestazione of one of the position's notes, with its
+/// files; back to the page with the protocol or the refusal.
+pub async fn send_contestazione(
+    State(state): State<ServerState>,
+    Path(posizione): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
+    let result = async {
+        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
+        let nota = form.campo("nota").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+        let motivi = form.campi.get("motivi").cloned().unwrap_or_default();
+        let (user, position) = (access.user.user_id, access.position()?.id);
+        app::ssr::contestazioni::presenta(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
+    }
+    .await;
+    match result {
+        Ok((_, protocollo)) => {
+            Redirect::to(&format!("{page}?esito=presentata&protocollo={protocollo}")).into_response()
+        }
+        Err(AppError::Unauthenticated) => Redirect::to("/accesso").into_response(),
+        Err(e @ AppError::Invalid(_)) => {
+            let query = serde_urlencoded::to_string([("errore", e.to_string())]).unwrap_or_default();
+            Redirect::to(&format!("{page}?{query}")).into_response()
+        }
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+        }
+    }
+}
+
+/// `GET /contestazioni/{id}/allegati.zip`: the files of a contestazione, for its position's users and its Sede.
+pub async fn download_contestazione(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    let result = async {
+        authorize(&ctx, Action::ReadContestazione(id)).await?;
+        app::ssr::contestazioni::zip(ctx.db(), id).await?.ok_or(AppError::NotFound)
+    }
+    .await;
+    zip_response(result)
+}
+
+/// A zip download named after its protocol, or the error's status.
+fn zip_response(result: Result<(String, Vec<u8>), AppError>) -> Response {
     match result {
         Ok((protocollo, zip)) => {
             // The protocol is built from a Sede code, a year and a number: plain ASCII.

@@ -124,6 +124,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
     // Sending a richiesta with its files, and a tracciato, have larger body limits than forms.
     let uploads = Router::new()
         .route("/api/comunicazioni/nuova", post(crate::allegati::send_richiesta))
+        .route("/api/contestazioni/{posizione}", post(crate::allegati::send_contestazione))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(crate::allegati::MAX_UPLOAD_BODY));
     let tracciati = Router::new()
@@ -134,6 +135,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .route("/healthz", get(healthz))
         .route("/comunicazioni/{id}/allegati.zip", get(crate::allegati::download))
         .route("/ricevute/{posizione}/{id}", get(crate::tracciati::receipt))
+        .route("/contestazioni/{id}/allegati.zip", get(crate::allegati::download_contestazione))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
         .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))

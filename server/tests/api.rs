@@ -532,3 +532,87 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
     assert!(to.contains("errore=Scelga+un+file+non+vuoto"), "{to}");
     assert_eq!(count().await, before, "refused files store nothing");
 });
+
+// Contestazione of a Nota di debito: reasons and files (the attachment rules), one waiting per nota, the
+// Sede's answer on the user's page; the files reach the author and the Sede only.
+both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let nota: i64 = sqlx::query_scalar(
+        "SELECT n.id FROM note_debito n JOIN positions p ON p.id = n.position_id WHERE p.code = $1 ORDER BY n.id LIMIT 1",
+    )
+    .bind(&code)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("nota");
+    let file = |files: Vec<(&'static str, &'static [u8])>, nota: i64| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move {
+            let mut form = reqwest::multipart::Form::new()
+                .text("nota", nota.to_string())
+                .text("motivi", "Il versamento del 16/04 copre la nota.");
+            for (name, data) in files {
+                form = form.part("allegati", reqwest::multipart::Part::bytes(data.to_vec()).file_name(name));
+            }
+            let res = mario
+                .post(app.url(&format!("/api/contestazioni/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post");
+            location(&res)
+        }
+    };
+    let pdf: &[u8] = b"%PDF-1.7\nquietanza\n";
+    let four = vec![("a.pdf", pdf), ("b.pdf", pdf), ("c.pdf", pdf), ("d.pdf", pdf)];
+    assert!(file(four, nota).await.contains("errore=Si+possono+allegare+al+massimo+3+file"));
+    let to = file(vec![("quietanza.pdf", pdf), ("f24.csv", b"data;importo\n16/04/2025;100,00\n")], nota).await;
+    assert!(to.contains("esito=presentata&protocollo=INPS.7001."), "{to}");
+    assert!(file(vec![], nota).await.contains("attesa+di+risposta"), "one waiting per nota");
+    let (id, stato): (i64, String) = sqlx::query_as("SELECT id, stato FROM contestazioni WHERE nota_id = $1")
+        .bind(nota)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("row");
+    assert_eq!(stato, "presentata");
+    let zip_status = |client: reqwest::Client| {
+        let url = app.url(&format!("/contestazioni/{id}/allegati.zip"));
+        async move { client.get(url).send().await.expect("get").status().as_u16() }
+    };
+    assert_eq!(zip_status(mario.clone()).await, 200);
+    let operator = app.login_as(Role::Operatore).await;
+    assert_eq!(zip_status(operator.clone()).await, 200);
+    assert_eq!(zip_status(app.login_as(Role::Intermediario).await).await, 404);
+
+    // Another Sede does not answer it; its own Sede does, once.
+    let (op_id, sede): (i64, i64) = sqlx::query_as("SELECT id, sede_id FROM users WHERE codice_fiscale = $1")
+        .bind(cf_of(Role::Operatore))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("operator");
+    let other = app::ssr::contestazioni::rispondi(&app.db, op_id, sede + 1, id, true, "No", 0).await;
+    assert!(other.is_err());
+    let form = [
+        ("id", id.to_string()),
+        ("esito", "respinta".to_string()),
+        ("risposta", "Il versamento è imputato a un'altra nota.".to_string()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = operator
+        .post(app.url("/api/backoffice/contestazioni/risposta"))
+        .header("Origin", &app.base)
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    let again = app::ssr::contestazioni::rispondi(&app.db, op_id, sede, id, true, "Ci ripenso", 0).await;
+    assert!(again.is_err(), "answered once");
+    let (status, body) = app.call(&mario, "/api/cassetto/contestazioni", json!({"posizione": code})).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("respinta") && body.contains("imputato a un'altra nota") && body.contains("quietanza.pdf"),
+        "{body}"
+    );
+});

@@ -59,9 +59,11 @@ enum Probe {
     SanzioniEca,
     Tracciati,
     SendTracciato,
+    Contestazioni,
+    SendContestazione,
 }
 
-const PROBES: [Probe; 9] = [
+const PROBES: [Probe; 11] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -71,6 +73,8 @@ const PROBES: [Probe; 9] = [
     Probe::SanzioniEca,
     Probe::Tracciati,
     Probe::SendTracciato,
+    Probe::Contestazioni,
+    Probe::SendContestazione,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -124,6 +128,20 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
                 .status()
                 .as_u16()
         }
+        Probe::Contestazioni => app.call(client, "/api/cassetto/contestazioni", json!({"posizione": code})).await.0,
+        Probe::SendContestazione => {
+            // No nota chosen: refused after the access check, nothing stored.
+            let form = reqwest::multipart::Form::new().text("motivi", "Importo già versato");
+            client
+                .post(app.url(&format!("/api/contestazioni/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
         Probe::SanzioniEca => {
             app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
@@ -151,7 +169,7 @@ async fn run_matrix(app: TestApp) {
                 // Pages answer as their server functions do, except that a visitor is sent to the login; the
                 // tracciato form post redirects (to the login, or back with the refusal) instead of 200/401.
                 let want = match (p, expected[i]) {
-                    (Probe::SendTracciato, 200 | 401) => 303,
+                    (Probe::SendTracciato | Probe::SendContestazione, 200 | 401) => 303,
                     _ if is_page(p) && who.is_none() => 302,
                     (_, status) => status,
                 };
@@ -339,9 +357,12 @@ enum RoleProbe {
     Tassi,
     SaveTasso,
     RemoveTasso,
+    ContestazioniSede,
+    AnswerContestazione,
+    AnswerForeignContestazione,
 }
 
-const ROLE_PROBES: [RoleProbe; 30] = [
+const ROLE_PROBES: [RoleProbe; 33] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -372,6 +393,9 @@ const ROLE_PROBES: [RoleProbe; 30] = [
     RoleProbe::Tassi,
     RoleProbe::SaveTasso,
     RoleProbe::RemoveTasso,
+    RoleProbe::ContestazioniSede,
+    RoleProbe::AnswerContestazione,
+    RoleProbe::AnswerForeignContestazione,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
@@ -383,55 +407,57 @@ const ROLE_PROBES: [RoleProbe; 30] = [
 /// Columns 26–27: the taxonomy, and saving an oggetto with a threshold of 0 days (400 once allowed).
 /// Columns 28–30: the rate tables, saving a rate that is not a number (400), removing a rate that does not
 /// exist (404): both once allowed.
-const ROLE_MATRIX: &[(Who, [u16; 30])] = &[
-    (None, [401; 30]),
+/// Columns 31–33: the Sede's contestazioni, answering one of the Sede and one of another Sede with an
+/// unknown outcome (400 once allowed).
+const ROLE_MATRIX: &[(Who, [u16; 33])] = &[
+    (None, [401; 33]),
     (
         Some(Role::Datore),
         [
             200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
-            200, 403, 403, 403, 403, 403, 403, 403, 403,
+            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Delegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Intermediario),
         [
             200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Subdelegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Operatore),
         [
             200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
-            403, 400, 400, 404, 403, 403, 403, 403, 403,
+            403, 400, 400, 404, 403, 403, 403, 403, 403, 200, 400, 404,
         ],
     ),
     (
         Some(Role::Idm),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403, 403,
+            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
         ],
     ),
     (
         Some(Role::Admin),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 200, 400, 200, 400, 404,
+            403, 403, 403, 403, 200, 400, 200, 400, 404, 403, 403, 403,
         ],
     ),
 ];
@@ -481,6 +507,17 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
         RoleProbe::Agenda => app.call(client, "/api/agenda", json!({})).await.0,
         RoleProbe::Tassonomia => app.call(client, "/api/admin/tassonomia", json!({})).await.0,
         RoleProbe::Tassi => app.call(client, "/api/admin/tassi", json!({})).await.0,
+        RoleProbe::ContestazioniSede => app.call(client, "/api/backoffice/contestazioni", json!({})).await.0,
+        RoleProbe::AnswerContestazione | RoleProbe::AnswerForeignContestazione => {
+            let id = if matches!(probe, RoleProbe::AnswerContestazione) {
+                ctx.own_contestazione
+            } else {
+                ctx.foreign_contestazione
+            };
+            let form = [("id", id.to_string()), ("esito", "forse".to_string()), ("risposta", "x".to_string())];
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form_status(app, client, "/api/backoffice/contestazioni/risposta", &form).await
+        }
         RoleProbe::SaveTasso => {
             form_status(
                 app,
@@ -573,6 +610,29 @@ struct RoleCtx {
     /// Mario's bookings for those two richieste, at the operator's Sede and at the other one.
     own_booking: i64,
     foreign_booking: i64,
+    /// Contestazioni waiting at the operator's Sede and at another one.
+    own_contestazione: i64,
+    foreign_contestazione: i64,
+}
+
+/// A contestazione of a nota of a position at (or not at) the operator's Sede, written directly.
+async fn contestazione_at(app: &TestApp, same_sede: bool) -> i64 {
+    let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE codice_fiscale = $1")
+        .bind(common::cf_of(Role::Operatore))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("sede");
+    let op = if same_sede { "=" } else { "<>" };
+    sqlx::query_scalar(&format!(
+        "INSERT INTO contestazioni (protocollo, nota_id, user_id, sede_id, motivi, stato, presentata_at) \
+         SELECT 'TEST.' || n.id, n.id, e.datore_user_id, p.sede_id, 'Prova', 'presentata', 0 FROM note_debito n \
+         JOIN positions p ON p.id = n.position_id JOIN enti e ON e.id = p.ente_id \
+         WHERE p.sede_id {op} $1 AND e.datore_user_id IS NOT NULL ORDER BY n.id LIMIT 1 RETURNING id"
+    ))
+    .bind(sede)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("contestazione")
 }
 
 /// A booking of Mario for `richiesta` at a new slot of the richiesta's Sede, written directly: the matrix
@@ -619,6 +679,8 @@ async fn run_role_matrix(app: TestApp) {
         foreign_quesito,
         own_booking: booking_for(&app, own_quesito).await,
         foreign_booking: booking_for(&app, foreign_quesito).await,
+        own_contestazione: contestazione_at(&app, true).await,
+        foreign_contestazione: contestazione_at(&app, false).await,
         datore_position: app.position_of("Comune di Roccaverde").await,
         own_sede_request,
         foreign_sede_request,
@@ -692,6 +754,9 @@ fn every_server_function_is_in_the_matrix() {
         "/api/admin/tassi/rimuovi",
         "/api/cassetto/sanzioni-eca",
         "/api/cassetto/tracciati",
+        "/api/cassetto/contestazioni",
+        "/api/backoffice/contestazioni",
+        "/api/backoffice/contestazioni/risposta",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {

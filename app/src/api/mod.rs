@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backoffice;
 pub mod cassetto;
 pub mod comunicazioni;
+pub mod contestazioni;
 pub mod deleghe;
 pub mod profilo;
 pub mod sanzioni;
@@ -25,6 +26,9 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/sezione", "ReadPosition"),
     ("/api/cassetto/sanzioni-eca", "ReadPosition"),
     ("/api/cassetto/tracciati", "ReadPosition"),
+    ("/api/cassetto/contestazioni", "ReadPosition"),
+    ("/api/backoffice/contestazioni", "ReviewContestazioni"),
+    ("/api/backoffice/contestazioni/risposta", "AnswerContestazione"),
     ("/api/profilo", "Authenticated"),
     ("/api/profilo/richiesta", "FileProfileRequest"),
     ("/api/dipendenti-pubblici", "SearchPositions"),

@@ -57,6 +57,12 @@ pub enum Action<'a> {
     PublishSlots,
     /// Record how a booked appointment at one's own Sede went (operators).
     RecordAppointment(i64),
+    /// Read a contestazione (and its files): whoever reaches its position, or an operator of its Sede.
+    ReadContestazione(i64),
+    /// See the contestazioni of one's own Sede (operators).
+    ReviewContestazioni,
+    /// Answer a contestazione of one's own Sede.
+    AnswerContestazione(i64),
     /// Platform configuration (Albo register import).
     Administer,
 }
@@ -240,6 +246,29 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             let sede = user.sede_id.ok_or(AppError::Forbidden)?;
             if let Action::RecordAppointment(id) = action {
                 let owner = super::comunicazioni::prenotazione_owner(db, id).await?;
+                owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
+            }
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        }
+        Action::ReadContestazione(id) => {
+            let (code, sede) = super::contestazioni::owner(db, id).await?.ok_or(AppError::NotFound)?;
+            if role.uses_cassetto() {
+                let position = Some(reachable_position(ctx, user.user_id, &code).await?);
+                Ok(Access { user, position, party: None, sede_id: None })
+            } else {
+                require(role == Role::Operatore)?;
+                let own = user.sede_id.ok_or(AppError::Forbidden)?;
+                if own != sede {
+                    return Err(AppError::NotFound);
+                }
+                Ok(Access { user, position: None, party: None, sede_id: Some(own) })
+            }
+        }
+        Action::ReviewContestazioni | Action::AnswerContestazione(_) => {
+            require(role == Role::Operatore)?;
+            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+            if let Action::AnswerContestazione(id) = action {
+                let owner = super::contestazioni::owner(db, id).await?;
                 owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
             }
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })

@@ -219,6 +219,19 @@ async fn notifica(
     Ok(())
 }
 
+/// Checks a set of attachments (the limits of `domain::allegati`) and packs them: the names, one per line,
+/// and the zip; `None` when there are none.
+pub fn pacchetto_allegati(files: &[Allegato]) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let check: Vec<allegati::File<'_>> =
+        files.iter().map(|a| allegati::File { nome: &a.nome, dati: &a.dati }).collect();
+    allegati::verifica(&check).map_err(AppError::invalid)?;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let nomi: Vec<&str> = files.iter().map(|a| a.nome.as_str()).collect();
+    Ok(Some((nomi.join("\n"), zip_of(files)?)))
+}
+
 /// The attachments as one zip, each file under its own name, deflated.
 fn zip_of(files: &[Allegato]) -> Result<Vec<u8>, AppError> {
     use std::io::Write;

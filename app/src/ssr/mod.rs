@@ -5,6 +5,7 @@ pub mod audit;
 pub mod authz;
 pub mod cassetto;
 pub mod comunicazioni;
+pub mod contestazioni;
 pub mod ctx;
 pub mod db;
 pub mod deleghe;

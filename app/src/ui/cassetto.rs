@@ -266,6 +266,9 @@ pub fn PositionSubPage() -> impl IntoView {
     let section = Signal::derive(move || Section::from_slug(&slug.get()).unwrap_or(Section::Versamenti));
     move || match kind.get() {
         SubPage::Sections => view! { <SectionView section parent=Signal::derive(|| None)/> }.into_any(),
+        SubPage::Service(label) if slug.get() == "contestazione-note-debito" => {
+            view! { <PositionFrame title=label><ContestazioniPage/></PositionFrame> }.into_any()
+        }
         SubPage::Service(label) if slug.get() == "invio-tracciati" => {
             view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any()
         }
@@ -575,5 +578,90 @@ fn TracciatiPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The state of a contestazione, in words.
+pub fn stato_contestazione(stato: &str) -> &'static str {
+    match stato {
+        "presentata" => "In attesa di risposta",
+        "accolta" => "Accolta",
+        "respinta" => "Respinta",
+        _ => "—",
+    }
+}
+
+/// "Contestazione note di debito": the form (reasons and up to three files, posted as multipart to the
+/// server, which redirects back here) and the contestazioni filed, with the Sede's answer.
+#[component]
+fn ContestazioniPage() -> impl IntoView {
+    use crate::api::contestazioni::load_contestazioni;
+    use crate::domain::money::Money;
+    let posizione = posizione_param();
+    let query = use_query_map();
+    let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
+    let data = Resource::new(move || (posizione(), param("protocollo")), |(p, _)| load_contestazioni(p));
+    view! {
+        <h1 class="h2">"Contestazione note di debito"</h1>
+        {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Contestazione presentata con protocollo {p}.")}</div> })}
+        {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                let pos = posizione();
+                match data.await {
+                    Ok(v) => view! {
+                        <form method="post" action=format!("/api/contestazioni/{}", url_encode(&pos)) enctype="multipart/form-data" class="mb-4" data-testid="form-contestazione">
+                            <div class="mb-3">
+                                <label for="nota-contestata" class="form-label fw-semibold">"Nota di debito"</label>
+                                <select id="nota-contestata" name="nota" class="form-select">
+                                    {v.note.into_iter().map(|(id, numero, residuo)| view! {
+                                        <option value=id.to_string()>{format!("{numero} – residuo {}", Money::from_cents(residuo).format_eur())}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="mb-3">
+                                <label for="motivi" class="form-label fw-semibold">"Motivi della contestazione"</label>
+                                <textarea id="motivi" name="motivi" class="form-control" rows="4" maxlength="4000" required></textarea>
+                            </div>
+                            <div class="mb-3">
+                                <label for="allegati-contestazione" class="form-label fw-semibold">"Allegati (facoltativi, fino a 3)"</label>
+                                <input id="allegati-contestazione" name="allegati" type="file" multiple class="form-control" accept=".pdf,.png,.jpg,.jpeg,.xml,.txt,.csv"/>
+                            </div>
+                            <button type="submit" class="btn btn-primary">"Presenta la contestazione"</button>
+                        </form>
+                        <div class="table-responsive">
+                            <table class="table table-sm" data-testid="contestazioni">
+                                <thead><tr>
+                                    <th scope="col">"Protocollo"</th><th scope="col">"Nota"</th><th scope="col">"Presentata il"</th>
+                                    <th scope="col">"Motivi"</th><th scope="col">"Allegati"</th><th scope="col">"Stato"</th><th scope="col">"Risposta della Sede"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {v.contestazioni.is_empty().then(|| view! { <tr><td colspan="7">"Nessuna contestazione."</td></tr> })}
+                                    {v.contestazioni.into_iter().map(|c| view! { <ContestazioneCells c/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One contestazione as a table row (the user's page and the Sede's list).
+#[component]
+pub fn ContestazioneCells(c: crate::model::ContestazioneRow) -> impl IntoView {
+    use crate::domain::time::format_rome;
+    let files = (!c.allegati.is_empty()).then(|| {
+        let href = format!("/contestazioni/{}/allegati.zip", c.id);
+        view! { <a href=href download="">{format!("{} (zip)", c.allegati.join(", "))}</a> }
+    });
+    view! {
+        <tr data-testid="contestazione" data-stato=c.stato.clone()>
+            <td>{c.protocollo.clone()}</td><td>{c.nota.clone()}</td><td>{format_rome(c.presentata_at)}</td>
+            <td class="testo-richiesta">{c.motivi.clone()}</td><td>{files}</td>
+            <td>{stato_contestazione(&c.stato)}</td><td class="testo-richiesta">{c.risposta.clone()}</td>
+        </tr>
     }
 }

@@ -22,7 +22,9 @@ pub use common::date_it;
 use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
 use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage};
-use profilo::{AdminPage, BackofficeHome, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage};
+use profilo::{
+    AdminPage, BackofficeHome, ContestazioniSedePage, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -85,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/backoffice/richieste-profilo") view=ProfileRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/operatori") view=OperatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/quesiti") view=QuesitiPage ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice/contestazioni") view=ContestazioniSedePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

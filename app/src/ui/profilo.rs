@@ -203,6 +203,7 @@ pub fn BackofficeHome() -> impl IntoView {
                 <li><a href="/backoffice/richieste-profilo">"Richieste di profilo (SC65, SC62, RA012)"</a></li>
                 <li><a href="/backoffice/quesiti">"Quesiti della Comunicazione bidirezionale"</a></li>
                 <li><a href="/agenda">"Agenda appuntamenti della Sede"</a></li>
+                <li><a href="/backoffice/contestazioni">"Contestazioni delle note di debito"</a></li>
                 <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
             </ul>
         </Page>
@@ -486,5 +487,77 @@ fn TassiTable(rows: Vec<TassoRow>, save: ServerAction<SaveTasso>, remove: Server
                 </div>
             </div>
         </ActionForm>
+    }
+}
+
+/// The contestazioni of the operator's Sede, those waiting first, each with its answer form.
+#[component]
+pub fn ContestazioniSedePage() -> impl IntoView {
+    use super::cassetto::ContestazioneCells;
+    use crate::api::contestazioni::{AnswerContestazione, sede_contestazioni};
+    let query = use_query_map();
+    let esito = move || query.try_with(|q| q.get("esito")).flatten();
+    let nonce = move || query.try_with(|q| q.get("n")).flatten();
+    let data = Resource::new(move || (esito(), nonce()), |_| sede_contestazioni());
+    let answer = ServerAction::<AnswerContestazione>::new();
+    view! {
+        <Page title="Contestazioni delle note di debito">
+            <h1>"Contestazioni delle note di debito"</h1>
+            {move || (esito().as_deref() == Some("risposta")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Risposta registrata."</div> })}
+            {form_error(answer)}
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(rows) => view! {
+                            <div class="table-responsive">
+                                <table class="table table-sm" data-testid="contestazioni-sede">
+                                    <thead><tr>
+                                        <th scope="col">"Protocollo"</th><th scope="col">"Nota"</th><th scope="col">"Presentata il"</th>
+                                        <th scope="col">"Motivi"</th><th scope="col">"Allegati"</th><th scope="col">"Stato"</th><th scope="col">"Risposta"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.is_empty().then(|| view! { <tr><td colspan="7">"Nessuna contestazione."</td></tr> })}
+                                        {rows.into_iter().map(|c| {
+                                            let waiting = c.stato == "presentata";
+                                            let (id, protocollo) = (c.id, c.protocollo.clone());
+                                            let (label_esito, label_risposta) = (format!("Esito {protocollo}"), format!("Risposta {protocollo}"));
+                                            view! {
+                                                <ContestazioneCells c/>
+                                                {waiting.then(|| view! {
+                                                    <tr data-testid="risposta-contestazione" data-protocollo=protocollo>
+                                                        <td colspan="7">
+                                                            <ActionForm action=answer>
+                                                                <input type="hidden" name="id" value=id.to_string()/>
+                                                                <div class="row align-items-end">
+                                                                    <div class="col-lg-3 mb-2">
+                                                                        <label class="form-label fw-semibold" for=format!("esito-{id}")>{label_esito}</label>
+                                                                        <select class="form-select" id=format!("esito-{id}") name="esito">
+                                                                            <option value="accolta">"Accolta"</option>
+                                                                            <option value="respinta">"Respinta"</option>
+                                                                        </select>
+                                                                    </div>
+                                                                    <div class="col-lg-7 mb-2">
+                                                                        <label class="form-label fw-semibold" for=format!("risposta-{id}")>{label_risposta}</label>
+                                                                        <input class="form-control" id=format!("risposta-{id}") name="risposta" maxlength="4000" required/>
+                                                                    </div>
+                                                                    <div class="col-lg-2 mb-2">
+                                                                        <button type="submit" class="btn btn-primary">"Rispondi"</button>
+                                                                    </div>
+                                                                </div>
+                                                            </ActionForm>
+                                                        </td>
+                                                    </tr>
+                                                })}
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
     }
 }

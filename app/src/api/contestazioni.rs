@@ -1,0 +1,66 @@
+//! Contestazione note di debito: the position's contestazioni, the Sede's list and its answer (filing one
+//! with files is a multipart route of the server).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{ContestazioneRow, ContestazioniView};
+
+#[server(prefix = "/api", endpoint = "cassetto/contestazioni", input = Json)]
+pub async fn load_contestazioni(posizione: String) -> Result<ContestazioniView, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{contestazioni, ctx::RequestCtx, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let position = access.position()?.id;
+            Ok(ContestazioniView {
+                note: contestazioni::note(ctx.db(), position).await?,
+                contestazioni: contestazioni::della_posizione(ctx.db(), position).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "backoffice/contestazioni", input = Json)]
+pub async fn sede_contestazioni() -> Result<Vec<ContestazioneRow>, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{contestazioni, ctx::RequestCtx, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReviewContestazioni).await?;
+            contestazioni::della_sede(ctx.db(), access.sede_id.ok_or(AppError::Forbidden)?).await
+        }
+        .await,
+    )
+}
+
+/// `esito`: `accolta` or `respinta`.
+#[server(prefix = "/api", endpoint = "backoffice/contestazioni/risposta")]
+pub async fn answer_contestazione(id: i64, esito: String, risposta: String) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{contestazioni, ctx::RequestCtx, db::now_unix, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::AnswerContestazione(id)).await?;
+            let accolta = match esito.as_str() {
+                "accolta" => true,
+                "respinta" => false,
+                _ => return Err(AppError::invalid("Scelga se accogliere o respingere la contestazione.")),
+            };
+            let sede = access.sede_id.ok_or(AppError::Forbidden)?;
+            contestazioni::rispondi(ctx.db(), access.user.user_id, sede, id, accolta, &risposta, now_unix()).await?;
+            leptos_axum::redirect(&format!("/backoffice/contestazioni?esito=risposta&n={id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
