@@ -562,3 +562,27 @@ pub struct ContestazioniView {
     pub note: Vec<(i64, String, i64)>,
     pub contestazioni: Vec<ContestazioneRow>,
 }
+
+/// One problem of an imported ListaPosPA file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DmaErrore {
+    pub codice_fiscale: String,
+    pub periodo: String,
+    pub elemento: String,
+    pub codice: String,
+    pub descrizione: String,
+}
+
+/// An import of a ListaPosPA file and its outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DmaImportazione {
+    pub id: i64,
+    pub nome_file: String,
+    pub periodo: String,
+    pub lavoratori: i64,
+    pub numero_errori: i64,
+    pub accettata: bool,
+    pub at: i64,
+    /// The first problems (at most 10 000; `numero_errori` counts them all).
+    pub errori: Vec<DmaErrore>,
+}

@@ -109,7 +109,7 @@ test.describe("datore", () => {
 
     // A management service of a later release says so clearly.
     await visit(page, `/cassetto/${code}`, testInfo);
-    await page.getByTestId("menu-posizione").getByRole("link", { name: "Calcolo sanzioni ECA" }).click();
+    await page.getByTestId("menu-posizione").getByRole("link", { name: "Compilazione manuale DMA" }).click();
     await expect(page.getByTestId("non-disponibile")).toBeVisible();
     errors.assertClean();
   });

@@ -2,5 +2,6 @@
 
 pub mod allegati;
 pub mod config;
+pub mod dma;
 pub mod startup;
 pub mod tracciati;

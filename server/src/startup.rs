@@ -127,6 +127,10 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .route("/api/contestazioni/{posizione}", post(crate::allegati::send_contestazione))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(crate::allegati::MAX_UPLOAD_BODY));
+    let dma = Router::new()
+        .route("/api/dma/{posizione}", post(crate::dma::upload))
+        .layer(DefaultBodyLimit::max(crate::dma::MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(crate::dma::MAX_BODY));
     let tracciati = Router::new()
         .route("/api/tracciati/{posizione}", post(crate::tracciati::send))
         .layer(DefaultBodyLimit::max(crate::tracciati::MAX_BODY))
@@ -135,6 +139,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .route("/healthz", get(healthz))
         .route("/comunicazioni/{id}/allegati.zip", get(crate::allegati::download))
         .route("/ricevute/{posizione}/{id}", get(crate::tracciati::receipt))
+        .route("/esporta-errori/{posizione}/{id}", get(crate::dma::errors_csv))
         .route("/contestazioni/{id}/allegati.zip", get(crate::allegati::download_contestazione))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
         .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
@@ -148,6 +153,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
     pages
         .merge(uploads)
         .merge(tracciati)
+        .merge(dma)
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(csrf_guard))
         .layer(TraceLayer::new_for_http())

@@ -616,3 +616,90 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
         "{body}"
     );
 });
+
+/// A ListaPosPA file for Comune di Roccaverde (CF 81000000018, PRGAZIENDA 00000), March 2026.
+fn listapospa(cf_azienda: &str, workers: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia>\
+         <CFAzienda>{cf_azienda}</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>"
+    );
+    for (cf, imponibile) in workers {
+        s.push_str(&format!(
+            "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi</Cognome><Nome>Mario</Nome>\
+             <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine><Gestioni>\
+             <GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile><Contributo>476,00</Contributo>\
+             </GestPensionistica></Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>"
+        ));
+    }
+    s.push_str("</PosPA></ListaPosPA></Azienda></DenunceMensili>");
+    s
+}
+
+// ListaPosPA import: a clean file becomes the month's declaration with its workers; a file with problems is
+// refused with each problem listed (and as CSV), storing no declaration; another position's file or a DTD
+// is refused outright.
+both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    assert_eq!(code, "8100000001800000");
+    let upload = |xml: String| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(xml.into_bytes()).file_name("marzo.xml"));
+            let res = mario
+                .post(app.url(&format!("/api/dma/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(res.status().as_u16(), 303);
+            location(&res)
+        }
+    };
+    let denunce = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM dma_denunce").fetch_one(app.db.pool()).await.expect("n")
+    };
+    let before = denunce().await;
+    let good = [("RSSMRA70A01H501S", "2000,00"), ("BNCLRA85M41F205C", "1500,50")];
+    let to = upload(listapospa("81000000018", &good)).await;
+    let id: i64 = to.rsplit('=').next().and_then(|v| v.parse().ok()).expect("importazione id");
+    let (status, body) = app.call(&mario, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!((v["accettata"].as_bool(), v["lavoratori"].as_i64()), (Some(true), Some(2)), "{v}");
+    assert_eq!(denunce().await, before + 1);
+    let (workers, imponibile): (i64, i64) = sqlx::query_as(
+        "SELECT workers, imponibile_cents FROM dma_denunce WHERE period = '2026-03' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("denuncia");
+    assert_eq!((workers, imponibile), (2, 350_050));
+
+    let bad = [("RSSMRA70A01H501X", "2000,00"), ("BNCLRA85M41F205C", "1.500.50")];
+    let to = upload(listapospa("81000000018", &bad)).await;
+    let id: i64 = to.rsplit('=').next().and_then(|v| v.parse().ok()).expect("importazione id");
+    let csv = mario
+        .get(app.url(&format!("/esporta-errori/{code}/{id}")))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("csv");
+    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;descrizione\n"), "{csv}");
+    assert!(csv.contains("\"RSSMRA70A01H501X\"") && csv.contains("\"CAS001\"") && csv.contains("\"CAS040\""), "{csv}");
+    assert_eq!(denunce().await, before + 1, "a refused file stores no declaration");
+
+    let other = upload(listapospa("80012345678", &good)).await;
+    assert!(other.contains("errore=Il+file+%C3%A8+di+un%27altra+posizione"), "{other}");
+    let dtd = upload("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"a\">]><DenunceMensili/>".to_string()).await;
+    assert!(dtd.contains("DTD"), "{dtd}");
+    // Another user reaches neither the import nor its problems.
+    let laura = app.login_as(Role::Intermediario).await;
+    let status =
+        laura.get(app.url(&format!("/esporta-errori/{code}/{id}"))).send().await.expect("get").status().as_u16();
+    assert_eq!(status, 404);
+});

@@ -61,9 +61,11 @@ enum Probe {
     SendTracciato,
     Contestazioni,
     SendContestazione,
+    DmaImportazione,
+    UploadDma,
 }
 
-const PROBES: [Probe; 11] = [
+const PROBES: [Probe; 13] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -75,6 +77,8 @@ const PROBES: [Probe; 11] = [
     Probe::SendTracciato,
     Probe::Contestazioni,
     Probe::SendContestazione,
+    Probe::DmaImportazione,
+    Probe::UploadDma,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -142,6 +146,32 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
                 .status()
                 .as_u16()
         }
+        Probe::DmaImportazione => {
+            // An import of that very position: only access decides.
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO dma_importazioni (position_id, user_id, nome_file, periodo, lavoratori, numero_errori, stato, at) \
+                 SELECT p.id, (SELECT MIN(id) FROM users), 'x.xml', '2026-03', 0, 1, 'scartata', 0 FROM positions p \
+                 WHERE p.code = $1 RETURNING id",
+            )
+            .bind(code)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("importazione");
+            app.call(client, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await.0
+        }
+        Probe::UploadDma => {
+            // No file: refused after the access check.
+            let form = reqwest::multipart::Form::new().text("nota", "");
+            client
+                .post(app.url(&format!("/api/dma/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
         Probe::SanzioniEca => {
             app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
@@ -169,7 +199,7 @@ async fn run_matrix(app: TestApp) {
                 // Pages answer as their server functions do, except that a visitor is sent to the login; the
                 // tracciato form post redirects (to the login, or back with the refusal) instead of 200/401.
                 let want = match (p, expected[i]) {
-                    (Probe::SendTracciato | Probe::SendContestazione, 200 | 401) => 303,
+                    (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200 | 401) => 303,
                     _ if is_page(p) && who.is_none() => 302,
                     (_, status) => status,
                 };
@@ -755,6 +785,7 @@ fn every_server_function_is_in_the_matrix() {
         "/api/cassetto/sanzioni-eca",
         "/api/cassetto/tracciati",
         "/api/cassetto/contestazioni",
+        "/api/cassetto/dma-importazione",
         "/api/backoffice/contestazioni",
         "/api/backoffice/contestazioni/risposta",
     ]

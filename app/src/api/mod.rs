@@ -9,6 +9,7 @@ pub mod cassetto;
 pub mod comunicazioni;
 pub mod contestazioni;
 pub mod deleghe;
+pub mod dma;
 pub mod profilo;
 pub mod sanzioni;
 pub mod tracciati;
@@ -26,6 +27,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/sezione", "ReadPosition"),
     ("/api/cassetto/sanzioni-eca", "ReadPosition"),
     ("/api/cassetto/tracciati", "ReadPosition"),
+    ("/api/cassetto/dma-importazione", "ReadPosition"),
     ("/api/cassetto/contestazioni", "ReadPosition"),
     ("/api/backoffice/contestazioni", "ReviewContestazioni"),
     ("/api/backoffice/contestazioni/risposta", "AnswerContestazione"),

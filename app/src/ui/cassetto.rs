@@ -19,6 +19,7 @@ const SERVICES: &[(&str, &str, &str)] = &[
     ("calcolo-sanzioni-eca", "Calcolo sanzioni ECA", "Servizi di gestione"),
     ("invio-tracciati", "Invio tracciati", "Servizi di gestione"),
     ("compilazione-dma", "Compilazione manuale DMA", "Servizi di gestione"),
+    ("importa-dma", "Invio denuncia DMA (file ListaPosPA)", "Servizi di gestione"),
     ("comunicazione-bidirezionale", "Com. Bidirezionale", "Contatti"),
     ("fascicolo", "Fascicolo aziendale", "Fascicolo"),
 ];
@@ -268,6 +269,9 @@ pub fn PositionSubPage() -> impl IntoView {
         SubPage::Sections => view! { <SectionView section parent=Signal::derive(|| None)/> }.into_any(),
         SubPage::Service(label) if slug.get() == "contestazione-note-debito" => {
             view! { <PositionFrame title=label><ContestazioniPage/></PositionFrame> }.into_any()
+        }
+        SubPage::Service(label) if slug.get() == "importa-dma" => {
+            view! { <PositionFrame title=label><ImportaDmaPage/></PositionFrame> }.into_any()
         }
         SubPage::Service(label) if slug.get() == "invio-tracciati" => {
             view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any()
@@ -663,5 +667,83 @@ pub fn ContestazioneCells(c: crate::model::ContestazioneRow) -> impl IntoView {
             <td class="testo-richiesta">{c.motivi.clone()}</td><td>{files}</td>
             <td>{stato_contestazione(&c.stato)}</td><td class="testo-richiesta">{c.risposta.clone()}</td>
         </tr>
+    }
+}
+
+/// "Invio denuncia DMA": the upload of a ListaPosPA file (posted to the server, which redirects back with
+/// the import's id or the refusal) and the outcome: accepted, with a link to the DMA pages, or refused with
+/// its per-record problems, also as CSV.
+#[component]
+fn ImportaDmaPage() -> impl IntoView {
+    use crate::api::dma::load_importazione;
+    use crate::domain::time::format_rome;
+    let posizione = posizione_param();
+    let query = use_query_map();
+    let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
+    let importazione = move || param("importazione").and_then(|v| v.parse::<i64>().ok());
+    let data = Resource::new(
+        move || (posizione(), importazione()),
+        |(p, id)| async move {
+            match id {
+                Some(id) => load_importazione(p, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <h1 class="h2">"Invio denuncia DMA (UniEmens ListaPosPA)"</h1>
+        <p>"Il file XML della denuncia mensile (DenunceMensili → Azienda → ListaPosPA) viene controllato lavoratore per lavoratore: se è corretto è acquisito, altrimenti è scartato con l'elenco dei problemi."</p>
+        {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
+        <form method="post" action=move || format!("/api/dma/{}", url_encode(&posizione())) enctype="multipart/form-data" class="mb-4" data-testid="form-dma">
+            <div class="row align-items-end">
+                <div class="col-lg-8 mb-3">
+                    <label for="file-dma" class="form-label fw-semibold">"File ListaPosPA (XML)"</label>
+                    <input id="file-dma" name="file" type="file" accept=".xml" class="form-control" required/>
+                </div>
+                <div class="col-lg-4 mb-3">
+                    <button type="submit" class="btn btn-primary">"Invia la denuncia"</button>
+                </div>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                let pos = posizione();
+                match data.await {
+                    Ok(None) => view! { <span></span> }.into_any(),
+                    Ok(Some(i)) if i.accettata => view! {
+                        <div class="alert alert-success" role="status" data-testid="esito">
+                            {format!("Denuncia di {} acquisita il {}: {} lavoratori.", i.periodo, format_rome(i.at), i.lavoratori)}
+                            " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
+                        </div>
+                    }.into_any(),
+                    Ok(Some(i)) => {
+                        let csv = format!("/esporta-errori/{}/{}", url_encode(&pos), i.id);
+                        view! {
+                            <div class="alert alert-danger" role="alert" data-testid="scartata">
+                                {format!("Denuncia di {} scartata: {} problemi.", i.periodo, i.numero_errori)}
+                            </div>
+                            <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica l'elenco (CSV)"</a>
+                            <div class="table-responsive">
+                                <table class="table table-sm" data-testid="errori-dma">
+                                    <thead><tr>
+                                        <th scope="col">"Codice fiscale"</th><th scope="col">"Periodo"</th><th scope="col">"Elemento"</th>
+                                        <th scope="col">"Codice"</th><th scope="col">"Descrizione"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {i.errori.into_iter().map(|e| {
+                                            let codice = e.codice.clone();
+                                            view! {
+                                                <tr data-codice=codice><td>{e.codice_fiscale}</td><td>{e.periodo}</td><td>{e.elemento}</td><td>{e.codice}</td><td>{e.descrizione}</td></tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

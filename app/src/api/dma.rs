@@ -1,0 +1,23 @@
+//! Import of UniEmens ListaPosPA files: the outcome of an import (the upload itself is a streaming route
+//! of the server).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::DmaImportazione;
+
+#[server(prefix = "/api", endpoint = "cassetto/dma-importazione", input = Json)]
+pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportazione, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, dma_import, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            dma_import::importazione(ctx.db(), access.position()?.id, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,518 @@
+//! Reading a UniEmens ListaPosPA file as a stream: one worker's record (`D0_DenunciaIndividuale`) is held
+//! at a time, checked by `domain::listapospa` and dropped, so memory stays bounded whatever the file's size.
+//! Limits on size, depth and elements; a DTD is refused (no entity of ours is ever expanded beyond the five
+//! predefined ones and character references).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
+
+use chrono::NaiveDate;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::domain::listapospa::{
+    self as rules, Blocco, EnteVersante, Errore, Gestione, Lavoratore, Periodo, TipoGestione,
+};
+use crate::domain::money::Money;
+use crate::domain::period::Period;
+
+/// What a file may be.
+#[derive(Clone, Copy, Debug)]
+pub struct Limiti {
+    pub max_bytes: u64,
+    pub max_depth: usize,
+    pub max_elements: u64,
+    /// Errors kept in full; beyond, only counted.
+    pub max_errori: usize,
+}
+
+impl Default for Limiti {
+    fn default() -> Self {
+        Limiti { max_bytes: 200 * 1024 * 1024, max_depth: 16, max_elements: 50_000_000, max_errori: 10_000 }
+    }
+}
+
+/// What the reading found: the heading, per-gestione totals of the month's periods, and the problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lettura {
+    pub anno_mese: Option<Period>,
+    pub cf_azienda: Option<String>,
+    pub prg_azienda: Option<String>,
+    pub lavoratori: u64,
+    /// CodGestione → (imponibile, contributo) of the E0 periods.
+    pub totali: BTreeMap<u8, (Money, Money)>,
+    pub errori: Vec<Errore>,
+    /// All problems, also those beyond `max_errori`.
+    pub numero_errori: u64,
+}
+
+/// Why a file cannot be read at all (as opposed to records with problems).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Illeggibile(pub String);
+
+/// Counts the bytes read and stops past the limit.
+struct Limitato<R> {
+    inner: R,
+    letti: u64,
+    max: u64,
+}
+
+impl<R: Read> Read for Limitato<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.letti += n as u64;
+        if self.letti > self.max {
+            return Err(std::io::Error::other("file troppo grande"));
+        }
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Limitato<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.letti > self.max {
+            return Err(std::io::Error::other("file troppo grande"));
+        }
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.letti += amt as u64;
+        self.inner.consume(amt)
+    }
+}
+
+/// The record being read, with the current period and gestione.
+#[derive(Default)]
+struct InCorso {
+    lavoratore: Option<Lavoratore>,
+    periodo: Option<Periodo>,
+    gestione: Option<Gestione>,
+    ente: Option<EnteVersante>,
+    /// Problems of values (amounts, dates, numbers) met in this record.
+    errori: Vec<Errore>,
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.try_get_attribute(name).ok().flatten().and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+fn tipo_gestione(name: &str) -> Option<TipoGestione> {
+    Some(match name {
+        "GestPensionistica" => TipoGestione::Pensionistica,
+        "GestPrevidenziale" => TipoGestione::Previdenziale,
+        "GestCredito" => TipoGestione::Credito,
+        "ENPDEP" => TipoGestione::Enpdep,
+        "ENAM" => TipoGestione::Enam,
+        _ => return None,
+    })
+}
+
+/// Reads a whole file; `Err` only when it cannot be read as a ListaPosPA file at all.
+pub fn leggi<R: BufRead>(input: R, limiti: Limiti) -> Result<Lettura, Illeggibile> {
+    leggi_lavoratori(input, limiti, &mut |_| {})
+}
+
+/// As `leggi`, handing each worker's record, once read, to `ogni_lavoratore`.
+pub fn leggi_lavoratori<R: BufRead>(
+    input: R,
+    limiti: Limiti,
+    ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
+) -> Result<Lettura, Illeggibile> {
+    let mut reader = Reader::from_reader(Limitato { inner: input, letti: 0, max: limiti.max_bytes });
+    reader.config_mut().trim_text(true);
+    let mut buf = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut elements: u64 = 0;
+    let mut pospa = 0;
+    let mut out = Lettura::default();
+    let mut cur = InCorso::default();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            let msg = e.to_string();
+            Illeggibile(if msg.contains("troppo grande") {
+                format!("Il file supera il limite di {} MB.", limiti.max_bytes / (1024 * 1024))
+            } else {
+                format!("Il file non è un XML ben formato: {msg}.")
+            })
+        })?;
+        match event {
+            Event::DocType(_) => return Err(Illeggibile("Il file contiene una DTD: non è ammessa.".to_string())),
+            Event::Start(e) => {
+                elements += 1;
+                if elements > limiti.max_elements {
+                    return Err(Illeggibile("Il file contiene troppi elementi.".to_string()));
+                }
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                path.push(name.clone());
+                if path.len() > limiti.max_depth {
+                    return Err(Illeggibile("Il file è annidato troppo in profondità.".to_string()));
+                }
+                text.clear();
+                apri(&name, &e, &mut cur, &mut pospa);
+            }
+            Event::Empty(e) => {
+                elements += 1;
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                apri(&name, &e, &mut cur, &mut pospa);
+                chiudi(&name, "", &path, &mut cur, &mut out, limiti, ogni_lavoratore);
+            }
+            Event::Text(t) => {
+                let s = t.decode().map_err(|e| Illeggibile(format!("Testo non leggibile: {e}.")))?;
+                text.push_str(&s);
+            }
+            Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match &*String::from_utf8_lossy(&r) {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                let c = resolved.ok_or_else(|| Illeggibile("Il file usa un'entità non ammessa.".to_string()))?;
+                text.push(c);
+            }
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                let value = std::mem::take(&mut text);
+                chiudi(&name, value.trim(), &path, &mut cur, &mut out, limiti, ogni_lavoratore);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if let Some(e) = rules::verifica_blocchi_pospa(pospa) {
+        registra(&mut out, e, limiti);
+    }
+    if out.anno_mese.is_none() || out.cf_azienda.is_none() {
+        return Err(Illeggibile("Mancano AnnoMeseDenuncia o CFAzienda: non è una denuncia ListaPosPA.".to_string()));
+    }
+    Ok(out)
+}
+
+fn registra(out: &mut Lettura, e: Errore, limiti: Limiti) {
+    out.numero_errori += 1;
+    if out.errori.len() < limiti.max_errori {
+        out.errori.push(e);
+    }
+}
+
+fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
+    let placeholder = || NaiveDate::MIN;
+    match name {
+        "PosPA" => *pospa += 1,
+        "D0_DenunciaIndividuale" => {
+            cur.lavoratore = Some(Lavoratore {
+                codice_fiscale: String::new(),
+                cognome: String::new(),
+                nome: String::new(),
+                periodi: Vec::new(),
+            });
+            cur.errori.clear();
+        }
+        "E0_PeriodoNelMese" | "V1_PeriodoPrecedente" => {
+            let blocco = if name == "E0_PeriodoNelMese" {
+                Blocco::E0
+            } else {
+                Blocco::V1 { causale: attr(e, "CausaleVariazione").and_then(|c| c.parse().ok()).unwrap_or(0) }
+            };
+            cur.periodo = Some(Periodo {
+                blocco,
+                inizio: placeholder(),
+                fine: placeholder(),
+                gestioni: Vec::new(),
+                enti_versanti: Vec::new(),
+                altri_elementi: false,
+            });
+        }
+        "EnteVersante" | "AltroEnteVersante" => {
+            cur.ente = Some(EnteVersante { tipo_contributo: 0, imponibile: Money::ZERO, contributo: Money::ZERO })
+        }
+        _ => {
+            if let Some(tipo) = tipo_gestione(name) {
+                cur.gestione = Some(Gestione {
+                    tipo,
+                    cod_gestione: 0,
+                    imponibile: Money::ZERO,
+                    contributo: Money::ZERO,
+                    contributo_1_per_cento: Money::ZERO,
+                });
+            }
+        }
+    }
+}
+
+/// A value problem of the current record.
+fn valore(cur: &mut InCorso, elemento: &str, codice: &str, descrizione: String) {
+    let cf = cur.lavoratore.as_ref().map(|l| l.codice_fiscale.clone()).unwrap_or_default();
+    cur.errori.push(Errore {
+        codice_fiscale: cf,
+        periodo: None,
+        elemento: elemento.to_string(),
+        codice: codice.to_string(),
+        descrizione,
+    });
+}
+
+fn importo(cur: &mut InCorso, elemento: &str, v: &str) -> Money {
+    Money::parse(v).unwrap_or_else(|_| {
+        valore(
+            cur,
+            elemento,
+            "CAS040",
+            format!("Importo «{v}» non valido: si scrive con la virgola decimale (1234,56)."),
+        );
+        Money::ZERO
+    })
+}
+
+fn data(cur: &mut InCorso, elemento: &str, v: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or_else(|_| {
+        valore(cur, elemento, "CAS041", format!("Data «{v}» non valida (aaaa-mm-gg)."));
+        NaiveDate::MIN
+    })
+}
+
+fn numero(cur: &mut InCorso, elemento: &str, v: &str) -> u8 {
+    v.parse().unwrap_or_else(|_| {
+        valore(cur, elemento, "CAS042", format!("Codice «{v}» non numerico."));
+        0
+    })
+}
+
+fn chiudi(
+    name: &str,
+    v: &str,
+    path: &[String],
+    cur: &mut InCorso,
+    out: &mut Lettura,
+    limiti: Limiti,
+    ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
+) {
+    let parent = path.last().map(String::as_str).unwrap_or_default();
+    // Inside a period, anything but its dates makes it "not only dates" (rule 00126I).
+    if let Some(p) = cur.periodo.as_mut()
+        && !matches!(name, "GiornoInizio" | "GiornoFine" | "E0_PeriodoNelMese" | "V1_PeriodoPrecedente")
+    {
+        p.altri_elementi = true;
+    }
+    match (parent, name) {
+        ("Azienda", "AnnoMeseDenuncia") => out.anno_mese = Period::parse(v).ok(),
+        ("Azienda", "CFAzienda") => out.cf_azienda = Some(v.to_string()),
+        ("ListaPosPA", "PRGAZIENDA") => out.prg_azienda = Some(v.to_string()),
+        ("D0_DenunciaIndividuale", "CFLavoratore") => {
+            if let Some(l) = cur.lavoratore.as_mut() {
+                l.codice_fiscale = v.to_uppercase();
+            }
+        }
+        ("D0_DenunciaIndividuale", "Cognome") => {
+            if let Some(l) = cur.lavoratore.as_mut() {
+                l.cognome = v.to_string();
+            }
+        }
+        ("D0_DenunciaIndividuale", "Nome") => {
+            if let Some(l) = cur.lavoratore.as_mut() {
+                l.nome = v.to_string();
+            }
+        }
+        (_, "GiornoInizio") if cur.periodo.is_some() && cur.ente.is_none() => {
+            let d = data(cur, name, v);
+            if let Some(p) = cur.periodo.as_mut() {
+                p.inizio = d;
+            }
+        }
+        (_, "GiornoFine") if cur.periodo.is_some() && cur.ente.is_none() => {
+            let d = data(cur, name, v);
+            if let Some(p) = cur.periodo.as_mut() {
+                p.fine = d;
+            }
+        }
+        (_, "CodGestione") if cur.gestione.is_some() => {
+            let n = numero(cur, name, v);
+            if let Some(g) = cur.gestione.as_mut() {
+                g.cod_gestione = n;
+            }
+        }
+        (_, "TipoContributo") if cur.ente.is_some() => {
+            let n = numero(cur, name, v);
+            if let Some(e) = cur.ente.as_mut() {
+                e.tipo_contributo = n;
+            }
+        }
+        (_, "Imponibile" | "Contributo" | "Contrib1PerCento") if cur.ente.is_some() || cur.gestione.is_some() => {
+            let m = importo(cur, name, v);
+            if let Some(e) = cur.ente.as_mut() {
+                match name {
+                    "Imponibile" => e.imponibile = m,
+                    "Contributo" => e.contributo = m,
+                    _ => {}
+                }
+            } else if let Some(g) = cur.gestione.as_mut() {
+                match name {
+                    "Imponibile" => g.imponibile = m,
+                    "Contributo" => g.contributo = m,
+                    _ => g.contributo_1_per_cento = m,
+                }
+            }
+        }
+        (_, "EnteVersante" | "AltroEnteVersante") => {
+            if let (Some(e), Some(p)) = (cur.ente.take(), cur.periodo.as_mut()) {
+                p.enti_versanti.push(e);
+            }
+        }
+        (_, n) if tipo_gestione(n).is_some() => {
+            if let (Some(g), Some(p)) = (cur.gestione.take(), cur.periodo.as_mut()) {
+                p.gestioni.push(g);
+            }
+        }
+        (_, "E0_PeriodoNelMese" | "V1_PeriodoPrecedente") => {
+            if let (Some(p), Some(l)) = (cur.periodo.take(), cur.lavoratore.as_mut()) {
+                if p.blocco == Blocco::E0 {
+                    for g in &p.gestioni {
+                        let t = out.totali.entry(g.cod_gestione).or_insert((Money::ZERO, Money::ZERO));
+                        t.0 += g.imponibile;
+                        t.1 += g.contributo;
+                    }
+                }
+                l.periodi.push(p);
+            }
+        }
+        (_, "D0_DenunciaIndividuale") => {
+            if let Some(l) = cur.lavoratore.take() {
+                out.lavoratori += 1;
+                let errori: Vec<Errore> = std::mem::take(&mut cur.errori)
+                    .into_iter()
+                    .map(|mut e| {
+                        e.codice_fiscale = l.codice_fiscale.clone();
+                        e
+                    })
+                    .collect();
+                // The month comes before the records; without it the whole file is refused at the end.
+                let record = out.anno_mese.map(|month| rules::verifica(&l, month)).unwrap_or_default();
+                for e in errori.into_iter().chain(record) {
+                    registra(out, e, limiti);
+                }
+                ogni_lavoratore(&l);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ListaPosPA file of `workers` records for March 2026; `bad` adds one error of each kind to worker 0.
+    fn file(workers: usize, bad: bool) -> String {
+        let mut s = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia>\
+             <CFAzienda>80012345678</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>",
+        );
+        for i in 0..workers {
+            let cf = if bad && i == 0 { "RSSMRA70A01H501X" } else { "RSSMRA70A01H501S" };
+            let imponibile = if bad && i == 0 { "2.000.00" } else { "2000,00" };
+            s.push_str(&format!(
+                "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
+                 <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
+                 <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
+                 <Contributo>476,00</Contributo></GestPensionistica>\
+                 <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
+                 </Gestioni></E0_PeriodoNelMese>"
+            ));
+            if bad && i == 0 {
+                s.push_str(
+                    "<V1_PeriodoPrecedente CausaleVariazione=\"6\"><GiornoInizio>2025-11-01</GiornoInizio>\
+                     <GiornoFine>2025-11-30</GiornoFine><Gestioni><GestPensionistica><CodGestione>2</CodGestione>\
+                     </GestPensionistica></Gestioni></V1_PeriodoPrecedente>",
+                );
+            }
+            s.push_str("</D0_DenunciaIndividuale>");
+        }
+        s.push_str("</PosPA>");
+        if bad {
+            s.push_str("<PosPA></PosPA>");
+        }
+        s.push_str("</ListaPosPA></Azienda></DenunceMensili>\n");
+        s
+    }
+
+    #[test]
+    fn each_worker_is_handed_over_once_read() {
+        let mut names = Vec::new();
+        leggi_lavoratori(file(2, false).as_bytes(), Limiti::default(), &mut |l| names.push(l.cognome.clone()))
+            .expect("lettura");
+        assert_eq!(names, ["Rossi & C.", "Rossi & C."]);
+    }
+
+    #[test]
+    fn a_valid_file_gives_the_heading_and_totals_per_gestione() {
+        let l = leggi(file(3, false).as_bytes(), Limiti::default()).expect("lettura");
+        assert_eq!(l.anno_mese, Period::new(2026, 3).ok());
+        assert_eq!(
+            (l.cf_azienda.as_deref(), l.prg_azienda.as_deref(), l.lavoratori),
+            (Some("80012345678"), Some("00000"), 3)
+        );
+        assert_eq!(l.totali[&2], (Money::from_euros(6_000).expect("e"), Money::from_euros(1_428).expect("e")));
+        assert_eq!(l.totali[&9].0, Money::from_euros(6_000).expect("e"));
+        assert!(l.errori.is_empty(), "{:?}", l.errori);
+    }
+
+    #[test]
+    fn each_problem_is_reported_with_its_worker_and_code() {
+        let l = leggi(file(2, true).as_bytes(), Limiti::default()).expect("lettura");
+        let codes: Vec<(&str, &str)> =
+            l.errori.iter().map(|e| (e.codice_fiscale.as_str(), e.codice.as_str())).collect();
+        assert_eq!(
+            codes,
+            [
+                ("RSSMRA70A01H501X", "CAS040"),
+                ("RSSMRA70A01H501X", "CAS001"),
+                ("RSSMRA70A01H501X", "00126I"),
+                ("", "00124I")
+            ]
+        );
+        assert_eq!(l.numero_errori, 4);
+    }
+
+    #[test]
+    fn limits_and_dtds_stop_the_reading() {
+        let dtd = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><DenunceMensili/>";
+        assert!(leggi(dtd.as_bytes(), Limiti::default()).expect_err("refused").0.contains("DTD"));
+        let small = Limiti { max_bytes: 1_000, ..Limiti::default() };
+        assert!(leggi(file(20, false).as_bytes(), small).expect_err("refused").0.contains("limite"));
+        let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
+        assert!(leggi(deep.as_bytes(), Limiti::default()).expect_err("refused").0.contains("profondità"));
+        assert!(leggi("<DenunceMensili><Azienda>".as_bytes(), Limiti::default()).is_err());
+        assert!(leggi("<x/>".as_bytes(), Limiti::default()).expect_err("refused").0.contains("AnnoMeseDenuncia"));
+    }
+
+    #[test]
+    fn errors_beyond_the_cap_are_counted_not_kept() {
+        let few = Limiti { max_errori: 2, ..Limiti::default() };
+        let l = leggi(file(2, true).as_bytes(), few).expect("lettura");
+        assert_eq!((l.errori.len(), l.numero_errori), (2, 4));
+    }
+
+    proptest::proptest! {
+        /// Whatever bytes come in, reading ends with an answer (never a panic), within the limits.
+        #[test]
+        fn any_input_gets_an_answer(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let _ = leggi(bytes.as_slice(), Limiti { max_bytes: 4096, ..Limiti::default() });
+        }
+
+        /// Valid files of any size read with as many workers as written and no error.
+        #[test]
+        fn generated_files_read_back(workers in 0usize..40) {
+            let l = leggi(file(workers, false).as_bytes(), Limiti::default()).expect("lettura");
+            proptest::prop_assert_eq!(l.lavoratori, workers as u64);
+            proptest::prop_assert!(l.errori.is_empty());
+        }
+    }
+}
