@@ -49,6 +49,55 @@ enum Command {
     ImportProfiles { file: PathBuf },
     /// Replaces the Albo register of intermediaries (CSV: codice_fiscale,categoria,numero,provincia,nominativo).
     ImportAlbo { file: PathBuf },
+    /// UniEmens ListaPosPA files: generate test files, check a file (no database needed).
+    Listapospa {
+        #[command(subcommand)]
+        command: ListaPosPaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListaPosPaCommand {
+    /// Writes a generated file (valid, or with known errors) of the given number of workers.
+    Genera {
+        file: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        lavoratori: usize,
+        #[arg(long)]
+        con_errori: bool,
+        #[arg(long, default_value = "81000000018")]
+        cf_azienda: String,
+    },
+    /// Reads and checks a file as the import does; prints workers, problems, time and bytes per second.
+    Verifica { file: PathBuf },
+}
+
+fn listapospa(command: ListaPosPaCommand) -> anyhow::Result<()> {
+    use app::ssr::listapospa::{Limiti, genera, leggi};
+    match command {
+        ListaPosPaCommand::Genera { file, lavoratori, con_errori, cf_azienda } => {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+            genera(&mut out, &cf_azienda, lavoratori, con_errori)?;
+            std::io::Write::flush(&mut out)?;
+            println!("{}: {lavoratori} lavoratori, {} byte", file.display(), std::fs::metadata(&file)?.len());
+        }
+        ListaPosPaCommand::Verifica { file } => {
+            let size = std::fs::metadata(&file)?.len();
+            let start = std::time::Instant::now();
+            let lettura = leggi(std::io::BufReader::new(std::fs::File::open(&file)?), Limiti::default())
+                .map_err(|e| anyhow::anyhow!(e.0))?;
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "{}: {} lavoratori, {} problemi, {:.2} s, {:.1} MB/s",
+                file.display(),
+                lettura.lavoratori,
+                lettura.numero_errori,
+                secs,
+                size as f64 / 1_048_576.0 / secs.max(1e-9)
+            );
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -91,11 +140,16 @@ fn init_logging(config: &Config) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // File tools that need no database.
+    let command = match cli.command {
+        Some(Command::Listapospa { command }) => return listapospa(command),
+        other => other,
+    };
     let config = Config::load(cli.config.as_deref())?;
     init_logging(&config);
     let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(db, &config).await,
         Command::Migrate => {
             tracing::info!("migrations applied");
@@ -129,6 +183,7 @@ async fn main() -> anyhow::Result<()> {
             println!("albo importato: {n} iscritti");
             Ok(())
         }
+        Command::Listapospa { command } => listapospa(command),
         Command::User { command: UserCommand::Add { codice_fiscale, name, role, email, sede } } => {
             let cf = CodiceFiscale::parse(&codice_fiscale).map_err(|e| anyhow::anyhow!("{e}"))?;
             let role = Role::parse(&role).context("unknown role")?;

@@ -119,7 +119,9 @@ pub fn leggi_lavoratori<R: BufRead>(
     ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
 ) -> Result<Lettura, Illeggibile> {
     let mut reader = Reader::from_reader(Limitato { inner: input, letti: 0, max: limiti.max_bytes });
-    reader.config_mut().trim_text(true);
+    // No trimming by the reader: it would cut the spaces around an entity ("Rossi &amp; C."); values are
+    // trimmed whole when their element ends.
+    reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
     let mut path: Vec<String> = Vec::new();
     let mut text = String::new();
@@ -405,6 +407,45 @@ fn chiudi(
     }
 }
 
+/// Valid codici fiscali the generator cycles through.
+const CF_GENERATI: [&str; 4] = ["RSSMRA70A01H501S", "BNCLRA85M41F205C", "VRDGPP65C10L219T", "NRENNA90D45H501O"];
+
+/// Writes a ListaPosPA file of `lavoratori` records for March 2026 of `cf_azienda` (PRGAZIENDA 00000), as a
+/// stream (any size). With `con_errori`, every 10th worker has a wrong check character in its codice fiscale
+/// and every 7th an amount with a decimal point; the file also gets a second PosPA block (00124I).
+/// Used by the tests and the benchmarks (`cassetto listapospa genera`).
+pub fn genera(
+    out: &mut impl std::io::Write,
+    cf_azienda: &str,
+    lavoratori: usize,
+    con_errori: bool,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia>\
+         <CFAzienda>{cf_azienda}</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>\n"
+    )?;
+    for i in 0..lavoratori {
+        let cf = CF_GENERATI[i % CF_GENERATI.len()];
+        let cf = if con_errori && i % 10 == 0 { format!("{}X", &cf[..15]) } else { cf.to_string() };
+        let imponibile = if con_errori && i % 7 == 3 {
+            "2.000.00".to_string()
+        } else {
+            format!("{},{:02}", 1_500 + i % 900, i % 100)
+        };
+        write!(
+            out,
+            "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
+             <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
+             <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
+             <Contributo>476,00</Contributo></GestPensionistica>\
+             <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
+             </Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>\n"
+        )?;
+    }
+    write!(out, "</PosPA>{}</ListaPosPA></Azienda></DenunceMensili>\n", if con_errori { "<PosPA></PosPA>" } else { "" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +482,22 @@ mod tests {
         }
         s.push_str("</ListaPosPA></Azienda></DenunceMensili>\n");
         s
+    }
+
+    fn generated(workers: usize, bad: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        genera(&mut out, "80012345678", workers, bad).expect("genera");
+        out
+    }
+
+    #[test]
+    fn the_generator_writes_valid_files_or_the_errors_it_promises() {
+        let clean = leggi(generated(25, false).as_slice(), Limiti::default()).expect("lettura");
+        assert_eq!((clean.lavoratori, clean.numero_errori), (25, 0));
+        let bad = leggi(generated(25, true).as_slice(), Limiti::default()).expect("lettura");
+        let count = |code: &str| bad.errori.iter().filter(|e| e.codice == code).count();
+        // Workers 0, 10, 20 have a wrong CF; 3, 10, 17, 24 a dotted amount; one extra PosPA.
+        assert_eq!((count("CAS001"), count("CAS040"), count("00124I")), (3, 4, 1));
     }
 
     #[test]
