@@ -433,17 +433,17 @@ pub fn genera(
         } else {
             format!("{},{:02}", 1_500 + i % 900, i % 100)
         };
-        write!(
+        writeln!(
             out,
             "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
              <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
              <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
              <Contributo>476,00</Contributo></GestPensionistica>\
              <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
-             </Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>\n"
+             </Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>"
         )?;
     }
-    write!(out, "</PosPA>{}</ListaPosPA></Azienda></DenunceMensili>\n", if con_errori { "<PosPA></PosPA>" } else { "" })
+    writeln!(out, "</PosPA>{}</ListaPosPA></Azienda></DenunceMensili>", if con_errori { "<PosPA></PosPA>" } else { "" })
 }
 
 #[cfg(test)]
