@@ -77,9 +77,6 @@ fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, Option<String>, Option<Stri
     if !r.consenso_notifiche {
         return Err(AppError::invalid("Per ricevere gli avvisi occorre il consenso alle notifiche via e-mail e SMS."));
     }
-    let files: Vec<allegati::File<'_>> =
-        r.allegati.iter().map(|a| allegati::File { nome: &a.nome, dati: &a.dati }).collect();
-    allegati::verifica(&files).map_err(AppError::invalid)?;
     Ok((testo.to_string(), email, telefono))
 }
 
@@ -100,7 +97,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
             .await?;
     let (sede_id, sede_code, sede_name) = sede.ok_or(AppError::NotFound)?;
     let anno = rome_date(now).year();
-    let zip = if r.allegati.is_empty() { None } else { Some(zip_of(&r.allegati)?) };
+    let pacchetto = pacchetto_allegati(&r.allegati)?;
 
     let mut tx = db.begin_write().await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, anno).await?;
@@ -121,11 +118,10 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     .bind(rules::scadenza(now, soglia_giorni))
     .fetch_one(&mut *tx)
     .await?;
-    if let Some(zip) = &zip {
-        let nomi: Vec<&str> = r.allegati.iter().map(|a| a.nome.as_str()).collect();
+    if let Some((nomi, zip)) = &pacchetto {
         sqlx::query("INSERT INTO richiesta_allegati (richiesta_id, nomi, dimensione, zip) VALUES ($1, $2, $3, $4)")
             .bind(id)
-            .bind(nomi.join("\n"))
+            .bind(nomi)
             .bind(zip.len() as i64)
             .bind(zip.as_slice())
             .execute(&mut *tx)
