@@ -11,9 +11,10 @@ use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
+use crate::responses::{self, form_redirect};
 use crate::startup::ServerState;
 
 /// The most file bytes kept from one sending; beyond it the rest of the body is read and dropped, so the
@@ -113,20 +114,16 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
     .await;
     match (result, wants_json) {
         (Ok((id, _)), true) => axum::Json(serde_json::json!({ "id": id })).into_response(),
-        (Ok((id, _)), false) => Redirect::to(&format!("/comunicazioni/{id}?esito=inviata")).into_response(),
         (Err(e), true) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, axum::Json(serde_json::json!({ "errore": e.to_string() }))).into_response()
         }
-        (Err(AppError::Unauthenticated), false) => Redirect::to("/accesso").into_response(),
-        (Err(e), false) => {
+        (result, false) => {
             // Back to the form with the refusal; the text typed and the files must be given again.
-            let mut query = vec![("posizione", posizione), ("errore", e.to_string())];
-            if let Some(o) = oggetto {
-                query.push(("oggetto", o.to_string()));
-            }
-            let query = serde_urlencoded::to_string(&query).unwrap_or_default();
-            Redirect::to(&format!("/comunicazioni/nuova?{query}")).into_response()
+            let mut keep = vec![("posizione", posizione)];
+            keep.extend(oggetto.map(|o| ("oggetto", o.to_string())));
+            let result = result.map(|(id, _)| format!("/comunicazioni/{id}?esito=inviata"));
+            form_redirect("/comunicazioni/nuova", &keep, result)
         }
     }
 }
@@ -170,20 +167,8 @@ pub async fn send_contestazione(
         app::ssr::contestazioni::presenta(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
     }
     .await;
-    match result {
-        Ok((_, protocollo)) => {
-            Redirect::to(&format!("{page}?esito=presentata&protocollo={protocollo}")).into_response()
-        }
-        Err(AppError::Unauthenticated) => Redirect::to("/accesso").into_response(),
-        Err(e @ AppError::Invalid(_)) => {
-            let query = serde_urlencoded::to_string([("errore", e.to_string())]).unwrap_or_default();
-            Redirect::to(&format!("{page}?{query}")).into_response()
-        }
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
-        }
-    }
+    let result = result.map(|(_, protocollo)| format!("{page}?esito=presentata&protocollo={protocollo}"));
+    form_redirect(&page, &[], result)
 }
 
 /// `GET /contestazioni/{id}/allegati.zip`: the files of a contestazione, for its position's users and its Sede.
@@ -202,27 +187,7 @@ pub async fn download_contestazione(
     zip_response(result)
 }
 
-/// A zip download named after its protocol, or the error's status.
+/// A zip download named after its protocol (built from a Sede code, a year and a number: plain ASCII).
 fn zip_response(result: Result<(String, Vec<u8>), AppError>) -> Response {
-    match result {
-        Ok((protocollo, zip)) => {
-            // The protocol is built from a Sede code, a year and a number: plain ASCII.
-            let disposition = format!("attachment; filename=\"allegati-{protocollo}.zip\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("application/zip")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                zip,
-            )
-                .into_response()
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
-        }
-    }
+    responses::download("application/zip", result.map(|(protocollo, zip)| (format!("allegati-{protocollo}.zip"), zip)))
 }

@@ -8,10 +8,10 @@ use app::ssr::db::now_unix;
 use app::ssr::dma_import;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tokio::io::AsyncWriteExt;
 
+use crate::responses::{download, form_redirect};
 use crate::startup::ServerState;
 
 /// The largest upload: the reader's own limit (200 MiB) and the form's framing.
@@ -74,18 +74,7 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
         id
     }
     .await;
-    match result {
-        Ok(id) => Redirect::to(&format!("{page}?importazione={id}")).into_response(),
-        Err(AppError::Unauthenticated) => Redirect::to("/accesso").into_response(),
-        Err(e @ AppError::Invalid(_)) => {
-            let query = serde_urlencoded::to_string([("errore", e.to_string())]).unwrap_or_default();
-            Redirect::to(&format!("{page}?{query}")).into_response()
-        }
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
-        }
-    }
+    form_redirect(&page, &[], result.map(|id| format!("{page}?importazione={id}")))
 }
 
 /// `GET /esporta-errori/{posizione}/{id}`: the problems of an import of that position, as CSV.
@@ -98,21 +87,9 @@ pub async fn errors_csv(
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
         let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
-        dma_import::importazione(ctx.db(), access.position()?.id, id).await
+        let i = dma_import::importazione(ctx.db(), access.position()?.id, id).await?;
+        Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i).into_bytes()))
     }
     .await;
-    match result {
-        Ok(i) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"errori-dma.csv\"")),
-            ],
-            dma_import::errori_csv(&i),
-        )
-            .into_response(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
-        }
-    }
+    download("text/csv; charset=utf-8", result)
 }

@@ -3,5 +3,6 @@
 pub mod allegati;
 pub mod config;
 pub mod dma;
+pub mod responses;
 pub mod startup;
 pub mod tracciati;

@@ -188,27 +188,9 @@ async fn export_csv(
 ) -> Response {
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    match app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await {
-        Ok((name, body)) => {
-            // The name is built from a validated position code and a known slug: plain ASCII.
-            let disposition = format!("attachment; filename=\"{name}\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
-        }
-    }
+    // The name is built from a validated position code and a known slug: plain ASCII.
+    let csv = app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await;
+    crate::responses::download("text/csv; charset=utf-8", csv.map(|(name, body)| (name, body.into_bytes())))
 }
 
 /// The printable delega form, for the parties to the delega.
@@ -229,27 +211,9 @@ async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: 
         Ok::<_, app::error::AppError>((reference, pdf))
     }
     .await;
-    match result {
-        Ok((reference, pdf)) => {
-            // The reference is built from a number and a year: plain ASCII.
-            let disposition = format!("attachment; filename=\"delega-{reference}.pdf\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                pdf,
-            )
-                .into_response()
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
-        }
-    }
+    // The reference is built from a number and a year: plain ASCII.
+    let pdf = result.map(|(reference, pdf)| (format!("delega-{reference}.pdf"), pdf));
+    crate::responses::download("application/pdf", pdf)
 }
 
 /// Refuses state-changing requests that a browser marks as cross-site (CSRF), by `Sec-Fetch-Site`

@@ -8,9 +8,9 @@ use app::ssr::db::now_unix;
 use app::ssr::tracciati;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
+use crate::responses::{download, form_redirect};
 use crate::startup::ServerState;
 
 /// The largest body accepted: the largest type's limit (20 MiB) and the form's framing.
@@ -46,18 +46,8 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
         tracciati::invia(ctx.db(), access.user.user_id, access.position()?.id, &tipo, &nome, &dati, now_unix()).await
     }
     .await;
-    match result {
-        Ok((_, protocollo)) => Redirect::to(&format!("{page}?esito=ricevuto&protocollo={protocollo}")).into_response(),
-        Err(AppError::Unauthenticated) => Redirect::to("/accesso").into_response(),
-        Err(e @ AppError::Invalid(_)) => {
-            let query = serde_urlencoded::to_string([("errore", e.to_string())]).unwrap_or_default();
-            Redirect::to(&format!("{page}?{query}")).into_response()
-        }
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
-        }
-    }
+    let result = result.map(|(_, protocollo)| format!("{page}?esito=ricevuto&protocollo={protocollo}"));
+    form_redirect(&page, &[], result)
 }
 
 /// `GET /ricevute/{posizione}/{id}`: the receipt of a tracciato of that position, as text.
@@ -72,28 +62,12 @@ pub async fn receipt(
         let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
         let position = access.position()?;
         let t = tracciati::uno(ctx.db(), position.id, id).await?;
-        Ok::<_, AppError>((t.protocollo.clone(), tracciati::ricevuta(&t, &position.code)))
+        // The protocol is built from a Sede code, a year and a number: plain ASCII.
+        Ok::<_, AppError>((
+            format!("ricevuta-{}.txt", t.protocollo),
+            tracciati::ricevuta(&t, &position.code).into_bytes(),
+        ))
     }
     .await;
-    match result {
-        Ok((protocollo, text)) => {
-            // The protocol is built from a Sede code, a year and a number: plain ASCII.
-            let disposition = format!("attachment; filename=\"ricevuta-{protocollo}.txt\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                ],
-                text,
-            )
-                .into_response()
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
-        }
-    }
+    download("text/plain; charset=utf-8", result)
 }
