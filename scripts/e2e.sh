@@ -4,7 +4,8 @@
 # (the URL given: a SQLite file, recreated, or an empty PostgreSQL database), runs Playwright, stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATABASE_URL=${1:?usage: scripts/e2e.sh DATABASE_URL}
+DATABASE_URL=${1:?usage: scripts/e2e.sh DATABASE_URL [playwright arguments, e.g. tests/dma.spec.ts]}
+shift
 WORK=$PWD/target/e2e
 rm -rf "$WORK/mail" "$WORK/sms" "$WORK/cassetto.db"*
 mkdir -p "$WORK"
@@ -34,7 +35,7 @@ LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=cassetto
 SERVER=$!
 
 cd end2end
-if MAIL_DIR="$WORK/mail" SMS_DIR="$WORK/sms" DATABASE_URL="$DATABASE_URL" npx playwright test; then
+if MAIL_DIR="$WORK/mail" SMS_DIR="$WORK/sms" DATABASE_URL="$DATABASE_URL" npx playwright test "$@"; then
   echo "browser tests passed on $(echo "$DATABASE_URL" | cut -d: -f1)"
 else
   echo "browser tests FAILED on $(echo "$DATABASE_URL" | cut -d: -f1); last lines of the server log:"

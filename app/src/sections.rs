@@ -94,8 +94,19 @@ const STATI_PIANO: &[(&str, &str)] = &[("in corso", "In corso"), ("concluso", "C
 const STATI_RATA: &[(&str, &str)] = &[("pagata", "Pagata"), ("da pagare", "Da pagare"), ("scaduta", "Scaduta")];
 const STATI_DMA: &[(&str, &str)] =
     &[("accettata", "Accettata"), ("accettata con errori", "Accettata con errori"), ("scartata", "Scartata")];
-const GESTIONI: &[(&str, &str)] =
-    &[("Pensioni (CPDEL)", "Pensioni (CPDEL)"), ("TFS", "TFS"), ("Credito", "Credito"), ("IVS privati", "IVS privati")];
+/// The names the seed and the ListaPosPA import (`domain::listapospa::voce_gestione`) give.
+const GESTIONI: &[(&str, &str)] = &[
+    ("Pensioni (CTPS)", "Pensioni (CTPS)"),
+    ("Pensioni (CPDEL)", "Pensioni (CPDEL)"),
+    ("Pensioni (CPI)", "Pensioni (CPI)"),
+    ("Pensioni (CPUG)", "Pensioni (CPUG)"),
+    ("Pensioni (CPS)", "Pensioni (CPS)"),
+    ("TFS", "TFS"),
+    ("ENPDEP", "ENPDEP"),
+    ("Credito", "Credito"),
+    ("ENAM", "ENAM"),
+    ("IVS privati", "IVS privati"),
+];
 const TIPI_NOTA_DEBITO: &[(&str, &str)] = &[("Sistemazione", "Sistemazione"), ("Regolarizzazione", "Regolarizzazione")];
 
 pub static SECTIONS: &[SectionSpec] = &[
@@ -428,5 +439,13 @@ mod tests {
         assert_eq!(Section::from_slug("dma"), Some(Section::Dma));
         assert_eq!(Section::from_slug("rate"), None);
         assert_eq!(Section::RatePiano.parent(), Some(Section::PianiAmmortamento));
+    }
+
+    #[test]
+    fn every_imported_gestione_can_be_filtered() {
+        for (cod, _) in crate::domain::listapospa::COD_GESTIONE {
+            let voce = crate::domain::listapospa::voce_gestione(*cod);
+            assert!(GESTIONI.iter().any(|(v, _)| *v == voce), "{voce}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import * as fs from "fs";
-import { checkA11y, settled, statePath, visit } from "./helpers";
+import { checkA11y, hydrated, settled, statePath, visit } from "./helpers";
 
 // Comune di Roccaverde: CF 81000000018, PRGAZIENDA 00000.
 const POSITION = "8100000001800000";
@@ -59,7 +59,7 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     await settled(page, testInfo);
     await page.getByTestId("esito").getByRole("link", { name: "Vedi le denunce trasmesse" }).click();
     await settled(page, testInfo);
-    await expect(page.getByTestId("tabella")).toContainText("acquisita");
+    await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "03/2026" }).first()).toContainText(/accettata/i);
 
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
     form = page.getByTestId("form-dma");
@@ -90,5 +90,68 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     await expect(row("00032I")).toContainText("Fondo credito");
     await expect(row("00126I")).toContainText("solo GiornoInizio e GiornoFine");
     await expect(row("00124I")).toContainText("blocchi PosPA");
+  });
+});
+
+test.describe("compilazione manuale DMA", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("a problem shows as one types and goes when fixed; the XML downloads; the declaration is sent and listed", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/compilazione-dma`, testInfo);
+    if (!hydrated(testInfo)) {
+      // The form lives in the browser: without script the page says so and points to the file upload.
+      await expect(page.getByTestId("senza-script")).toContainText("Invio denuncia DMA");
+      return;
+    }
+    await settled(page, testInfo);
+    await checkA11y(page);
+    await page.getByLabel("Mese della denuncia").fill("2026-01");
+    const worker = page.getByTestId("lavoratore").first();
+    // The period made before the month was chosen now covers it.
+    await expect(worker.getByLabel("Giorno inizio")).toHaveValue("2026-01-01");
+    await expect(worker.getByLabel("Giorno fine")).toHaveValue("2026-01-31");
+    await worker.getByLabel("Codice fiscale").fill("VRDGPP65C10L219X");
+    await worker.getByLabel("Cognome").fill("Verdi");
+    await worker.getByLabel("Nome", { exact: true }).fill("Giuseppe");
+    await worker.getByLabel("Codice gestione").selectOption("2");
+    await worker.getByLabel("Imponibile (€)").fill("2.500.00");
+    await worker.getByLabel("Contributo (€)").fill("595,00");
+    const checks = page.getByTestId("controlli");
+    await expect(checks.locator("li[data-codice=CAS001]")).toContainText("VRDGPP65C10L219X");
+    await expect(checks.locator("li[data-codice=CAS040]")).toContainText("2.500.00");
+    const send = page.getByRole("button", { name: "Invia la denuncia" });
+    await expect(send).toBeDisabled();
+
+    await worker.getByLabel("Codice fiscale").fill("VRDGPP65C10L219T");
+    await expect(checks.locator("li[data-codice=CAS001]")).toHaveCount(0);
+    await worker.getByLabel("Imponibile (€)").fill("2500,00");
+    // An F1 instalment, first with its number past the plan's end.
+    await worker.getByRole("button", { name: "Aggiungi rata F1" }).click();
+    const rata = worker.getByTestId("rata");
+    await rata.getByLabel("Mese di riferimento").fill("2025-12");
+    await rata.getByLabel("Codice gestione").selectOption("2");
+    await rata.getByLabel("Tipo piano").selectOption("11");
+    await rata.getByLabel("Operazione").selectOption("V");
+    await rata.getByLabel("Rata n.").fill("61");
+    await rata.getByLabel("Di (totale rate)").fill("60");
+    await rata.getByLabel("Importo (€)").fill("120,00");
+    await expect(checks.locator("li[data-codice=CAS051]")).toBeVisible();
+    await rata.getByLabel("Rata n.").fill("3");
+    await expect(checks).toHaveAttribute("data-problemi", "0");
+    await expect(send).toBeEnabled();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Scarica il file XML" }).click()]);
+    expect(download.suggestedFilename()).toBe("ListaPosPA-2026-01.xml");
+    const xml = fs.readFileSync(await download.path(), "utf8");
+    expect(xml).toContain("<CFAzienda>81000000018</CFAzienda>");
+    expect(xml).toContain("<CFLavoratore>VRDGPP65C10L219T</CFLavoratore>");
+    expect(xml).toContain("<Imponibile>2500,00</Imponibile>");
+    expect(xml).toContain("<PrgRata>3</PrgRata><TotaleRate>60</TotaleRate>");
+
+    await send.click();
+    await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-01 acquisita");
+    await expect(page.getByTestId("esito")).toContainText("1 lavoratori");
+    await visit(page, `/cassetto/${POSITION}/dma`, testInfo);
+    await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "01/2026" }).first()).toContainText(/accettata/i);
   });
 });

@@ -703,3 +703,71 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
         laura.get(app.url(&format!("/esporta-errori/{code}/{id}"))).send().await.expect("get").status().as_u16();
     assert_eq!(status, 404);
 });
+
+// Compilazione manuale DMA: the draft is imported through its own XML, with the position's heading whatever
+// the draft says; its problems are the import's; another user cannot send for the position.
+both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let bozza = |cf: &str, imponibile: &str| {
+        json!({
+            "mese": "2026-02", "cf_azienda": "80012345678", "prg_azienda": "00007",
+            "lavoratori": [{
+                "id": 1, "codice_fiscale": cf, "cognome": "Verdi & Figli", "nome": "Giuseppe",
+                "periodi": [{
+                    "id": 2, "v1": false, "causale": "", "inizio": "2026-02-01", "fine": "2026-02-28",
+                    "inquadramento": {"tipo_impiego": "1", "tipo_servizio": "4", "contratto": "RALN",
+                        "qualifica": "000123", "tipo_part_time": "", "perc_part_time": "", "regime_fine_servizio": "1"},
+                    "gestioni": [{"id": 3, "tipo": "Pensionistica", "cod_gestione": "2",
+                        "imponibile": imponibile, "contributo": "595,00"}]
+                }],
+                "rate": [{"id": 4, "anno_mese_rif": "2026-01", "cod_gestione": "2", "tipo_piano": "11",
+                    "prg_rata": "3", "totale_rate": "60", "importo": "120,00", "tipo_operazione": "V"}]
+            }]
+        })
+    };
+    let send = |b: serde_json::Value| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move { app.call(mario, "/api/cassetto/dma-manuale", json!({"posizione": code, "bozza": b})).await }
+    };
+    let (status, body) = send(bozza("VRDGPP65C10L219T", "2500,00")).await;
+    assert_eq!(status, 200, "{body}");
+    let id: i64 = serde_json::from_str(&body).expect("id");
+    let (status, body) = app.call(&mario, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!((v["accettata"].as_bool(), v["periodo"].as_str()), (Some(true), Some("2026-02")), "{v}");
+    let row: (String, String, i64) = sqlx::query_as(
+        "SELECT l.worker_name, l.gestione, l.imponibile_cents FROM dma_lavoratori l JOIN dma_denunce d \
+         ON d.id = l.denuncia_id JOIN dma_importazioni i ON i.denuncia_id = d.id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("worker");
+    assert_eq!(row, ("Verdi & Figli Giuseppe".to_string(), "Pensioni (CPDEL)".to_string(), 250_000));
+
+    let (status, body) = send(bozza("VRDGPP65C10L219X", "2.500,00,00")).await;
+    assert_eq!(status, 200, "{body}");
+    let id: i64 = serde_json::from_str(&body).expect("id");
+    let (_, body) = app.call(&mario, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let codici: Vec<&str> =
+        v["errori"].as_array().expect("errori").iter().filter_map(|e| e["codice"].as_str()).collect();
+    assert_eq!((v["accettata"].as_bool(), codici), (Some(false), vec!["CAS040", "CAS001"]), "{v}");
+
+    let mut senza_mese = bozza("VRDGPP65C10L219T", "2500,00");
+    senza_mese["mese"] = json!("");
+    let (status, body) = send(senza_mese).await;
+    assert_ne!(status, 200);
+    assert!(body.contains("Mese"), "{body}");
+    let laura = app.login_as(Role::Intermediario).await;
+    let (status, _) = app
+        .call(
+            &laura,
+            "/api/cassetto/dma-manuale",
+            json!({"posizione": code, "bozza": bozza("VRDGPP65C10L219T", "1,00")}),
+        )
+        .await;
+    assert_eq!(status, 404);
+});

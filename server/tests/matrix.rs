@@ -63,9 +63,10 @@ enum Probe {
     SendContestazione,
     DmaImportazione,
     UploadDma,
+    SendDmaManuale,
 }
 
-const PROBES: [Probe; 13] = [
+const PROBES: [Probe; 14] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -79,6 +80,7 @@ const PROBES: [Probe; 13] = [
     Probe::SendContestazione,
     Probe::DmaImportazione,
     Probe::UploadDma,
+    Probe::SendDmaManuale,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -172,6 +174,11 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
                 .status()
                 .as_u16()
         }
+        Probe::SendDmaManuale => {
+            // No month: refused after the access check, nothing stored.
+            let bozza = json!({"mese": "", "cf_azienda": "", "prg_azienda": "", "lavoratori": []});
+            app.call(client, "/api/cassetto/dma-manuale", json!({"posizione": code, "bozza": bozza})).await.0
+        }
         Probe::SanzioniEca => {
             app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
@@ -200,6 +207,7 @@ async fn run_matrix(app: TestApp) {
                 // tracciato form post redirects (to the login, or back with the refusal) instead of 200/401.
                 let want = match (p, expected[i]) {
                     (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200 | 401) => 303,
+                    (Probe::SendDmaManuale, 200) => 400,
                     _ if is_page(p) && who.is_none() => 302,
                     (_, status) => status,
                 };
@@ -786,6 +794,7 @@ fn every_server_function_is_in_the_matrix() {
         "/api/cassetto/tracciati",
         "/api/cassetto/contestazioni",
         "/api/cassetto/dma-importazione",
+        "/api/cassetto/dma-manuale",
         "/api/backoffice/contestazioni",
         "/api/backoffice/contestazioni/risposta",
     ]

@@ -28,6 +28,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/sanzioni-eca", "ReadPosition"),
     ("/api/cassetto/tracciati", "ReadPosition"),
     ("/api/cassetto/dma-importazione", "ReadPosition"),
+    ("/api/cassetto/dma-manuale", "ReadPosition"),
     ("/api/cassetto/contestazioni", "ReadPosition"),
     ("/api/backoffice/contestazioni", "ReviewContestazioni"),
     ("/api/backoffice/contestazioni/risposta", "AnswerContestazione"),

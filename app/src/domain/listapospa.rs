@@ -27,6 +27,41 @@ pub const COD_GESTIONE: &[(u8, &str)] = &[
     (11, "ENAM"),
 ];
 
+/// The name of a CodGestione in the DMA pages and their "Gestione" filter (`sections::GESTIONI`).
+pub fn voce_gestione(cod: u8) -> String {
+    match cod {
+        1 => "Pensioni (CTPS)",
+        2 => "Pensioni (CPDEL)",
+        3 => "Pensioni (CPI)",
+        4 => "Pensioni (CPUG)",
+        5 => "Pensioni (CPS)",
+        6 | 7 => "TFS",
+        8 => "ENPDEP",
+        9 => "Credito",
+        11 => "ENAM",
+        other => return format!("Gestione {other}"),
+    }
+    .to_string()
+}
+
+/// `TipoPiano` of an F1 instalment: the kind of amortisation plan.
+pub const TIPO_PIANO: &[(u8, &str)] = &[
+    (11, "Riscatto ai fini pensionistici"),
+    (12, "Ricongiunzione L. 29/1979"),
+    (13, "Riscatto ai fini TFS"),
+    (28, "Riscatto ai fini TFR"),
+    (41, "Ricongiunzione L. 45/1990"),
+];
+
+/// `TipoOperazione` of an F1 instalment.
+pub const TIPO_OPERAZIONE: &[(&str, &str)] = &[("V", "Versamento"), ("R", "Rimborso"), ("S", "Storno")];
+
+/// `RegimeFineServizio` of the inquadramento.
+pub const REGIME_FINE_SERVIZIO: &[(u8, &str)] = &[(1, "TFR"), (2, "Optante"), (3, "TFS")];
+
+/// `TipoPartTime` of the inquadramento.
+pub const TIPO_PART_TIME: &[(&str, &str)] = &[("P", "Orizzontale"), ("V", "Verticale"), ("M", "Misto")];
+
 pub const CAUSALE_VARIAZIONE: &[(u8, &str)] = &[
     (1, "Integrazione di dati già comunicati"),
     (2, "Dati non denunciati di periodi pregressi"),
@@ -54,6 +89,41 @@ pub enum TipoGestione {
     Enam,
 }
 
+impl TipoGestione {
+    pub const ALL: [TipoGestione; 5] = [
+        TipoGestione::Pensionistica,
+        TipoGestione::Previdenziale,
+        TipoGestione::Credito,
+        TipoGestione::Enpdep,
+        TipoGestione::Enam,
+    ];
+
+    /// The element that holds it inside `Gestioni`.
+    pub fn elemento(self) -> &'static str {
+        match self {
+            TipoGestione::Pensionistica => "GestPensionistica",
+            TipoGestione::Previdenziale => "GestPrevidenziale",
+            TipoGestione::Credito => "GestCredito",
+            TipoGestione::Enpdep => "ENPDEP",
+            TipoGestione::Enam => "ENAM",
+        }
+    }
+
+    pub fn da_elemento(name: &str) -> Option<TipoGestione> {
+        TipoGestione::ALL.into_iter().find(|t| t.elemento() == name)
+    }
+
+    pub fn etichetta(self) -> &'static str {
+        match self {
+            TipoGestione::Pensionistica => "Pensionistica",
+            TipoGestione::Previdenziale => "Previdenziale (TFS/TFR)",
+            TipoGestione::Credito => "Credito",
+            TipoGestione::Enpdep => "ENPDEP",
+            TipoGestione::Enam => "ENAM",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gestione {
     pub tipo: TipoGestione,
@@ -72,11 +142,56 @@ pub struct EnteVersante {
     pub contributo: Money,
 }
 
+/// `InquadramentoLavPA`: how the worker is employed in the period. Numeric codes the reader could not read
+/// are 0; absent texts are empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inquadramento {
+    pub tipo_impiego: u8,
+    pub tipo_servizio: u8,
+    pub contratto: String,
+    pub qualifica: String,
+    pub regime_fine_servizio: u8,
+    /// `PartTimePA`: TipoPartTime and PercPartTime, when part-time.
+    pub part_time: Option<(String, u8)>,
+}
+
+/// `F1_Ammortamento`: one instalment of an amortisation plan (riscatto, ricongiunzione) paid this month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rata {
+    /// `AnnoMeseRif`; `None` when absent or unreadable.
+    pub anno_mese_rif: Option<Period>,
+    pub cod_gestione: u8,
+    pub tipo_piano: u8,
+    pub prg_rata: u16,
+    pub totale_rate: u16,
+    pub importo: Money,
+    pub tipo_operazione: String,
+}
+
+impl Default for Rata {
+    fn default() -> Self {
+        Rata {
+            anno_mese_rif: None,
+            cod_gestione: 0,
+            tipo_piano: 0,
+            prg_rata: 0,
+            totale_rate: 0,
+            importo: Money::ZERO,
+            tipo_operazione: String::new(),
+        }
+    }
+}
+
+/// A period's day that is absent or unreadable.
+pub const GIORNO_MANCANTE: NaiveDate = NaiveDate::MIN;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Periodo {
     pub blocco: Blocco,
+    /// `GIORNO_MANCANTE` when absent or unreadable (so are the next).
     pub inizio: NaiveDate,
     pub fine: NaiveDate,
+    pub inquadramento: Option<Inquadramento>,
     pub gestioni: Vec<Gestione>,
     pub enti_versanti: Vec<EnteVersante>,
     /// Elements other than the dates were present (a cancelling V1 must carry only its dates).
@@ -89,7 +204,10 @@ pub struct Lavoratore {
     pub codice_fiscale: String,
     pub cognome: String,
     pub nome: String,
+    /// E0 periods first, then V1, as the file orders them.
     pub periodi: Vec<Periodo>,
+    /// F1 instalments.
+    pub rate: Vec<Rata>,
 }
 
 /// One problem, located by worker, period and element.
@@ -103,17 +221,38 @@ pub struct Errore {
     pub descrizione: String,
 }
 
-fn giorni(p: &Periodo) -> String {
-    format!("{}–{}", p.inizio.format("%d/%m/%Y"), p.fine.format("%d/%m/%Y"))
+fn giorni(p: &Periodo) -> Option<String> {
+    Some(format!("{}–{}", p.inizio.format("%d/%m/%Y"), p.fine.format("%d/%m/%Y")))
+}
+
+/// A value that cannot be read: (code, Italian description). The reader of files and the hand-made
+/// declaration read their values with these same functions, so both report a bad value alike.
+pub type ValoreErrato = (&'static str, String);
+
+pub fn leggi_importo(v: &str) -> Result<Money, ValoreErrato> {
+    Money::parse(v)
+        .map_err(|_| ("CAS040", format!("Importo «{v}» non valido: si scrive con la virgola decimale (1234,56).")))
+}
+
+pub fn leggi_data(v: &str) -> Result<NaiveDate, ValoreErrato> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| ("CAS041", format!("Data «{v}» non valida (aaaa-mm-gg).")))
+}
+
+pub fn leggi_numero<T: std::str::FromStr>(v: &str) -> Result<T, ValoreErrato> {
+    v.parse().map_err(|_| ("CAS042", format!("Codice «{v}» non numerico o fuori misura.")))
+}
+
+pub fn leggi_mese(v: &str) -> Result<Period, ValoreErrato> {
+    Period::parse(v).map_err(|_| ("CAS043", format!("Mese «{v}» non valido (aaaa-mm).")))
 }
 
 /// Every problem of one worker's record in the declaration of `mese`.
 pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
     let mut errori = Vec::new();
-    let mut errore = |periodo: Option<&Periodo>, elemento: &str, codice: &str, descrizione: String| {
+    let mut errore = |periodo: Option<String>, elemento: &str, codice: &str, descrizione: String| {
         errori.push(Errore {
             codice_fiscale: l.codice_fiscale.clone(),
-            periodo: periodo.map(giorni),
+            periodo,
             elemento: elemento.to_string(),
             codice: codice.to_string(),
             descrizione,
@@ -135,14 +274,22 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
         errore(None, "Nome", "CAS002", "Nome mancante o più lungo di 30 caratteri.".to_string());
     }
     for p in &l.periodi {
-        if p.fine < p.inizio {
-            errore(Some(p), "GiornoFine", "CAS010", "Il giorno di fine precede quello di inizio.".to_string());
+        let date_lette = p.inizio != GIORNO_MANCANTE && p.fine != GIORNO_MANCANTE;
+        if !date_lette {
+            errore(
+                None,
+                "GiornoInizio",
+                "CAS012",
+                "Giorno di inizio o di fine del periodo mancante o non valido.".to_string(),
+            );
+        } else if p.fine < p.inizio {
+            errore(giorni(p), "GiornoFine", "CAS010", "Il giorno di fine precede quello di inizio.".to_string());
         }
         match p.blocco {
             Blocco::E0 => {
-                if p.inizio < mese.first_day() || p.fine > mese.last_day() {
+                if date_lette && (p.inizio < mese.first_day() || p.fine > mese.last_day()) {
                     errore(
-                        Some(p),
+                        giorni(p),
                         "E0_PeriodoNelMese",
                         "CAS011",
                         format!("Il periodo E0 deve cadere nel mese della denuncia ({}).", mese.iso()),
@@ -152,15 +299,15 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
             Blocco::V1 { causale } => {
                 if !CAUSALE_VARIAZIONE.iter().any(|(c, _)| *c == causale) {
                     errore(
-                        Some(p),
+                        giorni(p),
                         "CausaleVariazione",
                         "CAS020",
                         format!("Causale di variazione {causale} sconosciuta."),
                     );
                 }
-                if p.inizio >= mese.first_day() {
+                if date_lette && p.inizio >= mese.first_day() {
                     errore(
-                        Some(p),
+                        giorni(p),
                         "V1_PeriodoPrecedente",
                         "CAS021",
                         "Il periodo V1 deve precedere il mese della denuncia.".to_string(),
@@ -168,7 +315,7 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                 }
                 if causale == 6 && p.altri_elementi {
                     errore(
-                        Some(p),
+                        giorni(p),
                         "V1_PeriodoPrecedente",
                         "00126I",
                         "Con causale 6 (annullamento) il periodo riporta solo GiornoInizio e GiornoFine.".to_string(),
@@ -176,26 +323,98 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                 }
             }
         }
+        if let Some(i) = &p.inquadramento {
+            regole_inquadramento(i, &mut |elemento, codice, descrizione| {
+                errore(giorni(p), elemento, codice, descrizione)
+            });
+        }
         for g in &p.gestioni {
             if !COD_GESTIONE.iter().any(|(c, _)| *c == g.cod_gestione) {
-                errore(Some(p), "CodGestione", "CAS030", format!("Codice gestione {} sconosciuto.", g.cod_gestione));
+                errore(giorni(p), "CodGestione", "CAS030", format!("Codice gestione {} sconosciuto.", g.cod_gestione));
             }
             if g.imponibile.cents() < 0 || g.contributo.cents() < 0 {
                 errore(
-                    Some(p),
+                    giorni(p),
                     "Imponibile",
                     "CAS031",
                     "Imponibile e contributo non possono essere negativi.".to_string(),
                 );
             }
         }
-        regole_enti_versanti(p, &mut errore);
+        regole_enti_versanti(p, &mut |elemento, codice, descrizione| errore(giorni(p), elemento, codice, descrizione));
+    }
+    for r in &l.rate {
+        let rif =
+            r.anno_mese_rif.map(|m| format!("rata {}/{} di {:02}/{}", r.prg_rata, r.totale_rate, m.month(), m.year()));
+        regole_rata(r, mese, &mut |elemento, codice, descrizione| errore(rif.clone(), elemento, codice, descrizione));
     }
     errori
 }
 
+fn regole_inquadramento(i: &Inquadramento, errore: &mut impl FnMut(&str, &str, String)) {
+    if i.tipo_impiego == 0 {
+        errore("TipoImpiego", "CAS063", "Tipo impiego mancante nell'inquadramento.".to_string());
+    }
+    if i.tipo_servizio == 0 {
+        errore("TipoServizio", "CAS063", "Tipo servizio mancante nell'inquadramento.".to_string());
+    }
+    if i.qualifica.trim().chars().count() != 6 {
+        errore("Qualifica", "CAS060", format!("La qualifica «{}» deve essere di 6 caratteri.", i.qualifica));
+    }
+    if !REGIME_FINE_SERVIZIO.iter().any(|(c, _)| *c == i.regime_fine_servizio) {
+        errore(
+            "RegimeFineServizio",
+            "CAS061",
+            "Regime di fine servizio mancante o sconosciuto (1 TFR, 2 optante, 3 TFS).".to_string(),
+        );
+    }
+    if let Some((tipo, percentuale)) = &i.part_time {
+        if !TIPO_PART_TIME.iter().any(|(c, _)| c == tipo) {
+            errore("TipoPartTime", "CAS062", format!("Tipo di part-time «{tipo}» sconosciuto (P, V o M)."));
+        }
+        if !(1..=99).contains(percentuale) {
+            errore("PercPartTime", "CAS062", "La percentuale di part-time va da 1 a 99.".to_string());
+        }
+    }
+}
+
+fn regole_rata(r: &Rata, mese: Period, errore: &mut impl FnMut(&str, &str, String)) {
+    match r.anno_mese_rif {
+        None => errore("AnnoMeseRif", "CAS052", "Mese di riferimento della rata mancante o non valido.".to_string()),
+        Some(m) if m > mese => errore(
+            "AnnoMeseRif",
+            "CAS052",
+            format!("Il mese di riferimento della rata segue il mese della denuncia ({}).", mese.iso()),
+        ),
+        Some(_) => {}
+    }
+    if !COD_GESTIONE.iter().any(|(c, _)| *c == r.cod_gestione) {
+        errore("CodGestione", "CAS030", format!("Codice gestione {} sconosciuto.", r.cod_gestione));
+    }
+    if !TIPO_PIANO.iter().any(|(c, _)| *c == r.tipo_piano) {
+        errore("TipoPiano", "CAS050", format!("Tipo di piano {} sconosciuto.", r.tipo_piano));
+    }
+    if r.prg_rata == 0 || r.prg_rata > r.totale_rate {
+        errore(
+            "PrgRata",
+            "CAS051",
+            format!("La rata {} non è tra la prima e l'ultima ({}).", r.prg_rata, r.totale_rate),
+        );
+    }
+    if !TIPO_OPERAZIONE.iter().any(|(c, _)| *c == r.tipo_operazione) {
+        errore(
+            "TipoOperazione",
+            "CAS053",
+            format!("Tipo di operazione «{}» sconosciuto (V, R o S).", r.tipo_operazione),
+        );
+    }
+    if r.importo.cents() < 0 {
+        errore("Importo", "CAS031", "L'importo della rata non può essere negativo.".to_string());
+    }
+}
+
 /// The cross-field rules between the amounts paid by other bodies and the worker's own gestioni.
-fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(Option<&Periodo>, &str, &str, String)) {
+fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(&str, &str, String)) {
     let somma = |tipi: &[u8], f: fn(&EnteVersante) -> Money| -> Money {
         p.enti_versanti.iter().filter(|e| tipi.contains(&e.tipo_contributo)).map(f).sum()
     };
@@ -205,7 +424,6 @@ fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(Option<&Periodo>, &
         pens.map(|g| (g.imponibile, g.contributo + g.contributo_1_per_cento)).unwrap_or((Money::ZERO, Money::ZERO));
     if somma(&[1], |e| e.imponibile) > pens_imponibile {
         errore(
-            Some(p),
             "EnteVersante",
             "00171I",
             "L'imponibile versato da altri enti (CPDEL) supera l'imponibile della gestione pensionistica.".to_string(),
@@ -213,7 +431,6 @@ fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(Option<&Periodo>, &
     }
     if somma(&[1, 5], |e| e.contributo) > pens_contributo {
         errore(
-            Some(p),
             "EnteVersante",
             "00172I",
             "Il contributo versato da altri enti supera il contributo della gestione pensionistica (compreso l'1 %)."
@@ -223,7 +440,6 @@ fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(Option<&Periodo>, &
     let credito = gestione(TipoGestione::Credito).map(|g| g.imponibile).unwrap_or(Money::ZERO);
     if somma(&[9], |e| e.imponibile) > credito {
         errore(
-            Some(p),
             "EnteVersante",
             "00032I",
             "L'imponibile versato da altri enti al Fondo credito supera l'imponibile della gestione credito."
@@ -272,6 +488,7 @@ mod tests {
             blocco: Blocco::E0,
             inizio: day(2026, 3, 1),
             fine: day(2026, 3, 31),
+            inquadramento: None,
             gestioni,
             enti_versanti: Vec::new(),
             altri_elementi: true,
@@ -284,6 +501,7 @@ mod tests {
             cognome: "Rossi".to_string(),
             nome: "Mario".to_string(),
             periodi,
+            rate: Vec::new(),
         }
     }
 
@@ -332,6 +550,7 @@ mod tests {
             blocco: Blocco::V1 { causale },
             inizio: day(2025, 11, 1),
             fine: day(2025, 11, 30),
+            inquadramento: None,
             gestioni: Vec::new(),
             enti_versanti: Vec::new(),
             altri_elementi: altri,
@@ -349,5 +568,71 @@ mod tests {
     fn one_pospa_block_only() {
         assert_eq!(verifica_blocchi_pospa(1), None);
         assert_eq!(verifica_blocchi_pospa(2).map(|e| e.codice), Some("00124I".to_string()));
+    }
+
+    #[test]
+    fn missing_dates_are_reported_once_and_not_compared() {
+        let mut p = e0(vec![pensione(2_000, 476)]);
+        p.inizio = GIORNO_MANCANTE;
+        assert_eq!(codici(&lavoratore(vec![p])), ["CAS012"]);
+    }
+
+    #[test]
+    fn the_inquadramento_needs_its_codes() {
+        let mut p = e0(vec![pensione(2_000, 476)]);
+        p.inquadramento = Some(Inquadramento {
+            tipo_impiego: 1,
+            tipo_servizio: 4,
+            contratto: "RALN".to_string(),
+            qualifica: "000123".to_string(),
+            regime_fine_servizio: 1,
+            part_time: None,
+        });
+        assert!(codici(&lavoratore(vec![p.clone()])).is_empty());
+        p.inquadramento = Some(Inquadramento {
+            qualifica: "12345".to_string(),
+            regime_fine_servizio: 4,
+            part_time: Some(("X".to_string(), 0)),
+            ..Inquadramento::default()
+        });
+        assert_eq!(codici(&lavoratore(vec![p])), ["CAS063", "CAS063", "CAS060", "CAS061", "CAS062", "CAS062"]);
+    }
+
+    #[test]
+    fn an_instalment_belongs_to_a_known_plan_and_an_earlier_month() {
+        let buona = Rata {
+            anno_mese_rif: Period::new(2026, 2).ok(),
+            cod_gestione: 2,
+            tipo_piano: 11,
+            prg_rata: 3,
+            totale_rate: 60,
+            importo: euro(120),
+            tipo_operazione: "V".to_string(),
+        };
+        let mut l = lavoratore(Vec::new());
+        l.rate = vec![buona.clone()];
+        assert!(codici(&l).is_empty());
+        l.rate = vec![Rata {
+            anno_mese_rif: Period::new(2026, 4).ok(),
+            cod_gestione: 10,
+            tipo_piano: 14,
+            prg_rata: 61,
+            tipo_operazione: "X".to_string(),
+            importo: euro(-1),
+            ..buona.clone()
+        }];
+        assert_eq!(codici(&l), ["CAS052", "CAS030", "CAS050", "CAS051", "CAS053", "CAS031"]);
+        l.rate = vec![Rata { anno_mese_rif: None, prg_rata: 0, ..buona }];
+        assert_eq!(codici(&l), ["CAS052", "CAS051"]);
+    }
+
+    #[test]
+    fn values_are_read_alike_everywhere() {
+        assert_eq!(leggi_importo("1234,56"), Ok(Money::from_cents(123_456)));
+        assert_eq!(leggi_importo("2.000.00").map_err(|e| e.0), Err("CAS040"));
+        assert_eq!(leggi_data("2026-03-01"), Ok(day(2026, 3, 1)));
+        assert_eq!(leggi_data("01/03/2026").map_err(|e| e.0), Err("CAS041"));
+        assert_eq!(leggi_numero::<u8>("300").map_err(|e| e.0), Err("CAS042"));
+        assert_eq!(leggi_mese("2026-13").map_err(|e| e.0), Err("CAS043"));
     }
 }

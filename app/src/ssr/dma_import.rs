@@ -12,7 +12,8 @@ use chrono::Datelike;
 use super::comunicazioni::prossimo_protocollo;
 use super::db::{Db, iso_date};
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
-use crate::domain::listapospa::{COD_GESTIONE, Lavoratore};
+use crate::domain::dma_manuale::{BozzaDenuncia, testo};
+use crate::domain::listapospa::{Lavoratore, voce_gestione};
 use crate::domain::money::Money;
 use crate::domain::partita_iva::PartitaIva;
 use crate::domain::position_code::PositionCode;
@@ -24,15 +25,6 @@ fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Illeggibile> {
     std::fs::File::open(path)
         .map(BufReader::new)
         .map_err(|_| Illeggibile("Il file caricato non è leggibile.".to_string()))
-}
-
-/// The short name of a CodGestione, as the DMA pages show it.
-fn gestione(cod: u8) -> String {
-    COD_GESTIONE
-        .iter()
-        .find(|(c, _)| *c == cod)
-        .map(|(_, d)| d.split(" – ").next().unwrap_or(d).to_string())
-        .unwrap_or_else(|| cod.to_string())
 }
 
 /// One worker's E0 amounts per gestione: (gestione, imponibile, contributo).
@@ -89,7 +81,7 @@ pub async fn importa(
             lettura.totali.values().fold((Money::ZERO, Money::ZERO), |(i, c), (ti, tc)| (i + *ti, c + *tc));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, \
-             contributi_cents, errors, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'acquisita') RETURNING id",
+             contributi_cents, errors, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'accettata') RETURNING id",
         )
         .bind(position_id)
         .bind(&periodo)
@@ -118,7 +110,7 @@ pub async fn importa(
                 .bind(id)
                 .bind(&cf)
                 .bind(&name)
-                .bind(gestione(cod))
+                .bind(voce_gestione(cod))
                 .bind(imponibile.cents())
                 .bind(contributo.cents())
                 .execute(&mut *tx)
@@ -161,6 +153,40 @@ pub async fn importa(
     }
     tx.commit().await?;
     Ok(importazione)
+}
+
+/// Imports a hand-compiled declaration of a public position: its heading is the position's own, its XML
+/// goes through `importa` like an uploaded file.
+pub async fn importa_bozza(
+    db: &Db,
+    user_id: i64,
+    position_id: i64,
+    position_code: &str,
+    mut bozza: BozzaDenuncia,
+    now: i64,
+) -> Result<i64, AppError> {
+    let code = PositionCode::parse(position_code).map_err(|_| AppError::NotFound)?;
+    let (Some(cf), Some(prg)) = (code.ente_cf(), code.prg_azienda()) else {
+        return Err(AppError::invalid("La denuncia ListaPosPA riguarda le posizioni delle amministrazioni pubbliche."));
+    };
+    bozza.cf_azienda = cf.as_str().to_string();
+    bozza.prg_azienda = format!("{prg:05}");
+    // Only an unreadable month stops it here; the problems of the records are the import's to record.
+    bozza.verifica().map_err(AppError::invalid)?;
+    if bozza.lavoratori.is_empty() {
+        return Err(AppError::invalid("Inserisca almeno un lavoratore."));
+    }
+    let mut random = [0u8; 12];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+    let path = std::env::temp_dir().join(format!("cassetto-dma-manuale-{}.xml", hex::encode(random)));
+    tokio::fs::write(&path, bozza.scrivi_xml()).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot write the declaration");
+        AppError::Internal
+    })?;
+    let nome = format!("compilazione-manuale-{}.xml", testo(&bozza.mese));
+    let result = importa(db, user_id, position_id, position_code, path.clone(), &nome, now).await;
+    let _ = tokio::fs::remove_file(&path).await;
+    result
 }
 
 /// One attempt of a position, with its problems.

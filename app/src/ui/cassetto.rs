@@ -273,6 +273,11 @@ pub fn PositionSubPage() -> impl IntoView {
         SubPage::Service(label) if slug.get() == "importa-dma" => {
             view! { <PositionFrame title=label><ImportaDmaPage/></PositionFrame> }.into_any()
         }
+        SubPage::Service(label) if slug.get() == "compilazione-dma" => {
+            let posizione = Signal::derive(posizione_param());
+            view! { <PositionFrame title=label><super::dma_manuale::CompilazioneDmaPage posizione/></PositionFrame> }
+                .into_any()
+        }
         SubPage::Service(label) if slug.get() == "invio-tracciati" => {
             view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any()
         }

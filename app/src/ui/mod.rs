@@ -6,6 +6,7 @@ mod cassetto;
 mod common;
 mod comunicazioni;
 mod deleghe;
+mod dma_manuale;
 mod layout;
 mod profilo;
 
