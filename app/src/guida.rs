@@ -705,8 +705,44 @@ pub fn pagina(slug: &str) -> Option<&'static PaginaGuida> {
     GUIDA.iter().find(|p| p.slug == slug)
 }
 
+/// The manual's page for the page at `path`, so that "Supporto" opens the help of the service in use.
+pub fn per_percorso(path: &str) -> Option<&'static str> {
+    let parti: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let slug = match parti.as_slice() {
+        ["cassetto"] => "ricerca",
+        ["cassetto", _] => "versamenti",
+        ["cassetto", _, sezione, ..] => match *sezione {
+            "rate" => "piani-ammortamento",
+            "lavoratori" => "dma",
+            s => s,
+        },
+        ["accesso", ..] => "accesso",
+        ["deleghe", ..] => "deleghe",
+        ["comunicazioni", ..] => "comunicazioni",
+        ["agenda", ..] => "agenda",
+        ["profilo", ..] => "profilo",
+        ["backoffice", "fascicolo", ..] => "fascicolo-elettronico",
+        ["backoffice", ..] => "backoffice",
+        ["admin", ..] => "admin",
+        _ => return None,
+    };
+    pagina(slug).map(|p| p.slug)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_service_page_leads_to_its_help() {
+        use super::per_percorso;
+        assert_eq!(per_percorso("/cassetto/8100000001800000/compilazione-dma"), Some("compilazione-dma"));
+        assert_eq!(per_percorso("/cassetto/8100000001800000/note-debito-eca"), Some("note-debito-eca"));
+        assert_eq!(per_percorso("/cassetto/8100000001800000/dma/12"), Some("dma"));
+        assert_eq!(per_percorso("/cassetto"), Some("ricerca"));
+        assert_eq!(per_percorso("/comunicazioni/4"), Some("comunicazioni"));
+        assert_eq!(per_percorso("/cassetto/8100000001800000/sconosciuta"), None);
+        assert_eq!(per_percorso("/"), None);
+    }
+
     use super::*;
 
     #[test]

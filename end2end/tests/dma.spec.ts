@@ -97,6 +97,12 @@ test.describe("compilazione manuale DMA", () => {
   test.use({ storageState: statePath("datore") });
 
   test("a problem shows as one types and goes when fixed; the XML downloads; the declaration is sent and listed", async ({ page }, testInfo) => {
+    // "Supporto" opens the manual at this service's page.
+    await visit(page, `/cassetto/${POSITION}/compilazione-dma`, testInfo);
+    await page.getByTestId("link-supporto").click();
+    await expect(page).toHaveURL(/\/supporto\/compilazione-dma$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compilazione manuale DMA");
+    await expect(page.getByTestId("passi").locator("li")).toHaveCount(6);
     await visit(page, `/cassetto/${POSITION}/compilazione-dma`, testInfo);
     if (!hydrated(testInfo)) {
       // The form lives in the browser: without script the page says so and points to the file upload.

@@ -56,6 +56,12 @@ fn UserBox() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    // "Supporto" opens the manual at the page of the service in use.
+    let location = leptos_router::hooks::use_location();
+    let supporto = move || match crate::guida::per_percorso(&location.pathname.get()) {
+        Some(slug) => format!("/supporto/{slug}"),
+        None => "/supporto".to_string(),
+    };
     view! {
         <header class="it-header-wrapper">
             <div class="it-header-slim-wrapper">
@@ -63,7 +69,7 @@ fn Header() -> impl IntoView {
                     <div class="it-header-slim-wrapper-content">
                         <span class="d-lg-block navbar-brand">"INPS – Istituto Nazionale Previdenza Sociale"</span>
                         <div class="it-header-slim-right-zone" role="navigation" aria-label="Utente">
-                            <a class="text-white me-3" href="/supporto">"Supporto"</a>
+                            <a class="text-white me-3" href=supporto data-testid="link-supporto">"Supporto"</a>
                             <UserBox/>
                         </div>
                     </div>
@@ -201,12 +207,35 @@ pub fn SupportoPage() -> impl IntoView {
     view! {
         <Page title="Supporto">
             <h1>"Supporto – manuale utente"</h1>
-            <h2 class="h4 mt-4">"Accesso"</h2>
-            <p>"Si accede con il proprio codice fiscale e la password, poi con il codice di 6 cifre generato dall'app di autenticazione. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti."</p>
-            <h2 class="h4 mt-4">"Ricerca delle posizioni"</h2>
-            <p>"La pagina Cassetto elenca solo le posizioni contributive a cui si ha accesso: come datore di lavoro, come delegato o tramite una delega attiva dell'intermediario. Si cerca per codice fiscale, denominazione o codice posizione."</p>
-            <h2 class="h4 mt-4">"Consultazione"</h2>
-            <p>"Aperta una posizione, il menu a sinistra porta ai servizi di consultazione. Ogni elenco si può filtrare, ordinare (cliccando sull'intestazione di colonna), sfogliare per pagine e scaricare in formato CSV; i totali riguardano tutte le righe filtrate."</p>
+            <p>"Una pagina per ogni servizio: che cosa fa e come si usa. Il collegamento «Supporto» in alto apre direttamente la pagina del servizio in uso."</p>
+            <ul class="link-list" data-testid="indice-guida">
+                {crate::guida::GUIDA.iter().map(|p| view! {
+                    <li class="mb-2"><a href=format!("/supporto/{}", p.slug)>{p.titolo}</a>" – "{p.sintesi}</li>
+                }).collect_view()}
+            </ul>
         </Page>
+    }
+}
+
+/// `/supporto/{pagina}`: one service's page of the manual.
+#[component]
+pub fn SupportoPaginaPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let slug = move || params.try_with(|p| p.get("pagina").unwrap_or_default()).unwrap_or_default();
+    move || match crate::guida::pagina(&slug()) {
+        Some(p) => view! {
+            <Page title=p.titolo>
+                <p><a href="/supporto">"← Indice del manuale"</a></p>
+                <h1>{p.titolo}</h1>
+                <p class="lead">{p.sintesi}</p>
+                {p.descrizione.iter().map(|d| view! { <p>{*d}</p> }).collect_view()}
+                <h2 class="h4 mt-4">"Come si usa"</h2>
+                <ol data-testid="passi">{p.passi.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}</ol>
+                <h2 class="h4 mt-4">"Da sapere"</h2>
+                <ul>{p.note.iter().map(|d| view! { <li>{*d}</li> }).collect_view()}</ul>
+            </Page>
+        }
+        .into_any(),
+        None => view! { <Page title="Pagina non trovata"><super::common::NotFoundPage/></Page> }.into_any(),
     }
 }

@@ -22,7 +22,7 @@ use common::NotFoundPage;
 pub use common::date_it;
 use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
 use deleghe::{DelegaPage, DeleghePage};
-use layout::{Landing, Page, Protected, SupportoPage};
+use layout::{Landing, Page, Protected, SupportoPage, SupportoPaginaPage};
 use profilo::{
     AdminPage, BackofficeHome, ContestazioniSedePage, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage,
 };
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accesso") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso/codice") view=CodePage ssr=SsrMode::Async/>
                 <Route path=path!("/supporto") view=SupportoPage ssr=SsrMode::Async/>
+                <Route path=path!("/supporto/:pagina") view=SupportoPaginaPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=Protected ssr=SsrMode::Async>
                     <Route path=path!("/cassetto") view=Ricerca ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/cassetto/:posizione") view=PositionLayout ssr=SsrMode::Async>
