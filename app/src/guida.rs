@@ -412,21 +412,25 @@ pub const GUIDA: &[PaginaGuida] = &[
     PaginaGuida {
         slug: "fascicolo",
         titolo: "Fascicolo aziendale",
-        sintesi: "Il servizio, di prossima attivazione, produrrà con un solo comando il fascicolo completo della \
-            posizione in formato PDF.",
+        sintesi: "Produce con un solo comando il fascicolo completo della posizione in formato PDF.",
         descrizione: &[
-            "Dalla voce «Fascicolo aziendale» del menu della posizione (gruppo «Fascicolo») si potrà stampare in un \
-             unico documento PDF l'intero fascicolo della posizione, con i dati di tutte le sezioni del Cassetto: \
-             anagrafica, versamenti, note di rettifica, piani di ammortamento, denunce DMA, note di debito e note di \
-             debito ECA.",
-            "Finché il servizio non è attivo, la voce di menu mostra l'avviso «Servizio non ancora disponibile».",
+            "Dalla voce «Fascicolo aziendale» del menu della posizione (gruppo «Fascicolo») si stampa in un unico \
+             documento PDF l'intero fascicolo: anagrafica, Sede competente, deleghe in vigore e tutte le sezioni del \
+             Cassetto (versamenti, note di rettifica, piani di ammortamento, denunce DMA con gli errori, note di \
+             debito e note di debito ECA) con i loro totali.",
+            "Ogni pagina riporta il codice della posizione e il numero di pagina; la prima indica data e ora della \
+             stampa.",
         ],
         passi: &[
             "Aprire la posizione dalla Ricerca.",
             "Scegliere «Fascicolo aziendale» nel gruppo «Fascicolo» del menu a sinistra.",
-            "Avviare la stampa e salvare il file PDF prodotto.",
+            "Premere «Stampa fascicolo aziendale (PDF)» e salvare il file prodotto.",
         ],
-        note: &["Ogni stampa del fascicolo sarà registrata nel registro delle operazioni della piattaforma."],
+        note: &[
+            "Ogni stampa del fascicolo è registrata nel registro delle operazioni della piattaforma.",
+            "Le tabelle molto lunghe si fermano a 5.000 righe, e il documento lo dice; i totali comprendono comunque \
+             tutte le righe.",
+        ],
     },
     PaginaGuida {
         slug: "deleghe",

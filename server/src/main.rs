@@ -49,6 +49,14 @@ enum Command {
     ImportProfiles { file: PathBuf },
     /// Replaces the Albo register of intermediaries (CSV: codice_fiscale,categoria,numero,provincia,nominativo).
     ImportAlbo { file: PathBuf },
+    /// Imports a ListaPosPA file as the position's Ente (its datore) would upload it; prints the outcome,
+    /// the time and the throughput (used to measure the import, database pass included).
+    ImportaDma {
+        file: PathBuf,
+        /// The position's code (CF Ente + PRGAZIENDA).
+        #[arg(long)]
+        posizione: String,
+    },
     /// UniEmens ListaPosPA files: generate test files, check a file (no database needed).
     Listapospa {
         #[command(subcommand)]
@@ -184,6 +192,41 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Listapospa { command } => listapospa(command),
+        Command::ImportaDma { file, posizione } => {
+            let (position_id, user_id): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT p.id, e.datore_user_id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",
+            )
+            .bind(&posizione)
+            .fetch_optional(db.pool())
+            .await?
+            .with_context(|| format!("no position {posizione}"))?;
+            let user_id = user_id.context("the position's Ente has no datore to import as")?;
+            let size = std::fs::metadata(&file)?.len();
+            let start = std::time::Instant::now();
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = app::ssr::dma_import::importa(
+                &db,
+                user_id,
+                position_id,
+                &posizione,
+                file.clone(),
+                &name,
+                app::ssr::db::now_unix(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let secs = start.elapsed().as_secs_f64();
+            let i = app::ssr::dma_import::importazione(&db, position_id, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "importazione {id}: {}, {} lavoratori, {} problemi, {:.2} s, {:.1} MB/s",
+                if i.accettata { "accettata" } else { "scartata" },
+                i.lavoratori,
+                i.numero_errori,
+                secs,
+                size as f64 / 1_048_576.0 / secs.max(1e-9)
+            );
+            Ok(())
+        }
         Command::User { command: UserCommand::Add { codice_fiscale, name, role, email, sede } } => {
             let cf = CodiceFiscale::parse(&codice_fiscale).map_err(|e| anyhow::anyhow!("{e}"))?;
             let role = Role::parse(&role).context("unknown role")?;

@@ -143,6 +143,9 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .route("/contestazioni/{id}/allegati.zip", get(crate::allegati::download_contestazione))
         .route("/esporta/{posizione}/{sezione}", get(export_csv))
         .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
+        // Beside the position's pages (a static segment wins over the page route's `{sezione}`);
+        // `/fascicolo/{posizione}.pdf` cannot be routed: matchit has no suffixes after a parameter.
+        .route("/cassetto/{posizione}/fascicolo.pdf", get(fascicolo_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), {
             let options = leptos_options.clone();
@@ -191,6 +194,17 @@ async fn export_csv(
     // The name is built from a validated position code and a known slug: plain ASCII.
     let csv = app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await;
     crate::responses::download("text/csv; charset=utf-8", csv.map(|(name, body)| (name, body.into_bytes())))
+}
+
+/// The Fascicolo aziendale of a position, for whoever may read the position; each print is audited.
+async fn fascicolo_pdf(
+    State(state): State<ServerState>,
+    Path(posizione): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
+    crate::responses::download("application/pdf", app::ssr::fascicolo::stampa(&ctx, &posizione).await)
 }
 
 /// The printable delega form, for the parties to the delega.

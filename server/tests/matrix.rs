@@ -64,9 +64,10 @@ enum Probe {
     DmaImportazione,
     UploadDma,
     SendDmaManuale,
+    FascicoloPdf,
 }
 
-const PROBES: [Probe; 14] = [
+const PROBES: [Probe; 15] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -81,6 +82,7 @@ const PROBES: [Probe; 14] = [
     Probe::DmaImportazione,
     Probe::UploadDma,
     Probe::SendDmaManuale,
+    Probe::FascicoloPdf,
 ];
 
 async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str) -> u16 {
@@ -184,6 +186,9 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
         }
         Probe::CsvDownload => {
             client.get(app.url(&format!("/esporta/{code}/note-rettifica"))).send().await.expect("get").status().as_u16()
+        }
+        Probe::FascicoloPdf => {
+            client.get(app.url(&format!("/cassetto/{code}/fascicolo.pdf"))).send().await.expect("get").status().as_u16()
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Printable PDF documents, rendered on the server with typst used as a library.
 //!
-//! The delega form ("Modulo di delega all'intermediario", INPS Circolare 34/2023 §2b) is a fixed
-//! typst template plus the form data, which the template reads from a virtual JSON file. The data is
-//! never spliced into the markup: typst prints string values as plain text, so a name such as
-//! `Studio #1 *Rossi* [srl]` comes out literally and cannot inject markup or code.
+//! Each document is a fixed typst template plus its data, which the template reads from a virtual
+//! JSON file. The data is never spliced into the markup: typst prints string values as plain text,
+//! so a name such as `Studio #1 *Rossi* [srl]` comes out literally and cannot inject markup or code.
+//! Here: the delega form ("Modulo di delega all'intermediario", INPS Circolare 34/2023 §2b); the
+//! Fascicolo aziendale (`ssr::fascicolo`) uses the same renderer with its own template.
 //!
-//! Rendering is synchronous and CPU-bound (tens of milliseconds): async callers should run it in
-//! `tokio::task::spawn_blocking`.
+//! Rendering is synchronous and CPU-bound (tens of milliseconds for the delega form, longer for a
+//! whole dossier): async callers should run it in `tokio::task::spawn_blocking`.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -154,7 +155,7 @@ per i cinque anni successivi alla sua cessazione.
 "##;
 
 /// Titillium Web, the Bootstrap Italia typeface, from the npm package that the build setup installs
-/// (`make setup`). Only the two weights the template uses, so the binary stays small; the fonts are
+/// (`make setup`). Only the two weights the templates use, so the binary stays small; the fonts are
 /// not committed to the repository.
 const FONT_REGULAR: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -165,15 +166,19 @@ const FONT_BOLD: &[u8] = include_bytes!(concat!(
     "/../tools/node_modules/bootstrap-italia/dist/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-700.ttf"
 ));
 
-/// The parts of the world that do not depend on the form: built once, shared by every render (the
+/// The parts of the world that depend on no document: built once, shared by every render (the
 /// standard library and the parsed fonts are the costly parts).
 struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    main_id: FileId,
     data_id: FileId,
-    main: Source,
+}
+
+fn virtual_file(path: &str) -> Result<FileId, String> {
+    VirtualPath::new(path)
+        .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+        .map_err(|err| format!("virtual path {path}: {err}"))
 }
 
 static SHARED: LazyLock<Result<Shared, String>> = LazyLock::new(|| {
@@ -183,30 +188,41 @@ static SHARED: LazyLock<Result<Shared, String>> = LazyLock::new(|| {
     if fonts.len() != 2 {
         return Err(format!("expected 2 embedded fonts, parsed {}", fonts.len()));
     }
-    let id = |path: &str| {
-        VirtualPath::new(path)
-            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
-            .map_err(|err| format!("virtual path {path}: {err}"))
-    };
-    let main_id = id("/delega.typ")?;
-    let data_id = id("/data.json")?;
     Ok(Shared {
         library: LazyHash::new(Library::default()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
-        main_id,
-        data_id,
-        main: Source::new(main_id, DELEGA_TEMPLATE.to_owned()),
+        data_id: virtual_file("/data.json")?,
     })
 });
 
-/// A typst world with exactly two files: the template and the form data.
-struct DelegaWorld {
+/// A fixed typst template, which reads every variable part from `/data.json`.
+pub(crate) struct Template {
+    /// What the document is, for error messages ("delega PDF").
+    what: &'static str,
+    main_id: FileId,
+    main: Source,
+}
+
+impl Template {
+    /// `path` is the template's virtual file name, distinct per template (`/delega.typ`).
+    pub(crate) fn new(what: &'static str, path: &str, source: &str) -> Result<Template, String> {
+        let main_id = virtual_file(path)?;
+        Ok(Template { what, main_id, main: Source::new(main_id, source.to_owned()) })
+    }
+}
+
+static DELEGA: LazyLock<Result<Template, String>> =
+    LazyLock::new(|| Template::new("delega PDF", "/delega.typ", DELEGA_TEMPLATE));
+
+/// A typst world with exactly two files: the template and its data.
+struct TemplateWorld {
     shared: &'static Shared,
+    template: &'static Template,
     data: Bytes,
 }
 
-impl World for DelegaWorld {
+impl World for TemplateWorld {
     fn library(&self) -> &LazyHash<Library> {
         &self.shared.library
     }
@@ -216,12 +232,12 @@ impl World for DelegaWorld {
     }
 
     fn main(&self) -> FileId {
-        self.shared.main_id
+        self.template.main_id
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.shared.main_id {
-            Ok(self.shared.main.clone())
+        if id == self.template.main_id {
+            Ok(self.template.main.clone())
         } else if id == self.shared.data_id {
             Err(FileError::NotSource)
         } else {
@@ -232,8 +248,8 @@ impl World for DelegaWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.shared.data_id {
             Ok(self.data.clone())
-        } else if id == self.shared.main_id {
-            Ok(Bytes::from_string(self.shared.main.clone()))
+        } else if id == self.template.main_id {
+            Ok(Bytes::from_string(self.template.main.clone()))
         } else {
             Err(not_found(id))
         }
@@ -243,7 +259,7 @@ impl World for DelegaWorld {
         self.shared.fonts.get(index).cloned()
     }
 
-    // The template takes its date from the data: the document must not depend on the clock.
+    // Templates take their dates from the data: a document must not depend on the clock.
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
@@ -270,7 +286,6 @@ struct TemplateData<'a> {
 fn render_delega(form: &DelegaForm) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
     use chrono::Datelike;
 
-    let shared = SHARED.as_ref().map_err(|err| anyhow::anyhow!("PDF setup: {err}"))?;
     let data = TemplateData {
         form,
         date: form.created_on.format("%d/%m/%Y").to_string(),
@@ -278,19 +293,33 @@ fn render_delega(form: &DelegaForm) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
         month: form.created_on.month(),
         day: form.created_on.day(),
     };
-    let data = serde_json::to_vec(&data).context("delega form data as JSON")?;
-    let world = DelegaWorld { shared, data: Bytes::new(data) };
+    render(&DELEGA, &data, &form.reference)
+}
+
+/// Renders `template` with `data` as `/data.json`; returns the PDF (tagged, fonts embedded and subset)
+/// with typst's warnings. `ident` is the PDF's document identifier, so a re-render of the same
+/// document keeps it.
+pub(crate) fn render(
+    template: &'static LazyLock<Result<Template, String>>,
+    data: &impl Serialize,
+    ident: &str,
+) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
+    let shared = SHARED.as_ref().map_err(|err| anyhow::anyhow!("PDF setup: {err}"))?;
+    let template = template.as_ref().map_err(|err| anyhow::anyhow!("PDF template: {err}"))?;
+    let data = serde_json::to_vec(data).with_context(|| format!("{} data as JSON", template.what))?;
+    let world = TemplateWorld { shared, template, data: Bytes::new(data) };
 
     let compiled = typst::compile::<PagedDocument>(&world);
     // typst memoizes across compilations in a global cache; without eviction a long-running server
-    // would keep every past form. Results used by the last couple of renders (the library, the
+    // would keep every past document. Results used by the last couple of renders (the library, the
     // fonts) stay warm.
     typst::comemo::evict(2);
     let warnings = compiled.warnings.iter().map(describe).collect();
-    let document = compiled.output.map_err(|errors| diagnostics_error("typeset", &errors))?;
+    let document = compiled.output.map_err(|errors| diagnostics_error(template.what, "typeset", &errors))?;
 
-    let options = PdfOptions { ident: Smart::Custom(form.reference.clone()), ..PdfOptions::default() };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics_error("PDF export", &errors))?;
+    let options = PdfOptions { ident: Smart::Custom(ident.to_owned()), ..PdfOptions::default() };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| diagnostics_error(template.what, "PDF export", &errors))?;
     Ok((pdf, warnings))
 }
 
@@ -304,9 +333,9 @@ fn describe(diag: &SourceDiagnostic) -> String {
     text
 }
 
-fn diagnostics_error(stage: &str, errors: &[SourceDiagnostic]) -> anyhow::Error {
+fn diagnostics_error(what: &str, stage: &str, errors: &[SourceDiagnostic]) -> anyhow::Error {
     let messages: Vec<String> = errors.iter().map(describe).collect();
-    anyhow::anyhow!("delega PDF {stage} failed: {}", messages.join("; "))
+    anyhow::anyhow!("{what} {stage} failed: {}", messages.join("; "))
 }
 
 #[cfg(test)]

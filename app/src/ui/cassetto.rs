@@ -278,6 +278,17 @@ pub fn PositionSubPage() -> impl IntoView {
             view! { <PositionFrame title=label><super::dma_manuale::CompilazioneDmaPage posizione/></PositionFrame> }
                 .into_any()
         }
+        SubPage::Service(label) if slug.get() == "fascicolo" => {
+            let href = format!("/cassetto/{}/fascicolo.pdf", url_encode(&posizione_param()()));
+            view! {
+                <PositionFrame title=label>
+                    <h1 class="h2">"Fascicolo aziendale"</h1>
+                    <p>"Il fascicolo raccoglie in un unico documento PDF l'anagrafica della posizione, la Sede competente, le deleghe in vigore e tutte le sezioni di consultazione con i loro totali, alla data e all'ora della stampa. Ogni stampa è registrata."</p>
+                    <a class="btn btn-primary" href=href rel="external" download="" data-testid="stampa-fascicolo">"Stampa fascicolo aziendale (PDF)"</a>
+                </PositionFrame>
+            }
+            .into_any()
+        }
         SubPage::Service(label) if slug.get() == "invio-tracciati" => {
             view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any()
         }
