@@ -156,7 +156,7 @@ pub struct Inquadramento {
 }
 
 /// `F1_Ammortamento`: one instalment of an amortisation plan (riscatto, ricongiunzione) paid this month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rata {
     /// `AnnoMeseRif`; `None` when absent or unreadable.
     pub anno_mese_rif: Option<Period>,
@@ -166,20 +166,6 @@ pub struct Rata {
     pub totale_rate: u16,
     pub importo: Money,
     pub tipo_operazione: String,
-}
-
-impl Default for Rata {
-    fn default() -> Self {
-        Rata {
-            anno_mese_rif: None,
-            cod_gestione: 0,
-            tipo_piano: 0,
-            prg_rata: 0,
-            totale_rate: 0,
-            importo: Money::ZERO,
-            tipo_operazione: String::new(),
-        }
-    }
 }
 
 /// A period's day that is absent or unreadable.

@@ -56,13 +56,8 @@ fn nuovo_id(bozza: Bozza) -> u32 {
     })
 }
 
-fn codici(tabella: &[(u8, &str)]) -> Vec<(String, String)> {
-    std::iter::once((String::new(), "—".to_string()))
-        .chain(tabella.iter().map(|(c, d)| (c.to_string(), format!("{c} – {d}"))))
-        .collect()
-}
-
-fn lettere(tabella: &[(&str, &str)]) -> Vec<(String, String)> {
+/// The options of a coded field: none yet, then each code with its meaning.
+fn codici<C: std::fmt::Display>(tabella: &[(C, &str)]) -> Vec<(String, String)> {
     std::iter::once((String::new(), "—".to_string()))
         .chain(tabella.iter().map(|(c, d)| (c.to_string(), format!("{c} – {d}"))))
         .collect()
@@ -262,7 +257,7 @@ fn PeriodoForm(bozza: Bozza, l: u32, p: u32) -> AnyView {
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.qualifica))/>
                 <Scelta id=format!("{base}-regime") label="Regime fine servizio" bozza col="col-md-2" opzioni=codici(REGIME_FINE_SERVIZIO)
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.regime_fine_servizio))/>
-                <Scelta id=format!("{base}-parttime") label="Part-time" bozza col="col-md-1" opzioni=lettere(TIPO_PART_TIME)
+                <Scelta id=format!("{base}-parttime") label="Part-time" bozza col="col-md-1" opzioni=codici(TIPO_PART_TIME)
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.tipo_part_time))/>
                 <Campo id=format!("{base}-percpt") label="% part-time" bozza col="col-md-1"
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.perc_part_time))/>
@@ -296,7 +291,7 @@ fn RataForm(bozza: Bozza, l: u32, r: u32) -> AnyView {
                     f=lente(move |b| rata(b, l, r).map(|y| &mut y.cod_gestione))/>
                 <Scelta id=format!("{base}-piano") label="Tipo piano" bozza opzioni=codici(TIPO_PIANO)
                     f=lente(move |b| rata(b, l, r).map(|y| &mut y.tipo_piano))/>
-                <Scelta id=format!("{base}-operazione") label="Operazione" bozza opzioni=lettere(TIPO_OPERAZIONE)
+                <Scelta id=format!("{base}-operazione") label="Operazione" bozza opzioni=codici(TIPO_OPERAZIONE)
                     f=lente(move |b| rata(b, l, r).map(|y| &mut y.tipo_operazione))/>
                 <Campo id=format!("{base}-prg") label="Rata n." bozza col="col-md-2"
                     f=lente(move |b| rata(b, l, r).map(|y| &mut y.prg_rata))/>
@@ -396,9 +391,9 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         move || format!("data:application/xml;charset=utf-8,{}", url_encode(&bozza.with(|b| b.scrivi_xml())));
     let xml_nome = move || format!("ListaPosPA-{}.xml", bozza.with(|b| b.mese.clone()));
     let invia = Action::new(move |b: &BozzaDenuncia| invia_dma_manuale(posizione.get_untracked(), b.clone()));
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = invia.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
             navigate(
                 &format!("/cassetto/{}/importa-dma?importazione={id}", url_encode(&posizione.get_untracked())),
                 Default::default(),
