@@ -4,6 +4,7 @@
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod feedback;
 pub mod guida;
 pub mod model;
 pub mod sections;

@@ -84,7 +84,7 @@ pub struct PositionSummary {
     pub sector: String,
     pub sede: String,
     pub status: String,
-    /// How the user reaches it: "titolare", "delega", "subdelega".
+    /// How the user reaches it: "titolare", "delega", "subdelega"; "sede" for an operator's Fascicolo Elettronico.
     pub access: String,
 }
 
@@ -336,6 +336,8 @@ pub struct OperatorRow {
     pub codice_fiscale: String,
     pub full_name: String,
     pub enabled: bool,
+    /// Enabled by the IDM for the Fascicolo Elettronico del Contribuente.
+    pub fascicolo_elettronico: bool,
 }
 
 /// The legacy entry "Dipendenti pubblici: servizi per amministrazioni, enti e aziende" (circular §2.1).

@@ -97,7 +97,7 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
     // The position is named in the body, so the (bounded) body is read before the one access check.
     let result = async {
         let form = form?;
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let (testo, email, telefono) =
             (form.campi.get("testo").cloned().unwrap_or_default(), form.campo("email"), form.campo("telefono"));
         let nuova = NuovaRichiesta {
@@ -159,7 +159,7 @@ pub async fn send_contestazione(
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
     let result = async {
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         let nota = form.campo("nota").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
         let motivi = form.campi.get("motivi").cloned().unwrap_or_default();

@@ -63,7 +63,7 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
     let result = async {
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let (spool, name) = spool(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         let position = access.position()?;
         let path = spool.0.clone();
@@ -86,7 +86,7 @@ pub async fn errors_csv(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let i = dma_import::importazione(ctx.db(), access.position()?.id, id).await?;
         Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i).into_bytes()))
     }

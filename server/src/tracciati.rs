@@ -41,7 +41,7 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     let result = async {
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let (tipo, nome, dati) = read(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         tracciati::invia(ctx.db(), access.user.user_id, access.position()?.id, &tipo, &nome, &dati, now_unix()).await
     }
@@ -59,7 +59,7 @@ pub async fn receipt(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let position = access.position()?;
         let t = tracciati::uno(ctx.db(), position.id, id).await?;
         // The protocol is built from a Sede code, a year and a number: plain ASCII.

@@ -20,7 +20,9 @@ const POSITION_MATRIX: &[(Who, [u16; 3])] = &[
     (Some(Role::Delegato), [200, 404, 404]),
     (Some(Role::Intermediario), [200, 404, 404]),
     (Some(Role::Subdelegato), [200, 404, 404]),
-    (Some(Role::Operatore), [403, 403, 403]),
+    // The operator of Roma Eur, enabled for the Fascicolo Elettronico: reads positions of that Sede (own:
+    // Roccaverde), not of others; management probes are refused (see `manages`).
+    (Some(Role::Operatore), [200, 404, 404]),
     (Some(Role::Idm), [403, 403, 403]),
     (Some(Role::Admin), [403, 403, 403]),
 ];
@@ -197,6 +199,22 @@ fn is_page(p: Probe) -> bool {
     matches!(p, Probe::PositionPage | Probe::SectionHtmlPage)
 }
 
+/// Probes that act on the position (or belong to a management service) rather than read it: the
+/// operator's Fascicolo Elettronico is read-only, so they are refused to operators even at their Sede.
+fn manages(p: Probe) -> bool {
+    matches!(
+        p,
+        Probe::SanzioniEca
+            | Probe::Tracciati
+            | Probe::SendTracciato
+            | Probe::Contestazioni
+            | Probe::SendContestazione
+            | Probe::DmaImportazione
+            | Probe::UploadDma
+            | Probe::SendDmaManuale
+    )
+}
+
 async fn run_matrix(app: TestApp) {
     let mut failures = Vec::new();
     for (who, expected) in POSITION_MATRIX {
@@ -211,6 +229,7 @@ async fn run_matrix(app: TestApp) {
                 // Pages answer as their server functions do, except that a visitor is sent to the login; the
                 // tracciato form post redirects (to the login, or back with the refusal) instead of 200/401.
                 let want = match (p, expected[i]) {
+                    _ if *who == Some(Role::Operatore) && manages(p) => 403,
                     (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200 | 401) => 303,
                     (Probe::SendDmaManuale, 200) => 400,
                     _ if is_page(p) && who.is_none() => 302,
@@ -403,9 +422,14 @@ enum RoleProbe {
     ContestazioniSede,
     AnswerContestazione,
     AnswerForeignContestazione,
+    ToggleFascicolo,
+    SedeSearch,
+    FeedbackDashboard,
+    FeedbackUso,
+    FeedbackValuta,
 }
 
-const ROLE_PROBES: [RoleProbe; 33] = [
+const ROLE_PROBES: [RoleProbe; 38] = [
     RoleProbe::Profile,
     RoleProbe::ProfileRequest,
     RoleProbe::Deleghe,
@@ -439,6 +463,11 @@ const ROLE_PROBES: [RoleProbe; 33] = [
     RoleProbe::ContestazioniSede,
     RoleProbe::AnswerContestazione,
     RoleProbe::AnswerForeignContestazione,
+    RoleProbe::ToggleFascicolo,
+    RoleProbe::SedeSearch,
+    RoleProbe::FeedbackDashboard,
+    RoleProbe::FeedbackUso,
+    RoleProbe::FeedbackValuta,
 ];
 
 /// Expected statuses in the order of `ROLE_PROBES`, per caller.
@@ -452,55 +481,58 @@ const ROLE_PROBES: [RoleProbe; 33] = [
 /// exist (404): both once allowed.
 /// Columns 31–33: the Sede's contestazioni, answering one of the Sede and one of another Sede with an
 /// unknown outcome (400 once allowed).
-const ROLE_MATRIX: &[(Who, [u16; 33])] = &[
-    (None, [401; 33]),
+/// Columns 34–38: the IDM enabling an operator for the Fascicolo Elettronico (already enabled: no change),
+/// the operator's search of their Sede's positions, the Instant Feedback dashboard, asking for the use of
+/// an unknown service and rating with an unknown level (both 400 once logged in).
+const ROLE_MATRIX: &[(Who, [u16; 38])] = &[
+    (None, [401; 38]),
     (
         Some(Role::Datore),
         [
             200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
-            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
         ],
     ),
     (
         Some(Role::Delegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
         ],
     ),
     (
         Some(Role::Intermediario),
         [
             200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
         ],
     ),
     (
         Some(Role::Subdelegato),
         [
             200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
         ],
     ),
     (
         Some(Role::Operatore),
         [
             200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
-            403, 400, 400, 404, 403, 403, 403, 403, 403, 200, 400, 404,
+            403, 400, 400, 404, 403, 403, 403, 403, 403, 200, 400, 404, 403, 200, 200, 400, 400,
         ],
     ),
     (
         Some(Role::Idm),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 400, 400,
         ],
     ),
     (
         Some(Role::Admin),
         [
             200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 200, 400, 200, 400, 404, 403, 403, 403,
+            403, 403, 403, 403, 200, 400, 200, 400, 404, 403, 403, 403, 403, 403, 200, 400, 400,
         ],
     ),
 ];
@@ -591,6 +623,21 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
         RoleProbe::RecordAppointment | RoleProbe::RecordForeignAppointment => {
             let id = if matches!(probe, RoleProbe::RecordAppointment) { ctx.own_booking } else { ctx.foreign_booking };
             form_status(app, client, "/api/agenda/esito", &[("id", &id.to_string()), ("esito", "forse")]).await
+        }
+        RoleProbe::ToggleFascicolo => {
+            let form = [("codice_fiscale", ctx.operator_cf.as_str()), ("abilitato", "1")];
+            form_status(app, client, "/api/backoffice/operatori/fascicolo-elettronico", &form).await
+        }
+        RoleProbe::SedeSearch => {
+            app.call(client, "/api/backoffice/fascicolo/ricerca", json!({"testo": "", "pagina": 0})).await.0
+        }
+        RoleProbe::FeedbackDashboard => app.call(client, "/api/admin/feedback", json!({})).await.0,
+        RoleProbe::FeedbackUso => {
+            app.call(client, "/api/feedback/uso", json!({"servizio": "nessuno", "riferimento": null})).await.0
+        }
+        RoleProbe::FeedbackValuta => {
+            let valutazione = json!({"livello": 0, "motivo": null, "testo": null});
+            app.call(client, "/api/feedback/valuta", json!({"uso": 1, "valutazione": valutazione})).await.0
         }
         RoleProbe::ReadRichiesta => {
             app.call(client, "/api/comunicazioni/dettaglio", json!({ "id": ctx.own_quesito })).await.0
@@ -802,6 +849,12 @@ fn every_server_function_is_in_the_matrix() {
         "/api/cassetto/dma-manuale",
         "/api/backoffice/contestazioni",
         "/api/backoffice/contestazioni/risposta",
+        "/api/backoffice/operatori/fascicolo-elettronico",
+        "/api/backoffice/fascicolo/ricerca",
+        "/api/admin/feedback",
+        "/api/feedback/uso",
+        "/api/feedback/valuta",
+        "/api/feedback/ignora",
     ]
     .into();
     for (path, action) in app::api::ENDPOINTS {
@@ -810,3 +863,87 @@ fn every_server_function_is_in_the_matrix() {
         }
     }
 }
+
+/// The Fascicolo Elettronico: an operator reads the positions of their own Sede only, each reading is in
+/// the audit log, and once the IDM revokes the enablement nothing is readable any more.
+async fn run_fascicolo_elettronico(app: TestApp) {
+    let roma = app.position_of("Comune di Roccaverde").await; // Sede Roma Eur
+    let milano = app.position_of("Comune di Valfiorita").await; // Sede Milano Nord
+    let paolo = app.login_as(Role::Operatore).await; // Roma Eur
+    let elena = app.login(&common::cf_of_name("Elena Fontana")).await; // Milano Nord
+    let load = |client: &reqwest::Client, code: &str| {
+        let (client, code) = (client.clone(), code.to_string());
+        let app = &app;
+        async move { app.call(&client, "/api/cassetto/posizione", json!({"posizione": code})).await.0 }
+    };
+    let readings = |code: String| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'fascicolo_elettronico.consultato' AND subject = $1",
+            )
+            .bind(format!("posizione:{code}"))
+            .fetch_one(app.db.pool())
+            .await
+            .expect("audit")
+        }
+    };
+
+    assert_eq!(load(&paolo, &roma).await, 200);
+    assert_eq!(load(&paolo, &roma).await, 200);
+    assert_eq!(readings(roma.clone()).await, 2, "every reading is audited");
+    assert_eq!(load(&paolo, &milano).await, 404, "another Sede's position is not found");
+    assert_eq!(load(&elena, &roma).await, 404);
+    assert_eq!(load(&elena, &milano).await, 200);
+    assert_eq!(readings(milano.clone()).await, 1, "a refused reading is not a reading");
+    let actor: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM audit_log a JOIN users u ON u.id = a.actor_user_id \
+         WHERE a.subject = $1 AND a.action = 'fascicolo_elettronico.consultato' AND u.codice_fiscale = $2",
+    )
+    .bind(format!("posizione:{milano}"))
+    .bind(common::cf_of_name("Elena Fontana"))
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the reader is recorded");
+    assert!(actor > 0);
+
+    // The search lists exactly the Sede's positions.
+    let (status, body) = app.call(&paolo, "/api/backoffice/fascicolo/ricerca", json!({"testo": "", "pagina": 0})).await;
+    assert_eq!(status, 200);
+    let found: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let at_roma: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE s.name = 'Roma Eur'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(found["total"].as_i64(), Some(at_roma));
+    let rows = found["rows"].as_array().expect("rows");
+    assert!(rows.iter().all(|r| r["sede"] == "Roma Eur"), "{rows:?}");
+    assert!(rows.iter().any(|r| r["code"] == roma.as_str()));
+
+    // The IDM of Roma Eur revokes Paolo's enablement: effective at his next request.
+    let idm = app.login_as(Role::Idm).await;
+    let form = [("codice_fiscale", common::cf_of(Role::Operatore)), ("abilitato", "0".to_string())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(form_status(&app, &idm, "/api/backoffice/operatori/fascicolo-elettronico", &form).await, 200);
+    assert_eq!(load(&paolo, &roma).await, 403, "not enabled: refused");
+    let search = app.call(&paolo, "/api/backoffice/fascicolo/ricerca", json!({"testo": "", "pagina": 0})).await.0;
+    assert_eq!(search, 403);
+    assert_eq!(readings(roma.clone()).await, 2);
+    // The IDM of Roma Eur cannot touch an operator of Milano.
+    let form = [("codice_fiscale", common::cf_of_name("Elena Fontana")), ("abilitato", "0".to_string())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(form_status(&app, &idm, "/api/backoffice/operatori/fascicolo-elettronico", &form).await, 404);
+    assert_eq!(load(&elena, &milano).await, 200);
+    let revoked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'utente.fascicolo_elettronico.revocato' AND subject = $1",
+    )
+    .bind(format!("utente:{}", common::cf_of(Role::Operatore)))
+    .fetch_one(app.db.pool())
+    .await
+    .expect("audit");
+    assert_eq!(revoked, 1);
+}
+
+both_backends!(fascicolo_elettronico_is_bound_to_sede_and_enablement, run_fascicolo_elettronico);

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{OperatorRow, ProfileRequestRow};
+use crate::model::{OperatorRow, ProfileRequestRow, SearchResult};
 
 #[server(prefix = "/api", endpoint = "backoffice/richieste-profilo", input = Json)]
 pub async fn profile_request_queue() -> Result<Vec<ProfileRequestRow>, AppError> {
@@ -78,6 +78,45 @@ pub async fn set_operator_enabled(codice_fiscale: String, abilitato: String) -> 
                 if enable { "abilitato" } else { "disabilitato" }
             ));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Enables (`abilitato` = `1`) or revokes an operator's Fascicolo Elettronico del Contribuente.
+#[server(prefix = "/api", endpoint = "backoffice/operatori/fascicolo-elettronico")]
+pub async fn set_operator_fascicolo(codice_fiscale: String, abilitato: String) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ToggleOperator(&codice_fiscale)).await?;
+            let enable = abilitato == "1";
+            identity::set_fascicolo_elettronico(ctx.db(), access.user.user_id, &codice_fiscale, enable).await?;
+            leptos_axum::redirect(&format!(
+                "/backoffice/operatori?esito={}",
+                if enable { "fascicolo-abilitato" } else { "fascicolo-revocato" }
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Operators: the positions of their own Sede, for the Fascicolo Elettronico del Contribuente.
+#[server(prefix = "/api", endpoint = "backoffice/fascicolo/ricerca", input = Json)]
+pub async fn search_sede_positions(testo: String, pagina: u32) -> Result<SearchResult, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{cassetto, ctx::RequestCtx, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::SearchSedePositions).await?;
+            let sede = access.sede_id.ok_or(AppError::Internal)?;
+            cassetto::search_positions(ctx.db(), cassetto::Reach::Sede(sede), &testo, pagina).await
         }
         .await,
     )

@@ -17,7 +17,7 @@ pub async fn search_positions(testo: String, pagina: u32) -> Result<SearchResult
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::SearchPositions).await?;
-            cassetto::search_positions(ctx.db(), access.user.user_id, &testo, pagina).await
+            cassetto::search_positions(ctx.db(), cassetto::Reach::User(access.user.user_id), &testo, pagina).await
         }
         .await,
     )

@@ -15,7 +15,7 @@ pub async fn load_contestazioni(posizione: String) -> Result<ContestazioniView, 
     respond(
         async {
             let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             let position = access.position()?.id;
             Ok(ContestazioniView {
                 note: contestazioni::note(ctx.db(), position).await?,

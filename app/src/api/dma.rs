@@ -15,7 +15,7 @@ pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportaz
     respond(
         async {
             let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             dma_import::importazione(ctx.db(), access.position()?.id, id).await
         }
         .await,
@@ -36,7 +36,7 @@ pub async fn invia_dma_manuale(
     respond(
         async {
             let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             let position = access.position()?;
             dma_import::importa_bozza(ctx.db(), access.user.user_id, position.id, &position.code, bozza, now_unix())
                 .await

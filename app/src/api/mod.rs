@@ -10,6 +10,7 @@ pub mod comunicazioni;
 pub mod contestazioni;
 pub mod deleghe;
 pub mod dma;
+pub mod feedback;
 pub mod profilo;
 pub mod sanzioni;
 pub mod tracciati;
@@ -25,11 +26,11 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/ricerca", "SearchPositions"),
     ("/api/cassetto/posizione", "ReadPosition"),
     ("/api/cassetto/sezione", "ReadPosition"),
-    ("/api/cassetto/sanzioni-eca", "ReadPosition"),
-    ("/api/cassetto/tracciati", "ReadPosition"),
-    ("/api/cassetto/dma-importazione", "ReadPosition"),
-    ("/api/cassetto/dma-manuale", "ReadPosition"),
-    ("/api/cassetto/contestazioni", "ReadPosition"),
+    ("/api/cassetto/sanzioni-eca", "ManagePosition"),
+    ("/api/cassetto/tracciati", "ManagePosition"),
+    ("/api/cassetto/dma-importazione", "ManagePosition"),
+    ("/api/cassetto/dma-manuale", "ManagePosition"),
+    ("/api/cassetto/contestazioni", "ManagePosition"),
     ("/api/backoffice/contestazioni", "ReviewContestazioni"),
     ("/api/backoffice/contestazioni/risposta", "AnswerContestazione"),
     ("/api/profilo", "Authenticated"),
@@ -47,6 +48,8 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/backoffice/richieste-profilo/decisione", "DecideProfileRequest"),
     ("/api/backoffice/operatori", "ManageOperators"),
     ("/api/backoffice/operatori/abilitazione", "ToggleOperator"),
+    ("/api/backoffice/operatori/fascicolo-elettronico", "ToggleOperator"),
+    ("/api/backoffice/fascicolo/ricerca", "SearchSedePositions"),
     ("/api/comunicazioni", "SearchPositions"),
     ("/api/comunicazioni/dettaglio", "ReadRichiesta"),
     ("/api/backoffice/quesiti", "ReviewQuesiti"),
@@ -56,6 +59,10 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/agenda/annulla", "CancelAppointment"),
     ("/api/agenda/slot", "PublishSlots"),
     ("/api/agenda/esito", "RecordAppointment"),
+    ("/api/feedback/uso", "Authenticated (the caller's own uses)"),
+    ("/api/feedback/valuta", "Authenticated (the caller's own uses)"),
+    ("/api/feedback/ignora", "Authenticated (the caller's own uses)"),
+    ("/api/admin/feedback", "ReadFeedback"),
     ("/api/admin/albo", "Administer"),
     ("/api/admin/tassonomia", "Administer"),
     ("/api/admin/tassonomia/salva", "Administer"),

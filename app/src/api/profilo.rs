@@ -76,7 +76,7 @@ pub async fn load_legacy_entry() -> Result<LegacyEntry, AppError> {
             let settings = &ctx.state.settings;
             let open = legacy_entry_open(settings.today(), settings.cutover);
             let positions = if open {
-                cassetto::search_positions(ctx.db(), access.user.user_id, "", 0)
+                cassetto::search_positions(ctx.db(), cassetto::Reach::User(access.user.user_id), "", 0)
                     .await?
                     .rows
                     .into_iter()

@@ -14,7 +14,7 @@ pub async fn load_tracciati(posizione: String) -> Result<TracciatiView, AppError
     respond(
         async {
             let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             tracciati::elenco(ctx.db(), access.position()?.id).await
         }
         .await,

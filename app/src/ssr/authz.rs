@@ -17,8 +17,15 @@ pub enum Action<'a> {
     Authenticated,
     /// List the positions the user may reach (the Ricerca of the Cassetto).
     SearchPositions,
-    /// Read a position and everything under it (consultation pages, downloads).
+    /// Read a position and everything under it (consultation pages, downloads, the printed dossier): whoever
+    /// reaches it through the Cassetto, or an operator of its Sede enabled for the Fascicolo Elettronico
+    /// (read-only, and every such reading is audited).
     ReadPosition(&'a str),
+    /// Act on a position (send a DMA, a tracciato, a contestazione; compute sanctions): only who reaches it
+    /// through the Cassetto. The operator's Fascicolo Elettronico is read-only.
+    ManagePosition(&'a str),
+    /// Search the positions of one's own Sede (operators enabled for the Fascicolo Elettronico).
+    SearchSedePositions,
     /// File a profile request (SC65, SC62, RA012) for oneself.
     FileProfileRequest,
     /// See the profile requests routed to one's own Sede (operators).
@@ -63,6 +70,8 @@ pub enum Action<'a> {
     ReviewContestazioni,
     /// Answer a contestazione of one's own Sede.
     AnswerContestazione(i64),
+    /// The Instant Feedback dashboard: administrators and INPS operators.
+    ReadFeedback,
     /// Platform configuration (Albo register import).
     Administer,
 }
@@ -129,10 +138,21 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             require(role.uses_cassetto())?;
             allow(user)
         }
-        Action::ReadPosition(code) => {
+        Action::ReadPosition(code) if role == Role::Operatore => {
+            let sede = fascicolo_elettronico_sede(ctx, &user).await?;
+            let position = Some(sede_position(ctx, sede, code).await?);
+            audit_operator_reading(ctx, &user, code).await?;
+            Ok(Access { user, position, party: None, sede_id: Some(sede) })
+        }
+        Action::ReadPosition(code) | Action::ManagePosition(code) => {
             require(role.uses_cassetto())?;
             let position = Some(reachable_position(ctx, user.user_id, code).await?);
             Ok(Access { user, position, party: None, sede_id: None })
+        }
+        Action::SearchSedePositions => {
+            require(role == Role::Operatore)?;
+            let sede = fascicolo_elettronico_sede(ctx, &user).await?;
+            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
         }
         Action::GrantEmployeeDelega(code) => {
             require(role == Role::Datore)?;
@@ -273,6 +293,10 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             }
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
         }
+        Action::ReadFeedback => {
+            require(matches!(role, Role::Admin | Role::Operatore))?;
+            allow(user)
+        }
         Action::Administer => {
             require(role == Role::Admin)?;
             allow(user)
@@ -293,4 +317,45 @@ async fn reachable_position(ctx: &RequestCtx, user_id: i64, code: &str) -> Resul
     .await?;
     let id = id.ok_or(AppError::NotFound)?;
     Ok(PositionRef { id, code: code.as_str().to_string() })
+}
+
+/// The Sede of an operator enabled for the Fascicolo Elettronico; refused if the IDM has not enabled them.
+async fn fascicolo_elettronico_sede(ctx: &RequestCtx, user: &SessionUser) -> Result<i64, AppError> {
+    let sede = user.sede_id.ok_or(AppError::Forbidden)?;
+    let enabled: i64 = sqlx::query_scalar("SELECT fascicolo_elettronico FROM users WHERE id = $1")
+        .bind(user.user_id)
+        .fetch_one(ctx.db().pool())
+        .await?;
+    if enabled == 1 { Ok(sede) } else { Err(AppError::Forbidden) }
+}
+
+/// The position `code` if its Sede is `sede`; another Sede's position answers like a missing one.
+async fn sede_position(ctx: &RequestCtx, sede: i64, code: &str) -> Result<PositionRef, AppError> {
+    let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM positions WHERE code = $1 AND sede_id = $2")
+        .bind(code.as_str())
+        .bind(sede)
+        .fetch_optional(ctx.db().pool())
+        .await?;
+    let id = id.ok_or(AppError::NotFound)?;
+    Ok(PositionRef { id, code: code.as_str().to_string() })
+}
+
+/// Every reading of a position by an operator is recorded before anything is answered: the Fascicolo
+/// Elettronico shows a contributor's data to INPS staff, and the contributor may ask who looked.
+async fn audit_operator_reading(ctx: &RequestCtx, user: &SessionUser, code: &str) -> Result<(), AppError> {
+    let mut tx = ctx.db().begin_write().await?;
+    super::audit::append(
+        &mut tx,
+        super::audit::Entry {
+            actor_user_id: Some(user.user_id),
+            action: "fascicolo_elettronico.consultato",
+            subject: &format!("posizione:{code}"),
+            detail: "",
+        },
+        super::db::now_unix(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -20,7 +20,16 @@ fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-pub async fn search_positions(db: &Db, user_id: i64, text: &str, page: u32) -> Result<SearchResult, AppError> {
+/// Whose positions a search covers.
+#[derive(Clone, Copy, Debug)]
+pub enum Reach {
+    /// The positions a Cassetto user reaches (as datore, by delega or sub-delega).
+    User(i64),
+    /// Every position of a Sede (an operator's Fascicolo Elettronico).
+    Sede(i64),
+}
+
+pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> Result<SearchResult, AppError> {
     let text = text.trim().to_uppercase();
     if text.chars().count() > 64 {
         return Err(AppError::invalid("Il testo di ricerca può avere al massimo 64 caratteri."));
@@ -29,12 +38,16 @@ pub async fn search_positions(db: &Db, user_id: i64, text: &str, page: u32) -> R
     let contains = format!("%{}%", like_escape(&text));
     let filter = "($2 = '' OR p.code LIKE $3 ESCAPE '\\' OR e.codice_fiscale LIKE $3 ESCAPE '\\' \
                   OR UPPER(e.denominazione) LIKE $4 ESCAPE '\\')";
+    let (scope_id, scope) = match reach {
+        Reach::User(id) => (id, REACHABLE_POSITIONS),
+        Reach::Sede(id) => (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1"),
+    };
     let reach = format!(
-        "FROM ({REACHABLE_POSITIONS}) r JOIN positions p ON p.id = r.position_id \
+        "FROM ({scope}) r JOIN positions p ON p.id = r.position_id \
          JOIN enti e ON e.id = p.ente_id JOIN sedi s ON s.id = p.sede_id WHERE {filter}"
     );
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {reach}"))
-        .bind(user_id)
+        .bind(scope_id)
         .bind(&text)
         .bind(&prefix)
         .bind(&contains)
@@ -45,7 +58,7 @@ pub async fn search_positions(db: &Db, user_id: i64, text: &str, page: u32) -> R
          GROUP BY p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, s.name, p.status \
          ORDER BY e.denominazione, p.code LIMIT $5 OFFSET $6"
     ))
-    .bind(user_id)
+    .bind(scope_id)
     .bind(&text)
     .bind(&prefix)
     .bind(&contains)

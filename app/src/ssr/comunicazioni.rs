@@ -135,6 +135,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     notifica(&mut tx, id, contatti, &subject, &body, &format!("INPS Cassetto: {smistata}"), now).await?;
     let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
     audit::append(&mut tx, entry, now).await?;
+    super::feedback::registra_uso(&mut tx, user_id, "richiesta", &id.to_string(), now).await?;
     tx.commit().await?;
     Ok((id, protocollo))
 }

@@ -486,6 +486,7 @@ pub async fn activate(
         now,
     )
     .await?;
+    super::feedback::registra_uso(&mut tx, intermediary_id, "delega-attivazione", &delega_id.to_string(), now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -151,6 +151,7 @@ pub async fn importa(
         .execute(&mut *tx)
         .await?;
     }
+    super::feedback::registra_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
     tx.commit().await?;
     Ok(importazione)
 }

@@ -359,18 +359,20 @@ pub async fn is_enabled(db: &Db, user_id: i64) -> anyhow::Result<bool> {
 
 /// The operators of a Sede, for its IDM.
 pub async fn operators_of(db: &Db, sede_id: i64) -> sqlx::Result<Vec<crate::model::OperatorRow>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT codice_fiscale, full_name, enabled FROM users WHERE role = 'operatore' AND sede_id = $1 ORDER BY full_name",
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT codice_fiscale, full_name, enabled, fascicolo_elettronico FROM users \
+         WHERE role = 'operatore' AND sede_id = $1 ORDER BY full_name",
     )
     .bind(sede_id)
     .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(codice_fiscale, full_name, enabled)| crate::model::OperatorRow {
+        .map(|(codice_fiscale, full_name, enabled, fascicolo)| crate::model::OperatorRow {
             codice_fiscale,
             full_name,
             enabled: enabled == 1,
+            fascicolo_elettronico: fascicolo == 1,
         })
         .collect())
 }
@@ -389,6 +391,33 @@ pub async fn set_enabled(db: &Db, actor: i64, codice_fiscale: &str, enabled: boo
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     }
     let action = if enabled { "utente.abilitato" } else { "utente.disabilitato" };
+    super::audit::append(
+        &mut tx,
+        super::audit::Entry { actor_user_id: Some(actor), action, subject: &format!("utente:{cf}"), detail: "" },
+        now_unix(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enables or disables an operator for the Fascicolo Elettronico (the caller checked it is an operator of
+/// the IDM's Sede). Takes effect at the operator's next request: `authorize` reads the flag every time.
+pub async fn set_fascicolo_elettronico(
+    db: &Db,
+    actor: i64,
+    codice_fiscale: &str,
+    enabled: bool,
+) -> anyhow::Result<()> {
+    let cf = codice_fiscale.trim().to_uppercase();
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET fascicolo_elettronico = $1 WHERE codice_fiscale = $2")
+        .bind(i64::from(enabled))
+        .bind(&cf)
+        .execute(&mut *tx)
+        .await?;
+    let action =
+        if enabled { "utente.fascicolo_elettronico.abilitato" } else { "utente.fascicolo_elettronico.revocato" };
     super::audit::append(
         &mut tx,
         super::audit::Entry { actor_user_id: Some(actor), action, subject: &format!("utente:{cf}"), detail: "" },

@@ -11,6 +11,7 @@ pub mod db;
 pub mod deleghe;
 pub mod dma_import;
 pub mod export;
+pub mod feedback;
 pub mod fascicolo;
 pub mod identity;
 pub mod listapospa;

@@ -22,20 +22,24 @@ pub struct DemoAccount {
     pub role: Role,
     pub cf15: &'static str,
     pub full_name: &'static str,
+    /// For operators and IDMs: the index of their Sede in `SEDI`.
+    pub sede: usize,
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { role: Role::Datore, cf15: "RSSMRA70A01H501", full_name: "Mario Rossi" },
-    DemoAccount { role: Role::Delegato, cf15: "BNCLRA85M41F205", full_name: "Laura Bianchi" },
-    DemoAccount { role: Role::Intermediario, cf15: "VRDGPP65C10L219", full_name: "Giuseppe Verdi" },
-    DemoAccount { role: Role::Subdelegato, cf15: "NRENNA90D45H501", full_name: "Anna Neri" },
-    DemoAccount { role: Role::Operatore, cf15: "GLLPLA75E15H501", full_name: "Paolo Gallo" },
-    DemoAccount { role: Role::Idm, cf15: "CNTSRA80H50H501", full_name: "Sara Conti" },
-    DemoAccount { role: Role::Admin, cf15: "FRRLCU72L20H501", full_name: "Luca Ferri" },
+    DemoAccount { role: Role::Datore, cf15: "RSSMRA70A01H501", full_name: "Mario Rossi", sede: 0 },
+    DemoAccount { role: Role::Delegato, cf15: "BNCLRA85M41F205", full_name: "Laura Bianchi", sede: 0 },
+    DemoAccount { role: Role::Intermediario, cf15: "VRDGPP65C10L219", full_name: "Giuseppe Verdi", sede: 0 },
+    DemoAccount { role: Role::Subdelegato, cf15: "NRENNA90D45H501", full_name: "Anna Neri", sede: 0 },
+    DemoAccount { role: Role::Operatore, cf15: "GLLPLA75E15H501", full_name: "Paolo Gallo", sede: 0 },
+    DemoAccount { role: Role::Idm, cf15: "CNTSRA80H50H501", full_name: "Sara Conti", sede: 0 },
+    DemoAccount { role: Role::Admin, cf15: "FRRLCU72L20H501", full_name: "Luca Ferri", sede: 0 },
     // A second employer, whose Enti are "foreign" to everyone above.
-    DemoAccount { role: Role::Datore, cf15: "MRNFNC68S60F839", full_name: "Franca Marino" },
+    DemoAccount { role: Role::Datore, cf15: "MRNFNC68S60F839", full_name: "Franca Marino", sede: 0 },
     // An employee of Comune di Roccaverde still waiting for the SC62 profile (a pending request).
-    DemoAccount { role: Role::Delegato, cf15: "SPSMRC82B15H501", full_name: "Marco Esposito" },
+    DemoAccount { role: Role::Delegato, cf15: "SPSMRC82B15H501", full_name: "Marco Esposito", sede: 0 },
+    // An operator of another Sede (Milano Nord): Roma Eur's positions are not hers to read.
+    DemoAccount { role: Role::Operatore, cf15: "FNTLNE78P55F205", full_name: "Elena Fontana", sede: 1 },
 ];
 
 /// The TOTP secret of a demo account, derived from its codice fiscale so the README and the
@@ -234,7 +238,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let mut user_ids = Vec::new();
     for account in DEMO_ACCOUNTS {
         let cf = demo_cf(account)?;
-        let sede_id = matches!(account.role, Role::Operatore | Role::Idm).then_some(sede_ids[0]);
+        let sede_id = matches!(account.role, Role::Operatore | Role::Idm).then_some(sede_ids[account.sede]);
         let employer = if account.role == Role::Subdelegato { user_ids.get(2).copied() } else { None };
         let email = format!("{}@demo.cassetto.example", account.full_name.to_lowercase().replace(' ', "."));
         let id = identity::add_user(
@@ -253,6 +257,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .await?;
         user_ids.push(id);
     }
+    // Both demo operators may open the Fascicolo Elettronico of their Sede's positions; the IDM can revoke it.
+    sqlx::query("UPDATE users SET fascicolo_elettronico = 1 WHERE role = 'operatore'").execute(db.pool()).await?;
     let (mario, laura, giuseppe, anna, franca, marco) =
         (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7], user_ids[8]);
     let (mario_cf, franca_cf) = (demo_cf(&DEMO_ACCOUNTS[0])?, demo_cf(&DEMO_ACCOUNTS[7])?);
@@ -402,6 +408,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     }
 
     seed_profiles(&mut tx, &sede_ids, [mario, laura, giuseppe, anna, franca, marco]).await?;
+    seed_feedback(&mut tx, &mut rng, [mario, laura, giuseppe, anna]).await?;
 
     // History.
     let mut versamenti = Vec::new();
@@ -644,6 +651,52 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Eight months of Instant Feedback ratings up to the demo's end, so the dashboard has a history: each a
+/// rated use of a demo user, satisfaction drifting per service, reasons on the negative ones.
+async fn seed_feedback(tx: &mut sqlx::Transaction<'static, Any>, rng: &mut Rng, users: [i64; 4]) -> anyhow::Result<()> {
+    let mut month = demo_end()?;
+    for _ in 0..7 {
+        month = month.prev().unwrap_or(month);
+    }
+    for m in 0..8 {
+        for (s, servizio) in crate::feedback::SERVIZI.iter().enumerate() {
+            let ratings = 2 + rng.below(8);
+            for k in 0..ratings {
+                let day = date(i32::from(month.year()), u32::from(month.month()), 1 + (k as u32 * 3) % 28);
+                let at = day.and_hms_opt(9 + (k % 8) as u32, 0, 0).unwrap_or_default().and_utc().timestamp();
+                // Later months and even-numbered services fare a little better.
+                let roll = rng.below(100) as i64 + m * 3 + if s % 2 == 0 { 10 } else { 0 };
+                let livello: i64 = match roll {
+                    r if r < 25 => 1,
+                    r if r < 50 => 2,
+                    _ => 3,
+                };
+                let motivo = (livello == 1).then(|| crate::feedback::MOTIVI[rng.below(5) as usize].0);
+                let uso: i64 = sqlx::query_scalar(
+                    "INSERT INTO feedback_usi (user_id, servizio, riferimento, at, esito) \
+                     VALUES ($1, $2, $3, $4, 'valutato') RETURNING id",
+                )
+                .bind(users[(k % 4) as usize])
+                .bind(servizio.key)
+                .bind(format!("demo-{}-{k}", month.iso()))
+                .bind(at)
+                .fetch_one(&mut **tx)
+                .await?;
+                sqlx::query("INSERT INTO feedback (uso_id, servizio, livello, motivo, at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(uso)
+                    .bind(servizio.key)
+                    .bind(livello)
+                    .bind(motivo)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        month = next(month);
+    }
     Ok(())
 }
 

@@ -28,19 +28,79 @@ fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> 
     map.clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// Which door a position is opened through: the contributor's Cassetto, or the INPS operator's
+/// read-only Fascicolo Elettronico del Contribuente. Same pages; the operator's offer no management action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vista {
+    Cassetto,
+    Operatore,
+}
+
+impl Vista {
+    fn root(self) -> &'static str {
+        match self {
+            Vista::Cassetto => "/cassetto",
+            Vista::Operatore => "/backoffice/fascicolo",
+        }
+    }
+}
+
+fn vista() -> Vista {
+    use_context::<Vista>().unwrap_or(Vista::Cassetto)
+}
+
 #[component]
 pub fn Ricerca() -> impl IntoView {
+    view! { <RicercaPosizioni vista=Vista::Cassetto/> }
+}
+
+/// `/backoffice/fascicolo`: an operator's search among the positions of their Sede.
+#[component]
+pub fn RicercaSede() -> impl IntoView {
+    view! { <RicercaPosizioni vista=Vista::Operatore/> }
+}
+
+#[component]
+fn RicercaPosizioni(vista: Vista) -> impl IntoView {
+    use crate::api::backoffice::search_sede_positions;
     let query = use_query_map();
     let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
     let pagina = move || {
         query.try_with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)).unwrap_or_default()
     };
-    let results = Resource::new(move || (testo(), pagina()), |(t, p)| search_positions(t, p));
+    let results = Resource::new(
+        move || (testo(), pagina()),
+        move |(t, p)| async move {
+            match vista {
+                Vista::Cassetto => search_positions(t, p).await,
+                Vista::Operatore => search_sede_positions(t, p).await,
+            }
+        },
+    );
+    let root = vista.root();
+    let (title, heading, intro, crumbs): (&str, &str, &str, Vec<Crumb>) = match vista {
+        Vista::Cassetto => (
+            "Ricerca posizioni",
+            "Ricerca posizioni contributive",
+            "Le posizioni a cui ha accesso come datore di lavoro, delegato o intermediario.",
+            vec![("Home".into(), Some("/".into())), ("Cassetto".into(), None)],
+        ),
+        Vista::Operatore => (
+            "Fascicolo Elettronico del Contribuente",
+            "Fascicolo Elettronico del Contribuente",
+            "Le posizioni contributive della sua Sede, in sola consultazione. Ogni apertura è registrata.",
+            vec![
+                ("Home".into(), Some("/".into())),
+                ("Back-office".into(), Some("/backoffice".into())),
+                ("Fascicolo Elettronico".into(), None),
+            ],
+        ),
+    };
     view! {
-        <Page title="Ricerca posizioni" crumbs=vec![("Home".into(), Some("/".into())), ("Cassetto".into(), None)]>
-            <h1>"Ricerca posizioni contributive"</h1>
-            <p>"Le posizioni a cui ha accesso come datore di lavoro, delegato o intermediario."</p>
-            <form method="get" action="/cassetto" class="row g-2 align-items-end mb-4" role="search">
+        <Page title=title crumbs>
+            <h1>{heading}</h1>
+            <p>{intro}</p>
+            <form method="get" action=root class="row g-2 align-items-end mb-4" role="search">
                 <div class="col-md-8">
                     <label for="testo" class="form-label fw-semibold">"Codice fiscale, denominazione o codice posizione"</label>
                     <input id="testo" name="testo" class="form-control" value=testo maxlength="64"/>
@@ -74,18 +134,23 @@ pub fn Ricerca() -> impl IntoView {
                                         <tbody>
                                             {r.rows.into_iter().map(|p| view! {
                                                 <tr data-posizione=p.code.clone()>
-                                                    <td><a href=format!("/cassetto/{}", p.code)>{p.code.clone()}</a></td>
+                                                    <td><a href=format!("{root}/{}", p.code)>{p.code.clone()}</a></td>
                                                     <td>{p.ente_cf}</td>
                                                     <td>{p.denominazione}</td>
                                                     <td>{if p.sector == "pubblico" { "Pubblica" } else { "Privata" }}</td>
                                                     <td>{p.sede}</td>
-                                                    <td>{match p.access.as_str() { "titolare" => "Titolare", "delega" => "Delega", _ => "Subdelega" }}</td>
+                                                    <td>{match p.access.as_str() {
+                                                        "titolare" => "Titolare",
+                                                        "delega" => "Delega",
+                                                        "sede" => "Sede (sola consultazione)",
+                                                        _ => "Subdelega",
+                                                    }}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
-                                <Pager base="/cassetto".to_string() query=list_query total_pages current=r.page/>
+                                <Pager base=root.to_string() query=list_query total_pages current=r.page/>
                             }.into_any()
                         }
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -114,6 +179,13 @@ pub fn PositionLayout() -> impl IntoView {
     view! { <Outlet/> }
 }
 
+/// `/backoffice/fascicolo/{posizione}`: the same pages as the Cassetto's, as the operator's view.
+#[component]
+pub fn OperatorPositionLayout() -> impl IntoView {
+    provide_context(Vista::Operatore);
+    view! { <PositionLayout/> }
+}
+
 /// The page frame of a position: breadcrumbs, the left menu of its services, the content.
 #[component]
 fn PositionFrame(
@@ -122,12 +194,17 @@ fn PositionFrame(
     children: Children,
 ) -> impl IntoView {
     let code = posizione_param()();
-    let base = format!("/cassetto/{code}");
-    let mut crumbs: Vec<Crumb> = vec![
-        ("Home".into(), Some("/".into())),
-        ("Cassetto".into(), Some("/cassetto".into())),
-        (format!("Posizione {code}"), Some(base.clone())),
-    ];
+    let vista = vista();
+    let base = format!("{}/{code}", vista.root());
+    let mut crumbs: Vec<Crumb> = match vista {
+        Vista::Cassetto => vec![("Home".into(), Some("/".into())), ("Cassetto".into(), Some("/cassetto".into()))],
+        Vista::Operatore => vec![
+            ("Home".into(), Some("/".into())),
+            ("Back-office".into(), Some("/backoffice".into())),
+            ("Fascicolo Elettronico".into(), Some("/backoffice/fascicolo".into())),
+        ],
+    };
+    crumbs.push((format!("Posizione {code}"), Some(base.clone())));
     crumbs.extend(extra_crumbs);
     if crumbs.last().map(|c| &c.0) != Some(&title) {
         crumbs.push((title.clone(), None));
@@ -135,9 +212,15 @@ fn PositionFrame(
     let detail = use_context::<DetailResource>();
     view! {
         <Page title=title crumbs>
+            {(vista == Vista::Operatore).then(|| view! {
+                <div class="alert alert-warning" role="note" data-testid="banner-operatore">
+                    <strong>"Vista operatore INPS – Fascicolo Elettronico del Contribuente."</strong>
+                    " Sola consultazione: i servizi di gestione non sono disponibili. Ogni apertura è registrata."
+                </div>
+            })}
             <div class="row">
                 <div class="col-lg-3 mb-4">
-                    <PositionMenu base=base.clone()/>
+                    <PositionMenu base=base.clone() vista/>
                 </div>
                 <div class="col-lg-9">
                     {detail.map(|DetailResource(detail)| view! {
@@ -167,9 +250,13 @@ fn service_href(base: &str, slug: &str) -> String {
     }
 }
 
+/// Services that only read, so the operator's view offers them too.
+const READ_ONLY_SERVICES: &[&str] = &["fascicolo"];
+
 #[component]
-fn PositionMenu(base: String) -> impl IntoView {
+fn PositionMenu(base: String, vista: Vista) -> impl IntoView {
     let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
+    let offered = move |slug: &str| vista == Vista::Cassetto || READ_ONLY_SERVICES.contains(&slug);
     view! {
         <nav class="sidebar-wrapper it-line-right-side" aria-label="Servizi della posizione" data-testid="menu-posizione">
             <div class="sidebar-linklist-wrapper">
@@ -184,10 +271,10 @@ fn PositionMenu(base: String) -> impl IntoView {
                             <li><a class="list-item" href=format!("{base}/{}", s.slug)><span>{s.title}</span></a></li>
                         }).collect_view()}
                     </ul>
-                    {groups.into_iter().map(|group| view! {
+                    {groups.into_iter().filter(|g| SERVICES.iter().any(|s| s.2 == *g && offered(s.0))).map(|group| view! {
                         <h2 class="h6 text-uppercase mt-3">{group}</h2>
                         <ul class="link-list">
-                            {SERVICES.iter().filter(|s| s.2 == group).map(|(slug, label, _)| view! {
+                            {SERVICES.iter().filter(|s| s.2 == group && offered(s.0)).map(|(slug, label, _)| view! {
                                 <li><a class="list-item" href=service_href(&base, slug)><span>{*label}</span></a></li>
                             }).collect_view()}
                         </ul>
@@ -246,6 +333,8 @@ pub fn PositionHome() -> impl IntoView {
 enum SubPage {
     Sections,
     Service(&'static str),
+    /// A management service, asked for in the operator's read-only view.
+    NotForOperator(&'static str),
     NotFound,
 }
 
@@ -254,12 +343,17 @@ enum SubPage {
 pub fn PositionSubPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.try_with(|p| p.get("sezione").unwrap_or_default()).unwrap_or_default());
+    let vista = vista();
     let kind = Memo::new(move |_| {
         let slug = slug.get();
         if Section::from_slug(&slug).is_some() {
             SubPage::Sections
         } else if let Some((_, label, _)) = SERVICES.iter().find(|s| s.0 == slug) {
-            SubPage::Service(label)
+            if vista == Vista::Operatore && !READ_ONLY_SERVICES.contains(&slug.as_str()) {
+                SubPage::NotForOperator(label)
+            } else {
+                SubPage::Service(label)
+            }
         } else {
             SubPage::NotFound
         }
@@ -298,6 +392,15 @@ pub fn PositionSubPage() -> impl IntoView {
         SubPage::Service(label) => {
             view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any()
         }
+        SubPage::NotForOperator(label) => view! {
+            <PositionFrame title=label>
+                <h1 class="h2">{label}</h1>
+                <div class="alert alert-info" role="status" data-testid="non-disponibile">
+                    "Servizio di gestione: non è disponibile nella vista operatore, che è di sola consultazione."
+                </div>
+            </PositionFrame>
+        }
+        .into_any(),
         SubPage::NotFound => {
             view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }
                 .into_any()
@@ -344,6 +447,7 @@ fn richiesta_href(posizione: &str, (classe, oggetto): (&str, &str)) -> String {
 #[component]
 fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl IntoView {
     let posizione = posizione_param();
+    let vista = vista();
     let query = use_query_map();
     let list_query = move || query.try_with(|q| ListQuery::from_params(query_pairs(q))).unwrap_or_default();
     // The answer carries the request it answers, so the page is drawn from one consistent state.
@@ -360,7 +464,7 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                 let (pos, section, parent, q, result) = data.await;
                 let spec = section.spec();
                 let parent_spec = section.parent().map(Section::spec);
-                let base_position = format!("/cassetto/{pos}");
+                let base_position = format!("{}/{pos}", vista.root());
                 let (base, extra_crumbs, detail_base) = match (parent_spec, parent) {
                     (Some(ps), Some(id)) => (
                         format!("{base_position}/{}/{id}", ps.slug),
@@ -398,10 +502,15 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                                 <p>{spec.intro}</p>
                                 <FilterForm spec query=q.clone() action=base.clone()/>
                                 <a class="btn btn-outline-primary btn-sm mb-3 me-2" href=csv download="">"Scarica CSV"</a>
-                                <a class="btn btn-outline-primary btn-sm mb-3" href=richiesta_href(&pos, spec.argomento) data-testid="scrivi-sede">
-                                    "Scrivi alla Sede su questo argomento"
-                                </a>
+                                {(vista == Vista::Cassetto).then(|| view! {
+                                    <a class="btn btn-outline-primary btn-sm mb-3" href=richiesta_href(&pos, spec.argomento) data-testid="scrivi-sede">
+                                        "Scrivi alla Sede su questo argomento"
+                                    </a>
+                                })}
                                 <DataTable spec page=view_data.table query=q base detail_base/>
+                                {(vista == Vista::Cassetto).then(|| view! {
+                                    <super::feedback::FeedbackWidget servizio=crate::feedback::servizio_di_sezione(section).to_string()/>
+                                })}
                             </PositionFrame>
                         }.into_any()
                     }
@@ -761,5 +870,8 @@ fn ImportaDmaPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {move || importazione().map(|id| view! {
+            <super::feedback::FeedbackWidget servizio="dma-invio".to_string() riferimento=Some(id.to_string())/>
+        })}
     }
 }

@@ -429,6 +429,9 @@ pub fn RichiestaPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            {move || (esito().as_deref() == Some("inviata")).then(|| view! {
+                <super::feedback::FeedbackWidget servizio="richiesta".to_string() riferimento=Some(id().to_string())/>
+            })}
         </Page>
     }
 }

@@ -320,6 +320,9 @@ pub fn DelegaPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            {move || (esito().as_deref() == Some("attivata")).then(|| view! {
+                <super::feedback::FeedbackWidget servizio="delega-attivazione".to_string() riferimento=Some(id().to_string())/>
+            })}
         </Page>
     }
 }

@@ -7,6 +7,7 @@ mod common;
 mod comunicazioni;
 mod deleghe;
 mod dma_manuale;
+mod feedback;
 mod layout;
 mod profilo;
 
@@ -17,7 +18,9 @@ use leptos_router::{SsrMode, path};
 
 use agenda::AgendaPage;
 use auth::{CodePage, LoginPage};
-use cassetto::{PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca};
+use cassetto::{
+    OperatorPositionLayout, PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca, RicercaSede,
+};
 use common::NotFoundPage;
 pub use common::date_it;
 use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
@@ -90,7 +93,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/backoffice/operatori") view=OperatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/quesiti") view=QuesitiPage ssr=SsrMode::Async/>
                     <Route path=path!("/backoffice/contestazioni") view=ContestazioniSedePage ssr=SsrMode::Async/>
+                    <Route path=path!("/backoffice/fascicolo") view=RicercaSede ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/backoffice/fascicolo/:posizione") view=OperatorPositionLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=PositionHome ssr=SsrMode::Async/>
+                        <Route path=path!(":sezione") view=PositionSubPage ssr=SsrMode::Async/>
+                        <Route path=path!(":sezione/:id") view=PositionSubDetail ssr=SsrMode::Async/>
+                    </ParentRoute>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/feedback") view=feedback::FeedbackDashboardPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

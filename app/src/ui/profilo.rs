@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::backoffice::{
-    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, load_tassonomia, profile_request_queue,
+    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, load_tassonomia, profile_request_queue,
     sede_operators,
 };
 use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
@@ -204,6 +204,8 @@ pub fn BackofficeHome() -> impl IntoView {
                 <li><a href="/backoffice/quesiti">"Quesiti della Comunicazione bidirezionale"</a></li>
                 <li><a href="/agenda">"Agenda appuntamenti della Sede"</a></li>
                 <li><a href="/backoffice/contestazioni">"Contestazioni delle note di debito"</a></li>
+                <li><a href="/backoffice/fascicolo" data-testid="link-fascicolo-elettronico">"Fascicolo Elettronico del Contribuente (sola consultazione)"</a></li>
+                <li><a href="/admin/feedback">"Instant Feedback: soddisfazione dei servizi"</a></li>
                 <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
             </ul>
         </Page>
@@ -273,9 +275,12 @@ pub fn OperatorsPage() -> impl IntoView {
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
     let data = Resource::new(esito, |_| sede_operators());
     let toggle = ServerAction::<SetOperatorEnabled>::new();
+    let toggle_fascicolo = ServerAction::<SetOperatorFascicolo>::new();
     let outcome = move || match esito().as_deref() {
         Some("abilitato") => Some("Operatore abilitato."),
         Some("disabilitato") => Some("Operatore disabilitato: le sue sessioni sono terminate."),
+        Some("fascicolo-abilitato") => Some("Operatore abilitato al Fascicolo Elettronico del Contribuente."),
+        Some("fascicolo-revocato") => Some("Abilitazione al Fascicolo Elettronico revocata."),
         _ => None,
     };
     let crumbs = vec![
@@ -288,28 +293,39 @@ pub fn OperatorsPage() -> impl IntoView {
             <h1>"Operatori della Sede"</h1>
             {move || view! { <Outcome text=outcome()/> }}
             {form_error(toggle)}
+            {form_error(toggle_fascicolo)}
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(rows) => view! {
                             <table class="table" data-testid="operatori">
-                                <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
+                                <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col">"Fascicolo Elettronico"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
                                 <tbody>
-                                    {rows.into_iter().map(|o| view! {
-                                        <tr data-testid="operatore" data-abilitato=o.enabled.to_string()>
+                                    {rows.into_iter().map(|o| {
+                                        let (cf_account, cf_fascicolo) = (o.codice_fiscale.clone(), o.codice_fiscale.clone());
+                                        view! {
+                                        <tr data-testid="operatore" data-abilitato=o.enabled.to_string() data-fascicolo=o.fascicolo_elettronico.to_string()>
                                             <td>{o.full_name.clone()}</td>
                                             <td>{o.codice_fiscale.clone()}</td>
                                             <td>{if o.enabled { "Abilitato" } else { "Disabilitato" }}</td>
-                                            <td>
+                                            <td>{if o.fascicolo_elettronico { "Abilitato" } else { "Non abilitato" }}</td>
+                                            <td class="d-flex gap-2">
                                                 <ActionForm action=toggle>
-                                                    <input type="hidden" name="codice_fiscale" value=o.codice_fiscale.clone()/>
+                                                    <input type="hidden" name="codice_fiscale" value=cf_account/>
                                                     <input type="hidden" name="abilitato" value=if o.enabled { "0" } else { "1" }/>
                                                     <button type="submit" class="btn btn-sm btn-outline-primary">{if o.enabled { "Disabilita" } else { "Abilita" }}</button>
                                                 </ActionForm>
+                                                <ActionForm action=toggle_fascicolo>
+                                                    <input type="hidden" name="codice_fiscale" value=cf_fascicolo/>
+                                                    <input type="hidden" name="abilitato" value=if o.fascicolo_elettronico { "0" } else { "1" }/>
+                                                    <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="toggle-fascicolo">
+                                                        {if o.fascicolo_elettronico { "Revoca Fascicolo Elettronico" } else { "Abilita al Fascicolo Elettronico" }}
+                                                    </button>
+                                                </ActionForm>
                                             </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),
@@ -335,6 +351,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Page title="Amministrazione">
             <h1>"Amministrazione"</h1>
+            <p><a href="/admin/feedback" data-testid="link-feedback">"Instant Feedback: soddisfazione dei servizi"</a></p>
             {move || righe().map(|n| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Albo importato: {n} iscritti.")}</div> })}
             {move || (esito().as_deref() == Some("tassonomia")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Tassonomia aggiornata."</div> })}
             {move || (esito().as_deref() == Some("tassi")).then(|| view! { <div class="alert alert-success" role="status" data-testid="esito">"Tassi aggiornati."</div> })}
