@@ -592,22 +592,30 @@ pub const GUIDA: &[PaginaGuida] = &[
     PaginaGuida {
         slug: "feedback",
         titolo: "Instant Feedback",
-        sintesi: "Il servizio, di prossima attivazione, raccoglierà dopo l'uso di un servizio un breve giudizio \
-            dell'utente su tre livelli.",
+        sintesi: "Dopo l'uso di un servizio chiede un breve giudizio su tre livelli; operatori e amministratori ne \
+            vedono l'andamento per servizio, mese per mese.",
         descrizione: &[
-            "Al termine dell'uso di un servizio del Cassetto comparirà una piccola richiesta di giudizio con tre \
-             livelli di soddisfazione; a un giudizio negativo sarà chiesto il motivo e si potrà aggiungere un commento \
-             facoltativo.",
-            "Operatori e amministratori vedranno l'andamento della soddisfazione per servizio nel tempo. Il sistema di \
-             Instant Feedback è previsto dalla circolare n. 34/2023 e sarà attivato in una prossima versione.",
+            "Dopo la consultazione di una sezione del Cassetto, l'invio di una richiesta della Comunicazione \
+             bidirezionale, l'invio di una denuncia DMA o l'attivazione di una delega compare in fondo alla pagina il \
+             riquadro «Come valuta il servizio …?» con tre scelte: «Soddisfatto», «Abbastanza soddisfatto», «Non \
+             soddisfatto». Con «Non soddisfatto» si sceglie il motivo da un elenco e si può aggiungere un commento.",
+            "Si esprime un solo giudizio per ogni uso: per le consultazioni, uno al giorno per ciascuna sezione. Il \
+             riquadro si può chiudere senza rispondere con la «X»: per quell'uso non ricompare.",
+            "Gli operatori INPS e gli amministratori vedono in «Instant Feedback» (dal Back-office o \
+             dall'Amministrazione) per ogni servizio la percentuale di utenti soddisfatti, il grafico mensile delle \
+             valutazioni, i conteggi, i motivi di insoddisfazione e gli ultimi commenti. I giudizi non riportano \
+             chi li ha espressi.",
         ],
         passi: &[
             "Usare un servizio del Cassetto.",
-            "Nella richiesta di giudizio scegliere uno dei tre livelli.",
-            "In caso di giudizio negativo indicare il motivo e, se si desidera, scrivere un commento.",
-            "Inviare il giudizio.",
+            "Nel riquadro «Come valuta il servizio …?» scegliere uno dei tre livelli: il giudizio è registrato subito.",
+            "Con «Non soddisfatto» scegliere il motivo in «Perché non è soddisfatto?», scrivere se si desidera un \
+             commento e premere «Invia valutazione».",
         ],
-        note: &["Il servizio non è ancora attivo."],
+        note: &[
+            "Il riquadro compare solo con JavaScript attivo nel browser.",
+            "Il commento può avere al massimo 500 caratteri.",
+        ],
     },
     PaginaGuida {
         slug: "backoffice",
@@ -648,23 +656,29 @@ pub const GUIDA: &[PaginaGuida] = &[
     PaginaGuida {
         slug: "fascicolo-elettronico",
         titolo: "Fascicolo Elettronico del Contribuente",
-        sintesi: "Il servizio, di prossima attivazione, consentirà agli operatori INPS abilitati di consultare in sola \
-            lettura il Cassetto delle posizioni della propria Sede.",
+        sintesi: "Consente agli operatori INPS abilitati di consultare in sola lettura il Cassetto delle posizioni \
+            della propria Sede.",
         descrizione: &[
             "Il Fascicolo Elettronico del Contribuente è l'interfaccia del Cassetto previdenziale per gli operatori \
              dell'Istituto: l'operatore, abilitato dal gestore IDM della propria Sede, cerca una posizione della Sede \
              e ne apre le stesse pagine di consultazione viste dal contribuente, senza poter inviare né modificare \
              nulla.",
-            "Ogni apertura di una posizione sarà registrata nel registro delle operazioni della piattaforma.",
+            "Un riquadro in testa a ogni pagina ricorda che si tratta della vista operatore, di sola consultazione. \
+             Il menu della posizione offre l'anagrafica, le sezioni di consultazione e la stampa del Fascicolo \
+             aziendale; i servizi di gestione non sono disponibili.",
+            "Ogni apertura di una posizione è registrata nel registro delle operazioni della piattaforma, con \
+             l'operatore e la posizione.",
         ],
         passi: &[
-            "Dal «Back-office di Sede» aprire il Fascicolo Elettronico.",
+            "Dal «Back-office di Sede» aprire «Fascicolo Elettronico del Contribuente (sola consultazione)».",
             "Cercare la posizione della propria Sede.",
             "Aprire la posizione e consultarne le sezioni dal menu a sinistra.",
         ],
         note: &[
             "Sono raggiungibili solo le posizioni della Sede dell'operatore.",
-            "L'abilitazione va chiesta al gestore IDM della Sede.",
+            "L'abilitazione va chiesta al gestore IDM della Sede, che abilita o revoca ciascun operatore in «Operatori \
+             della Sede» con «Abilita al Fascicolo Elettronico» e «Revoca Fascicolo Elettronico»; la revoca vale dalla \
+             richiesta successiva.",
         ],
     },
     PaginaGuida {
@@ -727,6 +741,7 @@ pub fn per_percorso(path: &str) -> Option<&'static str> {
         ["profilo", ..] => "profilo",
         ["backoffice", "fascicolo", ..] => "fascicolo-elettronico",
         ["backoffice", ..] => "backoffice",
+        ["admin", "feedback"] => "feedback",
         ["admin", ..] => "admin",
         _ => return None,
     };
@@ -743,6 +758,8 @@ mod tests {
         assert_eq!(per_percorso("/cassetto/8100000001800000/dma/12"), Some("dma"));
         assert_eq!(per_percorso("/cassetto"), Some("ricerca"));
         assert_eq!(per_percorso("/comunicazioni/4"), Some("comunicazioni"));
+        assert_eq!(per_percorso("/backoffice/fascicolo/8100000001800000/versamenti"), Some("fascicolo-elettronico"));
+        assert_eq!(per_percorso("/admin/feedback"), Some("feedback"));
         assert_eq!(per_percorso("/cassetto/8100000001800000/sconosciuta"), None);
         assert_eq!(per_percorso("/"), None);
     }

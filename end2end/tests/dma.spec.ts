@@ -157,6 +157,8 @@ test.describe("compilazione manuale DMA", () => {
     await send.click();
     await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-01 acquisita");
     await expect(page.getByTestId("esito")).toContainText("1 lavoratori");
+    // The submission is a use of the service: its rating is offered under the outcome.
+    await expect(page.getByTestId("feedback")).toContainText("«Invio denuncia DMA»");
     await visit(page, `/cassetto/${POSITION}/dma`, testInfo);
     await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "01/2026" }).first()).toContainText(/accettata/i);
   });

@@ -216,7 +216,8 @@ async fn main() -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             let secs = start.elapsed().as_secs_f64();
-            let i = app::ssr::dma_import::importazione(&db, position_id, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let i =
+                app::ssr::dma_import::importazione(&db, position_id, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "importazione {id}: {}, {} lavoratori, {} problemi, {:.2} s, {:.1} MB/s",
                 if i.accettata { "accettata" } else { "scartata" },

@@ -15,7 +15,13 @@ async fn uso(app: &TestApp, client: &reqwest::Client, servizio: &str, riferiment
     serde_json::from_str::<Option<i64>>(&body).expect("json")
 }
 
-async fn valuta(app: &TestApp, client: &reqwest::Client, uso: i64, livello: i64, motivo: Option<&str>) -> (u16, String) {
+async fn valuta(
+    app: &TestApp,
+    client: &reqwest::Client,
+    uso: i64,
+    livello: i64,
+    motivo: Option<&str>,
+) -> (u16, String) {
     let valutazione = json!({"livello": livello, "motivo": motivo, "testo": "Non trovo il versamento di marzo"});
     app.call(client, "/api/feedback/valuta", json!({"uso": uso, "valutazione": valutazione})).await
 }
@@ -40,7 +46,8 @@ async fn one_rating_per_use(app: TestApp) {
     let laura = app.login_as(Role::Delegato).await;
     let admin = app.login_as(Role::Admin).await;
     let (before, motivi_before) = dashboard(&app, &admin, "versamenti").await;
-    let lento = |m: &[(String, i64)]| m.iter().find(|(k, _)| k == "Servizio lento o non disponibile").map_or(0, |x| x.1);
+    let lento =
+        |m: &[(String, i64)]| m.iter().find(|(k, _)| k == "Servizio lento o non disponibile").map_or(0, |x| x.1);
 
     // A consultation: the same use all day long.
     let id = uso(&app, &mario, "versamenti", None).await.expect("offered");

@@ -49,7 +49,9 @@ pub async fn uso_da_valutare(
             tx.commit().await?;
             day
         }
-        Uso::Azione => riferimento.ok_or_else(|| AppError::invalid("Manca il riferimento dell'operazione."))?.to_string(),
+        Uso::Azione => {
+            riferimento.ok_or_else(|| AppError::invalid("Manca il riferimento dell'operazione."))?.to_string()
+        }
     };
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM feedback_usi WHERE user_id = $1 AND servizio = $2 AND riferimento = $3 AND esito IS NULL",
@@ -75,17 +77,15 @@ pub async fn valuta(db: &Db, user_id: i64, uso: i64, valutazione: &Valutazione) 
     .fetch_optional(&mut *tx)
     .await?;
     let servizio = servizio.ok_or_else(|| AppError::invalid("Questo utilizzo è già stato valutato."))?;
-    sqlx::query(
-        "INSERT INTO feedback (uso_id, servizio, livello, motivo, testo, at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(uso)
-    .bind(&servizio)
-    .bind(v.livello)
-    .bind(v.motivo)
-    .bind(v.testo)
-    .bind(now_unix())
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO feedback (uso_id, servizio, livello, motivo, testo, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(uso)
+        .bind(&servizio)
+        .bind(v.livello)
+        .bind(v.motivo)
+        .bind(v.testo)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

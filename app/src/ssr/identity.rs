@@ -403,12 +403,7 @@ pub async fn set_enabled(db: &Db, actor: i64, codice_fiscale: &str, enabled: boo
 
 /// Enables or disables an operator for the Fascicolo Elettronico (the caller checked it is an operator of
 /// the IDM's Sede). Takes effect at the operator's next request: `authorize` reads the flag every time.
-pub async fn set_fascicolo_elettronico(
-    db: &Db,
-    actor: i64,
-    codice_fiscale: &str,
-    enabled: bool,
-) -> anyhow::Result<()> {
+pub async fn set_fascicolo_elettronico(db: &Db, actor: i64, codice_fiscale: &str, enabled: bool) -> anyhow::Result<()> {
     let cf = codice_fiscale.trim().to_uppercase();
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET fascicolo_elettronico = $1 WHERE codice_fiscale = $2")

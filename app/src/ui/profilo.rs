@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::backoffice::{
-    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, load_tassonomia, profile_request_queue,
-    sede_operators,
+    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, load_tassonomia,
+    profile_request_queue, sede_operators,
 };
 use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
 use crate::api::sanzioni::{RemoveTasso, SaveTasso, load_tassi};

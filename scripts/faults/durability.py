@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""SQLite under kill -9 (SECURITY.md, Durability): what the server acknowledged survives, and the outbox
+delivers every notice once.
+
+A fresh demo database; the datore sends richieste with attachments from several threads; at a random moment
+the server gets SIGKILL and is restarted on the same file (the demo seed runs on an empty database only),
+KILLS times. Then the outbox drains and the database and the sinks are checked:
+  - PRAGMA integrity_check is ok, no foreign key is dangling, `cassetto audit verify` passes;
+  - every acknowledged richiesta ({"id": N} with 200) is there with its text, its timeline row, its audit
+    entry, its notices in the outbox and its zip, whose files come back byte for byte;
+  - the login survives the kills (sessions are rows like any other);
+  - no e-mail and no SMS reached its sink twice, and each acknowledged richiesta's reached it once.
+Usage: scripts/faults/durability.py [--kills N]
+"""
+
+import argparse
+import io
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import (BINARY, DATORE, PDF, PNG, CheckFailed, Server, Session, Sink, check, check_deliveries,  # noqa: E402
+                    log, read_mail, read_sms, workdir)
+
+SENDERS = 4
+LEASE_SECS = 120  # app/src/ssr/outbox.rs: a row claimed by a killed process waits this long
+DRAIN_TIMEOUT = LEASE_SECS + 90
+
+
+class Load:
+    """Sender threads; each richiesta carries a unique text and unique files, remembered once acknowledged."""
+
+    def __init__(self, tag):
+        self.tag = tag
+        self.lock = threading.Lock()
+        self.acked = {}  # id -> (testo, [(name, bytes)])
+        self.refused = []  # HTTP answers other than 200: a healthy server gives none
+        self.seq = 0
+
+    def next_richiesta(self, phase):
+        with self.lock:
+            self.seq += 1
+            n = self.seq
+        testo = f"Prova di durabilità {self.tag} fase {phase} n. {n}: nota di rettifica non riconosciuta."
+        files = [(f"nota-{n}.pdf", PDF + f"% {self.tag} {n}\n%%EOF\n".encode())]
+        if n % 2:
+            files.append((f"f24-{n}.png", PNG + f"{self.tag}-{n}".encode()))
+        return testo, files
+
+    def sender(self, base, session, phase, stop):
+        while not stop.is_set():
+            testo, files = self.next_richiesta(phase)
+            try:
+                status, body = session.send_richiesta(base, testo, files, f"faults.{phase}@example.it")
+            except OSError:
+                # The server is gone (killed mid-request, or not listening): the sending is not acknowledged.
+                time.sleep(0.02)
+                continue
+            with self.lock:
+                if status == 200 and isinstance(body, dict) and isinstance(body.get("id"), int):
+                    self.acked[body["id"]] = (testo, files)
+                else:
+                    self.refused.append((status, str(body)[:200]))
+
+    def run(self, base, session, phase, seconds, kill=None):
+        """Sends for `seconds`, then kills the server with the load still running (when `kill` is given)."""
+        stop = threading.Event()
+        threads = [threading.Thread(target=self.sender, args=(base, session, phase, stop)) for _ in range(SENDERS)]
+        for t in threads:
+            t.start()
+        time.sleep(seconds)
+        if kill:
+            kill()
+        stop.set()
+        for t in threads:
+            t.join()
+
+
+def pending(db_path):
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30) as db:
+        now = int(time.time())
+        return db.execute("SELECT COUNT(*), COALESCE(SUM(claimed_until > ?), 0) FROM outbox "
+                          "WHERE status IN ('in_coda', 'in_riprova')", (now,)).fetchone()
+
+
+def drain(db_path):
+    """Waits for the outbox to empty; rows claimed by a killed process come back after their lease."""
+    start = time.time()
+    last_report = 0
+    while True:
+        left, claimed = pending(db_path)
+        if left == 0:
+            return time.time() - start
+        if time.time() - start > DRAIN_TIMEOUT:
+            raise CheckFailed(f"outbox not drained after {DRAIN_TIMEOUT} s: {left} pending ({claimed} under lease)")
+        if time.time() - last_report > 20:
+            log(f"  outbox: {left} pending, {claimed} under a lease of a killed process")
+            last_report = time.time()
+        time.sleep(1)
+
+
+def check_database(db_path, acked):
+    """Every acknowledged richiesta with all its rows; returns how many rows were checked."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    integrity = db.execute("PRAGMA integrity_check").fetchall()
+    check(integrity == [("ok",)], f"PRAGMA integrity_check: {integrity[:10]}")
+    for table in ("richieste", "richiesta_eventi", "richiesta_allegati", "outbox"):
+        dangling = db.execute(f"PRAGMA foreign_key_check({table})").fetchall()
+        check(not dangling, f"foreign keys of {table}: {dangling[:10]}")
+    rows = 0
+    for rid, (testo, files) in sorted(acked.items()):
+        found = db.execute("SELECT testo, protocollo FROM richieste WHERE id = ?", (rid,)).fetchone()
+        check(found is not None, f"acknowledged richiesta {rid} is missing")
+        check(found[0] == testo, f"richiesta {rid}: text {found[0]!r}, sent {testo!r}")
+        protocollo = found[1]
+        eventi = db.execute("SELECT stato, commento FROM richiesta_eventi WHERE richiesta_id = ?", (rid,)).fetchall()
+        check(len(eventi) == 1 and eventi[0][0] == "aperta" and protocollo in eventi[0][1],
+              f"richiesta {rid} ({protocollo}): timeline {eventi}")
+        audit = db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'richiesta.aperta' AND subject = ?",
+                           (protocollo,)).fetchone()[0]
+        check(audit == 1, f"richiesta {rid} ({protocollo}): {audit} audit entries")
+        canali = sorted(r[0] for r in db.execute("SELECT channel FROM outbox WHERE richiesta_id = ?", (rid,)))
+        check(canali == ["email", "sms"], f"richiesta {rid} ({protocollo}): notices {canali}")
+        allegato = db.execute("SELECT nomi, dimensione, zip FROM richiesta_allegati WHERE richiesta_id = ?",
+                              (rid,)).fetchone()
+        check(allegato is not None, f"richiesta {rid} ({protocollo}): no attachment row")
+        nomi, dimensione, blob = allegato
+        check(dimensione == len(blob), f"richiesta {rid}: size {dimensione} but zip of {len(blob)} bytes")
+        check(nomi.split("\n") == [n for n, _ in files], f"richiesta {rid}: names {nomi!r}")
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            check(z.testzip() is None, f"richiesta {rid}: corrupt zip")
+            got = [(i.filename, z.read(i)) for i in z.infolist()]
+        check(got == files, f"richiesta {rid}: zip holds {[(n, len(d)) for n, d in got]}, "
+                            f"sent {[(n, len(d)) for n, d in files]}")
+        rows += 1 + len(eventi) + audit + len(canali) + 1
+    outbox = db.execute("SELECT id, richiesta_id, channel, status, message_id, attempts FROM outbox").fetchall()
+    unacked = db.execute("SELECT COUNT(*) FROM richieste WHERE testo LIKE 'Prova di durabilità%'").fetchone()[0]
+    db.close()
+    return rows, outbox, unacked - len(acked)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kills", type=int, default=20)
+    args = parser.parse_args()
+    started = time.time()
+    work = workdir("durability")
+    db_path = os.path.join(work, "cassetto.db")
+    smtp = Sink("smtp_sink.py", os.path.join(work, "mail"), os.path.join(work, "smtp.out")).start()
+    sms = Sink("sms_sink.py", os.path.join(work, "sms"), os.path.join(work, "sms.out")).start()
+    server = Server(f"sqlite://{db_path}", smtp.port, sms.port, os.path.join(work, "server.log")).start()
+    session = Session().login(server.base, DATORE)
+    load = Load(f"{os.getpid()}")
+
+    for kill in range(1, args.kills + 1):
+        load.run(server.base, session, kill, random.uniform(0.2, 1.5), kill=server.kill)
+        server.start()  # same file, same port; the demo seed must not run again
+        status, user = session.whoami(server.base)
+        check(status == 200 and isinstance(user, dict) and user.get("codice_fiscale") == DATORE,
+              f"after kill {kill} the session is gone: {status} {user}")
+    with open(server.log_path, errors="replace") as f:
+        seeds = f.read().count("loading the demo data")
+    check(seeds == 1, f"the demo data was loaded {seeds} times")
+    check(not load.refused, f"{len(load.refused)} sendings refused by a live server, e.g. {load.refused[:3]}")
+    under_kills = len(load.acked)
+    log(f"  {args.kills} kills, {under_kills} richieste acknowledged under load")
+
+    # After the last restart: a new login and some more traffic, then the outbox drains.
+    session = Session().login(server.base, DATORE)
+    load.run(server.base, session, "finale", 2.0)
+    check(not load.refused, f"{len(load.refused)} sendings refused after the restarts, e.g. {load.refused[:3]}")
+    waited = drain(db_path)
+    server.stop()
+    smtp.kill()
+    sms.kill()
+
+    verify = subprocess.run([BINARY, "audit", "verify"], env=dict(os.environ, DATABASE_URL=f"sqlite://{db_path}"),
+                            capture_output=True, text=True, timeout=120)
+    check(verify.returncode == 0, f"cassetto audit verify: {verify.stdout.strip()} {verify.stderr.strip()[-500:]}")
+    rows, outbox, unacked = check_database(db_path, load.acked)
+    figures = check_deliveries(outbox, read_mail(smtp.directory), read_sms(sms.directory), load.acked)
+    log(f"durability: OK — {args.kills} kills, {len(load.acked)} richieste acknowledged ({under_kills} under kills, "
+        f"{unacked} more committed but unanswered), {rows} rows checked, integrity ok, audit chain ok, "
+        f"{figures['emails']} e-mails + {figures['sms']} SMS each delivered once (drain {waited:.0f} s), "
+        f"{time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except CheckFailed as e:
+        log(f"durability: FAILED — {e}")
+        sys.exit(1)
