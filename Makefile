@@ -11,7 +11,7 @@ CASSETTO_TEST_POSTGRES ?=
 VENDOR := public/vendor/bootstrap-italia
 BI := tools/node_modules/bootstrap-italia/dist
 
-.PHONY: setup run build test test-rust test-e2e vendor clean-e2e
+.PHONY: setup run build test test-rust test-e2e vendor clean-e2e bench
 
 setup:
 	./scripts/install-tools.sh
@@ -37,6 +37,11 @@ build: setup
 	cargo leptos build --release
 
 test: setup test-rust test-e2e
+
+# Speed, measured as ratios against baselines of the same run (docs BENCHMARKS.md): release build in
+# target/bench, scale data generated once and reused. A command, never part of the tests.
+bench: setup
+	python3 scripts/bench.py
 
 # One cargo invocation for every Rust test, so each dependency (typst above all) compiles once. It also
 # builds target/debug/cassetto, which the browser tests run. Per package, not --workspace: that would build

@@ -130,6 +130,8 @@ def server_env(database_url, port, smtp_port, sms_port):
         "LEPTOS_OUTPUT_NAME": "cassetto",
         "LEPTOS_SITE_ADDR": f"127.0.0.1:{port}",
         "RUST_LOG": os.environ.get("RUST_LOG", "info"),
+        # One JSON object a line: the scripts read outbox events back from the log as evidence.
+        "CASSETTO_LOG_FORMAT": "json",
     })
     return env
 
@@ -280,63 +282,88 @@ class Session:
 # --- what the sinks received -----------------------------------------------------------------------------
 
 def read_mail(directory):
-    """Every .eml the SMTP sink filed: a list of (file name, Message-ID, Subject)."""
+    """Every .eml the SMTP sink filed: a list of (file name, Message-ID, Subject, mtime)."""
     out = []
     if not os.path.isdir(directory):
         return out
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".eml"):
             continue
-        with open(os.path.join(directory, name), "rb") as f:
+        path = os.path.join(directory, name)
+        with open(path, "rb") as f:
             msg = email.message_from_binary_file(f, policy=email.policy.default)
-        out.append((name, str(msg.get("Message-ID", "")).strip(), str(msg.get("Subject", ""))))
+        out.append((name, str(msg.get("Message-ID", "")).strip(), str(msg.get("Subject", "")), os.stat(path).st_mtime))
     return out
 
 
 def read_sms(directory):
-    """Every SMS the gateway sink filed: a list of (file name, Idempotency-Key, text)."""
+    """Every SMS the gateway sink filed: a list of (file name, Idempotency-Key, text, mtime)."""
     out = []
     if not os.path.isdir(directory):
         return out
     for name in sorted(os.listdir(directory)):
         if name.endswith(".json"):
-            with open(os.path.join(directory, name), encoding="utf-8") as f:
+            path = os.path.join(directory, name)
+            with open(path, encoding="utf-8") as f:
                 body = json.load(f)
-            out.append((name, body.get("_idempotency_key"), body.get("text", "")))
+            out.append((name, body.get("_idempotency_key"), body.get("text", ""), os.stat(path).st_mtime))
     return out
 
 
-def count_by(items, key):
-    counts = {}
-    for item in items:
-        counts[key(item)] = counts.get(key(item), 0) + 1
-    return counts
+def clock(t):
+    return time.strftime("%H:%M:%S", time.localtime(t)) + f".{int(t % 1 * 1000):03d}"
 
 
 def check_deliveries(outbox_rows, mails, smses, acked_ids):
     """The delivery properties shared by the scripts. `outbox_rows`: (id, richiesta_id, channel, status,
-    message_id, attempts). Every sent row reached its sink exactly once, nothing reached a sink twice, and
-    each acknowledged richiesta's e-mail and SMS arrived exactly once. Returns figures for the summary."""
-    mail_ids = count_by(mails, lambda m: m[1])
-    sms_ids = count_by(smses, lambda s: s[1])
-    twice = {k: n for k, n in list(mail_ids.items()) + list(sms_ids.items()) if n > 1}
-    if twice:
-        by_mid = {r[4]: r for r in outbox_rows}
-        detail = "; ".join(f"{mid} x{n} (outbox row {by_mid.get(mid, ('?',))[0]}, "
-                           f"attempts {by_mid.get(mid, (0,) * 6)[5]})" for mid, n in sorted(twice.items())[:10])
-        raise CheckFailed(f"{len(twice)} message(s) delivered more than once: {detail}")
+    message_id, attempts). Returns (figures, problems, duplicates): every row sent and filed by its sink,
+    nothing filed twice (`duplicates`: Message-ID -> the sink's copies), each acknowledged richiesta's
+    e-mail and SMS there. The caller adds its own evidence to the duplicates."""
+    copies = {}
+    for item in mails + smses:
+        copies.setdefault(item[1], []).append(item)
+    duplicates = {mid: items for mid, items in copies.items() if len(items) > 1}
+    problems = []
+    if duplicates:
+        problems.append(f"{len(duplicates)} message(s) delivered more than once")
     failed = [r for r in outbox_rows if r[3] == "fallito"]
-    check(not failed, f"{len(failed)} outbox row(s) given up (fallito): {failed[:5]}")
-    pending = [r for r in outbox_rows if r[3] != "inviato"]
-    check(not pending, f"{len(pending)} outbox row(s) not sent: {pending[:5]}")
-    sinks = {"email": mail_ids, "pec": mail_ids, "sms": sms_ids}
-    lost = [r for r in outbox_rows if sinks[r[2]].get(r[4], 0) != 1]
-    check(not lost, f"{len(lost)} sent outbox row(s) never reached the sink: {lost[:5]}")
-    by_richiesta = {}
+    if failed:
+        problems.append(f"{len(failed)} outbox row(s) given up (fallito): {failed[:5]}")
+    pending = [r for r in outbox_rows if r[3] not in ("inviato", "fallito")]
+    if pending:
+        problems.append(f"{len(pending)} outbox row(s) not sent: {pending[:5]}")
+    lost = [r for r in outbox_rows if r[3] == "inviato" and r[4] not in copies]
+    if lost:
+        problems.append(f"{len(lost)} sent outbox row(s) never reached their sink: {lost[:5]}")
+    strays = [mid for mid in copies if mid not in {r[4] for r in outbox_rows}]
+    if strays:
+        problems.append(f"{len(strays)} message(s) in the sinks match no outbox row: {strays[:5]}")
+    channels = {}
     for r in outbox_rows:
-        if r[1] is not None:
-            by_richiesta.setdefault(r[1], []).append(r[2])
-    missing = [i for i in acked_ids if sorted(by_richiesta.get(i, [])).count("email") < 1
-               or sorted(by_richiesta.get(i, [])).count("sms") < 1]
-    check(not missing, f"{len(missing)} acknowledged richieste without their e-mail and SMS notice: {missing[:10]}")
-    return {"emails": len(mails), "sms": len(smses)}
+        channels.setdefault(r[1], []).append(r[2])
+    missing = [i for i in acked_ids if sorted(channels.get(i, [])) != ["email", "sms"]]
+    if missing:
+        problems.append(f"{len(missing)} acknowledged richieste without exactly one e-mail and one SMS notice: "
+                        f"{[(i, channels.get(i)) for i in missing[:10]]}")
+    figures = {"emails": len(mails), "sms": len(smses), "rows": len(outbox_rows)}
+    return figures, problems, duplicates
+
+
+def describe_duplicates(duplicates, outbox_rows, events=()):
+    """One line per message delivered twice: its outbox row, each copy with the time the sink filed it, and
+    the nearest of `events` ((time, label), e.g. the kills) within 2 s, with its offset from the copy."""
+    rows = {r[4]: r for r in outbox_rows}
+    lines = []
+    for mid, items in sorted(duplicates.items(), key=lambda kv: kv[1][0][3]):
+        row = rows.get(mid)
+        where = f"outbox row {row[0]} ({row[2]}, attempts {row[5]})" if row else "no outbox row"
+        parts = []
+        for name, _, _, mtime in sorted(items, key=lambda i: i[3]):
+            part = f"{name} at {clock(mtime)}"
+            near = [(abs(t - mtime), t, label) for t, label in events if abs(t - mtime) < 2]
+            if near:
+                _, t, label = min(near)
+                part += f" ({label} at {clock(t)}, {t - mtime:+.3f} s)"
+            parts.append(part)
+        lines.append(f"    {mid} {where}: " + ", then ".join(parts))
+    return "\n".join(lines)

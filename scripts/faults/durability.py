@@ -17,6 +17,7 @@ import argparse
 import io
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,10 +26,13 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (BINARY, DATORE, PDF, PNG, CheckFailed, Server, Session, Sink, check, check_deliveries,  # noqa: E402
-                    log, read_mail, read_sms, workdir)
+from common import (BINARY, DATORE, PDF, PNG, CheckFailed, Server, Session, Sink, check,  # noqa: E402
+                    check_deliveries, clock, describe_duplicates, log, read_mail, read_sms, workdir)
 
 SENDERS = 4
+# A pause between sendings: the outbox (one SMTP session per message) must be able to drain the
+# traffic within the time budget; the kills still land on a steady write load.
+PAUSE = 0.1
 LEASE_SECS = 120  # app/src/ssr/outbox.rs: a row claimed by a killed process waits this long
 DRAIN_TIMEOUT = LEASE_SECS + 90
 
@@ -67,6 +71,7 @@ class Load:
                     self.acked[body["id"]] = (testo, files)
                 else:
                     self.refused.append((status, str(body)[:200]))
+            stop.wait(PAUSE)
 
     def run(self, base, session, phase, seconds, kill=None):
         """Sends for `seconds`, then kills the server with the load still running (when `kill` is given)."""
@@ -158,8 +163,14 @@ def main():
     session = Session().login(server.base, DATORE)
     load = Load(f"{os.getpid()}")
 
+    kills_at = []  # (time, label): to show when a message filed twice was first sent
+
+    def kill_server():
+        server.kill()
+        kills_at.append((time.time(), f"kill {len(kills_at) + 1}"))
+
     for kill in range(1, args.kills + 1):
-        load.run(server.base, session, kill, random.uniform(0.2, 1.5), kill=server.kill)
+        load.run(server.base, session, kill, random.uniform(0.2, 1.5), kill=kill_server)
         server.start()  # same file, same port; the demo seed must not run again
         status, user = session.whoami(server.base)
         check(status == 200 and isinstance(user, dict) and user.get("codice_fiscale") == DATORE,
@@ -184,11 +195,17 @@ def main():
                             capture_output=True, text=True, timeout=120)
     check(verify.returncode == 0, f"cassetto audit verify: {verify.stdout.strip()} {verify.stderr.strip()[-500:]}")
     rows, outbox, unacked = check_database(db_path, load.acked)
-    figures = check_deliveries(outbox, read_mail(smtp.directory), read_sms(sms.directory), load.acked)
+    figures, problems, duplicates = check_deliveries(outbox, read_mail(smtp.directory), read_sms(sms.directory),
+                                                     load.acked)
+    if problems:
+        evidence = describe_duplicates(duplicates, outbox, kills_at)
+        raise CheckFailed("; ".join(problems) + (f"\n{evidence}" if evidence else "") +
+                          f"\n  (kills at {', '.join(clock(t) for t, _ in kills_at)}; files under {work})")
     log(f"durability: OK — {args.kills} kills, {len(load.acked)} richieste acknowledged ({under_kills} under kills, "
         f"{unacked} more committed but unanswered), {rows} rows checked, integrity ok, audit chain ok, "
         f"{figures['emails']} e-mails + {figures['sms']} SMS each delivered once (drain {waited:.0f} s), "
         f"{time.time() - started:.0f} s")
+    shutil.rmtree(work)  # kept when a check fails, as evidence
 
 
 if __name__ == "__main__":

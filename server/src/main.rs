@@ -34,6 +34,15 @@ enum Command {
         /// The demo data set (every role, several Sedi and Enti, years of history).
         #[arg(long)]
         demo: bool,
+        /// The scale data set of BENCHMARKS.md (the demo set plus 100,000 positions, 1,000,000 richieste).
+        #[arg(long, conflicts_with = "demo")]
+        scale: bool,
+        /// Seed number of the scale set: the same number gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Fewer positions (and richieste in proportion) than the full scale set, for quick runs.
+        #[arg(long)]
+        positions: Option<u64>,
     },
     /// User management.
     User {
@@ -78,10 +87,12 @@ enum ListaPosPaCommand {
     },
     /// Reads and checks a file as the import does; prints workers, problems, time and bytes per second.
     Verifica { file: PathBuf },
+    /// Benchmark baseline: walks every XML event of the file without checking anything.
+    Scorri { file: PathBuf },
 }
 
 fn listapospa(command: ListaPosPaCommand) -> anyhow::Result<()> {
-    use app::ssr::listapospa::{Limiti, genera, leggi};
+    use app::ssr::listapospa::{Limiti, genera, leggi, scorri};
     match command {
         ListaPosPaCommand::Genera { file, lavoratori, con_errori, cf_azienda } => {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
@@ -101,6 +112,18 @@ fn listapospa(command: ListaPosPaCommand) -> anyhow::Result<()> {
                 lettura.lavoratori,
                 lettura.numero_errori,
                 secs,
+                size as f64 / 1_048_576.0 / secs.max(1e-9)
+            );
+        }
+        ListaPosPaCommand::Scorri { file } => {
+            let size = std::fs::metadata(&file)?.len();
+            let start = std::time::Instant::now();
+            let events =
+                scorri(std::io::BufReader::new(std::fs::File::open(&file)?)).map_err(|e| anyhow::anyhow!(e.0))?;
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "{}: {events} eventi XML, {secs:.2} s, {:.1} MB/s",
+                file.display(),
                 size as f64 / 1_048_576.0 / secs.max(1e-9)
             );
         }
@@ -163,12 +186,38 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo } => {
-            anyhow::ensure!(demo, "specify the data set: seed --demo");
+        Command::Seed { demo: true, .. } => {
             app::ssr::seed::seed_demo(&db).await?;
             tracing::info!("demo data loaded");
             Ok(())
         }
+        Command::Seed { scale: true, seed, positions, .. } => {
+            use app::ssr::scale::{Scala, database_size, seed_scale};
+            let full = Scala::default();
+            let scala = match positions {
+                Some(p) => Scala {
+                    seed,
+                    positions: p,
+                    deleghe: full.deleghe.min(p / 20),
+                    richieste: full.richieste * p / full.positions,
+                    ..full
+                },
+                None => Scala { seed, ..full },
+            };
+            let report = seed_scale(&db, &config.database_url(), &scala).await?;
+            let size = database_size(&db).await?;
+            println!(
+                "scale data (seed {seed}): {} positions, {} richieste, {} rows in {:.1} s ({:.0} rows/s); database size {:.1} MB",
+                scala.positions,
+                scala.richieste,
+                report.rows,
+                report.seconds,
+                report.rows as f64 / report.seconds.max(0.001),
+                size as f64 / 1_048_576.0
+            );
+            Ok(())
+        }
+        Command::Seed { .. } => anyhow::bail!("specify the data set: seed --demo or seed --scale"),
         Command::Audit { command: AuditCommand::Verify } => match app::ssr::audit::verify(&db).await? {
             app::ssr::audit::Verification::Intact { entries } => {
                 println!("registro di audit integro: {entries} voci");

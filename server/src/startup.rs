@@ -89,6 +89,10 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     let leptos_options = leptos_options()?;
     let addr = leptos_options.site_addr;
     let router = app_router(AppState { db, settings: Arc::new(settings) }, leptos_options);
+    let router = match config.get("CASSETTO_BENCH_BASELINE") {
+        Some(path) => bench_baseline(std::fs::read(&path).with_context(|| format!("reading {path}"))?).merge(router),
+        None => router,
+    };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
@@ -161,6 +165,24 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .layer(middleware::from_fn(csrf_guard))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `make bench`'s baseline (off unless `CASSETTO_BENCH_BASELINE` names a file): `GET /bench/baseline` answers
+/// that file's bytes from memory through the same outer layers as the pages, so the ratio against a page
+/// measures what rendering it costs.
+fn bench_baseline(page: Vec<u8>) -> Router {
+    let page = axum::body::Bytes::from(page);
+    Router::new()
+        .route(
+            "/bench/baseline",
+            get(move || {
+                let page = page.clone();
+                async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) }
+            }),
+        )
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(csrf_guard))
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn server_fn_handler(State(state): State<ServerState>, req: Request<Body>) -> impl IntoResponse {

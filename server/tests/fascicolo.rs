@@ -162,8 +162,16 @@ async fn refuses_whoever_may_not_read_the_position(app: TestApp) {
     let res = mario.get(app.url(&path)).send().await.expect("get");
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap_or_default().contains("non trovata"));
-    // A visitor must log in; an operator has no Cassetto.
+    // A visitor must log in; an operator of another Sede does not find it (the position is Roma Eur's); an
+    // operator of its Sede whom the IDM has not enabled for the Fascicolo Elettronico is refused.
     assert_eq!(app.client().get(app.url(&path)).send().await.expect("get").status(), 401);
+    let milano = app.login(&common::cf_of_name("Elena Fontana")).await;
+    assert_eq!(milano.get(app.url(&path)).send().await.expect("get").status(), 404);
+    sqlx::query("UPDATE users SET fascicolo_elettronico = 0 WHERE codice_fiscale = $1")
+        .bind(cf_of(Role::Operatore))
+        .execute(app.db.pool())
+        .await
+        .expect("revoke");
     let operator = app.login_as(Role::Operatore).await;
     assert_eq!(operator.get(app.url(&path)).send().await.expect("get").status(), 403);
     assert_eq!(prints(&app).await, 0, "a refused print was recorded");

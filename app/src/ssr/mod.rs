@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pdf;
 pub mod profiles;
 pub mod sanzioni;
+pub mod scale;
 pub mod security;
 pub mod seed;
 pub mod sms;

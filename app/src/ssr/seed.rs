@@ -124,10 +124,10 @@ const DELEGHE_COLUMNS: &[&str] =
     &["kind", "position_id", "grantor_user_id", "grantee_user_id", "parent_id", "status", "valid_from", "revoked_on"];
 
 /// Deterministic pseudo-random numbers (SplitMix64): the demo data must not change between runs.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -135,19 +135,19 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
     /// `base` varied by up to ±`pct` percent.
-    fn around(&mut self, base: i64, pct: i64) -> i64 {
+    pub(super) fn around(&mut self, base: i64, pct: i64) -> i64 {
         let spread = base * pct / 100;
         base - spread + (self.below((2 * spread + 1).max(1) as u64) as i64)
     }
 }
 
 /// A value for a batched insert.
-enum V {
+pub(super) enum V {
     I(i64),
     T(String),
     /// A null text; PostgreSQL wants nulls typed like their column.
@@ -156,7 +156,7 @@ enum V {
 }
 
 /// Inserts rows in batches of multi-row `INSERT`s: one round trip per batch, on both backends.
-async fn insert_rows(
+pub(super) async fn insert_rows(
     tx: &mut sqlx::Transaction<'static, Any>,
     table: &str,
     columns: &[&str],
@@ -211,11 +211,11 @@ fn next(p: Period) -> Period {
     p.next().unwrap_or(p)
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-fn iso(d: NaiveDate) -> String {
+pub(super) fn iso(d: NaiveDate) -> String {
     super::db::iso_date(d)
 }
 
