@@ -11,7 +11,7 @@ CASSETTO_TEST_POSTGRES ?=
 VENDOR := public/vendor/bootstrap-italia
 BI := tools/node_modules/bootstrap-italia/dist
 
-.PHONY: setup run build test test-rust test-e2e vendor clean-e2e bench
+.PHONY: setup run build test test-rust test-e2e vendor clean-e2e bench faults fuzz
 
 setup:
 	./scripts/install-tools.sh
@@ -37,6 +37,13 @@ build: setup
 	cargo leptos build --release
 
 test: setup test-rust test-e2e
+
+# Proof under faults (SECURITY.md, Durability): kill -9 on SQLite 20 times under a write load, an SMTP
+# outage, two server processes on one PostgreSQL (skipped without one). The debug binary of the Rust tests;
+# about 4 minutes. CI runs it after the tests.
+faults: setup
+	$(CARGO_TEST) --no-run
+	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) ./scripts/faults/run.sh
 
 # Speed, measured as ratios against baselines of the same run (docs BENCHMARKS.md): release build in
 # target/bench, scale data generated once and reused. A command, never part of the tests.

@@ -238,7 +238,7 @@ def ssr_page(name, url, goal):
     served from memory by a plain handler of the same binary."""
     server = Server(url)
     try:
-        s = Session(server.base, "DTRSCL40A01H501" + cf_check("DTRSCL40A01H501"))
+        s = Session(server.base, scale_datore(0))
         found = s.call("/api/cassetto/ricerca", {"testo": "", "pagina": 0})
         code = found["rows"][0]["code"]
         path = f"/cassetto/{code}/versamenti"
@@ -267,6 +267,12 @@ def ssr_page(name, url, goal):
                f"{len(page)} bytes, rows of position {code}")
     finally:
         server.stop()
+
+
+def scale_datore(k):
+    """The codice fiscale of the datore of the k-th Sede of the scale set (app/src/ssr/scale.rs)."""
+    first15 = f"DTRSCL{40 + k // 28:02d}A{1 + k % 28:02d}H501"
+    return first15 + cf_check(first15)
 
 
 def cf_check(first15):
@@ -384,11 +390,19 @@ def login(url):
         alone = fixed_rate(server.base, path, cookie, 20, SECONDS)
         stop = time.time() + SECONDS + 0.5
         count = [0]
+        # A TOTP code works once: each login takes the next of the scale set's datori (one per Sede).
+        accounts = [scale_datore(k) for k in range(100)]
+        lock = threading.Lock()
 
         def logins():
             while time.time() < stop:
-                Session(server.base, MARIO)
-                count[0] += 1
+                with lock:
+                    if not accounts:
+                        return
+                    cf = accounts.pop()
+                Session(server.base, cf)
+                with lock:
+                    count[0] += 1
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(4) as ex:
             futures = [ex.submit(logins) for _ in range(4)]
@@ -433,7 +447,7 @@ def main():
     if want("fascicolo_pdf"):
         fascicolo_pdf(sqlite_url)
     if want("outbox") or want("booking_race"):
-        faults = os.path.join(ROOT, "scripts", "faults", "bench_figures.py")
+        faults = os.path.join(ROOT, "scripts", "bench_outbox.py")
         if os.path.exists(faults):
             subprocess.run([sys.executable, faults, BIN, pg or ""], check=True, cwd=ROOT)
         else:

@@ -35,10 +35,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = axum::http::StatusCode::from_u16(err.status())
     {
-        // A page that already redirects (a visitor sent to the login) keeps its redirect.
-        let redirecting = res.0.read().map(|parts| parts.status.is_some_and(|s| s.is_redirection())).unwrap_or(false);
-        if !redirecting {
-            res.set_status(status);
+        // A page that redirects (a visitor sent to the login) keeps its redirect. Checked and set under one
+        // write lock: the page's resources resolve on other threads, and the redirect may be set in between.
+        if let Ok(mut parts) = res.0.write()
+            && !parts.status.is_some_and(|s| s.is_redirection())
+        {
+            parts.status = Some(status);
         }
     }
     result
