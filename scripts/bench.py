@@ -103,7 +103,7 @@ def scale_sqlite():
         log(f"generating the scale data on SQLite ({POSITIONS} positions)")
         out = sh(f"DATABASE_URL=sqlite://{db} {BIN} seed --scale --positions {POSITIONS}", cwd=ROOT)
         open(done, "w").write(out)
-    return f"sqlite://{db}", open(done).read().strip()
+    return f"sqlite://{db}", open(done).read().strip().splitlines()[-1]
 
 
 def pg_url(dbname):
@@ -125,7 +125,7 @@ def scale_postgres():
         log(f"generating the scale data on PostgreSQL ({POSITIONS} positions)")
         out = sh(f"DATABASE_URL={url} {BIN} seed --scale --positions {POSITIONS}", cwd=ROOT)
         open(marker, "w").write(out)
-    return url, open(marker).read().strip()
+    return url, open(marker).read().strip().splitlines()[-1]
 
 
 # --- the server and its clients --------------------------------------------------------------------------
@@ -139,7 +139,7 @@ class Server:
                    LEPTOS_SITE_PKG_DIR="pkg", LEPTOS_OUTPUT_NAME="cassetto", RUST_LOG="warn")
         env.update(extra_env or {})
         self.log = open(os.path.join(WORK, f"server-{self.port}.log"), "w")
-        self.proc = subprocess.Popen(f"{pin(core)}exec {BIN} serve", shell=True, cwd=ROOT, env=env,
+        self.proc = subprocess.Popen(f"exec {pin(core)}{BIN} serve", shell=True, cwd=ROOT, env=env,
                                      stdout=self.log, stderr=self.log)
         deadline = time.time() + 120
         while time.time() < deadline:

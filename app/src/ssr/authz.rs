@@ -309,7 +309,10 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
 async fn reachable_position(ctx: &RequestCtx, user_id: i64, code: &str) -> Result<PositionRef, AppError> {
     let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
     let id: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT p.id FROM positions p WHERE p.code = $2 AND p.id IN (SELECT position_id FROM ({REACHABLE_POSITIONS}) r)"
+        // EXISTS with the position named: the database pushes `r.position_id = p.id` into every branch of the
+        // union, instead of listing all the user reaches (thousands for a large intermediary) to find one.
+        "SELECT p.id FROM positions p WHERE p.code = $2 \
+         AND EXISTS (SELECT 1 FROM ({REACHABLE_POSITIONS}) r WHERE r.position_id = p.id)"
     ))
     .bind(user_id)
     .bind(code.as_str())
