@@ -45,6 +45,11 @@ faults: setup
 	$(CARGO_TEST) --no-run
 	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) ./scripts/faults/run.sh
 
+# Fuzzing (cargo-fuzz, nightly; both installed when missing): each target for FUZZ_SECONDS (default 60), failing on
+# any crash. Found inputs go to fuzz/regressions/, which app/tests/fuzz_regressions.rs replays in `make test`.
+fuzz:
+	./fuzz/run.sh
+
 # Speed, measured as ratios against baselines of the same run (docs BENCHMARKS.md): release build in
 # target/bench, scale data generated once and reused. A command, never part of the tests.
 bench: setup

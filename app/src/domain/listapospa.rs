@@ -215,9 +215,18 @@ fn giorni(p: &Periodo) -> Option<String> {
 /// declaration read their values with these same functions, so both report a bad value alike.
 pub type ValoreErrato = (&'static str, String);
 
+/// The largest amount one element may carry. Far above any monthly figure of one worker, and small enough
+/// that the sums of a whole file (millions of values) cannot overflow: found by fuzzing, an amount near the
+/// limit of `i64` cents made the per-gestione totals and the 00171I/00172I/00032I sums overflow.
+pub const IMPORTO_MASSIMO: Money = Money::from_cents(99_999_999_999);
+
 pub fn leggi_importo(v: &str) -> Result<Money, ValoreErrato> {
-    Money::parse(v)
-        .map_err(|_| ("CAS040", format!("Importo «{v}» non valido: si scrive con la virgola decimale (1234,56).")))
+    let importo = Money::parse(v)
+        .map_err(|_| ("CAS040", format!("Importo «{v}» non valido: si scrive con la virgola decimale (1234,56).")))?;
+    if importo.cents().unsigned_abs() > IMPORTO_MASSIMO.cents().unsigned_abs() {
+        return Err(("CAS040", format!("Importo «{v}» fuori misura: al massimo {IMPORTO_MASSIMO} €.")));
+    }
+    Ok(importo)
 }
 
 pub fn leggi_data(v: &str) -> Result<NaiveDate, ValoreErrato> {
@@ -457,6 +466,16 @@ mod tests {
 
     fn euro(e: i64) -> Money {
         Money::from_euros(e).expect("euro")
+    }
+
+    #[test]
+    fn an_amount_beyond_the_limit_is_refused_so_no_total_can_overflow() {
+        assert_eq!(leggi_importo("999999999,99").map(Money::cents), Ok(99_999_999_999));
+        assert_eq!(leggi_importo("-999999999,99").map(Money::cents), Ok(-99_999_999_999));
+        let (code, text) = leggi_importo("1000000000,00").expect_err("too large");
+        assert_eq!(code, "CAS040");
+        assert!(text.contains("fuori misura"), "{text}");
+        assert!(leggi_importo("92233720368547758,07").is_err());
     }
 
     fn pensione(imponibile: i64, contributo: i64) -> Gestione {
