@@ -15,7 +15,7 @@ use app::domain::allegati::{self, File, MAX_FILE, Tipo, nome_sicuro};
 use app::domain::dma_manuale::{
     BozzaDenuncia, BozzaGestione, BozzaInquadramento, BozzaLavoratore, BozzaPeriodo, BozzaRata, testo,
 };
-use app::domain::listapospa::{TipoGestione, leggi_data, leggi_importo, leggi_mese, leggi_numero};
+use app::domain::listapospa::{IMPORTO_MASSIMO, TipoGestione, leggi_data, leggi_importo, leggi_mese, leggi_numero};
 use app::domain::{CodiceFiscale, CodiceFiscaleKind, Money, PartitaIva, Period, PositionCode, PositionKind};
 use app::error::AppError;
 use app::ssr::comunicazioni::{Allegato, pacchetto_allegati};
@@ -231,8 +231,8 @@ fn check_verifica(files: &[File<'_>]) -> Result<(), String> {
 // valori: the value readers of ListaPosPA files and of the hand-made DMA.
 // ---------------------------------------------------------------------------------------------------------
 
-/// The value readers on any text: no panic; a refusal carries the reader's own code; whatever is accepted,
-/// written back in its canonical form, reads back the same.
+/// The value readers on any text: no panic; a refusal carries the reader's own code; an amount accepted is
+/// within `IMPORTO_MASSIMO`; whatever is accepted, written back in its canonical form, reads back the same.
 pub fn valori(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
     let pulito = testo(&s);
@@ -247,6 +247,8 @@ pub fn valori(data: &[u8]) {
 fn valore(v: &str) {
     match leggi_importo(v) {
         Ok(m) => {
+            // The bound that keeps every sum of an import within i64 cents.
+            assert!(m.cents().unsigned_abs() <= IMPORTO_MASSIMO.cents().unsigned_abs(), "amount {m} beyond the limit");
             assert_eq!(leggi_importo(&m.to_string()), Ok(m), "amount round trip of {v:?}");
             assert_eq!(Money::parse(&m.format_eur()), Ok(m), "amount (€) round trip of {v:?}");
         }
