@@ -391,6 +391,16 @@ pub async fn set_enabled(db: &Db, actor: i64, codice_fiscale: &str, enabled: boo
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     }
     let action = if enabled { "utente.abilitato" } else { "utente.disabilitato" };
+    audit_and_commit(tx, actor, action, &cf).await
+}
+
+/// Records an IDM's change to the account `cf` in the audit log and commits it with the change.
+async fn audit_and_commit(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    actor: i64,
+    action: &str,
+    cf: &str,
+) -> anyhow::Result<()> {
     super::audit::append(
         &mut tx,
         super::audit::Entry { actor_user_id: Some(actor), action, subject: &format!("utente:{cf}"), detail: "" },
@@ -413,14 +423,7 @@ pub async fn set_fascicolo_elettronico(db: &Db, actor: i64, codice_fiscale: &str
         .await?;
     let action =
         if enabled { "utente.fascicolo_elettronico.abilitato" } else { "utente.fascicolo_elettronico.revocato" };
-    super::audit::append(
-        &mut tx,
-        super::audit::Entry { actor_user_id: Some(actor), action, subject: &format!("utente:{cf}"), detail: "" },
-        now_unix(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit_and_commit(tx, actor, action, &cf).await
 }
 
 /// Creates a user (the `user add` command and the demo seed).
