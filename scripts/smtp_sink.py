@@ -37,9 +37,15 @@ class Store:
         taken = [int(name[:-4]) for name in os.listdir(directory) if name.endswith(".eml") and name[:-4].isdigit()]
         self.next = max(taken, default=0) + 1
 
-    def save(self, recipients, data):
+    def number(self):
+        """The next message number; taken on the event loop, so two sessions never get the same one."""
         n = self.next
         self.next += 1
+        return n
+
+    def save(self, n, recipients, data):
+        """Writes message n durably (fsync, then an atomic rename); called in a worker thread so the fsyncs of
+        concurrent sessions overlap, as in a real mail server."""
         final = os.path.join(self.directory, f"{n}.eml")
         temp = os.path.join(self.directory, f".{n}.eml.tmp")
         with open(temp, "wb") as f:
@@ -141,7 +147,8 @@ class Session:
                 if data is TOO_BIG:
                     await self.reply("552 5.3.4 messaggio troppo grande")
                 else:
-                    n = self.store.save(self.recipients, data)
+                    n = self.store.number()
+                    await asyncio.get_running_loop().run_in_executor(None, self.store.save, n, self.recipients, data)
                     await self.reply(f"250 2.0.0 Ok: accodato come {n}")
                 self.reset()
             elif verb == "RSET":

@@ -393,7 +393,10 @@ pub struct RichiestaRow {
 pub struct RichiestePage {
     pub oggetti: Vec<OggettoRow>,
     pub richieste: Vec<RichiestaRow>,
+    /// Matches counted, at most `CONTEGGIO_MASSIMO`.
     pub totale: i64,
+    /// More than `totale` match (the count stopped at its limit).
+    pub oltre: bool,
     /// From 0.
     pub pagina: u32,
     pub pagine: u32,

@@ -23,6 +23,10 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
+/// How often the outbox worker looks for due messages. A notice's delay from the change that causes it is at most
+/// this plus its delivery; the look is one indexed query, cheap enough to make often.
+const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Largest request body accepted, but for the sending of a richiesta with files (its own limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -78,7 +82,7 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     match mail_settings_from(config) {
         Some(mail) => {
             tracing::info!(smtp = %mail.smtp_url, "outbox worker delivering mail and PEC");
-            app::ssr::outbox::spawn_worker(db.clone(), mail, std::time::Duration::from_secs(1));
+            app::ssr::outbox::spawn_worker(db.clone(), mail, OUTBOX_POLL);
         }
         None => tracing::warn!("CASSETTO_SMTP_URL not set: mail and PEC stay queued in the outbox"),
     }
@@ -151,10 +155,18 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         // `/fascicolo/{posizione}.pdf` cannot be routed: matchit has no suffixes after a parameter.
         .route("/cassetto/{posizione}/fascicolo.pdf", get(fascicolo_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
-        .leptos_routes_with_context(&state, routes, move || provide_context(page_state.clone()), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(page_state.clone());
+                provide_context(app::ssr::ctx::SessionMemo::default());
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     pages

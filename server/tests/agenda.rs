@@ -570,6 +570,52 @@ async fn history_and_queue(app: TestApp) {
 }
 both_backends!(history_and_queue_filter_sort_and_page, history_and_queue);
 
+/// A history larger than the count limit: the count stops at `CONTEGGIO_MASSIMO` and says there are more, the
+/// pages still list the latest first; a filter that matches fewer is counted exactly.
+async fn history_count_stops_at_its_limit(app: TestApp) {
+    use app::domain::comunicazioni::{CONTEGGIO_MASSIMO, ricerca};
+    use app::model::ListQuery;
+    use app::ssr::comunicazioni::Viewer;
+    let f = fixture(&app).await;
+    let db = &app.db;
+    let now = now_unix();
+    let (first, _) = com::apri(db, f.user, nuova(&f), now - DAY).await.expect("apri");
+    // Copies of the first, written in bulk: what matters is how many match, not how they were sent.
+    let copies = CONTEGGIO_MASSIMO + 4;
+    for n in 0..copies {
+        sqlx::query(
+            "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
+             consenso_notifiche, stato, esito, aperta_at, aggiornata_at, scade_at) \
+             SELECT protocollo || '-' || $1, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
+             consenso_notifiche, CASE WHEN $2 < 3 THEN 'in_carico' ELSE stato END, esito, aperta_at, \
+             aggiornata_at - $3, scade_at FROM richieste WHERE id = $4",
+        )
+        .bind(n.to_string())
+        .bind(n)
+        .bind(n + 1)
+        .bind(first)
+        .execute(db.pool())
+        .await
+        .expect("copy");
+    }
+    let q = |pairs: &[(&str, &str)]| ListQuery {
+        filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        sort: None,
+        desc: false,
+        page: 0,
+    };
+    let search = |query: ListQuery| async move {
+        com::cerca(db, Viewer::Author(f.user), &ricerca(&query, false).expect("filters"), now).await.expect("cerca")
+    };
+    let all = search(q(&[])).await;
+    assert_eq!((all.totale, all.oltre), (CONTEGGIO_MASSIMO, true), "{} matches", copies + 1);
+    assert_eq!(all.pagine, 50);
+    assert_eq!(all.richieste[0].id, first, "the latest change first");
+    let taken = search(q(&[("stato", "in_carico")])).await;
+    assert_eq!((taken.totale, taken.oltre), (3, false));
+}
+both_backends!(a_history_count_stops_at_its_limit, history_count_stops_at_its_limit);
+
 /// The taxonomy is data: a changed soglia sets the deadline of richieste sent afterwards only; a retired
 /// oggetto takes no new richieste; a duplicate or a threshold out of range is refused.
 async fn taxonomy_is_data(app: TestApp) {

@@ -218,6 +218,11 @@ impl Ordine {
 /// Rows per page of the richieste lists.
 pub const PER_PAGINA: u32 = 20;
 
+/// A list counts its matches up to here: beyond it says "oltre 1.000" and asks for narrower filters. An
+/// intermediary's history holds tens of thousands of richieste, and counting every match of a broad filter
+/// on every page would cost more than the page itself.
+pub const CONTEGGIO_MASSIMO: i64 = 1000;
+
 /// Reads a list's filters. `coda`: the Sede's queue (defaults: still to answer, nearest deadline first);
 /// otherwise the author's history (defaults: everything, latest change first). Bad input is refused in
 /// Italian, never silently ignored.

@@ -172,19 +172,22 @@ impl fmt::Display for Money {
     /// Italian format: `1.234,56`, `-0,05`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let abs = self.0.unsigned_abs();
-        let euros = (abs / 100).to_string();
-        let mut grouped = String::with_capacity(euros.len() + euros.len() / 3 + 4);
-        if self.0 < 0 {
-            grouped.push('-');
-        }
-        for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(c);
-        }
-        write!(f, "{grouped},{:02}", abs % 100)
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}{},{:02}", migliaia(abs / 100), abs % 100)
     }
+}
+
+/// A whole number with the Italian thousands separator: `1.234.567`.
+pub fn migliaia(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 impl FromStr for Money {
@@ -308,6 +311,14 @@ mod tests {
         assert_eq!(Money::from_cents(100_000).to_string(), "1.000,00");
         assert_eq!(Money::from_cents(99_999).to_string(), "999,99");
         assert_eq!(Money::from_cents(123_456).format_eur(), "€ 1.234,56");
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(migliaia(0), "0");
+        assert_eq!(migliaia(999), "999");
+        assert_eq!(migliaia(1000), "1.000");
+        assert_eq!(migliaia(1_234_567), "1.234.567");
     }
 
     #[test]

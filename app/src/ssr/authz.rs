@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 use super::ctx::RequestCtx;
 use super::deleghe::{self, Party};
-use super::identity::{SessionUser, Stage, session_user};
+use super::identity::{SessionUser, Stage};
 use crate::model::Role;
 
 /// What the caller wants to do.
@@ -123,8 +123,7 @@ pub const REACHABLE_POSITIONS: &str = "\
         AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')";
 
 pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, AppError> {
-    let token = ctx.session_token.as_deref().ok_or(AppError::Unauthenticated)?;
-    let user = session_user(ctx.db(), token).await?.ok_or(AppError::Unauthenticated)?;
+    let user = ctx.session_user().await?.ok_or(AppError::Unauthenticated)?;
     if user.stage != Stage::Active {
         return Err(AppError::Unauthenticated);
     }

@@ -598,11 +598,16 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     let dir = if r.desc { "DESC" } else { "ASC" };
     let per_page = i64::from(rules::PER_PAGINA);
     let offset = i64::from(r.pagina) * per_page;
-    let count_sql = format!("SELECT COUNT(*) FROM richieste r JOIN positions p ON p.id = r.position_id WHERE {filter}");
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM richieste r JOIN positions p ON p.id = r.position_id WHERE {filter} \
+         LIMIT {}) matches",
+        rules::CONTEGGIO_MASSIMO + 1
+    );
     let rows_sql =
         format!("{ROW_SELECT} WHERE {filter} ORDER BY {column} {dir}, r.id {dir} LIMIT {per_page} OFFSET {offset}");
     use sqlx::Row as _;
-    let totale: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
+    let counted: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
+    let (totale, oltre) = (counted.min(rules::CONTEGGIO_MASSIMO), counted > rules::CONTEGGIO_MASSIMO);
     let found = bound(&rows_sql, &binds).fetch_all(db.pool()).await?;
     let richieste = found
         .iter()
@@ -610,7 +615,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         .map(|row| to_row(row?, now))
         .collect::<Result<Vec<_>, _>>()?;
     let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
-    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, pagina: r.pagina, pagine })
+    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina: r.pagina, pagine })
 }
 
 /// The whole taxonomy, retired oggetti included, for the administrator.

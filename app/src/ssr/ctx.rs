@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use leptos::prelude::*;
 
 use super::db::Db;
+use super::identity::{SessionUser, session_user};
 use crate::error::AppError;
 
 /// Settings that change behaviour at run time (from the environment or the config file).
@@ -68,7 +69,15 @@ impl AppState {
 pub struct RequestCtx {
     pub state: AppState,
     pub session_token: Option<String>,
+    memo: Option<SessionMemo>,
 }
+
+/// The session behind the cookie, looked up once per request. A page render runs several server functions
+/// (the header's user, the position, the section), each authorizing on its own; they share this one lookup.
+/// Provided per request by the page routes; without it (plain server function calls, axum routes) each
+/// `authorize` looks the session up itself.
+#[derive(Clone, Default)]
+pub struct SessionMemo(Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
 
 impl RequestCtx {
     pub fn from_parts(state: AppState, parts: &Parts) -> RequestCtx {
@@ -83,14 +92,27 @@ impl RequestCtx {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
             .filter(|v| !v.is_empty() && v.len() <= 128);
-        RequestCtx { state, session_token }
+        RequestCtx { state, session_token, memo: None }
     }
 
     /// The context of the current server function or page render.
     pub fn current() -> Result<RequestCtx, AppError> {
         let state = use_context::<AppState>().ok_or(AppError::Internal)?;
         let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
-        Ok(RequestCtx::from_parts(state, &parts))
+        let mut ctx = RequestCtx::from_parts(state, &parts);
+        ctx.memo = use_context::<SessionMemo>();
+        Ok(ctx)
+    }
+
+    /// The user of the session cookie, if it names a live session (any stage).
+    pub async fn session_user(&self) -> anyhow::Result<Option<SessionUser>> {
+        let Some(token) = self.session_token.as_deref() else {
+            return Ok(None);
+        };
+        match &self.memo {
+            Some(memo) => memo.0.get_or_try_init(|| session_user(self.db(), token)).await.cloned(),
+            None => session_user(self.db(), token).await,
+        }
     }
 
     pub fn db(&self) -> &Db {

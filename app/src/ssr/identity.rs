@@ -10,14 +10,69 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 
 use super::db::{Db, now_unix};
 use crate::model::Role;
 
-/// At most this many argon2 computations at once, so a burst of logins cannot starve the CPUs
-/// that serve pages (SECURITY.md, authentication).
-static HASH_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(2)));
+/// Where argon2 runs (SECURITY.md, authentication): a few threads of their own, at most half the cores, at a lower
+/// scheduling priority (nice +10). A burst of logins then queues for these threads and, on a busy machine, yields
+/// the CPU to the threads that serve pages, which keep their latency; on an idle one it has every cycle it wants.
+static HASH_POOL: LazyLock<HashPool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    HashPool::start((cores / 2).max(1))
+});
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+struct HashPool {
+    jobs: std::sync::mpsc::Sender<HashJob>,
+}
+
+impl HashPool {
+    fn start(threads: usize) -> HashPool {
+        let (sender, receiver) = std::sync::mpsc::channel::<HashJob>();
+        let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        for n in 0..threads {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return, // the pool is gone
+                        }
+                    }
+                })
+                .expect("spawning an argon2 thread");
+        }
+        HashPool { jobs: sender }
+    }
+
+    /// Runs `work` on a pool thread and waits for its result without blocking the async threads.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs.send(job).map_err(|_| anyhow::anyhow!("argon2 threads stopped"))?;
+        Ok(result.await?)
+    }
+}
+
+/// Nice +10 for the calling thread (on Linux the nice value is per thread). Failing to lower it only costs
+/// page latency during login bursts, so it is logged, not fatal.
+fn lower_priority() {
+    let thread = rustix::thread::gettid();
+    if let Err(e) = rustix::process::setpriority_process(Some(thread), 10) {
+        tracing::warn!(error = %e, "argon2 thread: could not lower its priority");
+    }
+}
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;
@@ -36,15 +91,15 @@ pub fn check_password_policy(password: &str) -> Result<(), &'static str> {
 
 /// Hashes with argon2id at the crate defaults (m=19456 KiB, t=2, p=1), off the async threads.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    let _permit = HASH_PERMITS.clone().acquire_owned().await?;
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
-    })
-    .await?
+    HASH_POOL
+        .run(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+        })
+        .await?
 }
 
 /// A valid hash of a password nobody knows: verified against when the account does not exist,
@@ -53,15 +108,15 @@ static DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Zr3Yd7mM0VbsHPSSxS8Qk0m7UW0rW1m8N1l0kIvB5M";
 
 pub async fn verify_password(stored_hash: Option<String>, password: String) -> anyhow::Result<bool> {
-    let _permit = HASH_PERMITS.clone().acquire_owned().await?;
-    tokio::task::spawn_blocking(move || {
-        let known = stored_hash.is_some();
-        let hash = stored_hash.unwrap_or_else(|| DUMMY_HASH.to_string());
-        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        Ok(known && ok)
-    })
-    .await?
+    HASH_POOL
+        .run(move || {
+            let known = stored_hash.is_some();
+            let hash = stored_hash.unwrap_or_else(|| DUMMY_HASH.to_string());
+            let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+            let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+            Ok(known && ok)
+        })
+        .await?
 }
 
 /// RFC 6238 TOTP: HMAC-SHA1, 30-second steps, 6 digits.

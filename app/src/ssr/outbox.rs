@@ -18,6 +18,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use futures_util::{StreamExt, TryStreamExt};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -76,6 +77,8 @@ pub const LEASE_SECS: i64 = 120;
 pub const MAX_ATTEMPTS: i64 = 12;
 /// Rows looked at per pass.
 const BATCH: i64 = 50;
+/// Messages in flight at once in one process (each its own SMTP session).
+const PARALLEL_SENDS: usize = 8;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(90);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 const PLACEHOLDER: &str = "{segreto}";
@@ -427,6 +430,8 @@ struct DueRow {
 }
 
 /// One delivery pass over due messages; returns how many were attempted. Safe with several server processes.
+/// Up to [`PARALLEL_SENDS`] messages are in flight at once: an SMTP session mostly waits on the network and on the
+/// mail server's own disk, so one at a time would cap delivery at the round trips of a single connection.
 pub async fn deliver_due(db: &Db, mail: &MailSettings, now: i64) -> anyhow::Result<usize> {
     let sender = Sender::new(mail)?;
     let ids: Vec<i64> = sqlx::query_scalar(
@@ -438,46 +443,51 @@ pub async fn deliver_due(db: &Db, mail: &MailSettings, now: i64) -> anyhow::Resu
     .bind(BATCH)
     .fetch_all(db.pool())
     .await?;
-    let mut attempted = 0;
     let started = std::time::Instant::now();
-    for id in ids {
-        // A pass may outlast a lease (each attempt may wait on a slow server): every claim and its record
-        // take the time of the claim, so no lease is handed out already expired to race another process.
-        let now = now + started.elapsed().as_secs() as i64;
-        let lease = now + LEASE_SECS;
-        let claimed = sqlx::query(
-            "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status IN ('in_coda', 'in_riprova') \
-             AND next_attempt_at <= $3 AND claimed_until < $4",
-        )
-        .bind(lease)
-        .bind(id)
-        .bind(now)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            continue; // another worker has it, or it is no longer due
-        }
-        let row: DueRow = sqlx::query_as(
-            "SELECT id, channel, recipient, subject, body, secret, message_id, attempts FROM outbox WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(db.pool())
+    let attempts: Vec<bool> = futures_util::stream::iter(ids)
+        .map(|id| attempt(db, mail, &sender, id, now + started.elapsed().as_secs() as i64))
+        .buffer_unordered(PARALLEL_SENDS)
+        .try_collect()
         .await?;
-        attempted += 1;
-        let Some(channel) = Channel::parse(&row.channel) else {
-            let outcome = Outcome::Refused { detail: format!("canale non supportato: {}", row.channel) };
-            record(db, mail, &row, Channel::Email, lease, outcome, now).await?;
-            continue;
-        };
-        let outcome = match channel {
-            Channel::Sms => send_sms(mail.sms.as_ref(), &row).await,
-            Channel::Email | Channel::Pec => sender.send(&row, channel).await,
-        };
-        record(db, mail, &row, channel, lease, outcome, now).await?;
+    Ok(attempts.into_iter().filter(|attempted| *attempted).count())
+}
+
+/// Claims one message and, if the claim holds, sends it and records the outcome; `false` when another worker has
+/// it or it is no longer due. A pass may outlast a lease (each attempt may wait on a slow server): every claim and
+/// its record take the time of the claim, so no lease is handed out already expired to race another process.
+async fn attempt(db: &Db, mail: &MailSettings, sender: &Sender, id: i64, now: i64) -> anyhow::Result<bool> {
+    let lease = now + LEASE_SECS;
+    let claimed = sqlx::query(
+        "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status IN ('in_coda', 'in_riprova') \
+         AND next_attempt_at <= $3 AND claimed_until < $4",
+    )
+    .bind(lease)
+    .bind(id)
+    .bind(now)
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Ok(false);
     }
-    Ok(attempted)
+    let row: DueRow = sqlx::query_as(
+        "SELECT id, channel, recipient, subject, body, secret, message_id, attempts FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    let Some(channel) = Channel::parse(&row.channel) else {
+        let outcome = Outcome::Refused { detail: format!("canale non supportato: {}", row.channel) };
+        record(db, mail, &row, Channel::Email, lease, outcome, now).await?;
+        return Ok(true);
+    };
+    let outcome = match channel {
+        Channel::Sms => send_sms(mail.sms.as_ref(), &row).await,
+        Channel::Email | Channel::Pec => sender.send(&row, channel).await,
+    };
+    record(db, mail, &row, channel, lease, outcome, now).await?;
+    Ok(true)
 }
 
 async fn send_sms(gateway: Option<&SmsGateway>, row: &DueRow) -> Outcome {

@@ -124,7 +124,7 @@ fn RichiesteTable(
     base: &'static str,
     coda: bool,
 ) -> impl IntoView {
-    let RichiestePage { richieste: rows, totale, pagina, pagine, .. } = page;
+    let RichiestePage { richieste: rows, totale, oltre, pagina, pagine, .. } = page;
     // The order in force, as the server applied it (the same defaults as `ricerca`).
     let current = match query.sort.as_deref() {
         Some(s) => (s.to_string(), query.desc),
@@ -143,7 +143,13 @@ fn RichiesteTable(
         </tr></thead>
     };
     view! {
-        <p data-testid="conteggio">{format!("{totale} richieste")}</p>
+        <p data-testid="conteggio">
+            {if oltre {
+                format!("Oltre {} richieste: restringere la ricerca con i filtri.", crate::domain::money::migliaia(totale.unsigned_abs()))
+            } else {
+                format!("{totale} richieste")
+            }}
+        </p>
         <div class="table-responsive">
             <table class="table table-sm" data-testid=testid>
                 {header}
