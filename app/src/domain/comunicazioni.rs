@@ -223,6 +223,21 @@ pub const PER_PAGINA: u32 = 20;
 /// on every page would cost more than the page itself.
 pub const CONTEGGIO_MASSIMO: i64 = 1000;
 
+/// The codes that start with `prefix` (digits) are those from `prefix` up to, not including, the returned bound:
+/// the prefix with its last digit raised by one, carrying over nines (`2019` → `202`); `None` when the prefix is
+/// all nines (no upper bound). A range, unlike `LIKE 'prefix%'`, is read from the index of the codes on either
+/// database whatever the collation, as digits sort alike in all of them.
+pub fn fine_prefisso(prefix: &str) -> Option<String> {
+    let mut digits = prefix.as_bytes().to_vec();
+    while let Some(last) = digits.pop() {
+        if last < b'9' {
+            digits.push(last + 1);
+            return String::from_utf8(digits).ok();
+        }
+    }
+    None
+}
+
 /// Reads a list's filters. `coda`: the Sede's queue (defaults: still to answer, nearest deadline first);
 /// otherwise the author's history (defaults: everything, latest change first). Bad input is refused in
 /// Italian, never silently ignored.
@@ -356,6 +371,10 @@ mod tests {
         assert!(r.solo_scadute);
         assert_eq!((r.ordine, r.desc, r.pagina), (Ordine::Protocollo, false, 2));
         assert!(ricerca(&query(&[("posizione", "81%")], None), false).expect_err("refused").contains("cifre"));
+        assert_eq!(fine_prefisso("8100").as_deref(), Some("8101"));
+        assert_eq!(fine_prefisso("2019").as_deref(), Some("202"));
+        assert_eq!(fine_prefisso("1999999").as_deref(), Some("2"));
+        assert_eq!(fine_prefisso("999"), None);
         assert!(
             ricerca(&query(&[("aperta_dal", "31/02/2026")], None), false)
                 .expect_err("refused")

@@ -42,21 +42,17 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
         Reach::User(id) => (id, REACHABLE_POSITIONS),
         Reach::Sede(id) => (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1"),
     };
-    let reach = format!(
-        "FROM ({scope}) r JOIN positions p ON p.id = r.position_id \
-         JOIN enti e ON e.id = p.ente_id JOIN sedi s ON s.id = p.sede_id WHERE {filter}"
-    );
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {reach}"))
-        .bind(scope_id)
-        .bind(&text)
-        .bind(&prefix)
-        .bind(&contains)
-        .fetch_one(db.pool())
-        .await?;
+    // One pass over what the user reaches: the matches, grouped per position (a position reached two ways is
+    // one result), counted by a window over all of them, and only the page's rows joined to their Sede.
     let rows = sqlx::query(&format!(
-        "SELECT p.code, e.codice_fiscale, e.denominazione, e.sector, s.name, p.status, MIN(r.via) AS via {reach} \
-         GROUP BY p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, s.name, p.status \
-         ORDER BY e.denominazione, p.code LIMIT $5 OFFSET $6"
+        "WITH found AS (\
+             SELECT p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, p.sede_id, p.status, MIN(r.via) AS via \
+             FROM ({scope}) r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id \
+             WHERE {filter} \
+             GROUP BY p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, p.sede_id, p.status) \
+         SELECT f.code, f.codice_fiscale, f.denominazione, f.sector, s.name, f.status, f.via, f.total \
+         FROM (SELECT found.*, COUNT(*) OVER () AS total FROM found ORDER BY denominazione, code LIMIT $5 OFFSET $6) f \
+         JOIN sedi s ON s.id = f.sede_id ORDER BY f.denominazione, f.code"
     ))
     .bind(scope_id)
     .bind(&text)
@@ -66,6 +62,23 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
     .bind(i64::from(page) * i64::from(SEARCH_PAGE_SIZE))
     .fetch_all(db.pool())
     .await?;
+    let total: i64 = match rows.first() {
+        Some(row) => row.try_get(7)?,
+        // A page past the end tells no total: count apart (rare: the pager links only existing pages).
+        None if page > 0 => {
+            sqlx::query_scalar(&format!(
+                "SELECT COUNT(DISTINCT p.id) FROM ({scope}) r JOIN positions p ON p.id = r.position_id \
+             JOIN enti e ON e.id = p.ente_id WHERE {filter}"
+            ))
+            .bind(scope_id)
+            .bind(&text)
+            .bind(&prefix)
+            .bind(&contains)
+            .fetch_one(db.pool())
+            .await?
+        }
+        None => 0,
+    };
     let rows = rows
         .iter()
         .map(|r| {

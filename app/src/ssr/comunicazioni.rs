@@ -7,7 +7,7 @@
 use chrono::Datelike;
 
 use super::audit::{self, Entry};
-use super::db::Db;
+use super::db::{Backend, Db};
 use super::outbox::{self, Channel, NewMessage};
 use crate::domain::allegati;
 use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPrenotazione};
@@ -564,8 +564,10 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         Viewer::Sede(sede) => format!("r.sede_id = {}", bind(Bind::I(sede))),
     }];
     if let Some(p) = &r.posizione {
-        // Digits only (checked by `ricerca`): no LIKE wildcard can come in.
-        conditions.push(format!("p.code LIKE {}", bind(Bind::T(format!("{p}%")))));
+        conditions.push(format!("p.code >= {}", bind(Bind::T(p.clone()))));
+        if let Some(end) = rules::fine_prefisso(p) {
+            conditions.push(format!("p.code < {}", bind(Bind::T(end))));
+        }
     }
     if let Some(o) = r.oggetto {
         conditions.push(format!("r.oggetto_id = {}", bind(Bind::I(o))));
@@ -598,16 +600,34 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     let dir = if r.desc { "DESC" } else { "ASC" };
     let per_page = i64::from(rules::PER_PAGINA);
     let offset = i64::from(r.pagina) * per_page;
+    // Positions are joined only to filter by their code.
+    let from =
+        if r.posizione.is_some() { "richieste r JOIN positions p ON p.id = r.position_id" } else { "richieste r" };
     let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM richieste r JOIN positions p ON p.id = r.position_id WHERE {filter} \
-         LIMIT {}) matches",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {}) matches",
         rules::CONTEGGIO_MASSIMO + 1
     );
-    let rows_sql =
-        format!("{ROW_SELECT} WHERE {filter} ORDER BY {column} {dir}, r.id {dir} LIMIT {per_page} OFFSET {offset}");
     use sqlx::Row as _;
     let counted: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
     let (totale, oltre) = (counted.min(rules::CONTEGGIO_MASSIMO), counted > rules::CONTEGGIO_MASSIMO);
+    // How SQLite is to read the page (PostgreSQL weighs the ways by its statistics, SQLite has none at hand).
+    // Few matches: gather them by the filter's index and sort them; `+` keeps SQLite from walking an index in the
+    // list's order instead, which for a selective filter reads the whole history to find a handful. Many: walk
+    // the history in the list's order and stop at the page; CROSS JOIN keeps the walk on the richieste, where
+    // SQLite would otherwise start from every position whose code matches and sort all their richieste.
+    let sqlite = db.backend() == Backend::Sqlite;
+    let (from, order) = match (sqlite, oltre) {
+        (true, false) => (from, format!("+{column}")),
+        (true, true) if r.posizione.is_some() => {
+            ("richieste r CROSS JOIN positions p ON p.id = r.position_id", column.to_string())
+        }
+        _ => (from, column.to_string()),
+    };
+    // The page's ids first, then their details: the joins for the table's columns only for the rows shown.
+    let rows_sql = format!(
+        "{ROW_SELECT} JOIN (SELECT r.id FROM {from} WHERE {filter} ORDER BY {order} {dir}, r.id {dir} \
+         LIMIT {per_page} OFFSET {offset}) page ON page.id = r.id ORDER BY {column} {dir}, r.id {dir}"
+    );
     let found = bound(&rows_sql, &binds).fetch_all(db.pool()).await?;
     let richieste = found
         .iter()
