@@ -600,9 +600,19 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     let dir = if r.desc { "DESC" } else { "ASC" };
     let per_page = i64::from(rules::PER_PAGINA);
     let offset = i64::from(r.pagina) * per_page;
-    // Positions are joined only to filter by their code.
-    let from =
-        if r.posizione.is_some() { "richieste r JOIN positions p ON p.id = r.position_id" } else { "richieste r" };
+    // How SQLite is to read the matches: it keeps no statistics (see `Db::connect`), so it cannot weigh the
+    // ways by itself; PostgreSQL can, and joins freely. A code prefix: the index of the codes says how many
+    // positions it names; a few are read first and their richieste looked up, many are checked one by one
+    // along the richieste (CROSS JOIN fixes that order in SQLite).
+    let sqlite = db.backend() == Backend::Sqlite;
+    let from = match &r.posizione {
+        None => "richieste r",
+        Some(_) if !sqlite => "richieste r JOIN positions p ON p.id = r.position_id",
+        Some(prefix) if few_positions(db, prefix).await? => {
+            "positions p CROSS JOIN richieste r ON r.position_id = p.id"
+        }
+        Some(_) => "richieste r CROSS JOIN positions p ON p.id = r.position_id",
+    };
     let count_sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {}) matches",
         rules::CONTEGGIO_MASSIMO + 1
@@ -610,19 +620,9 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     use sqlx::Row as _;
     let counted: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
     let (totale, oltre) = (counted.min(rules::CONTEGGIO_MASSIMO), counted > rules::CONTEGGIO_MASSIMO);
-    // How SQLite is to read the page (PostgreSQL weighs the ways by its statistics, SQLite has none at hand).
-    // Few matches: gather them by the filter's index and sort them; `+` keeps SQLite from walking an index in the
-    // list's order instead, which for a selective filter reads the whole history to find a handful. Many: walk
-    // the history in the list's order and stop at the page; CROSS JOIN keeps the walk on the richieste, where
-    // SQLite would otherwise start from every position whose code matches and sort all their richieste.
-    let sqlite = db.backend() == Backend::Sqlite;
-    let (from, order) = match (sqlite, oltre) {
-        (true, false) => (from, format!("+{column}")),
-        (true, true) if r.posizione.is_some() => {
-            ("richieste r CROSS JOIN positions p ON p.id = r.position_id", column.to_string())
-        }
-        _ => (from, column.to_string()),
-    };
+    // Few matches: gathered and sorted; `+` keeps SQLite from walking an index in the list's order instead, which
+    // for a selective filter reads the whole history to find a handful. Many: the walk in order stops at the page.
+    let order = if sqlite && !oltre { format!("+{column}") } else { column.to_string() };
     // The page's ids first, then their details: the joins for the table's columns only for the rows shown.
     let rows_sql = format!(
         "{ROW_SELECT} JOIN (SELECT r.id FROM {from} WHERE {filter} ORDER BY {order} {dir}, r.id {dir} \
@@ -636,6 +636,22 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
     Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina: r.pagina, pagine })
+}
+
+/// Whether the positions whose code starts with `prefix` are few enough to be read first (at most
+/// `CONTEGGIO_MASSIMO`), counted on the index of the codes.
+async fn few_positions(db: &Db, prefix: &str) -> Result<bool, AppError> {
+    let end = rules::fine_prefisso(prefix);
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM positions WHERE code >= $1{} LIMIT {}) named",
+        if end.is_some() { " AND code < $2" } else { "" },
+        rules::CONTEGGIO_MASSIMO + 1
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(prefix);
+    if let Some(end) = end {
+        query = query.bind(end);
+    }
+    Ok(query.fetch_one(db.pool()).await? <= rules::CONTEGGIO_MASSIMO)
 }
 
 /// The whole taxonomy, retired oggetti included, for the administrator.
