@@ -514,3 +514,24 @@ pub struct NewUser<'a> {
     pub password: &'a str,
     pub totp_secret: &'a [u8],
 }
+
+#[cfg(test)]
+mod hash_pool_tests {
+    use super::*;
+
+    /// argon2 runs on the pool's threads, and they run below the priority of the threads that serve pages.
+    #[tokio::test]
+    async fn argon2_threads_run_at_lower_priority() {
+        let (name, nice) = HASH_POOL
+            .run(|| {
+                let name = std::thread::current().name().map(str::to_string);
+                (name, rustix::process::getpriority_process(Some(rustix::thread::gettid())))
+            })
+            .await
+            .expect("pool");
+        assert!(name.is_some_and(|n| n.starts_with("argon2-")));
+        assert_eq!(nice.expect("getpriority"), 10);
+        let hash = hash_password("una password lunga abbastanza".into()).await.expect("hash");
+        assert!(verify_password(Some(hash), "una password lunga abbastanza".into()).await.expect("verify"));
+    }
+}
