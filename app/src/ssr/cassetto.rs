@@ -42,13 +42,15 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
         Reach::User(id) => (id, REACHABLE_POSITIONS),
         Reach::Sede(id) => (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1"),
     };
+    let matches = format!(
+        "FROM ({scope}) r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id WHERE {filter}"
+    );
     // One pass over what the user reaches: the matches, grouped per position (a position reached two ways is
     // one result), counted by a window over all of them, and only the page's rows joined to their Sede.
     let rows = sqlx::query(&format!(
         "WITH found AS (\
              SELECT p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, p.sede_id, p.status, MIN(r.via) AS via \
-             FROM ({scope}) r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id \
-             WHERE {filter} \
+             {matches} \
              GROUP BY p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, p.sede_id, p.status) \
          SELECT f.code, f.codice_fiscale, f.denominazione, f.sector, s.name, f.status, f.via, f.total \
          FROM (SELECT found.*, COUNT(*) OVER () AS total FROM found ORDER BY denominazione, code LIMIT $5 OFFSET $6) f \
@@ -66,16 +68,13 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
         Some(row) => row.try_get(7)?,
         // A page past the end tells no total: count apart (rare: the pager links only existing pages).
         None if page > 0 => {
-            sqlx::query_scalar(&format!(
-                "SELECT COUNT(DISTINCT p.id) FROM ({scope}) r JOIN positions p ON p.id = r.position_id \
-             JOIN enti e ON e.id = p.ente_id WHERE {filter}"
-            ))
-            .bind(scope_id)
-            .bind(&text)
-            .bind(&prefix)
-            .bind(&contains)
-            .fetch_one(db.pool())
-            .await?
+            sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {matches}"))
+                .bind(scope_id)
+                .bind(&text)
+                .bind(&prefix)
+                .bind(&contains)
+                .fetch_one(db.pool())
+                .await?
         }
         None => 0,
     };
