@@ -34,3 +34,20 @@ test("a wrong password gets a clear Italian message", async ({ page }, testInfo)
   await checkA11y(page);
   errors.assertClean();
 });
+
+// The password change form on /profilo, with and without JavaScript: a wrong current password is refused with a
+// clear Italian message (the success path changes a shared demo account's password, so it is tested over HTTP in
+// server/tests/login.rs instead).
+test("the password change refuses a wrong current password", async ({ page }, testInfo) => {
+  const errors = watchErrors(page);
+  await loginThroughUi(page, "delegato", testInfo);
+  await visit(page, "/profilo", testInfo);
+  const form = page.getByTestId("form-password");
+  await form.getByLabel("Password attuale").fill("password-sbagliata");
+  await form.getByLabel("Nuova password", { exact: true }).fill("una frase lunga come password");
+  await form.getByLabel("Conferma la nuova password").fill("una frase lunga come password");
+  await form.getByRole("button", { name: "Cambia la password" }).click();
+  await expect(page.getByTestId("errore-modulo")).toContainText("La password attuale non è corretta.");
+  await checkA11y(page);
+  errors.assertClean();
+});

@@ -8,17 +8,35 @@ use anyhow::Context;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cassetto.db";
 
-#[derive(Debug, Default)]
+/// `Debug` shows the keys only: values may be credentials (`DATABASE_URL`, `CASSETTO_SMTP_URL`, tokens).
+#[derive(Default)]
 pub struct Config {
     file: HashMap<String, String>,
+    /// The file the settings were read from, when there was one (said at start: a setting from a file found by
+    /// chance in the working directory must not pass unnoticed).
+    path: Option<std::path::PathBuf>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<&String> = self.file.keys().collect();
+        keys.sort();
+        f.debug_struct("Config").field("file_keys", &keys).finish()
+    }
 }
 
 impl Config {
     /// Reads `path` when given (it must exist then), else `cassetto.env` in the working directory if present.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
-        let text = match path {
-            Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?,
-            None => std::fs::read_to_string("cassetto.env").unwrap_or_default(),
+        let (text, path) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?,
+                Some(p.to_path_buf()),
+            ),
+            None => match std::fs::read_to_string("cassetto.env") {
+                Ok(text) => (text, Some(std::path::PathBuf::from("./cassetto.env"))),
+                Err(_) => (String::new(), None),
+            },
         };
         let file = text
             .lines()
@@ -27,7 +45,28 @@ impl Config {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
             .collect();
-        Ok(Config { file })
+        Ok(Config { file, path })
+    }
+
+    /// Where the value of `key` comes from: `"environment"`, the file's path, or `None` when unset.
+    pub fn origin(&self, key: &str) -> Option<String> {
+        if std::env::var(key).ok().is_some_and(|v| !v.is_empty()) {
+            Some("environment".to_string())
+        } else if self.file.contains_key(key) {
+            Some(self.path.as_ref().map_or_else(|| "file".to_string(), |p| p.display().to_string()))
+        } else {
+            None
+        }
+    }
+
+    /// The file read, if any.
+    pub fn file_path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A configuration from `KEY=VALUE` pairs only (tests): the environment still comes first.
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Config {
+        Config { file: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), path: None }
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
@@ -49,7 +88,9 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / ./ca
   DATABASE_URL               sqlite://cassetto.db (default) or postgres://user@host/db
   LEPTOS_SITE_ADDR           address to listen on (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT           folder of the built site (default target/site)
-  CASSETTO_DEMO              1: demo mode (second-factor page shows demo codes; serve seeds an empty database)
+  CASSETTO_DEMO              1: demo mode (second-factor page shows the seeded demo accounts' codes; serve seeds
+                             an empty database). Refused with secure cookies or a non-loopback address unless
+  CASSETTO_DEMO_PUBLIC       1: also allows demo mode with secure cookies or on a public address
   CASSETTO_INSECURE_COOKIES  1: development only, session cookie without Secure for plain-http localhost
   CASSETTO_LOG_FORMAT        json for structured JSON logs (default: human-readable)
   CASSETTO_SMTP_URL          smtp://[user:pass@]host:port[?tls=required] or smtps://… for e-mail and PEC

@@ -183,7 +183,9 @@ async fn main() -> anyhow::Result<()> {
     };
     let config = Config::load(cli.config.as_deref())?;
     init_logging(&config);
-    let db = Db::connect(&config.database_url()).await?;
+    let database_url = config.database_url();
+    tracing::debug!(database = %app::ssr::redact::url(&database_url), "opening the database");
+    let db = Db::connect(&database_url).await?;
     db.migrate().await?;
     match command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(db, &config).await,

@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
 use app::ssr::outbox::MailSettings;
+use app::ssr::redact;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -77,11 +78,52 @@ pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
     })
 }
 
+/// Demo mode shows the seeded accounts' TOTP codes to anyone and seeds known passwords: it belongs on a developer's
+/// machine. `serve` refuses it with secure cookies (a deployment) or on an address other than loopback, unless
+/// `CASSETTO_DEMO_PUBLIC=1` says a second time that this is wanted.
+pub fn check_demo_mode(settings: &Settings, addr: std::net::SocketAddr, demo_public: bool) -> anyhow::Result<()> {
+    if !settings.demo_mode || demo_public {
+        return Ok(());
+    }
+    if settings.secure_cookies {
+        anyhow::bail!(
+            "CASSETTO_DEMO=1 with secure cookies looks like a deployment: demo mode shows the demo accounts' \
+             second-factor codes to anyone. Set CASSETTO_INSECURE_COOKIES=1 for a local demo, or \
+             CASSETTO_DEMO_PUBLIC=1 to run a public demo on purpose"
+        );
+    }
+    if !addr.ip().is_loopback() {
+        anyhow::bail!(
+            "CASSETTO_DEMO=1 on {addr}, which is not a loopback address: demo mode shows the demo accounts' \
+             second-factor codes to anyone who reaches it. Listen on 127.0.0.1, or set CASSETTO_DEMO_PUBLIC=1 to \
+             run a public demo on purpose"
+        );
+    }
+    Ok(())
+}
+
 pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     let settings = settings_from(config)?;
+    if let Some(path) = config.file_path() {
+        tracing::info!(file = %path.display(), "configuration read from a file (environment variables come first)");
+    }
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+    check_demo_mode(&settings, addr, config.flag("CASSETTO_DEMO_PUBLIC"))?;
+    if settings.demo_mode {
+        let origin = config.origin("CASSETTO_DEMO").unwrap_or_default();
+        tracing::warn!("**************************************************************************************");
+        tracing::warn!("DEMO MODE (CASSETTO_DEMO, from {origin}): demo accounts with a published password, and");
+        tracing::warn!("their second-factor codes shown on the login page. Never use this with real data.");
+        tracing::warn!("**************************************************************************************");
+    }
     match mail_settings_from(config) {
         Some(mail) => {
-            tracing::info!(smtp = %mail.smtp_url, "outbox worker delivering mail and PEC");
+            tracing::info!(
+                smtp = %redact::url(&mail.smtp_url),
+                sms = %mail.sms.as_ref().map_or_else(|| "-".to_string(), |g| redact::url(&g.url)),
+                "outbox worker delivering mail and PEC"
+            );
             app::ssr::outbox::spawn_worker(db.clone(), mail, OUTBOX_POLL);
         }
         None => tracing::warn!("CASSETTO_SMTP_URL not set: mail and PEC stay queued in the outbox"),
@@ -90,8 +132,6 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
         tracing::info!("empty database in demo mode: loading the demo data");
         app::ssr::seed::seed_demo(&db).await?;
     }
-    let leptos_options = leptos_options()?;
-    let addr = leptos_options.site_addr;
     let router = app_router(AppState { db, settings: Arc::new(settings) }, leptos_options);
     let router = match config.get("CASSETTO_BENCH_BASELINE") {
         Some(path) => bench_baseline(std::fs::read(&path).with_context(|| format!("reading {path}"))?).merge(router),
@@ -99,7 +139,10 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    // The peer address reaches the handlers (`RequestCtx::client`): the login throttle counts by it.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 

@@ -508,7 +508,8 @@ async fn idm(app: TestApp) {
             &[("codice_fiscale", &paolo_cf), ("password", app::ssr::seed::DEMO_PASSWORD)],
         )
         .await;
-    assert_eq!(common::location(&res), "/accesso?errore=disabilitato");
+    // A disabled account answers exactly as a wrong password (no confirmation that the password was right).
+    assert_eq!(common::location(&res), "/accesso?errore=credenziali");
     // Not an operator of Sara's Sede (not an operator at all): as if it did not exist.
     let (status, _, _) = submit(
         &app,

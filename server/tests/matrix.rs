@@ -850,6 +850,9 @@ fn every_server_function_is_in_the_matrix() {
         "/api/backoffice/contestazioni",
         "/api/backoffice/contestazioni/risposta",
         "/api/backoffice/operatori/fascicolo-elettronico",
+        // Probed per role in login.rs (password_change_and_unlock_per_role).
+        "/api/profilo/password",
+        "/api/backoffice/operatori/sblocco",
         "/api/backoffice/fascicolo/ricerca",
         "/api/admin/feedback",
         "/api/feedback/uso",

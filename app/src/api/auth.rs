@@ -34,7 +34,9 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
     use crate::domain::codice_fiscale::CodiceFiscale;
     use crate::ssr::audit::{self, Entry};
     use crate::ssr::ctx::{RequestCtx, set_cookie};
-    use crate::ssr::identity::{self, Stage};
+    use crate::ssr::db::now_unix;
+    use crate::ssr::identity::{self, PasswordCheck, Stage};
+    use crate::ssr::throttle;
 
     let ctx = RequestCtx::current()?;
     let next = next.as_deref();
@@ -46,28 +48,29 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
         leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
         return Ok(());
     }
+    let now = now_unix();
+    // A throttled attempt is neither checked nor counted: it cannot extend the lock, nor tell a right password.
+    if throttle::locked_until(ctx.db(), cf.as_str(), ctx.client, now).await?.is_some() {
+        leptos_axum::redirect(&with_next("/accesso?errore=attesa", next));
+        return Ok(());
+    }
     let subject = format!("utente:{}", cf.as_str());
-    match identity::check_password(ctx.db(), cf.as_str(), password).await? {
-        Some(user_id) if !identity::is_enabled(ctx.db(), user_id).await? => {
-            audit::record(
-                ctx.db(),
-                Entry { actor_user_id: Some(user_id), action: "accesso.disabilitato", subject: &subject, detail: "" },
-            )
-            .await?;
-            leptos_axum::redirect(&with_next("/accesso?errore=disabilitato", next));
-        }
-        Some(user_id) => {
+    match identity::verify_login(ctx.db(), cf.as_str(), password).await? {
+        PasswordCheck::Valid(user_id) => {
             let token =
                 identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
             set_cookie(&ctx.state.session_cookie(&token));
             leptos_axum::redirect(&with_next("/accesso/codice", next));
         }
-        None => {
-            audit::record(
-                ctx.db(),
-                Entry { actor_user_id: None, action: "accesso.negato", subject: &subject, detail: "password" },
-            )
-            .await?;
+        // Unknown account, wrong password, disabled account with the right password: the same counting, one audit
+        // row, the same answer (only the audit row says which).
+        check => {
+            throttle::record_failure(ctx.db(), cf.as_str(), ctx.client, now).await?;
+            let (actor_user_id, action) = match check {
+                PasswordCheck::Disabled(id) => (Some(id), "accesso.disabilitato"),
+                _ => (None, "accesso.negato"),
+            };
+            audit::record(ctx.db(), Entry { actor_user_id, action, subject: &subject, detail: "password" }).await?;
             leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
         }
     }
@@ -78,7 +81,9 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
 pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppError> {
     use crate::ssr::audit::{self, Entry};
     use crate::ssr::ctx::{RequestCtx, set_cookie};
-    use crate::ssr::identity::{self, Stage};
+    use crate::ssr::db::now_unix;
+    use crate::ssr::identity::{self, Stage, TotpCheck};
+    use crate::ssr::throttle;
 
     let ctx = RequestCtx::current()?;
     let next = next.as_deref();
@@ -92,26 +97,34 @@ pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppE
         return Ok(());
     };
     let subject = format!("utente:{}", user.codice_fiscale);
-    let ok = identity::check_totp(ctx.db(), user.user_id, &codice).await?;
-    let action = if ok { "accesso" } else { "accesso.negato" };
-    audit::record(
-        ctx.db(),
-        Entry { actor_user_id: Some(user.user_id), action, subject: &subject, detail: "secondo fattore" },
-    )
-    .await?;
-    if ok {
-        let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token)).await?;
-        set_cookie(&ctx.state.session_cookie(&token));
-        let home = safe_next(next).unwrap_or_else(|| user.role.home().to_string());
-        leptos_axum::redirect(&home);
-    } else {
-        leptos_axum::redirect(&with_next("/accesso/codice?errore=codice", next));
+    let check = identity::check_totp(ctx.db(), user.user_id, token, &codice).await?;
+    let (action, detail) = match check {
+        TotpCheck::Accepted => ("accesso", "secondo fattore"),
+        TotpCheck::Wrong => ("accesso.negato", "secondo fattore"),
+        TotpCheck::SessionSpent => ("accesso.negato", "secondo fattore: tentativi esauriti"),
+        TotpCheck::Locked => ("accesso.negato", "secondo fattore: sospeso"),
+    };
+    audit::record(ctx.db(), Entry { actor_user_id: Some(user.user_id), action, subject: &subject, detail }).await?;
+    match check {
+        TotpCheck::Accepted => {
+            throttle::record_success(ctx.db(), &user.codice_fiscale, ctx.client, now_unix()).await?;
+            let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token)).await?;
+            set_cookie(&ctx.state.session_cookie(&token));
+            let home = safe_next(next).unwrap_or_else(|| user.role.home().to_string());
+            leptos_axum::redirect(&home);
+        }
+        TotpCheck::Wrong => leptos_axum::redirect(&with_next("/accesso/codice?errore=codice", next)),
+        TotpCheck::SessionSpent => {
+            set_cookie(&ctx.state.expired_cookie());
+            leptos_axum::redirect(&with_next("/accesso?errore=tentativi", next));
+        }
+        TotpCheck::Locked => leptos_axum::redirect(&with_next("/accesso/codice?errore=sospeso", next)),
     }
     Ok(())
 }
 
-/// In demo mode only: the current code of the account waiting at the second factor, so a visitor
-/// of the demo can log in without an authenticator app.
+/// In demo mode only: the current code of the seeded demo account waiting at the second factor, so a visitor
+/// of the demo can log in without an authenticator app (never the code of any other account).
 #[server(prefix = "/api", endpoint = "accesso/codice-demo", input = Json)]
 pub async fn demo_code() -> Result<Option<String>, AppError> {
     use crate::ssr::ctx::RequestCtx;
@@ -123,7 +136,9 @@ pub async fn demo_code() -> Result<Option<String>, AppError> {
     }
     let Some(token) = ctx.session_token.as_deref() else { return Ok(None) };
     match identity::session_user(ctx.db(), token).await? {
-        Some(user) if user.stage == Stage::SecondFactor => Ok(identity::current_code(ctx.db(), user.user_id).await?),
+        Some(user) if user.stage == Stage::SecondFactor => {
+            Ok(identity::current_code(ctx.db(), user.user_id, &user.codice_fiscale).await?)
+        }
         _ => Ok(None),
     }
 }

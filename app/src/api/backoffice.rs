@@ -83,6 +83,24 @@ pub async fn set_operator_enabled(codice_fiscale: String, abilitato: String) -> 
     )
 }
 
+/// Lifts the login throttle and the second factor's lock of an operator of the IDM's Sede (audited).
+#[server(prefix = "/api", endpoint = "backoffice/operatori/sblocco")]
+pub async fn unlock_operator(codice_fiscale: String) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ToggleOperator(&codice_fiscale)).await?;
+            identity::unlock_login(ctx.db(), access.user.user_id, &codice_fiscale).await?;
+            leptos_axum::redirect("/backoffice/operatori?esito=sbloccato");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Enables (`abilitato` = `1`) or revokes an operator's Fascicolo Elettronico del Contribuente.
 #[server(prefix = "/api", endpoint = "backoffice/operatori/fascicolo-elettronico")]
 pub async fn set_operator_fascicolo(codice_fiscale: String, abilitato: String) -> Result<(), AppError> {

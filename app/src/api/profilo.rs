@@ -61,6 +61,41 @@ pub async fn submit_profile_request(
     )
 }
 
+/// Changes the caller's password (`/profilo`): the current one is required, the new one must meet the policy and
+/// be typed twice; every other session of the account ends, this one is rotated, an e-mail notice is queued.
+#[server(prefix = "/api", endpoint = "profilo/password")]
+pub async fn change_password(
+    password_attuale: String,
+    nuova_password: String,
+    conferma_password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::ctx::{RequestCtx, set_cookie};
+    use crate::ssr::{identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::Authenticated).await?;
+            let token = ctx.session_token.as_deref().ok_or(AppError::Unauthenticated)?;
+            if nuova_password != conferma_password {
+                return Err(AppError::invalid("La conferma non coincide con la nuova password."));
+            }
+            match identity::change_password(ctx.db(), &access.user, token, ctx.client, password_attuale, nuova_password)
+                .await?
+            {
+                Ok(token) => {
+                    set_cookie(&ctx.state.session_cookie(&token));
+                    leptos_axum::redirect("/profilo?esito=password-modificata");
+                    Ok(())
+                }
+                Err(refused) => Err(AppError::invalid(refused.message())),
+            }
+        }
+        .await,
+    )
+}
+
 /// "Dipendenti pubblici: servizi per amministrazioni, enti e aziende": open until the cut-over, then
 /// it only points to the Cassetto.
 #[server(prefix = "/api", endpoint = "dipendenti-pubblici", input = Json)]

@@ -69,6 +69,9 @@ impl AppState {
 pub struct RequestCtx {
     pub state: AppState,
     pub session_token: Option<String>,
+    /// The peer address of the connection (axum's `ConnectInfo`, present when the server is run with
+    /// `into_make_service_with_connect_info`), for the login throttle.
+    pub client: Option<std::net::IpAddr>,
     memo: Option<SessionMemo>,
 }
 
@@ -92,7 +95,11 @@ impl RequestCtx {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
             .filter(|v| !v.is_empty() && v.len() <= 128);
-        RequestCtx { state, session_token, memo: None }
+        let client = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|axum::extract::ConnectInfo(addr)| addr.ip());
+        RequestCtx { state, session_token, client, memo: None }
     }
 
     /// The context of the current server function or page render.

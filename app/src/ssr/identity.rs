@@ -203,9 +203,13 @@ pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
 pub const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
 /// Time allowed between the password step and the second factor.
 pub const SECOND_FACTOR_SECONDS: i64 = 5 * 60;
-/// Failed logins (password or code) per account before it is locked for a while.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCK_SECONDS: i64 = 15 * 60;
+/// Codes one second-factor session may try; then it is dead and the login starts again from the password.
+pub const SESSION_TOTP_TRIES: i64 = 3;
+/// Wrong codes per account, across sessions, before its second factor locks; only a completed login resets them.
+pub const MAX_TOTP_FAILURES: i64 = 5;
+/// The second factor's lock, from the wrong code that reaches `MAX_TOTP_FAILURES` (and each one after it, once the
+/// lock has ended); codes tried during it are not counted and do not extend it.
+pub const TOTP_LOCK_SECONDS: i64 = 15 * 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -316,93 +320,129 @@ pub async fn session_user(db: &Db, token: &str) -> anyhow::Result<Option<Session
     Ok(Some(SessionUser { user_id, codice_fiscale, full_name, role, sede_id, stage }))
 }
 
-/// Step one of the login. Returns the user id when the password is right and the account is not
-/// locked; otherwise counts the failure against the account. Unknown accounts cost a dummy verify,
-/// so neither the answer nor its timing tells whether the account exists.
-pub async fn check_password(db: &Db, codice_fiscale: &str, password: String) -> anyhow::Result<Option<i64>> {
-    let now = now_unix();
+/// What the password step found. `Invalid` covers an unknown account and a wrong password; `Disabled` a right
+/// password on a disabled account, which the caller answers exactly as `Invalid` (only the audit log knows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Valid(i64),
+    Disabled(i64),
+    Invalid,
+}
+
+/// Step one of the login: one read and one argon2 verify, whatever the account (unknown accounts verify against a
+/// dummy hash), and no write: counting failures is the throttle's (`super::throttle`), keyed so that it does the
+/// same work for known and unknown accounts.
+pub async fn verify_login(db: &Db, codice_fiscale: &str, password: String) -> anyhow::Result<PasswordCheck> {
     let row: Option<(i64, String, i64)> =
-        sqlx::query_as("SELECT id, password_hash, locked_until FROM users WHERE codice_fiscale = $1")
+        sqlx::query_as("SELECT id, password_hash, enabled FROM users WHERE codice_fiscale = $1")
             .bind(codice_fiscale)
             .fetch_optional(db.pool())
             .await?;
-    let (user_id, hash, locked_until) = match row {
-        Some((id, hash, locked)) => (Some(id), Some(hash), locked),
-        None => (None, None, 0),
+    let (user, hash) = match row {
+        Some((id, hash, enabled)) => (Some((id, enabled == 1)), Some(hash)),
+        None => (None, None),
     };
     let password_ok = verify_password(hash, password).await?;
-    let Some(user_id) = user_id else { return Ok(None) };
-    if password_ok && locked_until <= now {
-        reset_failures(db, user_id).await?;
-        Ok(Some(user_id))
-    } else {
-        record_failure(db, user_id).await?;
-        Ok(None)
-    }
+    Ok(match user {
+        Some((id, true)) if password_ok => PasswordCheck::Valid(id),
+        Some((id, false)) if password_ok => PasswordCheck::Disabled(id),
+        _ => PasswordCheck::Invalid,
+    })
 }
 
-/// Step two: a TOTP code, valid once (its step must be newer than the last one used).
-pub async fn check_totp(db: &Db, user_id: i64, code: &str) -> anyhow::Result<bool> {
+/// The user id when the password is right and the account enabled (no throttling: for tools and tests).
+pub async fn check_password(db: &Db, codice_fiscale: &str, password: String) -> anyhow::Result<Option<i64>> {
+    Ok(match verify_login(db, codice_fiscale, password).await? {
+        PasswordCheck::Valid(id) => Some(id),
+        _ => None,
+    })
+}
+
+/// What the second-factor step found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotpCheck {
+    /// Right code: the login is complete.
+    Accepted,
+    /// Wrong (or reused) code; the session may try again, within its cap.
+    Wrong,
+    /// The session has used its tries: it is dead, back to the password.
+    SessionSpent,
+    /// The account's second factor is locked after `MAX_TOTP_FAILURES` wrong codes.
+    Locked,
+}
+
+/// Step two: a TOTP code, valid once (its step must be newer than the last one used). Every try is counted before
+/// the code is looked at, by conditional UPDATEs, so parallel guesses cannot all pass a check made before any of
+/// them is written: first against the session's cap (`SESSION_TOTP_TRIES`), then against the account's own
+/// second-factor counter, which only a completed login resets (a right password does not).
+pub async fn check_totp(db: &Db, user_id: i64, session_token: &str, code: &str) -> anyhow::Result<TotpCheck> {
     let now = now_unix();
-    let (secret, last_step, locked_until): (String, i64, i64) =
-        sqlx::query_as("SELECT totp_secret, last_totp_step, locked_until FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(db.pool())
-            .await?;
-    let secret = totp::decode_secret(&secret).context("stored TOTP secret")?;
-    let step = totp::matching_step(&secret, code, now).filter(|&s| s > last_step && locked_until <= now);
-    match step {
-        Some(step) => {
-            // The conditional update makes a code usable once even under two concurrent submissions.
-            let used = sqlx::query(
-                "UPDATE users SET last_totp_step = $1, failed_logins = 0, locked_until = 0 WHERE id = $2 AND last_totp_step < $1",
-            )
-            .bind(step)
-            .bind(user_id)
-            .execute(db.pool())
-            .await?;
-            Ok(used.rows_affected() == 1)
-        }
-        None => {
-            record_failure(db, user_id).await?;
-            Ok(false)
-        }
+    let reserved = sqlx::query(
+        "UPDATE sessions SET totp_tries = totp_tries + 1 \
+         WHERE token_hash = $1 AND user_id = $2 AND stage = 'second_factor' AND totp_tries < $3",
+    )
+    .bind(hash_token(session_token))
+    .bind(user_id)
+    .bind(SESSION_TOTP_TRIES)
+    .execute(db.pool())
+    .await?;
+    if reserved.rows_affected() != 1 {
+        end_session(db, session_token).await?;
+        return Ok(TotpCheck::SessionSpent);
     }
-}
-
-/// Demo mode only (see `api::auth::demo_code`): the next code the account can use — the current
-/// step's, or the following one's when the current was already used — or `None` until then.
-pub async fn current_code(db: &Db, user_id: i64) -> anyhow::Result<Option<String>> {
+    let counted = sqlx::query(
+        "UPDATE users SET totp_failures = totp_failures + 1, \
+         totp_locked_until = CASE WHEN totp_failures + 1 >= $1 THEN $2 ELSE totp_locked_until END \
+         WHERE id = $3 AND totp_locked_until <= $4",
+    )
+    .bind(MAX_TOTP_FAILURES)
+    .bind(now + TOTP_LOCK_SECONDS)
+    .bind(user_id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    if counted.rows_affected() != 1 {
+        return Ok(TotpCheck::Locked);
+    }
     let (secret, last_step): (String, i64) =
         sqlx::query_as("SELECT totp_secret, last_totp_step FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(db.pool())
             .await?;
+    let secret = totp::decode_secret(&secret).context("stored TOTP secret")?;
+    let Some(step) = totp::matching_step(&secret, code, now).filter(|&s| s > last_step) else {
+        return Ok(TotpCheck::Wrong);
+    };
+    // The conditional update makes a code usable once even under two concurrent submissions; the try counted
+    // above is taken back with the whole counter, as the login is now complete.
+    let used = sqlx::query(
+        "UPDATE users SET last_totp_step = $1, totp_failures = 0, totp_locked_until = 0 \
+         WHERE id = $2 AND last_totp_step < $1",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(db.pool())
+    .await?;
+    Ok(if used.rows_affected() == 1 { TotpCheck::Accepted } else { TotpCheck::Wrong })
+}
+
+/// Demo mode only (see `api::auth::demo_code`): the next code a seeded demo account can use — the current step's,
+/// or the following one's when the current was already used — or `None` until then, and `None` for every other
+/// account. The code is computed from the demo secret derived from the codice fiscale, never from the stored
+/// secret: an account that is not a seeded demo one (added with `cassetto user add`, even under a demo codice
+/// fiscale) gets no code, or one that its real secret does not accept.
+pub async fn current_code(db: &Db, user_id: i64, codice_fiscale: &str) -> anyhow::Result<Option<String>> {
+    if !super::seed::is_demo_account(codice_fiscale) {
+        return Ok(None);
+    }
+    let last_step: i64 =
+        sqlx::query_scalar("SELECT last_totp_step FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
     let now_step = totp::step_at(now_unix());
     let step = now_step.max(last_step + 1);
     if step > now_step + 1 {
         return Ok(None);
     }
-    Ok(totp::decode_secret(&secret).map(|s| totp::code_for_step(&s, step)))
-}
-
-async fn reset_failures(db: &Db, user_id: i64) -> anyhow::Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(user_id).execute(db.pool()).await?;
-    Ok(())
-}
-
-/// Counts a failed attempt; the fifth in a row locks the account for `LOCK_SECONDS`.
-async fn record_failure(db: &Db, user_id: i64) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1, \
-         locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END WHERE id = $3",
-    )
-    .bind(MAX_FAILED_LOGINS)
-    .bind(now_unix() + LOCK_SECONDS)
-    .bind(user_id)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    Ok(Some(totp::code_for_step(&super::seed::demo_totp_secret(codice_fiscale), step)))
 }
 
 /// Whether the account may log in (the IDM of a Sede can disable its operators).
@@ -464,6 +504,132 @@ async fn audit_and_commit(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The IDM's unlock of an account (the caller checked it is an operator of the IDM's Sede): the login throttle's
+/// counters for the account, from every address, and its second factor's counter start again. Audited.
+pub async fn unlock_login(db: &Db, actor: i64, codice_fiscale: &str) -> anyhow::Result<()> {
+    let cf = codice_fiscale.trim().to_uppercase();
+    let mut tx = db.begin_write().await?;
+    super::throttle::unlock_account(&mut tx, &cf).await?;
+    sqlx::query("UPDATE users SET totp_failures = 0, totp_locked_until = 0 WHERE codice_fiscale = $1")
+        .bind(&cf)
+        .execute(&mut *tx)
+        .await?;
+    audit_and_commit(tx, actor, "utente.accesso_sbloccato", &cf).await
+}
+
+/// Why a password change was refused (the message is for the user).
+#[derive(Debug, PartialEq, Eq)]
+pub enum PasswordChangeRefused {
+    WrongCurrent,
+    Throttled,
+    Policy(&'static str),
+    Unchanged,
+}
+
+impl PasswordChangeRefused {
+    pub fn message(&self) -> &'static str {
+        match self {
+            PasswordChangeRefused::WrongCurrent => "La password attuale non è corretta.",
+            PasswordChangeRefused::Throttled => {
+                "Troppi tentativi non riusciti: la modifica della password è sospesa per qualche minuto."
+            }
+            PasswordChangeRefused::Policy(m) => m,
+            PasswordChangeRefused::Unchanged => "La nuova password deve essere diversa da quella attuale.",
+        }
+    }
+}
+
+/// Changes the password of the session's user (SECURITY.md V2.1, V2.2.3, V3.3.3): the current password is
+/// required (wrong ones count in the login throttle, so a stolen session cannot guess it at leisure), the new one
+/// must meet the policy; in one transaction the hash changes, every other session of the account ends, the
+/// current one is rotated (its id changes, its lifetime does not), the change is audited and an e-mail notice is
+/// queued in the outbox. Returns the rotated session's token.
+pub async fn change_password(
+    db: &Db,
+    user: &SessionUser,
+    session_token: &str,
+    client: Option<std::net::IpAddr>,
+    current: String,
+    new: String,
+) -> anyhow::Result<Result<String, PasswordChangeRefused>> {
+    if let Err(m) = check_password_policy(&new) {
+        return Ok(Err(PasswordChangeRefused::Policy(m)));
+    }
+    if new == current {
+        return Ok(Err(PasswordChangeRefused::Unchanged));
+    }
+    if current.chars().count() > PASSWORD_MAX_CHARS {
+        return Ok(Err(PasswordChangeRefused::WrongCurrent));
+    }
+    let now = now_unix();
+    if super::throttle::locked_until(db, &user.codice_fiscale, client, now).await?.is_some() {
+        return Ok(Err(PasswordChangeRefused::Throttled));
+    }
+    let (hash, email): (String, Option<String>) =
+        sqlx::query_as("SELECT password_hash, email FROM users WHERE id = $1")
+            .bind(user.user_id)
+            .fetch_one(db.pool())
+            .await?;
+    if !verify_password(Some(hash.clone()), current).await? {
+        super::throttle::record_failure(db, &user.codice_fiscale, client, now).await?;
+        return Ok(Err(PasswordChangeRefused::WrongCurrent));
+    }
+    let new_hash = hash_password(new).await?;
+    let token = new_token();
+    let mut tx = db.begin_write().await?;
+    // Only if the hash is still the one verified: two concurrent changes cannot both win.
+    let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+        .bind(&new_hash)
+        .bind(user.user_id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    if changed.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(Err(PasswordChangeRefused::WrongCurrent));
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.user_id)
+        .bind(hash_token(session_token))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET token_hash = $1 WHERE token_hash = $2")
+        .bind(hash_token(&token))
+        .bind(hash_token(session_token))
+        .execute(&mut *tx)
+        .await?;
+    if let Some(email) = email.as_deref().filter(|e| !e.trim().is_empty()) {
+        let body = format!(
+            "Gentile {},\n\nla password del suo accesso al Cassetto previdenziale è stata modificata. Le altre \
+             sessioni aperte sono state chiuse.\n\nSe non è stato lei, contatti subito la sua Sede INPS.\n",
+            user.full_name
+        );
+        let message = super::outbox::NewMessage {
+            channel: super::outbox::Channel::Email,
+            recipient: email,
+            subject: "Cassetto previdenziale: password modificata",
+            body: &body,
+            secret: None,
+            delega_id: None,
+            richiesta_id: None,
+        };
+        super::outbox::enqueue(&mut tx, message, now).await?;
+    }
+    super::audit::append(
+        &mut tx,
+        super::audit::Entry {
+            actor_user_id: Some(user.user_id),
+            action: "utente.password_modificata",
+            subject: &format!("utente:{}", user.codice_fiscale),
+            detail: "",
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(token))
 }
 
 /// Enables or disables an operator for the Fascicolo Elettronico (the caller checked it is an operator of

@@ -18,11 +18,13 @@ pub mod listapospa;
 pub mod outbox;
 pub mod pdf;
 pub mod profiles;
+pub mod redact;
 pub mod sanzioni;
 pub mod scale;
 pub mod security;
 pub mod seed;
 pub mod sms;
+pub mod throttle;
 pub mod tracciati;
 
 use crate::error::AppError;

@@ -118,7 +118,8 @@ pub async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, msg: NewMessage<
     .await
 }
 
-#[derive(Clone, Debug)]
+/// `Debug` by hand: the SMTP URL may hold a password (see `redact`).
+#[derive(Clone)]
 pub struct MailSettings {
     /// `smtp://host:port` (plain), `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port` (implicit
     /// TLS); `user:password@` (percent-encoded) before the host enables AUTH, over TLS only.
@@ -129,6 +130,18 @@ pub struct MailSettings {
     pub pec_provider: String,
     /// Where SMS go; without it they wait in the outbox (retried, never lost) until one is configured.
     pub sms: Option<SmsGateway>,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &super::redact::url(&self.smtp_url))
+            .field("from_email", &self.from_email)
+            .field("from_pec", &self.from_pec)
+            .field("pec_provider", &self.pec_provider)
+            .field("sms", &self.sms)
+            .finish()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

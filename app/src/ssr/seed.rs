@@ -51,6 +51,11 @@ pub fn demo_totp_secret(codice_fiscale: &str) -> Vec<u8> {
     secret
 }
 
+/// Whether `codice_fiscale` is one of the seeded demo accounts (demo mode shows codes for these only).
+pub fn is_demo_account(codice_fiscale: &str) -> bool {
+    DEMO_ACCOUNTS.iter().any(|a| demo_cf(a).is_ok_and(|cf| cf.as_str() == codice_fiscale))
+}
+
 pub fn demo_cf(account: &DemoAccount) -> anyhow::Result<CodiceFiscale> {
     CodiceFiscale::with_check(account.cf15).map_err(|e| anyhow::anyhow!("demo codice fiscale {}: {e}", account.cf15))
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 pub const DEFAULT_TEMPLATE: &str = r#"{"to":"{destinatario}","text":"{testo}","reference":"{id}"}"#;
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Clone, Debug)]
+/// `Debug` by hand: the URL and the token are credentials (see `redact`).
+#[derive(Clone)]
 pub struct SmsGateway {
     pub url: String,
     /// JSON with the placeholders `{destinatario}`, `{testo}` and `{id}`, each replaced by the value
@@ -18,6 +19,16 @@ pub struct SmsGateway {
     pub template: String,
     /// Sent as `Authorization: Bearer …` when set.
     pub token: Option<String>,
+}
+
+impl std::fmt::Debug for SmsGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsGateway")
+            .field("url", &super::redact::url(&self.url))
+            .field("template", &self.template)
+            .field("token", &super::redact::secret(&self.token))
+            .finish()
+    }
 }
 
 /// What the gateway answered.
@@ -72,7 +83,12 @@ impl SmsGateway {
                 let text: String = response.text().await.unwrap_or_default().chars().take(200).collect();
                 classify(status, format!("HTTP {status} {text}").trim().to_string())
             }
-            Err(e) => SmsOutcome::Transient(format!("gateway SMS non raggiungibile: {e}")),
+            // reqwest's message carries the URL, which may hold a key: it is given redacted instead.
+            Err(e) => SmsOutcome::Transient(format!(
+                "gateway SMS {} non raggiungibile: {}",
+                super::redact::url(&self.url),
+                e.without_url()
+            )),
         }
     }
 }

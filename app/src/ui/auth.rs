@@ -10,10 +10,19 @@ use super::layout::Page;
 
 fn message_for(code: &str) -> Option<&'static str> {
     match code {
-        "credenziali" => {
-            Some("Codice fiscale o password non corretti. Dopo 5 tentativi errati l'accesso è sospeso per 15 minuti.")
-        }
-        "disabilitato" => Some("La sua utenza è disabilitata. Si rivolga al gestore IDM della sua Sede."),
+        "credenziali" => Some(
+            "Codice fiscale o password non corretti. Dopo 5 tentativi errati l'accesso da questo dispositivo è \
+             sospeso per qualche minuto. Se l'utenza è disabilitata, si rivolga al gestore IDM della sua Sede.",
+        ),
+        "attesa" => Some(
+            "Troppi tentativi non riusciti: l'accesso è sospeso per qualche minuto. Riprovi più tardi; i \
+             tentativi fatti nel frattempo non prolungano l'attesa.",
+        ),
+        "tentativi" => Some("Troppi codici errati in questo accesso. Inserisca di nuovo codice fiscale e password."),
+        "sospeso" => Some(
+            "Troppi codici errati per questa utenza: il secondo fattore è sospeso per 15 minuti. Se non è stato lei, \
+             cambi la password appena possibile.",
+        ),
         "formato" => Some("Il codice fiscale non è valido: controlli i 16 caratteri."),
         "codice" => Some("Codice non valido o già usato. Attenda il codice successivo e riprovi."),
         "scaduta" => Some("La procedura di accesso è scaduta. Inserisca di nuovo codice fiscale e password."),

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::backoffice::{
-    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, load_tassonomia,
-    profile_request_queue, sede_operators,
+    DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, UnlockOperator,
+    load_tassonomia, profile_request_queue, sede_operators,
 };
-use crate::api::profilo::{SubmitProfileRequest, load_legacy_entry, load_profile};
+use crate::api::profilo::{ChangePassword, SubmitProfileRequest, load_legacy_entry, load_profile};
 use crate::api::sanzioni::{RemoveTasso, SaveTasso, load_tassi};
 use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
@@ -88,7 +88,15 @@ pub fn ProfiloPage() -> impl IntoView {
     let nonce = move || query.try_with(|q| q.get("richiesta")).flatten();
     let data = Resource::new(move || (esito(), nonce()), |_| load_profile());
     let submit = ServerAction::<SubmitProfileRequest>::new();
-    let outcome = move || (esito().as_deref() == Some("inviata")).then_some("Richiesta inviata alla Sede competente.");
+    let change_password = ServerAction::<ChangePassword>::new();
+    let outcome = move || match esito().as_deref() {
+        Some("inviata") => Some("Richiesta inviata alla Sede competente."),
+        Some("password-modificata") => Some(
+            "Password modificata. Le altre sessioni aperte con la sua utenza sono state chiuse; le abbiamo inviato \
+             un avviso per e-mail.",
+        ),
+        _ => None,
+    };
     view! {
         <Page title="Profilo">
             <h1>"Profilo «Azienda/Operatore servizi azienda»"</h1>
@@ -155,6 +163,32 @@ pub fn ProfiloPage() -> impl IntoView {
                         </select>
                     </div>
                     <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
+                </ActionForm>
+            </section>
+            <section aria-labelledby="cambio-password" class="mt-4">
+                <h2 id="cambio-password" class="h4">"Cambio password"</h2>
+                <p>"La nuova password deve avere da 12 a 128 caratteri; non servono simboli o maiuscole, conta la \
+                    lunghezza. Dopo il cambio le altre sessioni aperte con la sua utenza sono chiuse e riceve un avviso per e-mail."</p>
+                {form_error(change_password)}
+                <ActionForm action=change_password attr:data-testid="form-password">
+                    <div class="row">
+                        <div class="mb-3 col-lg-4">
+                            <label for="password-attuale" class="form-label fw-semibold">"Password attuale"</label>
+                            <input id="password-attuale" name="password_attuale" type="password" class="form-control"
+                                autocomplete="current-password" required maxlength="128"/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="nuova-password" class="form-label fw-semibold">"Nuova password"</label>
+                            <input id="nuova-password" name="nuova_password" type="password" class="form-control"
+                                autocomplete="new-password" required minlength="12" maxlength="128"/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="conferma-password" class="form-label fw-semibold">"Conferma la nuova password"</label>
+                            <input id="conferma-password" name="conferma_password" type="password" class="form-control"
+                                autocomplete="new-password" required minlength="12" maxlength="128"/>
+                        </div>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Cambia la password"</button>
                 </ActionForm>
             </section>
         </Page>
@@ -276,7 +310,9 @@ pub fn OperatorsPage() -> impl IntoView {
     let data = Resource::new(esito, |_| sede_operators());
     let toggle = ServerAction::<SetOperatorEnabled>::new();
     let toggle_fascicolo = ServerAction::<SetOperatorFascicolo>::new();
+    let unlock = ServerAction::<UnlockOperator>::new();
     let outcome = move || match esito().as_deref() {
+        Some("sbloccato") => Some("Accesso sbloccato: i tentativi errati dell'operatore sono stati azzerati."),
         Some("abilitato") => Some("Operatore abilitato."),
         Some("disabilitato") => Some("Operatore disabilitato: le sue sessioni sono terminate."),
         Some("fascicolo-abilitato") => Some("Operatore abilitato al Fascicolo Elettronico del Contribuente."),
@@ -294,6 +330,7 @@ pub fn OperatorsPage() -> impl IntoView {
             {move || view! { <Outcome text=outcome()/> }}
             {form_error(toggle)}
             {form_error(toggle_fascicolo)}
+            {form_error(unlock)}
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -303,7 +340,8 @@ pub fn OperatorsPage() -> impl IntoView {
                                 <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col">"Fascicolo Elettronico"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|o| {
-                                        let (cf_account, cf_fascicolo) = (o.codice_fiscale.clone(), o.codice_fiscale.clone());
+                                        let (cf_account, cf_fascicolo, cf_unlock) =
+                                            (o.codice_fiscale.clone(), o.codice_fiscale.clone(), o.codice_fiscale.clone());
                                         view! {
                                         <tr data-testid="operatore" data-abilitato=o.enabled.to_string() data-fascicolo=o.fascicolo_elettronico.to_string()>
                                             <td>{o.full_name.clone()}</td>
@@ -321,6 +359,12 @@ pub fn OperatorsPage() -> impl IntoView {
                                                     <input type="hidden" name="abilitato" value=if o.fascicolo_elettronico { "0" } else { "1" }/>
                                                     <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="toggle-fascicolo">
                                                         {if o.fascicolo_elettronico { "Revoca Fascicolo Elettronico" } else { "Abilita al Fascicolo Elettronico" }}
+                                                    </button>
+                                                </ActionForm>
+                                                <ActionForm action=unlock>
+                                                    <input type="hidden" name="codice_fiscale" value=cf_unlock/>
+                                                    <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="sblocca-accesso">
+                                                        "Sblocca l'accesso"
                                                     </button>
                                                 </ActionForm>
                                             </td>

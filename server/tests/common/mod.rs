@@ -111,7 +111,10 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serve");
+            // As `serve` does: the peer address reaches the handlers (the login throttle counts by it).
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .expect("serve");
         });
         Some(TestApp { base: format!("http://{addr}"), host: addr.to_string(), db, url, _cleanup: cleanup })
     }
