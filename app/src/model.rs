@@ -161,7 +161,7 @@ impl ListQuery {
             match key.as_str() {
                 "ordina" => q.sort = Some(value),
                 "dir" => q.desc = value == "desc",
-                "pagina" => q.page = value.parse().unwrap_or(0),
+                "pagina" => q.page = pagina(&value),
                 _ if !value.trim().is_empty() => {
                     q.filters.insert(key, value.trim().to_string());
                 }
@@ -184,6 +184,25 @@ impl ListQuery {
         }
         if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
     }
+}
+
+/// A `pagina` parameter as a page index: digits saturate at `u32::MAX` (each list then shows its last
+/// page: the queries clamp the page to the pages there are before any arithmetic with it), anything
+/// else is the first page. No page number reaches SQL unclamped.
+pub fn pagina(value: &str) -> u32 {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    value.parse::<u32>().unwrap_or(u32::MAX)
+}
+
+/// The last page index of a list of `total` rows in pages of `size` (0 for an empty list), and `page`
+/// clamped to it: a page past the end shows the last one.
+pub fn clamp_page(page: u32, total: i64, size: u32) -> u32 {
+    let size = i64::from(size.max(1));
+    let last = (total.max(0) + size - 1) / size - 1;
+    u32::try_from(last.max(0)).unwrap_or(u32::MAX).min(page)
 }
 
 /// Percent-encodes a URL query component.
@@ -588,6 +607,6 @@ pub struct DmaImportazione {
     pub numero_errori: i64,
     pub accettata: bool,
     pub at: i64,
-    /// The first problems (at most 10 000; `numero_errori` counts them all).
+    /// The first problems (at most 1 000; `numero_errori` counts them all).
     pub errori: Vec<DmaErrore>,
 }

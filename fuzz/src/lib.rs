@@ -392,14 +392,30 @@ pub fn bozza(data: &[u8]) {
 // ---------------------------------------------------------------------------------------------------------
 
 /// Small limits, so the fuzzer reaches every refusal (a real ListaPosPA record is 9 levels deep).
-pub const LIMITI_PICCOLI: Limiti = Limiti { max_bytes: 3_000, max_depth: 12, max_elements: 200, max_errori: 4 };
+pub const LIMITI_PICCOLI: Limiti = Limiti {
+    max_bytes: 3_000,
+    max_depth: 12,
+    max_elements: 200,
+    max_errori: 4,
+    max_testo: 64,
+    max_evento: 256,
+    max_voci: 4,
+};
 
 /// Limits no fuzz input reaches (libFuzzer inputs stay far below 1 MiB).
 pub const LIMITI_LARGHI: Limiti =
-    Limiti { max_bytes: 1 << 30, max_depth: 1 << 20, max_elements: u64::MAX, max_errori: usize::MAX };
+    Limiti {
+        max_bytes: 1 << 30,
+        max_depth: 1 << 20,
+        max_elements: u64::MAX,
+        max_errori: usize::MAX,
+        max_testo: usize::MAX,
+        max_evento: u64::MAX,
+        max_voci: usize::MAX,
+    };
 
 /// The refusals `leggi` documents; any other message would be an unexpected path.
-const RIFIUTI: [&str; 8] = [
+const RIFIUTI: [&str; 11] = [
     "Il file supera il limite di ",
     "Il file non è un XML ben formato: ",
     "Il file contiene una DTD: non è ammessa.",
@@ -408,6 +424,9 @@ const RIFIUTI: [&str; 8] = [
     "Testo non leggibile: ",
     "Il file usa un'entità non ammessa.",
     "Mancano AnnoMeseDenuncia o CFAzienda: non è una denuncia ListaPosPA.",
+    "Il valore dell'elemento «",
+    "Il record del lavoratore ",
+    "Un testo del file supera il limite di ",
 ];
 
 /// Any bytes through the ListaPosPA reader: an answer, never a panic; a refusal is one of the documented

@@ -98,4 +98,5 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / ./ca
   CASSETTO_SMS_URL           the SMS gateway's HTTP endpoint (POST, one request per SMS)
   CASSETTO_SMS_PAYLOAD       its JSON body, with {destinatario}, {testo} and {id} (default: to, text, reference)
   CASSETTO_SMS_TOKEN         bearer token for the gateway, if it wants one
+  CASSETTO_SPOOL_DIR         private directory (0700) of uploads being imported (default <temp>/cassetto-spool-<uid>)
   RUST_LOG                   log filter (default info)";

@@ -117,6 +117,14 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
         tracing::warn!("their second-factor codes shown on the login page. Never use this with real data.");
         tracing::warn!("**************************************************************************************");
     }
+    prepare_spool(config)?;
+    // Declarations whose import a stopped process left half stored (an hour is far longer than any import).
+    let removed = app::ssr::dma_import::pulisci_incomplete(&db, app::ssr::db::now_unix() - 3600)
+        .await
+        .map_err(|e| anyhow::anyhow!("removing incomplete DMA imports: {e}"))?;
+    if removed > 0 {
+        tracing::warn!(removed, "removed DMA imports left incomplete");
+    }
     match mail_settings_from(config) {
         Some(mail) => {
             tracing::info!(
@@ -143,6 +151,16 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    Ok(())
+}
+
+/// The private spool directory of uploads (`CASSETTO_SPOOL_DIR`, else one per user in the temporary
+/// directory): made private (0700) or refused, and swept of the files a crashed process left.
+pub fn prepare_spool(config: &Config) -> anyhow::Result<()> {
+    let dir = app::ssr::spool::configure(config.get("CASSETTO_SPOOL_DIR").map(std::path::PathBuf::from));
+    app::ssr::spool::ensure_private(dir).with_context(|| format!("spool directory {}", dir.display()))?;
+    let removed = app::ssr::spool::sweep(dir).with_context(|| format!("sweeping {}", dir.display()))?;
+    tracing::info!(spool = %dir.display(), removed, "upload spool ready");
     Ok(())
 }
 

@@ -47,7 +47,7 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
     );
     // One pass over what the user reaches: the matches, grouped per position (a position reached two ways is
     // one result), counted by a window over all of them, and only the page's rows joined to their Sede.
-    let rows = sqlx::query(&format!(
+    let rows_sql = format!(
         "WITH found AS (\
              SELECT p.id, p.code, e.codice_fiscale, e.denominazione, e.sector, p.sede_id, p.status, MIN(r.via) AS via \
              {matches} \
@@ -55,28 +55,43 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
          SELECT f.code, f.codice_fiscale, f.denominazione, f.sector, s.name, f.status, f.via, f.total \
          FROM (SELECT found.*, COUNT(*) OVER () AS total FROM found ORDER BY denominazione, code LIMIT $5 OFFSET $6) f \
          JOIN sedi s ON s.id = f.sede_id ORDER BY f.denominazione, f.code"
-    ))
-    .bind(scope_id)
-    .bind(&text)
-    .bind(&prefix)
-    .bind(&contains)
-    .bind(i64::from(SEARCH_PAGE_SIZE))
-    .bind(i64::from(page) * i64::from(SEARCH_PAGE_SIZE))
-    .fetch_all(db.pool())
-    .await?;
-    let total: i64 = match rows.first() {
-        Some(row) => row.try_get(7)?,
-        // A page past the end tells no total: count apart (rare: the pager links only existing pages).
-        None if page > 0 => {
-            sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {matches}"))
-                .bind(scope_id)
-                .bind(&text)
-                .bind(&prefix)
-                .bind(&contains)
-                .fetch_one(db.pool())
-                .await?
+    );
+    let mut page = page;
+    let (rows, total) = loop {
+        let rows = sqlx::query(&rows_sql)
+            .bind(scope_id)
+            .bind(&text)
+            .bind(&prefix)
+            .bind(&contains)
+            .bind(i64::from(SEARCH_PAGE_SIZE))
+            .bind(i64::from(page) * i64::from(SEARCH_PAGE_SIZE))
+            .fetch_all(db.pool())
+            .await?;
+        match rows.first() {
+            Some(row) => {
+                let total: i64 = row.try_get(7)?;
+                break (rows, total);
+            }
+            // A page past the end tells no total: count apart, and show the last page (rare: the pager links
+            // only existing pages; a page number typed in, however large, ends here).
+            None if page > 0 => {
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT p.id) {matches}"))
+                    .bind(scope_id)
+                    .bind(&text)
+                    .bind(&prefix)
+                    .bind(&contains)
+                    .fetch_one(db.pool())
+                    .await?;
+                let last = crate::model::clamp_page(page, total, SEARCH_PAGE_SIZE);
+                // Once more for the last page; never twice (rows deleted meanwhile show an empty page).
+                let again = total > 0 && last < page;
+                page = last;
+                if !again {
+                    break (rows, total);
+                }
+            }
+            None => break (rows, 0),
         }
-        None => 0,
     };
     let rows = rows
         .iter()
@@ -190,7 +205,8 @@ fn section_sql(section: Section) -> SectionSql {
         },
         Section::Dma => SectionSql {
             from: "dma_denunce d",
-            scope: "d.position_id = $1",
+            // An import still being stored (`completa = 0`) is nobody's to see yet.
+            scope: "d.position_id = $1 AND d.completa = 1",
             id: "d.id",
             columns: &[
                 ("periodo", "d.period"),
@@ -205,7 +221,7 @@ fn section_sql(section: Section) -> SectionSql {
         },
         Section::DmaLavoratori => SectionSql {
             from: "dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id",
-            scope: "d.position_id = $1 AND l.denuncia_id = $2",
+            scope: "d.position_id = $1 AND l.denuncia_id = $2 AND d.completa = 1",
             id: "l.id",
             columns: &[
                 ("codice_fiscale", "l.worker_cf"),
@@ -331,8 +347,12 @@ pub async fn list_section(
     let select: Vec<&str> = spec.columns.iter().map(|c| sql.expr(c.key)).collect::<Result<_, _>>()?;
     let sort_expr = sql.expr(query.sort)?;
     let dir = if query.desc { "DESC" } else { "ASC" };
+    // The page is clamped to the pages there are before it is multiplied: a page past the end shows the last.
     let (limit, offset, page) = match window {
-        Window::Page(page) => (PAGE_SIZE, page * PAGE_SIZE, page),
+        Window::Page(page) => {
+            let page = crate::model::clamp_page(page, total_rows, PAGE_SIZE);
+            (PAGE_SIZE, i64::from(page) * i64::from(PAGE_SIZE), page)
+        }
         Window::All { max_rows } => (max_rows, 0, 0),
     };
     let rows_sql = format!(
@@ -372,12 +392,13 @@ pub async fn list_section(
 
 /// The parent record (piano, denuncia) must belong to the position.
 async fn ensure_parent(db: &Db, position_id: i64, parent: Section, parent_id: i64) -> Result<(), AppError> {
-    let table = match parent {
-        Section::PianiAmmortamento => "piani_ammortamento",
-        Section::Dma => "dma_denunce",
+    // A declaration still being imported is not there yet.
+    let sql = match parent {
+        Section::PianiAmmortamento => "SELECT id FROM piani_ammortamento WHERE id = $1 AND position_id = $2",
+        Section::Dma => "SELECT id FROM dma_denunce WHERE id = $1 AND position_id = $2 AND completa = 1",
         _ => return Err(AppError::NotFound),
     };
-    let found: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = $1 AND position_id = $2"))
+    let found: Option<i64> = sqlx::query_scalar(sql)
         .bind(parent_id)
         .bind(position_id)
         .fetch_optional(db.pool())
@@ -392,7 +413,8 @@ pub async fn parent_label(db: &Db, position_id: i64, parent: Section, parent_id:
             "SELECT number || ' – ' || kind FROM piani_ammortamento WHERE id = $1 AND position_id = $2"
         }
         Section::Dma => {
-            "SELECT 'Periodo ' || period || ' – protocollo ' || protocol FROM dma_denunce WHERE id = $1 AND position_id = $2"
+            "SELECT 'Periodo ' || period || ' – protocollo ' || protocol FROM dma_denunce \
+             WHERE id = $1 AND position_id = $2 AND completa = 1"
         }
         _ => return Err(AppError::NotFound),
     };
@@ -428,25 +450,22 @@ fn decode_row(spec: &SectionSpec, row: &AnyRow) -> Result<TableRow, AppError> {
     Ok(TableRow { id, cells })
 }
 
-/// The section as CSV (semicolon-separated, as Italian spreadsheets expect), header first.
+/// The section as CSV (semicolon-separated, as Italian spreadsheets expect), header first. Cells go
+/// through `domain::csv::campo`: text is neutralised against formulas; integers and amounts are ours.
 pub fn to_csv(spec: &SectionSpec, page: &TablePage) -> String {
-    fn field(s: &str) -> String {
-        if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-    }
-    let mut out = spec.columns.iter().map(|c| field(c.label)).collect::<Vec<_>>().join(";");
-    out.push_str("\r\n");
+    use crate::domain::csv::{Campo, riga};
+    let mut out = riga(spec.columns.iter().map(|c| (c.label, Campo::Testo)));
     for row in &page.rows {
-        let line = row
+        let cells: Vec<(String, Campo)> = row
             .cells
             .iter()
             .map(|c| match c {
-                Cell::Empty => String::new(),
-                other => field(&other.display()),
+                Cell::Empty => (String::new(), Campo::Testo),
+                Cell::Int(_) | Cell::Money(_) => (c.display(), Campo::Numero),
+                other => (other.display(), Campo::Testo),
             })
-            .collect::<Vec<_>>()
-            .join(";");
-        out.push_str(&line);
-        out.push_str("\r\n");
+            .collect();
+        out.push_str(&riga(cells.iter().map(|(v, t)| (v.as_str(), *t))));
     }
     out
 }

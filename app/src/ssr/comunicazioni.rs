@@ -599,7 +599,6 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     };
     let dir = if r.desc { "DESC" } else { "ASC" };
     let per_page = i64::from(rules::PER_PAGINA);
-    let offset = i64::from(r.pagina) * per_page;
     // How SQLite is to read the matches: it keeps no statistics (see `Db::connect`), so it cannot weigh the
     // ways by itself; PostgreSQL can, and joins freely. A code prefix: the index of the codes says how many
     // positions it names; a few are read first and their richieste looked up, many are checked one by one
@@ -620,6 +619,9 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     use sqlx::Row as _;
     let counted: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
     let (totale, oltre) = (counted.min(rules::CONTEGGIO_MASSIMO), counted > rules::CONTEGGIO_MASSIMO);
+    // The page is clamped to the pages counted before it becomes an offset: a page past them shows the last.
+    let pagina = crate::model::clamp_page(r.pagina, totale, rules::PER_PAGINA);
+    let offset = i64::from(pagina) * per_page;
     // Few matches: gathered and sorted; `+` keeps SQLite from walking an index in the list's order instead, which
     // for a selective filter reads the whole history to find a handful. Many: the walk in order stops at the page.
     let order = if sqlite && !oltre { format!("+{column}") } else { column.to_string() };
@@ -635,7 +637,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         .map(|row| to_row(row?, now))
         .collect::<Result<Vec<_>, _>>()?;
     let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
-    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina: r.pagina, pagine })
+    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina, pagine })
 }
 
 /// Whether the positions whose code starts with `prefix` are few enough to be read first (at most

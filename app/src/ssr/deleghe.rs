@@ -367,8 +367,10 @@ async fn stored_form(db: &Db, delega_id: i64) -> Result<DelegaForm, AppError> {
 /// The printable form of an intermediary delega, as fixed when it was requested.
 pub async fn form_pdf(db: &Db, delega_id: i64) -> Result<(String, Vec<u8>), AppError> {
     let form = stored_form(db, delega_id).await?;
-    let pdf = super::pdf::delega_form_pdf(&form)?;
-    Ok((form.reference, pdf))
+    let reference = form.reference.clone();
+    // CPU-bound: on the typesetting pool, off the async workers.
+    let pdf = super::pdf::typeset(move || super::pdf::delega_form_pdf(&form)).await?;
+    Ok((reference, pdf))
 }
 
 /// A new OTP for a pending delega (the old one dies): after expiry, lock-out, or a lost PEC.

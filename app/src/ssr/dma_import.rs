@@ -40,9 +40,69 @@ fn righe(l: &Lavoratore) -> Vec<(u8, Money, Money)> {
     by.into_iter().map(|(c, (i, k))| (c, i, k)).collect()
 }
 
+/// Workers stored per transaction: a large file is stored in many short transactions, so the SQLite write
+/// lock is held for one batch at a time (logins and sessions write in between).
+pub const LOTTO: usize = 500;
+
+/// Called after each batch is committed, with its number (from 1): a test pauses there to act while an
+/// import is half stored. Keyed by the name of the uploaded file; nothing registered, nothing called.
+pub type LottoHook = std::sync::Arc<dyn Fn(u64) -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+
+static LOTTO_HOOKS: std::sync::Mutex<Vec<(String, LottoHook)>> = std::sync::Mutex::new(Vec::new());
+
+#[doc(hidden)]
+pub fn dopo_ogni_lotto(nome_file: &str, hook: LottoHook) {
+    if let Ok(mut hooks) = LOTTO_HOOKS.lock() {
+        hooks.push((nome_file.to_string(), hook));
+    }
+}
+
+fn lotto_hook(nome_file: &str) -> Option<LottoHook> {
+    LOTTO_HOOKS.lock().ok()?.iter().find(|(n, _)| n == nome_file).map(|(_, h)| h.clone())
+}
+
+/// Removes a declaration that never completed (its workers first, in batches), leaving the completed ones.
+async fn rimuovi_incompleta(db: &Db, denuncia_id: i64) -> Result<(), AppError> {
+    loop {
+        let mut tx = db.begin_write().await?;
+        let removed = sqlx::query(
+            "DELETE FROM dma_lavoratori WHERE id IN (SELECT l.id FROM dma_lavoratori l JOIN dma_denunce d \
+             ON d.id = l.denuncia_id WHERE l.denuncia_id = $1 AND d.completa = 0 LIMIT 5000)",
+        )
+        .bind(denuncia_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if removed == 0 {
+            sqlx::query("DELETE FROM dma_denunce WHERE id = $1 AND completa = 0").bind(denuncia_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        if removed == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Removes the imports left incomplete by a process that stopped before `before` (unix seconds); at start.
+pub async fn pulisci_incomplete(db: &Db, before: i64) -> Result<usize, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM dma_denunce WHERE completa = 0 AND avviata_at < $1")
+        .bind(before)
+        .fetch_all(db.pool())
+        .await?;
+    for id in &ids {
+        rimuovi_incompleta(db, *id).await?;
+    }
+    Ok(ids.len())
+}
+
 /// Checks and, when clean, stores the file at `path` as the declaration of `position`. Returns the id of
 /// the attempt. A file that is not a ListaPosPA declaration, or is another position's, is refused with
 /// nothing stored.
+///
+/// The workers are stored in batches of `LOTTO`, each its own transaction, under a declaration row that the
+/// consultation does not see (`completa = 0`) until the last transaction gives it its protocol and completes
+/// it together with the attempt; a failure removes what was stored. Run it where it cannot be cancelled
+/// halfway (`tokio::spawn`): a dropped import leaves its rows to the sweep at the next start.
 pub async fn importa(
     db: &Db,
     user_id: i64,
@@ -69,59 +129,126 @@ pub async fn importa(
     }
     let periodo = lettura.anno_mese.map(|p| p.iso()).unwrap_or_default();
     let accettata = lettura.numero_errori == 0;
-    let mut tx = db.begin_write().await?;
     let denuncia_id = if accettata {
+        let (imponibile, contributi) =
+            lettura.totali.values().fold((Money::ZERO, Money::ZERO), |(i, c), (ti, tc)| (i + *ti, c + *tc));
+        // Invisible until complete; its protocol comes with the last transaction (a failed import takes none).
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, \
+             contributi_cents, errors, status, completa, avviata_at) \
+             VALUES ($1, $2, $3, '', $4, $5, $6, 0, 'accettata', 0, $7) RETURNING id",
+        )
+        .bind(position_id)
+        .bind(&periodo)
+        .bind(iso_date(rome_date(now)))
+        .bind(lettura.lavoratori as i64)
+        .bind(imponibile.cents())
+        .bind(contributi.cents())
+        .bind(now)
+        .fetch_one(db.pool())
+        .await?;
+        match salva_lavoratori(db, id, &path, nome_file).await {
+            Ok(()) => Some(id),
+            Err(e) => {
+                if let Err(cleanup) = rimuovi_incompleta(db, id).await {
+                    tracing::error!(denuncia = id, error = %cleanup, "cannot remove an incomplete declaration");
+                }
+                return Err(e);
+            }
+        }
+    } else {
+        None
+    };
+    let completed = completa(db, user_id, position_id, denuncia_id, &lettura, &periodo, nome_file, now).await;
+    if let (Err(_), Some(id)) = (&completed, denuncia_id)
+        && let Err(cleanup) = rimuovi_incompleta(db, id).await
+    {
+        tracing::error!(denuncia = id, error = %cleanup, "cannot remove an incomplete declaration");
+    }
+    completed
+}
+
+/// Second reading: the workers go to the database as they are read (a bounded channel), `LOTTO` per
+/// transaction.
+async fn salva_lavoratori(db: &Db, id: i64, path: &std::path::Path, nome_file: &str) -> Result<(), AppError> {
+    let hook = lotto_hook(nome_file);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(String, String, Vec<(u8, Money, Money)>)>(256);
+    let second = path.to_path_buf();
+    let reading = tokio::task::spawn_blocking(move || {
+        leggi_lavoratori(open(&second)?, Limiti::default(), &mut |l| {
+            let name = format!("{} {}", l.cognome, l.nome);
+            let _ = sender.blocking_send((l.codice_fiscale.clone(), name, righe(l)));
+        })
+    });
+    let mut lotto = Vec::with_capacity(LOTTO);
+    let mut numero = 0u64;
+    loop {
+        let next = receiver.recv().await;
+        let fine = next.is_none();
+        lotto.extend(next);
+        if lotto.len() < LOTTO && !fine {
+            continue;
+        }
+        if !lotto.is_empty() {
+            let mut tx = db.begin_write().await?;
+            for (cf, name, rows) in lotto.drain(..) {
+                for (cod, imponibile, contributo) in rows {
+                    sqlx::query(
+                        "INSERT INTO dma_lavoratori (denuncia_id, worker_cf, worker_name, gestione, imponibile_cents, \
+                         contributi_cents) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(&cf)
+                    .bind(&name)
+                    .bind(voce_gestione(cod))
+                    .bind(imponibile.cents())
+                    .bind(contributo.cents())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            numero += 1;
+            if let Some(hook) = &hook {
+                hook(numero).await;
+            }
+        }
+        if fine {
+            break;
+        }
+    }
+    reading.await.map_err(|_| AppError::Internal)?.map_err(|Illeggibile(why)| AppError::invalid(why))?;
+    Ok(())
+}
+
+/// The last transaction: the declaration (if any) gets its protocol and becomes visible, with the attempt,
+/// its problems and the use of the service.
+#[allow(clippy::too_many_arguments)]
+async fn completa(
+    db: &Db,
+    user_id: i64,
+    position_id: i64,
+    denuncia_id: Option<i64>,
+    lettura: &Lettura,
+    periodo: &str,
+    nome_file: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(id) = denuncia_id {
         let (sede_id, sede_code): (i64, String) =
             sqlx::query_as("SELECT s.id, s.code FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
                 .bind(position_id)
                 .fetch_one(&mut *tx)
                 .await?;
         let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, rome_date(now).year()).await?;
-        let (imponibile, contributi) =
-            lettura.totali.values().fold((Money::ZERO, Money::ZERO), |(i, c), (ti, tc)| (i + *ti, c + *tc));
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, \
-             contributi_cents, errors, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'accettata') RETURNING id",
-        )
-        .bind(position_id)
-        .bind(&periodo)
-        .bind(iso_date(rome_date(now)))
-        .bind(&protocollo)
-        .bind(lettura.lavoratori as i64)
-        .bind(imponibile.cents())
-        .bind(contributi.cents())
-        .fetch_one(&mut *tx)
-        .await?;
-        // Second reading: the workers go to the database as they are read (a bounded channel).
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(String, String, Vec<(u8, Money, Money)>)>(256);
-        let second = path.clone();
-        let reading = tokio::task::spawn_blocking(move || {
-            leggi_lavoratori(open(&second)?, Limiti::default(), &mut |l| {
-                let name = format!("{} {}", l.cognome, l.nome);
-                let _ = sender.blocking_send((l.codice_fiscale.clone(), name, righe(l)));
-            })
-        });
-        while let Some((cf, name, rows)) = receiver.recv().await {
-            for (cod, imponibile, contributo) in rows {
-                sqlx::query(
-                    "INSERT INTO dma_lavoratori (denuncia_id, worker_cf, worker_name, gestione, imponibile_cents, \
-                     contributi_cents) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(&cf)
-                .bind(&name)
-                .bind(voce_gestione(cod))
-                .bind(imponibile.cents())
-                .bind(contributo.cents())
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        reading.await.map_err(|_| AppError::Internal)?.map_err(|Illeggibile(why)| AppError::invalid(why))?;
-        Some(id)
-    } else {
-        None
-    };
+        sqlx::query("UPDATE dma_denunce SET protocol = $1, completa = 1, avviata_at = NULL WHERE id = $2")
+            .bind(&protocollo)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let accettata = denuncia_id.is_some();
     let importazione: i64 = sqlx::query_scalar(
         "INSERT INTO dma_importazioni (position_id, user_id, nome_file, periodo, lavoratori, numero_errori, stato, \
          denuncia_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -129,7 +256,7 @@ pub async fn importa(
     .bind(position_id)
     .bind(user_id)
     .bind(nome_file)
-    .bind(&periodo)
+    .bind(periodo)
     .bind(lettura.lavoratori as i64)
     .bind(lettura.numero_errori as i64)
     .bind(if accettata { "accettata" } else { "scartata" })
@@ -177,16 +304,18 @@ pub async fn importa_bozza(
     if bozza.lavoratori.is_empty() {
         return Err(AppError::invalid("Inserisca almeno un lavoratore."));
     }
-    let mut random = [0u8; 12];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
-    let path = std::env::temp_dir().join(format!("cassetto-dma-manuale-{}.xml", hex::encode(random)));
-    tokio::fs::write(&path, bozza.scrivi_xml()).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot write the declaration");
+    let spool = super::spool::SpoolFile::create("cassetto-dma-manuale").map_err(|e| {
+        tracing::error!(error = %e, "cannot spool the declaration");
         AppError::Internal
     })?;
+    std::io::Write::write_all(&mut spool.writer().map_err(|_| AppError::Internal)?, bozza.scrivi_xml().as_bytes())
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot write the declaration");
+            AppError::Internal
+        })?;
     let nome = format!("compilazione-manuale-{}.xml", testo(&bozza.mese));
-    let result = importa(db, user_id, position_id, position_code, path.clone(), &nome, now).await;
-    let _ = tokio::fs::remove_file(&path).await;
+    let result = importa(db, user_id, position_id, position_code, spool.path().to_path_buf(), &nome, now).await;
+    drop(spool);
     result
 }
 
@@ -230,14 +359,20 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
     })
 }
 
-/// The problems of an attempt as CSV (semicolon-separated, as Italian spreadsheets expect).
+/// The problems of an attempt as CSV (semicolon-separated, as Italian spreadsheets expect). Every cell is
+/// text from the file or about it, so every cell is neutralised against formulas (`domain::csv`).
 pub fn errori_csv(i: &DmaImportazione) -> String {
-    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("codice_fiscale;periodo;elemento;codice;descrizione\n");
+    use crate::domain::csv::{Campo, riga};
+    let mut out = riga(["codice_fiscale", "periodo", "elemento", "codice", "descrizione"].map(|h| (h, Campo::Testo)));
     for e in &i.errori {
         let cells = [&e.codice_fiscale, &e.periodo, &e.elemento, &e.codice, &e.descrizione];
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(";"));
-        out.push('\n');
+        out.push_str(&riga(cells.map(|c| (c.as_str(), Campo::Testo))));
+    }
+    // Only the first problems are kept (`Limiti::max_errori`): the list says how many it leaves out.
+    let oltre = i.numero_errori - i.errori.len() as i64;
+    if oltre > 0 {
+        let nota = format!("… e altri {oltre} problemi non elencati");
+        out.push_str(&riga([("", Campo::Testo), ("", Campo::Testo), ("", Campo::Testo), ("", Campo::Testo), (nota.as_str(), Campo::Testo)]));
     }
     out
 }

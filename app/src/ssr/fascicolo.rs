@@ -89,10 +89,8 @@ pub async fn stampa(ctx: &RequestCtx, posizione: &str) -> Result<(String, Vec<u8
     let position = access.position()?;
     let fascicolo = dati(ctx.db(), position.id).await?;
     let generated_at = now_unix();
-    // Typesetting is CPU-bound: off the async workers.
-    let pdf = tokio::task::spawn_blocking(move || pdf(&fascicolo, generated_at))
-        .await
-        .map_err(|err| anyhow::anyhow!("fascicolo PDF task: {err}"))??;
+    // Typesetting is CPU-bound: on the typesetting pool, off the async workers (a burst of prints queues).
+    let pdf = pdf::typeset(move || pdf(&fascicolo, generated_at)).await?;
     let sha256 = hex::encode(Sha256::digest(&pdf));
     let entry = audit::Entry {
         actor_user_id: Some(access.user.user_id),
@@ -154,7 +152,7 @@ pub async fn dati(db: &Db, position_id: i64) -> Result<Fascicolo, AppError> {
     }
 
     let errors_where = "FROM dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id \
-                        WHERE d.position_id = $1 AND l.error_code IS NOT NULL AND l.error_code <> ''";
+                        WHERE d.position_id = $1 AND d.completa = 1 AND l.error_code IS NOT NULL AND l.error_code <> ''";
     let dma_errors_total: i64 =
         sqlx::query_scalar(&format!("SELECT COUNT(*) {errors_where}")).bind(position_id).fetch_one(db.pool()).await?;
     let rows = sqlx::query(&format!(
@@ -195,7 +193,7 @@ async fn all_rows(
 }
 
 /// Renders the dossier as an A4 PDF, stating `generated_at` (unix seconds) in Italian time.
-/// Synchronous and CPU-bound: async callers use `spawn_blocking`.
+/// Synchronous and CPU-bound: async callers use `pdf::typeset`.
 pub fn pdf(f: &Fascicolo, generated_at: i64) -> anyhow::Result<Vec<u8>> {
     let (pdf, warnings) = render(f, generated_at)?;
     for warning in &warnings {

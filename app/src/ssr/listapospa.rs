@@ -2,6 +2,12 @@
 //! at a time, checked by `domain::listapospa` and dropped, so memory stays bounded whatever the file's size.
 //! Limits on size, depth and elements; a DTD is refused (no entity of ours is ever expanded beyond the five
 //! predefined ones and character references).
+//!
+//! Memory is bounded whatever the file holds: every element counts (self-closing ones too); no single piece
+//! of markup or text may exceed `max_evento` bytes (checked as the bytes are consumed, so quick-xml's own
+//! buffer never holds more); a value is at most `max_testo` bytes; a record holds at most `max_voci`
+//! periods, instalments, and gestioni or enti versanti per period; problems are kept up to `max_errori`
+//! (beyond, only counted). A file past any of these is refused with the reason in Italian.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
@@ -24,11 +30,25 @@ pub struct Limiti {
     pub max_elements: u64,
     /// Errors kept in full; beyond, only counted.
     pub max_errori: usize,
+    /// Bytes of one value (the text of an element).
+    pub max_testo: usize,
+    /// Bytes of one piece of markup or text as the parser reads it (a tag, a text run, a comment, a CDATA).
+    pub max_evento: u64,
+    /// Entries of one list of a record: periods or instalments of a worker, gestioni or enti of a period.
+    pub max_voci: usize,
 }
 
 impl Default for Limiti {
     fn default() -> Self {
-        Limiti { max_bytes: 200 * 1024 * 1024, max_depth: 16, max_elements: 50_000_000, max_errori: 10_000 }
+        Limiti {
+            max_bytes: 200 * 1024 * 1024,
+            max_depth: 16,
+            max_elements: 50_000_000,
+            max_errori: 1_000,
+            max_testo: 1_024,
+            max_evento: 16 * 1024,
+            max_voci: 1_000,
+        }
     }
 }
 
@@ -50,33 +70,51 @@ pub struct Lettura {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Illeggibile(pub String);
 
-/// Counts the bytes read and stops past the limit.
+/// Counts the bytes read and stops past the limit of the file, or of one event: `evento` counts the bytes
+/// consumed since the reader last handed an event over (reset by `leggi_lavoratori`), so a text run, tag or
+/// CDATA section of hundreds of megabytes stops after `max_evento` bytes instead of filling quick-xml's buffer.
 struct Limitato<R> {
     inner: R,
     letti: u64,
     max: u64,
+    evento: u64,
+    max_evento: u64,
+}
+
+const TROPPO_GRANDE: &str = "file troppo grande";
+const EVENTO_TROPPO_GRANDE: &str = "evento troppo grande";
+
+impl<R> Limitato<R> {
+    fn check(&self) -> std::io::Result<()> {
+        if self.letti > self.max {
+            return Err(std::io::Error::other(TROPPO_GRANDE));
+        }
+        if self.evento > self.max_evento {
+            return Err(std::io::Error::other(EVENTO_TROPPO_GRANDE));
+        }
+        Ok(())
+    }
 }
 
 impl<R: Read> Read for Limitato<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.check()?;
         let n = self.inner.read(buf)?;
         self.letti += n as u64;
-        if self.letti > self.max {
-            return Err(std::io::Error::other("file troppo grande"));
-        }
+        self.evento += n as u64;
+        self.check()?;
         Ok(n)
     }
 }
 
 impl<R: BufRead> BufRead for Limitato<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.letti > self.max {
-            return Err(std::io::Error::other("file troppo grande"));
-        }
+        self.check()?;
         self.inner.fill_buf()
     }
     fn consume(&mut self, amt: usize) {
         self.letti += amt as u64;
+        self.evento += amt as u64;
         self.inner.consume(amt)
     }
 }
@@ -89,8 +127,11 @@ struct InCorso {
     gestione: Option<Gestione>,
     ente: Option<EnteVersante>,
     rata: Option<Rata>,
-    /// Problems of values (amounts, dates, numbers) met in this record.
+    /// Problems of values (amounts, dates, numbers) met in this record, the first `max_errori` of them.
     errori: Vec<Errore>,
+    /// Those beyond, only counted.
+    errori_oltre: u64,
+    max_errori: usize,
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -125,7 +166,13 @@ pub fn leggi_lavoratori<R: BufRead>(
     limiti: Limiti,
     ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
 ) -> Result<Lettura, Illeggibile> {
-    let mut reader = Reader::from_reader(Limitato { inner: input, letti: 0, max: limiti.max_bytes });
+    let mut reader = Reader::from_reader(Limitato {
+        inner: input,
+        letti: 0,
+        max: limiti.max_bytes,
+        evento: 0,
+        max_evento: limiti.max_evento,
+    });
     // No trimming by the reader: it would cut the spaces around an entity ("Rossi &amp; C."); values are
     // trimmed whole when their element ends.
     reader.config_mut().trim_text(false);
@@ -135,16 +182,24 @@ pub fn leggi_lavoratori<R: BufRead>(
     let mut elements: u64 = 0;
     let mut pospa = 0;
     let mut out = Lettura::default();
-    let mut cur = InCorso::default();
+    let mut cur = InCorso { max_errori: limiti.max_errori, ..InCorso::default() };
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| {
             let msg = e.to_string();
-            Illeggibile(if msg.contains("troppo grande") {
+            Illeggibile(if msg.contains(TROPPO_GRANDE) {
                 format!("Il file supera il limite di {} MB.", limiti.max_bytes / (1024 * 1024))
+            } else if msg.contains(EVENTO_TROPPO_GRANDE) {
+                format!(
+                    "Un testo del file supera il limite di {} KB senza marcatori, nell'elemento «{}».",
+                    limiti.max_evento / 1024,
+                    path.last().map(String::as_str).unwrap_or("radice")
+                )
             } else {
                 format!("Il file non è un XML ben formato: {msg}.")
             })
         })?;
+        // The next event's bytes count from here.
+        reader.get_mut().evento = 0;
         match event {
             Event::DocType(_) => return Err(Illeggibile("Il file contiene una DTD: non è ammessa.".to_string())),
             Event::Start(e) => {
@@ -161,16 +216,24 @@ pub fn leggi_lavoratori<R: BufRead>(
                 apri(&name, &e, &mut cur, &mut pospa);
             }
             Event::Empty(e) => {
+                // A self-closing element is an element: counted like any other.
                 elements += 1;
+                if elements > limiti.max_elements {
+                    return Err(Illeggibile("Il file contiene troppi elementi.".to_string()));
+                }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 apri(&name, &e, &mut cur, &mut pospa);
-                chiudi(&name, "", &path, &mut cur, &mut out, limiti, ogni_lavoratore);
+                chiudi(&name, "", &path, &mut cur, &mut out, limiti, ogni_lavoratore)?;
             }
             Event::Text(t) => {
                 let s = t.decode().map_err(|e| Illeggibile(format!("Testo non leggibile: {e}.")))?;
                 text.push_str(&s);
+                testo_ammesso(&text, &path, limiti)?;
             }
-            Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            Event::CData(t) => {
+                text.push_str(&String::from_utf8_lossy(&t));
+                testo_ammesso(&text, &path, limiti)?;
+            }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
@@ -185,11 +248,12 @@ pub fn leggi_lavoratori<R: BufRead>(
                 };
                 let c = resolved.ok_or_else(|| Illeggibile("Il file usa un'entità non ammessa.".to_string()))?;
                 text.push(c);
+                testo_ammesso(&text, &path, limiti)?;
             }
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();
                 let value = std::mem::take(&mut text);
-                chiudi(&name, value.trim(), &path, &mut cur, &mut out, limiti, ogni_lavoratore);
+                chiudi(&name, value.trim(), &path, &mut cur, &mut out, limiti, ogni_lavoratore)?;
             }
             Event::Eof => break,
             _ => {}
@@ -203,6 +267,31 @@ pub fn leggi_lavoratori<R: BufRead>(
         return Err(Illeggibile("Mancano AnnoMeseDenuncia o CFAzienda: non è una denuncia ListaPosPA.".to_string()));
     }
     Ok(out)
+}
+
+/// A value longer than `max_testo` refuses the file, naming its element.
+fn testo_ammesso(text: &str, path: &[String], limiti: Limiti) -> Result<(), Illeggibile> {
+    if text.len() <= limiti.max_testo {
+        return Ok(());
+    }
+    Err(Illeggibile(format!(
+        "Il valore dell'elemento «{}» supera i {} caratteri ammessi.",
+        path.last().map(String::as_str).unwrap_or("radice"),
+        limiti.max_testo
+    )))
+}
+
+/// Room for one more entry in a record's list of `what`, or the refusal naming the worker.
+fn c_e_posto<T>(list: &[T], what: &str, cur: &InCorso, limiti: Limiti) -> Result<(), Illeggibile> {
+    if list.len() < limiti.max_voci {
+        return Ok(());
+    }
+    let cf = cur.lavoratore.as_ref().map(|l| l.codice_fiscale.as_str()).filter(|cf| !cf.is_empty());
+    Err(Illeggibile(format!(
+        "Il record del lavoratore {} ha più di {} {what}: il file non è ammesso.",
+        cf.unwrap_or("senza codice fiscale"),
+        limiti.max_voci
+    )))
 }
 
 fn registra(out: &mut Lettura, e: Errore, limiti: Limiti) {
@@ -224,6 +313,7 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
                 rate: Vec::new(),
             });
             cur.errori.clear();
+            cur.errori_oltre = 0;
         }
         "E0_PeriodoNelMese" | "V1_PeriodoPrecedente" => {
             let blocco = if name == "E0_PeriodoNelMese" {
@@ -271,6 +361,10 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
 
 /// A value problem of the current record.
 fn valore(cur: &mut InCorso, elemento: &str, codice: &str, descrizione: String) {
+    if cur.errori.len() >= cur.max_errori {
+        cur.errori_oltre += 1;
+        return;
+    }
     let cf = cur.lavoratore.as_ref().map(|l| l.codice_fiscale.clone()).unwrap_or_default();
     cur.errori.push(Errore {
         codice_fiscale: cf,
@@ -302,7 +396,7 @@ fn chiudi(
     out: &mut Lettura,
     limiti: Limiti,
     ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
-) {
+) -> Result<(), Illeggibile> {
     let parent = path.last().map(String::as_str).unwrap_or_default();
     // Inside a period, anything but its dates makes it "not only dates" (rule 00126I).
     if let Some(p) = cur.periodo.as_mut()
@@ -370,6 +464,9 @@ fn chiudi(
             }
         }
         (_, "EnteVersante" | "AltroEnteVersante") => {
+            if let Some(p) = cur.periodo.as_ref() {
+                c_e_posto(&p.enti_versanti, "enti versanti in un periodo", cur, limiti)?;
+            }
             if let (Some(e), Some(p)) = (cur.ente.take(), cur.periodo.as_mut()) {
                 p.enti_versanti.push(e);
             }
@@ -419,16 +516,25 @@ fn chiudi(
             cur.rata = Some(rata);
         }
         (_, "F1_Ammortamento") => {
+            if let Some(l) = cur.lavoratore.as_ref() {
+                c_e_posto(&l.rate, "rate di ammortamento", cur, limiti)?;
+            }
             if let (Some(r), Some(l)) = (cur.rata.take(), cur.lavoratore.as_mut()) {
                 l.rate.push(r);
             }
         }
         (_, n) if TipoGestione::da_elemento(n).is_some() => {
+            if let Some(p) = cur.periodo.as_ref() {
+                c_e_posto(&p.gestioni, "gestioni in un periodo", cur, limiti)?;
+            }
             if let (Some(g), Some(p)) = (cur.gestione.take(), cur.periodo.as_mut()) {
                 p.gestioni.push(g);
             }
         }
         (_, "E0_PeriodoNelMese" | "V1_PeriodoPrecedente") => {
+            if let Some(l) = cur.lavoratore.as_ref() {
+                c_e_posto(&l.periodi, "periodi", cur, limiti)?;
+            }
             if let (Some(p), Some(l)) = (cur.periodo.take(), cur.lavoratore.as_mut()) {
                 if p.blocco == Blocco::E0 {
                     for g in &p.gestioni {
@@ -455,11 +561,13 @@ fn chiudi(
                 for e in errori.into_iter().chain(record) {
                     registra(out, e, limiti);
                 }
+                out.numero_errori += std::mem::take(&mut cur.errori_oltre);
                 ogni_lavoratore(&l);
             }
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// Valid codici fiscali the generator cycles through.
@@ -610,6 +718,79 @@ mod tests {
         let few = Limiti { max_errori: 2, ..Limiti::default() };
         let l = leggi(file(2, true).as_bytes(), few).expect("lettura");
         assert_eq!((l.errori.len(), l.numero_errori), (2, 4));
+    }
+
+    /// A heading and one D0 record whose body is `inside`.
+    fn one_record(inside: &str) -> String {
+        format!(
+            "<DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia><CFAzienda>80012345678</CFAzienda>\
+             <ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA><D0_DenunciaIndividuale>\
+             <CFLavoratore>RSSMRA70A01H501S</CFLavoratore>{inside}</D0_DenunciaIndividuale></PosPA></ListaPosPA>\
+             </Azienda></DenunceMensili>"
+        )
+    }
+
+    #[test]
+    fn a_long_value_is_refused_naming_its_element() {
+        let long = one_record(&format!("<Cognome>{}</Cognome>", "R".repeat(2_000)));
+        let e = leggi(long.as_bytes(), Limiti::default()).expect_err("refused");
+        assert!(e.0.contains("«Cognome»") && e.0.contains("1024"), "{e:?}");
+        // Built of entities, one character at a time: the same.
+        let refs = one_record(&format!("<Cognome>{}</Cognome>", "&amp;".repeat(2_000)));
+        assert!(leggi(refs.as_bytes(), Limiti::default()).expect_err("refused").0.contains("«Cognome»"));
+        let fine = one_record(&format!("<Cognome>{}</Cognome>", "R".repeat(1_000)));
+        assert!(leggi(fine.as_bytes(), Limiti::default()).is_ok());
+    }
+
+    #[test]
+    fn one_huge_piece_of_text_or_markup_stops_the_reading_early() {
+        let limiti = Limiti { max_evento: 4_096, ..Limiti::default() };
+        for body in [
+            format!("<Cognome>{}</Cognome>", "R".repeat(100_000)),
+            format!("<Cognome><![CDATA[{}]]></Cognome>", "<>".repeat(50_000)),
+            format!("<!--{}-->", "> ".repeat(50_000)),
+            format!("<Nome a=\"{}\"/>", "x".repeat(100_000)),
+        ] {
+            let e = leggi(one_record(&body).as_bytes(), limiti).expect_err("refused");
+            assert!(e.0.contains("4 KB") && e.0.contains("«D0_DenunciaIndividuale»"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn self_closing_elements_count() {
+        let limiti = Limiti { max_elements: 50, ..Limiti::default() };
+        let many = one_record(&"<Altro/>".repeat(100));
+        assert!(leggi(many.as_bytes(), limiti).expect_err("refused").0.contains("troppi elementi"));
+    }
+
+    #[test]
+    fn the_lists_of_a_record_are_bounded() {
+        let limiti = Limiti { max_voci: 10, ..Limiti::default() };
+        let periods = one_record(&"<E0_PeriodoNelMese/>".repeat(11));
+        let e = leggi(periods.as_bytes(), limiti).expect_err("refused");
+        assert!(e.0.contains("RSSMRA70A01H501S") && e.0.contains("più di 10 periodi"), "{e:?}");
+        let gestioni = one_record(&format!("<E0_PeriodoNelMese><Gestioni>{}</Gestioni></E0_PeriodoNelMese>", "<GestPensionistica/>".repeat(11)));
+        assert!(leggi(gestioni.as_bytes(), limiti).expect_err("refused").0.contains("gestioni"));
+        let enti = one_record(&format!("<V1_PeriodoPrecedente>{}</V1_PeriodoPrecedente>", "<EnteVersante/>".repeat(11)));
+        assert!(leggi(enti.as_bytes(), limiti).expect_err("refused").0.contains("enti versanti"));
+        let rate = one_record(&"<F1_Ammortamento/>".repeat(11));
+        assert!(leggi(rate.as_bytes(), limiti).expect_err("refused").0.contains("rate"));
+        assert!(leggi(one_record(&"<E0_PeriodoNelMese/>".repeat(10)).as_bytes(), limiti).is_ok());
+    }
+
+    #[test]
+    fn the_problems_of_one_record_are_kept_up_to_the_cap_and_all_counted() {
+        let limiti = Limiti { max_errori: 3, ..Limiti::default() };
+        let bad = one_record(&format!(
+            "<E0_PeriodoNelMese><Gestioni><GestPensionistica>{}</GestPensionistica></Gestioni></E0_PeriodoNelMese>",
+            "<Imponibile>x</Imponibile>".repeat(50)
+        ));
+        let l = leggi(bad.as_bytes(), limiti).expect("lettura");
+        assert_eq!(l.errori.len(), 3);
+        assert!(l.numero_errori >= 50, "{}", l.numero_errori);
+        let all = leggi(bad.as_bytes(), Limiti::default()).expect("lettura");
+        assert_eq!(all.numero_errori, l.numero_errori, "the cap changes what is kept, not what is counted");
+        assert_eq!(all.errori[..3], l.errori[..]);
     }
 
     mod bozze {

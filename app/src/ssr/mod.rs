@@ -24,6 +24,7 @@ pub mod scale;
 pub mod security;
 pub mod seed;
 pub mod sms;
+pub mod spool;
 pub mod throttle;
 pub mod tracciati;
 

@@ -7,10 +7,13 @@
 //! Fascicolo aziendale (`ssr::fascicolo`) uses the same renderer with its own template.
 //!
 //! Rendering is synchronous and CPU-bound (tens of milliseconds for the delega form, longer for a
-//! whole dossier): async callers should run it in `tokio::task::spawn_blocking`.
+//! whole dossier): async callers run it through `typeset`, on the typesetting pool — a few threads of
+//! its own (at most half the cores), never the async threads nor tokio's blocking pool (which grows to
+//! hundreds of threads): a burst of prints queues for the pool and the pages keep being served.
 
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use anyhow::Context;
 use serde::Serialize;
@@ -296,6 +299,76 @@ fn render_delega(form: &DelegaForm) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
     render(&DELEGA, &data, &form.reference)
 }
 
+/// How many threads typeset: half the cores, at least one.
+pub fn typeset_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / 2).max(1)
+}
+
+type TypesetJob = Box<dyn FnOnce() + Send>;
+
+/// The typesetting threads, fed from one queue (started on first use).
+static TYPESET_POOL: LazyLock<std::sync::mpsc::Sender<TypesetJob>> = LazyLock::new(|| {
+    let (sender, receiver) = std::sync::mpsc::channel::<TypesetJob>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..typeset_threads() {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("typeset-{n}"))
+            .spawn(move || {
+                loop {
+                    let job = match receiver.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // the pool is gone
+                    }
+                }
+            })
+            .expect("spawning a typesetting thread");
+    }
+    sender
+});
+
+/// Runs `work` (a rendering) on the typesetting pool and waits for it without blocking the async threads.
+pub async fn typeset<T: Send + 'static>(work: impl FnOnce() -> anyhow::Result<T> + Send + 'static) -> anyhow::Result<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: TypesetJob = Box::new(move || {
+        let _ = done.send(work());
+    });
+    TYPESET_POOL.send(job).map_err(|_| anyhow::anyhow!("typesetting threads stopped"))?;
+    result.await.map_err(|_| anyhow::anyhow!("typesetting job lost"))?
+}
+
+/// Renderings in progress now, and the most there ever were at once (observed by the tests: never more
+/// than `typeset_threads`).
+static RENDERING: AtomicUsize = AtomicUsize::new(0);
+static RENDERING_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// (renderings in progress, most at once since start).
+pub fn rendering_gauge() -> (usize, usize) {
+    (RENDERING.load(Ordering::SeqCst), RENDERING_PEAK.load(Ordering::SeqCst))
+}
+
+/// Counts a rendering while it lives.
+struct Rendering;
+
+impl Rendering {
+    fn start() -> Rendering {
+        let now = RENDERING.fetch_add(1, Ordering::SeqCst) + 1;
+        RENDERING_PEAK.fetch_max(now, Ordering::SeqCst);
+        Rendering
+    }
+}
+
+impl Drop for Rendering {
+    fn drop(&mut self) {
+        RENDERING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Renders `template` with `data` as `/data.json`; returns the PDF (tagged, fonts embedded and subset)
 /// with typst's warnings. `ident` is the PDF's document identifier, so a re-render of the same
 /// document keeps it.
@@ -309,6 +382,7 @@ pub(crate) fn render(
     let data = serde_json::to_vec(data).with_context(|| format!("{} data as JSON", template.what))?;
     let world = TemplateWorld { shared, template, data: Bytes::new(data) };
 
+    let _rendering = Rendering::start();
     let compiled = typst::compile::<PagedDocument>(&world);
     // typst memoizes across compilations in a global cache; without eviction a long-running server
     // would keep every past document. Results used by the last couple of renders (the library, the

@@ -66,7 +66,7 @@ fn RicercaPosizioni(vista: Vista) -> impl IntoView {
     let query = use_query_map();
     let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
     let pagina = move || {
-        query.try_with(|q| q.get("pagina").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)).unwrap_or_default()
+        query.try_with(|q| q.get("pagina").map(|p| crate::model::pagina(&p)).unwrap_or(0)).unwrap_or_default()
     };
     let results = Resource::new(
         move || (testo(), pagina()),
@@ -843,6 +843,11 @@ fn ImportaDmaPage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(i)) => {
                         let csv = format!("/esporta-errori/{}/{}", url_encode(&pos), i.id);
+                        // Only the first problems are kept: the rest are counted.
+                        let oltre = i.numero_errori - i.errori.len() as i64;
+                        let oltre = (oltre > 0).then(|| view! {
+                            <p data-testid="errori-oltre">{format!("… e altri {oltre} problemi non elencati: corregga quelli indicati e invii di nuovo il file.")}</p>
+                        });
                         view! {
                             <div class="alert alert-danger" role="alert" data-testid="scartata">
                                 {format!("Denuncia di {} scartata: {} problemi.", i.periodo, i.numero_errori)}
@@ -864,6 +869,7 @@ fn ImportaDmaPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            {oltre}
                         }.into_any()
                     }
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),

@@ -183,7 +183,7 @@ pub fn DataTable(
 pub fn Pager(base: String, query: ListQuery, total_pages: u32, current: u32) -> impl IntoView {
     let link = move |page: u32| format!("{base}{}", query.to_query_string(query.sort.as_deref(), query.desc, page));
     let prev = (current > 0).then(|| link(current - 1));
-    let next = (current + 1 < total_pages).then(|| link(current + 1));
+    let next = (current.saturating_add(1) < total_pages).then(|| link(current + 1));
     view! {
         <nav class="pagination-wrapper" aria-label="Paginazione">
             <ul class="pagination">
@@ -194,7 +194,7 @@ pub fn Pager(base: String, query: ListQuery, total_pages: u32, current: u32) -> 
                     }}
                 </li>
                 <li class="page-item active">
-                    <span class="page-link" aria-current="page" data-testid="pagina">{format!("Pagina {} di {}", current + 1, total_pages)}</span>
+                    <span class="page-link" aria-current="page" data-testid="pagina">{format!("Pagina {} di {}", u64::from(current) + 1, total_pages)}</span>
                 </li>
                 <li class="page-item" class:disabled=next.is_none()>
                     {match next.clone() {
