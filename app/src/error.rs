@@ -16,6 +16,9 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// A daily limit of the account is reached (429); the Italian message names it.
+    #[error("{0}")]
+    TooMany(String),
     #[error("Si è verificato un errore interno. Riprovi più tardi.")]
     Internal,
     #[error("Errore di comunicazione con il server.")]
@@ -34,6 +37,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 400,
+            AppError::TooMany(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

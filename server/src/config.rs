@@ -80,6 +80,20 @@ impl Config {
     pub fn database_url(&self) -> String {
         self.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string())
     }
+
+    /// The keys for secrets at rest: `CASSETTO_KEYS` (the key lines), else the file `CASSETTO_KEY_FILE`, else
+    /// `cassetto.key` beside the SQLite database — created with a random key on first use.
+    pub fn keys(&self) -> anyhow::Result<app::ssr::keys::Keys> {
+        use app::ssr::keys::{Keys, default_key_file};
+        if let Some(lines) = self.get("CASSETTO_KEYS") {
+            return Keys::parse(&lines).context("in CASSETTO_KEYS");
+        }
+        let path = self
+            .get("CASSETTO_KEY_FILE")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| default_key_file(&self.database_url()));
+        Keys::load_or_create(&path)
+    }
 }
 
 /// The variables, for `--help`.
@@ -88,6 +102,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / ./ca
   DATABASE_URL               sqlite://cassetto.db (default) or postgres://user@host/db
   LEPTOS_SITE_ADDR           address to listen on (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT           folder of the built site (default target/site)
+  CASSETTO_KEY_FILE          the key file (default cassetto.key beside the SQLite file; created, mode 0600)
+  CASSETTO_KEYS              the keys themselves instead of a file: `id hex,id hex`, current first
   CASSETTO_DEMO              1: demo mode (second-factor page shows the seeded demo accounts' codes; serve seeds
                              an empty database). Refused with secure cookies or a non-loopback address unless
   CASSETTO_DEMO_PUBLIC       1: also allows demo mode with secure cookies or on a public address

@@ -187,6 +187,9 @@ async fn main() -> anyhow::Result<()> {
     tracing::debug!(database = %app::ssr::redact::url(&database_url), "opening the database");
     let db = Db::connect(&database_url).await?;
     db.migrate().await?;
+    // Every command that touches the database needs the keys: the audit chain and the TOTP secrets use them.
+    app::ssr::keys::install(config.keys()?)?;
+    app::ssr::secrets::seal_stored_totp_secrets(&db).await?;
     match command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(db, &config).await,
         Command::Migrate => {
@@ -227,7 +230,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed { .. } => anyhow::bail!("specify the data set: seed --demo or seed --scale"),
         Command::Audit { command: AuditCommand::Verify } => match app::ssr::audit::verify(&db).await? {
             app::ssr::audit::Verification::Intact { entries } => {
-                println!("registro di audit integro: {entries} voci");
+                let keyed_from = app::ssr::audit::keyed_from(&db).await?;
+                let keys = app::ssr::keys::installed()?;
+                let head: String =
+                    sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1").fetch_one(db.pool()).await?;
+                println!("registro di audit integro: {entries} voci (chiave corrente {})", keys.current_id());
+                // Kept elsewhere (a log, a ticket), the head shows later whether newest entries were cut off.
+                println!("ultima voce {entries}, impronta {head}");
+                if keyed_from > 1 && entries > 0 {
+                    println!(
+                        "le voci 1-{} precedono la catena con chiave: le protegge la firma della voce {keyed_from}",
+                        keyed_from - 1
+                    );
+                }
                 Ok(())
             }
             app::ssr::audit::Verification::Broken { seq, reason } => {

@@ -28,6 +28,9 @@ use crate::config::Config;
 /// this plus its delivery; the look is one indexed query, cheap enough to make often.
 const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// How often, without a mail server, the outbox erases the delega codes that died while waiting.
+const OUTBOX_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Largest request body accepted, but for the sending of a richiesta with files (its own limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -134,7 +137,10 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
             );
             app::ssr::outbox::spawn_worker(db.clone(), mail, OUTBOX_POLL);
         }
-        None => tracing::warn!("CASSETTO_SMTP_URL not set: mail and PEC stay queued in the outbox"),
+        None => {
+            tracing::warn!("CASSETTO_SMTP_URL not set: mail and PEC stay queued in the outbox");
+            app::ssr::outbox::spawn_sweeper(db.clone(), OUTBOX_SWEEP);
+        }
     }
     if settings.demo_mode && app::ssr::seed::is_empty(&db).await? {
         tracing::info!("empty database in demo mode: loading the demo data");

@@ -8,6 +8,7 @@ use chrono::Datelike;
 
 use super::audit::{self, Entry};
 use super::db::{Backend, Db};
+use super::limiti::{self, Uso};
 use super::outbox::{self, Channel, NewMessage};
 use crate::domain::allegati;
 use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato, StatoPrenotazione};
@@ -100,6 +101,11 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     let pacchetto = pacchetto_allegati(&r.allegati)?;
 
     let mut tx = db.begin_write().await?;
+    // The day's limits: the richiesta, its files, and the notices it queues to the contacts typed in.
+    limiti::consuma(&mut tx, user_id, Uso::Richiesta, 1, now).await?;
+    limiti::consuma(&mut tx, user_id, Uso::Caricamento, i64::from(pacchetto.is_some()), now).await?;
+    limiti::consuma(&mut tx, user_id, Uso::Email, i64::from(email.is_some()), now).await?;
+    limiti::consuma(&mut tx, user_id, Uso::Sms, i64::from(telefono.is_some()), now).await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, anno).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
@@ -404,6 +410,7 @@ pub async fn prenota(
     }
 
     let mut tx = db.begin_write().await?;
+    limiti::consuma(&mut tx, user_id, Uso::Prenotazione, 1, now).await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO prenotazioni (slot_id, richiesta_id, user_id, telefono, note, stato, creata_at, aggiornata_at) \
          VALUES ($1, $2, $3, $4, $5, 'prenotata', $6, $6) RETURNING id",

@@ -41,6 +41,8 @@ pub async fn presenta(
     let (numero, sede_id, sede_code) =
         found.ok_or_else(|| AppError::invalid("Scelga una nota di debito di questa posizione."))?;
     let mut tx = db.begin_write().await?;
+    let files = i64::from(pacchetto.is_some());
+    super::limiti::consuma(&mut tx, user_id, super::limiti::Uso::Caricamento, files, now).await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, rome_date(now).year()).await?;
     let (nomi, zip) = pacchetto.map(|(n, z)| (n, Some(z))).unwrap_or_default();
     let inserted = sqlx::query_scalar::<_, i64>(

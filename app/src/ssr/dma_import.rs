@@ -112,6 +112,8 @@ pub async fn importa(
     nome_file: &str,
     now: i64,
 ) -> Result<i64, AppError> {
+    // Counted before the file is read: reading is the cost the limit is about, and each attempt is an upload.
+    super::limiti::consuma_subito(db, user_id, super::limiti::Uso::Caricamento, now).await?;
     let first = path.clone();
     let lettura: Lettura = tokio::task::spawn_blocking(move || leggi(open(&first)?, Limiti::default()))
         .await

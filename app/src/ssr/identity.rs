@@ -409,7 +409,7 @@ pub async fn check_totp(db: &Db, user_id: i64, session_token: &str, code: &str) 
             .bind(user_id)
             .fetch_one(db.pool())
             .await?;
-    let secret = totp::decode_secret(&secret).context("stored TOTP secret")?;
+    let secret = super::secrets::open_totp(user_id, &secret)?;
     let Some(step) = totp::matching_step(&secret, code, now).filter(|&s| s > last_step) else {
         return Ok(TotpCheck::Wrong);
     };
@@ -651,6 +651,8 @@ pub async fn set_fascicolo_elettronico(db: &Db, actor: i64, codice_fiscale: &str
 pub async fn add_user(db: &Db, new: &NewUser<'_>) -> anyhow::Result<i64> {
     check_password_policy(new.password).map_err(|m| anyhow::anyhow!(m))?;
     let hash = hash_password(new.password.to_string()).await?;
+    // The sealed secret is bound to the user's id, known only once the row exists: both in one transaction.
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (codice_fiscale, full_name, role, email, sede_id, employer_user_id, password_hash, totp_secret, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -662,11 +664,17 @@ pub async fn add_user(db: &Db, new: &NewUser<'_>) -> anyhow::Result<i64> {
     .bind(new.sede_id)
     .bind(new.employer_user_id)
     .bind(hash)
-    .bind(totp::encode_secret(new.totp_secret))
+    .bind("")
     .bind(now_unix())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await
     .with_context(|| format!("inserting user {}", new.codice_fiscale))?;
+    sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
+        .bind(super::secrets::seal_totp(id, new.totp_secret)?)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(id)
 }
 

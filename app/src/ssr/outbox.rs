@@ -9,7 +9,10 @@
 //!   permanent one (5xx to MAIL, RCPT or DATA) or [`MAX_ATTEMPTS`] transient ones end in `fallito`. Errors before MAIL
 //!   (greeting, EHLO, STARTTLS, AUTH) are about the connection or our settings, not the message: always transient.
 //! - `secret` (the delega OTP) is put into the body (`{segreto}`) only in memory while sending, and erased from the
-//!   row once the message is sent or has failed for good. It never reaches the logs.
+//!   row once the message is sent or has failed for good. It never reaches the logs. A message whose code is dead
+//!   before it could be sent (expired after 72 hours, replaced, used or locked) is not sent with it: the sweep
+//!   ([`sweep_dead_secrets`]) erases the code and marks the message `fallito`. The sweep runs before every delivery
+//!   pass and, when no mail server is configured (messages then wait indefinitely), on its own timer.
 //! - PEC receipts (DOMAIN.md §7). In development they are derived from the SMTP dialogue: message taken by the server
 //!   → `accettazione` + `avvenuta_consegna` per accepted recipient; a recipient refused with 5xx → `errore_consegna`
 //!   for it; the submission refused as a whole → `non_accettazione`. Receipts that arrive as e-mail from a real PEC
@@ -447,6 +450,7 @@ struct DueRow {
 /// mail server's own disk, so one at a time would cap delivery at the round trips of a single connection.
 pub async fn deliver_due(db: &Db, mail: &MailSettings, now: i64) -> anyhow::Result<usize> {
     let sender = Sender::new(mail)?;
+    sweep_dead_secrets(db, now).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM outbox WHERE status IN ('in_coda', 'in_riprova') AND next_attempt_at <= $1 \
          AND claimed_until < $2 ORDER BY next_attempt_at, id LIMIT $3",
@@ -638,6 +642,51 @@ fn last_error_of(outcome: &Outcome) -> &str {
             detail
         }
     }
+}
+
+/// What a message whose code died before it went out says in its `last_error`.
+pub const DEAD_SECRET: &str = "codice OTP scaduto o sostituito prima dell'invio: messaggio non inviato";
+
+/// Erases the secret of every waiting message whose code can no longer be used, and gives the message up
+/// (`fallito`): sending a dead code would only mislead its recipient, and a code kept in the row after its expiry
+/// is a secret at rest for nothing. A code is dead when the message is older than the OTP's validity, or when
+/// its delega no longer holds a live code issued with this message (replaced by a new one, used, locked).
+/// A message claimed by a worker right now is left to that worker (which erases the secret when it records the
+/// outcome). Returns how many messages were given up.
+pub async fn sweep_dead_secrets(db: &Db, now: i64) -> anyhow::Result<u64> {
+    let swept = sqlx::query(
+        "UPDATE outbox SET secret = NULL, status = 'fallito', last_error = $1 \
+         WHERE secret IS NOT NULL AND status IN ('in_coda', 'in_riprova') AND claimed_until < $2 \
+         AND (created_at <= $3 OR (delega_id IS NOT NULL AND NOT EXISTS ( \
+             SELECT 1 FROM delega_evidence e WHERE e.outbox_id = outbox.id AND e.otp_hash IS NOT NULL \
+             AND e.otp_expires_at > $4)))",
+    )
+    .bind(DEAD_SECRET)
+    .bind(now)
+    .bind(now - crate::domain::profile::otp::VALID_SECONDS)
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    if swept > 0 {
+        tracing::info!(messages = swept, "outbox: dead OTP codes erased, their messages given up");
+    }
+    Ok(swept)
+}
+
+/// Without a mail server nothing is delivered, so nothing erases the codes on delivery: this loop sweeps them
+/// ([`sweep_dead_secrets`]) every `interval` instead.
+pub fn spawn_sweeper(db: Db, interval: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(e) = sweep_dead_secrets(&db, now_unix()).await {
+                tracing::error!(error = %e, "outbox: sweep of dead codes failed");
+            }
+        }
+    })
 }
 
 /// Background loop calling `deliver_due` every `interval`. It runs until its handle is aborted (at shutdown); an

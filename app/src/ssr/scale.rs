@@ -136,10 +136,12 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
     let giuseppe: i64 = sqlx::query_scalar("SELECT id FROM users WHERE role = 'intermediario' ORDER BY id LIMIT 1")
         .fetch_one(db.pool())
         .await?;
-    let (hash, totp): (String, String) =
-        sqlx::query_as("SELECT password_hash, totp_secret FROM users WHERE role = 'datore' ORDER BY id LIMIT 1")
+    let (model_id, hash, totp): (i64, String, String) =
+        sqlx::query_as("SELECT id, password_hash, totp_secret FROM users WHERE role = 'datore' ORDER BY id LIMIT 1")
             .fetch_one(db.pool())
             .await?;
+    // The TOTP secret is sealed for its user (`super::secrets`): opened once, sealed again for each copy.
+    let totp = super::secrets::open_totp(model_id, &totp)?;
     let oggetti: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM comunicazione_oggetti ORDER BY id").fetch_all(db.pool()).await?;
     let mut sedi: Vec<(i64, String)> =
@@ -178,7 +180,7 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
             V::T(format!("datore.{k}@scala.cassetto.example")),
             V::NullInt,
             V::T(hash.clone()),
-            V::T(totp.clone()),
+            V::T(super::secrets::seal_totp(id, &totp)?),
             V::I(0),
         ]);
     }

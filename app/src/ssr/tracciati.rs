@@ -59,6 +59,7 @@ pub async fn invia(
             .await?;
     let sha256 = hex::encode(Sha256::digest(dati));
     let mut tx = db.begin_write().await?;
+    super::limiti::consuma(&mut tx, user_id, super::limiti::Uso::Caricamento, 1, now).await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, rome_date(now).year()).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tracciati (protocollo, position_id, user_id, tipo, nome_file, dimensione, sha256, contenuto, \

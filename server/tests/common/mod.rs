@@ -104,6 +104,8 @@ impl TestApp {
         };
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
+        // One random key for the whole test process (the binary reads its key file instead).
+        app::ssr::keys::install_ephemeral();
         app::ssr::seed::seed_demo(&db).await.expect("seed");
         let state = AppState { db: db.clone(), settings: Arc::new(settings) };
         let options = LeptosOptions::builder().output_name("cassetto").site_root("target/site").build();

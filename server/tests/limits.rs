@@ -1,0 +1,135 @@
+//! Per-user daily limits (SECURITY.md V11.1.3), attacked over HTTP on both backends: with a low limit set in
+//! `limiti_giornalieri`, one account goes past it and gets 429 with the Italian message, nothing of the refused
+//! action is stored (no richiesta, no outbox message, no file), and another account is not affected.
+
+mod common;
+
+use app::model::Role;
+use common::{Backend, TestApp};
+
+async fn set_limit(app: &TestApp, azione: &str, massimo: i64) {
+    let n = sqlx::query("UPDATE limiti_giornalieri SET massimo = $1 WHERE azione = $2")
+        .bind(massimo)
+        .bind(azione)
+        .execute(app.db.pool())
+        .await
+        .expect("set limit")
+        .rows_affected();
+    assert_eq!(n, 1, "limit {azione} exists");
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(app.db.pool()).await.expect("count")
+}
+
+both_backends!(richieste_and_their_notices_stop_at_the_daily_limit, |app: TestApp| async move {
+    set_limit(&app, "richiesta", 2).await;
+    set_limit(&app, "sms", 3).await;
+    let mario = app.login_as(Role::Datore).await;
+    let laura = app.login_as(Role::Delegato).await;
+    let position = app.position_of("Comune di Roccaverde").await;
+    let fields = |telefono: &'static str| {
+        vec![
+            ("posizione", position.clone()),
+            ("oggetto", "1".to_string()),
+            ("testo", "Chiedo un chiarimento.".to_string()),
+            ("email", "chiunque@example.it".to_string()),
+            ("telefono", telefono.to_string()),
+            ("consenso", "1".to_string()),
+        ]
+    };
+    let send = |client: &reqwest::Client, telefono: &'static str| {
+        let f = fields(telefono);
+        let client = client.clone();
+        let app = &app;
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.send_richiesta(&client, &f, &[]).await
+        }
+    };
+    for _ in 0..2 {
+        let (status, body) = send(&mario, "+39 333 1111111").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let richieste = count(&app, "SELECT COUNT(*) FROM richieste").await;
+    let outbox = count(&app, "SELECT COUNT(*) FROM outbox").await;
+
+    // The third richiesta of the day: refused, and nothing of it stored or queued.
+    let (status, body) = send(&mario, "+39 333 1111111").await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(
+        body["errore"], "Hai raggiunto il limite giornaliero di richieste inviate (2). Riprova domani.",
+        "{body}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM richieste").await, richieste, "no richiesta stored");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox").await, outbox, "no notice queued");
+
+    // Another user has a day of their own.
+    let (status, body) = send(&laura, "+39 333 2222222").await;
+    assert_eq!(status, 200, "{body}");
+
+    // The SMS have their own limit: Laura's second SMS would be the fourth... per user, so she has two left;
+    // Mario's SMS count (2) plus one more reaches 3, the next is refused even with richieste to spare.
+    set_limit(&app, "richiesta", 10).await;
+    let (status, body) = send(&mario, "+39 333 1111111").await;
+    assert_eq!(status, 200, "{body}");
+    let outbox = count(&app, "SELECT COUNT(*) FROM outbox").await;
+    let (status, body) = send(&mario, "+39 333 1111111").await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["errore"], "Hai raggiunto il limite giornaliero di SMS di notifica (3). Riprova domani.");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox").await, outbox, "no SMS and no e-mail queued");
+});
+
+both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
+    set_limit(&app, "caricamento", 1).await;
+    let mario = app.login_as(Role::Datore).await;
+    let franca = app.login(&common::cf_of_name("Franca Marino")).await;
+    let send = |client: &reqwest::Client, position: String| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            let form = reqwest::multipart::Form::new().text("tipo", "circ38_2000").part(
+                "file",
+                reqwest::multipart::Part::bytes(b"RECORD;0001;ENTE\n".to_vec()).file_name("flusso-38.txt"),
+            );
+            let res = client
+                .post(app.url(&format!("/api/tracciati/{position}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post");
+            (res.status().as_u16(), res.text().await.unwrap_or_default())
+        }
+    };
+    let code = app.position_of("Comune di Roccaverde").await;
+    assert_eq!(send(&mario, code.clone()).await.0, 303);
+    let stored = count(&app, "SELECT COUNT(*) FROM tracciati").await;
+    let (status, body) = send(&mario, code.clone()).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body, "Hai raggiunto il limite giornaliero di file caricati (1). Riprova domani.");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM tracciati").await, stored, "no file stored");
+
+    // The limit is Mario's, not the position's nor everyone's.
+    let franca_code: String = sqlx::query_scalar(
+        "SELECT p.code FROM positions p JOIN enti e ON e.id = p.ente_id JOIN users u ON u.id = e.datore_user_id \
+         WHERE u.full_name = 'Franca Marino' ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("position");
+    assert_eq!(send(&franca, franca_code).await.0, 303);
+
+    // A richiesta with a file is an upload too: refused whole.
+    let richieste = count(&app, "SELECT COUNT(*) FROM richieste").await;
+    let fields = [
+        ("posizione", code.as_str()),
+        ("oggetto", "1"),
+        ("testo", "Allego il documento."),
+        ("email", "mario@example.it"),
+        ("consenso", "1"),
+    ];
+    let (status, body) = app.send_richiesta(&mario, &fields, &[("documento.pdf", b"%PDF-1.4 prova")]).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM richieste").await, richieste);
+});
