@@ -39,22 +39,56 @@ impl FormConAllegati {
 }
 
 /// Reads the whole body (so the browser gets the answer), keeping at most `MAX_KEPT` bytes.
+/// The caller has authorized the upload and holds an upload permit.
 pub async fn read_form(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<FormConAllegati, AppError> {
-    let mut multipart = multipart.map_err(|e| {
+    read_rest(open_multipart(multipart)?, FormConAllegati::default()).await
+}
+
+fn open_multipart(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Multipart, AppError> {
+    multipart.map_err(|e| {
         tracing::warn!(error = %e, "not a multipart body");
         AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
-    })?;
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::invalid(totale_superato())
-        } else {
-            tracing::warn!(error = %e, "unreadable multipart body");
-            AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
+    })
+}
+
+fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::invalid(totale_superato())
+    } else {
+        tracing::warn!(error = %e, "unreadable multipart body");
+        AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
+    }
+}
+
+/// The first field of a richiesta's form, which must be `posizione` (the form puts it first, and a browser
+/// sends fields in document order): read alone, at most `MAX_POSIZIONE` bytes, so the position can be
+/// authorized before any file is read.
+const MAX_POSIZIONE: usize = 64;
+
+async fn read_posizione(multipart: &mut Multipart) -> Result<String, AppError> {
+    let unreadable_form = || AppError::invalid("Il modulo inviato non è leggibile: riprovi.");
+    let mut field = multipart.next_field().await.map_err(unreadable)?.ok_or_else(unreadable_form)?;
+    if field.name() != Some("posizione") {
+        tracing::warn!(field = ?field.name(), "richiesta form without the position first");
+        return Err(unreadable_form());
+    }
+    let mut value = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+        value.extend_from_slice(&chunk);
+        if value.len() > MAX_POSIZIONE {
+            // No position code is this long: answer as for a position one does not reach.
+            return Err(AppError::NotFound);
         }
-    };
-    let mut form = FormConAllegati::default();
+    }
+    Ok(String::from_utf8(value).map_err(|_| AppError::NotFound)?.trim().to_string())
+}
+
+/// Reads the rest of the body into `form` (so the browser gets the answer), keeping at most `MAX_KEPT` bytes.
+async fn read_rest(mut multipart: Multipart, mut form: FormConAllegati) -> Result<FormConAllegati, AppError> {
     let mut kept = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -84,34 +118,50 @@ pub async fn read_form(
 }
 
 /// `POST /api/comunicazioni/nuova`: opens a richiesta on a position the user reaches, with its files.
+/// The session is checked before the body is touched, the position (the form's first field, read alone and
+/// bounded) before any file; only then is an upload permit taken and the rest read.
 pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>) -> Response {
     let wants_json =
         req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await;
-    let (posizione, oggetto) = form
-        .as_ref()
-        .map(|f| (f.campo("posizione").unwrap_or_default(), f.campo("oggetto").and_then(|o| o.parse::<i64>().ok())))
-        .unwrap_or_default();
-    // The position is named in the body, so the (bounded) body is read before the one access check.
+    let mut posizione = String::new();
+    let mut oggetto = None;
     let result = async {
-        let form = form?;
+        authorize(&ctx, Action::SearchPositions).await?;
+        let mut multipart = open_multipart(Multipart::from_request(Request::from_parts(parts, body), &state).await)?;
+        posizione = read_posizione(&mut multipart).await?;
         let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-        let (testo, email, telefono) =
-            (form.campi.get("testo").cloned().unwrap_or_default(), form.campo("email"), form.campo("telefono"));
-        let nuova = NuovaRichiesta {
-            position_id: access.position()?.id,
-            oggetto_id: oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
-            testo: &testo,
-            email: email.as_deref(),
-            telefono: telefono.as_deref(),
-            consenso_notifiche: form.campi.contains_key("consenso"),
-            allegati: form.allegati,
-        };
-        comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await
+        Ok::<_, AppError>((access, multipart))
     }
     .await;
+    let result = match result {
+        Ok((access, multipart)) => {
+            let _permit = match crate::uploads::permit(&state.uploads, wants_json) {
+                Ok(permit) => permit,
+                Err(busy) => return busy,
+            };
+            let form = read_rest(multipart, FormConAllegati::default()).await;
+            oggetto = form.as_ref().ok().and_then(|f| f.campo("oggetto")).and_then(|o| o.parse::<i64>().ok());
+            async {
+                let form = form?;
+                let (testo, email, telefono) =
+                    (form.campi.get("testo").cloned().unwrap_or_default(), form.campo("email"), form.campo("telefono"));
+                let nuova = NuovaRichiesta {
+                    position_id: access.position()?.id,
+                    oggetto_id: oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
+                    testo: &testo,
+                    email: email.as_deref(),
+                    telefono: telefono.as_deref(),
+                    consenso_notifiche: form.campi.contains_key("consenso"),
+                    allegati: form.allegati,
+                };
+                comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await
+            }
+            .await
+        }
+        Err(e) => Err(e),
+    };
     match (result, wants_json) {
         (Ok((id, _)), true) => axum::Json(serde_json::json!({ "id": id })).into_response(),
         (Err(e), true) => {
@@ -158,8 +208,16 @@ pub async fn send_contestazione(
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
+    // Session and position first, then a permit, and only then a byte of the body.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+        Ok(access) => access,
+        Err(e) => return form_redirect(&page, &[], Err(e)),
+    };
+    let _permit = match crate::uploads::permit(&state.uploads, false) {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
+    };
     let result = async {
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         let nota = form.campo("nota").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
         let motivi = form.campi.get("motivi").cloned().unwrap_or_default();

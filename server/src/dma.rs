@@ -59,8 +59,16 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
+    // Session and position first, then a permit, and only then a byte of the body.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+        Ok(access) => access,
+        Err(e) => return form_redirect(&page, &[], Err(e)),
+    };
+    let _permit = match crate::uploads::permit(&state.uploads, false) {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
+    };
     let result = async {
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let (spool, name) = spool(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         let position = access.position()?;
         let (db, user, position_id, code) = (ctx.db().clone(), access.user.user_id, position.id, position.code.clone());

@@ -6,3 +6,4 @@ pub mod dma;
 pub mod responses;
 pub mod startup;
 pub mod tracciati;
+pub mod uploads;

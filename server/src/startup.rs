@@ -38,6 +38,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// Upload bodies being read at once (see `crate::uploads`).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -193,8 +195,16 @@ async fn shutdown_signal() {
 }
 
 pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
-    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+        uploads: Arc::new(tokio::sync::Semaphore::new(crate::uploads::MAX_CONCURRENT)),
+    };
     let routes = generate_route_list(App);
+    let guard = Arc::new(PageGuard {
+        protected: routes.iter().map(|r| r.path().to_string()).filter(|p| !is_public_page(p)).collect(),
+        app: app_state.clone(),
+    });
     let page_state = app_state.clone();
     // Sending a richiesta with its files, and a tracciato, have larger body limits than forms.
     let uploads = Router::new()
@@ -212,15 +222,13 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .layer(RequestBodyLimitLayer::new(crate::tracciati::MAX_BODY));
     let pages = Router::new()
         .route("/healthz", get(healthz))
-        .route("/comunicazioni/{id}/allegati.zip", get(crate::allegati::download))
-        .route("/ricevute/{posizione}/{id}", get(crate::tracciati::receipt))
-        .route("/esporta-errori/{posizione}/{id}", get(crate::dma::errors_csv))
-        .route("/contestazioni/{id}/allegati.zip", get(crate::allegati::download_contestazione))
-        .route("/esporta/{posizione}/{sezione}", get(export_csv))
-        .route("/deleghe/{id}/modulo.pdf", get(delega_pdf))
-        // Beside the position's pages (a static segment wins over the page route's `{sezione}`);
-        // `/fascicolo/{posizione}.pdf` cannot be routed: matchit has no suffixes after a parameter.
-        .route("/cassetto/{posizione}/fascicolo.pdf", get(fascicolo_pdf))
+        .route(DOWNLOADS[0], get(crate::allegati::download))
+        .route(DOWNLOADS[1], get(crate::tracciati::receipt))
+        .route(DOWNLOADS[2], get(crate::dma::errors_csv))
+        .route(DOWNLOADS[3], get(crate::allegati::download_contestazione))
+        .route(DOWNLOADS[4], get(export_csv))
+        .route(DOWNLOADS[5], get(delega_pdf))
+        .route(DOWNLOADS[6], get(fascicolo_pdf))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(
             &state,
@@ -235,6 +243,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(middleware::from_fn_with_state(guard, page_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     pages
         .merge(uploads)
@@ -329,6 +338,125 @@ async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: 
     // The reference is built from a number and a year: plain ASCII.
     let pdf = result.map(|(reference, pdf)| (format!("delega-{reference}.pdf"), pdf));
     crate::responses::download("application/pdf", pdf)
+}
+
+/// The pages anyone may open without logging in (Leptos paths in axum's syntax). Every other page of the app's
+/// route list is protected: `page_guard` sends an anonymous visitor to the login. A new page is protected
+/// unless it is added here; `server/tests/authz.rs` walks the whole list.
+pub const PUBLIC_PAGES: &[&str] = &["/", "/accesso", "/accesso/codice", "/supporto", "/supporto/{pagina}"];
+
+/// The plain GET routes that answer a file. Each may write an audit row (a print, a Fascicolo Elettronico
+/// reading, a download of attachments), so each answers only a request made from our own pages (see
+/// `same_site_fetch`). Routed by these very strings, so the list cannot miss one.
+/// `/cassetto/{posizione}/fascicolo.pdf` sits beside the position's pages (a static segment wins over the page
+/// route's `{sezione}`); `/fascicolo/{posizione}.pdf` cannot be routed: matchit has no suffixes after a parameter.
+pub const DOWNLOADS: [&str; 7] = [
+    "/comunicazioni/{id}/allegati.zip",
+    "/ricevute/{posizione}/{id}",
+    "/esporta-errori/{posizione}/{id}",
+    "/contestazioni/{id}/allegati.zip",
+    "/esporta/{posizione}/{sezione}",
+    "/deleghe/{id}/modulo.pdf",
+    "/cassetto/{posizione}/fascicolo.pdf",
+];
+
+/// The pages whose rendering is itself an audited reading (the operator's Fascicolo Elettronico): guarded
+/// like the downloads.
+const AUDITED_PAGES: &str = "/backoffice/fascicolo/";
+
+/// The app's page routes (axum syntax), each with whether it needs a login.
+pub fn page_routes() -> Vec<(String, bool)> {
+    generate_route_list(App).iter().map(|r| (r.path().to_string(), !is_public_page(r.path()))).collect()
+}
+
+fn is_public_page(path: &str) -> bool {
+    PUBLIC_PAGES.contains(&path)
+}
+
+/// Whether `path` is matched by the route `pattern` (`{name}` takes one non-empty segment).
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let mut pattern = pattern.trim_end_matches('/').split('/');
+    let mut path = path.trim_end_matches('/').split('/');
+    loop {
+        match (pattern.next(), path.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if p.starts_with('{') && p.ends_with('}') && !s.is_empty() => {}
+            (Some(p), Some(s)) if p == s => {}
+            _ => return false,
+        }
+    }
+}
+
+struct PageGuard {
+    /// The page routes that need a login.
+    protected: Vec<String>,
+    app: AppState,
+}
+
+/// Before any page renders: an anonymous visitor (or one halfway through the login) of a protected page is
+/// sent to the login with `next=` (path and query), the same answer for every page, so no page's menu or
+/// shape leaks; and a download or Fascicolo Elettronico page asked for by another site is refused before it
+/// can write an audit row. The session found is handed to the page (one lookup per request). Server
+/// functions (`/api/…`) are not pages: they keep answering 401 in JSON.
+async fn page_guard(State(guard): State<Arc<PageGuard>>, req: Request<Body>, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let download = DOWNLOADS.iter().any(|d| route_matches(d, path));
+    let audited = download || path.starts_with(AUDITED_PAGES);
+    // A download is not a page even where a page's pattern would match it (axum routes the static segment of
+    // `/cassetto/{posizione}/fascicolo.pdf` before the page's `{sezione}`): it answers 401 like a server function.
+    let protected = !download && guard.protected.iter().any(|p| route_matches(p, path));
+    let (mut parts, body) = req.into_parts();
+    let mut session = None;
+    if protected {
+        let ctx = RequestCtx::from_parts(guard.app.clone(), &parts);
+        let user = match ctx.session_user().await {
+            Ok(user) => user.filter(|u| u.stage == app::ssr::identity::Stage::Active),
+            Err(err) => {
+                tracing::error!(error = ?err, "session lookup failed");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "Si è verificato un errore interno. Riprovi più tardi.")
+                    .into_response();
+            }
+        };
+        if user.is_none() {
+            let here = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+            let location = format!("/accesso?next={}", app::model::url_encode(here));
+            return (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
+        }
+        session = Some(user);
+    }
+    if audited && !same_site_fetch(&parts.headers) {
+        tracing::warn!(path = %parts.uri.path(), "cross-site download refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Per sicurezza questo documento si apre solo dalle pagine del Cassetto: torni alla pagina e lo riapra da lì.",
+        )
+            .into_response();
+    }
+    if let Some(user) = session {
+        parts.extensions.insert(app::ssr::ctx::SessionMemo::resolved(user));
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// A request a browser made from our own pages (`Sec-Fetch-Site: same-origin`) or by the user's own hand
+/// (`none`: typed, bookmarked). A browser without Fetch Metadata must show a Referer of this site (our
+/// `Referrer-Policy: same-origin` sends it on our own links); a request with neither is refused, since a
+/// hostile page can suppress the Referer of a cross-site one.
+fn same_site_fetch(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.to_str(), Ok("same-origin" | "none"));
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let referer_host = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    matches!((host, referer_host), (Some(h), Some(r)) if !h.is_empty() && h == r)
 }
 
 /// Refuses state-changing requests that a browser marks as cross-site (CSRF), by `Sec-Fetch-Site`

@@ -40,8 +40,16 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
+    // Session and position first, then a permit, and only then a byte of the body.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+        Ok(access) => access,
+        Err(e) => return form_redirect(&page, &[], Err(e)),
+    };
+    let _permit = match crate::uploads::permit(&state.uploads, false) {
+        Ok(permit) => permit,
+        Err(busy) => return busy,
+    };
     let result = async {
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let (tipo, nome, dati) = read(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         tracciati::invia(ctx.db(), access.user.user_id, access.position()?.id, &tipo, &nome, &dati, now_unix()).await
     }

@@ -319,7 +319,12 @@ async fn attachments(app: TestApp) {
         send(vec![("nota.pdf", PDF.to_vec()), ("f24.png", PNG.to_vec()), ("prospetto.csv", CSV.to_vec())]).await;
     assert_eq!(status, 200, "{body}");
     let id = body["id"].as_i64().expect("id");
-    let zip_res = mario.get(app.url(&format!("/comunicazioni/{id}/allegati.zip"))).send().await.expect("get");
+    let zip_res = mario
+        .get(app.url(&format!("/comunicazioni/{id}/allegati.zip")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(zip_res.status().as_u16(), 200);
     assert_eq!(zip_res.headers()["content-type"], "application/zip");
     let bytes = zip_res.bytes().await.expect("zip");
@@ -343,7 +348,7 @@ async fn attachments(app: TestApp) {
     let operator = app.login_as(Role::Operatore).await;
     let get = |client: reqwest::Client| {
         let url = app.url(&format!("/comunicazioni/{id}/allegati.zip"));
-        async move { client.get(url).send().await.expect("get").status().as_u16() }
+        async move { client.get(url).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status().as_u16() }
     };
     assert_eq!(get(operator).await, 200);
     assert_eq!(get(app.login_as(Role::Delegato).await).await, 404);

@@ -204,7 +204,12 @@ both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| a
     let own = app.position_of("Comune di Valfiorita").await;
     let foreign = app.position_of("Camera di Commercio di Lagomaggiore").await;
     let datore = app.login_as(Role::Datore).await;
-    let res = datore.get(app.url(&format!("/esporta/{own}/versamenti?canale=F24EP"))).send().await.expect("get");
+    let res = datore
+        .get(app.url(&format!("/esporta/{own}/versamenti?canale=F24EP")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-disposition"].to_str().unwrap_or("").starts_with("attachment"));
     let body = res.text().await.expect("body");
@@ -220,10 +225,16 @@ both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| a
         "/esporta/not-a-code/versamenti".to_string(),
         format!("/esporta/{own}/rate?padre=1"),
     ] {
-        let res = datore.get(app.url(&path)).send().await.expect("get");
+        let res = datore.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get");
         assert_eq!(res.status(), 404, "{path}");
     }
-    let anonymous = app.client().get(app.url(&format!("/esporta/{own}/versamenti"))).send().await.expect("get");
+    let anonymous = app
+        .client()
+        .get(app.url(&format!("/esporta/{own}/versamenti")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(anonymous.status(), 401);
 });
 
@@ -508,7 +519,12 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
             .expect("row");
     assert_eq!(sha, hex::encode(sha2::Sha256::digest(data)));
     assert_eq!(stato, "elaborato");
-    let receipt = mario.get(app.url(&format!("/ricevute/{code}/{id}"))).send().await.expect("get");
+    let receipt = mario
+        .get(app.url(&format!("/ricevute/{code}/{id}")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(receipt.status().as_u16(), 200);
     let text = receipt.text().await.expect("text");
     assert!(
@@ -517,11 +533,28 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
     );
     // The same id under another position of Mario's is not found; a foreign user does not reach it.
     assert_eq!(
-        mario.get(app.url(&format!("/ricevute/{other}/{id}"))).send().await.expect("get").status().as_u16(),
+        mario
+            .get(app.url(&format!("/ricevute/{other}/{id}")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("get")
+            .status()
+            .as_u16(),
         404
     );
     let laura = app.login_as(Role::Intermediario).await;
-    assert_eq!(laura.get(app.url(&format!("/ricevute/{code}/{id}"))).send().await.expect("get").status().as_u16(), 404);
+    assert_eq!(
+        laura
+            .get(app.url(&format!("/ricevute/{code}/{id}")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("get")
+            .status()
+            .as_u16(),
+        404
+    );
 
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tracciati").fetch_one(app.db.pool()).await.expect("n")
@@ -579,7 +612,7 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
     assert_eq!(stato, "presentata");
     let zip_status = |client: reqwest::Client| {
         let url = app.url(&format!("/contestazioni/{id}/allegati.zip"));
-        async move { client.get(url).send().await.expect("get").status().as_u16() }
+        async move { client.get(url).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status().as_u16() }
     };
     assert_eq!(zip_status(mario.clone()).await, 200);
     let operator = app.login_as(Role::Operatore).await;
@@ -684,6 +717,7 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
     let id: i64 = to.rsplit('=').next().and_then(|v| v.parse().ok()).expect("importazione id");
     let csv = mario
         .get(app.url(&format!("/esporta-errori/{code}/{id}")))
+        .header("Sec-Fetch-Site", "same-origin")
         .send()
         .await
         .expect("get")
@@ -700,8 +734,14 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
     assert!(dtd.contains("DTD"), "{dtd}");
     // Another user reaches neither the import nor its problems.
     let laura = app.login_as(Role::Intermediario).await;
-    let status =
-        laura.get(app.url(&format!("/esporta-errori/{code}/{id}"))).send().await.expect("get").status().as_u16();
+    let status = laura
+        .get(app.url(&format!("/esporta-errori/{code}/{id}")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get")
+        .status()
+        .as_u16();
     assert_eq!(status, 404);
 });
 

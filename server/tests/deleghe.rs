@@ -166,14 +166,24 @@ async fn intermediary_flow(app: TestApp) {
     // The printable form, for both sides.
     let franca = app.login(&common::cf_of_name("Franca Marino")).await;
     for client in [&giuseppe, &franca] {
-        let res = client.get(app.url(&format!("/deleghe/{id}/modulo.pdf"))).send().await.expect("pdf");
+        let res = client
+            .get(app.url(&format!("/deleghe/{id}/modulo.pdf")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("pdf");
         assert_eq!(res.status().as_u16(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         let bytes = res.bytes().await.expect("bytes");
         assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 1000);
     }
     let mario = app.login_as(Role::Datore).await;
-    let res = mario.get(app.url(&format!("/deleghe/{id}/modulo.pdf"))).send().await.expect("pdf");
+    let res = mario
+        .get(app.url(&format!("/deleghe/{id}/modulo.pdf")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("pdf");
     assert_eq!(res.status().as_u16(), 404, "not a party");
 
     // Declaration required; a wrong code counts; the right one activates; it cannot be used twice.

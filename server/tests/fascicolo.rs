@@ -78,7 +78,12 @@ async fn prints_the_dossier_of_a_position(app: TestApp) {
     let (code, position_id, cf) = largest_position(&app).await;
     let client = app.login(&cf).await;
 
-    let res = client.get(app.url(&format!("/cassetto/{code}/fascicolo.pdf"))).send().await.expect("get");
+    let res = client
+        .get(app.url(&format!("/cassetto/{code}/fascicolo.pdf")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(res.status(), 200);
     let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert_eq!(header("content-type"), "application/pdf");
@@ -159,21 +164,30 @@ async fn refuses_whoever_may_not_read_the_position(app: TestApp) {
     // Mario does not reach the other datore's position: not found, as if it did not exist.
     let mario = app.login_as(Role::Datore).await;
     assert_ne!(cf_of(Role::Datore), largest_position(&app).await.2, "the test needs a foreign position");
-    let res = mario.get(app.url(&path)).send().await.expect("get");
+    let res = mario.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get");
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap_or_default().contains("non trovata"));
     // A visitor must log in; an operator of another Sede does not find it (the position is Roma Eur's); an
     // operator of its Sede whom the IDM has not enabled for the Fascicolo Elettronico is refused.
-    assert_eq!(app.client().get(app.url(&path)).send().await.expect("get").status(), 401);
+    assert_eq!(
+        app.client().get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status(),
+        401
+    );
     let milano = app.login(&common::cf_of_name("Elena Fontana")).await;
-    assert_eq!(milano.get(app.url(&path)).send().await.expect("get").status(), 404);
+    assert_eq!(
+        milano.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status(),
+        404
+    );
     sqlx::query("UPDATE users SET fascicolo_elettronico = 0 WHERE codice_fiscale = $1")
         .bind(cf_of(Role::Operatore))
         .execute(app.db.pool())
         .await
         .expect("revoke");
     let operator = app.login_as(Role::Operatore).await;
-    assert_eq!(operator.get(app.url(&path)).send().await.expect("get").status(), 403);
+    assert_eq!(
+        operator.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status(),
+        403
+    );
     assert_eq!(prints(&app).await, 0, "a refused print was recorded");
 }
 

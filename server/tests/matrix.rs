@@ -186,12 +186,22 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
         Probe::SanzioniEca => {
             app.call(client, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {}})).await.0
         }
-        Probe::CsvDownload => {
-            client.get(app.url(&format!("/esporta/{code}/note-rettifica"))).send().await.expect("get").status().as_u16()
-        }
-        Probe::FascicoloPdf => {
-            client.get(app.url(&format!("/cassetto/{code}/fascicolo.pdf"))).send().await.expect("get").status().as_u16()
-        }
+        Probe::CsvDownload => client
+            .get(app.url(&format!("/esporta/{code}/note-rettifica")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("get")
+            .status()
+            .as_u16(),
+        Probe::FascicoloPdf => client
+            .get(app.url(&format!("/cassetto/{code}/fascicolo.pdf")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .send()
+            .await
+            .expect("get")
+            .status()
+            .as_u16(),
     }
 }
 

@@ -100,27 +100,95 @@ impl Access {
     }
 }
 
-/// The positions user `$1` reaches, and how: as the Ente's datore; by an active delega to an
-/// intermediary; by an active delega to an employee who holds SC62 with the scope the position's sector
-/// needs; or by an active sub-delega, under a still active delega, to an employee holding SC62 with
-/// *Gestione contributiva dipendenti pubblici*. A revoked delega or a withdrawn profile drops out here, so
-/// both take effect at the next request. (Scope codes as in `domain::profile::Scope::code`.)
-pub const REACHABLE_POSITIONS: &str = "\
-    SELECT p.id AS position_id, 'titolare' AS via FROM positions p JOIN enti e ON e.id = p.ente_id \
-        WHERE e.datore_user_id = $1 \
-    UNION ALL \
-    SELECT d.position_id, 'delega' FROM deleghe d \
-        WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'intermediario' \
-    UNION ALL \
-    SELECT d.position_id, 'delega' FROM deleghe d \
-        JOIN positions dp ON dp.id = d.position_id JOIN enti de ON de.id = dp.ente_id \
-        WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'dipendente' \
-        AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' \
-            AND s.scope = CASE WHEN de.sector = 'pubblico' THEN 'gc_pubblici' ELSE 'gc_privati' END) \
-    UNION ALL \
-    SELECT d.position_id, 'subdelega' FROM deleghe d JOIN deleghe parent ON parent.id = d.parent_id \
-        WHERE d.grantee_user_id = $1 AND d.kind = 'subdelega' AND d.status = 'attiva' AND parent.status = 'attiva' \
-        AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')";
+/// The scope (ambito of the SC65/SC62 profiles, circular §2) an action needs on a position's Ente. Every action
+/// of this Cassetto (consultation, DMA, tracciati, contestazioni, sanctions, richieste, agenda, the dossier)
+/// is of the *Gestione contributiva*: of the Ente's sector, private or public. The Malattia scopes open
+/// services that this application does not have; they are here so the rule can say what they do not open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeNeed {
+    /// `gc_pubblici` on a public Ente, `gc_privati` on a private one.
+    GestioneContributiva,
+    /// `malattia_attestati` (no action of this application needs it).
+    MalattiaAttestati,
+    /// `malattia_visita` (no action of this application needs it).
+    MalattiaVisita,
+}
+
+impl ScopeNeed {
+    /// The scope code needed, as an SQL expression over the Ente `e` of the position.
+    fn sql(self) -> &'static str {
+        match self {
+            ScopeNeed::GestioneContributiva => {
+                "(CASE WHEN e.sector = 'pubblico' THEN 'gc_pubblici' ELSE 'gc_privati' END)"
+            }
+            ScopeNeed::MalattiaAttestati => "'malattia_attestati'",
+            ScopeNeed::MalattiaVisita => "'malattia_visita'",
+        }
+    }
+}
+
+impl Action<'_> {
+    /// The scope the action needs on the position it names (see `ScopeNeed`).
+    pub fn scope_need(&self) -> ScopeNeed {
+        ScopeNeed::GestioneContributiva
+    }
+}
+
+/// The positions user `$1` reaches for the scope `need`, and how. One rule, four ways, each bounded by the
+/// scope the Ente granted (a delega or sub-delega cannot give more than its delegante holds):
+/// - as the Ente's datore holding SC65 with that scope *for that Ente* (`ente_scopes`);
+/// - by an active delega to an employee who holds SC62 with that scope, when the Ente's datore holds it too;
+/// - by an active delega to an intermediary still in the Albo register (a re-import without them ends it),
+///   when the Ente's datore holds the scope — or, for an Ente without a datore in the Cassetto (it delegated
+///   by the PEC OTP of its own address), for the Gestione contributiva only;
+/// - by an active sub-delega, under a still active delega of an intermediary still in the Albo, to an
+///   employee holding SC62 *Gestione contributiva dipendenti pubblici* (sub-deleghe exist for that scope only,
+///   circular §2b), bounded by the Ente as the intermediary is.
+///
+/// A revoked delega, a withdrawn profile or scope, a struck-off intermediary drops out here, so each takes
+/// effect at the next request. (Scope codes as in `domain::profile::Scope::code`.)
+pub fn reachable_positions(need: ScopeNeed) -> String {
+    let scope = need.sql();
+    let gestione = if need == ScopeNeed::GestioneContributiva { "1 = 1" } else { "1 = 0" };
+    let datore_holds = format!(
+        "EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = e.datore_user_id AND x.scope = {scope})"
+    );
+    let ente_grants = format!("((e.datore_user_id IS NULL AND {gestione}) OR {datore_holds})");
+    let in_albo = |who: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM users iu JOIN albo a ON a.codice_fiscale = iu.codice_fiscale WHERE iu.id = {who})"
+        )
+    };
+    let (albo_self, albo_parent) = (in_albo("$1"), in_albo("parent.grantee_user_id"));
+    format!(
+        "SELECT p.id AS position_id, 'titolare' AS via FROM positions p JOIN enti e ON e.id = p.ente_id \
+            WHERE e.datore_user_id = $1 \
+            AND EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = $1 AND x.scope = {scope}) \
+        UNION ALL \
+        SELECT d.position_id, 'delega' FROM deleghe d \
+            JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'intermediario' \
+            AND {albo_self} AND {ente_grants} \
+        UNION ALL \
+        SELECT d.position_id, 'delega' FROM deleghe d \
+            JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'dipendente' \
+            AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = {scope}) \
+            AND {datore_holds} \
+        UNION ALL \
+        SELECT d.position_id, 'subdelega' FROM deleghe d JOIN deleghe parent ON parent.id = d.parent_id \
+            JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+            WHERE d.grantee_user_id = $1 AND d.kind = 'subdelega' AND d.status = 'attiva' AND parent.status = 'attiva' \
+            AND {albo_parent} AND {ente_grants} \
+            AND {scope} = 'gc_pubblici' \
+            AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')"
+    )
+}
+
+/// The positions user `$1` reaches for the Gestione contributiva: what the Ricerca lists and what every
+/// action of this Cassetto needs.
+pub static REACHABLE_POSITIONS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| reachable_positions(ScopeNeed::GestioneContributiva));
 
 pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, AppError> {
     let user = ctx.session_user().await?.ok_or(AppError::Unauthenticated)?;
@@ -145,7 +213,7 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
         }
         Action::ReadPosition(code) | Action::ManagePosition(code) => {
             require(role.uses_cassetto())?;
-            let position = Some(reachable_position(ctx, user.user_id, code).await?);
+            let position = Some(reachable_position(ctx, user.user_id, code, action.scope_need()).await?);
             Ok(Access { user, position, party: None, sede_id: None })
         }
         Action::SearchSedePositions => {
@@ -211,18 +279,22 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
         }
         Action::ReadRichiesta(id) => {
-            let found: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, sede_id FROM richieste WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db.pool())
-                .await?;
-            // Someone else's richiesta, or another Sede's, answers like a missing one.
+            let found: Option<(i64, i64, i64)> =
+                sqlx::query_as("SELECT user_id, sede_id, position_id FROM richieste WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(db.pool())
+                    .await?;
+            // Someone else's richiesta, or another Sede's, answers like a missing one; so does one on a position
+            // its author no longer reaches (a delega revoked since, an intermediary struck off the Albo).
             if role.uses_cassetto() {
-                found.filter(|(author, _)| *author == user.user_id).ok_or(AppError::NotFound)?;
+                let (_, _, position) =
+                    found.filter(|(author, _, _)| *author == user.user_id).ok_or(AppError::NotFound)?;
+                reaches(ctx, user.user_id, position).await?;
                 allow(user)
             } else {
                 require(role == Role::Operatore)?;
                 let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-                found.filter(|(_, at)| *at == sede).ok_or(AppError::NotFound)?;
+                found.filter(|(_, at, _)| *at == sede).ok_or(AppError::NotFound)?;
                 Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
             }
         }
@@ -247,17 +319,25 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
         }
         Action::BookAppointment(richiesta) => {
             require(role.uses_cassetto())?;
-            let author: Option<i64> = sqlx::query_scalar("SELECT user_id FROM richieste WHERE id = $1")
+            let found: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, position_id FROM richieste WHERE id = $1")
                 .bind(richiesta)
                 .fetch_optional(db.pool())
                 .await?;
-            author.filter(|a| *a == user.user_id).ok_or(AppError::NotFound)?;
+            let (_, position) = found.filter(|(a, _)| *a == user.user_id).ok_or(AppError::NotFound)?;
+            reaches(ctx, user.user_id, position).await?;
             allow(user)
         }
         Action::CancelAppointment(id) => {
             require(role.uses_cassetto())?;
-            let owner = super::comunicazioni::prenotazione_owner(db, id).await?;
-            owner.filter(|(u, _)| *u == user.user_id).ok_or(AppError::NotFound)?;
+            let found: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT b.user_id, r.position_id FROM prenotazioni b JOIN richieste r ON r.id = b.richiesta_id \
+                 WHERE b.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+            let (_, position) = found.filter(|(u, _)| *u == user.user_id).ok_or(AppError::NotFound)?;
+            reaches(ctx, user.user_id, position).await?;
             allow(user)
         }
         Action::PublishSlots | Action::RecordAppointment(_) => {
@@ -272,7 +352,7 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
         Action::ReadContestazione(id) => {
             let (code, sede) = super::contestazioni::owner(db, id).await?.ok_or(AppError::NotFound)?;
             if role.uses_cassetto() {
-                let position = Some(reachable_position(ctx, user.user_id, &code).await?);
+                let position = Some(reachable_position(ctx, user.user_id, &code, action.scope_need()).await?);
                 Ok(Access { user, position, party: None, sede_id: None })
             } else {
                 require(role == Role::Operatore)?;
@@ -305,13 +385,20 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
 
 /// The id of the position `code` if `user_id` reaches it. A malformed code cannot name a reachable
 /// position: same answer as a foreign one.
-async fn reachable_position(ctx: &RequestCtx, user_id: i64, code: &str) -> Result<PositionRef, AppError> {
+async fn reachable_position(
+    ctx: &RequestCtx,
+    user_id: i64,
+    code: &str,
+    need: ScopeNeed,
+) -> Result<PositionRef, AppError> {
     let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let reachable =
+        if need == ScopeNeed::GestioneContributiva { REACHABLE_POSITIONS.clone() } else { reachable_positions(need) };
     let id: Option<i64> = sqlx::query_scalar(&format!(
         // EXISTS with the position named: the database pushes `r.position_id = p.id` into every branch of the
         // union, instead of listing all the user reaches (thousands for a large intermediary) to find one.
         "SELECT p.id FROM positions p WHERE p.code = $2 \
-         AND EXISTS (SELECT 1 FROM ({REACHABLE_POSITIONS}) r WHERE r.position_id = p.id)"
+         AND EXISTS (SELECT 1 FROM ({reachable}) r WHERE r.position_id = p.id)"
     ))
     .bind(user_id)
     .bind(code.as_str())
@@ -319,6 +406,19 @@ async fn reachable_position(ctx: &RequestCtx, user_id: i64, code: &str) -> Resul
     .await?;
     let id = id.ok_or(AppError::NotFound)?;
     Ok(PositionRef { id, code: code.as_str().to_string() })
+}
+
+/// Whether `user_id` reaches the position `position_id` now; `NotFound` if not (a richiesta on a position
+/// one no longer reaches answers like a missing one).
+async fn reaches(ctx: &RequestCtx, user_id: i64, position_id: i64) -> Result<(), AppError> {
+    let reachable = &*REACHABLE_POSITIONS;
+    let found: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT r.position_id FROM ({reachable}) r WHERE r.position_id = $2 LIMIT 1"))
+            .bind(user_id)
+            .bind(position_id)
+            .fetch_optional(ctx.db().pool())
+            .await?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
 }
 
 /// The Sede of an operator enabled for the Fascicolo Elettronico; refused if the IDM has not enabled them.

@@ -39,7 +39,7 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
     let filter = "($2 = '' OR p.code LIKE $3 ESCAPE '\\' OR e.codice_fiscale LIKE $3 ESCAPE '\\' \
                   OR UPPER(e.denominazione) LIKE $4 ESCAPE '\\')";
     let (scope_id, scope) = match reach {
-        Reach::User(id) => (id, REACHABLE_POSITIONS),
+        Reach::User(id) => (id, REACHABLE_POSITIONS.as_str()),
         Reach::Sede(id) => (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1"),
     };
     let matches = format!(

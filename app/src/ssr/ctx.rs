@@ -82,6 +82,13 @@ pub struct RequestCtx {
 #[derive(Clone, Default)]
 pub struct SessionMemo(Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
 
+impl SessionMemo {
+    /// A memo already holding the session found by the page guard, so the page does not look it up again.
+    pub fn resolved(user: Option<SessionUser>) -> SessionMemo {
+        SessionMemo(Arc::new(tokio::sync::OnceCell::new_with(Some(user))))
+    }
+}
+
 impl RequestCtx {
     pub fn from_parts(state: AppState, parts: &Parts) -> RequestCtx {
         let name = state.cookie_name();
@@ -107,7 +114,7 @@ impl RequestCtx {
         let state = use_context::<AppState>().ok_or(AppError::Internal)?;
         let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
         let mut ctx = RequestCtx::from_parts(state, &parts);
-        ctx.memo = use_context::<SessionMemo>();
+        ctx.memo = parts.extensions.get::<SessionMemo>().cloned().or_else(use_context::<SessionMemo>);
         Ok(ctx)
     }
 

@@ -164,13 +164,26 @@ pub async fn decide_request(
         for scope in scopes {
             grant_scope(&mut tx, user_id, &form, &scope, "richiesta", Some(request_id), now).await?;
         }
-        // An approved SC65 makes the requester the Ente's employer in the Cassetto.
+        // An approved SC65 makes the requester the Ente's employer in the Cassetto, for the scopes approved
+        // for that Ente only: SC65 with "Malattia – attestati" alone does not open the Ente's Cassetto
+        // (`authz::reachable_positions` reads `ente_scopes`).
         if form == ProfileForm::Sc65.code() {
             sqlx::query("UPDATE enti SET datore_user_id = $1 WHERE id = $2")
                 .bind(user_id)
                 .bind(ente_id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query(
+                "INSERT INTO ente_scopes (ente_id, user_id, scope, source, request_id, granted_at) \
+                 SELECT $1, $2, scope, 'richiesta', $3, $4 FROM profile_request_scopes r WHERE r.request_id = $3 \
+                 AND NOT EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = $1 AND x.user_id = $2 AND x.scope = r.scope)",
+            )
+            .bind(ente_id)
+            .bind(user_id)
+            .bind(request_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     audit::append(
@@ -185,6 +198,32 @@ pub async fn decide_request(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Gives every Ente's datore the SC65 scopes for that Ente when they have none recorded there yet: their SC65
+/// scopes as a user (recorded before scopes were per Ente), or, without any, the Gestione contributiva of the
+/// Ente's sector. The data step of migration 0014, for the seeds that create datori after migrating.
+pub async fn backfill_ente_scopes(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO ente_scopes (ente_id, user_id, scope, source, request_id, granted_at) \
+         SELECT e.id, e.datore_user_id, s.scope, s.source, s.request_id, s.granted_at \
+         FROM enti e JOIN profile_scopes s ON s.user_id = e.datore_user_id AND s.form = 'SC65' \
+         WHERE s.scope IN ('gc_privati','gc_pubblici','malattia_attestati','malattia_visita') \
+         AND NOT EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = e.datore_user_id)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO ente_scopes (ente_id, user_id, scope, source, request_id, granted_at) \
+         SELECT e.id, e.datore_user_id, CASE WHEN e.sector = 'pubblico' THEN 'gc_pubblici' ELSE 'gc_privati' END, \
+             'importazione', NULL, 0 \
+         FROM enti e WHERE e.datore_user_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = e.datore_user_id AND s.form = 'SC65') \
+         AND NOT EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = e.datore_user_id)",
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

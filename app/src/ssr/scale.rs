@@ -231,6 +231,13 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
         block_start += BLOCK;
     }
 
+    // The scale datori hold the Gestione contributiva of their Enti (SC65 scopes are per Ente, migration 0014).
+    {
+        let mut t = db.begin_write().await?;
+        super::profiles::backfill_ente_scopes(&mut t).await?;
+        t.commit().await?;
+    }
+
     // Identity sequences follow the explicit ids; fresh statistics for the planner.
     match db.backend() {
         Backend::Postgres => {
