@@ -516,3 +516,106 @@ async fn concurrent_upload_bodies_are_capped() {
     }
     assert!(freed, "the permits of the ended uploads were not given back");
 }
+
+// Item 7: an SC65 approved for "Malattia – attestati" only makes its holder the Ente's datore for that scope
+// only: not the Cassetto of the Ente (consultation, dossier, DMA, richieste), nor anything an intermediary
+// delegated on it could reach. Approving the Gestione contributiva for the Ente then opens it to both.
+async fn malattia_scope_opens_no_cassetto(app: TestApp) {
+    let franca_cf = common::cf_of_name("Franca Marino");
+    // Arrange: an Ente of Roma Eur without a datore, whose legal representative is Franca; Giuseppe holds an
+    // active delega on its position (as after the PEC and OTP).
+    let (ente_id, ente_cf, sector, code): (i64, String, String, String) = sqlx::query_as(
+        "SELECT e.id, e.codice_fiscale, e.sector, p.code FROM enti e JOIN positions p ON p.ente_id = e.id \
+         JOIN users o ON o.sede_id = e.sede_id AND o.codice_fiscale = $1 \
+         WHERE e.datore_user_id IS NULL ORDER BY e.id, p.id LIMIT 1",
+    )
+    .bind(cf_of(Role::Operatore))
+    .fetch_one(app.db.pool())
+    .await
+    .expect("an Ente of Roma Eur without datore");
+    sqlx::query("UPDATE enti SET legal_rep_cf = $1 WHERE id = $2")
+        .bind(&franca_cf)
+        .bind(ente_id)
+        .execute(app.db.pool())
+        .await
+        .expect("legal rep");
+    sqlx::query(
+        "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, created_at) \
+         SELECT 'intermediario', id, $1, 'attiva', '2026-01-01', 0 FROM positions WHERE code = $2",
+    )
+    .bind(user_id(&app, &cf_of(Role::Intermediario)).await)
+    .bind(&code)
+    .execute(app.db.pool())
+    .await
+    .expect("delega");
+
+    let franca = app.login(&franca_cf).await;
+    let paolo = app.login_as(Role::Operatore).await;
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let ask_and_approve = |scope: &'static str| {
+        let (app, franca, paolo, ente_cf) = (&app, &franca, &paolo, ente_cf.clone());
+        async move {
+            let form = [("modello", "SC65"), ("codice_fiscale_ente", ente_cf.as_str()), ("ambiti[0]", scope)];
+            let (status, body) = submit(app, franca, "/api/profilo/richiesta", &form).await;
+            assert!(status == 200 || status == 303, "request {scope}: {status} {body}");
+            let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM profile_requests")
+                .fetch_one(app.db.pool())
+                .await
+                .expect("request");
+            let (status, body) = submit(
+                app,
+                paolo,
+                "/api/backoffice/richieste-profilo/decisione",
+                &[("id", &id.to_string()), ("esito", "approva")],
+            )
+            .await;
+            assert!(status == 200 || status == 303, "approve {scope}: {status} {body}");
+        }
+    };
+    // What a user does with a position: read it, print it, export it, send a DMA and a richiesta.
+    let reach = |client: &reqwest::Client| {
+        let (app, client, code) = (&app, client.clone(), code.clone());
+        async move {
+            let load = app.call(&client, "/api/cassetto/posizione", json!({"posizione": code})).await.0;
+            let get = |path: String| {
+                let client = client.clone();
+                async move {
+                    let res = client.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await;
+                    res.expect("get").status().as_u16()
+                }
+            };
+            let pdf = get(format!("/cassetto/{code}/fascicolo.pdf")).await;
+            let csv = get(format!("/esporta/{code}/versamenti")).await;
+            let dma = client
+                .post(app.url(&format!("/api/dma/{code}")))
+                .header("Origin", &app.base)
+                .multipart(reqwest::multipart::Form::new().text("nota", ""))
+                .send()
+                .await
+                .expect("dma")
+                .status()
+                .as_u16();
+            let fields = [("posizione", code.as_str()), ("testo", "Prova.")];
+            let richiesta = app.send_richiesta(&client, &fields, &[]).await.0;
+            let (_, search) = app.call(&client, "/api/cassetto/ricerca", json!({"testo": code, "pagina": 0})).await;
+            let listed = serde_json::from_str::<serde_json::Value>(&search).expect("json")["total"].as_i64();
+            (listed, [load, pdf, csv, dma, richiesta])
+        }
+    };
+    ask_and_approve("malattia_attestati").await;
+    let datore: Option<i64> = sqlx::query_scalar("SELECT datore_user_id FROM enti WHERE id = $1")
+        .bind(ente_id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("datore");
+    assert_eq!(datore, Some(user_id(&app, &franca_cf).await), "the approved SC65 names the datore");
+    assert_eq!(reach(&franca).await, (Some(0), [404; 5]), "Malattia only: the datore reaches the Cassetto");
+    assert_eq!(reach(&giuseppe).await, (Some(0), [404; 5]), "Malattia only: the delega gives more than its delegante");
+    // The Gestione contributiva of the Ente's sector opens it (no file, no oggetto: refused after the check).
+    let gestione = if sector == "pubblico" { "gc_pubblici" } else { "gc_privati" };
+    ask_and_approve(gestione).await;
+    assert_eq!(reach(&franca).await, (Some(1), [200, 200, 200, 303, 400]));
+    assert_eq!(reach(&giuseppe).await, (Some(1), [200, 200, 200, 303, 400]));
+}
+
+both_backends!(a_malattia_scope_opens_no_cassetto, malattia_scope_opens_no_cassetto);

@@ -262,6 +262,87 @@ async fn run_matrix(app: TestApp) {
 
 both_backends!(authorization_matrix, run_matrix);
 
+/// The scope dimension (issue 14, item 7): what the SC65 scope the Ente's datore holds *for that Ente* opens,
+/// for the datore and for an intermediary delegated on the position (a delega gives no more than its
+/// delegante holds). Rows: the one scope held; columns: a public Ente (Franca's Comune di Acquaviva Alta) and a
+/// private one (Mario's Officine Meccaniche Bianchi), each probed by its datore and by Giuseppe. Every action of
+/// this Cassetto needs the Gestione contributiva of the Ente's sector; the Malattia scopes open none of them.
+const SCOPE_MATRIX: &[(&str, [u16; 2])] = &[
+    ("gc_pubblici", [200, 404]),
+    ("gc_privati", [404, 200]),
+    ("malattia_attestati", [404, 404]),
+    ("malattia_visita", [404, 404]),
+];
+
+async fn run_scope_matrix(app: TestApp) {
+    let enti = [("Comune di Acquaviva Alta", "Franca Marino"), ("Officine Meccaniche Bianchi S.r.l.", "Mario Rossi")];
+    let giuseppe_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
+        .bind(common::cf_of(Role::Intermediario))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("giuseppe");
+    let mut codes = Vec::new();
+    for (ente, _) in enti {
+        let code = app.position_of(ente).await;
+        // Giuseppe holds an active delega on the position (as after the PEC and OTP).
+        sqlx::query(
+            "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, created_at) \
+             SELECT 'intermediario', id, $1, 'attiva', '2026-01-01', 0 FROM positions WHERE code = $2",
+        )
+        .bind(giuseppe_id)
+        .bind(&code)
+        .execute(app.db.pool())
+        .await
+        .expect("delega");
+        codes.push(code);
+    }
+    let datori = [app.login(&common::cf_of_name(enti[0].1)).await, app.login(&common::cf_of_name(enti[1].1)).await];
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let mut failures = Vec::new();
+    for (scope, expected) in SCOPE_MATRIX {
+        // The datore of each Ente holds exactly this one scope for it.
+        for (ente, _) in enti {
+            let ente_id: i64 = sqlx::query_scalar("SELECT id FROM enti WHERE denominazione = $1")
+                .bind(ente)
+                .fetch_one(app.db.pool())
+                .await
+                .expect("ente");
+            sqlx::query("DELETE FROM ente_scopes WHERE ente_id = $1")
+                .bind(ente_id)
+                .execute(app.db.pool())
+                .await
+                .expect("clear");
+            sqlx::query(
+                "INSERT INTO ente_scopes (ente_id, user_id, scope, source, granted_at) \
+                 SELECT id, datore_user_id, $2, 'richiesta', 0 FROM enti WHERE id = $1",
+            )
+            .bind(ente_id)
+            .bind(*scope)
+            .execute(app.db.pool())
+            .await
+            .expect("scope");
+        }
+        for (i, code) in codes.iter().enumerate() {
+            for (who, client) in [("datore", &datori[i]), ("intermediario", &giuseppe)] {
+                for p in PROBES {
+                    let want = match (p, expected[i]) {
+                        (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200) => 303,
+                        (Probe::SendDmaManuale, 200) => 400,
+                        (_, status) => status,
+                    };
+                    let got = probe(&app, client, p, code).await;
+                    if got != want {
+                        failures.push(format!("{scope} {who} {p:?} on {}: expected {want}, got {got}", enti[i].0));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "scope matrix failures:\n{}", failures.join("\n"));
+}
+
+both_backends!(scope_authorization_matrix, run_scope_matrix);
+
 /// The deleghe each caller stands to: (own, foreign, ended). "Own" is one it is a party to, "ended" a
 /// revoked one it was a party to (for the sub-delegated employee: a sub-delega whose delega was revoked).
 async fn delega_targets(app: &TestApp, who: Who) -> [i64; 3] {

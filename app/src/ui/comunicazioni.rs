@@ -241,6 +241,8 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                     view! {
                         <form method="post" action="/api/comunicazioni/nuova" enctype="multipart/form-data"
                             data-testid="form-comunicazione" on:submit=on_submit>
+                            // `posizione` must stay the form's first field: the server authorizes it before it
+                            // reads the files (server/src/allegati.rs, `read_posizione`).
                             <div class="row">
                                 <div class="mb-3 col-lg-4">
                                     <label for="posizione" class="form-label fw-semibold">"Posizione contributiva"</label>
