@@ -325,6 +325,10 @@ async fn run_scope_matrix(app: TestApp) {
         for (i, code) in codes.iter().enumerate() {
             for (who, client) in [("datore", &datori[i]), ("intermediario", &giuseppe)] {
                 for p in PROBES {
+                    // A private Ente files no DMA: the detail probe has no parent to open there.
+                    if i == 1 && matches!(p, Probe::DetailSectionPage) {
+                        continue;
+                    }
                     let want = match (p, expected[i]) {
                         (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200) => 303,
                         (Probe::SendDmaManuale, 200) => 400,
