@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { checkA11y, settled, statePath, visit, watchErrors } from "./helpers";
+import { SAME_ORIGIN, checkA11y, settled, statePath, visit, watchErrors } from "./helpers";
 
 // Positions of the demo data (deterministic seed): Roccaverde belongs to the datore.
 const ROCCAVERDE = "Comune di Roccaverde";
@@ -122,7 +122,7 @@ test.describe("datore", () => {
     const response = await page.goto(`/cassetto/${foreignCode}/versamenti`);
     expect(response!.status()).toBe(404);
     await expect(page.getByTestId("errore")).toContainText("non esiste o non è tra quelle a cui ha accesso");
-    const csv = await request.get(`/esporta/${foreignCode}/versamenti`);
+    const csv = await request.get(`/esporta/${foreignCode}/versamenti`, SAME_ORIGIN);
     expect(csv.status()).toBe(404);
     errors.assertClean();
   });

@@ -1,7 +1,7 @@
 import { test, expect, Page, TestInfo } from "@playwright/test";
 import { execFileSync } from "child_process";
 import {
-  NO_SESSION, callJson, checkA11y, hydrated, lastMailNumber, loginThroughUi, settled, statePath, tick, visit,
+  NO_SESSION, SAME_ORIGIN, callJson, checkA11y, hydrated, lastMailNumber, loginThroughUi, settled, statePath, tick, visit,
   waitForMail, waitForSms, watchErrors,
 } from "./helpers";
 
@@ -118,7 +118,7 @@ test.describe("comunicazione bidirezionale", () => {
     // Another user of the Cassetto does not find the richiesta nor its files (as if missing).
     const laura = await browser.newContext({ storageState: statePath("delegato") });
     expect((await laura.request.post("/api/comunicazioni/dettaglio", { data: { id } })).status()).toBe(404);
-    expect((await laura.request.get(`/comunicazioni/${id}/allegati.zip`)).status()).toBe(404);
+    expect((await laura.request.get(`/comunicazioni/${id}/allegati.zip`, SAME_ORIGIN)).status()).toBe(404);
     await laura.close();
     // Protocolled and routed: told by e-mail and by SMS.
     await waitForMail([`richiesta ${protocollo} protocollata`, EMAIL], before);
@@ -146,7 +146,7 @@ test.describe("comunicazione bidirezionale", () => {
     await settled(operator, testInfo);
     await expect(operator.getByTestId("stato-richiesta")).toHaveText("In carico");
     // The Sede reads the files too.
-    expect((await operator.request.get(`/comunicazioni/${id}/allegati.zip`)).status()).toBe(200);
+    expect((await operator.request.get(`/comunicazioni/${id}/allegati.zip`, SAME_ORIGIN)).status()).toBe(200);
 
     // Meanwhile the user sees it in charge.
     await visit(page, detailPath, testInfo);
@@ -250,7 +250,7 @@ test.describe("comunicazione bidirezionale", () => {
     await visit(operator, path, testInfo);
     await expect(operator.getByTestId("errore")).toContainText("non esiste o non è tra quelle a cui ha accesso");
     await expect(operator.getByTestId("form-quesito")).toHaveCount(0);
-    expect((await operator.request.get(`${path}/allegati.zip`)).status()).toBe(404);
+    expect((await operator.request.get(`${path}/allegati.zip`, SAME_ORIGIN)).status()).toBe(404);
     await visit(operator, "/backoffice/quesiti", testInfo);
     await expect(operator.getByTestId("quesiti")).toBeVisible();
     await expect(operator.getByTestId("quesiti")).not.toContainText(protocollo);

@@ -177,3 +177,7 @@ export async function waitForSms(to: string, needle: string): Promise<{ to: stri
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+// A download asked for from a script is refused unless it says it comes from our own pages (the server
+// answers audited downloads only to `Sec-Fetch-Site: same-origin|none`, docs/security.md).
+export const SAME_ORIGIN = { headers: { "Sec-Fetch-Site": "same-origin" } };
