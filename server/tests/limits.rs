@@ -110,6 +110,21 @@ both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
     assert_eq!(body, "Hai raggiunto il limite giornaliero di file caricati (1). Riprova domani.");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM tracciati").await, stored, "no file stored");
 
+    // A DMA declaration is an upload: refused before it is read, no attempt recorded.
+    let attempts = count(&app, "SELECT COUNT(*) FROM dma_importazioni").await;
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(b"<ListaPosPA/>".to_vec()).file_name("marzo.xml"));
+    let res = mario
+        .post(app.url(&format!("/api/dma/{code}")))
+        .header("Origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(res.text().await.unwrap_or_default().contains("limite giornaliero di file caricati (1)"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM dma_importazioni").await, attempts, "no import attempt stored");
+
     // The limit is Mario's, not the position's nor everyone's.
     let franca_code: String = sqlx::query_scalar(
         "SELECT p.code FROM positions p JOIN enti e ON e.id = p.ente_id JOIN users u ON u.id = e.datore_user_id \
