@@ -137,9 +137,8 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
     .await;
     let result = match result {
         Ok((access, multipart)) => {
-            let _permit = match crate::uploads::permit(&state.uploads, wants_json) {
-                Ok(permit) => permit,
-                Err(busy) => return busy,
+            let Some(_permit) = crate::uploads::permit(&state.uploads) else {
+                return crate::uploads::busy(wants_json);
             };
             let form = read_rest(multipart, FormConAllegati::default()).await;
             oggetto = form.as_ref().ok().and_then(|f| f.campo("oggetto")).and_then(|o| o.parse::<i64>().ok());
@@ -213,9 +212,8 @@ pub async fn send_contestazione(
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };
-    let _permit = match crate::uploads::permit(&state.uploads, false) {
-        Ok(permit) => permit,
-        Err(busy) => return busy,
+    let Some(_permit) = crate::uploads::permit(&state.uploads) else {
+        return crate::uploads::busy(false);
     };
     let result = async {
         let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;

@@ -64,9 +64,8 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };
-    let _permit = match crate::uploads::permit(&state.uploads, false) {
-        Ok(permit) => permit,
-        Err(busy) => return busy,
+    let Some(_permit) = crate::uploads::permit(&state.uploads) else {
+        return crate::uploads::busy(false);
     };
     let result = async {
         let (spool, name) = spool(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;

@@ -16,15 +16,21 @@ pub const MAX_CONCURRENT: usize = 8;
 /// The message of a refused upload when the server is busy.
 pub const OCCUPATO: &str = "In questo momento sono in corso troppi invii di file: riprovi tra qualche minuto.";
 
-/// A permit to read one upload body, or the refusal to answer (JSON for the page's script, text otherwise).
-pub fn permit(uploads: &std::sync::Arc<Semaphore>, wants_json: bool) -> Result<OwnedSemaphorePermit, Response> {
-    uploads.clone().try_acquire_owned().map_err(|_| {
+/// A permit to read one upload body, or `None` when every permit is taken (then answer `busy`).
+pub fn permit(uploads: &std::sync::Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+    let permit = uploads.clone().try_acquire_owned().ok();
+    if permit.is_none() {
         tracing::warn!("upload refused: {MAX_CONCURRENT} upload bodies already being read");
-        if wants_json {
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "errore": OCCUPATO }))).into_response()
-        } else {
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], OCCUPATO)
-                .into_response()
-        }
-    })
+    }
+    permit
+}
+
+/// The refusal of an upload when the server is busy: JSON for the page's script, text otherwise.
+pub fn busy(wants_json: bool) -> Response {
+    if wants_json {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "errore": OCCUPATO }))).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], OCCUPATO)
+            .into_response()
+    }
 }

@@ -728,7 +728,7 @@ async fn seed_profiles(
         .collect();
     insert_rows(tx, "profile_scopes", &["user_id", "form", "scope", "source", "granted_at"], granted).await?;
     // Mario and Franca hold their SC65 scopes for each of their Enti (as migration 0014 records them).
-    super::profiles::backfill_ente_scopes(&mut **tx).await?;
+    super::profiles::backfill_ente_scopes(tx).await?;
 
     // Marco asks SC62 for Comune di Roccaverde; Franca asks RA012 (prestiti) for Comune di Acquaviva Alta.
     // Both Enti belong to Roma Eur (the first Sede).
