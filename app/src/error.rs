@@ -25,6 +25,10 @@ pub enum AppError {
     Transport(String),
 }
 
+/// The answer to a request whose fields are missing, of the wrong type or out of range.
+pub const UNREADABLE_ARGUMENTS: &str =
+    "I dati inviati non sono validi: un campo manca, è di un tipo non previsto o fuori dai limiti.";
+
 impl AppError {
     pub fn invalid(message: impl Into<String>) -> Self {
         AppError::Invalid(message.into())
@@ -46,8 +50,25 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments the server could not read are the sender's mistake, not ours: a 400 with an Italian message
+    /// (the cause, in English, only in the log). Everything else is transport.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(cause) | ServerFnErrorErr::MissingArg(cause) => {
+                #[cfg(feature = "ssr")]
+                tracing::info!(%cause, "server function arguments refused");
+                #[cfg(not(feature = "ssr"))]
+                let _ = cause;
+                AppError::invalid(UNREADABLE_ARGUMENTS)
+            }
+            // On the server this is the arguments' JSON that did not decode; in the browser, an answer.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(cause) => {
+                tracing::info!(%cause, "server function arguments refused");
+                AppError::invalid(UNREADABLE_ARGUMENTS)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

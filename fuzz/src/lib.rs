@@ -421,7 +421,7 @@ const RIFIUTI: [&str; 11] = [
     "Il file contiene una DTD: non è ammessa.",
     "Il file contiene troppi elementi.",
     "Il file è annidato troppo in profondità.",
-    "Testo non leggibile: ",
+    "Il file contiene testo non leggibile: ",
     "Il file usa un'entità non ammessa.",
     "Mancano AnnoMeseDenuncia o CFAzienda: non è una denuncia ListaPosPA.",
     "Il valore dell'elemento «",

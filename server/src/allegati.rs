@@ -4,6 +4,7 @@
 //! show the upload's progress and any refusal in place), a plain form post gets a redirect.
 
 use app::domain::allegati::{MAX_BYTES_TOTALE, nome_sicuro, totale_superato};
+use app::domain::testo;
 use app::error::AppError;
 use app::ssr::authz::{Action, authorize};
 use app::ssr::comunicazioni::{self, Allegato, NuovaRichiesta};
@@ -90,6 +91,7 @@ async fn read_posizione(multipart: &mut Multipart) -> Result<String, AppError> {
 /// Reads the rest of the body into `form` (so the browser gets the answer), keeping at most `MAX_KEPT` bytes.
 async fn read_rest(mut multipart: Multipart, mut form: FormConAllegati) -> Result<FormConAllegati, AppError> {
     let mut kept = 0;
+    let mut refused = None;
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "allegati" {
@@ -109,12 +111,21 @@ async fn read_rest(mut multipart: Multipart, mut form: FormConAllegati) -> Resul
         }
         let value = field.text().await.map_err(unreadable)?;
         kept += value.len();
+        // Read on to the end all the same, so the browser gets the answer (see above).
+        if refused.is_none()
+            && let Some((i, c)) = testo::carattere_non_ammesso(&value)
+        {
+            refused = Some(AppError::invalid(testo::messaggio(&name, i, c)));
+        }
         form.campi.insert(name, value);
     }
     if kept > MAX_KEPT {
         return Err(AppError::invalid(totale_superato()));
     }
-    Ok(form)
+    match refused {
+        Some(err) => Err(err),
+        None => Ok(form),
+    }
 }
 
 /// `POST /api/comunicazioni/nuova`: opens a richiesta on a position the user reaches, with its files.

@@ -1,6 +1,7 @@
 //! The server's start-up pieces, as a library so integration tests build the same router.
 
 pub mod allegati;
+pub mod boundary;
 pub mod config;
 pub mod dma;
 pub mod responses;

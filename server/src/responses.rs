@@ -8,7 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// A refusal as plain Italian text, with the error's status.
 pub fn error_text(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string()).into_response()
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+        (header::CONTENT_LANGUAGE, crate::boundary::ITALIAN),
+    ];
+    (status, headers, err.to_string()).into_response()
 }
 
 /// A download. `filename` must be plain ASCII (every caller builds it from codes and numbers).

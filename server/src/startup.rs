@@ -249,8 +249,11 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .merge(uploads)
         .merge(tracciati)
         .merge(dma)
+        .layer(middleware::from_fn(crate::boundary::text_guard))
+        .layer(middleware::map_response(crate::boundary::unreadable_arguments_status))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(csrf_guard))
+        .layer(middleware::from_fn(crate::boundary::italian_refusals))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -464,7 +467,11 @@ fn same_site_fetch(headers: &HeaderMap) -> bool {
 async fn csrf_guard(req: Request<Body>, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(req.headers()) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
-        return (StatusCode::FORBIDDEN, "Richiesta non consentita da un altro sito.").into_response();
+        return crate::boundary::refusal(
+            req.headers(),
+            StatusCode::FORBIDDEN,
+            "Richiesta non consentita da un altro sito.".into(),
+        );
     }
     next.run(req).await
 }

@@ -24,9 +24,16 @@ async fn read(
     let (mut tipo, mut nome, mut dati) = (String::new(), String::new(), Vec::new());
     while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name().unwrap_or_default() {
-            "tipo" => tipo = field.text().await.map_err(|_| unreadable())?,
+            "tipo" => {
+                tipo = field.text().await.map_err(|_| unreadable())?;
+                // Compared with the table's codes: PostgreSQL refuses a NUL in a text parameter outright.
+                if let Some((i, c)) = app::domain::testo::carattere_non_ammesso(&tipo) {
+                    return Err(AppError::invalid(app::domain::testo::messaggio("tipo", i, c)));
+                }
+            }
             "file" => {
-                nome = field.file_name().unwrap_or_default().to_string();
+                // The name is printed on the receipt: only its last component, cleaned like an attachment's.
+                nome = app::domain::allegati::nome_sicuro(field.file_name().unwrap_or_default());
                 dati = field.bytes().await.map_err(|_| unreadable())?.to_vec();
             }
             _ => {}

@@ -37,8 +37,9 @@ async fn upload_dma(app: &TestApp, client: &reqwest::Client, code: &str, xml: Ve
     location(&res)
 }
 
+/// A page or a download, fetched as our own pages fetch them (downloads need `Sec-Fetch-Site`).
 async fn get_text(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let res = client.get(app.url(path)).send().await.expect("get");
+    let res = client.get(app.url(path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get");
     let status = res.status().as_u16();
     (status, res.text().await.unwrap_or_default())
 }

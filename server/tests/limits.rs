@@ -148,3 +148,91 @@ both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
     assert_eq!(status, 429, "{body}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM richieste").await, richieste);
 });
+
+/// Bookings: with a limit of one a day, Mario's second booking — for another eligible richiesta, on a free
+/// slot — is refused with 429 and the Italian message, and no booking is stored.
+both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
+    use app::domain::comunicazioni::{Azione, Esito};
+    use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
+    use app::ssr::db::now_unix;
+    set_limit(&app, "prenotazione", 1).await;
+    let db = &app.db;
+    let id_of = |cf: String| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE codice_fiscale = $1")
+            .bind(cf)
+            .fetch_one(db.pool())
+            .await
+            .expect("user")
+    };
+    let mario_id = id_of(common::cf_of(Role::Datore)).await;
+    let operator = id_of(common::cf_of(Role::Operatore)).await;
+    let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE id = $1")
+        .bind(operator)
+        .fetch_one(db.pool())
+        .await
+        .expect("sede");
+    // A position of Mario's at the operator's Sede, where richieste closed "non accolta" may be booked.
+    let position: i64 = sqlx::query_scalar(
+        "SELECT MIN(p.id) FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.sede_id = $1 AND e.datore_user_id = $2",
+    )
+    .bind(sede)
+    .bind(mario_id)
+    .fetch_one(db.pool())
+    .await
+    .expect("position");
+    let oggetto: i64 = sqlx::query_scalar("SELECT MIN(id) FROM comunicazione_oggetti WHERE attivo = 1")
+        .fetch_one(db.pool())
+        .await
+        .expect("oggetto");
+    let now = now_unix();
+    let mut closed = Vec::new();
+    for _ in 0..2 {
+        let nuova = NuovaRichiesta {
+            position_id: position,
+            oggetto_id: oggetto,
+            testo: "Chiedo un appuntamento.",
+            email: Some("mario@example.it"),
+            telefono: None,
+            consenso_notifiche: true,
+            allegati: Vec::new(),
+        };
+        let (id, _) = com::apri(db, mario_id, nuova, now).await.expect("apri");
+        com::agisci(db, operator, sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
+        com::agisci(db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now).await.expect("chiudi");
+        closed.push(id);
+    }
+    let slots = [
+        com::pubblica_slot(db, operator, sede, now + 20 * 86_400, 30, now).await.expect("slot"),
+        com::pubblica_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
+    ];
+    let mario = app.login_as(Role::Datore).await;
+    let book = |richiesta: i64, slot: i64| {
+        let mario = mario.clone();
+        let app = &app;
+        async move {
+            let form = [
+                ("richiesta", richiesta.to_string()),
+                ("slot", slot.to_string()),
+                ("telefono", "3331234567".to_string()),
+                ("note", "Appuntamento".to_string()),
+            ];
+            let res = mario
+                .post(app.url("/api/agenda/prenota"))
+                .header("Origin", &app.base)
+                .header("Accept", "application/json")
+                .form(&form)
+                .send()
+                .await
+                .expect("post");
+            (res.status().as_u16(), res.text().await.unwrap_or_default())
+        }
+    };
+    let (status, body) = book(closed[0], slots[0]).await;
+    assert!(status < 300, "first booking: {status} {body}");
+    let bookings = count(&app, "SELECT COUNT(*) FROM prenotazioni").await;
+
+    let (status, body) = book(closed[1], slots[1]).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("limite giornaliero di appuntamenti prenotati (1)"), "{body}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM prenotazioni").await, bookings, "nothing booked");
+});

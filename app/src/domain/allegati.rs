@@ -59,8 +59,10 @@ impl Tipo {
 /// without control characters, at most `MAX_NOME` characters keeping the extension.
 pub fn nome_sicuro(nome: &str) -> String {
     let base = nome.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.trim().to_string();
+    // Controls and invisible or direction-changing formatting would make the name read as another
+    // (`fattura\u{202E}fdp.exe` shows as `fatturaexe.pdf`); leading dots would hide it or name `..`.
+    let clean: String = base.chars().filter(|&c| !c.is_control() && crate::domain::testo::ammesso(c)).collect();
+    let clean = clean.trim().trim_start_matches('.').trim().to_string();
     if clean.chars().count() <= MAX_NOME {
         return clean;
     }
@@ -170,6 +172,9 @@ mod tests {
         assert_eq!(nome_sicuro("C:\\Documenti\\nota.pdf"), "nota.pdf");
         assert_eq!(nome_sicuro("../../etc/passwd"), "passwd");
         assert_eq!(nome_sicuro("a\u{0}b\n.pdf"), "ab.pdf");
+        assert_eq!(nome_sicuro("fattura\u{202E}fdp.exe"), "fatturafdp.exe");
+        assert_eq!(nome_sicuro(".."), "");
+        assert_eq!(nome_sicuro("...bashrc.txt"), "bashrc.txt");
         let long = format!("{}.pdf", "x".repeat(300));
         let kept = nome_sicuro(&long);
         assert_eq!(kept.chars().count(), 100);

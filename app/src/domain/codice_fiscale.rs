@@ -164,20 +164,24 @@ fn validate_person(s: &str) -> Result<(), CodiceFiscaleError> {
 impl CodiceFiscale {
     /// Parses a codice fiscale. Surrounding whitespace is ignored and letters
     /// are uppercased, because users often type codes in lowercase.
+    ///
+    /// Characters are checked before uppercasing: Unicode case mapping turns look-alikes into ASCII
+    /// (`ſ` → `S`, `ı` → `I`, `ß` → `SS`), and a code typed with them must not pass for the real one.
     pub fn parse(input: &str) -> Result<Self, CodiceFiscaleError> {
-        let s = input.trim().to_uppercase();
-        if s.is_empty() {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
             return Err(CodiceFiscaleError::Empty);
         }
-        let found = s.chars().count();
+        if let Some(i) = trimmed.chars().position(|c| !c.is_ascii_alphanumeric()) {
+            return Err(CodiceFiscaleError::InvalidCharacter { position: i + 1 });
+        }
+        let s = trimmed.to_ascii_uppercase();
+        let found = s.len();
         if found == NUMERIC_LEN && s.bytes().all(|b| b.is_ascii_digit()) {
             return PartitaIva::parse(&s).map(|p| Self(Repr::Numeric(p))).map_err(CodiceFiscaleError::Numeric);
         }
         if found != PERSON_LEN {
             return Err(CodiceFiscaleError::WrongLength { found });
-        }
-        if let Some(i) = s.chars().position(|c| !c.is_ascii_alphanumeric()) {
-            return Err(CodiceFiscaleError::InvalidCharacter { position: i + 1 });
         }
         validate_person(&s)?;
         Ok(Self(Repr::Person(s)))
@@ -332,6 +336,12 @@ mod tests {
         assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562SX"), Err(E::WrongLength { found: 17 }));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T10A56-S"), Err(E::InvalidCharacter { position: 15 }));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T10A56ÈS"), Err(E::InvalidCharacter { position: 15 }));
+        // Look-alikes that Unicode uppercasing would turn into the real code's letters and digits.
+        assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562ſ"), Err(E::InvalidCharacter { position: 16 }));
+        assert_eq!(CodiceFiscale::parse("ıSSMRA85T10A562S"), Err(E::InvalidCharacter { position: 1 }));
+        assert_eq!(CodiceFiscale::parse("RßMRA85T10A562S"), Err(E::InvalidCharacter { position: 2 }));
+        assert_eq!(CodiceFiscale::parse("RSSMRA８5T10A562S"), Err(E::InvalidCharacter { position: 7 }));
+        assert_eq!(CodiceFiscale::parse("０１２３４５６７８９０"), Err(E::InvalidCharacter { position: 1 }));
         assert_eq!(CodiceFiscale::parse("RSSMR185T10A562S"), Err(E::Malformed { position: 6 }));
         assert_eq!(CodiceFiscale::parse("RSSMRAA5T10A562S"), Err(E::Malformed { position: 7 }));
         assert_eq!(CodiceFiscale::parse("RSSMRA85F10A562S"), Err(E::InvalidMonth));

@@ -20,6 +20,7 @@ pub mod period;
 pub mod position_code;
 pub mod profile;
 pub mod sanzioni;
+pub mod testo;
 pub mod time;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char};

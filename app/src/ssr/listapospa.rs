@@ -185,8 +185,12 @@ pub fn leggi_lavoratori<R: BufRead>(
     let mut out = Lettura::default();
     let mut cur = InCorso { max_errori: limiti.max_errori, ..InCorso::default() };
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
+        let read = reader.read_event_into(&mut buf);
+        // The parser's own words are English and technical: the user gets where the file breaks, in Italian.
+        let at = reader.error_position();
+        let event = read.map_err(|e| {
             let msg = e.to_string();
+            tracing::info!(error = %msg, at, "ListaPosPA file refused as XML");
             Illeggibile(if msg.contains(TROPPO_GRANDE) {
                 format!("Il file supera il limite di {} MB.", limiti.max_bytes / (1024 * 1024))
             } else if msg.contains(EVENTO_TROPPO_GRANDE) {
@@ -196,7 +200,7 @@ pub fn leggi_lavoratori<R: BufRead>(
                     path.last().map(String::as_str).unwrap_or("radice")
                 )
             } else {
-                format!("Il file non è un XML ben formato: {msg}.")
+                format!("Il file non è un XML ben formato: la struttura si interrompe vicino al byte {at}.")
             })
         })?;
         // The next event's bytes count from here.
@@ -227,7 +231,9 @@ pub fn leggi_lavoratori<R: BufRead>(
                 chiudi(&name, "", &path, &mut cur, &mut out, limiti, ogni_lavoratore)?;
             }
             Event::Text(t) => {
-                let s = t.decode().map_err(|e| Illeggibile(format!("Testo non leggibile: {e}.")))?;
+                let s = t.decode().map_err(|_| {
+                    Illeggibile("Il file contiene testo non leggibile: una denuncia ListaPosPA è un XML in UTF-8.".into())
+                })?;
                 text.push_str(&s);
                 testo_ammesso(&text, &path, limiti)?;
             }
