@@ -149,8 +149,8 @@ both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM richieste").await, richieste);
 });
 
-/// Bookings: with a limit of one a day, Mario's second booking — for another eligible richiesta, on a free
-/// slot — is refused with 429 and the Italian message, and no booking is stored.
+// Bookings: with a limit of one a day, Mario's second booking — for another eligible richiesta, on a free
+// slot — is refused with 429 and the Italian message, and no booking is stored.
 both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
     use app::domain::comunicazioni::{Azione, Esito};
     use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
