@@ -403,16 +403,15 @@ pub const LIMITI_PICCOLI: Limiti = Limiti {
 };
 
 /// Limits no fuzz input reaches (libFuzzer inputs stay far below 1 MiB).
-pub const LIMITI_LARGHI: Limiti =
-    Limiti {
-        max_bytes: 1 << 30,
-        max_depth: 1 << 20,
-        max_elements: u64::MAX,
-        max_errori: usize::MAX,
-        max_testo: usize::MAX,
-        max_evento: u64::MAX,
-        max_voci: usize::MAX,
-    };
+pub const LIMITI_LARGHI: Limiti = Limiti {
+    max_bytes: 1 << 30,
+    max_depth: 1 << 20,
+    max_elements: u64::MAX,
+    max_errori: usize::MAX,
+    max_testo: usize::MAX,
+    max_evento: u64::MAX,
+    max_voci: usize::MAX,
+};
 
 /// The refusals `leggi` documents; any other message would be an unexpected path.
 const RIFIUTI: [&str; 11] = [

@@ -162,6 +162,9 @@ mod tests {
         assert_eq!(first_bad_form_field(b"a=ok&b=riga%0D%0Ariga"), None);
         let json = br#"{"query":{"testo":"ok","stato":"a\u0000"}}"#;
         assert_eq!(first_bad_json_field(json), Some(("stato".into(), 2, '\0')));
-        assert_eq!(first_bad_json_field(br#"{"posizioni":["1234567890","x\u001b"]}"#), Some(("posizioni".into(), 2, '\u{1b}')));
+        assert_eq!(
+            first_bad_json_field(br#"{"posizioni":["1234567890","x\u001b"]}"#),
+            Some(("posizioni".into(), 2, '\u{1b}'))
+        );
     }
 }

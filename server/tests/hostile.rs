@@ -301,16 +301,54 @@ fn zip_bomb() -> Vec<u8> {
 fn is_clear_italian(text: &str) -> bool {
     let padded = format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric(), " "));
     let english = [
-        " invalid ", " error ", " failed ", " expected ", " missing ", " unexpected ", " limit ", " exceeded ",
-        " cannot ", " decode ", " sequence ", " deserializing ", " the ",
+        " invalid ",
+        " error ",
+        " failed ",
+        " expected ",
+        " missing ",
+        " unexpected ",
+        " limit ",
+        " exceeded ",
+        " cannot ",
+        " decode ",
+        " sequence ",
+        " deserializing ",
+        " the ",
     ];
     if english.iter().any(|w| padded.contains(w)) {
         return false;
     }
     let italian = [
-        " non ", " il ", " la ", " lo ", " le ", " di ", " del ", " della ", " dei ", " per ", " un ", " una ",
-        " al ", " con ", " da ", " tra ", " almeno ", " troppi ", " massimo ", " sconosciut", " selezion",
-        " occorre ", " scelga ", " indichi ", " riprovi ", " controlli ", " codice ", " campo ", " modulo ", " dati ",
+        " non ",
+        " il ",
+        " la ",
+        " lo ",
+        " le ",
+        " di ",
+        " del ",
+        " della ",
+        " dei ",
+        " per ",
+        " un ",
+        " una ",
+        " al ",
+        " con ",
+        " da ",
+        " tra ",
+        " almeno ",
+        " troppi ",
+        " massimo ",
+        " sconosciut",
+        " selezion",
+        " occorre ",
+        " scelga ",
+        " indichi ",
+        " riprovi ",
+        " controlli ",
+        " codice ",
+        " campo ",
+        " modulo ",
+        " dati ",
     ];
     italian.iter().any(|w| padded.contains(w)) || text.chars().any(|c| "àèéìòù".contains(c))
 }
@@ -328,7 +366,13 @@ fn html_message(html: &str) -> Option<String> {
 
 /// The message of a refusal: the body, the JSON error's text, the HTML page's alert, or the `errore=` of a
 /// redirect — Italian text, or a code the page it leads to turns into Italian text.
-async fn refusal_message(client: &reqwest::Client, app: &TestApp, status: u16, location: &str, body: &str) -> Option<String> {
+async fn refusal_message(
+    client: &reqwest::Client,
+    app: &TestApp,
+    status: u16,
+    location: &str,
+    body: &str,
+) -> Option<String> {
     if !location.is_empty() {
         let query = location.split_once('?')?.1;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
@@ -384,10 +428,12 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, i64> {
             .await
             .expect("tables")
     };
-    let skip = ["session", "audit", "throttl", "login", "tentativ", "feedback_usi", "_sqlx", "limit", "uso_", "sqlite_"];
+    let skip =
+        ["session", "audit", "throttl", "login", "tentativ", "feedback_usi", "_sqlx", "limit", "uso_", "sqlite_"];
     let mut counts = BTreeMap::new();
     for t in tables.into_iter().filter(|t| !skip.iter().any(|s| t.contains(s))) {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}")).fetch_one(app.db.pool()).await.expect("count");
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}")).fetch_one(app.db.pool()).await.expect("count");
         counts.insert(t, n);
     }
     counts
@@ -408,7 +454,12 @@ fn encode_form(form: &BTreeMap<String, Field>, fx: &Fixtures) -> Vec<(String, St
     pairs
 }
 
-async fn send(app: &TestApp, client: &reqwest::Client, case: &Case, fx: &Fixtures) -> reqwest::Result<reqwest::Response> {
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case: &Case,
+    fx: &Fixtures,
+) -> reqwest::Result<reqwest::Response> {
     let (method, path) = case.to.split_once(' ').expect("METHOD /path");
     let url = app.url(&fx.fill(path));
     let mut req = match method {
@@ -466,7 +517,12 @@ fn the_corpus_holds_at_least_a_hundred_cases_of_every_kind() {
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &corpus.case {
         *by_kind.entry(c.kind.as_str()).or_default() += 1;
-        assert!(matches!(c.expect.as_str(), "refused" | "refused_import" | "bounded" | "escaped"), "{}: expect {}", c.name, c.expect);
+        assert!(
+            matches!(c.expect.as_str(), "refused" | "refused_import" | "bounded" | "escaped"),
+            "{}: expect {}",
+            c.name,
+            c.expect
+        );
     }
     println!("hostile corpus: {} cases; by kind: {by_kind:?}", corpus.case.len());
     assert!(corpus.case.len() >= 100, "{} cases", corpus.case.len());
@@ -574,11 +630,7 @@ async fn run_corpus(app: TestApp) {
             }
         }
         let health = app.client().get(app.url("/healthz")).send().await;
-        assert!(
-            health.is_ok_and(|h| h.status().is_success()),
-            "{}: the server stopped answering",
-            case.name
-        );
+        assert!(health.is_ok_and(|h| h.status().is_success()), "{}: the server stopped answering", case.name);
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), corpus.case.len(), failures.join("\n"));
 }

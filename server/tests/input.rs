@@ -24,8 +24,8 @@ fn listapospa_with_surname(cognome: &str) -> String {
 
 /// Uploads `xml` as the ListaPosPA file of `code`; the redirect target.
 async fn upload_dma(app: &TestApp, client: &reqwest::Client, code: &str, xml: Vec<u8>) -> String {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(xml).file_name("marzo.xml"));
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(xml).file_name("marzo.xml"));
     let res = client
         .post(app.url(&format!("/api/dma/{code}")))
         .header("Origin", &app.base)
@@ -148,7 +148,11 @@ both_backends!(huge_page_numbers_show_the_last_page, |app: TestApp| async move {
 
     let query = json!({"filters": {}, "sort": null, "desc": false, "page": u32::MAX});
     let (status, body) = app
-        .call(&mario, "/api/cassetto/sezione", json!({"posizione": code, "section": "Versamenti", "parent": null, "query": query}))
+        .call(
+            &mario,
+            "/api/cassetto/sezione",
+            json!({"posizione": code, "section": "Versamenti", "parent": null, "query": query}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).expect("json");
@@ -311,7 +315,11 @@ both_backends!(a_burst_of_prints_queues_for_the_typesetting_pool, |app: TestApp|
     }
     // Process-wide (the other backend's test may be printing too): the peak is what matters.
     let (_, peak) = app::ssr::pdf::rendering_gauge();
-    assert!(peak >= 1 && peak <= app::ssr::pdf::typeset_threads(), "peak {peak} of {}", app::ssr::pdf::typeset_threads());
+    assert!(
+        peak >= 1 && peak <= app::ssr::pdf::typeset_threads(),
+        "peak {peak} of {}",
+        app::ssr::pdf::typeset_threads()
+    );
 });
 
 /// A position's DMA section as the consultation shows it: (declarations, workers of `parent` or -1 if refused).
@@ -322,7 +330,11 @@ async fn dma_seen(app: &TestApp, client: &reqwest::Client, code: &str, parent: O
         None => ("Dma", Value::Null),
     };
     let (status, body) = app
-        .call(client, "/api/cassetto/sezione", json!({"posizione": code, "section": section, "parent": parent_json, "query": query}))
+        .call(
+            client,
+            "/api/cassetto/sezione",
+            json!({"posizione": code, "section": section, "parent": parent_json, "query": query}),
+        )
         .await;
     if status == 404 {
         return -1;
@@ -361,7 +373,8 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     let mut xml = Vec::new();
     app::ssr::listapospa::genera(&mut xml, "81000000018", WORKERS, false).expect("genera");
     let upload = {
-        let (client, url, base, nome) = (mario.clone(), app.url(&format!("/api/dma/{code}")), app.base.clone(), nome.clone());
+        let (client, url, base, nome) =
+            (mario.clone(), app.url(&format!("/api/dma/{code}")), app.base.clone(), nome.clone());
         tokio::spawn(async move {
             let form =
                 reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(xml).file_name(nome));
@@ -472,8 +485,7 @@ fn post_streaming(base: &str, path: &str, cookie: &str, file: &Hostile) -> (u16,
         file.name
     );
     let part_tail = format!("\r\n--{boundary}--\r\n");
-    let length =
-        part_head.len() + file.head.len() + file.repeat.len() * file.times + file.tail.len() + part_tail.len();
+    let length = part_head.len() + file.head.len() + file.repeat.len() * file.times + file.tail.len() + part_tail.len();
     let host = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(host).expect("connect");
     let request = format!(
@@ -538,7 +550,11 @@ async fn hostile_listapospa_files_keep_the_server_small() {
         .expect("client");
     let cf = common::cf_of(Role::Datore);
     let res = app
-        .post_form(&client, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", app::ssr::seed::DEMO_PASSWORD)])
+        .post_form(
+            &client,
+            "/api/accesso/password",
+            &[("codice_fiscale", &cf), ("password", app::ssr::seed::DEMO_PASSWORD)],
+        )
         .await;
     assert_eq!(location(&res), "/accesso/codice");
     let totp = app.next_totp(&cf).await;

@@ -41,7 +41,8 @@ mod tests {
 
     #[test]
     fn letters_of_any_language_and_line_breaks_pass() {
-        for ok in ["Società Cooperativa «L'Àncora»", "Zoë Müller-Łukasiewicz", "riga 1\r\nriga 2\tfine", "€ 1.234,56", "東京"]
+        for ok in
+            ["Società Cooperativa «L'Àncora»", "Zoë Müller-Łukasiewicz", "riga 1\r\nriga 2\tfine", "€ 1.234,56", "東京"]
         {
             assert_eq!(carattere_non_ammesso(ok), None, "{ok}");
         }

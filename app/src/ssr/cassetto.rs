@@ -398,11 +398,8 @@ async fn ensure_parent(db: &Db, position_id: i64, parent: Section, parent_id: i6
         Section::Dma => "SELECT id FROM dma_denunce WHERE id = $1 AND position_id = $2 AND completa = 1",
         _ => return Err(AppError::NotFound),
     };
-    let found: Option<i64> = sqlx::query_scalar(sql)
-        .bind(parent_id)
-        .bind(position_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar(sql).bind(parent_id).bind(position_id).fetch_optional(db.pool()).await?;
     found.map(|_| ()).ok_or(AppError::NotFound)
 }
 

@@ -74,7 +74,10 @@ async fn rimuovi_incompleta(db: &Db, denuncia_id: i64) -> Result<(), AppError> {
         .await?
         .rows_affected();
         if removed == 0 {
-            sqlx::query("DELETE FROM dma_denunce WHERE id = $1 AND completa = 0").bind(denuncia_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM dma_denunce WHERE id = $1 AND completa = 0")
+                .bind(denuncia_id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         if removed == 0 {
@@ -374,7 +377,13 @@ pub fn errori_csv(i: &DmaImportazione) -> String {
     let oltre = i.numero_errori - i.errori.len() as i64;
     if oltre > 0 {
         let nota = format!("… e altri {oltre} problemi non elencati");
-        out.push_str(&riga([("", Campo::Testo), ("", Campo::Testo), ("", Campo::Testo), ("", Campo::Testo), (nota.as_str(), Campo::Testo)]));
+        out.push_str(&riga([
+            ("", Campo::Testo),
+            ("", Campo::Testo),
+            ("", Campo::Testo),
+            ("", Campo::Testo),
+            (nota.as_str(), Campo::Testo),
+        ]));
     }
     out
 }

@@ -232,7 +232,9 @@ pub fn leggi_lavoratori<R: BufRead>(
             }
             Event::Text(t) => {
                 let s = t.decode().map_err(|_| {
-                    Illeggibile("Il file contiene testo non leggibile: una denuncia ListaPosPA è un XML in UTF-8.".into())
+                    Illeggibile(
+                        "Il file contiene testo non leggibile: una denuncia ListaPosPA è un XML in UTF-8.".into(),
+                    )
                 })?;
                 text.push_str(&s);
                 testo_ammesso(&text, &path, limiti)?;
@@ -779,9 +781,13 @@ mod tests {
         let periods = one_record(&"<E0_PeriodoNelMese/>".repeat(11));
         let e = leggi(periods.as_bytes(), limiti).expect_err("refused");
         assert!(e.0.contains("RSSMRA70A01H501S") && e.0.contains("più di 10 periodi"), "{e:?}");
-        let gestioni = one_record(&format!("<E0_PeriodoNelMese><Gestioni>{}</Gestioni></E0_PeriodoNelMese>", "<GestPensionistica/>".repeat(11)));
+        let gestioni = one_record(&format!(
+            "<E0_PeriodoNelMese><Gestioni>{}</Gestioni></E0_PeriodoNelMese>",
+            "<GestPensionistica/>".repeat(11)
+        ));
         assert!(leggi(gestioni.as_bytes(), limiti).expect_err("refused").0.contains("gestioni"));
-        let enti = one_record(&format!("<V1_PeriodoPrecedente>{}</V1_PeriodoPrecedente>", "<EnteVersante/>".repeat(11)));
+        let enti =
+            one_record(&format!("<V1_PeriodoPrecedente>{}</V1_PeriodoPrecedente>", "<EnteVersante/>".repeat(11)));
         assert!(leggi(enti.as_bytes(), limiti).expect_err("refused").0.contains("enti versanti"));
         let rate = one_record(&"<F1_Ammortamento/>".repeat(11));
         assert!(leggi(rate.as_bytes(), limiti).expect_err("refused").0.contains("rate"));

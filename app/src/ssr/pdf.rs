@@ -333,7 +333,9 @@ static TYPESET_POOL: LazyLock<std::sync::mpsc::Sender<TypesetJob>> = LazyLock::n
 });
 
 /// Runs `work` (a rendering) on the typesetting pool and waits for it without blocking the async threads.
-pub async fn typeset<T: Send + 'static>(work: impl FnOnce() -> anyhow::Result<T> + Send + 'static) -> anyhow::Result<T> {
+pub async fn typeset<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
     let (done, result) = tokio::sync::oneshot::channel();
     let job: TypesetJob = Box::new(move || {
         let _ = done.send(work());

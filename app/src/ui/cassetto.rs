@@ -65,9 +65,8 @@ fn RicercaPosizioni(vista: Vista) -> impl IntoView {
     use crate::api::backoffice::search_sede_positions;
     let query = use_query_map();
     let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
-    let pagina = move || {
-        query.try_with(|q| q.get("pagina").map(|p| crate::model::pagina(&p)).unwrap_or(0)).unwrap_or_default()
-    };
+    let pagina =
+        move || query.try_with(|q| q.get("pagina").map(|p| crate::model::pagina(&p)).unwrap_or(0)).unwrap_or_default();
     let results = Resource::new(
         move || (testo(), pagina()),
         move |(t, p)| async move {
