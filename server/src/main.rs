@@ -59,6 +59,13 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Per-user daily limits (richieste, file caricati, prenotazioni, e-mail, SMS): without arguments lists
+    /// them; with an action and a number, sets that action's limit.
+    Limiti {
+        azione: Option<String>,
+        #[arg(requires = "azione")]
+        massimo: Option<i64>,
+    },
     /// Imports enablements granted before the cut-over (CSV: codice_fiscale,modello,ambito).
     ImportProfiles { file: PathBuf },
     /// Replaces the Albo register of intermediaries (CSV: codice_fiscale,categoria,numero,provincia,nominativo).
@@ -250,6 +257,17 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::Limiti { azione: Some(azione), massimo: Some(massimo) } => {
+            app::ssr::limiti::imposta(&db, &azione, massimo).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("limite giornaliero di {azione}: {massimo}");
+            Ok(())
+        }
+        Command::Limiti { .. } => {
+            for (azione, descrizione, massimo) in app::ssr::limiti::elenco(&db).await? {
+                println!("{azione:<14}{massimo:>8}  {descrizione}");
+            }
+            Ok(())
+        }
         Command::ImportProfiles { file } => {
             let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let n = app::ssr::profiles::import_enablements(&db, &csv).await?;

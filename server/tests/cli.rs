@@ -68,6 +68,21 @@ async fn user_add_creates_an_account_that_can_log_in_and_seed_refuses_a_full_dat
         .expect("rows");
     assert_eq!(sources, ["importazione", "importazione"]);
 
+    // The daily limits are data an operator changes at the command line; an unknown kind is refused.
+    let set = run(&["limiti", "richiesta", "3"], None);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let listed = run(&["limiti"], None);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.lines().any(|l| l.starts_with("richiesta") && l.contains(" 3 ")), "{listed}");
+    let unknown = run(&["limiti", "telefonate", "3"], None);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("telefonate"));
+    let massimo: i64 = sqlx::query_scalar("SELECT massimo FROM limiti_giornalieri WHERE azione = 'richiesta'")
+        .fetch_one(db.pool())
+        .await
+        .expect("limit");
+    assert_eq!(massimo, 3);
+
     // The audit chain verifies; a tampered entry is named.
     let verified = run(&["audit", "verify"], None);
     assert!(verified.status.success());

@@ -90,3 +90,28 @@ pub async fn consuma_subito(db: &Db, user_id: i64, uso: Uso, now: i64) -> Result
     tx.commit().await?;
     Ok(())
 }
+
+/// The daily limits as stored: (azione, descrizione, massimo), for the `cassetto limiti` command.
+pub async fn elenco(db: &Db) -> Result<Vec<(String, String, i64)>, AppError> {
+    Ok(sqlx::query_as("SELECT azione, descrizione, massimo FROM limiti_giornalieri ORDER BY azione")
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// Sets the daily limit of one kind of use (an operator's change, without a release); an unknown kind is
+/// refused rather than added, since no action would ever count it.
+pub async fn imposta(db: &Db, azione: &str, massimo: i64) -> Result<(), AppError> {
+    if massimo < 0 {
+        return Err(AppError::Invalid("Il limite giornaliero non può essere negativo.".into()));
+    }
+    let changed = sqlx::query("UPDATE limiti_giornalieri SET massimo = $1 WHERE azione = $2")
+        .bind(massimo)
+        .bind(azione)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::Invalid(format!("Nessun limite giornaliero si chiama «{azione}».")));
+    }
+    Ok(())
+}
