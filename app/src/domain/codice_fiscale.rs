@@ -67,6 +67,13 @@ pub enum CodiceFiscaleError {
     /// `with_check` needs exactly fifteen letters or digits.
     #[error("Servono 15 caratteri per calcolare il carattere di controllo")]
     InvalidPrefix,
+    /// A valid 11-digit code where the domain needs a natural person (an account holder, a legal
+    /// representative, an employee): the numeric code belongs to a company or public body.
+    #[error(
+        "Serve il codice fiscale di una persona fisica (16 caratteri): quello di 11 cifre è il codice di un ente o \
+         di una società"
+    )]
+    NotAPerson,
 }
 
 /// Which form a [`CodiceFiscale`] has.
@@ -185,6 +192,15 @@ impl CodiceFiscale {
         }
         validate_person(&s)?;
         Ok(Self(Repr::Person(s)))
+    }
+
+    /// Parses a codice fiscale that must belong to a natural person: an account holder, an Ente's legal
+    /// representative, an employee. A well-formed 11-digit code is refused with its own message
+    /// ([`CodiceFiscaleError::NotAPerson`]), because "valid but of an ente" tells the user what to fix where
+    /// a generic "not valid" would not. Malformed input keeps the error [`CodiceFiscale::parse`] gives.
+    pub fn parse_person(input: &str) -> Result<Self, CodiceFiscaleError> {
+        let cf = Self::parse(input)?;
+        if cf.is_person() { Ok(cf) } else { Err(CodiceFiscaleError::NotAPerson) }
     }
 
     /// Builds a valid personal code from its first 15 characters by appending
@@ -350,6 +366,45 @@ mod tests {
         assert_eq!(CodiceFiscale::parse("RSSMRA85T72A562S"), Err(E::InvalidDay));
         assert_eq!(CodiceFiscale::parse("RSSMRA85T10A562T"), Err(E::BadCheckChar));
         assert_eq!(CodiceFiscale::with_check("RSSMRA"), Err(E::InvalidPrefix));
+    }
+
+    #[test]
+    fn look_alikes_never_fold_into_a_valid_code() {
+        use CodiceFiscaleError as E;
+        // Each of these becomes RSSMRA85T10A562S (or the INPS numeric code) under Unicode case folding or
+        // width normalisation; none may parse, in any case, at any length.
+        for s in [
+            "rßmra85t10a562s",
+            "Rßmra85t10a562s",
+            "rsſmra85t10a562s",
+            "RSSMRA85T10A562ſ",
+            "rssmra85t10a562ſ",
+            "RSSMRA85T10A562S\u{130}",
+            "ｒｓｓｍｒａ８５ｔ１０ａ５６２ｓ",
+            "ＲＳＳＭＲＡ85T10A562S",
+            "８００７８７５０５８７",
+            "8007875058７",
+            "RSSMRA85T10A562S\u{200B}",
+            "RSSMRA\u{0665}5T10A562S",
+        ] {
+            assert!(matches!(CodiceFiscale::parse(s), Err(E::InvalidCharacter { .. })), "{s:?} accepted");
+            assert!(matches!(CodiceFiscale::parse_person(s), Err(E::InvalidCharacter { .. })), "{s:?} accepted");
+        }
+        assert_eq!(CodiceFiscale::parse("frnglı80a41h501ı"), Err(E::InvalidCharacter { position: 6 }));
+        // The same code in plain ASCII, lowercase, is fine.
+        assert_eq!(CodiceFiscale::parse("rssmra85t10a562s").map(String::from), Ok("RSSMRA85T10A562S".to_owned()));
+    }
+
+    #[test]
+    fn person_required() {
+        use CodiceFiscaleError as E;
+        assert_eq!(CodiceFiscale::parse_person(" rssmra85t10a562s ").map(String::from), Ok("RSSMRA85T10A562S".into()));
+        assert_eq!(CodiceFiscale::parse_person("80078750587"), Err(E::NotAPerson));
+        // A broken numeric code is reported as broken, not as "not a person".
+        assert_eq!(CodiceFiscale::parse_person("80078750588"), Err(E::Numeric(PartitaIvaError::BadCheckDigit)));
+        assert_eq!(CodiceFiscale::parse_person("RSSMRA85T10A562T"), Err(E::BadCheckChar));
+        assert_eq!(CodiceFiscale::parse_person(""), Err(E::Empty));
+        assert!(E::NotAPerson.to_string().contains("persona fisica"));
     }
 
     #[test]

@@ -184,6 +184,13 @@ mod tests {
         assert_eq!(PartitaIva::parse("0074311015"), Err(PartitaIvaError::WrongLength { found: 10 }));
         assert_eq!(PartitaIva::parse("0074311015A"), Err(PartitaIvaError::NonDigit));
         assert_eq!(PartitaIva::parse("0074311015é"), Err(PartitaIvaError::NonDigit));
+        // Digits from other scripts (full-width, Arabic-Indic, superscript) are digits to Unicode but not to
+        // the Agenzia delle Entrate: never normalised into the ASCII number they look like.
+        assert_eq!(PartitaIva::parse("８００７８７５０５８７"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("8007875058７"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("8007875058\u{0667}"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("8007875058\u{2077}"), Err(PartitaIvaError::NonDigit));
+        assert_eq!(PartitaIva::parse("80078750587\u{200B}"), Err(PartitaIvaError::WrongLength { found: 12 }));
         assert_eq!(PartitaIva::parse("00000000000"), Err(PartitaIvaError::AllZeros));
         assert_eq!(PartitaIva::parse("00743110158"), Err(PartitaIvaError::BadCheckDigit));
     }
