@@ -94,6 +94,8 @@ const STATI_PIANO: &[(&str, &str)] = &[("in corso", "In corso"), ("concluso", "C
 const STATI_RATA: &[(&str, &str)] = &[("pagata", "Pagata"), ("da pagare", "Da pagare"), ("scaduta", "Scaduta")];
 const STATI_DMA: &[(&str, &str)] =
     &[("accettata", "Accettata"), ("accettata con errori", "Accettata con errori"), ("scartata", "Scartata")];
+/// A declaration of the month, or a file of corrections (V1 periods) only.
+const TIPI_DMA: &[(&str, &str)] = &[("mensile", "Mensile"), ("variazione", "Variazione")];
 /// The names the seed and the ListaPosPA import (`domain::listapospa::voce_gestione`) give.
 const GESTIONI: &[(&str, &str)] = &[
     ("Pensioni (CTPS)", "Pensioni (CTPS)"),
@@ -210,6 +212,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         intro: "Le denunce mensili ListaPosPA trasmesse, per mese, con i totali e gli errori rilevati.",
         columns: &[
             col("periodo", "Periodo", ColKind::Period),
+            col("tipo", "Tipo", ColKind::Text),
             col("invio", "Data invio", ColKind::Date),
             col("protocollo", "Protocollo", ColKind::Text),
             col("lavoratori", "Lavoratori", ColKind::Int),
@@ -220,6 +223,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         ],
         filters: &[
             filter("stato", "Esito", "stato", FilterKind::Choice(STATI_DMA)),
+            filter("tipo", "Tipo", "tipo", FilterKind::Choice(TIPI_DMA)),
             filter("periodo_dal", "Periodo dal", "periodo", FilterKind::PeriodFrom),
             filter("periodo_al", "Periodo al", "periodo", FilterKind::PeriodTo),
         ],

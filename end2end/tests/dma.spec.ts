@@ -5,11 +5,16 @@ import { checkA11y, hydrated, settled, statePath, visit } from "./helpers";
 // Comune di Roccaverde: CF 81000000018, PRGAZIENDA 00000.
 const POSITION = "8100000001800000";
 
+/** How the worker is employed: every period of the month says it. */
+const INQUADRAMENTO =
+  `<InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>` +
+  `<Qualifica>000123</Qualifica></InquadramentoLavPA>`;
+
 function listapospa(workers: [string, string][]): Buffer {
   const records = workers
     .map(([cf, imponibile]) =>
       `<D0_DenunciaIndividuale><CFLavoratore>${cf}</CFLavoratore><Cognome>Bianchi</Cognome><Nome>Laura</Nome>` +
-      `<E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine><Gestioni>` +
+      `<E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>${INQUADRAMENTO}<Gestioni>` +
       `<GestPensionistica><CodGestione>2</CodGestione><Imponibile>${imponibile}</Imponibile><Contributo>476,00</Contributo>` +
       `</GestPensionistica></Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>`)
     .join("");
@@ -22,7 +27,7 @@ function listapospa(workers: [string, string][]): Buffer {
 /** One worker whose record breaks each cross-field rule of INPS, and a second PosPA block. */
 function withEveryInpsCode(): Buffer {
   const e0 =
-    `<E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine><Gestioni>` +
+    `<E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>${INQUADRAMENTO}<Gestioni>` +
     `<GestPensionistica><CodGestione>2</CodGestione><Imponibile>1000,00</Imponibile><Contributo>100,00</Contributo></GestPensionistica>` +
     `<GestCredito><CodGestione>9</CodGestione><Imponibile>500,00</Imponibile><Contributo>1,00</Contributo></GestCredito></Gestioni>` +
     // CPDEL paid by another body beyond the worker's own pension base and contribution: 00171I, 00172I;
@@ -94,6 +99,47 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
   });
 });
 
+test.describe("files from other payroll software", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("a Latin-1 file is acquired; a file of corrections only is listed as a variation", async ({ page }, testInfo) => {
+    // An older program's file: declared ISO-8859-1, an accented surname in one byte.
+    const latin1 = Buffer.from(
+      listapospa([["BNCLRA85M41F205C", "2000,00"]]).toString("utf8")
+        .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+        .replace("<Cognome>Bianchi</Cognome>", "<Cognome>Nicolò</Cognome>"),
+      "latin1",
+    );
+    await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
+    let form = page.getByTestId("form-dma");
+    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "vecchio.xml", mimeType: "application/xml", buffer: latin1 });
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    await expect(page.getByTestId("esito")).toContainText("acquisita");
+    await settled(page, testInfo);
+
+    // Corrections of November 2025 only (causale 5 replaces the period), sent in a declaration of December 2025.
+    const v1 =
+      `<V1_PeriodoPrecedente CausaleVariazione="5"><GiornoInizio>2025-11-01</GiornoInizio><GiornoFine>2025-11-30</GiornoFine>` +
+      `${INQUADRAMENTO}<Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>300,00</Imponibile>` +
+      `<Contributo>71,40</Contributo></GestPensionistica></Gestioni></V1_PeriodoPrecedente>`;
+    const variazione = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><DenunceMensili><Azienda><AnnoMeseDenuncia>2025-12</AnnoMeseDenuncia>` +
+      `<CFAzienda>81000000018</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>` +
+      `<D0_DenunciaIndividuale><CFLavoratore>RSSMRA70A01H501S</CFLavoratore><Cognome>Rossi</Cognome><Nome>Mario</Nome>${v1}` +
+      `</D0_DenunciaIndividuale></PosPA></ListaPosPA></Azienda></DenunceMensili>`,
+    );
+    await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
+    form = page.getByTestId("form-dma");
+    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "variazione.xml", mimeType: "application/xml", buffer: variazione });
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    await expect(page.getByTestId("esito")).toContainText("acquisita");
+    await settled(page, testInfo);
+    await visit(page, `/cassetto/${POSITION}/dma`, testInfo);
+    const row = page.getByTestId("tabella").locator("tbody tr", { hasText: "12/2025" }).filter({ hasText: "variazione" });
+    await expect(row.first()).toContainText("300,00");
+  });
+});
+
 test.describe("compilazione manuale DMA", () => {
   test.use({ storageState: statePath("datore") });
 
@@ -126,8 +172,15 @@ test.describe("compilazione manuale DMA", () => {
     const checks = page.getByTestId("controlli");
     await expect(checks.locator("li[data-codice=CAS001]")).toContainText("VRDGPP65C10L219X");
     await expect(checks.locator("li[data-codice=CAS040]")).toContainText("2.500.00");
+    // A period of the month says how the worker is employed.
+    await expect(checks.locator("li[data-codice=CAS064]")).toContainText("InquadramentoLavPA");
     const send = page.getByRole("button", { name: "Invia la denuncia" });
     await expect(send).toBeDisabled();
+    await worker.getByLabel("Tipo impiego").fill("1");
+    await worker.getByLabel("Tipo servizio").fill("4");
+    await worker.getByLabel("Contratto").fill("RALN");
+    await worker.getByLabel("Qualifica (6 car.)").fill("000123");
+    await expect(checks.locator("li[data-codice=CAS064]")).toHaveCount(0);
 
     await worker.getByLabel("Codice fiscale").fill("VRDGPP65C10L219T");
     await expect(checks.locator("li[data-codice=CAS001]")).toHaveCount(0);

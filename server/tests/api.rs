@@ -660,7 +660,9 @@ fn listapospa(cf_azienda: &str, workers: &[(&str, &str)]) -> String {
     for (cf, imponibile) in workers {
         s.push_str(&format!(
             "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi</Cognome><Nome>Mario</Nome>\
-             <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine><Gestioni>\
+             <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
+             <InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>\
+             <Qualifica>000123</Qualifica></InquadramentoLavPA><Gestioni>\
              <GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile><Contributo>476,00</Contributo>\
              </GestPensionistica></Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>"
         ));
@@ -758,7 +760,7 @@ both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async
                 "periodi": [{
                     "id": 2, "v1": false, "causale": "", "inizio": "2026-02-01", "fine": "2026-02-28",
                     "inquadramento": {"tipo_impiego": "1", "tipo_servizio": "4", "contratto": "RALN",
-                        "qualifica": "000123", "tipo_part_time": "", "perc_part_time": "", "regime_fine_servizio": "1"},
+                        "qualifica": "000123", "tipo_part_time": "", "perc_part_time": "", "regime_fine_servizio": ""},
                     "gestioni": [{"id": 3, "tipo": "Pensionistica", "cod_gestione": "2",
                         "imponibile": imponibile, "contributo": "595,00"}]
                 }],

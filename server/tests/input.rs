@@ -15,7 +15,9 @@ fn listapospa_with_surname(cognome: &str) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia>\
          <CFAzienda>81000000018</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>\
          <D0_DenunciaIndividuale><CFLavoratore>RSSMRA70A01H501S</CFLavoratore><Cognome>{cognome}</Cognome><Nome>Mario</Nome>\
-         <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine><Gestioni>\
+         <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
+             <InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>\
+             <Qualifica>000123</Qualifica></InquadramentoLavPA><Gestioni>\
          <GestPensionistica><CodGestione>2</CodGestione><Imponibile>2000,00</Imponibile><Contributo>476,00</Contributo>\
          </GestPensionistica></Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale></PosPA></ListaPosPA></Azienda>\
          </DenunceMensili>"

@@ -179,7 +179,7 @@ impl Lettore {
             self.codice("TipoImpiego", &i.tipo_impiego);
             self.codice("TipoServizio", &i.tipo_servizio);
             if i.part_time() {
-                self.codice("PercPartTime", &i.perc_part_time);
+                self.leggi("PercPartTime", &i.perc_part_time, |v| rules::leggi_percentuale(v).map(drop));
             }
             self.codice("RegimeFineServizio", &i.regime_fine_servizio);
             Inquadramento {
@@ -188,7 +188,9 @@ impl Lettore {
                 contratto: testo(&i.contratto),
                 qualifica: testo(&i.qualifica),
                 regime_fine_servizio: codice(&i.regime_fine_servizio),
-                part_time: i.part_time().then(|| (testo(&i.tipo_part_time), codice(&i.perc_part_time))),
+                part_time: i.part_time().then(|| {
+                    (testo(&i.tipo_part_time), rules::leggi_percentuale(&testo(&i.perc_part_time)).unwrap_or(0))
+                }),
             }
         });
         let mut gestioni = Vec::new();
@@ -212,6 +214,7 @@ impl Lettore {
             inquadramento,
             gestioni,
             enti_versanti: Vec::new(),
+            motivo_utilizzo: None,
         }
     }
 
@@ -388,6 +391,13 @@ mod tests {
         periodo.gestioni[0].cod_gestione = "2".to_string();
         periodo.gestioni[0].imponibile = "2.000.00".to_string();
         periodo.gestioni[0].contributo = "476,00".to_string();
+        periodo.inquadramento = BozzaInquadramento {
+            tipo_impiego: "1".to_string(),
+            tipo_servizio: "4".to_string(),
+            contratto: "RALN".to_string(),
+            qualifica: "000123".to_string(),
+            ..BozzaInquadramento::default()
+        };
         BozzaDenuncia {
             mese: "2026-03".to_string(),
             cf_azienda: "80012345678".to_string(),
@@ -423,6 +433,14 @@ mod tests {
         b.lavoratori[0].codice_fiscale = "RSSMRA70A01H501S".to_string();
         b.lavoratori[0].periodi[0].gestioni[0].imponibile = "2000,00".to_string();
         assert!(codici(&b).is_empty());
+        // A period of the month says how the worker is employed; part-time in implied decimals.
+        b.lavoratori[0].periodi[0].inquadramento.perc_part_time = "83333".to_string();
+        b.lavoratori[0].periodi[0].inquadramento.tipo_part_time = "P".to_string();
+        assert!(codici(&b).is_empty());
+        b.lavoratori[0].periodi[0].inquadramento.perc_part_time = "100000".to_string();
+        assert_eq!(codici(&b), ["CAS062"]);
+        b.lavoratori[0].periodi[0].inquadramento = BozzaInquadramento::default();
+        assert_eq!(codici(&b), ["CAS064"]);
         b.mese = "marzo".to_string();
         assert!(b.verifica().is_err());
     }
@@ -432,7 +450,8 @@ mod tests {
         let xml = bozza().scrivi_xml();
         assert!(xml.contains("<Cognome>Rossi &amp; C.</Cognome>"), "{xml}");
         assert!(xml.contains("<CFLavoratore>RSSMRA70A01H501X</CFLavoratore>"));
-        assert!(!xml.contains("InquadramentoLavPA"));
+        assert!(xml.contains("<InquadramentoLavPA><TipoImpiego>1</TipoImpiego>"), "{xml}");
+        assert!(!xml.contains("RegimeFineServizio") && !xml.contains("PartTimePA"), "{xml}");
         assert!(xml.contains("<GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>"));
     }
 }

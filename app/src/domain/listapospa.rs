@@ -6,11 +6,12 @@
 //! be checked against the official XSD; the five INPS error codes (00171I, 00172I, 00032I, 00124I, 00126I)
 //! are as seen in a public builder. Problems for which no INPS code is known carry our own `CAS…` codes.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::codice_fiscale::CodiceFiscale;
 use super::money::Money;
+use super::partita_iva::PartitaIva;
 use super::period::Period;
 
 /// The code tables (DOMAIN.md §1.4), as data: (code, description).
@@ -58,6 +59,38 @@ pub const TIPO_OPERAZIONE: &[(&str, &str)] = &[("V", "Versamento"), ("R", "Rimbo
 
 /// `RegimeFineServizio` of the inquadramento.
 pub const REGIME_FINE_SERVIZIO: &[(u8, &str)] = &[(1, "TFR"), (2, "Optante"), (3, "TFS")];
+
+/// `TipoContributo` of an `EnteVersante` / `AltroEnteVersante`: which contribution the other body paid
+/// (DOMAIN.md §1.5, as the public builder uses them; 6 is the additional 1 %).
+pub const TIPO_CONTRIBUTO: &[(u8, &str)] = &[
+    (1, "CPDEL"),
+    (2, "CPI"),
+    (3, "CPS"),
+    (5, "Contributo aggiuntivo"),
+    (6, "Contributo aggiuntivo 1 %"),
+    (7, "TFS (INADEL)"),
+    (8, "TFR"),
+    (9, "Fondo credito"),
+];
+
+/// `CodMotivoUtilizzo` of a V1 period: why an earlier period is declared again (DOMAIN.md §1.4).
+pub const COD_MOTIVO_UTILIZZO: &[(u8, &str)] = &[
+    (1, "Conguaglio annuale"),
+    (2, "Conguaglio annuale con retribuzioni di terzi"),
+    (3, "Regolarizzazione da sentenza"),
+    (4, "Regolarizzazione da transazione"),
+    (5, "Regolarizzazione da circolare o messaggio"),
+    (6, "Riduzione imponibile INADEL/ENPAS"),
+    (7, "Recupero competenze di dipendente cessato"),
+    (8, "Eventi con accredito figurativo"),
+    (9, "Contribuzione correlata all'esodo"),
+    (10, "TFS tempo determinato Bolzano/Trento"),
+    (11, "Assenza retribuita"),
+];
+
+/// `PercPartTime` is written with three implied decimals: 50000 is 50 %, 83333 is 83,333 %. A part-time
+/// share lies strictly between 0 and 100 %.
+pub const PERC_PART_TIME_MASSIMA: u32 = 99_999;
 
 /// `TipoPartTime` of the inquadramento.
 pub const TIPO_PART_TIME: &[(&str, &str)] = &[("P", "Orizzontale"), ("V", "Verticale"), ("M", "Misto")];
@@ -140,6 +173,15 @@ pub struct EnteVersante {
     pub tipo_contributo: u8,
     pub imponibile: Money,
     pub contributo: Money,
+    /// `CFAzienda` of the paying body as written; empty when absent.
+    #[serde(default)]
+    pub cf_azienda: String,
+    /// `PRGAZIENDA` of the paying body as written; empty when absent.
+    #[serde(default)]
+    pub prg_azienda: String,
+    /// `AnnoMeseErogazione` (V1 only); `None` when absent, empty or unreadable.
+    #[serde(default)]
+    pub anno_mese_erogazione: Option<Period>,
 }
 
 /// `InquadramentoLavPA`: how the worker is employed in the period. Numeric codes the reader could not read
@@ -151,8 +193,8 @@ pub struct Inquadramento {
     pub contratto: String,
     pub qualifica: String,
     pub regime_fine_servizio: u8,
-    /// `PartTimePA`: TipoPartTime and PercPartTime, when part-time.
-    pub part_time: Option<(String, u8)>,
+    /// `PartTimePA`: TipoPartTime and PercPartTime (thousandths of a percent: 50000 = 50 %), when part-time.
+    pub part_time: Option<(String, u32)>,
 }
 
 /// `F1_Ammortamento`: one instalment of an amortisation plan (riscatto, ricongiunzione) paid this month.
@@ -182,6 +224,9 @@ pub struct Periodo {
     pub enti_versanti: Vec<EnteVersante>,
     /// Elements other than the dates were present (a cancelling V1 must carry only its dates).
     pub altri_elementi: bool,
+    /// `CodMotivoUtilizzo` of a V1, when given (0 when unreadable).
+    #[serde(default)]
+    pub motivo_utilizzo: Option<u8>,
 }
 
 /// One worker's record as read.
@@ -220,9 +265,38 @@ pub type ValoreErrato = (&'static str, String);
 /// limit of `i64` cents made the per-gestione totals and the 00171I/00172I/00032I sums overflow.
 pub const IMPORTO_MASSIMO: Money = Money::from_cents(99_999_999_999);
 
+/// The INPS decimal format of an amount: digits, then optionally a comma and one or two decimals; a minus
+/// sign may lead (the rules say where a negative amount is not allowed). No thousands separator, no `+`,
+/// no `€`, no spaces inside: what a payroll program writes, not what a person types.
+fn formato_inps(v: &str) -> bool {
+    let cifre = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let numero = v.strip_prefix('-').unwrap_or(v);
+    match numero.split_once(',') {
+        Some((intero, decimali)) => cifre(intero) && cifre(decimali) && decimali.len() <= 2,
+        None => cifre(numero),
+    }
+}
+
+/// An amount as a ListaPosPA file writes it (`-1234,56`): what `leggi_importo` reads back.
+pub fn scrivi_importo(m: Money) -> String {
+    let c = m.cents().unsigned_abs();
+    format!("{}{},{:02}", if m.cents() < 0 { "-" } else { "" }, c / 100, c % 100)
+}
+
 pub fn leggi_importo(v: &str) -> Result<Money, ValoreErrato> {
-    let importo = Money::parse(v)
-        .map_err(|_| ("CAS040", format!("Importo «{v}» non valido: si scrive con la virgola decimale (1234,56).")))?;
+    let errato = || {
+        (
+            "CAS040",
+            format!(
+                "Importo «{v}» non valido: si scrive in cifre con la virgola decimale (1234,56), senza separatore \
+                 delle migliaia, segno + o simbolo €."
+            ),
+        )
+    };
+    if !formato_inps(v) {
+        return Err(errato());
+    }
+    let importo = Money::parse(v).map_err(|_| errato())?;
     if importo.cents().unsigned_abs() > IMPORTO_MASSIMO.cents().unsigned_abs() {
         return Err(("CAS040", format!("Importo «{v}» fuori misura: al massimo {IMPORTO_MASSIMO} €.")));
     }
@@ -235,6 +309,19 @@ pub fn leggi_data(v: &str) -> Result<NaiveDate, ValoreErrato> {
 
 pub fn leggi_numero<T: std::str::FromStr>(v: &str) -> Result<T, ValoreErrato> {
     v.parse().map_err(|_| ("CAS042", format!("Codice «{v}» non numerico o fuori misura.")))
+}
+
+/// `PercPartTime`: an integer of thousandths of a percent (50000 = 50 %).
+pub fn leggi_percentuale(v: &str) -> Result<u32, ValoreErrato> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err((
+            "CAS042",
+            format!(
+                "Percentuale di part-time «{v}» non valida: si scrive in cifre, con tre decimali impliciti (50000 = 50 %)."
+            ),
+        ));
+    }
+    v.parse().map_err(|_| ("CAS042", format!("Percentuale di part-time «{v}» fuori misura.")))
 }
 
 pub fn leggi_mese(v: &str) -> Result<Period, ValoreErrato> {
@@ -270,6 +357,9 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
     }
     for p in &l.periodi {
         let date_lette = p.inizio != GIORNO_MANCANTE && p.fine != GIORNO_MANCANTE;
+        // A period is declared month by month: one that spans two is refused whatever its block
+        // (00024I for E0, 00311I for V1), and only one within a single month is compared with the declared one.
+        let in_un_mese = date_lette && (p.inizio.year(), p.inizio.month()) == (p.fine.year(), p.fine.month());
         if !date_lette {
             errore(
                 None,
@@ -279,10 +369,23 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
             );
         } else if p.fine < p.inizio {
             errore(giorni(p), "GiornoFine", "CAS010", "Il giorno di fine precede quello di inizio.".to_string());
+        } else if !in_un_mese {
+            let (codice, blocco) = match p.blocco {
+                Blocco::E0 => ("00024I", "E0_PeriodoNelMese"),
+                Blocco::V1 { .. } => ("00311I", "V1_PeriodoPrecedente"),
+            };
+            errore(
+                giorni(p),
+                blocco,
+                codice,
+                "GiornoInizio e GiornoFine devono cadere nello stesso mese: un periodo che ne attraversa più di uno \
+                 si dichiara con un periodo per mese."
+                    .to_string(),
+            );
         }
         match p.blocco {
             Blocco::E0 => {
-                if date_lette && (p.inizio < mese.first_day() || p.fine > mese.last_day()) {
+                if in_un_mese && (p.inizio < mese.first_day() || p.fine > mese.last_day()) {
                     errore(
                         giorni(p),
                         "E0_PeriodoNelMese",
@@ -298,6 +401,16 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                         "CausaleVariazione",
                         "CAS020",
                         format!("Causale di variazione {causale} sconosciuta."),
+                    );
+                }
+                if let Some(motivo) = p.motivo_utilizzo
+                    && !COD_MOTIVO_UTILIZZO.iter().any(|(c, _)| *c == motivo)
+                {
+                    errore(
+                        giorni(p),
+                        "CodMotivoUtilizzo",
+                        "CAS022",
+                        "Codice motivo utilizzo sconosciuto: i codici ammessi vanno da 1 a 11.".to_string(),
                     );
                 }
                 if date_lette && p.inizio >= mese.first_day() {
@@ -318,10 +431,18 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                 }
             }
         }
-        if let Some(i) = &p.inquadramento {
-            regole_inquadramento(i, &mut |elemento, codice, descrizione| {
+        match &p.inquadramento {
+            Some(i) => regole_inquadramento(i, p, &mut |elemento, codice, descrizione| {
                 errore(giorni(p), elemento, codice, descrizione)
-            });
+            }),
+            None if richiede_inquadramento(p.blocco) => errore(
+                giorni(p),
+                "InquadramentoLavPA",
+                "CAS064",
+                "Manca InquadramentoLavPA: un periodo E0, o V1 con causale 2 o 5, dice come il lavoratore è inquadrato."
+                    .to_string(),
+            ),
+            None => {}
         }
         for g in &p.gestioni {
             if !COD_GESTIONE.iter().any(|(c, _)| *c == g.cod_gestione) {
@@ -336,6 +457,11 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                 );
             }
         }
+        for e in &p.enti_versanti {
+            regole_ente_versante(e, p.blocco, &mut |elemento, codice, descrizione| {
+                errore(giorni(p), elemento, codice, descrizione)
+            });
+        }
         regole_enti_versanti(p, &mut |elemento, codice, descrizione| errore(giorni(p), elemento, codice, descrizione));
     }
     for r in &l.rate {
@@ -346,7 +472,14 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
     errori
 }
 
-fn regole_inquadramento(i: &Inquadramento, errore: &mut impl FnMut(&str, &str, String)) {
+/// Whether a period must say how the worker is employed: a period of the month (E0) and a V1 that declares
+/// a period anew (causale 2, not declared before; 5, replacing one). An integration (1) carries only what it
+/// adds, a cancellation (6) only its dates, a conguaglio (7) only amounts.
+pub fn richiede_inquadramento(blocco: Blocco) -> bool {
+    matches!(blocco, Blocco::E0 | Blocco::V1 { causale: 2 | 5 })
+}
+
+fn regole_inquadramento(i: &Inquadramento, p: &Periodo, errore: &mut impl FnMut(&str, &str, String)) {
     if i.tipo_impiego == 0 {
         errore("TipoImpiego", "CAS063", "Tipo impiego mancante nell'inquadramento.".to_string());
     }
@@ -356,20 +489,79 @@ fn regole_inquadramento(i: &Inquadramento, errore: &mut impl FnMut(&str, &str, S
     if i.qualifica.trim().chars().count() != 6 {
         errore("Qualifica", "CAS060", format!("La qualifica «{}» deve essere di 6 caratteri.", i.qualifica));
     }
-    if !REGIME_FINE_SERVIZIO.iter().any(|(c, _)| *c == i.regime_fine_servizio) {
+    // The end-of-service regime belongs to the TFS/TFR gestione: demanded where the period has one, refused
+    // where it has none (INPS 00390I, "valorizzabile solo con GestPrevidenziale"). 0 is "not given".
+    let previdenziale = p.gestioni.iter().any(|g| g.tipo == TipoGestione::Previdenziale);
+    if previdenziale && !REGIME_FINE_SERVIZIO.iter().any(|(c, _)| *c == i.regime_fine_servizio) {
         errore(
             "RegimeFineServizio",
             "CAS061",
-            "Regime di fine servizio mancante o sconosciuto (1 TFR, 2 optante, 3 TFS).".to_string(),
+            "Regime di fine servizio mancante o sconosciuto: con la gestione previdenziale (TFS/TFR) va indicato \
+             (1 TFR, 2 optante, 3 TFS)."
+                .to_string(),
+        );
+    }
+    if !previdenziale && i.regime_fine_servizio != 0 {
+        errore(
+            "RegimeFineServizio",
+            "00390I",
+            "RegimeFineServizio è valorizzabile solo con la gestione previdenziale (GestPrevidenziale), che il \
+             periodo non ha."
+                .to_string(),
         );
     }
     if let Some((tipo, percentuale)) = &i.part_time {
         if !TIPO_PART_TIME.iter().any(|(c, _)| c == tipo) {
             errore("TipoPartTime", "CAS062", format!("Tipo di part-time «{tipo}» sconosciuto (P, V o M)."));
         }
-        if !(1..=99).contains(percentuale) {
-            errore("PercPartTime", "CAS062", "La percentuale di part-time va da 1 a 99.".to_string());
+        if !(1..=PERC_PART_TIME_MASSIMA).contains(percentuale) {
+            errore(
+                "PercPartTime",
+                "CAS062",
+                "La percentuale di part-time si scrive con tre decimali impliciti, da 1 a 99999 (50000 = 50 %, \
+                 83333 = 83,333 %)."
+                    .to_string(),
+            );
         }
+    }
+}
+
+/// The codes of one body paying for the worker: its kind of contribution, its codice fiscale and PRGAZIENDA
+/// when written, and, in a V1, the month the amounts were paid out.
+fn regole_ente_versante(e: &EnteVersante, blocco: Blocco, errore: &mut impl FnMut(&str, &str, String)) {
+    if !TIPO_CONTRIBUTO.iter().any(|(c, _)| *c == e.tipo_contributo) {
+        errore(
+            "TipoContributo",
+            "CAS070",
+            format!("Tipo contributo {} sconosciuto (1, 2, 3, 5, 6, 7, 8 o 9).", e.tipo_contributo),
+        );
+    }
+    if !e.cf_azienda.is_empty() && PartitaIva::parse(&e.cf_azienda).is_err() {
+        errore(
+            "CFAzienda",
+            "CAS071",
+            format!(
+                "Codice fiscale dell'ente versante «{}» non valido: 11 cifre con il carattere di controllo.",
+                e.cf_azienda
+            ),
+        );
+    }
+    if !e.prg_azienda.is_empty() && !(e.prg_azienda.len() == 5 && e.prg_azienda.bytes().all(|b| b.is_ascii_digit())) {
+        errore(
+            "PRGAZIENDA",
+            "CAS072",
+            format!(
+                "PRGAZIENDA dell'ente versante «{}» non valido: 5 cifre (00000 la sede principale).",
+                e.prg_azienda
+            ),
+        );
+    }
+    if matches!(blocco, Blocco::V1 { .. }) && e.anno_mese_erogazione.is_none() {
+        errore(
+            "AnnoMeseErogazione",
+            "CAS073",
+            "AnnoMeseErogazione dell'ente versante mancante, vuoto o non valido (aaaa-mm).".to_string(),
+        );
     }
 }
 
@@ -424,7 +616,9 @@ fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(&str, &str, String)
             "L'imponibile versato da altri enti (CPDEL) supera l'imponibile della gestione pensionistica.".to_string(),
         );
     }
-    if somma(&[1, 5], |e| e.contributo) > pens_contributo {
+    // The additional 1 % paid by the other body (TipoContributo 6) is compared too: the worker's side of
+    // the limit includes Contrib1PerCento, so the other side must include its counterpart.
+    if somma(&[1, 5, 6], |e| e.contributo) > pens_contributo {
         errore(
             "EnteVersante",
             "00172I",
@@ -454,6 +648,93 @@ pub fn verifica_blocchi_pospa(blocchi: usize) -> Option<Errore> {
             "La denuncia contiene {blocchi} blocchi PosPA: ne è ammesso uno solo, con tutti i lavoratori."
         ),
     })
+}
+
+/// A problem of the file as a whole (no worker).
+fn del_file(elemento: &str, codice: &str, descrizione: String) -> Errore {
+    Errore {
+        codice_fiscale: String::new(),
+        periodo: None,
+        elemento: elemento.to_string(),
+        codice: codice.to_string(),
+        descrizione,
+    }
+}
+
+/// The codes of `DatiMittente`: who sends the file (`CFPersonaMittente`, a person; `CFMittente`, a person or
+/// a body) and the software house that wrote it (`CFSoftwarehouse`, 11 digits, all zeros when none).
+pub fn verifica_mittente(elemento: &str, valore: &str) -> Option<Errore> {
+    let cf = CodiceFiscale::parse(valore);
+    match elemento {
+        "CFPersonaMittente" if !cf.as_ref().is_ok_and(CodiceFiscale::is_person) => Some(del_file(
+            elemento,
+            "CAS080",
+            format!("Codice fiscale della persona che invia «{valore}» non valido: 16 caratteri di una persona."),
+        )),
+        "CFMittente" if cf.is_err() => {
+            Some(del_file(elemento, "CAS080", format!("Codice fiscale del mittente «{valore}» non valido.")))
+        }
+        "CFSoftwarehouse" if valore != "00000000000" && PartitaIva::parse(valore).is_err() => Some(del_file(
+            elemento,
+            "CAS081",
+            format!(
+                "Codice fiscale della software house «{valore}» non valido: 11 cifre con il carattere di controllo, \
+                 o 00000000000 se il programma non è di una software house."
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// The heading of one `ListaPosPA` of the file: the `CFAzienda` and `AnnoMeseDenuncia` of its `Azienda`
+/// block and its own `PRGAZIENDA`, as written (`None` when absent).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Intestazione {
+    pub cf_azienda: Option<String>,
+    pub prg_azienda: Option<String>,
+    pub anno_mese: Option<String>,
+}
+
+/// Whether every heading of the file is the position's: CFAzienda equal to the Ente's code and PRGAZIENDA
+/// written exactly as the position code has it (five digits: "0" is not "00000"), and one month for all.
+/// `Err` tells which block is not, in Italian.
+pub fn verifica_intestazioni(
+    intestazioni: &[Intestazione],
+    cf_ente: &str,
+    prg_posizione: &str,
+    posizione: &str,
+) -> Result<(), String> {
+    let scritto = |v: &Option<String>| v.clone().unwrap_or_else(|| "assente".to_string());
+    let molti = intestazioni.len() > 1;
+    for (n, i) in intestazioni.iter().enumerate() {
+        let (cf, prg) = (scritto(&i.cf_azienda), scritto(&i.prg_azienda));
+        if i.cf_azienda.as_deref() == Some(cf_ente) && i.prg_azienda.as_deref() == Some(prg_posizione) {
+            continue;
+        }
+        let quale = if molti { format!("Il blocco ListaPosPA n. {} del file", n + 1) } else { "Il file".to_string() };
+        let perche = if i.cf_azienda.as_deref() == Some(cf_ente)
+            && i.prg_azienda
+                .as_deref()
+                .is_some_and(|p| p.trim_start_matches('0') == prg_posizione.trim_start_matches('0'))
+        {
+            format!(": PRGAZIENDA si scrive con 5 cifre, come nel codice della posizione ({prg_posizione})")
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "{quale} è di un'altra posizione (CFAzienda {cf}, PRGAZIENDA {prg}): non corrisponde a {posizione}{perche}."
+        ));
+    }
+    let mut mesi: Vec<&str> = intestazioni.iter().filter_map(|i| i.anno_mese.as_deref()).collect();
+    mesi.sort_unstable();
+    mesi.dedup();
+    if mesi.len() > 1 {
+        return Err(format!(
+            "Il file contiene denunce di mesi diversi ({}): si invia una denuncia per mese.",
+            mesi.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -488,15 +769,38 @@ mod tests {
         }
     }
 
+    fn inquadramento() -> Inquadramento {
+        Inquadramento {
+            tipo_impiego: 1,
+            tipo_servizio: 4,
+            contratto: "RALN".to_string(),
+            qualifica: "000123".to_string(),
+            regime_fine_servizio: 0,
+            part_time: None,
+        }
+    }
+
     fn e0(gestioni: Vec<Gestione>) -> Periodo {
         Periodo {
             blocco: Blocco::E0,
             inizio: day(2026, 3, 1),
             fine: day(2026, 3, 31),
-            inquadramento: None,
+            inquadramento: Some(inquadramento()),
             gestioni,
             enti_versanti: Vec::new(),
             altri_elementi: true,
+            motivo_utilizzo: None,
+        }
+    }
+
+    fn ente(tipo_contributo: u8, imponibile: i64, contributo: i64) -> EnteVersante {
+        EnteVersante {
+            tipo_contributo,
+            imponibile: euro(imponibile),
+            contributo: euro(contributo),
+            cf_azienda: String::new(),
+            prg_azienda: String::new(),
+            anno_mese_erogazione: None,
         }
     }
 
@@ -526,7 +830,7 @@ mod tests {
         l.nome = String::new();
         l.periodi[0].fine = day(2026, 4, 2);
         l.periodi[0].gestioni[0].cod_gestione = 10;
-        assert_eq!(codici(&l), ["CAS001", "CAS002", "CAS011", "CAS030"]);
+        assert_eq!(codici(&l), ["CAS001", "CAS002", "00024I", "CAS030"]);
         let errori = verifica(&l, Period::new(2026, 3).expect("period"));
         assert_eq!(errori[2].periodo.as_deref(), Some("01/03/2026–02/04/2026"));
         assert_eq!(errori[0].codice_fiscale, "RSSMRA70A01H501X");
@@ -535,17 +839,17 @@ mod tests {
     #[test]
     fn other_bodies_cannot_pay_more_than_the_worker_owes() {
         let mut p = e0(vec![pensione(2_000, 476)]);
-        p.enti_versanti = vec![EnteVersante { tipo_contributo: 1, imponibile: euro(2_001), contributo: euro(100) }];
+        p.enti_versanti = vec![ente(1, 2_001, 100)];
         assert_eq!(codici(&lavoratore(vec![p.clone()])), ["00171I"]);
-        p.enti_versanti = vec![
-            EnteVersante { tipo_contributo: 1, imponibile: euro(1_000), contributo: euro(400) },
-            EnteVersante { tipo_contributo: 5, imponibile: Money::ZERO, contributo: euro(100) },
-        ];
+        p.enti_versanti = vec![ente(1, 1_000, 400), ente(5, 0, 100)];
         assert_eq!(codici(&lavoratore(vec![p.clone()])), ["00172I"]);
         // The 1 % contribution counts on the worker's side.
         p.gestioni[0].contributo_1_per_cento = euro(30);
         assert!(codici(&lavoratore(vec![p.clone()])).is_empty());
-        p.enti_versanti = vec![EnteVersante { tipo_contributo: 9, imponibile: euro(10), contributo: Money::ZERO }];
+        // ...and the other body's 1 % (TipoContributo 6) on the other side: 400 + 100 + 10 > 476 + 30.
+        p.enti_versanti.push(ente(6, 0, 10));
+        assert_eq!(codici(&lavoratore(vec![p.clone()])), ["00172I"]);
+        p.enti_versanti = vec![ente(9, 10, 0)];
         assert_eq!(codici(&lavoratore(vec![p])), ["00032I"]);
     }
 
@@ -559,6 +863,7 @@ mod tests {
             gestioni: Vec::new(),
             enti_versanti: Vec::new(),
             altri_elementi: altri,
+            motivo_utilizzo: None,
         };
         assert!(codici(&lavoratore(vec![v1(6, false)])).is_empty());
         assert_eq!(codici(&lavoratore(vec![v1(6, true)])), ["00126I"]);
@@ -585,22 +890,28 @@ mod tests {
     #[test]
     fn the_inquadramento_needs_its_codes() {
         let mut p = e0(vec![pensione(2_000, 476)]);
-        p.inquadramento = Some(Inquadramento {
-            tipo_impiego: 1,
-            tipo_servizio: 4,
-            contratto: "RALN".to_string(),
-            qualifica: "000123".to_string(),
-            regime_fine_servizio: 1,
-            part_time: None,
-        });
         assert!(codici(&lavoratore(vec![p.clone()])).is_empty());
+        // Part-time in implied decimals: 83,333 % and 50 % pass, 100 % and 0 do not.
+        for (perc, ok) in [(83_333, true), (50_000, true), (100_000, false), (0, false)] {
+            p.inquadramento = Some(Inquadramento { part_time: Some(("P".to_string(), perc)), ..inquadramento() });
+            assert_eq!(codici(&lavoratore(vec![p.clone()])).is_empty(), ok, "{perc}");
+        }
         p.inquadramento = Some(Inquadramento {
             qualifica: "12345".to_string(),
             regime_fine_servizio: 4,
             part_time: Some(("X".to_string(), 0)),
             ..Inquadramento::default()
         });
-        assert_eq!(codici(&lavoratore(vec![p])), ["CAS063", "CAS063", "CAS060", "CAS061", "CAS062", "CAS062"]);
+        assert_eq!(codici(&lavoratore(vec![p.clone()])), ["CAS063", "CAS063", "CAS060", "00390I", "CAS062", "CAS062"]);
+        // The regime goes with the TFS/TFR gestione, and only there.
+        let tfs = Gestione { tipo: TipoGestione::Previdenziale, cod_gestione: 6, ..pensione(2_000, 50) };
+        p.gestioni.push(tfs);
+        p.inquadramento = Some(inquadramento());
+        assert_eq!(codici(&lavoratore(vec![p.clone()])), ["CAS061"]);
+        p.inquadramento = Some(Inquadramento { regime_fine_servizio: 3, ..inquadramento() });
+        assert!(codici(&lavoratore(vec![p.clone()])).is_empty());
+        p.inquadramento = None;
+        assert_eq!(codici(&lavoratore(vec![p])), ["CAS064"]);
     }
 
     #[test]
@@ -635,6 +946,17 @@ mod tests {
     fn values_are_read_alike_everywhere() {
         assert_eq!(leggi_importo("1234,56"), Ok(Money::from_cents(123_456)));
         assert_eq!(leggi_importo("2.000.00").map_err(|e| e.0), Err("CAS040"));
+        for v in ["2.500,00", "€ 10,00", "+5,00", "1 000,00", "1'000,00", "10,", ",50", "10,505", "1e3"] {
+            assert_eq!(leggi_importo(v).map_err(|e| e.0), Err("CAS040"), "{v}");
+        }
+        assert_eq!(leggi_importo("-5,5"), Ok(Money::from_cents(-550)));
+        assert_eq!(leggi_importo("2500"), Ok(Money::from_cents(250_000)));
+        for cents in [0, 5, -550, 6_553_500, IMPORTO_MASSIMO.cents()] {
+            let m = Money::from_cents(cents);
+            assert_eq!(leggi_importo(&scrivi_importo(m)), Ok(m));
+        }
+        assert_eq!(leggi_percentuale("83333"), Ok(83_333));
+        assert_eq!(leggi_percentuale("83,333").map_err(|e| e.0), Err("CAS042"));
         assert_eq!(leggi_data("2026-03-01"), Ok(day(2026, 3, 1)));
         assert_eq!(leggi_data("01/03/2026").map_err(|e| e.0), Err("CAS041"));
         assert_eq!(leggi_numero::<u8>("300").map_err(|e| e.0), Err("CAS042"));

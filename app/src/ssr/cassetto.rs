@@ -210,6 +210,7 @@ fn section_sql(section: Section) -> SectionSql {
             id: "d.id",
             columns: &[
                 ("periodo", "d.period"),
+                ("tipo", "d.tipo"),
                 ("invio", "d.submitted_on"),
                 ("protocollo", "d.protocol"),
                 ("lavoratori", "d.workers"),

@@ -13,9 +13,8 @@ use super::comunicazioni::prossimo_protocollo;
 use super::db::{Db, iso_date};
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
 use crate::domain::dma_manuale::{BozzaDenuncia, testo};
-use crate::domain::listapospa::{Lavoratore, voce_gestione};
+use crate::domain::listapospa::{Lavoratore, verifica_intestazioni, voce_gestione};
 use crate::domain::money::Money;
-use crate::domain::partita_iva::PartitaIva;
 use crate::domain::position_code::PositionCode;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
@@ -27,10 +26,11 @@ fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Illeggibile> {
         .map_err(|_| Illeggibile("Il file caricato non è leggibile.".to_string()))
 }
 
-/// One worker's E0 amounts per gestione: (gestione, imponibile, contributo).
-fn righe(l: &Lavoratore) -> Vec<(u8, Money, Money)> {
+/// One worker's amounts per gestione: (gestione, imponibile, contributo), of the E0 periods, or of the V1
+/// periods in a variation (a file of V1 periods only).
+fn righe(l: &Lavoratore, variazione: bool) -> Vec<(u8, Money, Money)> {
     let mut by: BTreeMap<u8, (Money, Money)> = BTreeMap::new();
-    for p in l.periodi.iter().filter(|p| p.blocco == crate::domain::listapospa::Blocco::E0) {
+    for p in l.periodi.iter().filter(|p| (p.blocco == crate::domain::listapospa::Blocco::E0) != variazione) {
         for g in &p.gestioni {
             let t = by.entry(g.cod_gestione).or_insert((Money::ZERO, Money::ZERO));
             t.0 += g.imponibile;
@@ -122,26 +122,27 @@ pub async fn importa(
         .await
         .map_err(|_| AppError::Internal)?
         .map_err(|Illeggibile(why)| AppError::invalid(why))?;
-    let (cf, prg) = (lettura.cf_azienda.clone().unwrap_or_default(), lettura.prg_azienda.clone().unwrap_or_default());
-    let code = PartitaIva::parse(&cf)
-        .ok()
-        .zip(prg.parse::<u32>().ok())
-        .and_then(|(cf, prg)| PositionCode::public(&cf, prg).ok());
-    if code.as_ref().map(PositionCode::as_str) != Some(position_code) {
-        return Err(AppError::invalid(format!(
-            "Il file è di un'altra posizione (CFAzienda {cf}, PRGAZIENDA {prg}): non corrisponde a {position_code}."
-        )));
-    }
+    // Every ListaPosPA of the file is the position's, written as its code has it (PRGAZIENDA "0" is not
+    // "00000"), all of one month.
+    let (cf_ente, prg) =
+        PositionCode::parse(position_code).ok().and_then(|c| c.ente_cf().zip(c.prg_azienda())).ok_or_else(|| {
+            AppError::invalid("La denuncia ListaPosPA riguarda le posizioni delle amministrazioni pubbliche.")
+        })?;
+    verifica_intestazioni(&lettura.intestazioni, cf_ente.as_str(), &format!("{prg:05}"), position_code)
+        .map_err(AppError::invalid)?;
     let periodo = lettura.anno_mese.map(|p| p.iso()).unwrap_or_default();
     let accettata = lettura.numero_errori == 0;
+    // Corrections only: a variation, with the totals of its V1 periods, not the month's declaration.
+    let variazione = lettura.periodi_e0 == 0 && lettura.periodi_v1 > 0;
     let denuncia_id = if accettata {
+        let totali = if variazione { &lettura.totali_variazioni } else { &lettura.totali };
         let (imponibile, contributi) =
-            lettura.totali.values().fold((Money::ZERO, Money::ZERO), |(i, c), (ti, tc)| (i + *ti, c + *tc));
+            totali.values().fold((Money::ZERO, Money::ZERO), |(i, c), (ti, tc)| (i + *ti, c + *tc));
         // Invisible until complete; its protocol comes with the last transaction (a failed import takes none).
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, \
-             contributi_cents, errors, status, completa, avviata_at) \
-             VALUES ($1, $2, $3, '', $4, $5, $6, 0, 'accettata', 0, $7) RETURNING id",
+             contributi_cents, errors, status, completa, avviata_at, tipo) \
+             VALUES ($1, $2, $3, '', $4, $5, $6, 0, 'accettata', 0, $7, $8) RETURNING id",
         )
         .bind(position_id)
         .bind(&periodo)
@@ -150,9 +151,10 @@ pub async fn importa(
         .bind(imponibile.cents())
         .bind(contributi.cents())
         .bind(now)
+        .bind(if variazione { "variazione" } else { "mensile" })
         .fetch_one(db.pool())
         .await?;
-        match salva_lavoratori(db, id, &path, nome_file).await {
+        match salva_lavoratori(db, id, &path, nome_file, variazione).await {
             Ok(()) => Some(id),
             Err(e) => {
                 if let Err(cleanup) = rimuovi_incompleta(db, id).await {
@@ -175,14 +177,20 @@ pub async fn importa(
 
 /// Second reading: the workers go to the database as they are read (a bounded channel), `LOTTO` per
 /// transaction.
-async fn salva_lavoratori(db: &Db, id: i64, path: &std::path::Path, nome_file: &str) -> Result<(), AppError> {
+async fn salva_lavoratori(
+    db: &Db,
+    id: i64,
+    path: &std::path::Path,
+    nome_file: &str,
+    variazione: bool,
+) -> Result<(), AppError> {
     let hook = lotto_hook(nome_file);
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<(String, String, Vec<(u8, Money, Money)>)>(256);
     let second = path.to_path_buf();
     let reading = tokio::task::spawn_blocking(move || {
         leggi_lavoratori(open(&second)?, Limiti::default(), &mut |l| {
             let name = format!("{} {}", l.cognome, l.nome);
-            let _ = sender.blocking_send((l.codice_fiscale.clone(), name, righe(l)));
+            let _ = sender.blocking_send((l.codice_fiscale.clone(), name, righe(l, variazione)));
         })
     });
     let mut lotto = Vec::with_capacity(LOTTO);

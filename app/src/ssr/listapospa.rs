@@ -16,8 +16,8 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::domain::listapospa::{
-    self as rules, Blocco, EnteVersante, Errore, GIORNO_MANCANTE, Gestione, Inquadramento, Lavoratore, Periodo, Rata,
-    TipoGestione, ValoreErrato,
+    self as rules, Blocco, EnteVersante, Errore, GIORNO_MANCANTE, Gestione, Inquadramento, Intestazione, Lavoratore,
+    Periodo, Rata, TipoGestione, ValoreErrato,
 };
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -61,6 +61,13 @@ pub struct Lettura {
     pub lavoratori: u64,
     /// CodGestione → (imponibile, contributo) of the E0 periods.
     pub totali: BTreeMap<u8, (Money, Money)>,
+    /// The same of the V1 periods (the corrections of earlier months).
+    pub totali_variazioni: BTreeMap<u8, (Money, Money)>,
+    /// E0 and V1 periods read: a file of V1 periods only is a variation, not the month's declaration.
+    pub periodi_e0: u64,
+    pub periodi_v1: u64,
+    /// One per `ListaPosPA` (or per `Azienda` without one), each to be checked against the position.
+    pub intestazioni: Vec<Intestazione>,
     pub errori: Vec<Errore>,
     /// All problems, also those beyond `max_errori`.
     pub numero_errori: u64,
@@ -120,6 +127,57 @@ impl<R: BufRead> BufRead for Limitato<R> {
     }
 }
 
+/// How the text of the file is written: its XML declaration says (`encoding="ISO-8859-1"` from older payroll
+/// programs), UTF-8 when it says nothing or the file starts with the UTF-8 byte order mark. Markup is ASCII
+/// in all of them, so the parser reads the structure alike and only the text is decoded with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Codifica {
+    Utf8,
+    /// ISO-8859-1: every byte is the code point of the same number (exact, no table).
+    Latin1,
+    /// windows-1252 or ISO-8859-15, decoded by `encoding_rs`.
+    Altra(&'static encoding_rs::Encoding),
+}
+
+impl Codifica {
+    fn da_etichetta(etichetta: &str) -> Result<Codifica, Illeggibile> {
+        let l = etichetta.trim().to_ascii_lowercase();
+        match l.as_str() {
+            // ASCII is UTF-8 without its bytes above 127: read strictly as UTF-8.
+            "utf-8" | "utf8" | "us-ascii" | "ascii" => return Ok(Codifica::Utf8),
+            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" | "iso-ir-100" | "cp819"
+            | "ibm819" => return Ok(Codifica::Latin1),
+            _ => {}
+        }
+        // encoding_rs folds ISO-8859-1 into windows-1252 (the WHATWG rule for web pages); that label was
+        // taken above, so only the labels of windows-1252 and ISO-8859-15 themselves get here.
+        match encoding_rs::Encoding::for_label(l.as_bytes()) {
+            Some(e) if e == encoding_rs::WINDOWS_1252 || e == encoding_rs::ISO_8859_15 => Ok(Codifica::Altra(e)),
+            _ => Err(Illeggibile(format!(
+                "Il file dichiara la codifica «{}», che non è ammessa: si usano UTF-8, ISO-8859-1, ISO-8859-15 o \
+                 windows-1252.",
+                etichetta.chars().filter(|c| !c.is_control()).take(40).collect::<String>()
+            ))),
+        }
+    }
+
+    fn decodifica(self, bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Illeggibile> {
+        let testo = match self {
+            Codifica::Utf8 => std::str::from_utf8(bytes).ok().map(std::borrow::Cow::Borrowed),
+            Codifica::Latin1 => Some(std::borrow::Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())),
+            Codifica::Altra(e) => e.decode_without_bom_handling_and_without_replacement(bytes),
+        };
+        testo.ok_or_else(|| {
+            Illeggibile(match self {
+                Codifica::Utf8 => "Il file contiene testo non leggibile in UTF-8: lo salvi in UTF-8 o ne dichiari la \
+                                   codifica nell'intestazione XML (per esempio encoding=\"ISO-8859-1\")."
+                    .to_string(),
+                _ => "Il file contiene testo non leggibile nella codifica che dichiara.".to_string(),
+            })
+        })
+    }
+}
+
 /// The record being read, with the current period and gestione.
 #[derive(Default)]
 struct InCorso {
@@ -167,8 +225,29 @@ pub fn leggi_lavoratori<R: BufRead>(
     limiti: Limiti,
     ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
 ) -> Result<Lettura, Illeggibile> {
+    // The byte order mark decides before any declaration; UTF-16 has no ASCII markup for the parser to read.
+    // Its first three bytes are taken whatever the buffer's size and handed back in front of the rest, so a
+    // small buffer sees the same mark (and quick-xml finds it whole, to skip it).
+    let mut input = input;
+    let mut inizio = Vec::with_capacity(3);
+    while inizio.len() < 3 {
+        let pezzo = input.fill_buf().map_err(|_| Illeggibile("Il file caricato non è leggibile.".to_string()))?;
+        if pezzo.is_empty() {
+            break;
+        }
+        let n = pezzo.len().min(3 - inizio.len());
+        inizio.extend_from_slice(&pezzo[..n]);
+        input.consume(n);
+    }
+    if inizio.starts_with(&[0xFF, 0xFE]) || inizio.starts_with(&[0xFE, 0xFF]) {
+        return Err(Illeggibile(
+            "Il file è in UTF-16: una denuncia ListaPosPA si invia in UTF-8 (o ISO-8859-1, windows-1252).".to_string(),
+        ));
+    }
+    let bom = inizio.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let mut codifica = Codifica::Utf8;
     let mut reader = Reader::from_reader(Limitato {
-        inner: input,
+        inner: std::io::Cursor::new(inizio).chain(input),
         letti: 0,
         max: limiti.max_bytes,
         evento: 0,
@@ -181,9 +260,12 @@ pub fn leggi_lavoratori<R: BufRead>(
     let mut path: Vec<String> = Vec::new();
     let mut text = String::new();
     let mut elements: u64 = 0;
+    // PosPA blocks of the current ListaPosPA, and the most any had (00124I: one per ListaPosPA).
     let mut pospa = 0;
+    let mut pospa_max = 0;
     let mut out = Lettura::default();
     let mut cur = InCorso { max_errori: limiti.max_errori, ..InCorso::default() };
+    let mut azienda = Azienda::default();
     loop {
         let read = reader.read_event_into(&mut buf);
         // The parser's own words are English and technical: the user gets where the file breaks, in Italian.
@@ -206,6 +288,13 @@ pub fn leggi_lavoratori<R: BufRead>(
         // The next event's bytes count from here.
         reader.get_mut().evento = 0;
         match event {
+            Event::Decl(d) => {
+                if let Some(Ok(etichetta)) = d.encoding()
+                    && !bom
+                {
+                    codifica = Codifica::da_etichetta(&String::from_utf8_lossy(&etichetta))?;
+                }
+            }
             Event::DocType(_) => return Err(Illeggibile("Il file contiene una DTD: non è ammessa.".to_string())),
             Event::Start(e) => {
                 elements += 1;
@@ -218,6 +307,7 @@ pub fn leggi_lavoratori<R: BufRead>(
                     return Err(Illeggibile("Il file è annidato troppo in profondità.".to_string()));
                 }
                 text.clear();
+                azienda.apri(&name, &mut out);
                 apri(&name, &e, &mut cur, &mut pospa);
             }
             Event::Empty(e) => {
@@ -227,20 +317,17 @@ pub fn leggi_lavoratori<R: BufRead>(
                     return Err(Illeggibile("Il file contiene troppi elementi.".to_string()));
                 }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                azienda.apri(&name, &mut out);
                 apri(&name, &e, &mut cur, &mut pospa);
-                chiudi(&name, "", &path, &mut cur, &mut out, limiti, ogni_lavoratore)?;
+                azienda.chiudi(&name, "", &path, &mut out);
+                chiudi(&name, "", &path, &mut cur, &mut out, &azienda, limiti, ogni_lavoratore)?;
             }
             Event::Text(t) => {
-                let s = t.decode().map_err(|_| {
-                    Illeggibile(
-                        "Il file contiene testo non leggibile: una denuncia ListaPosPA è un XML in UTF-8.".into(),
-                    )
-                })?;
-                text.push_str(&s);
+                text.push_str(&codifica.decodifica(&t)?);
                 testo_ammesso(&text, &path, limiti)?;
             }
             Event::CData(t) => {
-                text.push_str(&String::from_utf8_lossy(&t));
+                text.push_str(&codifica.decodifica(&t)?);
                 testo_ammesso(&text, &path, limiti)?;
             }
             Event::GeneralRef(r) => {
@@ -262,20 +349,78 @@ pub fn leggi_lavoratori<R: BufRead>(
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();
                 let value = std::mem::take(&mut text);
-                chiudi(&name, value.trim(), &path, &mut cur, &mut out, limiti, ogni_lavoratore)?;
+                if name == "ListaPosPA" {
+                    pospa_max = pospa_max.max(std::mem::take(&mut pospa));
+                }
+                azienda.chiudi(&name, value.trim(), &path, &mut out);
+                chiudi(&name, value.trim(), &path, &mut cur, &mut out, &azienda, limiti, ogni_lavoratore)?;
             }
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
-    if let Some(e) = rules::verifica_blocchi_pospa(pospa) {
+    if let Some(e) = rules::verifica_blocchi_pospa(pospa_max.max(pospa)) {
         registra(&mut out, e, limiti);
     }
     if out.anno_mese.is_none() || out.cf_azienda.is_none() {
         return Err(Illeggibile("Mancano AnnoMeseDenuncia o CFAzienda: non è una denuncia ListaPosPA.".to_string()));
     }
     Ok(out)
+}
+
+/// The `Azienda` block being read: its month (the records are checked against it) and where its
+/// ListaPosPA headings start in `Lettura::intestazioni`, so that its CFAzienda and month reach them whatever
+/// the order of its elements.
+#[derive(Default)]
+struct Azienda {
+    anno_mese: Option<String>,
+    mese: Option<Period>,
+    cf: Option<String>,
+    prima_lista: usize,
+    prg: Option<String>,
+}
+
+impl Azienda {
+    fn apri(&mut self, name: &str, out: &mut Lettura) {
+        match name {
+            "Azienda" => *self = Azienda { prima_lista: out.intestazioni.len(), ..Azienda::default() },
+            "ListaPosPA" => self.prg = None,
+            _ => {}
+        }
+    }
+
+    fn chiudi(&mut self, name: &str, v: &str, path: &[String], out: &mut Lettura) {
+        let parent = path.last().map(String::as_str).unwrap_or_default();
+        match (parent, name) {
+            ("Azienda", "AnnoMeseDenuncia") => {
+                self.anno_mese = Some(v.to_string());
+                self.mese = Period::parse(v).ok();
+                out.anno_mese = out.anno_mese.or(self.mese);
+            }
+            ("Azienda", "CFAzienda") => {
+                self.cf = Some(v.to_string());
+                out.cf_azienda.get_or_insert_with(|| v.to_string());
+            }
+            ("ListaPosPA", "PRGAZIENDA") => {
+                self.prg = Some(v.to_string());
+                out.prg_azienda.get_or_insert_with(|| v.to_string());
+            }
+            (_, "ListaPosPA") => {
+                out.intestazioni.push(Intestazione { cf_azienda: None, prg_azienda: self.prg.take(), anno_mese: None })
+            }
+            (_, "Azienda") => {
+                if out.intestazioni.len() == self.prima_lista {
+                    out.intestazioni.push(Intestazione::default());
+                }
+                for i in &mut out.intestazioni[self.prima_lista..] {
+                    i.cf_azienda.clone_from(&self.cf);
+                    i.anno_mese.clone_from(&self.anno_mese);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A value longer than `max_testo` refuses the file, naming its element.
@@ -338,10 +483,19 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
                 gestioni: Vec::new(),
                 enti_versanti: Vec::new(),
                 altri_elementi: false,
+                // An attribute that is not a number is kept as 0, which no table has: the rule reports it.
+                motivo_utilizzo: attr(e, "CodMotivoUtilizzo").map(|c| c.trim().parse().unwrap_or(0)),
             });
         }
         "EnteVersante" | "AltroEnteVersante" => {
-            cur.ente = Some(EnteVersante { tipo_contributo: 0, imponibile: Money::ZERO, contributo: Money::ZERO })
+            cur.ente = Some(EnteVersante {
+                tipo_contributo: 0,
+                imponibile: Money::ZERO,
+                contributo: Money::ZERO,
+                cf_azienda: String::new(),
+                prg_azienda: String::new(),
+                anno_mese_erogazione: None,
+            })
         }
         "InquadramentoLavPA" => {
             if let Some(p) = cur.periodo.as_mut() {
@@ -403,9 +557,13 @@ fn chiudi(
     path: &[String],
     cur: &mut InCorso,
     out: &mut Lettura,
+    azienda: &Azienda,
     limiti: Limiti,
     ogni_lavoratore: &mut dyn FnMut(&Lavoratore),
 ) -> Result<(), Illeggibile> {
+    if out.intestazioni.len() > limiti.max_voci {
+        return Err(Illeggibile(format!("Il file ha più di {} blocchi ListaPosPA: non è ammesso.", limiti.max_voci)));
+    }
     let parent = path.last().map(String::as_str).unwrap_or_default();
     // Inside a period, anything but its dates makes it "not only dates" (rule 00126I).
     if let Some(p) = cur.periodo.as_mut()
@@ -414,9 +572,11 @@ fn chiudi(
         p.altri_elementi = true;
     }
     match (parent, name) {
-        ("Azienda", "AnnoMeseDenuncia") => out.anno_mese = Period::parse(v).ok(),
-        ("Azienda", "CFAzienda") => out.cf_azienda = Some(v.to_string()),
-        ("ListaPosPA", "PRGAZIENDA") => out.prg_azienda = Some(v.to_string()),
+        ("DatiMittente", "CFPersonaMittente" | "CFMittente" | "CFSoftwarehouse") => {
+            if let Some(e) = rules::verifica_mittente(name, v) {
+                registra(out, e, limiti);
+            }
+        }
         ("D0_DenunciaIndividuale", "CFLavoratore") => {
             if let Some(l) = cur.lavoratore.as_mut() {
                 l.codice_fiscale = v.to_uppercase();
@@ -472,6 +632,22 @@ fn chiudi(
                 }
             }
         }
+        (_, "CFAzienda" | "PRGAZIENDA") if cur.ente.is_some() => {
+            if let Some(e) = cur.ente.as_mut() {
+                if name == "CFAzienda" {
+                    e.cf_azienda = v.to_string();
+                } else {
+                    e.prg_azienda = v.to_string();
+                }
+            }
+        }
+        (_, "AnnoMeseErogazione") if cur.ente.is_some() => {
+            // Empty is "not given" (the rule says so); anything else must be a month.
+            let mese = if v.is_empty() { None } else { letto(cur, name, rules::leggi_mese(v).map(Some), None) };
+            if let Some(e) = cur.ente.as_mut() {
+                e.anno_mese_erogazione = mese;
+            }
+        }
         (_, "EnteVersante" | "AltroEnteVersante") => {
             if let Some(p) = cur.periodo.as_ref() {
                 c_e_posto(&p.enti_versanti, "enti versanti in un periodo", cur, limiti)?;
@@ -480,7 +656,7 @@ fn chiudi(
                 p.enti_versanti.push(e);
             }
         }
-        (_, "TipoImpiego" | "TipoServizio" | "RegimeFineServizio" | "PercPartTime")
+        (_, "TipoImpiego" | "TipoServizio" | "RegimeFineServizio")
             if cur.periodo.as_ref().is_some_and(|p| p.inquadramento.is_some()) =>
         {
             let n = letto(cur, name, rules::leggi_numero(v), 0);
@@ -488,13 +664,14 @@ fn chiudi(
                 match name {
                     "TipoImpiego" => i.tipo_impiego = n,
                     "TipoServizio" => i.tipo_servizio = n,
-                    "RegimeFineServizio" => i.regime_fine_servizio = n,
-                    _ => {
-                        if let Some(pt) = i.part_time.as_mut() {
-                            pt.1 = n;
-                        }
-                    }
+                    _ => i.regime_fine_servizio = n,
                 }
+            }
+        }
+        (_, "PercPartTime") if cur.periodo.as_ref().is_some_and(|p| p.inquadramento.is_some()) => {
+            let n = letto(cur, name, rules::leggi_percentuale(v), 0);
+            if let Some(pt) = inquadramento(cur).and_then(|i| i.part_time.as_mut()) {
+                pt.1 = n;
             }
         }
         (_, "Contratto" | "Qualifica" | "TipoPartTime") => {
@@ -545,12 +722,17 @@ fn chiudi(
                 c_e_posto(&l.periodi, "periodi", cur, limiti)?;
             }
             if let (Some(p), Some(l)) = (cur.periodo.take(), cur.lavoratore.as_mut()) {
-                if p.blocco == Blocco::E0 {
-                    for g in &p.gestioni {
-                        let t = out.totali.entry(g.cod_gestione).or_insert((Money::ZERO, Money::ZERO));
-                        t.0 += g.imponibile;
-                        t.1 += g.contributo;
-                    }
+                let totali = if p.blocco == Blocco::E0 {
+                    out.periodi_e0 += 1;
+                    &mut out.totali
+                } else {
+                    out.periodi_v1 += 1;
+                    &mut out.totali_variazioni
+                };
+                for g in &p.gestioni {
+                    let t = totali.entry(g.cod_gestione).or_insert((Money::ZERO, Money::ZERO));
+                    t.0 += g.imponibile;
+                    t.1 += g.contributo;
                 }
                 l.periodi.push(p);
             }
@@ -565,8 +747,16 @@ fn chiudi(
                         e
                     })
                     .collect();
-                // The month comes before the records; without it the whole file is refused at the end.
-                let record = out.anno_mese.map(|month| rules::verifica(&l, month)).unwrap_or_default();
+                // The records are checked against the month of their own Azienda block, which comes first
+                // (AnnoMeseDenuncia opens the block): a record without it cannot be checked, so the file is refused.
+                let Some(month) = azienda.mese else {
+                    return Err(Illeggibile(
+                        "AnnoMeseDenuncia mancante, non valido o dopo i lavoratori: il mese della denuncia apre il \
+                         blocco Azienda."
+                            .to_string(),
+                    ));
+                };
+                let record = rules::verifica(&l, month);
                 for e in errori.into_iter().chain(record) {
                     registra(out, e, limiti);
                 }
@@ -609,7 +799,8 @@ pub fn genera(
             out,
             "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
              <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
-             <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
+             <InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>\
+             <Qualifica>000123</Qualifica></InquadramentoLavPA><Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
              <Contributo>476,00</Contributo></GestPensionistica>\
              <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
              </Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>"
@@ -634,7 +825,8 @@ mod tests {
             s.push_str(&format!(
                 "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
                  <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
-                 <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
+                 <InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>\
+                 <Qualifica>000123</Qualifica></InquadramentoLavPA><Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
                  <Contributo>476,00</Contributo></GestPensionistica>\
                  <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
                  </Gestioni></E0_PeriodoNelMese>"

@@ -245,7 +245,7 @@ fn PeriodoForm(bozza: Bozza, l: u32, p: u32) -> AnyView {
                 <Campo id=format!("{base}-fine") label="Giorno fine" bozza tipo="date"
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.fine))/>
             </div>
-            <p class="small fw-semibold mb-1">"Inquadramento (facoltativo)"</p>
+            <p class="small fw-semibold mb-1">"Inquadramento"</p>
             <div class="row">
                 <Campo id=format!("{base}-impiego") label="Tipo impiego" bozza col="col-md-2"
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.tipo_impiego))/>
@@ -259,7 +259,7 @@ fn PeriodoForm(bozza: Bozza, l: u32, p: u32) -> AnyView {
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.regime_fine_servizio))/>
                 <Scelta id=format!("{base}-parttime") label="Part-time" bozza col="col-md-1" opzioni=codici(TIPO_PART_TIME)
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.tipo_part_time))/>
-                <Campo id=format!("{base}-percpt") label="% part-time" bozza col="col-md-1"
+                <Campo id=format!("{base}-percpt") label="% part-time (50000 = 50 %)" bozza col="col-md-1"
                     f=lente(move |b| periodo(b, l, p).map(|y| &mut y.inquadramento.perc_part_time))/>
             </div>
             <p class="small fw-semibold mb-1">"Gestioni"</p>
