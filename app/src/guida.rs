@@ -447,26 +447,36 @@ pub const GUIDA: &[PaginaGuida] = &[
              firmare al legale rappresentante e invia alla PEC dell'Ente il messaggio «Comunicazione inserimento \
              richiesta nuova delega per la posizione …» con un codice OTP. L'Ente comunica il codice \
              all'intermediario, che lo inserisce e dichiara l'avvenuta sottoscrizione: la delega diventa attiva e può \
-             essere subdelegata ai dipendenti dell'intermediario.",
+             essere subdelegata ai dipendenti dell'intermediario. La richiesta indica il delegante (codice fiscale di persona fisica, nome e cognome del legale \
+             rappresentante, denominazione e codice fiscale dell'Ente), i servizi delegati e la durata: dal giorno \
+             indicato fino a una data o fino a revoca. Il giorno dopo la data di fine la delega risulta «Scaduta» e \
+             non dà più accesso alla posizione; l'intermediario vede le deleghe in scadenza nei prossimi 30 giorni e, \
+             prima della scadenza, può chiederne il rinnovo dal «Dettaglio»: un nuovo modulo da far firmare e un \
+             nuovo codice OTP alla PEC dell'Ente, con decorrenza dal giorno successivo alla scadenza.",
             "Il «Dettaglio» di ogni delega mostra stato, «Storia della delega» e, per le deleghe degli intermediari, \
              lo stato della PEC con le sue ricevute (accettazione, avvenuta consegna, mancata consegna) e le evidenze \
              conservate: impronta SHA-256 del modulo, destinatario e identificativo del messaggio PEC, stato del \
-             codice OTP, data di attivazione e termine di conservazione.",
+             codice OTP, data di attivazione e termine di conservazione. Le deleghe già attive prima del Cassetto \
+             sono state importate e restano valide senza nuovo accreditamento: la colonna «Note» indica «Importata».",
         ],
         passi: &[
             "Scegliere «Deleghe» nel menu in alto.",
             "Datore di lavoro: in «Nuova delega a un dipendente» indicare il «Codice fiscale del dipendente», \
              selezionare le posizioni e premere «Conferisci delega».",
             "Intermediario: in «Nuova richiesta di delega da un Ente» indicare «Posizione contributiva», «Codice \
-             fiscale dell'Ente» e «Codice fiscale del legale rappresentante», confermare la password e premere \
-             «Inserisci la richiesta e invia la PEC».",
+             fiscale dell'Ente», codice fiscale, nome e cognome del legale rappresentante, i «Servizi delegati» e la \
+             «Durata della delega» («Al» vuoto: fino a revoca), confermare la password e premere «Inserisci la \
+             richiesta e invia la PEC».",
             "Aprire il «Dettaglio» della nuova delega, premere «Scarica il modulo di delega (PDF)» e farlo firmare al \
              legale rappresentante dell'Ente.",
             "Ricevuto dall'Ente il codice, nella sezione «Attivazione» inserire il «Codice OTP», selezionare la \
              dichiarazione di avvenuta sottoscrizione e premere «Attiva delega».",
             "Intermediario: in «Nuova subdelega» scegliere la delega attiva e il dipendente e premere «Conferisci \
              subdelega».",
-            "Per chiudere una delega aprirne il «Dettaglio» e premere «Revoca delega».",
+            "Per rinnovare una delega in scadenza aprirne il «Dettaglio», indicare nella sezione «Rinnovo della \
+             delega» il legale rappresentante e la nuova scadenza, confermare la password e premere «Richiedi il \
+             rinnovo e invia la PEC»; poi attivare il rinnovo con il nuovo codice OTP. Per chiudere una delega \
+             aprirne il «Dettaglio» e premere «Revoca delega».",
         ],
         note: &[
             "Il codice OTP ha 8 cifre e vale 72 ore dall'invio; dopo 5 inserimenti errati è bloccato. Con «Richiedi un \

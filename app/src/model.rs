@@ -287,12 +287,24 @@ pub struct DelegaRow {
     /// `in_attesa`, `attiva`, `revocata`, `scaduta`.
     pub status: String,
     pub valid_from: NaiveDate,
+    /// Last day in force; `None` until revoked.
+    pub valid_until: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
     /// For deleghe to employees: whether the grantee holds the profile scope the position needs.
     pub usable: bool,
     /// For intermediary deleghe: the state of the PEC that carried the OTP.
     pub pec_state: Option<String>,
     pub parent_id: Option<i64>,
+    /// For intermediary deleghe: the services delegated (scope codes, `domain::profile::Scope::code`).
+    pub services: Vec<String>,
+    /// Imported from the enablements before the cut-over (no form, PEC nor OTP of this Cassetto).
+    pub imported: bool,
+    /// For a renewal: the delega it continues.
+    pub renews_id: Option<i64>,
+    /// A renewal asked for this delega and not ended.
+    pub renewal_id: Option<i64>,
+    /// Active and ending within the notice (`domain::profile::EXPIRY_NOTICE_DAYS`).
+    pub expiring: bool,
 }
 
 /// Everything `/deleghe` shows to the caller, by the side they stand on.
@@ -303,6 +315,8 @@ pub struct DelegheOverview {
     pub on_my_positions: Vec<DelegaRow>,
     /// Deleghe the caller holds (as employee, intermediary or sub-delegated employee).
     pub held: Vec<DelegaRow>,
+    /// Of `held`, the intermediary deleghe ending within the notice, soonest first.
+    pub expiring: Vec<DelegaRow>,
     /// Sub-deleghe the caller (an intermediary) granted to its employees.
     pub granted_sub: Vec<DelegaRow>,
     /// The datore's own positions, for the new-delega form: (code, Ente).
@@ -347,6 +361,20 @@ pub struct DelegaDetail {
     pub can_revoke: bool,
     /// The caller is the intermediary that may enter the OTP (or ask for a new one).
     pub can_activate: bool,
+    /// The caller is the intermediary that may ask for its renewal (active, with an end, not yet renewed).
+    pub can_renew: bool,
+    /// The delegante as named on the form (intermediary deleghe made in the Cassetto).
+    pub delegante: Option<DelegaDelegante>,
+}
+
+/// The delegante of an intermediary delega and the period, as fixed on its form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DelegaDelegante {
+    pub codice_fiscale: String,
+    pub nome: String,
+    pub cognome: String,
+    /// The period in words, as printed ("dal … al …" or "dal … fino a revoca").
+    pub period: String,
 }
 
 /// An operator of a Sede as the IDM sees it.

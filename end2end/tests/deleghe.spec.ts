@@ -15,9 +15,28 @@ function otpOf(mail: string): string {
  * server runs on (scripts/e2e.sh passes DATABASE_URL), as the Rust tests do.
  */
 function expireOtp(delegaId: string) {
+  runSql(`UPDATE delega_evidence SET otp_expires_at = otp_issued_at WHERE delega_id = ${Number(delegaId)}`);
+}
+
+/** Lets time pass for a delega: its period moved in the database the server runs on. */
+function setPeriod(delegaId: string, from: string, until: string) {
+  runSql(`UPDATE deleghe SET valid_from = '${from}', valid_until = '${until}' WHERE id = ${Number(delegaId)}`);
+}
+
+/** An ISO date `days` from today (the server's "today" is the clock's, in Italy; the tests run by day). */
+function isoDay(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return d.toLocaleDateString("sv-SE", { timeZone: "Europe/Rome" });
+}
+
+function italianDay(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+function runSql(sql: string) {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is needed to age an OTP");
-  const sql = `UPDATE delega_evidence SET otp_expires_at = otp_issued_at WHERE delega_id = ${Number(delegaId)}`;
+  if (!url) throw new Error("DATABASE_URL is needed to age a delega");
   if (url.startsWith("sqlite:")) {
     const file = path.resolve("..", url.replace(/^sqlite:(\/\/)?/, "").split("?")[0]);
     execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", file, sql]);
@@ -37,13 +56,22 @@ async function enteData(baseURL: string, denominazione: string) {
   return { code, enteCf: detail.ente_cf as string, repCf: detail.legal_rep_cf as string, pec: detail.pec as string };
 }
 
-async function requestDelega(page: Page, testInfo: TestInfo, ente: { code: string; enteCf: string; repCf: string }) {
-  await visit(page, "/deleghe", testInfo);
-  await expect(page.getByTestId("albo")).toContainText("Consulente del lavoro");
-  const form = page.getByTestId("form-delega-intermediario");
+/** Fills the request: the Ente, its legal representative (Carla Gialli), the public Gestione contributiva. */
+async function fillRequest(form: Locator, ente: { code: string; enteCf: string; repCf: string }, until = "") {
   await form.getByLabel("Posizione contributiva").fill(ente.code);
   await form.getByLabel("Codice fiscale dell'Ente").fill(ente.enteCf);
   await form.getByLabel("Codice fiscale del legale rappresentante").fill(ente.repCf);
+  await form.getByLabel("Nome", { exact: true }).fill("Carla");
+  await form.getByLabel("Cognome", { exact: true }).fill("Gialli");
+  await tick(form, "Gestione contributiva dipendenti pubblici");
+  if (until) await form.getByLabel("Al", { exact: true }).fill(until);
+}
+
+async function requestDelega(page: Page, testInfo: TestInfo, ente: { code: string; enteCf: string; repCf: string }, until = "") {
+  await visit(page, "/deleghe", testInfo);
+  await expect(page.getByTestId("albo")).toContainText("Consulente del lavoro");
+  const form = page.getByTestId("form-delega-intermediario");
+  await fillRequest(form, ente, until);
   await form.getByLabel("Confermi la sua password").fill(PASSWORD);
   await form.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
   await expect(page.getByTestId("esito")).toContainText("Richiesta di delega inserita");
@@ -70,13 +98,20 @@ test.describe("intermediario", () => {
     // A wrong password refuses the request with a clear message (re-authentication).
     await visit(page, "/deleghe", testInfo);
     const form = page.getByTestId("form-delega-intermediario");
-    await form.getByLabel("Posizione contributiva").fill(ente.code);
-    await form.getByLabel("Codice fiscale dell'Ente").fill(ente.enteCf);
-    await form.getByLabel("Codice fiscale del legale rappresentante").fill(ente.repCf);
+    await fillRequest(form, ente);
     await form.getByLabel("Confermi la sua password").fill("Password.Sbagliata.1");
     errors.allow("/api/deleghe/intermediario");
     await form.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
     await expect(page.getByTestId("errore-modulo")).toContainText("Password non corretta");
+    await settled(page, testInfo);
+
+    // The delegante is a person: the Ente's 11-digit code as the legal representative's is refused by name.
+    await visit(page, "/deleghe", testInfo);
+    const again = page.getByTestId("form-delega-intermediario");
+    await fillRequest(again, { ...ente, repCf: ente.enteCf });
+    await again.getByLabel("Confermi la sua password").fill(PASSWORD);
+    await again.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
+    await expect(page.getByTestId("errore-modulo")).toContainText("deve essere quello di una persona fisica (16 caratteri)");
     await settled(page, testInfo);
 
     const delegaUrl = await requestDelega(page, testInfo, ente);
@@ -126,7 +161,14 @@ test.describe("intermediario", () => {
     await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
     await settled(page, testInfo);
     await expect(page.getByTestId("stato")).toHaveText("Attiva");
+    await expect(page.getByTestId("delegante")).toContainText(`Carla Gialli (${ente.repCf})`);
+    await expect(page.getByTestId("servizi")).toHaveText("Gestione contributiva dipendenti pubblici");
+    await expect(page.getByTestId("al")).toHaveText("Fino a revoca");
     await expect(page.getByTestId("storia").locator("tbody tr")).toContainText(["Richiesta inserita", "Codice OTP inviato via PEC"]);
+    // The declaration made is the circular's whole text, kept in the history.
+    await expect(page.getByTestId("storia").locator("tr[data-evento=attivata]")).toContainText(
+      "a custodire presso di me la delega – unitamente a una fotocopia di un valido documento di identità del delegante – per tutto il periodo di durata della stessa, nonché nei cinque anni successivi, e a esibirla all'Istituto su richiesta.",
+    );
     await expect(page.getByTestId("ricevute").locator("tr[data-ricevuta=avvenuta_consegna]")).toHaveCount(2);
 
     // The position is now in the Ricerca.
@@ -193,6 +235,74 @@ test.describe("intermediario", () => {
     }
     await expect(page.getByTestId("ricevute").locator("tr[data-ricevuta=errore_consegna]")).toHaveCount(1);
     await revoke(page, testInfo);
+  });
+});
+
+test.describe("intermediario: durata", () => {
+  test.use({ storageState: statePath("intermediario") });
+
+  test("a delega with an end date: listed as expiring, renewed by a new PEC and OTP, scaduta after its end", async ({ page, baseURL }, testInfo) => {
+    const errors = watchErrors(page);
+    errors.allow("/api/deleghe/attiva");
+    const ente = await enteData(baseURL!, "Azienda Ospedaliera San Luca");
+    const end = isoDay(10);
+    const before = lastMailNumber();
+    const delegaPath = new URL(await requestDelega(page, testInfo, ente, end)).pathname;
+    const delegaId = delegaPath.split("/").pop()!;
+    const subject = `Comunicazione inserimento richiesta nuova delega per la posizione ${ente.code}`;
+    // The PEC states the period.
+    const mail = await waitForMail([subject, `Durata della delega: dal ${italianDay(isoDay(0))} al ${italianDay(end)}`], before);
+    const activation = page.getByTestId("form-attiva");
+    await expect(activation.locator("label[for=dichiarazione]")).toContainText("e a esibirla all'Istituto su richiesta.");
+    await activation.getByLabel("Codice OTP").fill(otpOf(mail));
+    await tick(activation, /Dichiaro, sotto la mia responsabilità/);
+    await activation.getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
+    await settled(page, testInfo);
+    await expect(page.getByTestId("al")).toHaveText(italianDay(end));
+
+    // Among the deleghe expiring in the next 30 days.
+    await visit(page, "/deleghe", testInfo);
+    await checkA11y(page);
+    const expiring = page.getByTestId("deleghe-in-scadenza").locator(`tr[data-id="${delegaId}"]`);
+    await expect(expiring).toContainText("In scadenza");
+    await expiring.getByRole("link", { name: /Dettaglio/ }).click();
+    await settled(page, testInfo);
+
+    // The renewal: a new form and PEC + OTP, from the day after the end.
+    const newEnd = isoDay(400);
+    const renewal = page.getByTestId("form-rinnovo");
+    await expect(renewal.getByLabel("Codice fiscale del legale rappresentante")).toHaveValue(ente.repCf);
+    await renewal.getByLabel("Nuova scadenza").fill(newEnd);
+    await renewal.getByLabel("Confermi la sua password").fill(PASSWORD);
+    const beforeRenewal = lastMailNumber();
+    await renewal.getByRole("button", { name: "Richiedi il rinnovo e invia la PEC" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Richiesta di rinnovo inserita");
+    await settled(page, testInfo);
+    await expect(page.getByTestId("stato")).toHaveText("In attesa di attivazione");
+    await expect(page.getByTestId("dal")).toHaveText(italianDay(isoDay(11)));
+    const renewalPath = new URL(page.url()).pathname;
+    const renewalMail = await waitForMail([subject, "rinnova la delega"], beforeRenewal);
+    await page.getByTestId("form-attiva").getByLabel("Codice OTP").fill(otpOf(renewalMail));
+    await tick(page.getByTestId("form-attiva"), /Dichiaro, sotto la mia responsabilità/);
+    await page.getByTestId("form-attiva").getByRole("button", { name: "Attiva delega" }).click();
+    await expect(page.getByTestId("esito")).toHaveText("Delega attivata.");
+    await settled(page, testInfo);
+
+    // Time passes: the first delega ended yesterday, the renewal starts tomorrow. Scaduta by itself, and the
+    // position leaves the Ricerca at the next request.
+    setPeriod(delegaId, isoDay(-30), isoDay(-1));
+    setPeriod(renewalPath.split("/").pop()!, isoDay(1), newEnd);
+    await visit(page, delegaPath, testInfo);
+    await expect(page.getByTestId("stato")).toHaveText("Scaduta");
+    await expect(page.getByTestId("form-revoca")).toHaveCount(0);
+    await visit(page, "/cassetto", testInfo);
+    await expect(page.getByTestId("posizioni")).not.toContainText("Azienda Ospedaliera San Luca");
+
+    // Clean up for the other tests: the renewal is revoked.
+    await visit(page, renewalPath, testInfo);
+    await revoke(page, testInfo);
+    errors.assertClean();
   });
 });
 

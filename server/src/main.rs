@@ -66,8 +66,19 @@ enum Command {
         #[arg(requires = "azione")]
         massimo: Option<i64>,
     },
-    /// Imports enablements granted before the cut-over (CSV: codice_fiscale,modello,ambito).
-    ImportProfiles { file: PathBuf },
+    /// Imports the enablements granted before the cut-over, so those users work from day one without a new
+    /// request, SC65 or PEC + OTP. Every line of every file is checked and reported; nothing is written unless
+    /// all are valid; a second run changes nothing.
+    ImportProfiles {
+        /// Profile scopes (CSV: codice_fiscale,modello,ambito).
+        file: Option<PathBuf>,
+        /// Datore ↔ Ente links (CSV: codice_fiscale_ente,codice_fiscale_datore,ambito).
+        #[arg(long)]
+        enti: Option<PathBuf>,
+        /// Deleghe in force (CSV: tipo,posizione,codice_fiscale_delegato,dal,al,servizi).
+        #[arg(long)]
+        deleghe: Option<PathBuf>,
+    },
     /// Replaces the Albo register of intermediaries (CSV: codice_fiscale,categoria,numero,provincia,nominativo).
     ImportAlbo { file: PathBuf },
     /// Imports a ListaPosPA file as the position's Ente (its datore) would upload it; prints the outcome,
@@ -268,11 +279,41 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::ImportProfiles { file } => {
-            let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let n = app::ssr::profiles::import_enablements(&db, &csv).await?;
-            println!("{n} abilitazioni importate");
-            Ok(())
+        Command::ImportProfiles { file, enti, deleghe } => {
+            if file.is_none() && enti.is_none() && deleghe.is_none() {
+                anyhow::bail!("indicare almeno un file: FILE (profili), --enti FILE o --deleghe FILE");
+            }
+            let read = |path: &Option<PathBuf>| -> anyhow::Result<Option<(String, String)>> {
+                path.as_ref()
+                    .map(|p| {
+                        let text = std::fs::read_to_string(p).with_context(|| format!("lettura di {}", p.display()))?;
+                        Ok((p.display().to_string(), text))
+                    })
+                    .transpose()
+            };
+            let (profili, enti, deleghe) = (read(&file)?, read(&enti)?, read(&deleghe)?);
+            fn pair(f: &Option<(String, String)>) -> Option<(&str, &str)> {
+                f.as_ref().map(|(name, text)| (name.as_str(), text.as_str()))
+            }
+            let files =
+                app::ssr::profiles::ImportFiles { profili: pair(&profili), enti: pair(&enti), deleghe: pair(&deleghe) };
+            let today = app::domain::time::rome_date(app::ssr::db::now_unix());
+            match app::ssr::profiles::import_enablements(&db, files, today).await? {
+                Ok(report) => {
+                    for line in &report {
+                        println!("{line}");
+                    }
+                    println!("importazione completata: {} righe", report.len());
+                    Ok(())
+                }
+                Err(report) => {
+                    for line in &report {
+                        eprintln!("{line}");
+                    }
+                    eprintln!("importazione rifiutata: nessuna modifica (correggere le righe in ERRORE e ripetere)");
+                    std::process::exit(1);
+                }
+            }
         }
         Command::ImportAlbo { file } => {
             let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;

@@ -198,6 +198,8 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
     .fetch_one(app.db.pool())
     .await
     .expect("delega");
+    // The delega covers the Gestione contributiva of the Ente, as a request states its services.
+    app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
     let datore_cf = cf_of(Role::Datore);
     let fields = [
         ("posizione", code.as_str()),
@@ -548,6 +550,8 @@ async fn malattia_scope_opens_no_cassetto(app: TestApp) {
     .execute(app.db.pool())
     .await
     .expect("delega");
+    // The delega covers the Gestione contributiva of the Ente, as a request states its services.
+    app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
 
     let franca = app.login(&franca_cf).await;
     let paolo = app.login_as(Role::Operatore).await;

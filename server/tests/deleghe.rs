@@ -64,23 +64,59 @@ async fn ente_data(app: &TestApp, name: &str) -> (String, String, String) {
     (code, cf, rep)
 }
 
-async fn request_delega(app: &TestApp, client: &reqwest::Client, ente: &str) -> i64 {
+/// The Gestione contributiva scope of the Ente's sector (`gc_pubblici` or `gc_privati`).
+async fn gestione_of(app: &TestApp, ente: &str) -> &'static str {
+    let sector: String = sqlx::query_scalar("SELECT sector FROM enti WHERE denominazione = $1")
+        .bind(ente)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("sector");
+    if sector == "pubblico" { "gc_pubblici" } else { "gc_privati" }
+}
+
+/// A complete request form: the Ente's data, its legal representative (Carla Gialli), the Gestione
+/// contributiva of its sector, from today until revoked.
+async fn request_form(app: &TestApp, ente: &str) -> Vec<(&'static str, String)> {
     let (code, cf, rep) = ente_data(app, ente).await;
-    let (status, location, body) = submit(
-        app,
-        client,
-        "/api/deleghe/intermediario",
-        &[
-            ("posizione", &code),
-            ("codice_fiscale_ente", &cf),
-            ("codice_fiscale_rappresentante", &rep),
-            ("password", app::ssr::seed::DEMO_PASSWORD),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    vec![
+        ("posizione", code),
+        ("codice_fiscale_ente", cf),
+        ("codice_fiscale_rappresentante", rep),
+        ("nome_rappresentante", "Carla".into()),
+        ("cognome_rappresentante", "Gialli".into()),
+        ("servizi[0]", gestione_of(app, ente).await.into()),
+        ("dal", String::new()),
+        ("al", String::new()),
+        ("password", app::ssr::seed::DEMO_PASSWORD.into()),
+    ]
+}
+
+/// The form with some fields replaced.
+fn with(form: &[(&'static str, String)], changes: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut form = form.to_vec();
+    for (key, value) in changes {
+        match form.iter_mut().find(|(k, _)| k == key) {
+            Some(field) => field.1 = value.to_string(),
+            None => form.push((key, value.to_string())),
+        }
+    }
+    form
+}
+
+fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn id_from(location: &str) -> i64 {
     let id = location.strip_prefix("/deleghe/").and_then(|r| r.split('?').next()).expect("redirect to the delega");
     id.parse().expect("delega id")
+}
+
+async fn request_delega(app: &TestApp, client: &reqwest::Client, ente: &str) -> i64 {
+    let form = request_form(app, ente).await;
+    let (status, location, body) = submit(app, client, "/api/deleghe/intermediario", &pairs(&form)).await;
+    assert_eq!(status, 200, "{body}");
+    id_from(&location)
 }
 
 async fn detail(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
@@ -107,7 +143,7 @@ async fn intermediary_flow(app: TestApp) {
     let sink = MailSink::start();
     let giuseppe = app.login_as(Role::Intermediario).await;
     let ente = "Azienda Ospedaliera San Luca";
-    let (code, ente_cf, rep) = ente_data(&app, ente).await;
+    let (code, _, rep) = ente_data(&app, ente).await;
     assert_eq!(reaches(&app, &giuseppe, &code).await, 404, "no delega yet");
 
     // Re-authentication and matching Ente data are required; a refusal saves nothing.
@@ -116,14 +152,10 @@ async fn intermediary_flow(app: TestApp) {
         (rep.clone(), "Sbagliata.Password.1", "Password non corretta"),
         (cf_of(Role::Datore), app::ssr::seed::DEMO_PASSWORD, "non corrispondono"),
     ];
+    let full = request_form(&app, ente).await;
     for (rep, password, message) in refused {
-        let form = [
-            ("posizione", code.as_str()),
-            ("codice_fiscale_ente", ente_cf.as_str()),
-            ("codice_fiscale_rappresentante", rep.as_str()),
-            ("password", password),
-        ];
-        let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &form).await;
+        let form = with(&full, &[("codice_fiscale_rappresentante", &rep), ("password", password)]);
+        let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &pairs(&form)).await;
         assert_eq!(status, 400);
         assert!(body.contains(message), "{body}");
     }
@@ -205,6 +237,10 @@ async fn intermediary_flow(app: TestApp) {
     let kinds: Vec<&str> =
         d["events"].as_array().expect("events").iter().map(|e| e["kind"].as_str().unwrap_or("")).collect();
     assert_eq!(kinds, ["richiesta", "otp_inviato", "otp_errato", "attivata"]);
+    // The activation event carries the declaration as made: the circular's whole text.
+    let declared = d["events"][3]["detail"].as_str().expect("detail");
+    assert!(declared.contains(app::domain::profile::DICHIARAZIONE_ATTIVAZIONE), "{declared}");
+    assert!(declared.contains("e a esibirla all'Istituto su richiesta"), "{declared}");
     let receipts: Vec<&str> =
         d["evidence"]["receipts"].as_array().expect("receipts").iter().map(|r| r[0].as_str().unwrap_or("")).collect();
     assert_eq!(receipts, ["accettazione", "avvenuta_consegna"]);
@@ -664,21 +700,384 @@ async fn albo_import(app: TestApp) {
     assert_eq!(status, 200, "{body}");
     // Giuseppe is no longer in the register: he cannot ask for deleghe.
     let giuseppe = app.login(&giuseppe_cf).await;
-    let (code, cf, rep) = ente_data(&app, "Azienda Ospedaliera San Luca").await;
-    let (status, _, body) = submit(
-        &app,
-        &giuseppe,
-        "/api/deleghe/intermediario",
-        &[
-            ("posizione", &code),
-            ("codice_fiscale_ente", &cf),
-            ("codice_fiscale_rappresentante", &rep),
-            ("password", app::ssr::seed::DEMO_PASSWORD),
-        ],
-    )
-    .await;
+    let form = request_form(&app, "Azienda Ospedaliera San Luca").await;
+    let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &pairs(&form)).await;
     assert_eq!(status, 400);
     assert!(body.contains("Albo"), "{body}");
 }
 
 both_backends!(albo_register_is_imported_whole, albo_import);
+
+/// A message as its reader sees it: a quoted-printable body decoded (soft line breaks joined, `=XX` bytes
+/// restored) and read as UTF-8.
+fn decoded(message: &str) -> String {
+    let joined = message.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+}
+
+/// The event details of a delega, by kind.
+async fn event_detail(app: &TestApp, delega: i64, kind: &str) -> String {
+    sqlx::query_scalar("SELECT detail FROM delega_events WHERE delega_id = $1 AND kind = $2 ORDER BY id DESC")
+        .bind(delega)
+        .bind(kind)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("event")
+}
+
+async fn set_dates(app: &TestApp, id: i64, from: chrono::NaiveDate, until: Option<chrono::NaiveDate>) {
+    sqlx::query("UPDATE deleghe SET valid_from = $1, valid_until = $2 WHERE id = $3")
+        .bind(from.format("%Y-%m-%d").to_string())
+        .bind(until.map(|u| u.format("%Y-%m-%d").to_string()))
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .expect("dates");
+}
+
+/// A delega with an end date: the PEC and the form state services, delegante and period; it shows among
+/// those expiring; a renewal goes by a new PEC + OTP and starts the day after; at the end date the delega is
+/// scaduta by itself and reaches nothing from then on.
+async fn duration_and_renewal(app: TestApp) {
+    let sink = MailSink::start();
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let ente = "Azienda Ospedaliera San Luca";
+    let (code, _, rep) = ente_data(&app, ente).await;
+    let gestione = gestione_of(&app, ente).await;
+    let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
+    let end = today + chrono::Days::new(10);
+    let it = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+
+    let form = with(
+        &request_form(&app, ente).await,
+        &[("servizi[1]", "malattia_attestati"), ("dal", &iso(today)), ("al", &iso(end))],
+    );
+    let (status, location, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &pairs(&form)).await;
+    assert_eq!(status, 200, "{body}");
+    let id = id_from(&location);
+
+    // The PEC names the delegante, the services and the period.
+    deliver(&app, &sink).await;
+    let pec = decoded(&mails(&sink).pop().expect("the PEC"));
+    for expected in [
+        format!("Delegante indicato: Carla Gialli, codice fiscale {rep}"),
+        "Servizi delegati: Gestione contributiva dipendenti pubblici; Malattia – consultazione attestati".to_string(),
+        format!("Durata della delega: dal {} al {}", it(today), it(end)),
+    ] {
+        assert!(pec.contains(&expected), "missing {expected:?} in {pec}");
+    }
+    // So does the form (the PDF prints the stored form: see `ssr::pdf` tests).
+    let form_json: String = sqlx::query_scalar("SELECT form_json FROM delega_evidence WHERE delega_id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("form");
+    let stored: Value = serde_json::from_str(&form_json).expect("json");
+    assert_eq!(stored["legal_rep_nome"], "Carla");
+    assert_eq!(stored["legal_rep_cognome"], "Gialli");
+    assert_eq!(stored["period"], format!("dal {} al {}", it(today), it(end)));
+    assert_eq!(stored["services"][1], "Malattia – consultazione attestati");
+    let res = giuseppe
+        .get(app.url(&format!("/deleghe/{id}/modulo.pdf")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status().as_u16(), 200);
+
+    let (status, body) = activate(&app, &giuseppe, id, &last_otp(&sink), true).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(reaches(&app, &giuseppe, &code).await, 200);
+    let d = detail(&app, &giuseppe, id).await;
+    assert_eq!(d["delega"]["valid_until"], iso(end));
+    assert_eq!(d["delega"]["services"], json!([gestione, "malattia_attestati"]));
+    assert_eq!(d["delegante"]["nome"], "Carla");
+    assert_eq!(d["can_renew"], true);
+    // Evidence kept five years from the end.
+    assert_eq!(
+        d["evidence"]["retain_until"],
+        iso(app::domain::profile::evidence_retained_until(end)),
+        "five years from the end date"
+    );
+    // Among the deleghe expiring within 30 days.
+    let (_, body) = app.call(&giuseppe, "/api/deleghe", json!({})).await;
+    let overview: Value = serde_json::from_str(&body).expect("json");
+    let expiring: Vec<i64> =
+        overview["expiring"].as_array().expect("expiring").iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert!(expiring.contains(&id), "{expiring:?}");
+
+    // Anna, Giuseppe's employee, is sub-delegated on it.
+    let anna = app.login_as(Role::Subdelegato).await;
+    let (status, _, body) = submit(
+        &app,
+        &giuseppe,
+        "/api/deleghe/subdelega",
+        &[("id", &id.to_string()), ("codice_fiscale", &cf_of(Role::Subdelegato))],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(reaches(&app, &anna, &code).await, 200);
+
+    // Renewal: the delegante must be a person; then a new request, PEC and OTP from the day after the end.
+    let renewal = |rep: String, until: String| {
+        vec![
+            ("id", id.to_string()),
+            ("codice_fiscale_rappresentante", rep),
+            ("nome_rappresentante", "Carla".to_string()),
+            ("cognome_rappresentante", "Gialli".to_string()),
+            ("al", until),
+            ("password", app::ssr::seed::DEMO_PASSWORD.to_string()),
+        ]
+    };
+    let pairs_of = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let ente_cf: String = sqlx::query_scalar("SELECT codice_fiscale FROM enti WHERE denominazione = $1")
+        .bind(ente)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("cf");
+    let bad = pairs_of(&renewal(ente_cf, String::new()));
+    let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/rinnovo", &pairs(&bad)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("persona fisica"), "{body}");
+    let new_end = end + chrono::Days::new(365);
+    let good = pairs_of(&renewal(rep.clone(), iso(new_end)));
+    let before = sink.messages().len();
+    let (status, location, body) = submit(&app, &giuseppe, "/api/deleghe/rinnovo", &pairs(&good)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(location.ends_with("?esito=rinnovo"), "{location}");
+    let renewed = id_from(&location);
+    deliver(&app, &sink).await;
+    assert_eq!(sink.messages().len(), before + 1, "a new PEC");
+    let reference: String =
+        serde_json::from_str::<Value>(&form_json).expect("json")["reference"].as_str().expect("reference").into();
+    let pec = decoded(&mails(&sink).pop().expect("the renewal PEC"));
+    assert!(pec.contains(&format!("rinnova la delega {reference}")), "{pec}");
+    let r = detail(&app, &giuseppe, renewed).await;
+    assert_eq!(r["delega"]["status"], "in_attesa");
+    assert_eq!(r["delega"]["valid_from"], iso(end + chrono::Days::new(1)));
+    assert_eq!(r["delega"]["valid_until"], iso(new_end));
+    assert_eq!(r["delega"]["renews_id"], id);
+    assert_eq!(r["delega"]["services"], json!([gestione, "malattia_attestati"]), "the same services");
+    let d = detail(&app, &giuseppe, id).await;
+    assert_eq!(d["delega"]["renewal_id"], renewed);
+    assert_eq!(d["can_renew"], false);
+    let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/rinnovo", &pairs(&good)).await;
+    assert_eq!(status, 400, "one renewal at a time");
+    assert!(body.contains("già stato richiesto"), "{body}");
+    let (status, body) = activate(&app, &giuseppe, renewed, &last_otp(&sink), true).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(detail(&app, &giuseppe, renewed).await["delega"]["valid_from"], iso(end + chrono::Days::new(1)));
+    // Anna's sub-delega continues under the renewal, from its first day.
+    let continued: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, valid_from FROM deleghe WHERE parent_id = $1 AND kind = 'subdelega'")
+            .bind(renewed)
+            .fetch_all(app.db.pool())
+            .await
+            .expect("subdeleghe");
+    assert_eq!(continued.len(), 1);
+    assert_eq!(continued[0].1, iso(end + chrono::Days::new(1)));
+
+    // Time passes: the first delega ended yesterday and the renewal starts tomorrow. The first is scaduta by
+    // itself (nothing rewritten), reaches nothing, cannot be revoked; the renewal does not reach yet.
+    let yesterday = today - chrono::Days::new(1);
+    set_dates(&app, id, today - chrono::Days::new(30), Some(yesterday)).await;
+    set_dates(&app, renewed, today + chrono::Days::new(1), Some(new_end)).await;
+    assert_eq!(reaches(&app, &giuseppe, &code).await, 404, "an expired delega reaches nothing");
+    assert_eq!(reaches(&app, &anna, &code).await, 404, "nor do its sub-deleghe");
+    let stored: String = sqlx::query_scalar("SELECT status FROM deleghe WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("s");
+    assert_eq!(stored, "attiva", "no job rewrote it: the date decides at each request");
+    let d = detail(&app, &giuseppe, id).await;
+    assert_eq!(d["delega"]["status"], "scaduta");
+    assert_eq!(d["can_revoke"], false);
+    assert_eq!(d["can_renew"], false);
+    let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/revoca", &[("id", &id.to_string())]).await;
+    assert_eq!(status, 400, "{body}");
+    let (_, body) = app.call(&giuseppe, "/api/cassetto/ricerca", json!({"testo": "San Luca", "pagina": 0})).await;
+    assert!(!body.contains(&code), "not in the Ricerca: {body}");
+    // The renewal's first day comes: reach is back.
+    set_dates(&app, renewed, today, Some(new_end)).await;
+    assert_eq!(reaches(&app, &giuseppe, &code).await, 200, "the renewal reaches from its first day");
+    sqlx::query("UPDATE deleghe SET valid_from = $1 WHERE id = $2")
+        .bind(iso(today))
+        .bind(continued[0].0)
+        .execute(app.db.pool())
+        .await
+        .expect("sub");
+    assert_eq!(reaches(&app, &anna, &code).await, 200, "and so does the sub-delega continued under it");
+    let (_, body) = app.call(&giuseppe, "/api/cassetto/ricerca", json!({"testo": "San Luca", "pagina": 0})).await;
+    assert!(body.contains(&code), "{body}");
+}
+
+both_backends!(a_delega_has_a_duration_expires_and_is_renewed, duration_and_renewal);
+
+/// The delegante, the services and the period are checked; a refusal saves nothing.
+async fn request_checks(app: TestApp) {
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let ente = "Azienda Ospedaliera San Luca";
+    let full = request_form(&app, ente).await;
+    let (_, ente_cf, _) = ente_data(&app, ente).await;
+    let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
+    let yesterday = (today - chrono::Days::new(1)).format("%Y-%m-%d").to_string();
+    let next_week = (today + chrono::Days::new(7)).format("%Y-%m-%d").to_string();
+    let other = if gestione_of(&app, ente).await == "gc_pubblici" { "gc_privati" } else { "gc_pubblici" };
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deleghe").fetch_one(app.db.pool()).await.expect("count");
+    let cases: Vec<(Vec<(&'static str, &str)>, &str)> = vec![
+        (vec![("codice_fiscale_rappresentante", &ente_cf)], "deve essere quello di una persona fisica (16 caratteri)"),
+        (vec![("codice_fiscale_rappresentante", "12345678901")], "un codice di 11 cifre è di un ente"),
+        (vec![("nome_rappresentante", "")], "Indichi nome e cognome del legale rappresentante"),
+        (vec![("cognome_rappresentante", "R0ssi")], "Indichi nome e cognome del legale rappresentante"),
+        (vec![("servizi[0]", "")], "Servizio delegato non riconosciuto"),
+        (vec![("servizi[0]", other)], "non riguarda"),
+        (vec![("dal", &yesterday)], "non può decorrere da una data passata"),
+        (vec![("dal", &next_week), ("al", &yesterday)], "precede quella di inizio"),
+        (vec![("al", "31/02/2030")], "data di fine della delega non è valida"),
+    ];
+    for (changes, message) in cases {
+        let form = with(&full, &changes);
+        let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &pairs(&form)).await;
+        assert_eq!(status, 400, "{changes:?}: {body}");
+        assert!(body.contains(message), "{changes:?}: expected {message:?} in {body}");
+    }
+    // No service ticked at all.
+    let none: Vec<(&'static str, String)> = full.iter().filter(|(k, _)| *k != "servizi[0]").cloned().collect();
+    let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/intermediario", &pairs(&none)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("Indichi almeno un servizio delegato"), "{body}");
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deleghe").fetch_one(app.db.pool()).await.expect("count");
+    assert_eq!(before, after, "nothing saved");
+}
+
+both_backends!(the_delegante_services_and_period_are_checked, request_checks);
+
+/// Enablements from before the cut-over (circular §2a-b): the datore ↔ Ente links and the deleghe in force
+/// are imported whole, line by line, and work at once over HTTP, without PEC nor OTP; a second run changes
+/// nothing; one bad line imports nothing.
+async fn imported_enablements(app: TestApp) {
+    use app::ssr::profiles::{ImportFiles, import_enablements};
+    let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
+    // A datore not yet linked to any Ente, registered as the operators register users.
+    let carla_cf = app::domain::codice_fiscale::CodiceFiscale::with_check("GLLCRL70A41H501").expect("cf");
+    app::ssr::identity::add_user(
+        &app.db,
+        &app::ssr::identity::NewUser {
+            codice_fiscale: carla_cf.as_str(),
+            full_name: "Carla Gialli",
+            role: Role::Datore,
+            email: None,
+            sede_id: None,
+            employer_user_id: None,
+            password: app::ssr::seed::DEMO_PASSWORD,
+            totp_secret: &app::ssr::seed::demo_totp_secret(carla_cf.as_str()),
+        },
+    )
+    .await
+    .expect("user");
+    let (galilei, galilei_cf, _) = ente_data(&app, "Istituto Tecnico Galilei").await;
+    let serralunga = app.position_of("Comune di Serralunga").await;
+    let (giuseppe_cf, laura_cf) = (cf_of(Role::Intermediario), cf_of(Role::Delegato));
+    let enti =
+        format!("codice_fiscale_ente,codice_fiscale_datore,ambito\n{galilei_cf},{},gc_pubblici\n", carla_cf.as_str());
+    let deleghe = format!(
+        "tipo,posizione,codice_fiscale_delegato,dal,al,servizi\n\
+         intermediario,{serralunga},{giuseppe_cf},2022-03-01,,gc_pubblici;malattia_visita\n\
+         dipendente,{galilei},{laura_cf},01/09/2021,{},\n",
+        (today + chrono::Days::new(200)).format("%Y-%m-%d")
+    );
+
+    let carla = app.login(carla_cf.as_str()).await;
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let laura = app.login_as(Role::Delegato).await;
+    for (client, code) in [(&carla, &galilei), (&giuseppe, &serralunga), (&laura, &galilei)] {
+        assert_eq!(reaches(&app, client, code).await, 404, "nothing before the import");
+    }
+
+    // One bad line (an Ente's code as the delegate, a missing service list): refused whole, each line reported.
+    let bad = format!(
+        "{deleghe}intermediario,{serralunga},{galilei_cf},2022-03-01,,gc_pubblici\n\
+         intermediario,{galilei},{giuseppe_cf},2022-03-01,,\n"
+    );
+    let files = ImportFiles { profili: None, enti: Some(("enti.csv", &enti)), deleghe: Some(("deleghe.csv", &bad)) };
+    let report = import_enablements(&app.db, files, today).await.expect("import").expect_err("refused");
+    assert_eq!(report.len(), 5, "{report:?}");
+    assert!(
+        report[0].starts_with("enti.csv riga 2: abilitazione") && report[0].ends_with("corretta, non importata"),
+        "{report:?}"
+    );
+    assert!(report[3].starts_with("deleghe.csv riga 4: ERRORE:") && report[3].contains("persona fisica"), "{report:?}");
+    assert!(
+        report[4].starts_with("deleghe.csv riga 5: ERRORE:") && report[4].contains("almeno un servizio"),
+        "{report:?}"
+    );
+    let linked: Option<i64> = sqlx::query_scalar("SELECT datore_user_id FROM enti WHERE codice_fiscale = $1")
+        .bind(&galilei_cf)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("ente");
+    assert_eq!(linked, None, "nothing written");
+
+    let files =
+        ImportFiles { profili: None, enti: Some(("enti.csv", &enti)), deleghe: Some(("deleghe.csv", &deleghe)) };
+    let report = import_enablements(&app.db, files, today).await.expect("import").expect("imported");
+    assert_eq!(report.len(), 3, "{report:?}");
+    assert!(report.iter().all(|l| l.ends_with(": importata")), "{report:?}");
+    // A second run: the same lines, already there.
+    let report = import_enablements(&app.db, files, today).await.expect("import").expect("idempotent");
+    assert!(report.iter().all(|l| l.ends_with("già presente")), "{report:?}");
+    let imported: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deleghe WHERE origin = 'importazione'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("n");
+    assert_eq!(imported, 2);
+
+    // From day one, over HTTP: the datore reaches his Ente, the intermediary and the employee theirs.
+    for (client, code) in [(&carla, &galilei), (&giuseppe, &serralunga), (&laura, &galilei)] {
+        assert_eq!(reaches(&app, client, code).await, 200, "{code}");
+    }
+    // Without PEC nor OTP: no message was queued, no evidence of a form; the delega says where it came from.
+    let pec: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox o JOIN deleghe d ON d.id = o.delega_id WHERE d.origin = 'importazione'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("n");
+    assert_eq!(pec, 0);
+    let (_, body) = app.call(&giuseppe, "/api/deleghe", json!({})).await;
+    let overview: Value = serde_json::from_str(&body).expect("json");
+    let row = overview["held"]
+        .as_array()
+        .expect("held")
+        .iter()
+        .find(|r| r["position_code"] == serralunga.as_str())
+        .expect("the imported delega")
+        .clone();
+    assert_eq!(row["imported"], true);
+    assert_eq!(row["status"], "attiva");
+    assert_eq!(row["valid_from"], "2022-03-01");
+    let d = detail(&app, &giuseppe, row["id"].as_i64().expect("id")).await;
+    assert_eq!(d["events"][0]["kind"], "importata");
+    assert_eq!(d["delegante"], Value::Null);
+    assert!(event_detail(&app, row["id"].as_i64().expect("id"), "importata").await.contains("non si ripete"));
+}
+
+both_backends!(imported_enablements_work_from_day_one, imported_enablements);

@@ -294,6 +294,8 @@ async fn run_scope_matrix(app: TestApp) {
         .execute(app.db.pool())
         .await
         .expect("delega");
+        // The delega covers the Gestione contributiva of the Ente, as a request states its services.
+        app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
         codes.push(code);
     }
     let datori = [app.login(&common::cf_of_name(enti[0].1)).await, app.login(&common::cf_of_name(enti[1].1)).await];
@@ -392,6 +394,8 @@ enum DelegaProbe {
     NewOtp,
     Subdelega,
     RevokeEnded,
+    /// A renewal with a wrong password: refused with 400 after the access check.
+    Renew,
 }
 
 /// Expected status per caller and probe on (own, foreign, ended); 0 = not probed there.
@@ -399,28 +403,34 @@ const DELEGA_MATRIX: &[(Who, DelegaProbe, [u16; 3])] = &[
     (None, DelegaProbe::Detail, [401, 401, 401]),
     (None, DelegaProbe::Activate, [401, 401, 401]),
     (None, DelegaProbe::RevokeEnded, [0, 401, 401]),
+    (None, DelegaProbe::Renew, [401, 401, 401]),
     (Some(Role::Datore), DelegaProbe::Detail, [200, 404, 200]),
     (Some(Role::Datore), DelegaProbe::Activate, [403, 404, 403]),
     (Some(Role::Datore), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Datore), DelegaProbe::Renew, [403, 404, 403]),
     (Some(Role::Datore), DelegaProbe::Subdelega, [403, 404, 403]),
     (Some(Role::Datore), DelegaProbe::RevokeEnded, [0, 404, 400]),
     (Some(Role::Delegato), DelegaProbe::Detail, [200, 404, 200]),
     (Some(Role::Delegato), DelegaProbe::Activate, [403, 404, 403]),
     (Some(Role::Delegato), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Delegato), DelegaProbe::Renew, [403, 404, 403]),
     (Some(Role::Delegato), DelegaProbe::Subdelega, [403, 404, 403]),
     (Some(Role::Delegato), DelegaProbe::RevokeEnded, [0, 404, 403]),
     (Some(Role::Intermediario), DelegaProbe::Detail, [200, 404, 200]),
     (Some(Role::Intermediario), DelegaProbe::Activate, [400, 404, 400]),
     (Some(Role::Intermediario), DelegaProbe::NewOtp, [400, 404, 400]),
+    (Some(Role::Intermediario), DelegaProbe::Renew, [400, 404, 400]),
     (Some(Role::Intermediario), DelegaProbe::Subdelega, [400, 404, 400]),
     (Some(Role::Intermediario), DelegaProbe::RevokeEnded, [0, 404, 400]),
     (Some(Role::Subdelegato), DelegaProbe::Detail, [200, 404, 200]),
     (Some(Role::Subdelegato), DelegaProbe::Activate, [403, 404, 403]),
     (Some(Role::Subdelegato), DelegaProbe::NewOtp, [403, 404, 403]),
+    (Some(Role::Subdelegato), DelegaProbe::Renew, [403, 404, 403]),
     (Some(Role::Subdelegato), DelegaProbe::Subdelega, [403, 404, 403]),
     (Some(Role::Subdelegato), DelegaProbe::RevokeEnded, [0, 404, 403]),
     (Some(Role::Operatore), DelegaProbe::Detail, [403, 403, 403]),
     (Some(Role::Operatore), DelegaProbe::Activate, [403, 403, 403]),
+    (Some(Role::Operatore), DelegaProbe::Renew, [403, 403, 403]),
     (Some(Role::Operatore), DelegaProbe::RevokeEnded, [0, 403, 403]),
     (Some(Role::Idm), DelegaProbe::Detail, [403, 403, 403]),
     (Some(Role::Idm), DelegaProbe::RevokeEnded, [0, 403, 403]),
@@ -442,6 +452,16 @@ async fn delega_probe(app: &TestApp, client: &reqwest::Client, probe: DelegaProb
             form_status(app, client, "/api/deleghe/subdelega", &[("id", &id_s), ("codice_fiscale", "")]).await
         }
         DelegaProbe::RevokeEnded => form_status(app, client, "/api/deleghe/revoca", &[("id", &id_s)]).await,
+        DelegaProbe::Renew => {
+            let form = [
+                ("id", id_s.as_str()),
+                ("codice_fiscale_rappresentante", ""),
+                ("nome_rappresentante", ""),
+                ("cognome_rappresentante", ""),
+                ("password", "x"),
+            ];
+            form_status(app, client, "/api/deleghe/rinnovo", &form).await
+        }
     }
 }
 
@@ -649,6 +669,8 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
                 ("posizione", ""),
                 ("codice_fiscale_ente", ""),
                 ("codice_fiscale_rappresentante", ""),
+                ("nome_rappresentante", ""),
+                ("cognome_rappresentante", ""),
                 ("password", "x"),
             ];
             form_status(app, client, "/api/deleghe/intermediario", &form).await
@@ -912,6 +934,7 @@ fn every_server_function_is_in_the_matrix() {
         "/api/deleghe/nuovo-otp",
         "/api/deleghe/subdelega",
         "/api/deleghe/revoca",
+        "/api/deleghe/rinnovo",
         "/api/profilo",
         "/api/profilo/richiesta",
         "/api/deleghe",

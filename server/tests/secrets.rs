@@ -276,6 +276,9 @@ async fn request_delega(app: &TestApp, client: &reqwest::Client, ente: &str) -> 
         ("posizione", code.as_str()),
         ("codice_fiscale_ente", cf.as_str()),
         ("codice_fiscale_rappresentante", rep.as_str()),
+        ("nome_rappresentante", "Legale"),
+        ("cognome_rappresentante", "Rappresentante"),
+        ("servizi[0]", "gc_pubblici"),
         ("password", DEMO_PASSWORD),
     ];
     let res = client

@@ -17,7 +17,13 @@ pub async fn search_positions(testo: String, pagina: u32) -> Result<SearchResult
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::SearchPositions).await?;
-            cassetto::search_positions(ctx.db(), cassetto::Reach::User(access.user.user_id), &testo, pagina).await
+            cassetto::search_positions(
+                ctx.db(),
+                cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
+                &testo,
+                pagina,
+            )
+            .await
         }
         .await,
     )

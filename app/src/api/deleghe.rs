@@ -18,7 +18,7 @@ pub async fn load_deleghe() -> Result<DelegheOverview, AppError> {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ListDeleghe).await?;
             let u = &access.user;
-            deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role).await
+            deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role, ctx.state.settings.today()).await
         }
         .await,
     )
@@ -33,7 +33,8 @@ pub async fn load_delega(id: i64) -> Result<DelegaDetail, AppError> {
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReadDelega(id)).await?;
-            deleghe::detail(ctx.db(), id, access.party.ok_or(AppError::Internal)?).await
+            let party = access.party.ok_or(AppError::Internal)?;
+            deleghe::detail(ctx.db(), id, party, ctx.state.settings.today()).await
         }
         .await,
     )
@@ -70,13 +71,20 @@ pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec
     )
 }
 
-/// Intermediary -> Ente: the request that produces the form and the PEC with the OTP. The intermediary
-/// types its password again (re-authentication before creating a delega, ASVS V3.7.1).
+/// Intermediary -> Ente: the request that produces the form and the PEC with the OTP. It names the
+/// delegante (the legal representative), the services delegated (`servizi` repeats, one per ticked box)
+/// and the period (`dal`, `al`; `al` empty: until revoked). The intermediary types its password again
+/// (re-authentication before creating a delega, ASVS V3.7.1).
 #[server(prefix = "/api", endpoint = "deleghe/intermediario")]
 pub async fn request_intermediary_delega(
     posizione: String,
     codice_fiscale_ente: String,
     codice_fiscale_rappresentante: String,
+    nome_rappresentante: String,
+    cognome_rappresentante: String,
+    servizi: Option<Vec<String>>,
+    dal: Option<String>,
+    al: Option<String>,
     password: String,
 ) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
@@ -93,13 +101,66 @@ pub async fn request_intermediary_delega(
             {
                 return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
             }
+            let servizi = servizi.unwrap_or_default();
+            if servizi.len() > 10 {
+                return Err(AppError::invalid("Servizio delegato non riconosciuto."));
+            }
             let req = IntermediaryRequest {
                 position: &posizione,
                 ente_cf: &codice_fiscale_ente,
                 legal_rep_cf: &codice_fiscale_rappresentante,
+                legal_rep_nome: &nome_rappresentante,
+                legal_rep_cognome: &cognome_rappresentante,
+                services: &servizi,
+                from: dal.as_deref().unwrap_or(""),
+                until: al.as_deref().unwrap_or(""),
             };
-            let id = deleghe::request_intermediary(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, req).await?;
+            let today = ctx.state.settings.today();
+            let id =
+                deleghe::request_intermediary(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, req, today).await?;
             leptos_axum::redirect(&format!("/deleghe/{id}?esito=richiesta"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Renewal of one's own intermediary delega before it ends: a new request (form, PEC, OTP) for the same
+/// position and services, from the day after the end, naming the legal representative again and the new end
+/// (`al` empty: until revoked). Re-authenticated like a new request.
+#[server(prefix = "/api", endpoint = "deleghe/rinnovo")]
+pub async fn renew_intermediary_delega(
+    id: i64,
+    codice_fiscale_rappresentante: String,
+    nome_rappresentante: String,
+    cognome_rappresentante: String,
+    al: Option<String>,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::deleghe::{self, RenewalRequest};
+    use crate::ssr::{ctx::RequestCtx, identity, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
+            let u = &access.user;
+            if password.chars().count() > identity::PASSWORD_MAX_CHARS
+                || identity::check_password(ctx.db(), &u.codice_fiscale, password).await?.is_none()
+            {
+                return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
+            }
+            let req = RenewalRequest {
+                legal_rep_cf: &codice_fiscale_rappresentante,
+                legal_rep_nome: &nome_rappresentante,
+                legal_rep_cognome: &cognome_rappresentante,
+                until: al.as_deref().unwrap_or(""),
+            };
+            let today = ctx.state.settings.today();
+            let new_id =
+                deleghe::request_renewal(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, id, req, today).await?;
+            leptos_axum::redirect(&format!("/deleghe/{new_id}?esito=rinnovo"));
             Ok(())
         }
         .await,
@@ -115,7 +176,8 @@ pub async fn activate_delega(id: i64, otp: String, dichiarazione: Option<String>
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            deleghe::activate(ctx.db(), access.user.user_id, id, &otp, dichiarazione.is_some()).await?;
+            let today = ctx.state.settings.today();
+            deleghe::activate(ctx.db(), access.user.user_id, id, &otp, dichiarazione.is_some(), today).await?;
             leptos_axum::redirect(&format!("/deleghe/{id}?esito=attivata"));
             Ok(())
         }
@@ -132,7 +194,7 @@ pub async fn reissue_delega_otp(id: i64) -> Result<(), AppError> {
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            deleghe::reissue_otp(ctx.db(), access.user.user_id, id).await?;
+            deleghe::reissue_otp(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
             leptos_axum::redirect(&format!("/deleghe/{id}?esito=nuovo-otp"));
             Ok(())
         }
@@ -149,7 +211,7 @@ pub async fn revoke_delega(id: i64) -> Result<(), AppError> {
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::RevokeDelega(id)).await?;
-            deleghe::revoke(ctx.db(), access.user.user_id, id).await?;
+            deleghe::revoke(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
             leptos_axum::redirect(&format!("/deleghe/{id}?esito=revocata"));
             Ok(())
         }
@@ -166,7 +228,8 @@ pub async fn grant_subdelega(id: i64, codice_fiscale: String) -> Result<(), AppE
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            let sub = deleghe::grant_subdelega(ctx.db(), access.user.user_id, id, &codice_fiscale).await?;
+            let today = ctx.state.settings.today();
+            let sub = deleghe::grant_subdelega(ctx.db(), access.user.user_id, id, &codice_fiscale, today).await?;
             leptos_axum::redirect(&format!("/deleghe/{sub}?esito=subdelega"));
             Ok(())
         }

@@ -45,6 +45,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/deleghe/nuovo-otp", "ActOnOwnDelega"),
     ("/api/deleghe/revoca", "RevokeDelega"),
     ("/api/deleghe/subdelega", "ActOnOwnDelega"),
+    ("/api/deleghe/rinnovo", "ActOnOwnDelega + password"),
     ("/api/backoffice/richieste-profilo", "ReviewProfileRequests"),
     ("/api/backoffice/richieste-profilo/decisione", "DecideProfileRequest"),
     ("/api/backoffice/operatori", "ManageOperators"),

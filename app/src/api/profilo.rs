@@ -111,12 +111,17 @@ pub async fn load_legacy_entry() -> Result<LegacyEntry, AppError> {
             let settings = &ctx.state.settings;
             let open = legacy_entry_open(settings.today(), settings.cutover);
             let positions = if open {
-                cassetto::search_positions(ctx.db(), cassetto::Reach::User(access.user.user_id), "", 0)
-                    .await?
-                    .rows
-                    .into_iter()
-                    .filter(|p| p.sector == "pubblico")
-                    .collect()
+                cassetto::search_positions(
+                    ctx.db(),
+                    cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
+                    "",
+                    0,
+                )
+                .await?
+                .rows
+                .into_iter()
+                .filter(|p| p.sector == "pubblico")
+                .collect()
             } else {
                 Vec::new()
             };

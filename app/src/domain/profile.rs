@@ -197,6 +197,118 @@ pub fn evidence_retained_until(ended_on: NaiveDate) -> NaiveDate {
         .unwrap_or(ended_on)
 }
 
+/// The declaration the intermediary makes when activating a delega: circular 34/2023 §2b in full, in the
+/// first person. Shown beside the box the intermediary ticks and stored, whole, in the activation event.
+pub const DICHIARAZIONE_ATTIVAZIONE: &str = "Dichiaro, sotto la mia responsabilità, l'avvenuta sottoscrizione \
+della delega da parte del delegante. Mi impegno a custodire presso di me la delega – unitamente a una fotocopia \
+di un valido documento di identità del delegante – per tutto il periodo di durata della stessa, nonché nei \
+cinque anni successivi, e a esibirla all'Istituto su richiesta.";
+
+/// How many days ahead `/deleghe` warns an intermediary that a delega of theirs is ending (a notice, so
+/// the renewal's PEC and OTP can go round before the end; not a legal term).
+pub const EXPIRY_NOTICE_DAYS: u64 = 30;
+
+/// The period of a delega: from `from` to `until` inclusive, or until revoked (`until` = `None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegaPeriod {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl DelegaPeriod {
+    /// In Italian, as printed on the form and the PEC: "dal 01/02/2027 al 31/01/2028" or
+    /// "dal 01/02/2027 fino a revoca".
+    pub fn describe(&self) -> String {
+        let from = self.from.format("%d/%m/%Y");
+        match self.until {
+            Some(until) => format!("dal {from} al {}", until.format("%d/%m/%Y")),
+            None => format!("dal {from} fino a revoca"),
+        }
+    }
+
+    /// Whether the delega is in force on `day`.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+/// A date as typed in a form: ISO `AAAA-MM-GG` (what a date input sends) or `GG/MM/AAAA`.
+pub fn parse_form_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y")).ok()
+}
+
+/// Checks the period an intermediary asks for: it starts today or later (a delega does not act in the past),
+/// and ends on or after its start unless it runs until revoked. `until` empty means until revoked.
+pub fn check_delega_period(from: &str, until: &str, today: NaiveDate) -> Result<DelegaPeriod, &'static str> {
+    let from = if from.trim().is_empty() {
+        today
+    } else {
+        parse_form_date(from).ok_or("La data di inizio della delega non è valida (GG/MM/AAAA).")?
+    };
+    if from < today {
+        return Err("La delega non può decorrere da una data passata.");
+    }
+    let until = if until.trim().is_empty() {
+        None
+    } else {
+        Some(parse_form_date(until).ok_or("La data di fine della delega non è valida (GG/MM/AAAA).")?)
+    };
+    if until.is_some_and(|u| u < from) {
+        return Err("La data di fine della delega precede quella di inizio.");
+    }
+    Ok(DelegaPeriod { from, until })
+}
+
+/// Checks the services an intermediary delega covers: at least one, each a scope of the profile, and the
+/// Gestione contributiva only of the Ente's own sector (a public Ente has no *dipendenti privati* to
+/// delegate, and the other way round). Duplicates are folded; the result is sorted.
+pub fn check_delega_services(sector: &str, codes: &[String]) -> Result<Vec<Scope>, &'static str> {
+    let mut services = Vec::new();
+    for code in codes {
+        let scope = Scope::parse(code.trim()).ok_or("Servizio delegato non riconosciuto.")?;
+        let other_gestione = match scope {
+            Scope::DipendentiPrivati | Scope::DipendentiPubblici => scope != Scope::for_sector(sector),
+            Scope::MalattiaAttestati | Scope::MalattiaVisita => false,
+        };
+        if other_gestione {
+            return Err(if sector == "pubblico" {
+                "La Gestione contributiva dipendenti privati non riguarda la posizione di un Ente pubblico."
+            } else {
+                "La Gestione contributiva dipendenti pubblici non riguarda la posizione di un datore privato."
+            });
+        }
+        if !services.contains(&scope) {
+            services.push(scope);
+        }
+    }
+    if services.is_empty() {
+        return Err("Indichi almeno un servizio delegato.");
+    }
+    services.sort();
+    Ok(services)
+}
+
+/// The status a delega has on `today`: a stored `attiva` or `in_attesa` whose period ended before today is
+/// `scaduta` (nothing is rewritten when the end passes; every reading applies this).
+pub fn delega_status_on(stored: &str, valid_until: Option<NaiveDate>, today: NaiveDate) -> &str {
+    match stored {
+        "attiva" | "in_attesa" if valid_until.is_some_and(|u| u < today) => "scaduta",
+        other => other,
+    }
+}
+
+/// Whether an active delega ending on `valid_until` falls within the expiry notice on `today`.
+pub fn expiring_soon(valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    valid_until.is_some_and(|u| u >= today && u <= today + chrono::Days::new(EXPIRY_NOTICE_DAYS))
+}
+
+/// The first day of a renewal: the day after the renewed delega ends, so the two never overlap and reach
+/// does not lapse in between.
+pub fn renewal_start(renewed_until: NaiveDate) -> NaiveDate {
+    renewed_until.succ_opt().unwrap_or(renewed_until)
+}
+
 /// The categories of intermediary of L. 12/1979 art. 1, as in the Albo register import.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AlboCategory {
@@ -277,6 +389,68 @@ mod tests {
         assert_eq!(otp::normalise("1234567"), None);
         assert_eq!(otp::normalise("1234567a"), None);
         assert_eq!(otp::normalise("１２３４５６７８"), None);
+    }
+
+    #[test]
+    fn the_declaration_is_the_circulars_whole_text() {
+        for part in [
+            "sotto la mia responsabilità",
+            "avvenuta sottoscrizione",
+            "fotocopia di un valido documento di identità del delegante",
+            "per tutto il periodo di durata della stessa, nonché nei cinque anni successivi",
+            "esibirla all'Istituto su richiesta",
+        ] {
+            assert!(DICHIARAZIONE_ATTIVAZIONE.contains(part), "missing {part:?}");
+        }
+        assert!(!DICHIARAZIONE_ATTIVAZIONE.contains("  "), "line continuations leave no double spaces");
+    }
+
+    #[test]
+    fn a_delega_period_starts_today_or_later_and_ends_after_it_starts() {
+        let today = d(2026, 12, 2);
+        assert_eq!(check_delega_period("", "", today), Ok(DelegaPeriod { from: today, until: None }));
+        assert_eq!(
+            check_delega_period("2027-01-01", "31/12/2027", today),
+            Ok(DelegaPeriod { from: d(2027, 1, 1), until: Some(d(2027, 12, 31)) })
+        );
+        assert!(check_delega_period("2026-12-01", "", today).is_err(), "in the past");
+        assert!(check_delega_period("2027-01-01", "2026-12-31", today).is_err(), "ends before it starts");
+        assert!(check_delega_period("32/01/2027", "", today).is_err());
+        assert!(check_delega_period("", "domani", today).is_err());
+        let p = DelegaPeriod { from: d(2027, 1, 1), until: Some(d(2027, 12, 31)) };
+        assert_eq!(p.describe(), "dal 01/01/2027 al 31/12/2027");
+        assert_eq!(DelegaPeriod { from: d(2027, 1, 1), until: None }.describe(), "dal 01/01/2027 fino a revoca");
+        assert!(!p.covers(d(2026, 12, 31)) && p.covers(d(2027, 1, 1)) && p.covers(d(2027, 12, 31)));
+        assert!(!p.covers(d(2028, 1, 1)));
+    }
+
+    #[test]
+    fn delegated_services_fit_the_entes_sector() {
+        let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            check_delega_services("pubblico", &codes(&["malattia_visita", "gc_pubblici", "gc_pubblici"])),
+            Ok(vec![Scope::DipendentiPubblici, Scope::MalattiaVisita])
+        );
+        assert!(check_delega_services("pubblico", &codes(&["gc_privati"])).is_err());
+        assert!(check_delega_services("privato", &codes(&["gc_pubblici"])).is_err());
+        assert!(check_delega_services("privato", &[]).is_err());
+        assert!(check_delega_services("privato", &codes(&["tutto"])).is_err());
+    }
+
+    #[test]
+    fn a_delega_past_its_end_is_scaduta_and_the_notice_covers_thirty_days() {
+        let today = d(2026, 12, 2);
+        assert_eq!(delega_status_on("attiva", Some(d(2026, 12, 1)), today), "scaduta");
+        assert_eq!(delega_status_on("in_attesa", Some(d(2026, 12, 1)), today), "scaduta");
+        assert_eq!(delega_status_on("attiva", Some(today), today), "attiva", "the last day is still in force");
+        assert_eq!(delega_status_on("attiva", None, today), "attiva");
+        assert_eq!(delega_status_on("revocata", Some(d(2026, 1, 1)), today), "revocata");
+        assert!(expiring_soon(Some(today), today));
+        assert!(expiring_soon(Some(d(2027, 1, 1)), today));
+        assert!(!expiring_soon(Some(d(2027, 1, 2)), today));
+        assert!(!expiring_soon(Some(d(2026, 12, 1)), today));
+        assert!(!expiring_soon(None, today));
+        assert_eq!(renewal_start(d(2027, 12, 31)), d(2028, 1, 1));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub enum Action<'a> {
     GrantEmployeeDelega(&'a str),
     /// Ask an Ente for a delega (intermediaries).
     RequestIntermediaryDelega,
-    /// Enter the OTP of, ask a new OTP for, or sub-delegate one's own intermediary delega.
+    /// Enter the OTP of, ask a new OTP for, renew, or sub-delegate one's own intermediary delega.
     ActOnOwnDelega(i64),
     /// Revoke a delega, from whichever side has the right.
     RevokeDelega(i64),
@@ -134,21 +134,28 @@ impl Action<'_> {
     }
 }
 
-/// The positions user `$1` reaches for the scope `need`, and how. One rule, four ways, each bounded by the
-/// scope the Ente granted (a delega or sub-delega cannot give more than its delegante holds):
+/// The positions user `$1` reaches for the scope `need` on `today`, and how. One rule, four ways, each bounded
+/// by the scope the Ente granted (a delega or sub-delega cannot give more than its delegante holds):
 /// - as the Ente's datore holding SC65 with that scope *for that Ente* (`ente_scopes`);
 /// - by an active delega to an employee who holds SC62 with that scope, when the Ente's datore holds it too;
 /// - by an active delega to an intermediary still in the Albo register (a re-import without them ends it),
-///   when the Ente's datore holds the scope — or, for an Ente without a datore in the Cassetto (it delegated
-///   by the PEC OTP of its own address), for the Gestione contributiva only;
-/// - by an active sub-delega, under a still active delega of an intermediary still in the Albo, to an
-///   employee holding SC62 *Gestione contributiva dipendenti pubblici* (sub-deleghe exist for that scope only,
-///   circular §2b), bounded by the Ente as the intermediary is.
+///   covering that scope among its services (`delega_servizi`), when the Ente's datore holds the scope — or,
+///   for an Ente without a datore in the Cassetto (it delegated by the PEC OTP of its own address), for the
+///   Gestione contributiva only;
+/// - by an active sub-delega, under a still active delega of an intermediary still in the Albo that covers
+///   the scope, to an employee holding SC62 *Gestione contributiva dipendenti pubblici* (sub-deleghe exist for
+///   that scope only, circular §2b), bounded by the Ente as the intermediary is.
 ///
-/// A revoked delega, a withdrawn profile or scope, a struck-off intermediary drops out here, so each takes
+/// Every delega counts only within its period (`valid_from` to `valid_until`, the latter NULL until revoked):
+/// on the day after its end it is *scaduta* and reaches nothing, with nothing rewritten and no job run. A
+/// revoked delega, a withdrawn profile or scope, a struck-off intermediary drops out here too, so each takes
 /// effect at the next request. (Scope codes as in `domain::profile::Scope::code`.)
-pub fn reachable_positions(need: ScopeNeed) -> String {
+///
+/// `today` is written into the statement as a literal, not bound: it is a `NaiveDate` formatted as
+/// `YYYY-MM-DD` (digits and dashes only), and every caller keeps binding just the user as `$1`.
+pub fn reachable_positions(need: ScopeNeed, today: chrono::NaiveDate) -> String {
     let scope = need.sql();
+    let today = super::db::iso_date(today);
     let gestione = if need == ScopeNeed::GestioneContributiva { "1 = 1" } else { "1 = 0" };
     let datore_holds = format!(
         "EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = e.datore_user_id AND x.scope = {scope})"
@@ -159,7 +166,14 @@ pub fn reachable_positions(need: ScopeNeed) -> String {
             "EXISTS (SELECT 1 FROM users iu JOIN albo a ON a.codice_fiscale = iu.codice_fiscale WHERE iu.id = {who})"
         )
     };
+    let in_force =
+        |d: &str| format!("{d}.valid_from <= '{today}' AND ({d}.valid_until IS NULL OR {d}.valid_until >= '{today}')");
+    let covers = |d: &str| {
+        format!("EXISTS (SELECT 1 FROM delega_servizi ds WHERE ds.delega_id = {d}.id AND ds.scope = {scope})")
+    };
     let (albo_self, albo_parent) = (in_albo("$1"), in_albo("parent.grantee_user_id"));
+    let (d_in_force, parent_in_force, d_covers, parent_covers) =
+        (in_force("d"), in_force("parent"), covers("d"), covers("parent"));
     format!(
         "SELECT p.id AS position_id, 'titolare' AS via FROM positions p JOIN enti e ON e.id = p.ente_id \
             WHERE e.datore_user_id = $1 \
@@ -167,28 +181,30 @@ pub fn reachable_positions(need: ScopeNeed) -> String {
         UNION ALL \
         SELECT d.position_id, 'delega' FROM deleghe d \
             JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
-            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'intermediario' \
-            AND {albo_self} AND {ente_grants} \
+            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'intermediario' AND {d_in_force} \
+            AND {d_covers} AND {albo_self} AND {ente_grants} \
         UNION ALL \
         SELECT d.position_id, 'delega' FROM deleghe d \
             JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
-            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'dipendente' \
+            WHERE d.grantee_user_id = $1 AND d.status = 'attiva' AND d.kind = 'dipendente' AND {d_in_force} \
             AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = {scope}) \
             AND {datore_holds} \
         UNION ALL \
         SELECT d.position_id, 'subdelega' FROM deleghe d JOIN deleghe parent ON parent.id = d.parent_id \
             JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
             WHERE d.grantee_user_id = $1 AND d.kind = 'subdelega' AND d.status = 'attiva' AND parent.status = 'attiva' \
+            AND {d_in_force} AND {parent_in_force} AND {parent_covers} \
             AND {albo_parent} AND {ente_grants} \
             AND {scope} = 'gc_pubblici' \
             AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')"
     )
 }
 
-/// The positions user `$1` reaches for the Gestione contributiva: what the Ricerca lists and what every
-/// action of this Cassetto needs.
-pub static REACHABLE_POSITIONS: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| reachable_positions(ScopeNeed::GestioneContributiva));
+/// The positions user `$1` reaches on `today` for the Gestione contributiva: what the Ricerca lists and what
+/// every action of this Cassetto needs.
+pub fn reachable_today(today: chrono::NaiveDate) -> String {
+    reachable_positions(ScopeNeed::GestioneContributiva, today)
+}
 
 pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, AppError> {
     let user = ctx.session_user().await?.ok_or(AppError::Unauthenticated)?;
@@ -392,8 +408,7 @@ async fn reachable_position(
     need: ScopeNeed,
 ) -> Result<PositionRef, AppError> {
     let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
-    let reachable =
-        if need == ScopeNeed::GestioneContributiva { REACHABLE_POSITIONS.clone() } else { reachable_positions(need) };
+    let reachable = reachable_positions(need, ctx.state.settings.today());
     let id: Option<i64> = sqlx::query_scalar(&format!(
         // EXISTS with the position named: the database pushes `r.position_id = p.id` into every branch of the
         // union, instead of listing all the user reaches (thousands for a large intermediary) to find one.
@@ -411,7 +426,7 @@ async fn reachable_position(
 /// Whether `user_id` reaches the position `position_id` now; `NotFound` if not (a richiesta on a position
 /// one no longer reaches answers like a missing one).
 async fn reaches(ctx: &RequestCtx, user_id: i64, position_id: i64) -> Result<(), AppError> {
-    let reachable = &*REACHABLE_POSITIONS;
+    let reachable = reachable_today(ctx.state.settings.today());
     let found: Option<i64> =
         sqlx::query_scalar(&format!("SELECT r.position_id FROM ({reachable}) r WHERE r.position_id = $2 LIMIT 1"))
             .bind(user_id)

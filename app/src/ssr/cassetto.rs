@@ -5,7 +5,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::authz::REACHABLE_POSITIONS;
+use super::authz::reachable_today;
 use super::db::{Db, parse_iso_date};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -23,8 +23,8 @@ fn like_escape(s: &str) -> String {
 /// Whose positions a search covers.
 #[derive(Clone, Copy, Debug)]
 pub enum Reach {
-    /// The positions a Cassetto user reaches (as datore, by delega or sub-delega).
-    User(i64),
+    /// The positions a Cassetto user reaches on a day (as datore, by delega or sub-delega in force).
+    User(i64, chrono::NaiveDate),
     /// Every position of a Sede (an operator's Fascicolo Elettronico).
     Sede(i64),
 }
@@ -39,8 +39,10 @@ pub async fn search_positions(db: &Db, reach: Reach, text: &str, page: u32) -> R
     let filter = "($2 = '' OR p.code LIKE $3 ESCAPE '\\' OR e.codice_fiscale LIKE $3 ESCAPE '\\' \
                   OR UPPER(e.denominazione) LIKE $4 ESCAPE '\\')";
     let (scope_id, scope) = match reach {
-        Reach::User(id) => (id, REACHABLE_POSITIONS.as_str()),
-        Reach::Sede(id) => (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1"),
+        Reach::User(id, today) => (id, reachable_today(today)),
+        Reach::Sede(id) => {
+            (id, "SELECT id AS position_id, 'sede' AS via FROM positions WHERE sede_id = $1".to_string())
+        }
     };
     let matches = format!(
         "FROM ({scope}) r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id WHERE {filter}"

@@ -14,10 +14,13 @@ use super::outbox::{self, Channel, NewMessage};
 use super::pdf::DelegaForm;
 use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::position_code::PositionCode;
-use crate::domain::profile::{AlboCategory, ProfileForm, Scope, evidence_retained_until, otp};
+use crate::domain::profile::{
+    AlboCategory, DICHIARAZIONE_ATTIVAZIONE, ProfileForm, Scope, check_delega_period, check_delega_services,
+    delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start,
+};
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::{DelegaDetail, DelegaEvent, DelegaEvidence, DelegaRow, DelegheOverview, Role};
+use crate::model::{DelegaDelegante, DelegaDetail, DelegaEvent, DelegaEvidence, DelegaRow, DelegheOverview, Role};
 
 /// The PEC subject the circular prescribes.
 pub fn pec_subject(position_code: &str) -> String {
@@ -25,10 +28,18 @@ pub fn pec_subject(position_code: &str) -> String {
 }
 
 fn pec_body(form: &DelegaForm) -> String {
+    let renewal = match &form.renews_reference {
+        Some(r) => format!("La richiesta rinnova la delega {r}, dal giorno successivo alla sua scadenza.\n\n"),
+        None => String::new(),
+    };
     format!(
         "Spettabile {ente},\n\n\
          negli archivi dell'Istituto è stato rilevato l'inserimento di una richiesta di delega a operare per la \
          posizione contributiva {pos} da parte dell'intermediario {name} (codice fiscale {cf}, {cat}).\n\n\
+         Delegante indicato: {rep_nome} {rep_cognome}, codice fiscale {rep_cf}, legale rappresentante.\n\
+         Servizi delegati: {services}.\n\
+         Durata della delega: {period}.\n\n\
+         {renewal}\
          Per attivare la delega, comunichi all'intermediario il seguente codice OTP:\n\n    {{segreto}}\n\n\
          Il codice vale {hours} ore ed è utilizzabile una sola volta. Se non ha conferito alcuna delega, non \
          comunichi il codice e si rivolga alla sua Sede INPS.\n\n\
@@ -38,6 +49,11 @@ fn pec_body(form: &DelegaForm) -> String {
         name = form.intermediary_name,
         cf = form.intermediary_codice_fiscale,
         cat = form.albo_category,
+        rep_nome = form.legal_rep_nome,
+        rep_cognome = form.legal_rep_cognome,
+        rep_cf = form.legal_rep_codice_fiscale,
+        services = form.services.join("; "),
+        period = form.period,
         hours = otp::VALID_SECONDS / 3600,
         reference = form.reference,
     )
@@ -85,6 +101,20 @@ async fn event(
         },
         now,
     )
+    .await?;
+    Ok(())
+}
+
+/// Gives every intermediary delega without services the Gestione contributiva of its Ente's sector: the data
+/// step of migration 0018, for the seeds that create deleghe after migrating.
+pub async fn backfill_servizi(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO delega_servizi (delega_id, scope) \
+         SELECT d.id, CASE WHEN e.sector = 'pubblico' THEN 'gc_pubblici' ELSE 'gc_privati' END \
+         FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
+         WHERE d.kind = 'intermediario' AND NOT EXISTS (SELECT 1 FROM delega_servizi s WHERE s.delega_id = d.id)",
+    )
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -221,16 +251,175 @@ pub struct IntermediaryRequest<'a> {
     pub position: &'a str,
     pub ente_cf: &'a str,
     pub legal_rep_cf: &'a str,
+    pub legal_rep_nome: &'a str,
+    pub legal_rep_cognome: &'a str,
+    /// Scope codes of the services delegated (`domain::profile::Scope::code`).
+    pub services: &'a [String],
+    /// First day, as typed (empty: today).
+    pub from: &'a str,
+    /// Last day, as typed (empty: until revoked).
+    pub until: &'a str,
+}
+
+/// What a renewal asks anew: who signs for the Ente now, and until when. The rest (position, Ente,
+/// services) is the renewed delega's; it starts the day after that one ends.
+pub struct RenewalRequest<'a> {
+    pub legal_rep_cf: &'a str,
+    pub legal_rep_nome: &'a str,
+    pub legal_rep_cognome: &'a str,
+    pub until: &'a str,
+}
+
+/// The delegante is a person, the Ente's legal representative: a code of 11 digits is an Ente's or a
+/// company's, and is refused with its own message rather than as "not valid".
+fn legal_rep_cf(typed: &str) -> Result<CodiceFiscale, AppError> {
+    use crate::domain::codice_fiscale::CodiceFiscaleError;
+    let typed = typed.trim();
+    let not_a_person = || {
+        AppError::invalid(
+            "Il codice fiscale del legale rappresentante deve essere quello di una persona fisica (16 caratteri): \
+             un codice di 11 cifre è di un ente o di una società.",
+        )
+    };
+    // Any 11-digit code, well formed or not, is the code of an Ente or a company: the field wants a person's.
+    if typed.len() == 11 && typed.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_person());
+    }
+    match CodiceFiscale::parse_person(typed) {
+        Ok(cf) => Ok(cf),
+        Err(CodiceFiscaleError::NotAPerson) => Err(not_a_person()),
+        Err(_) => Err(AppError::invalid("Il codice fiscale del legale rappresentante non è valido.")),
+    }
+}
+
+/// Name and surname of the legal representative, as printed on the form: both required, of reasonable
+/// length, letters with the spaces, apostrophes, dots and hyphens of real names.
+fn legal_rep_name(nome: &str, cognome: &str) -> Result<(String, String), AppError> {
+    let clean = |v: &str| v.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (nome, cognome) = (clean(nome), clean(cognome));
+    let ok = |v: &str| {
+        !v.is_empty()
+            && v.chars().count() <= 60
+            && v.chars().any(char::is_alphabetic)
+            && v.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '’' | '-' | '.'))
+    };
+    if !ok(&nome) || !ok(&cognome) {
+        return Err(AppError::invalid(
+            "Indichi nome e cognome del legale rappresentante (solo lettere, al massimo 60 caratteri ciascuno).",
+        ));
+    }
+    Ok((nome, cognome))
+}
+
+/// The delega a renewal continues, checked: the caller's own intermediary delega, active, with an end date
+/// not yet passed, and not already renewed.
+struct Renewed {
+    id: i64,
+    position_code: String,
+    ente_cf: String,
+    services: Vec<String>,
+    until: chrono::NaiveDate,
+    reference: String,
+}
+
+async fn renewable(
+    db: &Db,
+    intermediary_id: i64,
+    delega_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Renewed, AppError> {
+    let row: Option<(String, i64, String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT d.kind, d.grantee_user_id, d.status, d.valid_until, p.code, e.codice_fiscale \
+         FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id WHERE d.id = $1",
+    )
+    .bind(delega_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let (kind, grantee, status, until, position_code, ente_cf) = row.ok_or(AppError::NotFound)?;
+    if kind != "intermediario" || grantee != intermediary_id {
+        return Err(AppError::NotFound);
+    }
+    let until = until.as_deref().map(parse_iso_date).transpose()?;
+    let Some(until) = until.filter(|_| delega_status_on(&status, until, today) == "attiva") else {
+        return Err(AppError::invalid(
+            "Si può rinnovare solo una delega attiva con una data di fine non ancora passata.",
+        ));
+    };
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deleghe WHERE renews_id = $1 AND status IN ('in_attesa', 'attiva') \
+         AND (valid_until IS NULL OR valid_until >= $2)",
+    )
+    .bind(delega_id)
+    .bind(iso_date(today))
+    .fetch_one(db.pool())
+    .await?;
+    if open > 0 {
+        return Err(AppError::invalid("Il rinnovo di questa delega è già stato richiesto."));
+    }
+    let services: Vec<String> =
+        sqlx::query_scalar("SELECT scope FROM delega_servizi WHERE delega_id = $1 ORDER BY scope")
+            .bind(delega_id)
+            .fetch_all(db.pool())
+            .await?;
+    // An imported delega has no form of ours: it is named by its number.
+    let reference = match stored_form(db, delega_id).await {
+        Ok(form) => form.reference,
+        Err(_) => format!("n. {delega_id}"),
+    };
+    Ok(Renewed { id: delega_id, position_code, ente_cf, services, until, reference })
 }
 
 /// Step 1-3 of circular §2b: the intermediary's request becomes a pending delega, its form is fixed
-/// (and hashed), and the PEC with the OTP is queued to the Ente's PEC address.
+/// (and hashed), and the PEC with the OTP is queued to the Ente's PEC address. The request names the
+/// delegante (the legal representative), the services delegated and the period.
 pub async fn request_intermediary(
     db: &Db,
     intermediary_id: i64,
     intermediary_cf: &str,
     intermediary_name: &str,
     req: IntermediaryRequest<'_>,
+    today: chrono::NaiveDate,
+) -> Result<i64, AppError> {
+    create_request(db, intermediary_id, intermediary_cf, intermediary_name, req, None, today).await
+}
+
+/// A renewal before the end: a new request for the same position, Ente and services, from the day after
+/// the renewed delega ends, with its own form, PEC and OTP (the Ente consents again).
+pub async fn request_renewal(
+    db: &Db,
+    intermediary_id: i64,
+    intermediary_cf: &str,
+    intermediary_name: &str,
+    delega_id: i64,
+    req: RenewalRequest<'_>,
+    today: chrono::NaiveDate,
+) -> Result<i64, AppError> {
+    let renewed = renewable(db, intermediary_id, delega_id, today).await?;
+    let from = iso_date(renewal_start(renewed.until));
+    let position = renewed.position_code.clone();
+    let ente_cf = renewed.ente_cf.clone();
+    let services = renewed.services.clone();
+    let full = IntermediaryRequest {
+        position: &position,
+        ente_cf: &ente_cf,
+        legal_rep_cf: req.legal_rep_cf,
+        legal_rep_nome: req.legal_rep_nome,
+        legal_rep_cognome: req.legal_rep_cognome,
+        services: &services,
+        from: &from,
+        until: req.until,
+    };
+    create_request(db, intermediary_id, intermediary_cf, intermediary_name, full, Some(renewed), today).await
+}
+
+async fn create_request(
+    db: &Db,
+    intermediary_id: i64,
+    intermediary_cf: &str,
+    intermediary_name: &str,
+    req: IntermediaryRequest<'_>,
+    renews: Option<Renewed>,
+    today: chrono::NaiveDate,
 ) -> Result<i64, AppError> {
     let Some((category, registration, province)) = albo_of(db, intermediary_cf).await? else {
         return Err(AppError::invalid(
@@ -241,10 +430,11 @@ pub async fn request_intermediary(
     let code = PositionCode::parse(req.position.trim())
         .map_err(|_| AppError::invalid("Il codice della posizione contributiva non è valido."))?;
     let ente_cf = req.ente_cf.trim().to_uppercase();
-    let rep_cf = CodiceFiscale::parse(req.legal_rep_cf.trim())
-        .map_err(|_| AppError::invalid("Il codice fiscale del legale rappresentante non è valido."))?;
-    let found: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.id, e.denominazione, e.codice_fiscale, e.pec, e.legal_rep_cf FROM positions p \
+    let rep_cf = legal_rep_cf(req.legal_rep_cf)?;
+    let (rep_nome, rep_cognome) = legal_rep_name(req.legal_rep_nome, req.legal_rep_cognome)?;
+    let period = check_delega_period(req.from, req.until, today).map_err(AppError::invalid)?;
+    let found: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, e.denominazione, e.codice_fiscale, e.pec, e.legal_rep_cf, e.sector FROM positions p \
          JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",
     )
     .bind(code.as_str())
@@ -252,65 +442,107 @@ pub async fn request_intermediary(
     .await?;
     // One message for every mismatch: the form must not become a way to probe who represents whom.
     let mismatch = || AppError::invalid("I dati dell'Ente non corrispondono alla posizione indicata.");
-    let (position_id, denominazione, found_cf, pec, found_rep) = found.ok_or_else(mismatch)?;
+    let (position_id, denominazione, found_cf, pec, found_rep, sector) = found.ok_or_else(mismatch)?;
     if found_cf != ente_cf || found_rep != rep_cf.as_str() {
         return Err(mismatch());
     }
+    let services = check_delega_services(&sector, req.services).map_err(AppError::invalid)?;
     let now = now_unix();
     let mut tx = db.begin_write().await?;
-    let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM deleghe WHERE kind = 'intermediario' AND position_id = $1 AND grantee_user_id = $2 \
-         AND status IN ('in_attesa', 'attiva')",
-    )
-    .bind(position_id)
-    .bind(intermediary_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if open > 0 {
-        return Err(AppError::invalid("Esiste già una sua delega attiva o in attesa per questa posizione."));
+    if renews.is_none() {
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deleghe WHERE kind = 'intermediario' AND position_id = $1 AND grantee_user_id = $2 \
+             AND status IN ('in_attesa', 'attiva') AND (valid_until IS NULL OR valid_until >= $3)",
+        )
+        .bind(position_id)
+        .bind(intermediary_id)
+        .bind(iso_date(today))
+        .fetch_one(&mut *tx)
+        .await?;
+        if open > 0 {
+            return Err(AppError::invalid(
+                "Esiste già una sua delega attiva o in attesa per questa posizione: se ha una data di fine, ne \
+                 chieda il rinnovo dal suo dettaglio.",
+            ));
+        }
     }
-    let today = rome_date(now);
     let delega_id: i64 = sqlx::query_scalar(
-        "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, created_at) \
-         VALUES ('intermediario', $1, $2, 'in_attesa', $3, $4) RETURNING id",
+        "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, valid_until, renews_id, created_at) \
+         VALUES ('intermediario', $1, $2, 'in_attesa', $3, $4, $5, $6) RETURNING id",
     )
     .bind(position_id)
     .bind(intermediary_id)
-    .bind(iso_date(today))
+    .bind(iso_date(period.from))
+    .bind(period.until.map(iso_date))
+    .bind(renews.as_ref().map(|r| r.id))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    for scope in &services {
+        sqlx::query("INSERT INTO delega_servizi (delega_id, scope) VALUES ($1, $2)")
+            .bind(delega_id)
+            .bind(scope.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let created_on = rome_date(now);
     let form = DelegaForm {
-        reference: form_reference(delega_id, today),
+        reference: form_reference(delega_id, created_on),
         position_code: code.as_str().to_string(),
         ente_denominazione: denominazione,
         ente_codice_fiscale: found_cf,
         ente_pec: pec,
         legal_rep_codice_fiscale: rep_cf.as_str().to_string(),
+        legal_rep_nome: rep_nome,
+        legal_rep_cognome: rep_cognome,
+        services: services.iter().map(|s| s.label().to_string()).collect(),
+        period: period.describe(),
+        renews_reference: renews.as_ref().map(|r| r.reference.clone()),
         intermediary_name: intermediary_name.to_string(),
         intermediary_codice_fiscale: intermediary_cf.to_string(),
         albo_category: category.label().to_string(),
         albo_registration: registration,
         albo_province: province,
-        created_on: today,
+        created_on,
     };
     let form_json = serde_json::to_string(&form).map_err(|e| anyhow::anyhow!(e))?;
     let form_sha256 = hex::encode(Sha256::digest(form_json.as_bytes()));
-    sqlx::query("INSERT INTO delega_evidence (delega_id, form_json, form_sha256) VALUES ($1, $2, $3)")
-        .bind(delega_id)
-        .bind(&form_json)
-        .bind(&form_sha256)
-        .execute(&mut *tx)
-        .await?;
+    // With an end date the evidence is kept five years from it (a revocation before then moves it earlier).
+    sqlx::query(
+        "INSERT INTO delega_evidence (delega_id, form_json, form_sha256, retain_until) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(delega_id)
+    .bind(&form_json)
+    .bind(&form_sha256)
+    .bind(period.until.map(|u| iso_date(evidence_retained_until(u))))
+    .execute(&mut *tx)
+    .await?;
+    let renewal = renews.as_ref().map(|r| format!("; rinnovo della delega {}", r.reference)).unwrap_or_default();
     event(
         &mut tx,
         delega_id,
         Some(intermediary_id),
         "richiesta",
-        &format!("modulo {} (impronta {form_sha256})", form.reference),
+        &format!(
+            "modulo {} (impronta {form_sha256}); servizi: {}; periodo {}{renewal}",
+            form.reference,
+            form.services.join(", "),
+            form.period
+        ),
         now,
     )
     .await?;
+    if let Some(r) = &renews {
+        event(
+            &mut tx,
+            r.id,
+            Some(intermediary_id),
+            "rinnovo_richiesto",
+            &format!("nuova richiesta {}", form.reference),
+            now,
+        )
+        .await?;
+    }
     issue_otp(&mut tx, delega_id, intermediary_id, &form, now).await?;
     tx.commit().await?;
     Ok(delega_id)
@@ -373,15 +605,28 @@ pub async fn form_pdf(db: &Db, delega_id: i64) -> Result<(String, Vec<u8>), AppE
     Ok((reference, pdf))
 }
 
+fn period_over() -> AppError {
+    AppError::invalid("Il periodo della delega è terminato: la delega è scaduta e non può più essere attivata.")
+}
+
 /// A new OTP for a pending delega (the old one dies): after expiry, lock-out, or a lost PEC.
-pub async fn reissue_otp(db: &Db, intermediary_id: i64, delega_id: i64) -> Result<(), AppError> {
+pub async fn reissue_otp(
+    db: &Db,
+    intermediary_id: i64,
+    delega_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
     let not_pending = || AppError::invalid("La delega non è in attesa di attivazione.");
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM deleghe WHERE id = $1")
+    let row: Option<(String, Option<String>)> = sqlx::query_as("SELECT status, valid_until FROM deleghe WHERE id = $1")
         .bind(delega_id)
         .fetch_optional(db.pool())
         .await?;
-    if status.as_deref() != Some("in_attesa") {
-        return Err(not_pending());
+    let Some((status, until)) = row else { return Err(not_pending()) };
+    let until = until.as_deref().map(parse_iso_date).transpose()?;
+    match delega_status_on(&status, until, today) {
+        "in_attesa" => {}
+        "scaduta" => return Err(period_over()),
+        _ => return Err(not_pending()),
     }
     let form = stored_form(db, delega_id).await?;
     let now = now_unix();
@@ -405,6 +650,7 @@ pub async fn activate(
     delega_id: i64,
     typed: &str,
     declared: bool,
+    today: chrono::NaiveDate,
 ) -> Result<(), AppError> {
     if !declared {
         return Err(AppError::invalid(
@@ -412,17 +658,22 @@ pub async fn activate(
         ));
     }
     let now = now_unix();
-    let row: Option<(String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT d.status, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts FROM deleghe d \
-         JOIN delega_evidence e ON e.delega_id = d.id WHERE d.id = $1",
+    let row: Option<(String, String, Option<String>, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT d.status, d.valid_from, d.valid_until, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts \
+         FROM deleghe d JOIN delega_evidence e ON e.delega_id = d.id WHERE d.id = $1",
     )
     .bind(delega_id)
     .fetch_optional(db.pool())
     .await?;
-    let (status, hash, expires, failed) = row.ok_or(AppError::NotFound)?;
-    if status != "in_attesa" {
-        return Err(AppError::invalid("La delega non è in attesa di attivazione."));
+    let (status, valid_from, until, hash, expires, failed) = row.ok_or(AppError::NotFound)?;
+    let until = until.as_deref().map(parse_iso_date).transpose()?;
+    match delega_status_on(&status, until, today) {
+        "in_attesa" => {}
+        "scaduta" => return Err(period_over()),
+        _ => return Err(AppError::invalid("La delega non è in attesa di attivazione.")),
     }
+    // Active from its stated first day, or from today if that has passed while the OTP went round.
+    let valid_from = parse_iso_date(&valid_from)?.max(today);
     let dead = || AppError::invalid("Il codice OTP non è più valido (già usato o bloccato): ne richieda uno nuovo.");
     let Some(hash) = hash else { return Err(dead()) };
     if failed >= otp::MAX_FAILED_ATTEMPTS {
@@ -475,33 +726,71 @@ pub async fn activate(
         return Err(dead());
     }
     sqlx::query("UPDATE deleghe SET status = 'attiva', valid_from = $1 WHERE id = $2")
-        .bind(iso_date(rome_date(now)))
+        .bind(iso_date(valid_from))
         .bind(delega_id)
         .execute(&mut *tx)
         .await?;
+    // The declaration is recorded as the intermediary made it: the circular's whole text.
     event(
         &mut tx,
         delega_id,
         Some(intermediary_id),
         "attivata",
-        "OTP verificato; l'intermediario dichiara sotto la propria responsabilità l'avvenuta sottoscrizione del delegante",
+        &format!("OTP verificato. Dichiarazione dell'intermediario: «{DICHIARAZIONE_ATTIVAZIONE}»"),
         now,
     )
     .await?;
+    continue_subdeleghe(&mut tx, delega_id, intermediary_id, valid_from, now).await?;
     super::feedback::registra_uso(&mut tx, intermediary_id, "delega-attivazione", &delega_id.to_string(), now).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// When a renewal is activated, the sub-deleghe in force under the delega it renews continue under the
+/// renewal from its first day: the intermediary's employees keep working across the change without being
+/// sub-delegated again (each sub-delega still needs its own SC62, checked at every request).
+async fn continue_subdeleghe(
+    tx: &mut Transaction<'static, Any>,
+    renewal_id: i64,
+    actor: i64,
+    from: chrono::NaiveDate,
+    now: i64,
+) -> Result<(), AppError> {
+    let subs: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT s.id, s.position_id, s.grantor_user_id, s.grantee_user_id FROM deleghe s \
+         JOIN deleghe r ON r.renews_id = s.parent_id WHERE r.id = $1 AND s.kind = 'subdelega' AND s.status = 'attiva'",
+    )
+    .bind(renewal_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (sub, position_id, grantor, grantee) in subs {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, parent_id, status, valid_from, created_at) \
+             VALUES ('subdelega', $1, $2, $3, $4, 'attiva', $5, $6) RETURNING id",
+        )
+        .bind(position_id)
+        .bind(grantor)
+        .bind(grantee)
+        .bind(renewal_id)
+        .bind(iso_date(from))
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        let detail = format!("subdelega della delega {renewal_id}: prosegue la subdelega {sub} con il rinnovo");
+        event(tx, id, Some(actor), "conferita", &detail, now).await?;
+    }
+    Ok(())
+}
+
 /// Revocation by any side with the right to it (checked by the caller). Takes effect at the next
 /// request; the sub-deleghe under a revoked delega end with it.
-pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppError> {
+pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64, today: chrono::NaiveDate) -> Result<(), AppError> {
     let now = now_unix();
-    let today = rome_date(now);
     let mut tx = db.begin_write().await?;
+    // A delega already past its end is scaduta: there is nothing left to revoke.
     let ended = sqlx::query(
         "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 \
-         WHERE id = $4 AND status IN ('in_attesa', 'attiva')",
+         WHERE id = $4 AND status IN ('in_attesa', 'attiva') AND (valid_until IS NULL OR valid_until >= $1)",
     )
     .bind(iso_date(today))
     .bind(now)
@@ -518,11 +807,14 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64) -> Result<(), AppErr
         .execute(&mut *tx)
         .await?;
     event(&mut tx, delega_id, Some(actor_id), "revocata", "", now).await?;
-    let subs: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM deleghe WHERE parent_id = $1 AND status IN ('in_attesa', 'attiva')")
-            .bind(delega_id)
-            .fetch_all(&mut *tx)
-            .await?;
+    // Its sub-deleghe end with it, and so does a renewal asked for it: the Ente that revokes does not want
+    // the intermediary to come back by a renewal it consented to earlier.
+    let subs: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM deleghe WHERE (parent_id = $1 OR renews_id = $1) AND status IN ('in_attesa', 'attiva')",
+    )
+    .bind(delega_id)
+    .fetch_all(&mut *tx)
+    .await?;
     for sub in subs {
         sqlx::query(
             "UPDATE deleghe SET status = 'revocata', revoked_on = $1, ended_at = $2, ended_by = $3 WHERE id = $4",
@@ -546,6 +838,7 @@ pub async fn grant_subdelega(
     intermediary_id: i64,
     delega_id: i64,
     employee_cf: &str,
+    today: chrono::NaiveDate,
 ) -> Result<i64, AppError> {
     let (employee_id, employer) = user_by_cf(db, employee_cf, Role::Subdelegato).await?;
     if employer != Some(intermediary_id) {
@@ -558,13 +851,14 @@ pub async fn grant_subdelega(
     }
     let now = now_unix();
     let mut tx = db.begin_write().await?;
-    let parent: Option<(i64, String)> =
-        sqlx::query_as("SELECT position_id, status FROM deleghe WHERE id = $1 AND kind = 'intermediario'")
+    let parent: Option<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT position_id, status, valid_until FROM deleghe WHERE id = $1 AND kind = 'intermediario'")
             .bind(delega_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((position_id, status)) = parent else { return Err(AppError::NotFound) };
-    if status != "attiva" {
+    let Some((position_id, status, until)) = parent else { return Err(AppError::NotFound) };
+    let until = until.as_deref().map(parse_iso_date).transpose()?;
+    if delega_status_on(&status, until, today) != "attiva" {
         return Err(AppError::invalid("Si possono subdelegare solo deleghe attive."));
     }
     let existing: i64 = sqlx::query_scalar(
@@ -607,8 +901,12 @@ struct Row {
     grantee_name: String,
     status: String,
     valid_from: String,
+    valid_until: Option<String>,
     revoked_on: Option<String>,
     parent_id: Option<i64>,
+    renews_id: Option<i64>,
+    renewal_id: Option<i64>,
+    origin: String,
     pec_status: Option<String>,
     pec_failed: i64,
 }
@@ -616,15 +914,32 @@ struct Row {
 const ROW_SELECT: &str = "\
     SELECT d.id, d.kind, p.code AS position_code, e.sector, e.denominazione AS ente_name, \
            g.full_name AS grantor_name, u.id AS grantee_id, u.codice_fiscale AS grantee_cf, \
-           u.full_name AS grantee_name, d.status, d.valid_from, d.revoked_on, d.parent_id, \
-           o.status AS pec_status, \
+           u.full_name AS grantee_name, d.status, d.valid_from, d.valid_until, d.revoked_on, d.parent_id, \
+           d.renews_id, \
+           (SELECT MAX(r.id) FROM deleghe r WHERE r.renews_id = d.id AND r.status IN ('in_attesa', 'attiva')) \
+             AS renewal_id, \
+           d.origin, o.status AS pec_status, \
            (SELECT COUNT(*) FROM pec_receipts r WHERE r.outbox_id = o.id \
               AND r.kind IN ('errore_consegna', 'non_accettazione')) AS pec_failed \
     FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
     JOIN users u ON u.id = d.grantee_user_id LEFT JOIN users g ON g.id = d.grantor_user_id \
     LEFT JOIN delega_evidence ev ON ev.delega_id = d.id LEFT JOIN outbox o ON o.id = ev.outbox_id";
 
-async fn to_rows(db: &Db, rows: Vec<Row>) -> Result<Vec<DelegaRow>, AppError> {
+async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Vec<DelegaRow>, AppError> {
+    // The services of every listed delega in one query (the ids are integers from the database).
+    let mut services: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    if !rows.is_empty() {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        let listed: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT delega_id, scope FROM delega_servizi WHERE delega_id IN ({}) ORDER BY delega_id, scope",
+            ids.join(",")
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        for (id, scope) in listed {
+            services.entry(id).or_default().push(scope);
+        }
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let usable = match r.kind.as_str() {
@@ -645,6 +960,9 @@ async fn to_rows(db: &Db, rows: Vec<Row>) -> Result<Vec<DelegaRow>, AppError> {
                 s
             }
         });
+        let valid_until = r.valid_until.as_deref().map(parse_iso_date).transpose()?;
+        let status = delega_status_on(&r.status, valid_until, today).to_string();
+        let expiring = status == "attiva" && expiring_soon(valid_until, today);
         out.push(DelegaRow {
             id: r.id,
             kind: r.kind,
@@ -653,34 +971,55 @@ async fn to_rows(db: &Db, rows: Vec<Row>) -> Result<Vec<DelegaRow>, AppError> {
             grantor_name: r.grantor_name,
             grantee_cf: r.grantee_cf,
             grantee_name: r.grantee_name,
-            status: r.status,
+            status,
             valid_from: parse_iso_date(&r.valid_from)?,
+            valid_until,
             revoked_on: r.revoked_on.as_deref().map(parse_iso_date).transpose()?,
             usable,
             pec_state,
             parent_id: r.parent_id,
+            services: services.remove(&r.id).unwrap_or_default(),
+            imported: r.origin == "importazione",
+            renews_id: r.renews_id,
+            renewal_id: r.renewal_id,
+            expiring,
         });
     }
     Ok(out)
 }
 
-async fn rows_where(db: &Db, condition: &str, user_id: i64) -> Result<Vec<DelegaRow>, AppError> {
+async fn rows_where(
+    db: &Db,
+    condition: &str,
+    user_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Vec<DelegaRow>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition} ORDER BY d.id DESC LIMIT 500"))
         .bind(user_id)
         .fetch_all(db.pool())
         .await?;
-    to_rows(db, rows).await
+    to_rows(db, rows, today).await
 }
 
-pub async fn overview(db: &Db, user_id: i64, user_cf: &str, role: Role) -> Result<DelegheOverview, AppError> {
+pub async fn overview(
+    db: &Db,
+    user_id: i64,
+    user_cf: &str,
+    role: Role,
+    today: chrono::NaiveDate,
+) -> Result<DelegheOverview, AppError> {
     let on_my_positions = if role == Role::Datore {
-        rows_where(db, "e.datore_user_id = $1 AND d.kind IN ('dipendente', 'intermediario')", user_id).await?
+        rows_where(db, "e.datore_user_id = $1 AND d.kind IN ('dipendente', 'intermediario')", user_id, today).await?
     } else {
         Vec::new()
     };
-    let held = rows_where(db, "d.grantee_user_id = $1", user_id).await?;
+    let held = rows_where(db, "d.grantee_user_id = $1", user_id, today).await?;
+    // The intermediary's deleghe that end within the notice, soonest first, so a renewal can go round in time.
+    let mut expiring: Vec<DelegaRow> =
+        held.iter().filter(|d| d.kind == "intermediario" && d.expiring).cloned().collect();
+    expiring.sort_by_key(|d| (d.valid_until, d.id));
     let granted_sub = if role == Role::Intermediario {
-        rows_where(db, "d.kind = 'subdelega' AND d.grantor_user_id = $1", user_id).await?
+        rows_where(db, "d.kind = 'subdelega' AND d.grantor_user_id = $1", user_id, today).await?
     } else {
         Vec::new()
     };
@@ -708,14 +1047,14 @@ pub async fn overview(db: &Db, user_id: i64, user_cf: &str, role: Role) -> Resul
     } else {
         (None, Vec::new())
     };
-    Ok(DelegheOverview { role, on_my_positions, held, granted_sub, own_positions, albo, employees })
+    Ok(DelegheOverview { role, on_my_positions, held, expiring, granted_sub, own_positions, albo, employees })
 }
 
 /// A delega with its history and evidence, for a caller already known to be a party to it.
-pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetail, AppError> {
+pub async fn detail(db: &Db, delega_id: i64, party: Party, today: chrono::NaiveDate) -> Result<DelegaDetail, AppError> {
     let rows: Vec<Row> =
         sqlx::query_as(&format!("{ROW_SELECT} WHERE d.id = $1")).bind(delega_id).fetch_all(db.pool()).await?;
-    let delega = to_rows(db, rows).await?.pop().ok_or(AppError::NotFound)?;
+    let delega = to_rows(db, rows, today).await?.pop().ok_or(AppError::NotFound)?;
     let events: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
         "SELECT ev.at, u.full_name, ev.kind, ev.detail FROM delega_events ev LEFT JOIN users u ON u.id = ev.actor_user_id \
          WHERE ev.delega_id = $1 ORDER BY ev.id",
@@ -775,7 +1114,23 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party) -> Result<DelegaDetai
     let open = matches!(delega.status.as_str(), "in_attesa" | "attiva");
     let can_revoke = open && may_revoke(&delega.kind, party);
     let can_activate = delega.kind == "intermediario" && delega.status == "in_attesa" && party.grantee;
-    Ok(DelegaDetail { delega, events, evidence, can_revoke, can_activate })
+    // A delega with an end date can be renewed by its intermediary until that end, once.
+    let can_renew = delega.kind == "intermediario"
+        && delega.status == "attiva"
+        && delega.valid_until.is_some()
+        && delega.renewal_id.is_none()
+        && party.grantee;
+    let delegante = match stored_form(db, delega_id).await {
+        Ok(form) => Some(DelegaDelegante {
+            codice_fiscale: form.legal_rep_codice_fiscale,
+            nome: form.legal_rep_nome,
+            cognome: form.legal_rep_cognome,
+            period: form.period,
+        }),
+        Err(AppError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(DelegaDetail { delega, events, evidence, can_revoke, can_activate, can_renew, delegante })
 }
 
 /// Who may revoke: the Ente's datore any delega on its positions; the intermediary its own delega;

@@ -39,7 +39,7 @@ pub struct Sede {
 }
 
 /// A delega in force on the position: active, and for a sub-delega under a delega still active
-/// (as `authz::REACHABLE_POSITIONS` counts them).
+/// (as `authz::reachable_positions` counts them), within its period on the day of the print.
 #[derive(Clone, Debug)]
 pub struct DelegaInForce {
     pub kind: String,
@@ -87,7 +87,7 @@ pub struct Fascicolo {
 pub async fn stampa(ctx: &RequestCtx, posizione: &str) -> Result<(String, Vec<u8>), AppError> {
     let access = authorize(ctx, Action::ReadPosition(posizione)).await?;
     let position = access.position()?;
-    let fascicolo = dati(ctx.db(), position.id).await?;
+    let fascicolo = dati(ctx.db(), position.id, ctx.state.settings.today()).await?;
     let generated_at = now_unix();
     // Typesetting is CPU-bound: on the typesetting pool, off the async workers (a burst of prints queues).
     let pdf = pdf::typeset(move || pdf(&fascicolo, generated_at)).await?;
@@ -104,7 +104,7 @@ pub async fn stampa(ctx: &RequestCtx, posizione: &str) -> Result<(String, Vec<u8
 }
 
 /// Loads the whole dossier of a position (the caller has passed `authorize`).
-pub async fn dati(db: &Db, position_id: i64) -> Result<Fascicolo, AppError> {
+pub async fn dati(db: &Db, position_id: i64, today: NaiveDate) -> Result<Fascicolo, AppError> {
     let position = cassetto::position_detail(db, position_id).await?;
     let row =
         sqlx::query("SELECT s.code, s.name, s.city FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
@@ -118,9 +118,12 @@ pub async fn dati(db: &Db, position_id: i64) -> Result<Fascicolo, AppError> {
          JOIN users u ON u.id = d.grantee_user_id LEFT JOIN users g ON g.id = d.grantor_user_id \
          LEFT JOIN deleghe parent ON parent.id = d.parent_id \
          WHERE d.position_id = $1 AND d.status = 'attiva' AND (d.parent_id IS NULL OR parent.status = 'attiva') \
+         AND d.valid_from <= $2 AND (d.valid_until IS NULL OR d.valid_until >= $2) \
+         AND (d.parent_id IS NULL OR (parent.valid_from <= $2 AND (parent.valid_until IS NULL OR parent.valid_until >= $2))) \
          ORDER BY d.valid_from, d.id",
     )
     .bind(position_id)
+    .bind(super::db::iso_date(today))
     .fetch_all(db.pool())
     .await?;
     let deleghe = rows

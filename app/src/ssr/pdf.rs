@@ -35,6 +35,22 @@ pub struct DelegaForm {
     pub ente_codice_fiscale: String,
     pub ente_pec: String,
     pub legal_rep_codice_fiscale: String,
+    /// The legal representative's name and surname as the intermediary typed them (forms fixed before
+    /// they were asked for have them empty).
+    #[serde(default)]
+    pub legal_rep_nome: String,
+    #[serde(default)]
+    pub legal_rep_cognome: String,
+    /// The services delegated, as labels (e.g. "Gestione contributiva dipendenti pubblici").
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The period, in words ("dal 01/01/2027 al 31/12/2027" or "dal 01/01/2027 fino a revoca"); empty on
+    /// forms fixed before deleghe had a stated period.
+    #[serde(default)]
+    pub period: String,
+    /// For a renewal: the reference of the delega it continues.
+    #[serde(default)]
+    pub renews_reference: Option<String>,
     pub intermediary_name: String,
     pub intermediary_codice_fiscale: String,
     pub albo_category: String,     // human label, e.g. "Consulente del lavoro"
@@ -115,18 +131,29 @@ const DELEGA_TEMPLATE: &str = r##"
 
 #heading(level: 1, title)
 
-Il/La sottoscritto/a, legale rappresentante dell'Amministrazione/Ente indicato di seguito (codice
-fiscale #strong(d.legal_rep_codice_fiscale)), delega l'intermediario indicato di seguito, abilitato ai
-sensi della legge 11 gennaio 1979, n. 12, a operare per conto dell'Ente sui servizi del Cassetto
-previdenziale – Gestione dipendenti pubblici relativi alla posizione contributiva
-#strong(d.position_code).
+Il/La sottoscritto/a #strong(value(d.legal_rep_full_name)), legale rappresentante
+dell'Amministrazione/Ente indicato di seguito (codice fiscale #strong(d.legal_rep_codice_fiscale)), delega
+l'intermediario indicato di seguito, abilitato ai sensi della legge 11 gennaio 1979, n. 12, a operare per
+conto dell'Ente sui servizi indicati, relativi alla posizione contributiva #strong(d.position_code), per il
+periodo indicato.
 
-#section("Delegante (Amministrazione/Ente)", (
-  ("Denominazione", d.ente_denominazione),
-  ("Codice fiscale", d.ente_codice_fiscale),
-  ("PEC", d.ente_pec),
-  ("Posizione contributiva", d.position_code),
+#if d.renews_reference != none [
+  La presente delega rinnova la delega #strong(d.renews_reference) e decorre dal giorno successivo alla sua
+  scadenza.
+]
+
+#section("Delegante", (
+  ("Legale rappresentante", d.legal_rep_full_name),
   ("Codice fiscale del legale rappresentante", d.legal_rep_codice_fiscale),
+  ("Amministrazione/Ente", d.ente_denominazione),
+  ("Codice fiscale dell'Ente", d.ente_codice_fiscale),
+  ("PEC dell'Ente", d.ente_pec),
+  ("Posizione contributiva", d.position_code),
+))
+
+#section("Oggetto e durata della delega", (
+  ("Servizi delegati", d.services_text),
+  ("Periodo", d.period),
 ))
 
 #section("Intermediario delegato", (
@@ -144,9 +171,9 @@ previdenziale – Gestione dipendenti pubblici relativi alla posizione contribut
   [Riferimento: #strong(d.reference)],
 )
 
-L'intermediario custodisce il presente modulo, sottoscritto dal legale rappresentante, insieme alla
-copia di un documento di identità del delegante, per tutto il periodo in cui la delega è attiva e
-per i cinque anni successivi alla sua cessazione.
+L'intermediario custodisce presso di sé il presente modulo, sottoscritto dal legale rappresentante,
+unitamente a una fotocopia di un valido documento di identità del delegante, per tutto il periodo di durata
+della delega nonché nei cinque anni successivi, e lo esibisce all'Istituto su richiesta.
 
 #v(3em)
 #grid(
@@ -278,6 +305,10 @@ fn not_found(id: FileId) -> FileError {
 struct TemplateData<'a> {
     #[serde(flatten)]
     form: &'a DelegaForm,
+    /// "Nome Cognome" of the legal representative (empty on old forms: printed as a dash).
+    legal_rep_full_name: String,
+    /// The services, one per line.
+    services_text: String,
     date: String,
     year: i32,
     month: u32,
@@ -289,8 +320,11 @@ struct TemplateData<'a> {
 fn render_delega(form: &DelegaForm) -> anyhow::Result<(Vec<u8>, Vec<String>)> {
     use chrono::Datelike;
 
+    let legal_rep_full_name = format!("{} {}", form.legal_rep_nome.trim(), form.legal_rep_cognome.trim());
     let data = TemplateData {
         form,
+        legal_rep_full_name: legal_rep_full_name.trim().to_string(),
+        services_text: form.services.join("; "),
         date: form.created_on.format("%d/%m/%Y").to_string(),
         year: form.created_on.year(),
         month: form.created_on.month(),
@@ -426,6 +460,14 @@ mod tests {
             ente_codice_fiscale: "80012345678".into(),
             ente_pec: "protocollo@pec.comune.example.it".into(),
             legal_rep_codice_fiscale: "RSSMRA80A01H501U".into(),
+            legal_rep_nome: "Mario".into(),
+            legal_rep_cognome: "Rossi".into(),
+            services: vec![
+                "Gestione contributiva dipendenti pubblici".into(),
+                "Malattia – consultazione attestati".into(),
+            ],
+            period: "dal 07/03/2026 al 06/03/2027".into(),
+            renews_reference: None,
             intermediary_name: "Studio #1 *Rossi* [srl]".into(),
             intermediary_codice_fiscale: "01234567890".into(),
             albo_category: "Consulente del lavoro".into(),
@@ -459,7 +501,13 @@ mod tests {
             "Consulente del lavoro",
             "DEL-2026-000042",
             "07/03/2026",
-            "Delegante (Amministrazione/Ente)",
+            "Delegante",
+            "Legale rappresentante Mario Rossi",
+            "Servizi delegati Gestione contributiva dipendenti pubblici; Malattia – consultazione attestati",
+            "Periodo dal 07/03/2026 al 06/03/2027",
+            "fotocopia di un valido documento di identità del delegante",
+            // Apostrophes in the template's prose are typeset as typographic ones.
+            "esibisce all’Istituto su richiesta",
             "Intermediario delegato",
             "Luogo e data",
             "Firma del legale rappresentante",
@@ -487,6 +535,23 @@ mod tests {
     }
 
     #[test]
+    fn a_renewal_names_the_delega_it_continues_and_an_old_form_still_prints() {
+        let mut form = sample();
+        form.renews_reference = Some("DEL-2025-000007".into());
+        let text = text_of(&delega_form_pdf(&form).expect("render"));
+        assert!(text.contains("rinnova la delega DEL-2025-000007"), "{text}");
+        // A form stored before the delegante's name, services and period were asked for.
+        let mut json: serde_json::Value = serde_json::to_value(sample()).expect("json");
+        for field in ["legal_rep_nome", "legal_rep_cognome", "services", "period", "renews_reference"] {
+            json.as_object_mut().expect("object").remove(field);
+        }
+        let old: DelegaForm = serde_json::from_value(json).expect("an old form reads");
+        let (pdf, warnings) = render_delega(&old).expect("render");
+        assert!(warnings.is_empty(), "typst warnings: {warnings:?}");
+        assert!(text_of(&pdf).contains("Legale rappresentante —"));
+    }
+
+    #[test]
     fn sets_the_pdf_title() {
         let pdf = delega_form_pdf(&sample()).expect("render");
         let raw = String::from_utf8_lossy(&pdf);
@@ -500,7 +565,7 @@ mod tests {
         form.ente_pec = String::new();
         let first = delega_form_pdf(&form).expect("first render");
         let second = delega_form_pdf(&form).expect("second render");
-        assert!(text_of(&first).contains("PEC —"));
+        assert!(text_of(&first).contains("PEC dell'Ente —"));
         assert_eq!(first.len(), second.len(), "the same form renders to the same size");
     }
 }

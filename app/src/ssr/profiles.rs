@@ -1,7 +1,6 @@
 //! Profile requests (SC65, SC62, RA012), their decision by an operator of the competent Sede, the
 //! scopes users hold, and the import of enablements granted before the cut-over.
 
-use anyhow::Context;
 use sqlx::{Any, Transaction};
 
 use super::audit::{self, Entry};
@@ -256,48 +255,404 @@ async fn grant_scope(
     Ok(())
 }
 
-/// Imports enablements granted before the cut-over (CSV lines `codice_fiscale,form,scope`), so those
-/// users keep them without a new request. All or nothing: one bad line imports nothing.
-pub async fn import_enablements(db: &Db, csv: &str) -> anyhow::Result<usize> {
-    let now = now_unix();
-    let mut rows = Vec::new();
-    for (n, line) in csv.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [cf, form, scope] = fields[..] else {
-            anyhow::bail!("riga {}: attesi tre campi (codice_fiscale,modello,ambito)", n + 1);
-        };
-        if n == 0 && cf.eq_ignore_ascii_case("codice_fiscale") {
-            continue;
-        }
-        let cf = CodiceFiscale::parse(cf).map_err(|e| anyhow::anyhow!("riga {}: {e}", n + 1))?;
-        let form = ProfileForm::parse(form).with_context(|| format!("riga {}: modello sconosciuto", n + 1))?;
-        let valid_scope = Scope::parse(scope).is_some()
-            || crate::domain::profile::LegacyService::parse(scope).is_some() && form == ProfileForm::Ra012;
-        anyhow::ensure!(valid_scope, "riga {}: ambito sconosciuto", n + 1);
-        rows.push((cf.as_str().to_string(), form.code(), scope.to_string()));
+/// The CSV files of `cassetto import-profiles`: enablements granted before the cut-over, which the circular
+/// (§2a, §2b: those already enabled "non dovranno ripetere le operazioni di accreditamento") keeps without a
+/// new request, a new SC65, nor a new PEC + OTP. Each is optional; each pairs its text with the name the
+/// report calls it by.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportFiles<'a> {
+    /// `codice_fiscale,modello,ambito`: the scopes a user holds (SC65, SC62, RA012).
+    pub profili: Option<(&'a str, &'a str)>,
+    /// `codice_fiscale_ente,codice_fiscale_datore,ambito`: the datore of an Ente (its legal representative
+    /// in the Cassetto) with a scope of SC65 for that Ente; one line per scope.
+    pub enti: Option<(&'a str, &'a str)>,
+    /// `tipo,posizione,codice_fiscale_delegato,dal,al,servizi`: deleghe in force, `tipo` `intermediario` or
+    /// `dipendente`; `al` empty until revoked; `servizi` (intermediary only) scope codes separated by `;`.
+    pub deleghe: Option<(&'a str, &'a str)>,
+}
+
+/// The data lines of a CSV file, numbered from 1 as an editor shows them: blank lines and a first line that
+/// starts with the header's first column are skipped.
+fn data_lines<'a>(text: &'a str, header: &str) -> Vec<(usize, Vec<&'a str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(n, l)| !l.trim().is_empty() && !(*n == 0 && l.trim().to_lowercase().starts_with(header)))
+        .map(|(n, l)| (n + 1, l.split(',').map(str::trim).collect()))
+        .collect()
+}
+
+/// A person's codice fiscale for the import: 16 characters, valid.
+fn person_cf(text: &str) -> Result<String, String> {
+    match CodiceFiscale::parse(text) {
+        Ok(cf) if cf.is_person() => Ok(cf.as_str().to_string()),
+        Ok(_) => Err(format!("il codice fiscale {text} è di un ente, non di una persona fisica")),
+        Err(_) => Err(format!("codice fiscale {text:?} non valido")),
     }
-    let mut tx = db.begin_write().await?;
-    for (cf, form, scope) in &rows {
-        let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
-            .bind(cf)
-            .fetch_optional(&mut *tx)
-            .await?
-            .with_context(|| format!("utente {cf} non registrato"))?;
-        grant_scope(&mut tx, user_id, form, scope, "importazione", None, now).await?;
-        audit::append(
-            &mut tx,
-            Entry {
-                actor_user_id: None,
-                action: "profilo.importato",
-                subject: &format!("utente:{cf}"),
-                detail: &format!("{form} {scope}"),
-            },
-            now,
-        )
+}
+
+/// An Ente's codice fiscale: 11 digits, or a person's 16 characters (a sole trader).
+fn ente_cf(text: &str) -> Result<String, String> {
+    let upper = text.to_uppercase();
+    if PartitaIva::parse(&upper).is_ok() || CodiceFiscale::parse(&upper).is_ok() {
+        Ok(upper)
+    } else {
+        Err(format!("codice fiscale dell'Ente {text:?} non valido"))
+    }
+}
+
+async fn user_with_role(
+    tx: &mut Transaction<'static, Any>,
+    cf: &str,
+    role: &str,
+    what: &str,
+) -> Result<i64, ImportError> {
+    let found: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE codice_fiscale = $1")
+        .bind(cf)
+        .fetch_optional(&mut **tx)
         .await?;
+    match found {
+        Some((id, r)) if r == role => Ok(id),
+        Some((_, r)) => Err(ImportError::Line(format!("l'utente {cf} è registrato come {r}, non come {what}"))),
+        None => Err(ImportError::Line(format!(
+            "l'utente {cf} non è registrato: lo si crei prima con `cassetto user add` (ruolo {role})"
+        ))),
+    }
+}
+
+/// A line refused (its message) or a database failure (the whole import stops).
+enum ImportError {
+    Line(String),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Db(e)
+    }
+}
+
+/// Imports the enablements of `files`, validated whole: every line of every file is checked, each line
+/// is reported (imported, already present, or refused with its reason), and only if no line is refused is
+/// anything written, in one transaction. Running the same files again changes nothing: what is already
+/// there is reported as such. `Ok(Ok(report))` when imported, `Ok(Err(report))` when refused.
+pub async fn import_enablements(
+    db: &Db,
+    files: ImportFiles<'_>,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Result<Vec<String>, Vec<String>>> {
+    let now = now_unix();
+    // Per line: where, and what it was (its description and whether it is new) or why it was refused.
+    let mut lines: Vec<(String, Result<Checked, String>)> = Vec::new();
+    let mut tx = db.begin_write().await?;
+    let outcome = |lines: &mut Vec<(String, Result<Checked, String>)>,
+                   file: &str,
+                   n: usize,
+                   r: Result<Checked, ImportError>| match r {
+        Ok(checked) => {
+            lines.push((format!("{file} riga {n}"), Ok(checked)));
+            Ok(())
+        }
+        Err(ImportError::Line(why)) => {
+            lines.push((format!("{file} riga {n}"), Err(why)));
+            Ok(())
+        }
+        Err(ImportError::Db(e)) => Err(e),
+    };
+    if let Some((file, text)) = files.profili {
+        for (n, fields) in data_lines(text, "codice_fiscale") {
+            let r = import_profile_line(&mut tx, &fields, now).await;
+            outcome(&mut lines, file, n, r)?;
+        }
+    }
+    if let Some((file, text)) = files.enti {
+        for (n, fields) in data_lines(text, "codice_fiscale_ente") {
+            let r = import_ente_line(&mut tx, &fields, now).await;
+            outcome(&mut lines, file, n, r)?;
+        }
+    }
+    if let Some((file, text)) = files.deleghe {
+        for (n, fields) in data_lines(text, "tipo") {
+            let r = import_delega_line(&mut tx, &fields, today, now).await;
+            outcome(&mut lines, file, n, r)?;
+        }
+    }
+    let refused = lines.is_empty() || lines.iter().any(|(_, r)| r.is_err());
+    let mut report: Vec<String> = lines
+        .into_iter()
+        .map(|(at, r)| match r {
+            Ok(Checked { what, new: false }) => format!("{at}: {what}: già presente"),
+            Ok(Checked { what, new: true }) if refused => format!("{at}: {what}: corretta, non importata"),
+            Ok(Checked { what, new: true }) => format!("{at}: {what}: importata"),
+            Err(why) => format!("{at}: ERRORE: {why}"),
+        })
+        .collect();
+    if report.is_empty() {
+        report.push("nessuna riga da importare".to_string());
+    }
+    if refused {
+        tx.rollback().await?;
+        return Ok(Err(report));
     }
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(Ok(report))
+}
+
+/// A line that passed: what it names, and whether it adds something (`false`: already there).
+struct Checked {
+    what: String,
+    new: bool,
+}
+
+async fn import_profile_line(
+    tx: &mut Transaction<'static, Any>,
+    fields: &[&str],
+    now: i64,
+) -> Result<Checked, ImportError> {
+    let line = |m: &str| ImportError::Line(m.to_string());
+    let [cf, form, scope] = fields[..] else {
+        return Err(line("attesi tre campi (codice_fiscale,modello,ambito)"));
+    };
+    let cf = CodiceFiscale::parse(cf).map_err(|e| ImportError::Line(format!("codice fiscale non valido: {e}")))?;
+    let form = ProfileForm::parse(form).ok_or_else(|| line("modello sconosciuto (SC65, SC62, RA012)"))?;
+    let valid_scope = match form {
+        ProfileForm::Ra012 => crate::domain::profile::LegacyService::parse(scope).is_some(),
+        _ => Scope::parse(scope).is_some(),
+    };
+    if !valid_scope {
+        return Err(line("ambito sconosciuto per il modello indicato"));
+    }
+    let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
+        .bind(cf.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let user_id = user_id.ok_or_else(|| {
+        ImportError::Line(format!(
+            "l'utente {} non è registrato: lo si crei prima con `cassetto user add`",
+            cf.as_str()
+        ))
+    })?;
+    let held: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM profile_scopes WHERE user_id = $1 AND form = $2 AND scope = $3")
+            .bind(user_id)
+            .bind(form.code())
+            .bind(scope)
+            .fetch_one(&mut **tx)
+            .await?;
+    let what = format!("abilitazione {} {} {scope}", cf.as_str(), form.code());
+    if held > 0 {
+        return Ok(Checked { what, new: false });
+    }
+    grant_scope(tx, user_id, form.code(), scope, "importazione", None, now).await?;
+    let entry = Entry {
+        actor_user_id: None,
+        action: "profilo.importato",
+        subject: &format!("utente:{}", cf.as_str()),
+        detail: &format!("{} {scope}", form.code()),
+    };
+    audit::append(tx, entry, now).await?;
+    Ok(Checked { what, new: true })
+}
+
+async fn import_ente_line(
+    tx: &mut Transaction<'static, Any>,
+    fields: &[&str],
+    now: i64,
+) -> Result<Checked, ImportError> {
+    let [ente, datore, scope] = fields[..] else {
+        return Err(ImportError::Line(
+            "attesi tre campi (codice_fiscale_ente,codice_fiscale_datore,ambito)".to_string(),
+        ));
+    };
+    let ente = ente_cf(ente).map_err(ImportError::Line)?;
+    let datore = person_cf(datore).map_err(ImportError::Line)?;
+    let scope = Scope::parse(scope).ok_or_else(|| {
+        ImportError::Line(format!(
+            "ambito {scope:?} sconosciuto (gc_privati, gc_pubblici, malattia_attestati, malattia_visita)"
+        ))
+    })?;
+    let found: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, datore_user_id FROM enti WHERE codice_fiscale = $1")
+            .bind(&ente)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (ente_id, current) =
+        found.ok_or_else(|| ImportError::Line(format!("nessun Ente con codice fiscale {ente}")))?;
+    let user_id = user_with_role(tx, &datore, "datore", "datore di lavoro").await?;
+    if current.is_some_and(|c| c != user_id) {
+        return Err(ImportError::Line(format!(
+            "l'Ente {ente} è già collegato a un altro datore di lavoro: il collegamento non si sostituisce con \
+             un'importazione"
+        )));
+    }
+    let held: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ente_scopes WHERE ente_id = $1 AND user_id = $2 AND scope = $3")
+            .bind(ente_id)
+            .bind(user_id)
+            .bind(scope.code())
+            .fetch_one(&mut **tx)
+            .await?;
+    let what = format!("abilitazione del datore {datore} per l'Ente {ente} ({})", scope.code());
+    if current == Some(user_id) && held > 0 {
+        return Ok(Checked { what, new: false });
+    }
+    sqlx::query("UPDATE enti SET datore_user_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(ente_id)
+        .execute(&mut **tx)
+        .await?;
+    if held == 0 {
+        sqlx::query(
+            "INSERT INTO ente_scopes (ente_id, user_id, scope, source, request_id, granted_at) \
+             VALUES ($1, $2, $3, 'importazione', NULL, $4)",
+        )
+        .bind(ente_id)
+        .bind(user_id)
+        .bind(scope.code())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    // The profile shows the scope too, as held from before the cut-over (a scope held by request stays so).
+    let profile: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM profile_scopes WHERE user_id = $1 AND form = 'SC65' AND scope = $2")
+            .bind(user_id)
+            .bind(scope.code())
+            .fetch_one(&mut **tx)
+            .await?;
+    if profile == 0 {
+        grant_scope(tx, user_id, "SC65", scope.code(), "importazione", None, now).await?;
+    }
+    let entry = Entry {
+        actor_user_id: None,
+        action: "ente.datore_importato",
+        subject: &format!("ente:{ente}"),
+        detail: &format!("datore {datore}, ambito {}", scope.code()),
+    };
+    audit::append(tx, entry, now).await?;
+    Ok(Checked { what, new: true })
+}
+
+async fn import_delega_line(
+    tx: &mut Transaction<'static, Any>,
+    fields: &[&str],
+    today: chrono::NaiveDate,
+    now: i64,
+) -> Result<Checked, ImportError> {
+    use crate::domain::position_code::PositionCode;
+    use crate::domain::profile::{DelegaPeriod, check_delega_services, parse_form_date};
+    let line = |m: String| ImportError::Line(m);
+    let [kind, position, grantee, from, until, services] = fields[..] else {
+        return Err(line("attesi sei campi (tipo,posizione,codice_fiscale_delegato,dal,al,servizi)".to_string()));
+    };
+    if !matches!(kind, "intermediario" | "dipendente") {
+        return Err(line(format!("tipo {kind:?} non ammesso (intermediario, dipendente)")));
+    }
+    let code = PositionCode::parse(position).map_err(|_| line(format!("posizione {position:?} non valida")))?;
+    let grantee = person_cf(grantee).map_err(ImportError::Line)?;
+    let from = parse_form_date(from)
+        .ok_or_else(|| line(format!("data di inizio {from:?} non valida (AAAA-MM-GG o GG/MM/AAAA)")))?;
+    let until = match until {
+        "" => None,
+        u => Some(parse_form_date(u).ok_or_else(|| line(format!("data di fine {u:?} non valida")))?),
+    };
+    if let Some(u) = until {
+        if u < from {
+            return Err(line("la data di fine precede quella di inizio".to_string()));
+        }
+        if u < today {
+            return Err(line(format!("la delega è già scaduta il {}: non si importa", u.format("%d/%m/%Y"))));
+        }
+    }
+    let period = DelegaPeriod { from, until };
+    let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT p.id, e.sector, e.datore_user_id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",
+    )
+    .bind(code.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (position_id, sector, datore) =
+        found.ok_or_else(|| line(format!("nessuna posizione con codice {}", code.as_str())))?;
+    let (grantee_id, grantor, scopes) = if kind == "intermediario" {
+        let id = user_with_role(tx, &grantee, "intermediario", "intermediario").await?;
+        let in_albo: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM albo WHERE codice_fiscale = $1")
+            .bind(&grantee)
+            .fetch_one(&mut **tx)
+            .await?;
+        if in_albo == 0 {
+            return Err(line(format!("l'intermediario {grantee} non risulta nell'Albo (cassetto import-albo)")));
+        }
+        let codes: Vec<String> =
+            services.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let scopes = check_delega_services(&sector, &codes).map_err(|m| line(m.to_string()))?;
+        (id, None, scopes)
+    } else {
+        if !services.is_empty() {
+            return Err(line(
+                "per una delega a un dipendente non si indicano servizi: vale il profilo SC62 del dipendente"
+                    .to_string(),
+            ));
+        }
+        let id = user_with_role(tx, &grantee, "delegato", "dipendente delegato").await?;
+        let Some(datore) = datore else {
+            return Err(line(format!(
+                "l'Ente della posizione {} non ha un datore di lavoro nel Cassetto: lo si importi prima (--enti)",
+                code.as_str()
+            )));
+        };
+        (id, Some(datore), Vec::new())
+    };
+    let present: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deleghe WHERE kind = $1 AND position_id = $2 AND grantee_user_id = $3 \
+         AND status = 'attiva' AND (valid_until IS NULL OR valid_until >= $4)",
+    )
+    .bind(kind)
+    .bind(position_id)
+    .bind(grantee_id)
+    .bind(super::db::iso_date(today))
+    .fetch_one(&mut **tx)
+    .await?;
+    let what = format!("delega {kind} di {grantee} sulla posizione {}, {}", code.as_str(), period.describe());
+    if present > 0 {
+        return Ok(Checked { what, new: false });
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, status, valid_from, valid_until, \
+         origin, created_at) VALUES ($1, $2, $3, $4, 'attiva', $5, $6, 'importazione', $7) RETURNING id",
+    )
+    .bind(kind)
+    .bind(position_id)
+    .bind(grantor)
+    .bind(grantee_id)
+    .bind(super::db::iso_date(from))
+    .bind(until.map(super::db::iso_date))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    for scope in &scopes {
+        sqlx::query("INSERT INTO delega_servizi (delega_id, scope) VALUES ($1, $2)")
+            .bind(id)
+            .bind(scope.code())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let services_text = scopes.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ");
+    let detail = format!(
+        "abilitazione precedente al Cassetto (circolare 34/2023 §2: non si ripete l'accreditamento); periodo {}{}",
+        period.describe(),
+        if services_text.is_empty() { String::new() } else { format!("; servizi: {services_text}") }
+    );
+    sqlx::query(
+        "INSERT INTO delega_events (delega_id, at, actor_user_id, kind, detail) VALUES ($1, $2, NULL, 'importata', $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(&detail)
+    .execute(&mut **tx)
+    .await?;
+    let entry =
+        Entry { actor_user_id: None, action: "delega.importata", subject: &format!("delega:{id}"), detail: &detail };
+    audit::append(tx, entry, now).await?;
+    Ok(Checked { what, new: true })
 }
 
 #[derive(sqlx::FromRow)]

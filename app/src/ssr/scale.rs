@@ -235,6 +235,8 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
     {
         let mut t = db.begin_write().await?;
         super::profiles::backfill_ente_scopes(&mut t).await?;
+        // Giuseppe's scale deleghe cover the Gestione contributiva of their Enti (migration 0018).
+        super::deleghe::backfill_servizi(&mut t).await?;
         t.commit().await?;
     }
 

@@ -412,6 +412,9 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .await?;
     }
 
+    // Giuseppe's deleghe cover the Gestione contributiva of each Ente (as migration 0018 records it).
+    super::deleghe::backfill_servizi(&mut tx).await?;
+
     seed_profiles(&mut tx, &sede_ids, [mario, laura, giuseppe, anna, franca, marco]).await?;
     seed_feedback(&mut tx, &mut rng, [mario, laura, giuseppe, anna]).await?;
 

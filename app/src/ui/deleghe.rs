@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::deleghe::{
-    ActivateDelega, GrantEmployeeDelega, GrantSubdelega, ReissueDelegaOtp, RequestIntermediaryDelega, RevokeDelega,
-    load_delega, load_deleghe,
+    ActivateDelega, GrantEmployeeDelega, GrantSubdelega, ReissueDelegaOtp, RenewIntermediaryDelega,
+    RequestIntermediaryDelega, RevokeDelega, load_delega, load_deleghe,
 };
+use crate::domain::profile::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope};
 use crate::domain::time::format_rome;
 use crate::error::AppError;
 use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
@@ -63,6 +64,8 @@ fn event_label(kind: &str) -> &'static str {
         "attivata" => "Delega attivata",
         "revocata" => "Delega revocata",
         "conferita" => "Delega conferita",
+        "rinnovo_richiesto" => "Rinnovo richiesto",
+        "importata" => "Delega importata (abilitazione precedente)",
         _ => "Evento",
     }
 }
@@ -78,8 +81,22 @@ fn outcome_text(code: &str) -> Option<&'static str> {
         "nuovo-otp" => "Nuovo codice OTP in invio alla PEC dell'Ente; il precedente non è più valido.",
         "revocata" => "Delega revocata.",
         "subdelega" => "Subdelega conferita.",
+        "rinnovo" => {
+            "Richiesta di rinnovo inserita: il nuovo modulo è pronto per la firma e la PEC con il codice OTP è in \
+             invio all'Ente. Il rinnovo decorre dal giorno successivo alla scadenza della delega in corso."
+        }
         _ => return None,
     })
+}
+
+/// The services of a delega, by their labels.
+fn services_text(codes: &[String]) -> String {
+    codes.iter().map(|c| Scope::parse(c).map(Scope::label).unwrap_or(c.as_str())).collect::<Vec<_>>().join("; ")
+}
+
+/// The last day of a delega, or "fino a revoca".
+fn until_text(until: Option<chrono::NaiveDate>) -> String {
+    until.map(date_it).unwrap_or_else(|| "Fino a revoca".to_string())
 }
 
 /// The success banner of a redirect back here.
@@ -117,6 +134,7 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
                     {show_grantee.then(|| view! { <th scope="col">"Delegato"</th> })}
                     <th scope="col">"Stato"</th>
                     <th scope="col">"Dal"</th>
+                    <th scope="col">"Al"</th>
                     <th scope="col">"Note"</th>
                     <th scope="col"><span class="visually-hidden">"Azioni"</span></th>
                 </tr></thead>
@@ -132,6 +150,17 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
                         if let Some(d) = r.revoked_on {
                             notes.push(format!("Revocata il {}", date_it(d)));
                         }
+                        if r.imported {
+                            notes.push("Importata (abilitazione precedente al Cassetto)".to_string());
+                        }
+                        if r.renews_id.is_some() {
+                            notes.push("Rinnovo".to_string());
+                        }
+                        if r.renewal_id.is_some() && r.status == "attiva" {
+                            notes.push("Rinnovo richiesto".to_string());
+                        } else if r.expiring {
+                            notes.push("In scadenza".to_string());
+                        }
                         let href = format!("/deleghe/{}", r.id);
                         view! {
                             <tr data-testid="delega" data-id=r.id.to_string() data-stato=r.status.clone()>
@@ -141,6 +170,7 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
                                 {show_grantee.then(|| view! { <td>{format!("{} ({})", r.grantee_name, r.grantee_cf)}</td> })}
                                 <td>{status_label(&r.status)}</td>
                                 <td>{date_it(r.valid_from)}</td>
+                                <td>{until_text(r.valid_until)}</td>
                                 <td>{notes.join(" · ")}</td>
                                 <td><a href=href>"Dettaglio"<span class="visually-hidden">{format!(" delega {}", r.id)}</span></a></td>
                             </tr>
@@ -185,7 +215,7 @@ fn DelegheSides(
     request: ServerAction<RequestIntermediaryDelega>,
     sub: ServerAction<GrantSubdelega>,
 ) -> impl IntoView {
-    let DelegheOverview { role, on_my_positions, held, granted_sub, own_positions, albo, employees } = o;
+    let DelegheOverview { role, on_my_positions, held, expiring, granted_sub, own_positions, albo, employees } = o;
     let active_held: Vec<DelegaRow> =
         held.iter().filter(|d| d.kind == "intermediario" && d.status == "attiva").cloned().collect();
     view! {
@@ -226,7 +256,7 @@ fn DelegheSides(
                     Some(a) => view! { <p data-testid="albo">"Iscrizione verificata: " {a}</p> }.into_any(),
                     None => view! { <div class="alert alert-warning" role="status" data-testid="albo">"Il suo codice fiscale non risulta negli Albi degli intermediari (L. 12/1979): non può richiedere deleghe."</div> }.into_any(),
                 }}
-                <p>"Indichi la posizione e i dati dell'Ente delegante. Il Cassetto prepara il modulo da far firmare al legale rappresentante e invia alla PEC dell'Ente un codice OTP, che l'Ente le comunicherà per l'attivazione."</p>
+                <p>"Indichi la posizione, l'Ente e il suo legale rappresentante, che firmerà la delega, i servizi delegati e la durata. Il Cassetto prepara il modulo da far firmare al legale rappresentante e invia alla PEC dell'Ente un codice OTP, che l'Ente le comunicherà per l'attivazione."</p>
                 {form_error(request)}
                 <ActionForm action=request attr:data-testid="form-delega-intermediario">
                     <div class="row">
@@ -238,17 +268,65 @@ fn DelegheSides(
                             <label for="cf-ente" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
                             <input id="cf-ente" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
                         </div>
-                        <div class="mb-3 col-lg-4">
-                            <label for="cf-rappresentante" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
-                            <input id="cf-rappresentante" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false"/>
-                        </div>
                     </div>
+                    <fieldset class="mb-2">
+                        <legend class="h6">"Delegante: il legale rappresentante dell'Ente"</legend>
+                        <div class="row">
+                            <div class="mb-3 col-lg-4">
+                                <label for="cf-rappresentante" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
+                                <input id="cf-rappresentante" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" aria-describedby="cf-rappresentante-aiuto"/>
+                                <div id="cf-rappresentante-aiuto" class="form-text">"Di una persona fisica: 16 caratteri."</div>
+                            </div>
+                            <div class="mb-3 col-lg-4">
+                                <label for="nome-rappresentante" class="form-label fw-semibold">"Nome"</label>
+                                <input id="nome-rappresentante" name="nome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
+                            </div>
+                            <div class="mb-3 col-lg-4">
+                                <label for="cognome-rappresentante" class="form-label fw-semibold">"Cognome"</label>
+                                <input id="cognome-rappresentante" name="cognome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
+                            </div>
+                        </div>
+                    </fieldset>
+                    <fieldset class="mb-3">
+                        <legend class="h6">"Servizi delegati"</legend>
+                        {Scope::ALL.into_iter().enumerate().map(|(i, scope)| {
+                            let id = format!("servizio-{}", scope.code());
+                            view! {
+                                <div class="form-check">
+                                    <input class="form-check-input" type="checkbox" id=id.clone() name=format!("servizi[{i}]") value=scope.code()/>
+                                    <label class="form-check-label" for=id>{scope.label()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <fieldset class="mb-2">
+                        <legend class="h6">"Durata della delega"</legend>
+                        <div class="row">
+                            <div class="mb-3 col-lg-4">
+                                <label for="dal" class="form-label fw-semibold">"Dal"</label>
+                                <input id="dal" name="dal" type="date" class="form-control" aria-describedby="dal-aiuto"/>
+                                <div id="dal-aiuto" class="form-text">"Vuoto: da oggi."</div>
+                            </div>
+                            <div class="mb-3 col-lg-4">
+                                <label for="al" class="form-label fw-semibold">"Al"</label>
+                                <input id="al" name="al" type="date" class="form-control" aria-describedby="al-aiuto"/>
+                                <div id="al-aiuto" class="form-text">"Vuoto: fino a revoca."</div>
+                            </div>
+                        </div>
+                    </fieldset>
                     <div class="mb-3 col-lg-4">
                         <label for="password-conferma" class="form-label fw-semibold">"Confermi la sua password"</label>
                         <input id="password-conferma" name="password" type="password" class="form-control" required maxlength="128" autocomplete="current-password"/>
                     </div>
                     <button type="submit" class="btn btn-primary">"Inserisci la richiesta e invia la PEC"</button>
                 </ActionForm>
+            </section>
+        })}
+        {(role == Role::Intermediario).then(|| view! {
+            <section aria-labelledby="in-scadenza" class="mt-4">
+                <h2 id="in-scadenza" class="h4">{format!("Deleghe in scadenza nei prossimi {EXPIRY_NOTICE_DAYS} giorni")}</h2>
+                <p>"Una delega scaduta non dà più accesso alla posizione. Il rinnovo, dal dettaglio della delega, richiede un nuovo modulo firmato e un nuovo codice OTP inviato alla PEC dell'Ente."</p>
+                <DelegheTable rows=expiring testid="deleghe-in-scadenza" show_grantee=false/>
             </section>
         })}
         <section aria-labelledby="detenute" class="mt-4">
@@ -298,6 +376,7 @@ pub fn DelegaPage() -> impl IntoView {
     let activate = ServerAction::<ActivateDelega>::new();
     let reissue = ServerAction::<ReissueDelegaOtp>::new();
     let revoke = ServerAction::<RevokeDelega>::new();
+    let renew = ServerAction::<RenewIntermediaryDelega>::new();
     let crumbs = move || {
         vec![
             ("Home".to_string(), Some("/".to_string())),
@@ -312,10 +391,11 @@ pub fn DelegaPage() -> impl IntoView {
             {form_error(activate)}
             {form_error(reissue)}
             {form_error(revoke)}
+            {form_error(renew)}
             <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <DelegaView d activate reissue revoke/> }.into_any(),
+                        Ok(d) => view! { <DelegaView d activate reissue revoke renew/> }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
                 })}
@@ -333,9 +413,15 @@ fn DelegaView(
     activate: ServerAction<ActivateDelega>,
     reissue: ServerAction<ReissueDelegaOtp>,
     revoke: ServerAction<RevokeDelega>,
+    renew: ServerAction<RenewIntermediaryDelega>,
 ) -> impl IntoView {
-    let DelegaDetail { delega, events, evidence, can_revoke, can_activate } = d;
+    let DelegaDetail { delega, events, evidence, can_revoke, can_activate, can_renew, delegante } = d;
     let (id_activate, id_otp, id_revoke) = (delega.id.to_string(), delega.id.to_string(), delega.id.to_string());
+    let id_renew = delega.id.to_string();
+    let services = (!delega.services.is_empty()).then(|| services_text(&delega.services));
+    let renew_from = delega.valid_until.and_then(|u| u.succ_opt()).map(date_it).unwrap_or_default();
+    let (rep_cf, rep_nome, rep_cognome) =
+        delegante.as_ref().map(|d| (d.codice_fiscale.clone(), d.nome.clone(), d.cognome.clone())).unwrap_or_default();
     let pdf = (delega.kind == "intermediario").then(|| format!("/deleghe/{}/modulo.pdf", delega.id));
     view! {
         <dl class="row" data-testid="delega-dettaglio" data-stato=delega.status.clone()>
@@ -344,7 +430,16 @@ fn DelegaView(
             <dt class="col-sm-3">"Tipo"</dt><dd class="col-sm-9">{kind_label(&delega.kind)}</dd>
             <dt class="col-sm-3">"Delegato"</dt><dd class="col-sm-9">{format!("{} ({})", delega.grantee_name, delega.grantee_cf)}</dd>
             <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato">{status_label(&delega.status)}</dd>
-            <dt class="col-sm-3">"Dal"</dt><dd class="col-sm-9">{date_it(delega.valid_from)}</dd>
+            <dt class="col-sm-3">"Dal"</dt><dd class="col-sm-9" data-testid="dal">{date_it(delega.valid_from)}</dd>
+            <dt class="col-sm-3">"Al"</dt><dd class="col-sm-9" data-testid="al">{until_text(delega.valid_until)}</dd>
+            {services.map(|s| view! { <dt class="col-sm-3">"Servizi delegati"</dt><dd class="col-sm-9" data-testid="servizi">{s}</dd> })}
+            {delegante.map(|d| view! {
+                <dt class="col-sm-3">"Delegante"</dt>
+                <dd class="col-sm-9" data-testid="delegante">{format!("{} {} ({}), legale rappresentante", d.nome, d.cognome, d.codice_fiscale)}</dd>
+            })}
+            {delega.imported.then(|| view! { <dt class="col-sm-3">"Origine"</dt><dd class="col-sm-9">"Importata: abilitazione precedente al Cassetto"</dd> })}
+            {delega.renews_id.map(|r| view! { <dt class="col-sm-3">"Rinnova"</dt><dd class="col-sm-9"><a href=format!("/deleghe/{r}")>{format!("Delega {r}")}</a></dd> })}
+            {delega.renewal_id.map(|r| view! { <dt class="col-sm-3">"Rinnovo"</dt><dd class="col-sm-9" data-testid="rinnovo"><a href=format!("/deleghe/{r}")>{format!("Delega {r}")}</a></dd> })}
             {delega.revoked_on.map(|d| view! { <dt class="col-sm-3">"Revocata il"</dt><dd class="col-sm-9">{date_it(d)}</dd> })}
             {delega.pec_state.clone().map(|p| view! { <dt class="col-sm-3">"PEC all'Ente"</dt><dd class="col-sm-9" data-testid="stato-pec">{pec_label(&p)}</dd> })}
         </dl>
@@ -363,15 +458,48 @@ fn DelegaView(
                     </div>
                     <div class="form-check mb-3">
                         <input class="form-check-input" type="checkbox" id="dichiarazione" name="dichiarazione" value="1"/>
-                        <label class="form-check-label" for="dichiarazione">
-                            "Dichiaro, sotto la mia responsabilità, che il delegante ha sottoscritto la delega; mi impegno a custodirla con copia del suo documento di identità per la durata della delega e nei cinque anni successivi."
-                        </label>
+                        <label class="form-check-label" for="dichiarazione">{DICHIARAZIONE_ATTIVAZIONE}</label>
                     </div>
                     <button type="submit" class="btn btn-primary">"Attiva delega"</button>
                 </ActionForm>
                 <ActionForm action=reissue attr:class="mt-2" attr:data-testid="form-nuovo-otp">
                     <input type="hidden" name="id" value=id_otp/>
                     <button type="submit" class="btn btn-outline-secondary">"Richiedi un nuovo codice OTP"</button>
+                </ActionForm>
+            </section>
+        })}
+        {can_renew.then(|| view! {
+            <section aria-labelledby="rinnovo-titolo" class="mt-3">
+                <h2 id="rinnovo-titolo" class="h4">"Rinnovo della delega"</h2>
+                <p>{format!("Il rinnovo decorre dal {renew_from}, giorno successivo alla scadenza, per gli stessi servizi. Il Cassetto prepara un nuovo modulo da far firmare al legale rappresentante e invia un nuovo codice OTP alla PEC dell'Ente.")}</p>
+                <ActionForm action=renew attr:data-testid="form-rinnovo">
+                    <input type="hidden" name="id" value=id_renew/>
+                    <div class="row">
+                        <div class="mb-3 col-lg-4">
+                            <label for="rinnovo-cf" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
+                            <input id="rinnovo-cf" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" value=rep_cf/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="rinnovo-nome" class="form-label fw-semibold">"Nome"</label>
+                            <input id="rinnovo-nome" name="nome_rappresentante" class="form-control" required maxlength="60" value=rep_nome/>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="rinnovo-cognome" class="form-label fw-semibold">"Cognome"</label>
+                            <input id="rinnovo-cognome" name="cognome_rappresentante" class="form-control" required maxlength="60" value=rep_cognome/>
+                        </div>
+                    </div>
+                    <div class="row">
+                        <div class="mb-3 col-lg-4">
+                            <label for="rinnovo-al" class="form-label fw-semibold">"Nuova scadenza"</label>
+                            <input id="rinnovo-al" name="al" type="date" class="form-control" aria-describedby="rinnovo-al-aiuto"/>
+                            <div id="rinnovo-al-aiuto" class="form-text">"Vuoto: fino a revoca."</div>
+                        </div>
+                        <div class="mb-3 col-lg-4">
+                            <label for="rinnovo-password" class="form-label fw-semibold">"Confermi la sua password"</label>
+                            <input id="rinnovo-password" name="password" type="password" class="form-control" required maxlength="128" autocomplete="current-password"/>
+                        </div>
+                    </div>
+                    <button type="submit" class="btn btn-primary">"Richiedi il rinnovo e invia la PEC"</button>
                 </ActionForm>
             </section>
         })}
