@@ -283,10 +283,13 @@ fn data_lines<'a>(text: &'a str, header: &str) -> Vec<(usize, Vec<&'a str>)> {
 
 /// A person's codice fiscale for the import: 16 characters, valid.
 fn person_cf(text: &str) -> Result<String, String> {
-    match CodiceFiscale::parse(text) {
-        Ok(cf) if cf.is_person() => Ok(cf.as_str().to_string()),
-        Ok(_) => Err(format!("il codice fiscale {text} è di un ente, non di una persona fisica")),
-        Err(_) => Err(format!("codice fiscale {text:?} non valido")),
+    use crate::domain::codice_fiscale::CodiceFiscaleError;
+    match CodiceFiscale::parse_person(text) {
+        Ok(cf) => Ok(cf.as_str().to_string()),
+        Err(CodiceFiscaleError::NotAPerson) => {
+            Err(format!("il codice fiscale {text} è di un ente, non di una persona fisica"))
+        }
+        Err(e) => Err(format!("codice fiscale {text:?} non valido: {e}")),
     }
 }
 
