@@ -343,8 +343,15 @@ pub const GUIDA: &[PaginaGuida] = &[
             "I codici di errore INPS sono: 00171I (imponibile versato da altri enti alla CPDEL superiore \
              all'imponibile della gestione pensionistica), 00172I (contributo versato da altri enti superiore al \
              contributo della gestione pensionistica, compreso l'1 %), 00032I (imponibile versato da altri enti al \
-             Fondo credito superiore all'imponibile della gestione credito), 00124I (più di un blocco PosPA) e 00126I \
-             (periodo V1 con causale 6 che riporta altri dati oltre a GiornoInizio e GiornoFine).",
+             Fondo credito superiore all'imponibile della gestione credito), 00124I (più di un blocco PosPA), 00126I \
+             (periodo V1 con causale 6 che riporta altri dati oltre a GiornoInizio e GiornoFine), 00024I e 00311I \
+             (periodo E0 o V1 che attraversa più mesi: si dichiara un periodo per mese) e 00390I (RegimeFineServizio \
+             indicato senza la gestione previdenziale TFS/TFR).",
+            "Un file che contiene soltanto periodi V1 è una variazione di mesi precedenti: è acquisito come \
+             «variazione» con i totali dei periodi V1 e non come denuncia del mese. Il file può essere in UTF-8, \
+             ISO-8859-1, ISO-8859-15 o windows-1252, purché l'intestazione XML dichiari la codifica usata; ogni \
+             blocco Azienda e ListaPosPA deve riguardare la posizione, con PRGAZIENDA di 5 cifre come nel codice \
+             della posizione (00000, non 0).",
         ],
         passi: &[
             "Aprire la posizione e scegliere «Invio denuncia DMA (file ListaPosPA)» nel gruppo «Servizi di gestione».",
@@ -360,10 +367,14 @@ pub const GUIDA: &[PaginaGuida] = &[
              periodo E0 fuori dal mese della denuncia; CAS020 causale di variazione sconosciuta; CAS021 periodo V1 non \
              precedente al mese della denuncia.",
             "Altri codici della piattaforma: CAS030 codice gestione sconosciuto; CAS031 importo negativo; CAS040 \
-             importo non valido (si scrive con la virgola decimale, 1234,56); CAS041 data non valida (aaaa-mm-gg); \
+             importo non valido (cifre con la virgola decimale, 1234,56, senza separatore delle migliaia, + o €); CAS041 data non valida (aaaa-mm-gg); \
              CAS042 codice non numerico; CAS043 mese non valido (aaaa-mm); CAS050–CAS053 rate F1 (tipo di piano, \
-             numero della rata, mese di riferimento, tipo di operazione); CAS060–CAS063 inquadramento (qualifica di 6 \
-             caratteri, regime di fine servizio, part-time, tipo impiego e tipo servizio).",
+             numero della rata, mese di riferimento, tipo di operazione); CAS060–CAS064 inquadramento (qualifica di 6 \
+             caratteri, regime di fine servizio con la gestione TFS/TFR, part-time con la percentuale in tre decimali \
+             impliciti — 50000 per il 50 % —, tipo impiego e tipo servizio, InquadramentoLavPA mancante in un periodo \
+             E0 o V1 con causale 2 o 5); CAS022 codice motivo utilizzo sconosciuto; CAS070–CAS073 ente versante (tipo \
+             contributo, codice fiscale, PRGAZIENDA, AnnoMeseErogazione); CAS080 e CAS081 codici fiscali del \
+             mittente e della software house.",
             "Il file è rifiutato senza controllo dei lavoratori se non è una denuncia ListaPosPA (mancano \
              AnnoMeseDenuncia o CFAzienda), se è di un'altra posizione, se contiene una DTD o se supera i 200 MB.",
             "Sono elencati in dettaglio i primi 10.000 problemi; gli eventuali successivi sono soltanto contati.",
@@ -388,7 +399,7 @@ pub const GUIDA: &[PaginaGuida] = &[
             "Indicare il mese della denuncia e aggiungere i lavoratori con codice fiscale, cognome e nome.",
             "Per ogni lavoratore compilare il periodo E0, proposto dal primo all'ultimo giorno del mese con una \
              gestione pensionistica: inquadramento (tipo impiego, tipo servizio, contratto, qualifica, eventuale \
-             part-time, regime di fine servizio) e, per ogni gestione, codice gestione, imponibile e contributo.",
+             part-time, regime di fine servizio se c'è la gestione previdenziale TFS/TFR) e, per ogni gestione, codice gestione, imponibile e contributo.",
             "Per correggere un mese precedente aggiungere un periodo V1 e sceglierne la causale: 1 integrazione di \
              dati già comunicati, 2 dati non denunciati, 5 sostituzione, 6 annullamento, 7 conguaglio previdenziale.",
             "Per le rate dei piani di ammortamento aggiungere una rata F1: mese di riferimento, codice gestione, tipo \
@@ -398,15 +409,18 @@ pub const GUIDA: &[PaginaGuida] = &[
              denuncia.",
         ],
         note: &[
-            "Gli importi si scrivono con la virgola decimale (ad esempio 1234,56).",
-            "Il periodo E0 deve cadere nel mese della denuncia, il periodo V1 deve precederlo e il mese di riferimento \
-             di una rata F1 non può seguirlo.",
+            "Gli importi si scrivono in cifre con la virgola decimale, senza separatore delle migliaia (ad esempio \
+             1234,56).",
+            "Ogni periodo cade in un solo mese; il periodo E0 deve cadere nel mese della denuncia, il periodo V1 deve \
+             precederlo e il mese di riferimento di una rata F1 non può seguirlo.",
             "Con la causale 6 (annullamento) il periodo V1 riporta soltanto il giorno di inizio e quello di fine \
              (codice 00126I).",
             "Codici gestione: 1 CTPS, 2 CPDEL, 3 CPI, 4 CPUG, 5 CPS, 6 INADEL, 7 ENPAS, 8 ENPDEP, 9 Gestione unitaria \
              prestazioni creditizie e sociali, 11 ENAM. Tipi di piano: 11, 12, 13, 28 e 41.",
             "Inquadramento: qualifica di 6 caratteri; part-time di tipo P (orizzontale), V (verticale) o M (misto) con \
-             percentuale da 1 a 99; regime di fine servizio 1 TFR, 2 optante, 3 TFS.",
+             percentuale in tre decimali impliciti, da 1 a 99999 (50000 per il 50 %, 83333 per l'83,333 %); regime \
+             di fine servizio 1 TFR, 2 optante, 3 TFS, solo con la gestione previdenziale. L'inquadramento è \
+             richiesto nei periodi E0 e nei V1 con causale 2 o 5.",
         ],
     },
     PaginaGuida {
