@@ -14,6 +14,9 @@ pub enum Uso {
     /// An action (a richiesta sent, a DMA submitted, a delega activated): the server records the use where
     /// the action happens, named by the record it created.
     Azione,
+    /// An action that creates no record the page could name (a dossier printed as a download): the server
+    /// records the use where the action happens, one per user, service and (Italian) day.
+    AzioneDelGiorno,
 }
 
 pub struct Servizio {
@@ -33,7 +36,18 @@ pub const SERVIZI: &[Servizio] = &[
     Servizio { key: "richiesta", label: "Comunicazione bidirezionale (invio richiesta)", uso: Uso::Azione },
     Servizio { key: "dma-invio", label: "Invio denuncia DMA", uso: Uso::Azione },
     Servizio { key: "delega-attivazione", label: "Attivazione delega", uso: Uso::Azione },
+    // The other services of the circular (§3, §3.1): rated after a computation is shown, a file or a
+    // contestazione is protocolled, the dossier is printed, an appointment is booked.
+    Servizio { key: "calcolo-sanzioni", label: "Calcolo sanzioni ECA", uso: Uso::Consultazione },
+    Servizio { key: "invio-tracciati", label: "Invio tracciati", uso: Uso::Azione },
+    Servizio { key: "contestazione", label: "Contestazione note di debito", uso: Uso::Azione },
+    Servizio { key: "fascicolo-stampa", label: "Stampa del fascicolo aziendale", uso: Uso::AzioneDelGiorno },
+    Servizio { key: "prenotazione", label: "Agenda appuntamenti (prenotazione)", uso: Uso::Azione },
 ];
+
+/// How many services the demo's feedback history was first drawn for (see `ssr::seed`): services added
+/// later draw from their own sequence, so the rest of the demo data stays as it was.
+pub const SERVIZI_ORIGINARI: usize = 9;
 
 pub fn servizio(key: &str) -> Option<&'static Servizio> {
     SERVIZI.iter().find(|s| s.key == key)

@@ -310,8 +310,9 @@ pub const GUIDA: &[PaginaGuida] = &[
              conservato con la sua impronta SHA-256, che permette di verificare in seguito che il file non sia stato \
              modificato.",
             "L'elenco riporta per ogni invio Protocollo, Ricevuto il, File, Byte, SHA-256 e Stato, con il collegamento \
-             «Ricevuta». Il controllo del contenuto dei tracciati della Circolare 38/2000 sarà attivato quando INPS ne \
-             pubblicherà il formato: nel frattempo il file è ricevuto e archiviato così com'è.",
+             «Ricevuta». Un tracciato è un file di testo a record di lunghezza fissa: ogni riga deve avere esattamente \
+             la lunghezza dei record del tipo scelto (indicata accanto al tipo) e contenere solo caratteri ASCII \
+             stampabili. Il controllo dei singoli campi sarà attivato quando INPS ne pubblicherà il formato.",
         ],
         passi: &[
             "Aprire la posizione e scegliere «Invio tracciati» nel gruppo «Servizi di gestione».",
@@ -324,6 +325,8 @@ pub const GUIDA: &[PaginaGuida] = &[
         note: &[
             "Il file non può essere vuoto né superare il limite del suo tipo (20 MB per i tracciati della Circolare \
              38/2000).",
+            "Un file che non è testo a record della lunghezza del tipo (per esempio un'immagine o un PDF) è rifiutato \
+             con l'indicazione della riga che non va: non riceve protocollo e non compare nell'elenco.",
             "Lo Stato di un invio può essere ricevuto, elaborato o scartato; passando il puntatore sullo stato se ne \
              legge l'esito.",
         ],

@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod guida;
 pub mod model;
 pub mod sections;
+pub mod servizi;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;

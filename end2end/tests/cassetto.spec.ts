@@ -29,6 +29,33 @@ for (const [role, names] of Object.entries(REACHABLE)) {
 test.describe("datore", () => {
   test.use({ storageState: statePath("datore") });
 
+  test("a private-sector position offers only what applies to it", async ({ page }, testInfo) => {
+    const errors = watchErrors(page);
+    await visit(page, "/cassetto", testInfo);
+    await page.getByTestId("posizioni").locator("tr", { hasText: "Officine Meccaniche Bianchi" }).getByRole("link").click();
+    await settled(page, testInfo);
+    const menu = page.getByTestId("menu-posizione");
+    await expect(menu).toHaveAttribute("data-gestione", "privata");
+    for (const offered of ["Versamenti F24, F24 EP e Banca d'Italia", "Note di rettifica", "Com. Bidirezionale", "Fascicolo aziendale"]) {
+      await expect(menu.getByRole("link", { name: offered })).toHaveCount(1);
+    }
+    for (const missing of ["Piani di ammortamento", "DMA – denunce trasmesse e errori", "Note di debito", "Note di debito ECA",
+      "Contestazione note di debito", "Calcolo sanzioni ECA", "Invio tracciati", "Compilazione manuale DMA", "Invio denuncia DMA (file ListaPosPA)"]) {
+      await expect(menu.getByRole("link", { name: missing, exact: true })).toHaveCount(0);
+    }
+    await checkA11y(page);
+    // Typed in by hand, a service of the Gestione dipendenti pubblici says why it is not there.
+    const code = new URL(page.url()).pathname.split("/")[2];
+    await visit(page, `/cassetto/${code}/invio-tracciati`, testInfo);
+    await expect(page.getByTestId("non-offerto")).toHaveText("«Invio tracciati» è un servizio della Gestione dipendenti pubblici: non è disponibile per le posizioni del settore privato.");
+    await expect(page.getByTestId("form-tracciato")).toHaveCount(0);
+    // A public position keeps them all.
+    await visit(page, "/cassetto/8100000001800000", testInfo);
+    await expect(page.getByTestId("menu-posizione")).toHaveAttribute("data-gestione", "pubblica");
+    await expect(page.getByTestId("menu-posizione").getByRole("link", { name: "Invio tracciati" })).toHaveCount(1);
+    errors.assertClean();
+  });
+
   test("searches, opens a position and every consultation page", async ({ page }, testInfo) => {
     const errors = watchErrors(page);
     await visit(page, "/cassetto", testInfo);

@@ -190,6 +190,13 @@ test.describe("comunicazione bidirezionale", () => {
     await expect(page.getByTestId("esito")).toContainText("Appuntamento prenotato");
     await settled(page, testInfo);
     await checkA11y(page);
+    if (hydrated(testInfo)) {
+      // Instant Feedback: the booking just made asks for its rating, once.
+      const widget = page.getByTestId("feedback");
+      await expect(widget).toContainText("Come valuta il servizio «Agenda appuntamenti (prenotazione)»?");
+      await widget.locator('button[data-livello="3"]').click();
+      await expect(widget.getByTestId("feedback-grazie")).toBeVisible();
+    }
     const mine = page.getByTestId("prenotazione").filter({ hasText: protocollo });
     await expect(mine).toHaveAttribute("data-stato", "prenotata");
     await expect(mine).toContainText(start.shown);

@@ -219,7 +219,11 @@ pub async fn send_contestazione(
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+    // A private-sector position has no note di debito to contest: refused before the body too.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+        .await
+        .and_then(|a| a.position()?.offre_servizio("contestazione-note-debito").map(|()| a))
+    {
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };

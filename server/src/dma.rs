@@ -60,7 +60,11 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+    // A private-sector position files no ListaPosPA: refused before the body too.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+        .await
+        .and_then(|a| a.position()?.offre_servizio("importa-dma").map(|()| a))
+    {
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };
@@ -105,6 +109,7 @@ pub async fn errors_csv(
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
         let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+        access.position()?.offre_servizio("importa-dma")?;
         let i = dma_import::importazione(ctx.db(), access.position()?.id, id).await?;
         Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i).into_bytes()))
     }

@@ -48,7 +48,11 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione)).await {
+    // A private-sector position has no tracciati to send: refused before the body too.
+    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+        .await
+        .and_then(|a| a.position()?.offre_servizio("invio-tracciati").map(|()| a))
+    {
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };
@@ -75,6 +79,7 @@ pub async fn receipt(
     let result = async {
         let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         let position = access.position()?;
+        position.offre_servizio("invio-tracciati")?;
         let t = tracciati::uno(ctx.db(), position.id, id).await?;
         // The protocol is built from a Sede code, a year and a number: plain ASCII.
         Ok::<_, AppError>((

@@ -485,6 +485,11 @@ both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
     assert_eq!(v["calcolo"]["righe"].as_array().map(Vec::len), Some(3));
 });
 
+/// `n` records of the Circolare 38/2000 type's length (120 characters, migration 0026), LF-terminated.
+fn tracciato_records(n: usize) -> Vec<u8> {
+    (1..=n).map(|i| format!("{i:05}{:<115}\n", " RECORD DI PROVA")).collect::<String>().into_bytes()
+}
+
 // Invio tracciati: the file is kept with its SHA-256 and a protocol of the Sede's register; the receipt
 // says so; an unknown type or an empty file stores nothing; another position's tracciato is not found.
 both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| async move {
@@ -492,12 +497,12 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
     let mario = app.login_as(Role::Datore).await;
     let code = app.position_of("Comune di Roccaverde").await;
     let other = app.position_of("Comune di Valfiorita").await;
-    let send = |tipo: &'static str, data: &'static [u8], position: String| {
+    let send = |tipo: &'static str, data: Vec<u8>, position: String| {
         let (app, mario) = (&app, &mario);
         async move {
             let form = reqwest::multipart::Form::new()
                 .text("tipo", tipo)
-                .part("file", reqwest::multipart::Part::bytes(data.to_vec()).file_name("flusso-38.txt"));
+                .part("file", reqwest::multipart::Part::bytes(data).file_name("flusso-38.txt"));
             let res = mario
                 .post(app.url(&format!("/api/tracciati/{position}")))
                 .header("Origin", &app.base)
@@ -508,8 +513,8 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
             (res.status().as_u16(), location(&res))
         }
     };
-    let data: &[u8] = b"RECORD;0001;ENTE\nRECORD;0002;DIPENDENTE\n";
-    let (status, to) = send("circ38_2000", data, code.clone()).await;
+    let data = tracciato_records(2);
+    let (status, to) = send("circ38_2000", data.clone(), code.clone()).await;
     assert_eq!(status, 303);
     assert!(to.contains("esito=ricevuto&protocollo=INPS.7001."), "{to}");
     let (id, sha, stato): (i64, String, String) =
@@ -517,7 +522,7 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
             .fetch_one(app.db.pool())
             .await
             .expect("row");
-    assert_eq!(sha, hex::encode(sha2::Sha256::digest(data)));
+    assert_eq!(sha, hex::encode(sha2::Sha256::digest(&data)));
     assert_eq!(stato, "elaborato");
     let receipt = mario
         .get(app.url(&format!("/ricevute/{code}/{id}")))
@@ -528,7 +533,7 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
     assert_eq!(receipt.status().as_u16(), 200);
     let text = receipt.text().await.expect("text");
     assert!(
-        text.contains(&sha) && text.contains("Protocollo: INPS.7001.") && text.contains("Dimensione: 40 byte"),
+        text.contains(&sha) && text.contains("Protocollo: INPS.7001.") && text.contains("Dimensione: 242 byte"),
         "{text}"
     );
     // The same id under another position of Mario's is not found; a foreign user does not reach it.
@@ -562,9 +567,87 @@ both_backends!(tracciati_get_a_protocol_a_hash_and_a_receipt, |app: TestApp| asy
     let before = count().await;
     let (_, to) = send("inventato", data, code.clone()).await;
     assert!(to.contains("errore=Scelga+il+tipo"), "{to}");
-    let (_, to) = send("circ38_2000", b"", code.clone()).await;
+    let (_, to) = send("circ38_2000", Vec::new(), code.clone()).await;
     assert!(to.contains("errore=Scelga+un+file+non+vuoto"), "{to}");
     assert_eq!(count().await, before, "refused files store nothing");
+});
+
+/// The Italian message a form route put in the `errore=` of its redirect.
+fn errore_of(location: &str) -> String {
+    let query = location.split_once('?').map_or("", |q| q.1);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs.into_iter().find(|(k, _)| k == "errore").map(|(_, v)| v).unwrap_or_default()
+}
+
+// Item 17: a tracciato is text of fixed-length records of its type's length. An image (which used to be
+// protocolled and marked "elaborato") is refused with an Italian message and nothing is stored — no row, no
+// protocol number taken, no upload counted; so is text of other lengths. A valid file passes.
+both_backends!(a_tracciato_must_be_text_records_of_its_types_length, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let send = |name: &'static str, data: Vec<u8>| {
+        let (app, mario, code) = (&app, &mario, &code);
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("tipo", "circ38_2000")
+                .part("file", reqwest::multipart::Part::bytes(data).file_name(name));
+            let res = mario
+                .post(app.url(&format!("/api/tracciati/{code}")))
+                .header("Origin", &app.base)
+                .multipart(form)
+                .send()
+                .await
+                .expect("post");
+            (res.status().as_u16(), location(&res))
+        }
+    };
+    async fn counts(app: &TestApp) -> (i64, i64) {
+        let n = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(app.db.pool()).await.expect("count")
+        };
+        (
+            n("SELECT COUNT(*) FROM tracciati").await,
+            n("SELECT COUNT(*) FROM audit_log WHERE action = 'tracciato.ricevuto'").await,
+        )
+    }
+    let before = counts(&app).await;
+
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    png.extend_from_slice(&[0u8; 200]);
+    let (status, to) = send("scansione.png", png).await;
+    assert_eq!(status, 303);
+    let why = errore_of(&to);
+    assert!(why.contains("non è un tracciato di testo") && why.contains("un'immagine"), "{to}");
+    assert!(!to.contains("protocollo="), "{to}");
+
+    // Text, but not records of 120 characters.
+    let (_, to) = send("flusso.txt", b"RECORD;0001;ENTE\nRECORD;0002;DIPENDENTE\n".to_vec()).await;
+    let why = errore_of(&to);
+    assert!(why.contains("La riga 1 è lunga 16 caratteri") && why.contains("120 caratteri"), "{to}");
+    let mut short_last = tracciato_records(3);
+    short_last.extend_from_slice(b"00004 TRONCATO\r\n");
+    let (_, to) = send("flusso.txt", short_last).await;
+    assert!(errore_of(&to).contains("La riga 4 è lunga 14 caratteri"), "{to}");
+    assert_eq!(counts(&app).await, before, "a refused tracciato stores nothing");
+
+    // Records of the declared length, CR LF or LF: received, elaborated, counted.
+    let crlf = String::from_utf8(tracciato_records(3)).expect("ascii").replace('\n', "\r\n").into_bytes();
+    let (status, to) = send("flusso.txt", crlf).await;
+    assert_eq!(status, 303);
+    assert!(to.contains("esito=ricevuto&protocollo=INPS.7001."), "{to}");
+    let (stato, esito): (String, String) =
+        sqlx::query_as("SELECT stato, esito FROM tracciati ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("row");
+    assert_eq!(stato, "elaborato");
+    assert!(esito.contains("3 record da 120 caratteri"), "{esito}");
+    assert_eq!(counts(&app).await, (before.0 + 1, before.1 + 1));
+
+    // The page tells the record length of each type.
+    let (status, body) = app.call(&mario, "/api/cassetto/tracciati", json!({"posizione": code})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("record di 120 caratteri"), "{body}");
 });
 
 // Contestazione of a Nota di debito: reasons and files (the attachment rules), one waiting per nota, the

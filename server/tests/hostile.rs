@@ -250,6 +250,8 @@ fn generate(name: &str) -> Vec<u8> {
         "html_as_txt" => b"<script>alert(document.cookie)</script>".to_vec(),
         "text_with_nul" => b"riga uno\0riga due".to_vec(),
         "empty" => Vec::new(),
+        // One record of the Circolare 38/2000 type's length (migration 0026): a tracciato that is stored.
+        "tracciato_120" => format!("{:<120}\n", "00001 RECORD DI PROVA").into_bytes(),
         "multipart_no_end" => {
             b"--XYZ\r\nContent-Disposition: form-data; name=\"posizione\"\r\n\r\n12345".to_vec()
         }

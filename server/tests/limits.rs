@@ -90,7 +90,9 @@ both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
         async move {
             let form = reqwest::multipart::Form::new().text("tipo", "circ38_2000").part(
                 "file",
-                reqwest::multipart::Part::bytes(b"RECORD;0001;ENTE\n".to_vec()).file_name("flusso-38.txt"),
+                // One record of the type's 120 characters (migration 0026).
+                reqwest::multipart::Part::bytes(format!("{:<120}\n", "00001 RECORD").into_bytes())
+                    .file_name("flusso-38.txt"),
             );
             let res = client
                 .post(app.url(&format!("/api/tracciati/{position}")))

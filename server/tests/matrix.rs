@@ -225,6 +225,15 @@ fn manages(p: Probe) -> bool {
     )
 }
 
+/// Probes of the Gestione dipendenti pubblici's own sections and services (the section probe asks for the
+/// note di debito): refused on a private-sector position that is reached.
+fn public_only(p: Probe) -> bool {
+    matches!(
+        p,
+        Probe::SectionPage | Probe::SanzioniEca | Probe::Tracciati | Probe::Contestazioni | Probe::DmaImportazione
+    )
+}
+
 async fn run_matrix(app: TestApp) {
     let mut failures = Vec::new();
     for (who, expected) in POSITION_MATRIX {
@@ -334,6 +343,9 @@ async fn run_scope_matrix(app: TestApp) {
                     let want = match (p, expected[i]) {
                         (Probe::SendTracciato | Probe::SendContestazione | Probe::UploadDma, 200) => 303,
                         (Probe::SendDmaManuale, 200) => 400,
+                        // Reached, but a service of the Gestione dipendenti pubblici on a private position: the
+                        // Italian refusal (issue 15, item 15).
+                        (_, 200) if i == 1 && public_only(p) => 400,
                         (_, status) => status,
                     };
                     let got = probe(&app, client, p, code).await;

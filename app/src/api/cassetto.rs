@@ -66,6 +66,8 @@ pub async fn section_page(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
+            // The sections of the Gestione dipendenti pubblici are not a private-sector position's.
+            access.position()?.offre_sezione(section)?;
             let position_id = access.position()?.id;
             let spec = section.spec();
             let checked = spec.check(&query).map_err(AppError::Invalid)?;

@@ -16,6 +16,7 @@ pub async fn load_contestazioni(posizione: String) -> Result<ContestazioniView, 
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+            access.position()?.offre_servizio("contestazione-note-debito")?;
             let position = access.position()?.id;
             Ok(ContestazioniView {
                 note: contestazioni::note(ctx.db(), position).await?,

@@ -16,6 +16,7 @@ pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportaz
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+            access.position()?.offre_servizio("importa-dma")?;
             dma_import::importazione(ctx.db(), access.position()?.id, id).await
         }
         .await,
@@ -38,6 +39,7 @@ pub async fn invia_dma_manuale(
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             let position = access.position()?;
+            position.offre_servizio("compilazione-dma")?;
             dma_import::importa_bozza(ctx.db(), access.user.user_id, position.id, &position.code, bozza, now_unix())
                 .await
         }

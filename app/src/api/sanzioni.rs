@@ -20,6 +20,7 @@ pub async fn load_sanzioni_eca(posizione: String, query: ListQuery) -> Result<Sa
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+            access.position()?.offre_servizio("calcolo-sanzioni-eca")?;
             let note = sanzioni::note_eca(ctx.db(), access.position()?.id).await?;
             let oggi = ctx.state.settings.today();
             let field = |k: &str| query.filters.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());

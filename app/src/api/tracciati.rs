@@ -15,6 +15,7 @@ pub async fn load_tracciati(posizione: String) -> Result<TracciatiView, AppError
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+            access.position()?.offre_servizio("invio-tracciati")?;
             tracciati::elenco(ctx.db(), access.position()?.id).await
         }
         .await,

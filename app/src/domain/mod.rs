@@ -22,6 +22,7 @@ pub mod profile;
 pub mod sanzioni;
 pub mod testo;
 pub mod time;
+pub mod tracciati;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError, CodiceFiscaleKind, compute_check_char};
 pub use money::{Money, MoneyError};

@@ -4,6 +4,7 @@
 
 use crate::domain::position_code::PositionCode;
 use crate::error::AppError;
+use crate::servizi::{self, Gestione};
 
 use super::ctx::RequestCtx;
 use super::deleghe::{self, Party};
@@ -81,6 +82,21 @@ pub enum Action<'a> {
 pub struct PositionRef {
     pub id: i64,
     pub code: String,
+    /// The Gestione of its Ente: which services apply to it (`crate::servizi`).
+    pub gestione: Gestione,
+}
+
+impl PositionRef {
+    /// Refuses, with the Italian message, a menu service that does not apply to this position (a service of
+    /// the Gestione dipendenti pubblici on a private-sector one).
+    pub fn offre_servizio(&self, slug: &str) -> Result<(), AppError> {
+        servizi::verifica_servizio(slug, self.gestione).map_err(AppError::Invalid)
+    }
+
+    /// Refuses, with the Italian message, a consultation section that does not apply to this position.
+    pub fn offre_sezione(&self, section: crate::sections::Section) -> Result<(), AppError> {
+        servizi::verifica_sezione(section, self.gestione).map_err(AppError::Invalid)
+    }
 }
 
 /// The answer of a successful check: who the caller is and, for position actions, which position.
@@ -240,15 +256,17 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
         Action::GrantEmployeeDelega(code) => {
             require(role == Role::Datore)?;
             let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "SELECT p.id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1 AND e.datore_user_id = $2",
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id \
+                 WHERE p.code = $1 AND e.datore_user_id = $2",
             )
             .bind(code.as_str())
             .bind(user.user_id)
             .fetch_optional(db.pool())
             .await?;
-            let id = id.ok_or(AppError::NotFound)?;
-            let position = Some(PositionRef { id, code: code.as_str().to_string() });
+            let (id, sector) = found.ok_or(AppError::NotFound)?;
+            let position =
+                Some(PositionRef { id, code: code.as_str().to_string(), gestione: Gestione::of_sector(&sector) });
             Ok(Access { user, position, party: None, sede_id: None })
         }
         Action::RequestIntermediaryDelega => {
@@ -409,18 +427,18 @@ async fn reachable_position(
 ) -> Result<PositionRef, AppError> {
     let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
     let reachable = reachable_positions(need, ctx.state.settings.today());
-    let id: Option<i64> = sqlx::query_scalar(&format!(
+    let found: Option<(i64, String)> = sqlx::query_as(&format!(
         // EXISTS with the position named: the database pushes `r.position_id = p.id` into every branch of the
         // union, instead of listing all the user reaches (thousands for a large intermediary) to find one.
-        "SELECT p.id FROM positions p WHERE p.code = $2 \
+        "SELECT p.id, pe.sector FROM positions p JOIN enti pe ON pe.id = p.ente_id WHERE p.code = $2 \
          AND EXISTS (SELECT 1 FROM ({reachable}) r WHERE r.position_id = p.id)"
     ))
     .bind(user_id)
     .bind(code.as_str())
     .fetch_optional(ctx.db().pool())
     .await?;
-    let id = id.ok_or(AppError::NotFound)?;
-    Ok(PositionRef { id, code: code.as_str().to_string() })
+    let (id, sector) = found.ok_or(AppError::NotFound)?;
+    Ok(PositionRef { id, code: code.as_str().to_string(), gestione: Gestione::of_sector(&sector) })
 }
 
 /// Whether `user_id` reaches the position `position_id` now; `NotFound` if not (a richiesta on a position
@@ -449,13 +467,15 @@ async fn fascicolo_elettronico_sede(ctx: &RequestCtx, user: &SessionUser) -> Res
 /// The position `code` if its Sede is `sede`; another Sede's position answers like a missing one.
 async fn sede_position(ctx: &RequestCtx, sede: i64, code: &str) -> Result<PositionRef, AppError> {
     let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM positions WHERE code = $1 AND sede_id = $2")
-        .bind(code.as_str())
-        .bind(sede)
-        .fetch_optional(ctx.db().pool())
-        .await?;
-    let id = id.ok_or(AppError::NotFound)?;
-    Ok(PositionRef { id, code: code.as_str().to_string() })
+    let found: Option<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1 AND p.sede_id = $2",
+    )
+    .bind(code.as_str())
+    .bind(sede)
+    .fetch_optional(ctx.db().pool())
+    .await?;
+    let (id, sector) = found.ok_or(AppError::NotFound)?;
+    Ok(PositionRef { id, code: code.as_str().to_string(), gestione: Gestione::of_sector(&sector) })
 }
 
 /// Every reading of a position by an operator is recorded before anything is answered: the Fascicolo

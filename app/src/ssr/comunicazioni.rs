@@ -442,6 +442,7 @@ pub async fn prenota(
         now,
     )
     .await?;
+    super::feedback::registra_uso(&mut tx, user_id, "prenotazione", &id.to_string(), now).await?;
     tx.commit().await?;
     Ok(id)
 }

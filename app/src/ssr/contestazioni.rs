@@ -75,6 +75,8 @@ pub async fn presenta(
         detail: &numero,
     };
     audit::append(&mut tx, entry, now).await?;
+    // The rating is offered for the contestazione filed, named by its protocol (what the page is sent back with).
+    super::feedback::registra_uso(&mut tx, user_id, "contestazione", &protocollo, now).await?;
     tx.commit().await?;
     Ok((id, protocollo))
 }

@@ -29,6 +29,7 @@ pub async fn section_csv(
         (Some(s), Some(_)) => s.spec().detail.ok_or(AppError::NotFound)?,
         (None, _) => return Err(AppError::NotFound),
     };
+    position.offre_sezione(section)?;
     let spec = section.spec();
     let query = ListQuery::from_params(params);
     let checked = spec.check(&query).map_err(AppError::Invalid)?;

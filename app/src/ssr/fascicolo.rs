@@ -99,6 +99,8 @@ pub async fn stampa(ctx: &RequestCtx, posizione: &str) -> Result<(String, Vec<u8
         detail: &format!("sha256:{sha256}"),
     };
     audit::record(ctx.db(), entry).await?;
+    // The print is a use of the service the page then asks a rating for (one per user and day).
+    super::feedback::registra_uso_del_giorno(ctx.db(), access.user.user_id, "fascicolo-stampa", generated_at).await?;
     // The code is a validated position code: plain ASCII.
     Ok((format!("fascicolo-{}.pdf", position.code), pdf))
 }
@@ -140,7 +142,9 @@ pub async fn dati(db: &Db, position_id: i64, today: NaiveDate) -> Result<Fascico
         .collect::<Result<Vec<_>, AppError>>()?;
 
     let mut sections = Vec::new();
-    for spec in Section::top_level() {
+    // A private-sector position's dossier has only the sections that apply to it (no empty DMA or ECA tables).
+    let gestione = crate::servizi::Gestione::of_sector(&position.sector);
+    for spec in Section::top_level().filter(|s| crate::servizi::sezione_offerta(s.section, gestione)) {
         let page = all_rows(db, position_id, spec, None).await?;
         let mut details = Vec::new();
         // The instalments of each piano, as its detail page lists them; the workers of a DMA are

@@ -31,6 +31,15 @@ pub async fn registra_uso(
     Ok(())
 }
 
+/// Records today's use of a service without a record of its own to name (`Uso::AzioneDelGiorno`), in its
+/// own short transaction: the action (a print) writes nothing else.
+pub async fn registra_uso_del_giorno(db: &Db, user_id: i64, servizio: &'static str, at: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    registra_uso(&mut tx, user_id, servizio, &iso_date(rome_date(at)), at).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The use the widget may ask a rating for, if it is still unrated and not dismissed. A consultation is
 /// recorded here, once per user, service and (Italian) day; an action's use must already exist.
 pub async fn uso_da_valutare(
@@ -52,6 +61,8 @@ pub async fn uso_da_valutare(
         Uso::Azione => {
             riferimento.ok_or_else(|| AppError::invalid("Manca il riferimento dell'operazione."))?.to_string()
         }
+        // Recorded by the action itself (`registra_uso_del_giorno`): only looked up here.
+        Uso::AzioneDelGiorno => iso_date(rome_date(now)),
     };
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM feedback_usi WHERE user_id = $1 AND servizio = $2 AND riferimento = $3 AND esito IS NULL",

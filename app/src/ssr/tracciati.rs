@@ -1,6 +1,8 @@
 //! Invio tracciati (Circolare 38/2000 INPDAP): files of a declared type, kept with their SHA-256 and a
-//! protocol number, their processing tracked. The layout of these files is not known to us (DOMAIN.md §2):
-//! `verifica` is the per-type hook where a layout check goes once INPS documents it; none is invented here.
+//! protocol number, their processing tracked. Whatever their field layout, these files are text of
+//! fixed-length records (`domain::tracciati`, the length per type in `tracciato_tipi`): a file without that
+//! form is refused before anything is stored. The fields themselves are not known to us (DOMAIN.md §2), so
+//! none is checked.
 
 use chrono::Datelike;
 use sha2::{Digest, Sha256};
@@ -10,24 +12,24 @@ use super::comunicazioni::prossimo_protocollo;
 use super::db::Db;
 use crate::domain::allegati::nome_sicuro;
 use crate::domain::time::rome_date;
+use crate::domain::tracciati;
 use crate::error::AppError;
 use crate::model::{TracciatiView, TracciatoRow};
 
-/// The check of a tracciato's content by its type. `Ok` carries the outcome shown to the user.
-pub fn verifica(tipo: &str, dati: &[u8]) -> Result<String, String> {
-    match tipo {
-        // Circolare 38/2000: record layout not available; the file is archived as received.
-        "circ38_2000" => {
-            Ok("Ricevuto e archiviato: il controllo del tracciato sarà attivato quando INPS ne pubblicherà il formato."
-                .to_string())
-        }
-        _ if dati.is_empty() => Err("Il file è vuoto.".to_string()),
-        _ => Ok("Ricevuto e archiviato.".to_string()),
-    }
+/// The check of a tracciato's content by its type's record length. `Ok` carries the outcome shown to the user.
+pub fn verifica(dati: &[u8], lunghezza_record: i64) -> Result<String, String> {
+    let lunghezza = usize::try_from(lunghezza_record).map_err(|_| "Tipo di tracciato non valido.".to_string())?;
+    let esito = tracciati::verifica(dati, lunghezza)?;
+    Ok(format!(
+        "Ricevuto e archiviato: {} record da {lunghezza} caratteri. Il contenuto dei campi sarà controllato \
+         quando INPS ne pubblicherà il formato.",
+        esito.record
+    ))
 }
 
 /// Stores a tracciato (state `ricevuto`) with its protocol number, then processes it. The file is
-/// refused before anything is stored when its type is unknown, it is empty or too large.
+/// refused before anything is stored when its type is unknown, it is empty or too large, or it is not text
+/// records of its type's length.
 pub async fn invia(
     db: &Db,
     user_id: i64,
@@ -37,11 +39,12 @@ pub async fn invia(
     dati: &[u8],
     now: i64,
 ) -> Result<(i64, String), AppError> {
-    let max: Option<i64> = sqlx::query_scalar("SELECT max_bytes FROM tracciato_tipi WHERE codice = $1")
-        .bind(tipo)
-        .fetch_optional(db.pool())
-        .await?;
-    let max = max.ok_or_else(|| AppError::invalid("Scelga il tipo di tracciato."))?;
+    let tipo_row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT max_bytes, lunghezza_record FROM tracciato_tipi WHERE codice = $1")
+            .bind(tipo)
+            .fetch_optional(db.pool())
+            .await?;
+    let (max, lunghezza_record) = tipo_row.ok_or_else(|| AppError::invalid("Scelga il tipo di tracciato."))?;
     let nome = nome_sicuro(nome);
     if nome.is_empty() || dati.is_empty() {
         return Err(AppError::invalid("Scelga un file non vuoto da inviare."));
@@ -52,6 +55,8 @@ pub async fn invia(
             max / (1024 * 1024)
         )));
     }
+    // Not a text of the type's records (an image, a PDF, a spreadsheet): refused, nothing stored.
+    verifica(dati, lunghezza_record).map_err(AppError::Invalid)?;
     let (sede_id, sede_code): (i64, String) =
         sqlx::query_as("SELECT s.id, s.code FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
             .bind(position_id)
@@ -79,6 +84,8 @@ pub async fn invia(
     let entry =
         Entry { actor_user_id: Some(user_id), action: "tracciato.ricevuto", subject: &protocollo, detail: &sha256 };
     audit::append(&mut tx, entry, now).await?;
+    // The rating is offered for the file protocolled, named by its protocol (what the page is sent back with).
+    super::feedback::registra_uso(&mut tx, user_id, "invio-tracciati", &protocollo, now).await?;
     tx.commit().await?;
     elabora(db, id, now).await?;
     Ok((id, protocollo))
@@ -86,12 +93,14 @@ pub async fn invia(
 
 /// Runs the check of its type on a received tracciato and records the outcome.
 pub async fn elabora(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
-    let (tipo, dati): (String, Vec<u8>) =
-        sqlx::query_as("SELECT tipo, contenuto FROM tracciati WHERE id = $1 AND stato = 'ricevuto'")
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-    let (stato, esito) = match verifica(&tipo, &dati) {
+    let (lunghezza_record, dati): (i64, Vec<u8>) = sqlx::query_as(
+        "SELECT k.lunghezza_record, t.contenuto FROM tracciati t JOIN tracciato_tipi k ON k.codice = t.tipo \
+         WHERE t.id = $1 AND t.stato = 'ricevuto'",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    let (stato, esito) = match verifica(&dati, lunghezza_record) {
         Ok(esito) => ("elaborato", esito),
         Err(why) => ("scartato", why),
     };
@@ -145,8 +154,12 @@ fn to_row(r: Row) -> TracciatoRow {
 
 /// The types and the tracciati sent for a position, newest first.
 pub async fn elenco(db: &Db, position_id: i64) -> Result<TracciatiView, AppError> {
-    let tipi: Vec<(String, String)> =
-        sqlx::query_as("SELECT codice, descrizione FROM tracciato_tipi ORDER BY codice").fetch_all(db.pool()).await?;
+    let tipi: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT codice, descrizione, lunghezza_record FROM tracciato_tipi ORDER BY codice")
+            .fetch_all(db.pool())
+            .await?;
+    // The record length is part of what the user must know to send a file of the type.
+    let tipi = tipi.into_iter().map(|(c, d, n)| (c, format!("{d} (record di {n} caratteri)"))).collect();
     let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 ORDER BY t.id DESC LIMIT 200"))
         .bind(position_id)
         .fetch_all(db.pool())

@@ -41,6 +41,10 @@ pub fn AgendaPage() -> impl IntoView {
         <Page title="Agenda appuntamenti">
             <h1>"Agenda appuntamenti"</h1>
             {move || view! { <Outcome text=esito().and_then(|c| outcome_text(&c))/> }}
+            // The booking just made (its id is in the address) is offered for rating.
+            {move || (esito().as_deref() == Some("prenotato")).then(nonce).flatten().map(|n| view! {
+                <super::feedback::FeedbackWidget servizio="prenotazione".to_string() riferimento=Some(n)/>
+            })}
             {form_error(cancel)}
             {form_error(publish)}
             {form_error(record)}

@@ -13,16 +13,7 @@ use crate::sections::Section;
 use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
 use super::layout::{Crumb, Page};
 
-/// Services of the left menu that later releases fill: (slug, label, group).
-const SERVICES: &[(&str, &str, &str)] = &[
-    ("contestazione-note-debito", "Contestazione note di debito", "Servizi di gestione"),
-    ("calcolo-sanzioni-eca", "Calcolo sanzioni ECA", "Servizi di gestione"),
-    ("invio-tracciati", "Invio tracciati", "Servizi di gestione"),
-    ("compilazione-dma", "Compilazione manuale DMA", "Servizi di gestione"),
-    ("importa-dma", "Invio denuncia DMA (file ListaPosPA)", "Servizi di gestione"),
-    ("comunicazione-bidirezionale", "Com. Bidirezionale", "Contatti"),
-    ("fascicolo", "Fascicolo aziendale", "Fascicolo"),
-];
+use crate::servizi::{Gestione, SERVIZI_POSIZIONE, servizio_offerto, sezione_offerta};
 
 fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
     map.clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
@@ -252,12 +243,40 @@ fn service_href(base: &str, slug: &str) -> String {
 /// Services that only read, so the operator's view offers them too.
 const READ_ONLY_SERVICES: &[&str] = &["fascicolo"];
 
+/// The Gestione of the open position, once its anagrafica is loaded; `None` if it is not (not reachable).
+async fn gestione_di(detail: Option<DetailResource>) -> Option<Gestione> {
+    let DetailResource(detail) = detail?;
+    detail.await.ok().map(|d| Gestione::of_sector(&d.sector))
+}
+
+/// The left menu: the sections and services that apply to the position's Gestione (a private-sector
+/// position is offered none of the Gestione dipendenti pubblici's, `crate::servizi`).
 #[component]
 fn PositionMenu(base: String, vista: Vista) -> impl IntoView {
-    let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
-    let offered = move |slug: &str| vista == Vista::Cassetto || READ_ONLY_SERVICES.contains(&slug);
+    let detail = use_context::<DetailResource>();
     view! {
-        <nav class="sidebar-wrapper it-line-right-side" aria-label="Servizi della posizione" data-testid="menu-posizione">
+        <Suspense fallback=|| ()>
+            {move || {
+                let base = base.clone();
+                Suspend::new(async move {
+                    // Until known (or for a position not reached, whose pages say so) the whole menu.
+                    let gestione = gestione_di(detail).await.unwrap_or(Gestione::Pubblica);
+                    view! { <PositionMenuLinks base vista gestione/> }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PositionMenuLinks(base: String, vista: Vista, gestione: Gestione) -> impl IntoView {
+    let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
+    let offered = move |slug: &str| {
+        (vista == Vista::Cassetto || READ_ONLY_SERVICES.contains(&slug)) && servizio_offerto(slug, gestione)
+    };
+    view! {
+        <nav class="sidebar-wrapper it-line-right-side" aria-label="Servizi della posizione" data-testid="menu-posizione"
+            data-gestione=match gestione { Gestione::Pubblica => "pubblica", Gestione::Privata => "privata" }>
             <div class="sidebar-linklist-wrapper">
                 <div class="link-list-wrapper">
                     <h2 class="h6 text-uppercase mt-2">"Posizione"</h2>
@@ -266,15 +285,15 @@ fn PositionMenu(base: String, vista: Vista) -> impl IntoView {
                     </ul>
                     <h2 class="h6 text-uppercase mt-3">"Consultazione"</h2>
                     <ul class="link-list">
-                        {Section::top_level().map(|s| view! {
+                        {Section::top_level().filter(|s| sezione_offerta(s.section, gestione)).map(|s| view! {
                             <li><a class="list-item" href=format!("{base}/{}", s.slug)><span>{s.title}</span></a></li>
                         }).collect_view()}
                     </ul>
-                    {groups.into_iter().filter(|g| SERVICES.iter().any(|s| s.2 == *g && offered(s.0))).map(|group| view! {
+                    {groups.into_iter().filter(|g| SERVIZI_POSIZIONE.iter().any(|s| s.group == *g && offered(s.slug))).map(|group| view! {
                         <h2 class="h6 text-uppercase mt-3">{group}</h2>
                         <ul class="link-list">
-                            {SERVICES.iter().filter(|s| s.2 == group && offered(s.0)).map(|(slug, label, _)| view! {
-                                <li><a class="list-item" href=service_href(&base, slug)><span>{*label}</span></a></li>
+                            {SERVIZI_POSIZIONE.iter().filter(|s| s.group == group && offered(s.slug)).map(|s| view! {
+                                <li><a class="list-item" href=service_href(&base, s.slug)><span>{s.label}</span></a></li>
                             }).collect_view()}
                         </ul>
                     }).collect_view()}
@@ -347,7 +366,7 @@ pub fn PositionSubPage() -> impl IntoView {
         let slug = slug.get();
         if Section::from_slug(&slug).is_some() {
             SubPage::Sections
-        } else if let Some((_, label, _)) = SERVICES.iter().find(|s| s.0 == slug) {
+        } else if let Some(label) = crate::servizi::servizio_posizione(&slug).map(|s| s.label) {
             if vista == Vista::Operatore && !READ_ONLY_SERVICES.contains(&slug.as_str()) {
                 SubPage::NotForOperator(label)
             } else {
@@ -360,37 +379,7 @@ pub fn PositionSubPage() -> impl IntoView {
     let section = Signal::derive(move || Section::from_slug(&slug.get()).unwrap_or(Section::Versamenti));
     move || match kind.get() {
         SubPage::Sections => view! { <SectionView section parent=Signal::derive(|| None)/> }.into_any(),
-        SubPage::Service(label) if slug.get() == "contestazione-note-debito" => {
-            view! { <PositionFrame title=label><ContestazioniPage/></PositionFrame> }.into_any()
-        }
-        SubPage::Service(label) if slug.get() == "importa-dma" => {
-            view! { <PositionFrame title=label><ImportaDmaPage/></PositionFrame> }.into_any()
-        }
-        SubPage::Service(label) if slug.get() == "compilazione-dma" => {
-            let posizione = Signal::derive(posizione_param());
-            view! { <PositionFrame title=label><super::dma_manuale::CompilazioneDmaPage posizione/></PositionFrame> }
-                .into_any()
-        }
-        SubPage::Service(label) if slug.get() == "fascicolo" => {
-            let href = format!("/cassetto/{}/fascicolo.pdf", url_encode(&posizione_param()()));
-            view! {
-                <PositionFrame title=label>
-                    <h1 class="h2">"Fascicolo aziendale"</h1>
-                    <p>"Il fascicolo raccoglie in un unico documento PDF l'anagrafica della posizione, la Sede competente, le deleghe in vigore e tutte le sezioni di consultazione con i loro totali, alla data e all'ora della stampa. Ogni stampa è registrata."</p>
-                    <a class="btn btn-primary" href=href rel="external" download="" data-testid="stampa-fascicolo">"Stampa fascicolo aziendale (PDF)"</a>
-                </PositionFrame>
-            }
-            .into_any()
-        }
-        SubPage::Service(label) if slug.get() == "invio-tracciati" => {
-            view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any()
-        }
-        SubPage::Service(label) if slug.get() == "calcolo-sanzioni-eca" => {
-            view! { <PositionFrame title=label><SanzioniEcaPage/></PositionFrame> }.into_any()
-        }
-        SubPage::Service(label) => {
-            view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any()
-        }
+        SubPage::Service(label) => view! { <ServicePage slug=slug.get() label vista/> }.into_any(),
         SubPage::NotForOperator(label) => view! {
             <PositionFrame title=label>
                 <h1 class="h2">{label}</h1>
@@ -404,6 +393,67 @@ pub fn PositionSubPage() -> impl IntoView {
             view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }
                 .into_any()
         }
+    }
+}
+
+/// A service of the menu, if it applies to the open position; otherwise, in the position's frame, the Italian
+/// refusal (a private-sector position and a service of the Gestione dipendenti pubblici). The server
+/// functions behind each page refuse the same way (`PositionRef::offre_servizio`).
+#[component]
+fn ServicePage(slug: String, label: &'static str, vista: Vista) -> impl IntoView {
+    let slug = StoredValue::new(slug);
+    let detail = use_context::<DetailResource>();
+    view! {
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match gestione_di(detail).await {
+                    Some(g) if !slug.with_value(|s| servizio_offerto(s, g)) => view! {
+                        <PositionFrame title=label>
+                            <h1 class="h2">{label}</h1>
+                            <div class="alert alert-info" role="status" data-testid="non-offerto">
+                                {crate::servizi::non_offerto(label)}
+                            </div>
+                        </PositionFrame>
+                    }
+                    .into_any(),
+                    _ => service_view(&slug.get_value(), label, vista),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
+    match slug {
+        "contestazione-note-debito" => {
+            view! { <PositionFrame title=label><ContestazioniPage/></PositionFrame> }.into_any()
+        }
+        "importa-dma" => view! { <PositionFrame title=label><ImportaDmaPage/></PositionFrame> }.into_any(),
+        "compilazione-dma" => {
+            let posizione = Signal::derive(posizione_param());
+            view! { <PositionFrame title=label><super::dma_manuale::CompilazioneDmaPage posizione/></PositionFrame> }
+                .into_any()
+        }
+        "fascicolo" => {
+            let href = format!("/cassetto/{}/fascicolo.pdf", url_encode(&posizione_param()()));
+            // The rating follows the print: the PDF downloads beside the page, whose widget waits for its use.
+            let stampato = RwSignal::new(false);
+            view! {
+                <PositionFrame title=label>
+                    <h1 class="h2">"Fascicolo aziendale"</h1>
+                    <p>"Il fascicolo raccoglie in un unico documento PDF l'anagrafica della posizione, la Sede competente, le deleghe in vigore e tutte le sezioni di consultazione con i loro totali, alla data e all'ora della stampa. Ogni stampa è registrata."</p>
+                    <a class="btn btn-primary" href=href rel="external" download="" data-testid="stampa-fascicolo"
+                        on:click=move |_| stampato.set(true)>"Stampa fascicolo aziendale (PDF)"</a>
+                    {move || (stampato.get() && vista == Vista::Cassetto).then(|| view! {
+                        <super::feedback::FeedbackWidget servizio="fascicolo-stampa".to_string() attendi=true/>
+                    })}
+                </PositionFrame>
+            }
+            .into_any()
+        }
+        "invio-tracciati" => view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any(),
+        "calcolo-sanzioni-eca" => view! { <PositionFrame title=label><SanzioniEcaPage/></PositionFrame> }.into_any(),
+        _ => view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any(),
     }
 }
 
@@ -555,6 +605,8 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
     use crate::domain::sanzioni::{REGIMI, Voce};
     let value = |k: &str| q.filters.get(k).cloned().unwrap_or_default();
     let (nota, regime) = (value("nota"), value("regime"));
+    // The calculator is rated once it has computed something (a consultation: one use per day).
+    let calcolato = v.calcolo.is_some();
     let pagamento =
         Some(value("pagamento")).filter(|p| !p.is_empty()).unwrap_or_else(|| v.oggi.format("%Y-%m-%d").to_string());
     let result = v.calcolo.map(|c| {
@@ -639,6 +691,7 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
         </form>
         {v.errore.map(|e| view! { <div class="alert alert-danger mt-3" role="alert" data-testid="errore-modulo">{e}</div> })}
         {result}
+        {calcolato.then(|| view! { <super::feedback::FeedbackWidget servizio="calcolo-sanzioni".to_string()/> })}
     }
 }
 
@@ -655,6 +708,9 @@ fn TracciatiPage() -> impl IntoView {
     view! {
         <h1 class="h2">"Invio tracciati (Circolare INPDAP 38/2000)"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Tracciato ricevuto con protocollo {p}.")}</div> })}
+        {move || param("protocollo").map(|p| view! {
+            <super::feedback::FeedbackWidget servizio="invio-tracciati".to_string() riferimento=Some(p)/>
+        })}
         {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
@@ -732,6 +788,9 @@ fn ContestazioniPage() -> impl IntoView {
     view! {
         <h1 class="h2">"Contestazione note di debito"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Contestazione presentata con protocollo {p}.")}</div> })}
+        {move || param("protocollo").map(|p| view! {
+            <super::feedback::FeedbackWidget servizio="contestazione".to_string() riferimento=Some(p)/>
+        })}
         {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {

@@ -19,13 +19,37 @@ enum Stato {
     Registrato,
 }
 
+/// How many times, a second apart, the widget asks again for a use the action is still recording (a print
+/// runs as a download beside the page: its use exists only once the PDF is made).
+const TENTATIVI_ATTESA: u32 = 20;
+
+/// Asks the server for the use to rate; with `tentativi` left, asks again a second later while there is none.
+fn chiedi_uso(servizio: Signal<String>, stato: RwSignal<Stato>, s: String, r: Option<String>, tentativi: u32) {
+    spawn_local(async move {
+        match uso_da_valutare(s.clone(), r.clone()).await {
+            Ok(Some(uso)) if servizio.get_untracked() == s => stato.set(Stato::Offerto(uso)),
+            Ok(None) if tentativi > 0 => set_timeout(
+                move || {
+                    if servizio.try_get_untracked().as_ref() == Some(&s) {
+                        chiedi_uso(servizio, stato, s, r, tentativi - 1);
+                    }
+                },
+                std::time::Duration::from_secs(1),
+            ),
+            _ => {}
+        }
+    });
+}
+
 /// Offers the rating of one use of `servizio` (for actions, the record `riferimento` names). Shown only in
 /// the browser, once the server says the use is still unrated: a page served without JavaScript, or a use
-/// already rated or dismissed, shows nothing.
+/// already rated or dismissed, shows nothing. With `attendi`, the use may still be being recorded (a print
+/// downloading): the widget asks again for a little while.
 #[component]
 pub fn FeedbackWidget(
     #[prop(into)] servizio: Signal<String>,
     #[prop(into, optional)] riferimento: Signal<Option<String>>,
+    #[prop(optional)] attendi: bool,
 ) -> impl IntoView {
     let stato = RwSignal::new(Stato::Nascosto);
     let errore = RwSignal::new(None::<String>);
@@ -34,13 +58,7 @@ pub fn FeedbackWidget(
     Effect::new(move |_| {
         let (s, r) = (servizio.get(), riferimento.get());
         stato.set(Stato::Nascosto);
-        spawn_local(async move {
-            if let Ok(Some(uso)) = uso_da_valutare(s.clone(), r).await
-                && servizio.get_untracked() == s
-            {
-                stato.set(Stato::Offerto(uso));
-            }
-        });
+        chiedi_uso(servizio, stato, s, r, if attendi { TENTATIVI_ATTESA } else { 0 });
     });
     let invia = move |uso: i64, valutazione: Valutazione| {
         spawn_local(async move {
