@@ -119,7 +119,11 @@ async fn prints_the_dossier_of_a_position(app: TestApp) {
             .await;
         assert_eq!(status, 200, "{body}");
         let view: SectionView = serde_json::from_str(&body).expect("section view");
-        let count = format!("{} risultati", view.table.total_rows);
+        // As the dossier words it: one "risultato", otherwise "risultati".
+        let count = match view.table.total_rows {
+            1 => "1 risultato".to_string(),
+            n => format!("{n} risultati"),
+        };
         assert!(text.contains(&count), "{}: missing {count:?}", spec.slug);
         assert!(!view.table.totals.is_empty() || spec.columns.iter().all(|c| !c.total));
         for (key, total) in &view.table.totals {

@@ -60,13 +60,203 @@ pub fn demo_cf(account: &DemoAccount) -> anyhow::Result<CodiceFiscale> {
     CodiceFiscale::with_check(account.cf15).map_err(|e| anyhow::anyhow!("demo codice fiscale {}: {e}", account.cf15))
 }
 
-const SEDI: &[(&str, &str, &str)] = &[
-    ("7001", "Roma Eur", "Roma"),
-    ("4900", "Milano Nord", "Milano"),
-    ("5100", "Napoli Centro", "Napoli"),
-    ("8100", "Torino Sud", "Torino"),
-    ("1300", "Bologna", "Bologna"),
+/// The demo's Sedi: (code, name, city, province, Belfiore code of the city). Each Ente is handled by the Sede
+/// of its province (`sede_of_ente`), and its address is in that province.
+const SEDI: &[(&str, &str, &str, &str, &str)] = &[
+    ("7001", "Roma Eur", "Roma", "RM", "H501"),
+    ("4900", "Milano Nord", "Milano", "MI", "F205"),
+    ("5100", "Napoli Centro", "Napoli", "NA", "F839"),
+    ("8100", "Torino Sud", "Torino", "TO", "L219"),
+    ("1300", "Bologna", "Bologna", "BO", "A944"),
 ];
+
+/// The index in `SEDI` of the Sede handling Ente `i` (in the order public, private, State): by default in
+/// turn, but an Ente whose name places it (an ASL of Rome, a town by the sea, a Lombard mill, an Adriatic
+/// haulier) is handled where it is.
+fn sede_of_ente(i: usize, name: &str) -> usize {
+    match name {
+        "Azienda Sanitaria Locale Roma 9" => 0,
+        "Comune di Castelnuovo Mare" => 2,
+        "Tessitura Lombarda S.r.l." => 1,
+        "Trasporti Adriatici S.p.A." => 4,
+        // The State's office in the province of the Provincia di Monteleone.
+        _ if name.ends_with("di Monteleone") => 1,
+        _ => i % SEDI.len(),
+    }
+}
+
+/// State administrations: their contributions reach INPS through the Banca d'Italia (tesoreria), not F24.
+/// After the other Enti, so that theirs keep the codes and data they always had.
+const STATE_NAMES: &[&str] = &["Prefettura – Ufficio territoriale del Governo di Monteleone"];
+
+/// What kind of employer an Ente is: how it pays and how many people it employs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TipoEnte {
+    Comune,
+    /// Istituti scolastici: not obliged to F24 EP, they pay the Gestione pubblica on the F24 ordinario
+    /// (DOMAIN.md §5.1: codice ente 003, codice sede = the province's initials).
+    Scuola,
+    /// Amministrazioni dello Stato: through the Banca d'Italia.
+    Stato,
+    /// Every other public body: F24 EP (DOMAIN.md §5.2).
+    AltroPubblico,
+    Privata,
+}
+
+impl TipoEnte {
+    pub(super) fn of(name: &str, public: bool) -> TipoEnte {
+        if !public {
+            TipoEnte::Privata
+        } else if STATE_NAMES.contains(&name) {
+            TipoEnte::Stato
+        } else if name.starts_with("Comune di ") {
+            TipoEnte::Comune
+        } else if ["Istituto Comprensivo", "Istituto Tecnico", "Liceo"].iter().any(|p| name.starts_with(p)) {
+            TipoEnte::Scuola
+        } else {
+            TipoEnte::AltroPubblico
+        }
+    }
+
+    /// The channel of its payments, as `versamenti.channel`.
+    pub(super) fn canale(self) -> &'static str {
+        match self {
+            TipoEnte::Privata | TipoEnte::Scuola => "F24",
+            TipoEnte::Stato => "BANCA_ITALIA",
+            TipoEnte::Comune | TipoEnte::AltroPubblico => "F24EP",
+        }
+    }
+}
+
+/// The head count of an Ente's main position (a secondary position has a quarter of it): of the order of
+/// its kind — a small Comune a few dozen, a school the few it pays itself (supply staff; the rest are paid
+/// by the State), a health authority or a university hundreds. Bounded so that every test can seed the demo.
+fn organico(i: usize, name: &str) -> usize {
+    let by_name: &[(&str, usize)] = &[
+        ("Azienda Sanitaria Locale", 260),
+        ("Azienda Ospedaliera", 190),
+        ("Università", 210),
+        ("Provincia di", 95),
+        ("Camera di Commercio", 48),
+        ("Consorzio", 22),
+        ("Agenzia Regionale", 64),
+        ("Unione dei Comuni", 9),
+        ("Ente Parco", 12),
+        ("Azienda Servizi alla Persona", 35),
+        ("Prefettura", 70),
+    ];
+    match by_name.iter().find(|(prefix, _)| name.starts_with(prefix)) {
+        Some((_, n)) => *n,
+        None if name.starts_with("Comune di ") => 14 + (i * 7) % 35,
+        None => 6 + i % 6,
+    }
+}
+
+/// The town in an Ente's address: a Comune's own, a Provincia's or Camera di Commercio's seat, otherwise
+/// the Sede's city.
+fn comune_di(name: &str, sede_city: &'static str) -> String {
+    ["Comune di ", "Provincia di ", "Camera di Commercio di "]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .map(str::to_string)
+        .unwrap_or_else(|| sede_city.to_string())
+}
+
+const COGNOMI: &[&str] = &[
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+];
+/// (name, female).
+const NOMI: &[(&str, bool)] = &[
+    ("Francesco", false),
+    ("Sofia", true),
+    ("Alessandro", false),
+    ("Giulia", true),
+    ("Lorenzo", false),
+    ("Aurora", true),
+    ("Matteo", false),
+    ("Alice", true),
+    ("Leonardo", false),
+    ("Ginevra", true),
+    ("Gabriele", false),
+    ("Emma", true),
+    ("Riccardo", false),
+    ("Beatrice", true),
+    ("Tommaso", false),
+    ("Chiara", true),
+    ("Edoardo", false),
+    ("Martina", true),
+    ("Giovanni", false),
+    ("Sara", true),
+    ("Antonio", false),
+    ("Elena", true),
+    ("Paolo", false),
+    ("Anna", true),
+    ("Stefano", false),
+    ("Paola", true),
+    ("Roberto", false),
+    ("Silvia", true),
+    ("Daniele", false),
+    ("Laura", true),
+];
+
+/// The three letters of a surname (consonants, then vowels, then X) or of a name (the same, except that a name
+/// of four or more consonants gives the first, third and fourth), as the codice fiscale writes them.
+fn cf_letters(word: &str, name: bool) -> String {
+    let upper: Vec<char> = word.to_ascii_uppercase().chars().filter(char::is_ascii_alphabetic).collect();
+    let consonants: Vec<char> = upper.iter().copied().filter(|c| !"AEIOU".contains(*c)).collect();
+    if name && consonants.len() >= 4 {
+        return [consonants[0], consonants[2], consonants[3]].iter().collect();
+    }
+    let vowels = upper.iter().copied().filter(|c| "AEIOU".contains(*c));
+    consonants.iter().copied().chain(vowels).chain(std::iter::repeat('X')).take(3).collect()
+}
+
+/// Worker `k` of the demo (an employee of position `n`, born in the Sede's city): the first ones are the
+/// named `WORKERS`, the others are made up from common names, each with a codice fiscale that follows the
+/// rules of its name, sex and birth date.
+fn lavoratore(k: usize, belfiore: &str) -> anyhow::Result<(String, String)> {
+    if let Some((cf15, name)) = WORKERS.get(k) {
+        let cf = CodiceFiscale::with_check(cf15).map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok((cf.as_str().to_string(), name.to_string()));
+    }
+    let cognome = COGNOMI[k % COGNOMI.len()];
+    let (nome, female) = NOMI[(k / COGNOMI.len() + k) % NOMI.len()];
+    let year = 60 + (k * 7) % 40;
+    let month = "ABCDEHLMPRST".as_bytes()[k % 12] as char;
+    let day = 1 + (k * 13) % 28 + if female { 40 } else { 0 };
+    let cf15 = format!("{}{}{year:02}{month}{day:02}{belfiore}", cf_letters(cognome, false), cf_letters(nome, true));
+    let cf = CodiceFiscale::with_check(&cf15).map_err(|e| anyhow::anyhow!("worker {cf15}: {e}"))?;
+    Ok((cf.as_str().to_string(), format!("{nome} {cognome}")))
+}
 
 const PUBLIC_NAMES: &[&str] = &[
     "Comune di Roccaverde",
@@ -231,7 +421,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
 
     // Users first (hashing is slow and must not hold the write transaction).
     let mut sede_ids = Vec::new();
-    for (code, name, city) in SEDI {
+    for (code, name, city, _, _) in SEDI {
         let id: i64 = sqlx::query_scalar("INSERT INTO sedi (code, name, city) VALUES ($1, $2, $3) RETURNING id")
             .bind(*code)
             .bind(*name)
@@ -273,8 +463,13 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let start = Period::new(2021, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
 
     // Enti and their positions.
-    let mut positions: Vec<(i64, bool)> = Vec::new(); // (position id, public)
-    let enti = PUBLIC_NAMES.iter().map(|n| (n, true)).chain(PRIVATE_NAMES.iter().map(|n| (n, false)));
+    // (position id, public, Ente kind, index of its Sede in SEDI, head count)
+    let mut positions: Vec<(i64, bool, TipoEnte, usize, usize)> = Vec::new();
+    let enti = PUBLIC_NAMES
+        .iter()
+        .map(|n| (n, true))
+        .chain(PRIVATE_NAMES.iter().map(|n| (n, false)))
+        .chain(STATE_NAMES.iter().map(|n| (n, true)));
     for (i, (name, public)) in enti.enumerate() {
         let i = i as u64;
         // Public bodies have a codice fiscale starting with 8 (not VAT-registered), private firms a partita IVA.
@@ -284,7 +479,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             format!("0{:06}058", 300_000 + i * 104_729 % 699_999)
         };
         let cf = PartitaIva::with_check(&prefix).map_err(|e| anyhow::anyhow!("ente cf: {e}"))?;
-        let sede = sede_ids[(i as usize) % sede_ids.len()];
+        let sede_index = sede_of_ente(i as usize, name);
+        let sede = sede_ids[sede_index];
+        let (_, _, sede_city, province, _) = SEDI[sede_index];
+        let tipo = TipoEnte::of(name, public);
         let datore = match i {
             0..=2 | 24 => Some(mario),
             9 | 10 => Some(franca),
@@ -308,13 +506,18 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         .bind(sede)
         .bind(datore)
         .bind(rep_cf.as_str())
-        .bind(format!("Via Roma {}, {}", 1 + i * 3, SEDI[(i as usize) % SEDI.len()].2))
+        .bind(format!(
+            "{} {}, {} ({province})",
+            if tipo == TipoEnte::Comune { "Piazza del Municipio" } else { "Via Roma" },
+            1 + i * 3,
+            comune_di(name, sede_city)
+        ))
         // One Ente's PEC box does not exist: a delega requested on it shows the failed delivery.
         .bind(if i == 10 { format!("protocollo@inesistente.pec.{slug}.it") } else { format!("protocollo@pec.{slug}.it") })
         .fetch_one(&mut *tx)
         .await?;
         let codes: Vec<PositionCode> = if public {
-            let extra = if i.is_multiple_of(4) { 2 } else { 1 };
+            let extra = if i.is_multiple_of(4) && (i as usize) < PUBLIC_NAMES.len() { 2 } else { 1 };
             (0..extra)
                 .map(|prg| PositionCode::public(&cf, prg))
                 .collect::<Result<_, _>>()
@@ -339,7 +542,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             .bind(if public { "CCNL Funzioni locali" } else { "CCNL Commercio" })
             .fetch_one(&mut *tx)
             .await?;
-            positions.push((id, public));
+            let staff = organico(i as usize, name);
+            positions.push((id, public, tipo, sede_index, if k == 0 { staff } else { staff.div_ceil(4) }));
         }
     }
     let first_position_of_ente = |ente: usize| -> i64 {
@@ -423,23 +627,19 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let mut rettifiche = Vec::new();
     let mut note_debito = Vec::new();
     let mut eca = Vec::new();
-    for (n, &(position_id, public)) in positions.iter().enumerate() {
+    for (n, &(position_id, public, tipo, sede_index, _)) in positions.iter().enumerate() {
         let monthly = rng.around(if public { 4_800_000 } else { 1_250_000 }, 30);
-        let sede_code = SEDI[n % SEDI.len()].0;
-        let banca_italia = public && n % 7 == 3;
+        let (sede_code, _, _, province, _) = SEDI[sede_index];
+        let channel = tipo.canale();
+        // The F24 row's codice sede: the INPS Sede's code, except on a school's F24 for the Gestione pubblica
+        // (sezione altri enti previdenziali), which carries the province's initials.
+        let codice_sede = if tipo == TipoEnte::Scuola { province } else { sede_code };
         let mut period = start;
         let mut k = 0;
         while period <= end {
             let paid = next(period).first_day() + chrono::Days::new(15);
             let causali: &[&str] = if public { &["P101", "P708"] } else { &["DM10"] };
             for causale in causali {
-                let channel = if !public {
-                    "F24"
-                } else if banca_italia {
-                    "BANCA_ITALIA"
-                } else {
-                    "F24EP"
-                };
                 let share = if *causale == "P708" { monthly / 5 } else { monthly };
                 versamenti.push(vec![
                     V::I(position_id),
@@ -447,7 +647,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                     V::T(iso(paid)),
                     V::T(period.iso()),
                     V::T((*causale).into()),
-                    V::T(sede_code.into()),
+                    V::T(codice_sede.into()),
                     V::I(rng.around(share, 5)),
                 ]);
             }
@@ -474,16 +674,21 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                 let amount = rng.around(240_000, 60);
                 let paid_cents = if rng.below(2) == 0 { amount } else { amount / 2 };
                 let status = if paid_cents == amount { "pagata" } else { "parzialmente pagata" };
-                note_debito.push(vec![
-                    V::I(position_id),
-                    V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
-                    V::T(iso(period.first_day() + chrono::Days::new(95))),
-                    V::T(period.iso()),
-                    V::T(if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" }.into()),
-                    V::I(amount),
-                    V::I(paid_cents),
-                    V::T(status.into()),
-                ]);
+                let kind = if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" };
+                // Note di debito are the Gestione dipendenti pubblici's (circular §3): none on a private position.
+                // (Drawn all the same, so every other figure of the demo stays as it was.)
+                if public {
+                    note_debito.push(vec![
+                        V::I(position_id),
+                        V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
+                        V::T(iso(period.first_day() + chrono::Days::new(95))),
+                        V::T(period.iso()),
+                        V::T(kind.into()),
+                        V::I(amount),
+                        V::I(paid_cents),
+                        V::T(status.into()),
+                    ]);
+                }
             }
             period = next(period);
             k += 1;
@@ -531,8 +736,13 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     )
     .await?;
 
-    // Piani di ammortamento with their instalments, and the monthly DMA of public positions.
-    for (n, &(position_id, public)) in positions.iter().enumerate() {
+    // Piani di ammortamento with their instalments, and the monthly DMA of public positions: the last twelve
+    // months, each listing every worker of the position's head count.
+    let mut dma_start = end;
+    for _ in 0..11 {
+        dma_start = dma_start.prev().unwrap_or(dma_start);
+    }
+    for (n, &(position_id, public, _, sede_index, head_count)) in positions.iter().enumerate() {
         if !public {
             continue;
         }
@@ -586,14 +796,20 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             .await?;
         }
 
-        let staff: Vec<usize> = (0..3 + n % 5).map(|w| (n + w * 5) % WORKERS.len()).collect();
-        let mut period = start;
+        // The first three are named demo workers, the others made up (born in the Sede's city).
+        let staff: Vec<(String, String)> = (0..head_count)
+            .map(|w| {
+                lavoratore(
+                    if w < 3 { (n + w * 5) % WORKERS.len() } else { WORKERS.len() + n * 311 + w },
+                    SEDI[sede_index].4,
+                )
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut period = dma_start;
         while period <= end {
             let mut workers = Vec::new();
             let (mut imponibile, mut contributi, mut errors) = (0i64, 0i64, 0i64);
-            for (w, &worker) in staff.iter().enumerate() {
-                let (cf15, name) = WORKERS[worker];
-                let cf = CodiceFiscale::with_check(cf15).map_err(|e| anyhow::anyhow!("{e}"))?;
+            for (w, (cf, name)) in staff.iter().enumerate() {
                 let base = rng.around(260_000, 15);
                 for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
                     let contributo = base * rate_permille / 1000;
@@ -605,7 +821,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                     errors += i64::from(error.is_some());
                     imponibile += base;
                     contributi += contributo;
-                    workers.push((cf.as_str().to_string(), name, gestione, base, contributo, error));
+                    workers.push((cf.clone(), name.as_str(), gestione, base, contributo, error));
                 }
             }
             let status = if errors > 0 { "accettata con errori" } else { "accettata" };
@@ -658,7 +874,37 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             period = next(period);
         }
     }
+    numera_protocolli_dma(&mut tx).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// One protocol format for seeded and live items: each seeded DMA gets the next number of its Sede's register
+/// for the year it was submitted (`INPS.<sede>.<anno>.<numero>`, as `comunicazioni::prossimo_protocollo` gives
+/// live items), in order of submission; the registers then go on from the last number used.
+async fn numera_protocolli_dma(tx: &mut sqlx::Transaction<'static, Any>) -> anyhow::Result<()> {
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT d.id, s.id, s.code, d.submitted_on FROM dma_denunce d JOIN positions p ON p.id = d.position_id \
+         JOIN sedi s ON s.id = p.sede_id ORDER BY d.submitted_on, d.id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut registri: std::collections::BTreeMap<(i64, i32), i64> = std::collections::BTreeMap::new();
+    for (id, sede_id, sede_code, submitted_on) in rows {
+        let anno = super::db::parse_iso_date(&submitted_on).map_err(|e| anyhow::anyhow!("{e:?}"))?.year();
+        let numero = registri.entry((sede_id, anno)).or_insert(0);
+        *numero += 1;
+        sqlx::query("UPDATE dma_denunce SET protocol = $1 WHERE id = $2")
+            .bind(crate::domain::comunicazioni::protocollo(&sede_code, anno, *numero))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let contatori = registri
+        .into_iter()
+        .map(|((sede, anno), ultimo)| vec![V::I(sede), V::I(i64::from(anno)), V::I(ultimo)])
+        .collect();
+    insert_rows(tx, "protocollo_contatori", &["sede_id", "anno", "ultimo"], contatori).await?;
     Ok(())
 }
 
