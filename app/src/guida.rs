@@ -349,8 +349,7 @@ pub const GUIDA: &[PaginaGuida] = &[
              Fondo credito superiore all'imponibile della gestione credito), 00124I (più di un blocco PosPA), 00126I \
              (periodo V1 con causale 6 che riporta altri dati oltre a GiornoInizio e GiornoFine), 00024I e 00311I \
              (periodo E0 o V1 che attraversa più mesi: si dichiara un periodo per mese) e 00390I (RegimeFineServizio \
-             indicato senza la gestione previdenziale TFS/TFR).",
-            "Un file che contiene soltanto periodi V1 è una variazione di mesi precedenti: è acquisito come \
+             indicato senza la gestione previdenziale TFS/TFR). Un file che contiene soltanto periodi V1 è una variazione di mesi precedenti: è acquisito come \
              «variazione» con i totali dei periodi V1 e non come denuncia del mese. Il file può essere in UTF-8, \
              ISO-8859-1, ISO-8859-15 o windows-1252, purché l'intestazione XML dichiari la codifica usata; ogni \
              blocco Azienda e ListaPosPA deve riguardare la posizione, con PRGAZIENDA di 5 cifre come nel codice \
