@@ -249,12 +249,19 @@ pub const GUIDA: &[PaginaGuida] = &[
              spontaneamente e pagata entro 30 giorni (TUR + 5,5 punti) o entro 90 giorni (TUR + 7,5 punti), con \
              massimo 40 %; oggettive incertezze, comma 10 (TUR + 5,5 punti, massimo 40 %). Raggiunto il tetto, \
              decorrono gli interessi di mora sul solo contributo.",
+            "Le riduzioni valgono solo se le date rispettano le condizioni di legge: l'omissione va pagata entro 120 \
+             giorni dalla scadenza (pagamenti dal 1° settembre 2024); l'evasione va denunciata spontaneamente, prima \
+             di contestazioni, entro 12 mesi dalla scadenza e pagata entro 30 giorni (TUR + 5,5 punti) o 90 giorni \
+             (TUR + 7,5 punti) dalla denuncia. Se una condizione manca, il calcolo applica il regime che la legge \
+             prevede in quel caso, lo indica in «Regime applicato» e spiega in un avviso quale condizione non è \
+             rispettata.",
         ],
         passi: &[
             "Aprire la posizione e scegliere «Calcolo sanzioni ECA» nel gruppo «Servizi di gestione».",
             "In «Nota di debito ECA» scegliere la nota; in alternativa scegliere «Nessuna: indico contributo e \
              scadenza» e compilare «Contributo (senza nota)» e «Scadenza (senza nota)».",
-            "Indicare la «Data del pagamento» (è proposta la data odierna) e scegliere il «Regime».",
+            "Indicare la «Data del pagamento» (è proposta la data odierna) e scegliere il «Regime»; per l'evasione \
+             denunciata spontaneamente indicare anche la «Data della denuncia spontanea».",
             "Per una nota di rettifica pagata entro 30 giorni dalla notifica selezionare la relativa casella: le \
              sanzioni sono ridotte del 50 %.",
             "Premere «Calcola»: la tabella riporta per ogni tratto Voce, Dal, Al, Giorni, Tasso annuo e Importo; sotto \
@@ -267,8 +274,8 @@ pub const GUIDA: &[PaginaGuida] = &[
              arrotondati alla fine.",
             "«Pagato entro la scadenza: non sono dovute sanzioni»: la data del pagamento non è successiva alla \
              scadenza.",
-            "La riduzione per il pagamento entro 120 giorni vale solo per i pagamenti dal 1° settembre 2024 effettuati \
-             entro 120 giorni dalla scadenza.",
+            "Se gli interessi di mora usano un tasso fissato più di un anno prima del pagamento, un avviso lo segnala: \
+             il tasso è aggiornato ogni anno e l'amministratore lo registra nella tabella dei tassi.",
             "Senza nota il contributo va indicato in euro con la virgola decimale (ad esempio 1.234,56) e deve essere \
              maggiore di zero.",
         ],

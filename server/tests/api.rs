@@ -485,6 +485,74 @@ both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
     assert_eq!(v["calcolo"]["righe"].as_array().map(Vec::len), Some(3));
 });
 
+// The reduced evasione regimes (issue 15 item 16): the form's date of the spontaneous declaration decides
+// them. 30 days from the declaration TUR + 5,5, the 31st day TUR + 7,5, a declaration past 12 months the
+// ordinary 30 %, each change said; no date, or an impossible one, is a message and no computation. And the
+// rates of mora of migration 0029: past the cap, 2,68 % from 01/07/2019, with the note that it is old.
+both_backends!(evasione_reductions_check_the_declaration_dates, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let compute = |filters: serde_json::Value| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move {
+            let (status, body) = app
+                .call(mario, "/api/cassetto/sanzioni-eca", json!({"posizione": code, "query": {"filters": filters}}))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<serde_json::Value>(&body).expect("json")
+        }
+    };
+    let case = |denuncia: &str, pagamento: &str, regime: &str| {
+        json!({"contributo": "10.000,00", "scadenza": "2025-03-16", "denuncia": denuncia, "pagamento": pagamento,
+               "regime": regime})
+    };
+    let avvisi = |v: &serde_json::Value| v["calcolo"]["avvisi"].as_array().cloned().unwrap_or_default();
+
+    // Declared 10/04/2025, paid 10/05/2025 (day 30): 37 days at 2,65 + 5,5 and 18 at 2,40 + 5,5.
+    // 10000 × (8,15 % × 37 + 7,90 % × 18) / 365 = 82,6164 + 38,9589 = 121,5753.
+    let v = compute(case("2025-04-10", "2025-05-10", "evasione_30")).await;
+    assert_eq!(v["calcolo"]["regime"], json!("evasione_ravveduta_entro30_giorni"), "{v}");
+    assert_eq!(v["calcolo"]["totale"], 12_158, "{v}");
+    assert!(avvisi(&v).is_empty(), "{v}");
+    // Paid a day later (day 31): TUR + 7,5, and the page says why.
+    let v = compute(case("2025-04-10", "2025-05-11", "evasione_30")).await;
+    assert_eq!(v["calcolo"]["regime"], json!("evasione_ravveduta_entro90_giorni"), "{v}");
+    assert_eq!(v["calcolo"]["righe"][0]["tasso"], 101_500, "{v}");
+    assert!(avvisi(&v)[0].as_str().unwrap_or_default().contains("oltre i 30 giorni"), "{v}");
+    // Declared on 17/03/2026, a day past the 12 months: 30 % a year on 369 days, 3.032,88 €.
+    let v = compute(case("2026-03-17", "2026-03-20", "evasione_90")).await;
+    assert_eq!(v["calcolo"]["regime"], json!("evasione"), "{v}");
+    assert_eq!(v["calcolo"]["totale"], 303_288, "{v}");
+    assert!(avvisi(&v)[0].as_str().unwrap_or_default().contains("oltre i 12 mesi dalla scadenza"), "{v}");
+    for (denuncia, message) in [
+        ("", "Indichi la data della denuncia spontanea"),
+        ("2025-02-30", "non è valida"),
+        ("2025-03-16", "non è successiva alla scadenza"),
+        ("2025-05-20", "precede quella della denuncia"),
+    ] {
+        let v = compute(case(denuncia, "2025-05-10", "evasione_30")).await;
+        assert!(v["errore"].as_str().unwrap_or_default().contains(message), "{denuncia}: {v}");
+        assert!(v["calcolo"].is_null(), "{denuncia}: {v}");
+    }
+
+    // The rates of mora carry the yearly provvedimenti found (migration 0029).
+    let mora = app::ssr::sanzioni::tabella(&app.db, app::ssr::sanzioni::TipoTasso::Mora).await.expect("mora");
+    let found: Vec<_> = mora.iter().map(|t| (t.dal.to_string(), t.tasso.0)).collect();
+    for row in [("2011-10-01", 50_243), ("2015-05-15", 48_800), ("2016-05-15", 41_300), ("2019-07-01", 26_800)] {
+        assert!(found.contains(&(row.0.to_string(), row.1)), "{row:?} in {found:?}");
+    }
+    // 1.000 € of evasione due 16/01/2019 reaches the 60 % cap on 15/01/2021 (day 730); the mora runs from
+    // 16/01/2021 to 16/01/2022, 366 days at 2,68 %: 1000 × 2,68 % × 366/365 = 26,8734 → 26,87.
+    let v = compute(json!({"contributo": "1.000,00", "scadenza": "2019-01-16", "pagamento": "2022-01-16",
+                           "regime": "evasione"}))
+    .await;
+    let righe = v["calcolo"]["righe"].as_array().cloned().unwrap_or_default();
+    assert_eq!(righe.len(), 2, "{v}");
+    assert_eq!((&righe[1]["voce"], &righe[1]["tasso"]), (&json!("interessi_mora"), &json!(26_800)), "{v}");
+    assert_eq!(v["calcolo"]["interessi_mora"], 2_687, "{v}");
+    assert!(avvisi(&v)[0].as_str().unwrap_or_default().contains("2,68 %, in vigore dal 01/07/2019"), "{v}");
+});
+
 /// `n` records of the Circolare 38/2000 type's length (120 characters, migration 0026), LF-terminated.
 fn tracciato_records(n: usize) -> Vec<u8> {
     (1..=n).map(|i| format!("{i:05}{:<115}\n", " RECORD DI PROVA")).collect::<String>().into_bytes()

@@ -8,7 +8,8 @@ use crate::error::AppError;
 use crate::model::{ListQuery, SanzioniEca, TassoRow};
 
 /// `query` carries the form: `nota` (an id of this position's notes) or `contributo` and `scadenza`;
-/// `pagamento`, `regime`, `rettifica`. Without `regime` nothing is computed yet.
+/// `pagamento`, `regime`, `rettifica`, and `denuncia` (the day of the spontaneous declaration, read for
+/// the reduced evasione regimes only). Without `regime` nothing is computed yet.
 #[server(prefix = "/api", endpoint = "cassetto/sanzioni-eca", input = Json)]
 pub async fn load_sanzioni_eca(posizione: String, query: ListQuery) -> Result<SanzioniEca, AppError> {
     use crate::domain::money::Money;
@@ -49,12 +50,19 @@ pub async fn load_sanzioni_eca(posizione: String, query: ListQuery) -> Result<Sa
                         (c, date("scadenza", "scadenza")?)
                     }
                 };
+                let pagamento = date("pagamento", "pagamento")?;
+                let denuncia = if regime.chiede_denuncia() && field("denuncia").is_some() {
+                    Some(date("denuncia", "denuncia spontanea")?)
+                } else {
+                    None
+                };
                 Ok(Dati {
                     contributo,
                     scadenza,
-                    pagamento: date("pagamento", "pagamento")?,
+                    pagamento,
                     regime,
                     rettifica_pagata_entro_30_giorni: field("rettifica").is_some(),
+                    denuncia,
                 })
             })();
             match dati {

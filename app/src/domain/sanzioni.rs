@@ -7,8 +7,13 @@
 //! kept exact (integer arithmetic over a common denominator) and rounded half-up to cents only at the end;
 //! the lines show each stretch rounded, so they may differ from the total by a cent. A year counts 365 days
 //! (INPS does not publish its convention for leap years).
+//!
+//! The reduced regimes have conditions of dates (DL 19/2024): the omissione paid within 120 days of the
+//! deadline, payments from 1/9/2024; the evasione declared spontaneously within 12 months of the deadline
+//! and paid within 30 (or 90) days of the declaration. `regime_applicato` checks them and, when one
+//! fails, computes on the regime the law then applies, saying which condition failed and why.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
@@ -71,9 +76,10 @@ pub enum Regime {
     OmissioneEntro120Giorni,
     /// Lett. b: declarations omitted or untrue. 30 % a year, cap 60 %.
     Evasione,
-    /// Evasione declared spontaneously within 12 months, paid within 30 days: TUR + 5,5, cap 40 %.
+    /// Evasione declared spontaneously (before any contestation) within 12 months of the deadline, paid
+    /// within 30 days of the declaration: TUR + 5,5, cap 40 %.
     EvasioneRavvedutaEntro30Giorni,
-    /// The same, paid within 90 days: TUR + 7,5, cap 40 %.
+    /// The same, paid within 90 days of the declaration: TUR + 7,5, cap 40 %.
     EvasioneRavvedutaEntro90Giorni,
     /// C. 10, "oggettive incertezze": as omissione.
     Incertezza,
@@ -117,10 +123,12 @@ impl Regime {
             }
             Regime::Evasione => "Evasione (30 % annuo, massimo 60 %)",
             Regime::EvasioneRavvedutaEntro30Giorni => {
-                "Evasione denunciata spontaneamente, pagata entro 30 giorni (TUR + 5,5 punti, massimo 40 %)"
+                "Evasione denunciata spontaneamente entro 12 mesi, pagata entro 30 giorni dalla denuncia (TUR + 5,5 \
+                 punti, massimo 40 %)"
             }
             Regime::EvasioneRavvedutaEntro90Giorni => {
-                "Evasione denunciata spontaneamente, pagata entro 90 giorni (TUR + 7,5 punti, massimo 40 %)"
+                "Evasione denunciata spontaneamente entro 12 mesi, pagata entro 90 giorni dalla denuncia (TUR + 7,5 \
+                 punti, massimo 40 %)"
             }
             Regime::Incertezza => "Oggettive incertezze, comma 10 (TUR + 5,5 punti, massimo 40 %)",
         }
@@ -144,6 +152,116 @@ impl Regime {
     fn usa_tur(self) -> bool {
         self != Regime::Evasione
     }
+
+    /// Whether the regime needs the date of the spontaneous declaration.
+    pub fn chiede_denuncia(self) -> bool {
+        matches!(self, Regime::EvasioneRavvedutaEntro30Giorni | Regime::EvasioneRavvedutaEntro90Giorni)
+    }
+}
+
+fn data_it(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The last day on which a spontaneous declaration still earns the reduced evasione regimes: twelve
+/// calendar months after the legal deadline (365 or 366 days; from 29 February, 28 February).
+pub fn ultimo_giorno_denuncia(scadenza: NaiveDate) -> NaiveDate {
+    scadenza.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX)
+}
+
+const EVASIONE_ORDINARIA: &str = "il calcolo usa il regime ordinario dell'evasione (30 % annuo, massimo 60 %).";
+const OMISSIONE_ORDINARIA: &str = "il calcolo usa il regime dell'omissione (TUR + 5,5 punti, massimo 40 %).";
+
+/// The regime the law applies to these dates, with the reason when it is not the one asked for.
+///
+/// A reduced regime whose condition of dates fails is not refused: the law then applies the ordinary
+/// regime (or, for an evasione paid between the 31st and the 90th day, the 90-day reduction), and that
+/// is the amount the user owes, so the calculator computes it and names the failed condition above the
+/// result. Dates that cannot describe the case (no declaration date, a declaration not after the deadline,
+/// a payment before the declaration) are refused with their own message: they are mistakes to correct.
+pub fn regime_applicato(d: &Dati) -> Result<(Regime, Option<String>), String> {
+    match d.regime {
+        Regime::OmissioneEntro120Giorni => {
+            if d.pagamento < inizio_regime_120() {
+                return Ok((
+                    Regime::Omissione,
+                    Some(format!(
+                        "La riduzione per il pagamento entro 120 giorni vale per i pagamenti dal 1° settembre \
+                         2024: {OMISSIONE_ORDINARIA}"
+                    )),
+                ));
+            }
+            let giorni = (d.pagamento - d.scadenza).num_days();
+            if giorni > 120 {
+                return Ok((
+                    Regime::Omissione,
+                    Some(format!(
+                        "Il pagamento è avvenuto {giorni} giorni dopo la scadenza, oltre i 120 giorni: la riduzione \
+                         non si applica e {OMISSIONE_ORDINARIA}"
+                    )),
+                ));
+            }
+            Ok((d.regime, None))
+        }
+        Regime::EvasioneRavvedutaEntro30Giorni | Regime::EvasioneRavvedutaEntro90Giorni => {
+            let denuncia = d.denuncia.ok_or(
+                "Indichi la data della denuncia spontanea: serve a verificare i termini della riduzione per \
+                 l'evasione (denuncia entro 12 mesi dalla scadenza, pagamento entro 30 o 90 giorni dalla denuncia).",
+            )?;
+            if denuncia <= d.scadenza {
+                return Err(format!(
+                    "La denuncia del {} non è successiva alla scadenza del {}: contributi denunciati in tempo e non \
+                     pagati sono un'omissione; scelga il regime dell'omissione.",
+                    data_it(denuncia),
+                    data_it(d.scadenza)
+                ));
+            }
+            if d.pagamento < denuncia {
+                return Err(format!(
+                    "La data del pagamento ({}) precede quella della denuncia spontanea ({}): controlli le date.",
+                    data_it(d.pagamento),
+                    data_it(denuncia)
+                ));
+            }
+            let limite = ultimo_giorno_denuncia(d.scadenza);
+            if denuncia > limite {
+                return Ok((
+                    Regime::Evasione,
+                    Some(format!(
+                        "La denuncia del {} è oltre i 12 mesi dalla scadenza del {} (ultimo giorno utile: {}): la \
+                         riduzione per l'evasione denunciata spontaneamente non si applica e {EVASIONE_ORDINARIA}",
+                        data_it(denuncia),
+                        data_it(d.scadenza),
+                        data_it(limite)
+                    )),
+                ));
+            }
+            let giorni = (d.pagamento - denuncia).num_days();
+            let applied = match giorni {
+                ..=30 => Regime::EvasioneRavvedutaEntro30Giorni,
+                31..=90 => Regime::EvasioneRavvedutaEntro90Giorni,
+                _ => Regime::Evasione,
+            };
+            let avviso = match applied {
+                _ if applied == d.regime => None,
+                Regime::EvasioneRavvedutaEntro30Giorni => Some(
+                    "Il pagamento è avvenuto entro 30 giorni dalla denuncia: si applica la riduzione maggiore (TUR + \
+                     5,5 punti, massimo 40 %)."
+                        .to_string(),
+                ),
+                Regime::EvasioneRavvedutaEntro90Giorni => Some(format!(
+                    "Il pagamento è avvenuto {giorni} giorni dopo la denuncia, oltre i 30 giorni: si applica la \
+                     riduzione per il pagamento entro 90 giorni (TUR + 7,5 punti, massimo 40 %)."
+                )),
+                _ => Some(format!(
+                    "Il pagamento è avvenuto {giorni} giorni dopo la denuncia, oltre i 90 giorni: la riduzione per \
+                     l'evasione denunciata spontaneamente non si applica e {EVASIONE_ORDINARIA}"
+                )),
+            };
+            Ok((applied, avviso))
+        }
+        _ => Ok((d.regime, None)),
+    }
 }
 
 /// What is computed.
@@ -157,6 +275,9 @@ pub struct Dati {
     pub regime: Regime,
     /// A Nota di rettifica paid within 30 days of its notification: sanctions halved.
     pub rettifica_pagata_entro_30_giorni: bool,
+    /// The day of the spontaneous declaration (the reduced evasione regimes).
+    #[serde(default)]
+    pub denuncia: Option<NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +301,10 @@ pub struct Riga {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calcolo {
+    /// The regime computed on: the one asked for, or the one the law applies when a condition fails.
+    pub regime: Regime,
+    /// What the user must know about the result: a failed condition, a rate that may be out of date.
+    pub avvisi: Vec<String>,
     pub righe: Vec<Riga>,
     /// The sanction before any reduction (capped).
     pub sanzione: Money,
@@ -237,23 +362,15 @@ pub fn calcola(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Ca
     if d.pagamento <= d.scadenza {
         return Err("Pagato entro la scadenza: non sono dovute sanzioni.".to_string());
     }
-    if d.regime == Regime::OmissioneEntro120Giorni {
-        if d.pagamento < inizio_regime_120() {
-            return Err(
-                "La riduzione per il pagamento entro 120 giorni vale per i pagamenti dal 1° settembre 2024.".into()
-            );
-        }
-        if (d.pagamento - d.scadenza).num_days() > 120 {
-            return Err("Il pagamento è oltre i 120 giorni dalla scadenza: la riduzione non si applica.".into());
-        }
-    }
+    let (regime, avviso) = regime_applicato(d)?;
+    let mut avvisi: Vec<String> = avviso.into_iter().collect();
     let first = d.scadenza + Duration::days(1);
-    let stretches = if d.regime.usa_tur() {
-        tratti(tur, first, d.pagamento, "TUR")?.into_iter().map(|(a, b, t)| (a, b, d.regime.tasso(t))).collect()
+    let stretches = if regime.usa_tur() {
+        tratti(tur, first, d.pagamento, "TUR")?.into_iter().map(|(a, b, t)| (a, b, regime.tasso(t))).collect()
     } else {
-        vec![(first, d.pagamento, d.regime.tasso(Tasso(0)))]
+        vec![(first, d.pagamento, regime.tasso(Tasso(0)))]
     };
-    let tetto_num = c * i128::from(d.regime.tetto_punti()) * DEN / 100;
+    let tetto_num = c * i128::from(regime.tetto_punti()) * DEN / 100;
     let mut righe = Vec::new();
     let mut sanzione_num: i128 = 0;
     let mut tetto_raggiunto_il = None;
@@ -283,11 +400,14 @@ pub fn calcola(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Ca
             mora_num += amount;
             righe.push(riga(Voce::InteressiMora, dal, al, tasso, amount));
         }
+        avvisi.extend(mora_forse_superato(mora, d.pagamento));
     }
     let dovuta_num = if d.rettifica_pagata_entro_30_giorni { sanzione_num } else { 2 * sanzione_num };
     let sanzione_dovuta = centesimi(dovuta_num, 2 * DEN);
     let interessi_mora = centesimi(mora_num, DEN);
     Ok(Calcolo {
+        regime,
+        avvisi,
         righe,
         sanzione: centesimi(sanzione_num, DEN),
         tetto: centesimi(tetto_num, DEN),
@@ -295,6 +415,22 @@ pub fn calcola(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Ca
         sanzione_dovuta,
         interessi_mora,
         totale: sanzione_dovuta + interessi_mora,
+    })
+}
+
+/// The rate of mora is set yearly: interest running more than a year past the last rate recorded may
+/// need a newer one the administrator has not entered yet.
+fn mora_forse_superato(mora: &[TassoDatato], pagamento: NaiveDate) -> Option<String> {
+    let last = mora.last()?;
+    (last.dal.checked_add_months(Months::new(12))? < pagamento).then(|| {
+        format!(
+            "Gli interessi di mora usano fino al {} l'ultimo tasso registrato ({}, in vigore dal {}), fissato più \
+             di un anno prima: se nel frattempo è stato pubblicato un nuovo tasso, l'amministratore deve \
+             aggiungerlo alla tabella dei tassi.",
+            data_it(pagamento),
+            last.tasso,
+            data_it(last.dal)
+        )
     })
 }
 
@@ -328,7 +464,12 @@ mod tests {
             pagamento,
             regime,
             rettifica_pagata_entro_30_giorni: false,
+            denuncia: None,
         }
+    }
+
+    fn denunciata(scadenza: NaiveDate, denuncia: NaiveDate, pagamento: NaiveDate, regime: Regime) -> Dati {
+        Dati { denuncia: Some(denuncia), ..dati(1_000, scadenza, pagamento, regime) }
     }
 
     #[test]
@@ -380,6 +521,17 @@ mod tests {
         );
         assert_eq!(c.interessi_mora.cents(), 3_018);
         assert_eq!(c.totale.cents(), 63_018);
+        // The only rate of mora given dates from 15/05/2018: more than a year before the payment.
+        assert_eq!(c.avvisi.len(), 1, "{:?}", c.avvisi);
+        assert!(c.avvisi[0].contains("ultimo tasso registrato (3,01 %, in vigore dal 15/05/2018)"), "{:?}", c.avvisi);
+        let recent = [TassoDatato { dal: day(2024, 7, 1), tasso: Tasso(30_000) }];
+        let fresh = calcola(
+            &dati(1_000, day(2022, 1, 16), day(2025, 1, 16), Regime::Evasione),
+            &tur(),
+            &[mora()[0], recent[0]],
+        )
+        .expect("calcolo");
+        assert!(fresh.avvisi.is_empty(), "{:?}", fresh.avvisi);
     }
 
     /// Exactly at the cap on the day of payment: no interest.
@@ -393,29 +545,142 @@ mod tests {
     #[test]
     fn each_regime_has_its_rate_and_cap() {
         let (due, paid) = (day(2025, 6, 16), day(2025, 7, 16)); // 30 days at TUR 2,15
-        let rate = |r: Regime| {
-            let c = calcola(&dati(36_500, due, paid, r), &tur(), &mora()).expect("calcolo");
+        let rate = |d: Dati| {
+            let c = calcola(&d, &tur(), &mora()).expect("calcolo");
+            assert_eq!(c.regime, d.regime);
             (c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents())
         };
         // 36.500 € × rate × 30/365 = 3.000 € × rate.
-        assert_eq!(rate(Regime::Omissione), (Tasso(76_500), 22_950, 1_460_000));
-        assert_eq!(rate(Regime::Incertezza), (Tasso(76_500), 22_950, 1_460_000));
-        assert_eq!(rate(Regime::EvasioneRavvedutaEntro30Giorni), (Tasso(76_500), 22_950, 1_460_000));
-        assert_eq!(rate(Regime::EvasioneRavvedutaEntro90Giorni), (Tasso(96_500), 28_950, 1_460_000));
-        assert_eq!(rate(Regime::OmissioneEntro120Giorni), (Tasso(21_500), 6_450, 1_460_000));
-        assert_eq!(rate(Regime::Evasione), (Tasso(300_000), 90_000, 2_190_000));
+        assert_eq!(rate(dati(36_500, due, paid, Regime::Omissione)), (Tasso(76_500), 22_950, 1_460_000));
+        assert_eq!(rate(dati(36_500, due, paid, Regime::Incertezza)), (Tasso(76_500), 22_950, 1_460_000));
+        assert_eq!(rate(dati(36_500, due, paid, Regime::OmissioneEntro120Giorni)), (Tasso(21_500), 6_450, 1_460_000));
+        assert_eq!(rate(dati(36_500, due, paid, Regime::Evasione)), (Tasso(300_000), 90_000, 2_190_000));
+        let declared = |paid: NaiveDate, regime: Regime| Dati {
+            denuncia: Some(day(2025, 6, 17)),
+            ..dati(36_500, due, paid, regime)
+        };
+        assert_eq!(rate(declared(paid, Regime::EvasioneRavvedutaEntro30Giorni)), (Tasso(76_500), 22_950, 1_460_000));
+        // Paid 72 days after the declaration, 73 after the deadline: 36.500 € × 9,65 % × 73/365 = 704,45 €.
+        assert_eq!(
+            rate(declared(day(2025, 8, 28), Regime::EvasioneRavvedutaEntro90Giorni)),
+            (Tasso(96_500), 70_445, 1_460_000)
+        );
     }
 
     #[test]
-    fn the_reduced_regimes_and_the_halving_have_their_conditions() {
-        let late = dati(1_000, day(2025, 1, 16), day(2025, 6, 16), Regime::OmissioneEntro120Giorni);
-        assert!(calcola(&late, &tur(), &mora()).expect_err("refused").contains("oltre i 120 giorni"));
+    fn the_120_day_reduction_falls_back_to_omissione_when_its_conditions_fail() {
+        // Day 120 after the deadline of 16/02/2025 is 16/06/2025: TUR only; day 121 is omissione.
+        let on_time = dati(1_000, day(2025, 2, 16), day(2025, 6, 16), Regime::OmissioneEntro120Giorni);
+        assert_eq!(regime_applicato(&on_time), Ok((Regime::OmissioneEntro120Giorni, None)));
+        let late = dati(1_000, day(2025, 2, 16), day(2025, 6, 17), Regime::OmissioneEntro120Giorni);
+        let c = calcola(&late, &tur(), &mora()).expect("calcolo");
+        assert_eq!((c.regime, c.righe[0].tasso), (Regime::Omissione, Tasso(84_000)), "2,90 + 5,5 on 17/02");
+        assert!(c.avvisi[0].contains("121 giorni dopo la scadenza, oltre i 120 giorni"), "{:?}", c.avvisi);
         let early = dati(1_000, day(2024, 6, 16), day(2024, 7, 16), Regime::OmissioneEntro120Giorni);
-        assert!(calcola(&early, &tur(), &mora()).expect_err("refused").contains("1° settembre 2024"));
+        let (regime, avviso) = regime_applicato(&early).expect("regime");
+        assert_eq!(regime, Regime::Omissione);
+        assert!(avviso.expect("said").contains("1° settembre 2024"));
+    }
+
+    #[test]
+    fn a_nota_di_rettifica_paid_within_30_days_halves_the_sanction() {
         let mut d = dati(10_000, day(2025, 3, 16), day(2025, 5, 16), Regime::Omissione);
         d.rettifica_pagata_entro_30_giorni = true;
         let c = calcola(&d, &tur(), &mora()).expect("calcolo");
         assert_eq!((c.sanzione.cents(), c.sanzione_dovuta.cents(), c.totale.cents()), (13_456, 6_728, 6_728));
+        assert!(c.avvisi.is_empty());
+    }
+
+    /// Twelve months from the deadline: from 16/03/2023 the last day is 16/03/2024, 366 days later (29
+    /// February 2024 in between); from 16/03/2024 it is 16/03/2025, 365 days later.
+    #[test]
+    fn the_declaration_must_come_within_twelve_months_of_the_deadline() {
+        for (scadenza, giorni) in [(day(2023, 3, 16), 366), (day(2024, 3, 16), 365)] {
+            let limite = ultimo_giorno_denuncia(scadenza);
+            assert_eq!((limite - scadenza).num_days(), giorni, "{scadenza}");
+            let last = denunciata(scadenza, limite, limite, Regime::EvasioneRavvedutaEntro30Giorni);
+            assert_eq!(regime_applicato(&last), Ok((Regime::EvasioneRavvedutaEntro30Giorni, None)), "day {giorni}");
+            let next = limite + Duration::days(1);
+            let late = denunciata(scadenza, next, next, Regime::EvasioneRavvedutaEntro30Giorni);
+            let (regime, avviso) = regime_applicato(&late).expect("regime");
+            assert_eq!(regime, Regime::Evasione, "day {}", giorni + 1);
+            let avviso = avviso.expect("said");
+            assert!(avviso.contains("oltre i 12 mesi dalla scadenza"), "{avviso}");
+            assert!(avviso.contains(&format!("ultimo giorno utile: {}", limite.format("%d/%m/%Y"))), "{avviso}");
+            assert!(avviso.contains("regime ordinario dell'evasione"), "{avviso}");
+        }
+        assert_eq!(ultimo_giorno_denuncia(day(2024, 2, 29)), day(2025, 2, 28));
+    }
+
+    /// Declared on 10/02/2025 (deadline 16/01/2025): paid by 12/03/2025 (day 30) TUR + 5,5; by 11/05/2025
+    /// (day 90) TUR + 7,5; later, ordinary evasione. Whichever of the two was asked for.
+    #[test]
+    fn the_payment_must_follow_the_declaration_within_30_or_90_days() {
+        let (scadenza, denuncia) = (day(2025, 1, 16), day(2025, 2, 10));
+        let applied = |giorni: i64, regime: Regime| {
+            regime_applicato(&denunciata(scadenza, denuncia, denuncia + Duration::days(giorni), regime))
+                .expect("regime")
+        };
+        use Regime::{Evasione, EvasioneRavvedutaEntro30Giorni as Entro30, EvasioneRavvedutaEntro90Giorni as Entro90};
+        assert_eq!(applied(0, Entro30), (Entro30, None));
+        assert_eq!(applied(30, Entro30), (Entro30, None));
+        let (regime, avviso) = applied(31, Entro30);
+        assert_eq!(regime, Entro90);
+        assert!(avviso.expect("said").contains("31 giorni dopo la denuncia, oltre i 30 giorni"));
+        assert_eq!(applied(90, Entro90), (Entro90, None));
+        let (regime, avviso) = applied(91, Entro90);
+        assert_eq!(regime, Evasione);
+        assert!(avviso.expect("said").contains("91 giorni dopo la denuncia, oltre i 90 giorni"));
+        let (regime, avviso) = applied(91, Entro30);
+        assert_eq!(regime, Evasione);
+        assert!(avviso.is_some());
+        let (regime, avviso) = applied(30, Entro90);
+        assert_eq!(regime, Entro30, "within 30 days the larger reduction applies");
+        assert!(avviso.expect("said").contains("entro 30 giorni dalla denuncia"));
+    }
+
+    #[test]
+    fn dates_that_cannot_describe_a_spontaneous_declaration_are_refused() {
+        let (scadenza, pagamento) = (day(2025, 1, 16), day(2025, 3, 1));
+        let no_date = dati(1_000, scadenza, pagamento, Regime::EvasioneRavvedutaEntro30Giorni);
+        assert!(regime_applicato(&no_date).expect_err("refused").contains("Indichi la data della denuncia"));
+        let timely = denunciata(scadenza, scadenza, pagamento, Regime::EvasioneRavvedutaEntro90Giorni);
+        let e = regime_applicato(&timely).expect_err("refused");
+        assert!(e.contains("non è successiva alla scadenza") && e.contains("omissione"), "{e}");
+        let before = denunciata(scadenza, day(2025, 3, 2), pagamento, Regime::EvasioneRavvedutaEntro30Giorni);
+        assert!(regime_applicato(&before).expect_err("refused").contains("precede quella della denuncia"));
+        // Other regimes do not look at the date.
+        let other = denunciata(scadenza, scadenza, pagamento, Regime::Evasione);
+        assert_eq!(regime_applicato(&other), Ok((Regime::Evasione, None)));
+    }
+
+    /// 36.500 € due 16/06/2025, declared 01/07/2025, paid 16/07/2025 (30 days at TUR 2,15): TUR + 5,5
+    /// = 7,65 %, 229,50 €, cap 40 %. Declared on 17/06/2026 instead (past 16/06/2026), the same payment
+    /// dates would be impossible, so: declared 17/06/2026, paid 16/07/2026: ordinary evasione, 30 % a year
+    /// on 395 days, capped at 60 %.
+    #[test]
+    fn the_calculation_uses_the_regime_that_applies() {
+        let reduced = Dati {
+            denuncia: Some(day(2025, 7, 1)),
+            ..dati(36_500, day(2025, 6, 16), day(2025, 7, 16), Regime::EvasioneRavvedutaEntro30Giorni)
+        };
+        let c = calcola(&reduced, &tur(), &mora()).expect("calcolo");
+        assert_eq!(
+            (c.regime, c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents()),
+            (Regime::EvasioneRavvedutaEntro30Giorni, Tasso(76_500), 22_950, 1_460_000)
+        );
+        assert!(c.avvisi.is_empty(), "{:?}", c.avvisi);
+        let late = Dati {
+            denuncia: Some(day(2026, 6, 17)),
+            ..dati(36_500, day(2025, 6, 16), day(2026, 7, 16), Regime::EvasioneRavvedutaEntro30Giorni)
+        };
+        let c = calcola(&late, &tur(), &mora()).expect("calcolo");
+        // 36.500 × 30 % × 395 / 365 = 11.850,00 €, under the 60 % cap of 21.900 €.
+        assert_eq!(
+            (c.regime, c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents()),
+            (Regime::Evasione, Tasso(300_000), 1_185_000, 2_190_000)
+        );
+        assert!(c.avvisi[0].contains("oltre i 12 mesi"), "{:?}", c.avvisi);
     }
 
     #[test]

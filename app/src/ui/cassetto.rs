@@ -621,9 +621,12 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
             }
         }).collect_view();
         let tetto = c.tetto_raggiunto_il.map(|d| format!("Tetto raggiunto il {}: da allora decorrono gli interessi di mora sul solo contributo.", date_it(d)));
+        let avvisi = c.avvisi.iter().map(|a| view! { <div class="alert alert-warning" role="status" data-testid="avviso-sanzioni">{a.clone()}</div> }).collect_view();
         view! {
             <section aria-labelledby="risultato" class="mt-4" data-testid="calcolo-sanzioni">
                 <h2 id="risultato" class="h4">"Calcolo"</h2>
+                {avvisi}
+                <p>"Regime applicato: " <strong data-testid="regime-applicato">{c.regime.label()}</strong></p>
                 <div class="table-responsive">
                     <table class="table table-sm">
                         <thead><tr>
@@ -681,6 +684,15 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
                             view! { <option value=r.as_str() selected=selected>{r.label()}</option> }
                         }).collect_view()}
                     </select>
+                </div>
+            </div>
+            <div class="row">
+                <div class="col-lg-3 mb-3">
+                    <label for="denuncia" class="form-label fw-semibold">"Data della denuncia spontanea"</label>
+                    <input id="denuncia" name="denuncia" type="date" class="form-control" value=value("denuncia") aria-describedby="denuncia-aiuto"/>
+                </div>
+                <div class="col-lg-9 mb-3 d-flex align-items-end">
+                    <p id="denuncia-aiuto" class="small mb-2">"Solo per l'evasione denunciata spontaneamente, prima di contestazioni: la riduzione spetta se la denuncia è presentata entro 12 mesi dalla scadenza e il pagamento avviene entro 30 o 90 giorni dalla denuncia. Altrimenti il calcolo applica il regime previsto e lo segnala."</p>
                 </div>
             </div>
             <div class="form-check mb-3">
