@@ -283,17 +283,21 @@ pub const GUIDA: &[PaginaGuida] = &[
     PaginaGuida {
         slug: "contestazione-note-debito",
         titolo: "Contestazione note di debito",
-        sintesi: "Permette di contestare una nota di debito della posizione, indicandone i motivi e allegando \
-            documenti, e di seguire la risposta della Sede.",
+        sintesi: "Permette di contestare una nota di debito per regolarizzazioni contributive della posizione, \
+            indicandone i motivi e allegando documenti, e di seguire la risposta della Sede.",
         descrizione: &[
             "La contestazione riceve un numero di protocollo ed è assegnata alla Sede INPS competente per la \
              posizione, che la accoglie o la respinge con una risposta scritta.",
+            "Come prevede la circolare, si contestano solo le note di debito per regolarizzazioni contributive: \
+             nell'elenco «Note di debito della posizione» solo queste hanno il pulsante «Contesta», mentre le note per \
+             sistemazioni contributive sono indicate «Non contestabile: solo consultazione».",
             "Sotto il modulo sono elencate tutte le contestazioni della posizione, con Protocollo, Nota, data di \
              presentazione, Motivi, Allegati, Stato (In attesa di risposta, Accolta o Respinta) e Risposta della Sede.",
         ],
         passi: &[
             "Aprire la posizione e scegliere «Contestazione note di debito» nel gruppo «Servizi di gestione».",
-            "In «Nota di debito» scegliere la nota da contestare (è indicato l'importo residuo).",
+            "Premere «Contesta» sulla nota, oppure sceglierla in «Nota di debito», che elenca le sole note di \
+             regolarizzazione con l'importo residuo.",
             "Scrivere i «Motivi della contestazione».",
             "Se utile, scegliere fino a tre file in «Allegati (facoltativi, fino a 3)».",
             "Premere «Presenta la contestazione»: compare il messaggio «Contestazione presentata con protocollo …».",
@@ -528,8 +532,10 @@ pub const GUIDA: &[PaginaGuida] = &[
             "Per ogni oggetto è fissato un tempo di risposta (tempi soglia), indicato nella scelta dell'oggetto e nel \
              dettaglio come «risposta attesa entro il …». Se la Sede non risponde entro quella data, o se la richiesta \
              è chiusa con esito non accolta, si può prenotare un appuntamento in Sede (vedere «Agenda appuntamenti»).",
-            "Gli avvisi di protocollazione e di chiusura arrivano per e-mail e SMS ai recapiti indicati; la sezione \
-             «Avvisi» del dettaglio ne mostra lo stato di invio.",
+            "Gli avvisi di protocollazione e di chiusura arrivano per e-mail, per SMS o in entrambi i modi, come \
+             scelto nel modulo, e solo ai canali scelti; la sezione «Avvisi» del dettaglio ne mostra lo stato di \
+             invio. Il datore di lavoro trova in «Sulla mia posizione» anche le richieste inviate sulle posizioni dei \
+             suoi Enti dai dipendenti delegati e dagli intermediari.",
         ],
         passi: &[
             "Scegliere «Comunicazioni» nel menu in alto e premere «Nuova richiesta»; in alternativa, da una posizione, \
@@ -537,19 +543,22 @@ pub const GUIDA: &[PaginaGuida] = &[
              già posizione e, se indicato, classe e oggetto.",
             "Compilare «Posizione contributiva», scegliere «Classe e oggetto» e scrivere il «Testo della richiesta».",
             "Se utile, aggiungere i file in «Allegati (facoltativi)».",
-            "Indicare almeno un recapito tra «E-mail» e «Telefono cellulare», dare il consenso agli avvisi e premere \
-             «Invia la richiesta»; una barra mostra l'avanzamento dell'invio.",
+            "In «Avvisi di protocollazione e di chiusura» scegliere «Solo e-mail», «Solo SMS» o «E-mail e SMS», \
+             indicare l'«Indirizzo e-mail» e/o il «Telefono cellulare» dei canali scelti (con gli SMS dare anche il \
+             consenso) e premere «Invia la richiesta»; una barra mostra l'avanzamento dell'invio.",
             "Nel dettaglio della richiesta leggere il protocollo e, nella «Cronologia», ogni cambio di stato con i \
              commenti della Sede.",
             "Per ritrovare le richieste usare i filtri «Matricola o posizione», «Oggetto», «Stato», «Aperta dal/al», \
-             «Aggiornata dal/al» e «Solo oltre i tempi soglia senza risposta», quindi premere «Cerca».",
+             «Aggiornata dal/al» e «Solo oltre i tempi soglia senza risposta» (il datore sceglie anche, in \
+             «Richieste», tra «Inviate da me» e «Sulla mia posizione»), quindi premere «Cerca».",
         ],
         note: &[
             "Allegati: fino a 3 file PDF, PNG, JPEG, XML, TXT o CSV, al massimo 5 MB ciascuno e 10 MB in tutto, \
              inviati alla Sede in un unico archivio zip; sono rifiutati i file vuoti, quelli il cui contenuto non \
              corrisponde al tipo e due file con lo stesso nome.",
             "Il testo della richiesta può contenere al massimo 4.000 caratteri.",
-            "Il consenso agli avvisi via e-mail e SMS è necessario per inviare la richiesta.",
+            "Il consenso è richiesto solo per gli avvisi via SMS; il recapito scritto per un canale non scelto non \
+             viene conservato.",
             "Il filtro «Matricola o posizione» accetta solo cifre e cerca le posizioni che iniziano con esse.",
             "Nell'elenco il segno «Scaduti» indica le richieste ancora senza risposta oltre i tempi soglia; l'elenco \
              si ordina per Protocollo, Aperta il, Ultimo aggiornamento o Tempi soglia.",

@@ -433,6 +433,8 @@ pub struct RichiestaRow {
     pub scade_at: i64,
     /// Past its soglia without an answer (computed on the server at reading time).
     pub in_ritardo: bool,
+    /// Who sent it (full name): on a datore's position, a delegated employee or an intermediary too.
+    pub autore: String,
 }
 
 /// One page of richieste (the author's history, or a Sede's queue) and the taxonomy for the filters.
@@ -447,6 +449,9 @@ pub struct RichiestePage {
     /// From 0.
     pub pagina: u32,
     pub pagine: u32,
+    /// The history offers «Sulla mia posizione» (the viewer is a datore: the richieste others sent on the
+    /// positions of their Enti).
+    pub vista_posizione: bool,
 }
 
 /// One entry of a richiesta's timeline.
@@ -607,12 +612,23 @@ pub struct ContestazioneRow {
     pub risposta_at: Option<i64>,
 }
 
-/// The page "Contestazione note di debito": the position's notes (id, number, residual in cents) and
-/// the contestazioni filed.
+/// The page "Contestazione note di debito": the position's notes and the contestazioni filed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContestazioniView {
-    pub note: Vec<(i64, String, i64)>,
+    pub note: Vec<NotaDebitoRow>,
     pub contestazioni: Vec<ContestazioneRow>,
+}
+
+/// A nota di debito on the contestazione page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotaDebitoRow {
+    pub id: i64,
+    pub numero: String,
+    /// `Sistemazione` or `Regolarizzazione`.
+    pub tipo: String,
+    pub residuo_cents: i64,
+    /// Whether the circular allows contesting it (`domain::contestazioni::contestabile`: regolarizzazioni only).
+    pub contestabile: bool,
 }
 
 /// One problem of an imported ListaPosPA file.

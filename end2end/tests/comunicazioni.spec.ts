@@ -37,14 +37,21 @@ async function richiesteCount(page: Page, testInfo: TestInfo): Promise<number> {
   return page.getByTestId("richiesta-comunicazione").count();
 }
 
-async function fillRichiesta(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[], phone?: string) {
+/**
+ * Fills the form of a new richiesta. The notices: with a phone, by e-mail and SMS (or by SMS only, `smsOnly`),
+ * with the SMS consent; without one, by e-mail only, which needs no consent.
+ */
+async function fillRichiesta(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[], phone?: string, smsOnly = false) {
   const form = page.getByTestId("form-comunicazione");
   await form.getByLabel("Classe e oggetto").selectOption({ label: OGGETTO });
   await form.getByLabel("Testo della richiesta").fill("La nota di rettifica di marzo non considera il versamento del 16/04.");
-  await form.getByLabel("E-mail", { exact: true }).fill(EMAIL);
-  if (phone) await form.getByLabel("Telefono cellulare").fill(phone);
   await form.getByLabel("Allegati (facoltativi)").setInputFiles(files);
-  await tick(form, /Acconsento/);
+  await tick(form, phone ? (smsOnly ? "Solo SMS" : "E-mail e SMS") : "Solo e-mail");
+  if (!smsOnly) await form.getByLabel("Indirizzo e-mail").fill(EMAIL);
+  if (phone) {
+    await form.getByLabel("Telefono cellulare").fill(phone);
+    await tick(form, /Acconsento/);
+  }
   return form;
 }
 
@@ -262,6 +269,120 @@ test.describe("comunicazione bidirezionale", () => {
     await expect(operator.getByTestId("quesiti")).toBeVisible();
     await expect(operator.getByTestId("quesiti")).not.toContainText(protocollo);
     await operator.context().close();
+  });
+});
+
+test.describe("comunicazioni: the channels of the notices", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("SMS only: the consent is asked for the SMS, the notices go by SMS alone; e-mail only: by e-mail alone, without consent", async ({ page, browser }, testInfo) => {
+    const errors = watchErrors(page);
+    errors.allow("/api/comunicazioni/nuova");
+    const phone = phoneFor(testInfo).replace("+39 333", "+39 334");
+
+    // SMS chosen without the consent: refused with the reason (the consent is the SMS's).
+    await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+    let form = page.getByTestId("form-comunicazione");
+    await form.getByLabel("Classe e oggetto").selectOption({ label: OGGETTO });
+    await form.getByLabel("Testo della richiesta").fill("Chiedo conferma della nota di rettifica di aprile.");
+    await tick(form, "Solo SMS");
+    if (hydrated(testInfo)) {
+      // Once hydrated, the e-mail field of a channel not chosen steps aside; the SMS consent stays.
+      await expect(form.getByLabel("Indirizzo e-mail")).toBeHidden();
+      await expect(form.getByLabel(/Acconsento a ricevere via SMS/)).toBeVisible();
+    }
+    await form.getByLabel("Telefono cellulare").fill(phone);
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.getByTestId("errore-modulo")).toContainText("occorre il consenso");
+    await settled(page, testInfo);
+
+    // SMS only, with the consent: the protocol notice is one SMS, no e-mail.
+    await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+    form = await fillRichiesta(page, [], phone, true);
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Richiesta protocollata");
+    await settled(page, testInfo);
+    const smsPath = new URL(page.url()).pathname;
+    const smsProtocollo = (await page.getByTestId("protocollo").textContent())!.trim();
+    expect(await waitForSms(phone, smsProtocollo)).toHaveLength(1);
+    await visit(page, smsPath, testInfo);
+    await expect(page.getByTestId("avvisi").locator("tbody tr")).toHaveCount(1);
+    await expect(page.getByTestId("avvisi").locator("tr[data-canale=sms]")).toContainText(phone);
+
+    // E-mail only, no consent ticked: the protocol notice is one e-mail, no SMS.
+    const before = lastMailNumber();
+    await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+    form = await fillRichiesta(page, []);
+    await expect(form.getByLabel(/Acconsento/)).not.toBeChecked();
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Richiesta protocollata");
+    await settled(page, testInfo);
+    const mailPath = new URL(page.url()).pathname;
+    const mailProtocollo = (await page.getByTestId("protocollo").textContent())!.trim();
+    await waitForMail([`richiesta ${mailProtocollo} protocollata`, EMAIL], before);
+    await visit(page, mailPath, testInfo);
+    await expect(page.getByTestId("avvisi").locator("tbody tr")).toHaveCount(1);
+    await expect(page.getByTestId("avvisi").locator("tr[data-canale=email]")).toContainText(EMAIL);
+
+    // The operator closes both: each closing notice goes the same way as the protocol notice.
+    const operator = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: NO_SESSION })).newPage();
+    await loginThroughUi(operator, "operatore", testInfo);
+    for (const path of [smsPath, mailPath]) {
+      for (const azione of ["in_carico", "accolta"]) {
+        await visit(operator, path, testInfo);
+        const act = operator.getByTestId("form-quesito");
+        await act.getByLabel("Azione").selectOption(azione);
+        await act.getByLabel("Commento").fill("Nota verificata.");
+        await act.getByRole("button", { name: "Registra" }).click();
+        await expect(operator.getByTestId("esito")).toHaveText("Quesito aggiornato.");
+        await settled(operator, testInfo);
+      }
+    }
+    await operator.context().close();
+    expect(await waitForSms(phone, "esito accolta")).toHaveLength(1);
+    await waitForMail([`richiesta ${mailProtocollo} chiusa`], before);
+    for (const [path, canale] of [[smsPath, "sms"], [mailPath, "email"]]) {
+      await visit(page, path, testInfo);
+      await expect(page.getByTestId("avvisi").locator("tbody tr")).toHaveCount(2);
+      await expect(page.getByTestId("avvisi").locator(`tr[data-canale=${canale}]`)).toHaveCount(2);
+    }
+    errors.assertClean();
+  });
+});
+
+test.describe("comunicazioni: the datore's position", () => {
+  test.use({ storageState: statePath("delegato") });
+
+  test("the datore finds in «Sulla mia posizione» the richiesta his delegated employee sent, not in «Inviate da me»", async ({ page, browser }, testInfo) => {
+    // Laura, delegated by Mario on Comune di Roccaverde, writes to the Sede.
+    await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
+    const form = await fillRichiesta(page, []);
+    await form.getByRole("button", { name: "Invia la richiesta" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Richiesta protocollata");
+    await settled(page, testInfo);
+    const protocollo = (await page.getByTestId("protocollo").textContent())!.trim();
+    // Laura, no datore, has no position of her own to choose.
+    await visit(page, "/comunicazioni", testInfo);
+    await expect(page.getByTestId("filtri-richieste").getByLabel("Richieste", { exact: true })).toHaveCount(0);
+
+    const mario = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: statePath("datore") })).newPage();
+    await visit(mario, "/comunicazioni", testInfo);
+    await expect(mario.getByTestId("richieste-comunicazione")).not.toContainText(protocollo);
+    const filters = mario.getByTestId("filtri-richieste");
+    await filters.getByLabel("Richieste", { exact: true }).selectOption({ label: "Sulla mia posizione" });
+    await filters.getByRole("button", { name: "Cerca" }).click();
+    await expect(mario).toHaveURL(/vista=posizione/);
+    await settled(mario, testInfo);
+    await checkA11y(mario);
+    const row = mario.getByTestId("richiesta-comunicazione").filter({ hasText: protocollo });
+    await expect(row.getByTestId("autore")).toHaveText("Laura Bianchi");
+    await row.getByRole("link", { name: protocollo }).click();
+    await settled(mario, testInfo);
+    await expect(mario.getByTestId("autore-richiesta")).toHaveText("Laura Bianchi");
+    await expect(mario.getByTestId("stato-richiesta")).toHaveText("Aperta");
+    // Booking an appointment stays the author's.
+    await expect(mario.getByTestId("non-prenotabile")).toHaveCount(0);
+    await mario.context().close();
   });
 });
 

@@ -40,4 +40,39 @@ test.describe("contestazione note di debito", () => {
     await expect(answered).toHaveAttribute("data-stato", "respinta");
     await expect(answered).toContainText("Il versamento è imputato a un'altra nota.");
   });
+
+  test("offered on the notes of regolarizzazione only; one of sistemazione is refused by the server too", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/contestazione-note-debito`, testInfo);
+    const notes = page.getByTestId("note-contestazione");
+    const sistemazione = notes.locator("tr[data-tipo=Sistemazione]").first();
+    const regolarizzazione = notes.locator("tr[data-tipo=Regolarizzazione]").first();
+    // Absent on a nota of sistemazione, with the reason; present on one of regolarizzazione.
+    await expect(sistemazione.getByTestId("contesta")).toHaveCount(0);
+    await expect(sistemazione.getByTestId("non-contestabile")).toHaveText("Non contestabile: solo consultazione");
+    await expect(regolarizzazione.getByRole("link", { name: /^Contesta la nota/ })).toBeVisible();
+    // The form offers only the notes of regolarizzazione.
+    const numeri = await notes.locator("tr[data-tipo=Regolarizzazione]").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-numero")));
+    const options = await page.getByTestId("form-contestazione").getByLabel("Nota di debito").locator("option").allTextContents();
+    expect(options.map((o) => o.split(" – ")[0])).toEqual(numeri);
+
+    // «Contesta» on a nota leads to the form with that nota chosen.
+    const numero = (await regolarizzazione.getAttribute("data-numero"))!;
+    await regolarizzazione.getByRole("link", { name: /^Contesta la nota/ }).click();
+    await expect(page).toHaveURL(/\?nota=\d+#form-contestazione$/);
+    await settled(page, testInfo);
+    await expect(page.getByTestId("form-contestazione").getByLabel("Nota di debito").locator("option:checked")).toContainText(numero);
+
+    // Posted on the nota of sistemazione all the same (as a script might): refused, nothing filed.
+    const id = (await sistemazione.getAttribute("data-id"))!;
+    const numeroSistemazione = (await sistemazione.getAttribute("data-numero"))!;
+    const filed = await page.getByTestId("contestazione").count();
+    const res = await page.request.post(`/api/contestazioni/${POSITION}`, {
+      headers: { Accept: "application/json" },
+      multipart: { nota: id, motivi: "La nota non è dovuta." },
+    });
+    expect(res.status()).toBe(400);
+    expect((await res.json()).errore).toContain(`La nota ${numeroSistemazione} non è contestabile`);
+    await visit(page, `/cassetto/${POSITION}/contestazione-note-debito`, testInfo);
+    await expect(page.getByTestId("contestazione")).toHaveCount(filed);
+  });
 });

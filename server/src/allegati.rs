@@ -4,6 +4,7 @@
 //! show the upload's progress and any refusal in place), a plain form post gets a redirect.
 
 use app::domain::allegati::{MAX_BYTES_TOTALE, nome_sicuro, totale_superato};
+use app::domain::comunicazioni::Canali;
 use app::domain::testo;
 use app::error::AppError;
 use app::ssr::authz::{Action, authorize};
@@ -138,6 +139,7 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let mut posizione = String::new();
     let mut oggetto = None;
+    let mut canali = None;
     let result = async {
         authorize(&ctx, Action::SearchPositions).await?;
         let mut multipart = open_multipart(Multipart::from_request(Request::from_parts(parts, body), &state).await)?;
@@ -153,17 +155,32 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
             };
             let form = read_rest(multipart, FormConAllegati::default()).await;
             oggetto = form.as_ref().ok().and_then(|f| f.campo("oggetto")).and_then(|o| o.parse::<i64>().ok());
+            canali = form.as_ref().ok().and_then(|f| f.campo("canali")).and_then(|c| Canali::parse(&c));
             async {
                 let form = form?;
                 let (testo, email, telefono) =
                     (form.campi.get("testo").cloned().unwrap_or_default(), form.campo("email"), form.campo("telefono"));
+                // The channels chosen (e-mail, SMS or both) keep only their own contacts; a sending that does not
+                // say goes by the contacts it gives.
+                let scelta = match form.campo("canali") {
+                    None => None,
+                    Some(c) => Some(Canali::parse(&c).ok_or_else(|| {
+                        AppError::invalid("Scelga come ricevere gli avvisi: e-mail, SMS o entrambi.")
+                    })?),
+                };
+                let recapiti = comunicazioni::recapiti(
+                    scelta,
+                    email.as_deref(),
+                    telefono.as_deref(),
+                    form.campi.contains_key("consenso"),
+                )?;
                 let nuova = NuovaRichiesta {
                     position_id: access.position()?.id,
                     oggetto_id: oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
                     testo: &testo,
-                    email: email.as_deref(),
-                    telefono: telefono.as_deref(),
-                    consenso_notifiche: form.campi.contains_key("consenso"),
+                    email: recapiti.email.as_deref(),
+                    telefono: recapiti.telefono.as_deref(),
+                    consenso_notifiche: recapiti.consenso_sms(),
                     allegati: form.allegati,
                 };
                 comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await
@@ -182,6 +199,7 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
             // Back to the form with the refusal; the text typed and the files must be given again.
             let mut keep = vec![("posizione", posizione)];
             keep.extend(oggetto.map(|o| ("oggetto", o.to_string())));
+            keep.extend(canali.map(|c| ("canali", c.as_str().to_string())));
             let result = result.map(|(id, _)| format!("/comunicazioni/{id}?esito=inviata"));
             form_redirect("/comunicazioni/nuova", &keep, result)
         }
@@ -208,13 +226,16 @@ pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req
     zip_response(result)
 }
 
-/// `POST /api/contestazioni/{posizione}`: files a contestazione of one of the position's notes, with its
-/// files; back to the page with the protocol or the refusal.
+/// `POST /api/contestazioni/{posizione}`: files a contestazione of one of the position's notes of
+/// regolarizzazione, with its files; back to the page with the protocol or the refusal (asked for JSON, as a
+/// script or another client may: the status and `{"id", "protocollo"}` or `{"errore"}`).
 pub async fn send_contestazione(
     State(state): State<ServerState>,
     Path(posizione): Path<String>,
     req: Request<Body>,
 ) -> Response {
+    let wants_json =
+        req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
@@ -225,10 +246,11 @@ pub async fn send_contestazione(
         .and_then(|a| a.position()?.offre_servizio("contestazione-note-debito").map(|()| a))
     {
         Ok(access) => access,
+        Err(e) if wants_json => return json_answer(Err(e)),
         Err(e) => return form_redirect(&page, &[], Err(e)),
     };
     let Some(_permit) = crate::uploads::permit(&state.uploads) else {
-        return crate::uploads::busy(false);
+        return crate::uploads::busy(wants_json);
     };
     let result = async {
         let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
@@ -238,8 +260,22 @@ pub async fn send_contestazione(
         app::ssr::contestazioni::presenta(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
     }
     .await;
+    if wants_json {
+        return json_answer(result.map(|(id, protocollo)| serde_json::json!({ "id": id, "protocollo": protocollo })));
+    }
     let result = result.map(|(_, protocollo)| format!("{page}?esito=presentata&protocollo={protocollo}"));
     form_redirect(&page, &[], result)
+}
+
+/// The answer to a client that asked for JSON: 200 with `ok`, or the error's status with `{"errore"}`.
+fn json_answer(result: Result<serde_json::Value, AppError>) -> Response {
+    match result {
+        Ok(ok) => axum::Json(ok).into_response(),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(serde_json::json!({ "errore": e.to_string() }))).into_response()
+        }
+    }
 }
 
 /// `GET /contestazioni/{id}/allegati.zip`: the files of a contestazione, for its position's users and its Sede.

@@ -415,6 +415,110 @@ async fn attachments(app: TestApp) {
 }
 both_backends!(attachments_travel_as_one_zip_and_bad_ones_store_nothing, attachments);
 
+/// The notices go where the user chose (issue 15, item 12): e-mail, SMS or both, sent over HTTP as the form
+/// posts them, with both contacts typed each time. The protocol notice at sending and the closing notice go to
+/// each channel chosen and to no other; the contact of a channel not chosen is not kept; the consent is asked
+/// for the SMS only. A choice missing its contact or its consent, or an unknown one, is refused, nothing stored.
+async fn notices_follow_the_channels_chosen(app: TestApp) {
+    let mario = app.login_as(Role::Datore).await;
+    let operator = app.login_as(Role::Operatore).await;
+    let position = app.position_of("Comune di Roccaverde").await; // at the operator's Sede
+    let (email, phone) = ("personale@comune-roccaverde.example.it", "+39 333 7654321");
+    let send = |canali: &'static str, consenso: bool, email: &'static str| {
+        let (app, mario, position) = (&app, &mario, position.clone());
+        async move {
+            let mut fields = vec![
+                ("posizione", position.as_str()),
+                ("oggetto", "1"),
+                ("testo", "Chiedo conferma del versamento del 16/04."),
+                ("canali", canali),
+                ("email", email),
+                ("telefono", phone),
+            ];
+            if consenso {
+                fields.push(("consenso", "1"));
+            }
+            app.send_richiesta(mario, &fields, &[]).await
+        }
+    };
+    let db = &app.db;
+    let notices = |id: i64| async move {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT channel, recipient, subject FROM outbox WHERE richiesta_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await
+        .expect("outbox")
+    };
+    let act = |id: i64, azione: &'static str| {
+        let (app, operator) = (&app, &operator);
+        async move {
+            let id = id.to_string();
+            let form = [("id", id.as_str()), ("azione", azione), ("commento", "Versamento verificato.")];
+            let res = operator
+                .post(app.url("/api/backoffice/quesiti/azione"))
+                .header("Origin", &app.base)
+                .form(&form)
+                .send()
+                .await
+                .expect("post");
+            assert!(res.status().is_success() || res.status().is_redirection(), "{azione}: {}", res.status());
+        }
+    };
+
+    let before = (count(&app.db, "richieste").await, count(&app.db, "outbox").await);
+    let refusals = [
+        ("sms", false, email, "consenso"),
+        ("email", false, "", "indichi l'indirizzo e-mail"),
+        ("email_sms", false, email, "consenso"),
+        ("piccione", true, email, "Scelga come ricevere gli avvisi"),
+    ];
+    for (canali, consenso, email, message) in refusals {
+        let (status, body) = send(canali, consenso, email).await;
+        assert_eq!(status, 400, "{canali}: {body}");
+        assert!(body["errore"].as_str().unwrap_or_default().contains(message), "{canali}: {body}");
+    }
+    assert_eq!((count(&app.db, "richieste").await, count(&app.db, "outbox").await), before, "nothing stored");
+
+    // (choice, SMS consent ticked, the channels the notices go to). The e-mail alone goes without consent.
+    let cases: [(&str, bool, &[&str]); 3] =
+        [("email", false, &["email"]), ("sms", true, &["sms"]), ("email_sms", true, &["email", "sms"])];
+    for (canali, consenso, channels) in cases {
+        let (status, body) = send(canali, consenso, email).await;
+        assert_eq!(status, 200, "{canali}: {body}");
+        let id = body["id"].as_i64().expect("id");
+        let kept: (Option<String>, Option<String>, i64) =
+            sqlx::query_as("SELECT email, telefono, consenso_notifiche FROM richieste WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db.pool())
+                .await
+                .expect("richiesta");
+        let sms = channels.contains(&"sms");
+        let expected =
+            (channels.contains(&"email").then(|| email.to_string()), sms.then(|| phone.to_string()), i64::from(sms));
+        assert_eq!(kept, expected, "{canali}: only the chosen channels' contacts are kept, the consent with the SMS");
+
+        let protocol = notices(id).await;
+        let got: Vec<&str> = protocol.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(got, channels, "{canali}: the protocol notice");
+        for (channel, recipient, _) in &protocol {
+            assert_eq!(recipient, if channel == "sms" { phone } else { email });
+        }
+
+        act(id, "in_carico").await;
+        assert_eq!(notices(id).await.len(), channels.len(), "{canali}: taking in charge tells nobody");
+        act(id, "accolta").await;
+        let all = notices(id).await;
+        let closing: Vec<&str> = all[channels.len()..].iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(closing, channels, "{canali}: the closing notice");
+        if let Some((_, _, subject)) = all[channels.len()..].iter().find(|(c, _, _)| c == "email") {
+            assert!(subject.ends_with("chiusa"), "{subject}");
+        }
+    }
+}
+both_backends!(notices_go_to_each_channel_chosen_and_only_there, notices_follow_the_channels_chosen);
+
 /// A `cassetto serve` process of its own on the test's database, stopped when dropped.
 struct ServerProcess {
     child: std::process::Child,

@@ -724,7 +724,8 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
     let mario = app.login_as(Role::Datore).await;
     let code = app.position_of("Comune di Roccaverde").await;
     let nota: i64 = sqlx::query_scalar(
-        "SELECT n.id FROM note_debito n JOIN positions p ON p.id = n.position_id WHERE p.code = $1 ORDER BY n.id LIMIT 1",
+        "SELECT n.id FROM note_debito n JOIN positions p ON p.id = n.position_id \
+         WHERE p.code = $1 AND n.kind = 'Regolarizzazione' ORDER BY n.id LIMIT 1",
     )
     .bind(&code)
     .fetch_one(app.db.pool())
@@ -800,6 +801,93 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
         body.contains("respinta") && body.contains("imputato a un'altra nota") && body.contains("quietanza.pdf"),
         "{body}"
     );
+});
+
+// The circular offers the contestazione on the notes of regolarizzazione only (the notes of sistemazione are
+// for consultation): the page's data says which notes may be contested, and a contestazione posted on a nota
+// of sistemazione all the same — as a script asking for JSON, or as a form — is refused with the Italian
+// reason, nothing stored (no contestazione, no protocol number taken, no audit entry).
+both_backends!(contestazione_only_on_notes_of_regolarizzazione, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let nota_of = |kind: &'static str| {
+        let (app, code) = (&app, code.clone());
+        async move {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT n.id, n.number FROM note_debito n JOIN positions p ON p.id = n.position_id \
+                 WHERE p.code = $1 AND n.kind = $2 ORDER BY n.id LIMIT 1",
+            )
+            .bind(&code)
+            .bind(kind)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("a nota of {kind}: {e}"))
+        }
+    };
+    let (sistemazione, numero) = nota_of("Sistemazione").await;
+    let (regolarizzazione, _) = nota_of("Regolarizzazione").await;
+
+    // What the page is given: each nota with whether it may be contested.
+    let (status, body) = app.call(&mario, "/api/cassetto/contestazioni", json!({"posizione": code})).await;
+    assert_eq!(status, 200, "{body}");
+    let view: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let contestabile = |id: i64| {
+        view["note"].as_array().expect("note").iter().find(|n| n["id"] == id).expect("listed")["contestabile"].clone()
+    };
+    assert_eq!(contestabile(sistemazione), json!(false));
+    assert_eq!(contestabile(regolarizzazione), json!(true));
+
+    let stored = || async {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM contestazioni").fetch_one(app.db.pool()).await.expect("n");
+        let register: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(ultimo), 0) AS BIGINT) FROM protocollo_contatori")
+                .fetch_one(app.db.pool())
+                .await
+                .expect("register");
+        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'contestazione.presentata'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("audit");
+        (n, register, audit)
+    };
+    let before = stored().await;
+    let post = |nota: i64, json: bool| {
+        let (app, mario, code) = (&app, &mario, code.clone());
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("nota", nota.to_string())
+                .text("motivi", "La nota non è dovuta: i contributi sono stati versati.")
+                .part("allegati", reqwest::multipart::Part::bytes(b"%PDF-1.7\nx\n".to_vec()).file_name("q.pdf"));
+            let mut req = mario.post(app.url(&format!("/api/contestazioni/{code}"))).header("Origin", &app.base);
+            if json {
+                req = req.header("Accept", "application/json");
+            }
+            req.multipart(form).send().await.expect("post")
+        }
+    };
+    let refused = post(sistemazione, true).await;
+    assert_eq!(refused.status().as_u16(), 400);
+    let answer: serde_json::Value = refused.json().await.expect("json");
+    let message = answer["errore"].as_str().unwrap_or_default().to_string();
+    assert!(
+        message.contains(&format!("La nota {numero} non è contestabile"))
+            && message.contains("solo per le note di debito per regolarizzazioni contributive"),
+        "{answer}"
+    );
+    // Without script: back to the page with the same reason.
+    let to = location(&post(sistemazione, false).await);
+    assert!(to.starts_with(&format!("/cassetto/{code}/contestazione-note-debito?errore=")), "{to}");
+    assert!(to.contains("non+%C3%A8+contestabile"), "{to}");
+    assert_eq!(stored().await, before, "a refused contestazione stores nothing");
+
+    // The nota of regolarizzazione is contested, over the same route.
+    let accepted = post(regolarizzazione, true).await;
+    assert_eq!(accepted.status().as_u16(), 200);
+    let answer: serde_json::Value = accepted.json().await.expect("json");
+    assert!(answer["protocollo"].as_str().unwrap_or_default().starts_with("INPS.7001."), "{answer}");
+    let (n, _, audit) = stored().await;
+    assert_eq!((n, audit), (before.0 + 1, before.2 + 1));
 });
 
 /// A ListaPosPA file for Comune di Roccaverde (CF 81000000018, PRGAZIENDA 00000), March 2026.

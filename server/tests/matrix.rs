@@ -1080,3 +1080,147 @@ async fn run_fascicolo_elettronico(app: TestApp) {
 }
 
 both_backends!(fascicolo_elettronico_is_bound_to_sede_and_enablement, run_fascicolo_elettronico);
+
+/// Who reads which richiesta (issue 15, item 11): its author while reaching its position, and the datore of its
+/// Ente — holding the scope for that Ente now — whoever sent it (his delegated employee, his intermediary). A
+/// delegated employee, an intermediary or a sub-delegated employee reads no other author's richiesta, on a
+/// position they reach or not; a revoked delega reaches nothing, not even one's own richieste; the scope
+/// withdrawn from the datore closes his Ente's richieste to him. The history «Sulla mia posizione» lists the
+/// same ones the detail opens.
+async fn run_richiesta_matrix(app: TestApp) {
+    use app::ssr::comunicazioni::{NuovaRichiesta, apri};
+    let pool = app.db.pool();
+    let id_of = |name: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE full_name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .expect("user")
+    };
+    let leonardo = app.position_of("Istituto Comprensivo Leonardo").await; // Mario's, at no delega yet
+    // Giuseppe holds a delega of Mario's Istituto Comprensivo Leonardo too (as after the PEC and OTP).
+    let delega: i64 = sqlx::query_scalar(
+        "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, created_at) \
+         SELECT 'intermediario', id, $1, 'attiva', '2026-01-01', 0 FROM positions WHERE code = $2 RETURNING id",
+    )
+    .bind(id_of("Giuseppe Verdi").await)
+    .bind(&leonardo)
+    .fetch_one(pool)
+    .await
+    .expect("delega");
+    app::ssr::deleghe::backfill_servizi(&mut *pool.acquire().await.expect("conn")).await.expect("servizi");
+
+    // (author, Ente of the position): Laura is delegated on Roccaverde and was on Valfiorita (revoked since: the
+    // richiesta was sent while it held); Anna is sub-delegated by Giuseppe on the ASL Roma 9.
+    let sent = [
+        ("Laura Bianchi", "Comune di Roccaverde"),
+        ("Laura Bianchi", "Comune di Valfiorita"),
+        ("Giuseppe Verdi", "Istituto Comprensivo Leonardo"),
+        ("Giuseppe Verdi", "Comune di Pietrascura"),
+        ("Anna Neri", "Azienda Sanitaria Locale Roma 9"),
+        ("Mario Rossi", "Comune di Roccaverde"),
+        ("Franca Marino", "Comune di Acquaviva Alta"),
+    ];
+    let mut ids = Vec::new();
+    for (author, ente) in sent {
+        let code = app.position_of(ente).await;
+        let position: i64 = sqlx::query_scalar("SELECT id FROM positions WHERE code = $1")
+            .bind(&code)
+            .fetch_one(pool)
+            .await
+            .expect("p");
+        let nuova = NuovaRichiesta {
+            position_id: position,
+            oggetto_id: 1,
+            testo: "Richiesta di prova",
+            email: Some("ufficio@example.it"),
+            telefono: None,
+            consenso_notifiche: false,
+            allegati: Vec::new(),
+        };
+        ids.push(apri(&app.db, id_of(author).await, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
+    }
+    // Expected status of the detail of each richiesta above, per reader.
+    let matrix: [(&str, Role, [u16; 7]); 5] = [
+        ("Mario Rossi", Role::Datore, [200, 200, 200, 404, 404, 200, 404]),
+        ("Laura Bianchi", Role::Delegato, [200, 404, 404, 404, 404, 404, 404]),
+        ("Giuseppe Verdi", Role::Intermediario, [404, 404, 200, 200, 404, 404, 404]),
+        ("Anna Neri", Role::Subdelegato, [404, 404, 404, 404, 200, 404, 404]),
+        ("Franca Marino", Role::Datore, [404, 404, 404, 404, 404, 404, 200]),
+    ];
+    let mut clients = std::collections::HashMap::new();
+    for (name, _, _) in &matrix {
+        clients.insert(*name, app.login(&common::cf_of_name(name)).await);
+    }
+    let read = |who: &'static str, id: i64| {
+        let (app, client) = (&app, clients[who].clone());
+        async move { app.call(&client, "/api/comunicazioni/dettaglio", json!({ "id": id })).await }
+    };
+    // The ids of the richieste above that a history lists.
+    let listed = |who: &'static str, vista: &'static str| {
+        let (app, client, ids) = (&app, clients[who].clone(), ids.clone());
+        async move {
+            let query = json!({ "filters": { "vista": vista } });
+            let (status, body) = app.call(&client, "/api/comunicazioni", json!({ "query": query })).await;
+            assert_eq!(status, 200, "{who} {vista}: {body}");
+            let page: serde_json::Value = serde_json::from_str(&body).expect("json");
+            let rows = page["richieste"].as_array().expect("rows");
+            let found: Vec<usize> = (0..ids.len()).filter(|i| rows.iter().any(|r| r["id"] == ids[*i])).collect();
+            (found, page["vista_posizione"].as_bool())
+        }
+    };
+    let mut failures = Vec::new();
+    for &(who, _, expected) in &matrix {
+        for (i, id) in ids.iter().enumerate() {
+            let (got, _) = read(who, *id).await;
+            if got != expected[i] {
+                failures.push(format!(
+                    "{who} reads the richiesta of {} on {}: expected {}, got {got}",
+                    sent[i].0, sent[i].1, expected[i]
+                ));
+            }
+        }
+        // «Sulla mia posizione» lists what the reader opens as the datore; «Inviate da me» their own.
+        let on_position: Vec<usize> = (0..ids.len()).filter(|i| expected[*i] == 200 && sent[*i].0 != who).collect();
+        let (mut found, _) = listed(who, "posizione").await;
+        found.retain(|i| sent[*i].0 != who);
+        if found != on_position {
+            failures.push(format!("{who}: «Sulla mia posizione» lists {found:?}, expected {on_position:?}"));
+        }
+        let own: Vec<usize> = (0..ids.len()).filter(|i| sent[*i].0 == who).collect();
+        let (found, _) = listed(who, "").await;
+        if found != own {
+            failures.push(format!("{who}: «Inviate da me» lists {found:?}, expected {own:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "richiesta authorization matrix failures:\n{}", failures.join("\n"));
+
+    // The datore's reading of Laura's richiesta names its sender, and offers no booking (the author's).
+    let (_, body) = read("Mario Rossi", ids[0]).await;
+    let detail: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(detail["richiesta"]["autore"], "Laura Bianchi");
+    assert!(detail["appuntamento"].is_null(), "{detail}");
+    assert_eq!(listed("Mario Rossi", "").await.1, Some(true), "a datore is offered the choice");
+    assert_eq!(listed("Laura Bianchi", "").await.1, Some(false));
+
+    // Giuseppe's delega on the Istituto is revoked: his own richiesta there is closed to him, not to Mario.
+    sqlx::query("UPDATE deleghe SET status = 'revocata', valid_until = '2026-01-02' WHERE id = $1")
+        .bind(delega)
+        .execute(pool)
+        .await
+        .expect("revoke");
+    assert_eq!(read("Giuseppe Verdi", ids[2]).await.0, 404, "revoked delega: no reach");
+    assert_eq!(read("Mario Rossi", ids[2]).await.0, 200);
+    // The Istituto's scope withdrawn from Mario: its richieste are closed to him, the other Enti's are not.
+    sqlx::query(
+        "DELETE FROM ente_scopes WHERE ente_id = (SELECT id FROM enti WHERE denominazione = 'Istituto Comprensivo Leonardo')",
+    )
+    .execute(pool)
+    .await
+    .expect("scope");
+    assert_eq!(read("Mario Rossi", ids[2]).await.0, 404, "no scope for the Ente: no reach");
+    assert_eq!(read("Mario Rossi", ids[0]).await.0, 200);
+    assert_eq!(listed("Mario Rossi", "posizione").await.0, vec![0, 1, 5]);
+}
+
+both_backends!(richiesta_authorization_matrix, run_richiesta_matrix);

@@ -6,10 +6,12 @@ use leptos::server_fn::codec::Json;
 use crate::error::AppError;
 use crate::model::{ListQuery, RichiestaDetail, RichiestePage};
 
-/// The user's richieste, filtered, sorted and paged as `query` says (see `domain::comunicazioni::ricerca`).
+/// The user's richieste, filtered, sorted and paged as `query` says (see `domain::comunicazioni::ricerca`):
+/// those they sent («Inviate da me») or, for a datore, those on the positions of their Enti whoever sent them
+/// («Sulla mia posizione»; for anyone else that list is empty, as they hold no position).
 #[server(prefix = "/api", endpoint = "comunicazioni", input = Json)]
 pub async fn load_comunicazioni(query: ListQuery) -> Result<RichiestePage, AppError> {
-    use crate::domain::comunicazioni::ricerca;
+    use crate::domain::comunicazioni::{Vista, ricerca};
     use crate::ssr::authz::{Action, authorize};
     use crate::ssr::comunicazioni::{self, Viewer};
     use crate::ssr::{ctx::RequestCtx, db::now_unix, respond};
@@ -19,13 +21,20 @@ pub async fn load_comunicazioni(query: ListQuery) -> Result<RichiestePage, AppEr
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::SearchPositions).await?;
             let filtro = ricerca(&query, false).map_err(AppError::invalid)?;
-            comunicazioni::cerca(ctx.db(), Viewer::Author(access.user.user_id), &filtro, now_unix()).await
+            let user = access.user.user_id;
+            let viewer = match filtro.vista {
+                Vista::InviateDaMe => Viewer::Author(user),
+                Vista::SullaMiaPosizione => Viewer::Titolare(user),
+            };
+            let mut page = comunicazioni::cerca(ctx.db(), viewer, &filtro, now_unix()).await?;
+            page.vista_posizione = access.user.role == crate::model::Role::Datore;
+            Ok(page)
         }
         .await,
     )
 }
 
-/// One richiesta with its timeline, for its author or an operator of its Sede.
+/// One richiesta with its timeline, for its author, the datore of its Ente or an operator of its Sede.
 #[server(prefix = "/api", endpoint = "comunicazioni/dettaglio", input = Json)]
 pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {
     use crate::ssr::authz::{Action, authorize};
@@ -36,9 +45,11 @@ pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReadRichiesta(id)).await?;
-            let viewer = match access.sede_id {
-                Some(sede) => Viewer::Sede(sede),
-                None => Viewer::Author(access.user.user_id),
+            // `authorize` names the position when the reader is the datore of its Ente, not its author.
+            let viewer = match (access.sede_id, &access.position) {
+                (Some(sede), _) => Viewer::Sede(sede),
+                (None, Some(_)) => Viewer::Titolare(access.user.user_id),
+                (None, None) => Viewer::Author(access.user.user_id),
             };
             comunicazioni::detail(ctx.db(), id, viewer, now_unix()).await
         }

@@ -130,6 +130,110 @@ pub fn prenotabile(stato: Stato, esito: Option<Esito>, scade_at: i64, now: i64) 
     }
 }
 
+/// How the user is told of the protocol and of the closing (circular §3.1: "tramite e-mail e SMS"): the
+/// user chooses one channel or both, and each notice goes to each channel chosen, and only there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Canali {
+    Email,
+    Sms,
+    EmailSms,
+}
+
+impl Canali {
+    pub const TUTTI: [Canali; 3] = [Canali::Email, Canali::Sms, Canali::EmailSms];
+
+    /// The value the form sends.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Canali::Email => "email",
+            Canali::Sms => "sms",
+            Canali::EmailSms => "email_sms",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Canali> {
+        Self::TUTTI.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Canali::Email => "Solo e-mail",
+            Canali::Sms => "Solo SMS",
+            Canali::EmailSms => "E-mail e SMS",
+        }
+    }
+
+    pub fn email(self) -> bool {
+        matches!(self, Canali::Email | Canali::EmailSms)
+    }
+
+    pub fn sms(self) -> bool {
+        matches!(self, Canali::Sms | Canali::EmailSms)
+    }
+}
+
+/// The contacts kept with a richiesta: exactly those of the channels chosen (a contact typed for a channel
+/// not chosen is not kept, so no notice can reach it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recapiti {
+    pub email: Option<String>,
+    pub telefono: Option<String>,
+}
+
+impl Recapiti {
+    /// The SMS consent is stored with the richiesta: given exactly when the SMS channel is chosen.
+    pub fn consenso_sms(&self) -> bool {
+        self.telefono.is_some()
+    }
+}
+
+/// A mobile number, Italian or international: an optional `+`, then 6 to 15 digits (spaces allowed).
+pub fn telefono_valido(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s).replace(' ', "");
+    (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The contacts for the notices, or the Italian reason they are refused. `scelta`: the channels the user
+/// chose; `None` (a sending that does not say) reads the choice from the contacts given. The e-mail address is
+/// needed only with the e-mail channel, the mobile number and the consent only with the SMS one.
+/// `email_valida` is the server's check of an address (the parser the outbox delivers with).
+pub fn recapiti(
+    scelta: Option<Canali>,
+    email: Option<&str>,
+    telefono: Option<&str>,
+    consenso_sms: bool,
+    email_valida: impl Fn(&str) -> bool,
+) -> Result<Recapiti, &'static str> {
+    let given = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let (email, telefono) = (given(email), given(telefono));
+    let scelta = match (scelta, &email, &telefono) {
+        (Some(c), _, _) => c,
+        (None, Some(_), Some(_)) => Canali::EmailSms,
+        (None, Some(_), None) => Canali::Email,
+        (None, None, Some(_)) => Canali::Sms,
+        (None, None, None) => {
+            return Err("Indichi almeno un recapito per gli avvisi: e-mail, telefono cellulare o entrambi.");
+        }
+    };
+    let email = match (scelta.email(), email) {
+        (false, _) => None,
+        (true, None) => return Err("Ha scelto gli avvisi via e-mail: indichi l'indirizzo e-mail."),
+        (true, Some(e)) if !email_valida(&e) => return Err("L'indirizzo e-mail non è valido."),
+        (true, Some(e)) => Some(e),
+    };
+    let telefono = match (scelta.sms(), telefono) {
+        (false, _) => None,
+        (true, None) => return Err("Ha scelto gli avvisi via SMS: indichi il numero di telefono cellulare."),
+        (true, Some(t)) if !telefono_valido(&t) => return Err("Il numero di telefono non è valido."),
+        (true, Some(_)) if !consenso_sms => {
+            return Err("Per ricevere gli avvisi via SMS occorre il consenso all'invio degli SMS.");
+        }
+        (true, Some(t)) => Some(t),
+    };
+    Ok(Recapiti { email, telefono })
+}
+
 /// Status of a booking at the Sede's agenda.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +272,8 @@ impl StatoPrenotazione {
 /// from the page's `ListQuery`. Instants are unix seconds, bounds included/excluded as `[dal, al)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ricerca {
+    /// Whose richieste the history lists (the queue ignores it).
+    pub vista: Vista,
     /// Digits the position code (or matricola) starts with.
     pub posizione: Option<String>,
     pub oggetto: Option<i64>,
@@ -180,6 +286,24 @@ pub struct Ricerca {
     pub ordine: Ordine,
     pub desc: bool,
     pub pagina: u32,
+}
+
+/// The two histories of a user: the richieste they sent, or (for the datore of an Ente) every richiesta
+/// about the positions they hold, whoever sent it — a delegated employee, an intermediary, themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vista {
+    InviateDaMe,
+    SullaMiaPosizione,
+}
+
+impl Vista {
+    /// The value of the `vista` filter (`InviateDaMe` is the default, with no value).
+    pub fn key(self) -> &'static str {
+        match self {
+            Vista::InviateDaMe => "",
+            Vista::SullaMiaPosizione => "posizione",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +367,11 @@ pub fn fine_prefisso(prefix: &str) -> Option<String> {
 /// Italian, never silently ignored.
 pub fn ricerca(q: &crate::model::ListQuery, coda: bool) -> Result<Ricerca, String> {
     let get = |k: &str| q.filters.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let vista = match get("vista") {
+        None | Some("inviate") => Vista::InviateDaMe,
+        Some("posizione") => Vista::SullaMiaPosizione,
+        Some(_) => return Err("Scelga quali richieste vedere: inviate da lei o sulla sua posizione.".into()),
+    };
     let posizione = match get("posizione") {
         Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 16 => Some(p.to_string()),
         Some(_) => return Err("Cerchi la posizione per cifre: la matricola o il codice della posizione.".into()),
@@ -282,6 +411,7 @@ pub fn ricerca(q: &crate::model::ListQuery, coda: bool) -> Result<Ricerca, Strin
         Some(s) => Ordine::parse(s).ok_or("Ordinamento sconosciuto.")?,
     };
     Ok(Ricerca {
+        vista,
         posizione,
         oggetto,
         stato,
@@ -384,6 +514,66 @@ mod tests {
         assert!(ricerca(&query(&backwards, None), false).expect_err("refused").contains("iniziale segue"));
         assert!(ricerca(&query(&[("stato", "sospesa")], None), false).is_err());
         assert!(ricerca(&query(&[], Some("id; DROP TABLE")), false).is_err());
+    }
+
+    #[test]
+    fn the_history_is_of_the_richieste_sent_unless_the_position_is_asked_for() {
+        assert_eq!(ricerca(&query(&[], None), false).expect("default").vista, Vista::InviateDaMe);
+        assert_eq!(ricerca(&query(&[("vista", "inviate")], None), false).expect("mine").vista, Vista::InviateDaMe);
+        let held = ricerca(&query(&[("vista", "posizione")], None), false).expect("position");
+        assert_eq!(held.vista, Vista::SullaMiaPosizione);
+        assert!(ricerca(&query(&[("vista", "tutte")], None), false).expect_err("refused").contains("inviate da lei"));
+    }
+
+    /// The check the server makes of an address, here reduced to its shape.
+    fn shape(e: &str) -> bool {
+        e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+    }
+
+    #[test]
+    fn each_channel_needs_its_own_contact_and_only_the_sms_the_consent() {
+        let (mail, phone) = (Some("ufficio@comune.example.it"), Some("+39 333 1234567"));
+        let kept = |email: Option<&str>, telefono: Option<&str>| Recapiti {
+            email: email.map(str::to_string),
+            telefono: telefono.map(str::to_string),
+        };
+        // E-mail only: no number and no consent needed; a number typed all the same is not kept.
+        assert_eq!(recapiti(Some(Canali::Email), mail, None, false, shape), Ok(kept(mail, None)));
+        assert_eq!(recapiti(Some(Canali::Email), mail, phone, false, shape), Ok(kept(mail, None)));
+        // SMS only: the number and the consent; an address typed all the same is not kept.
+        assert_eq!(recapiti(Some(Canali::Sms), None, phone, true, shape), Ok(kept(None, phone)));
+        assert_eq!(recapiti(Some(Canali::Sms), mail, phone, true, shape), Ok(kept(None, phone)));
+        // Both: both contacts and the consent.
+        let both = recapiti(Some(Canali::EmailSms), mail, phone, true, shape).expect("both");
+        assert_eq!(both, kept(mail, phone));
+        assert!(both.consenso_sms());
+        assert!(!kept(mail, None).consenso_sms());
+
+        let refused =
+            |scelta, email, telefono, consenso| recapiti(scelta, email, telefono, consenso, shape).unwrap_err();
+        assert!(refused(Some(Canali::Email), None, phone, true).contains("indichi l'indirizzo e-mail"));
+        assert!(refused(Some(Canali::Email), Some("ufficio.example.it"), None, false).contains("non è valido"));
+        assert!(refused(Some(Canali::Sms), mail, Some("  "), true).contains("numero di telefono cellulare"));
+        assert!(refused(Some(Canali::Sms), None, Some("12a45678"), true).contains("telefono non è valido"));
+        assert!(refused(Some(Canali::Sms), None, phone, false).contains("consenso"));
+        assert!(refused(Some(Canali::EmailSms), mail, None, true).contains("SMS"));
+        assert!(refused(Some(Canali::EmailSms), None, phone, true).contains("e-mail"));
+        assert!(refused(Some(Canali::EmailSms), mail, phone, false).contains("consenso"));
+    }
+
+    #[test]
+    fn without_a_stated_choice_the_channels_are_those_of_the_contacts_given() {
+        let (mail, phone) = (Some("ufficio@comune.example.it"), Some("3331234567"));
+        assert_eq!(recapiti(None, mail, None, false, shape).expect("e-mail").telefono, None);
+        let both = recapiti(None, mail, phone, true, shape).expect("both");
+        assert!(both.email.is_some() && both.telefono.is_some());
+        assert!(recapiti(None, mail, phone, false, shape).unwrap_err().contains("consenso"));
+        assert!(recapiti(None, Some(" "), None, true, shape).unwrap_err().contains("almeno un recapito"));
+        for c in Canali::TUTTI {
+            assert_eq!(Canali::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Canali::parse("piccione"), None);
+        assert!(telefono_valido("+39 333 1234567") && !telefono_valido("12345") && !telefono_valido("+39 333 <b>"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod allegati;
 pub mod codice_fiscale;
 pub mod comunicazioni;
+pub mod contestazioni;
 pub mod csv;
 pub mod dma_manuale;
 pub mod listapospa;

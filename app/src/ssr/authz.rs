@@ -49,7 +49,8 @@ pub enum Action<'a> {
     RevokeDelega(i64),
     /// Read a delega, its history and evidence: any party to it.
     ReadDelega(i64),
-    /// Read one richiesta of the Comunicazione bidirezionale: its author, or an operator of its Sede.
+    /// Read one richiesta of the Comunicazione bidirezionale: its author, the datore of its Ente (whoever sent
+    /// it), or an operator of its Sede.
     ReadRichiesta(i64),
     /// See the open quesiti of one's own Sede (operators).
     ReviewQuesiti,
@@ -190,10 +191,9 @@ pub fn reachable_positions(need: ScopeNeed, today: chrono::NaiveDate) -> String 
     let (albo_self, albo_parent) = (in_albo("$1"), in_albo("parent.grantee_user_id"));
     let (d_in_force, parent_in_force, d_covers, parent_covers) =
         (in_force("d"), in_force("parent"), covers("d"), covers("parent"));
+    let titolare = titolare_branch(scope, "$1");
     format!(
-        "SELECT p.id AS position_id, 'titolare' AS via FROM positions p JOIN enti e ON e.id = p.ente_id \
-            WHERE e.datore_user_id = $1 \
-            AND EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = $1 AND x.scope = {scope}) \
+        "SELECT p.id AS position_id, 'titolare' AS via {titolare} \
         UNION ALL \
         SELECT d.position_id, 'delega' FROM deleghe d \
             JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
@@ -214,6 +214,24 @@ pub fn reachable_positions(need: ScopeNeed, today: chrono::NaiveDate) -> String 
             AND {scope} = 'gc_pubblici' \
             AND EXISTS (SELECT 1 FROM profile_scopes s WHERE s.user_id = $1 AND s.form = 'SC62' AND s.scope = 'gc_pubblici')"
     )
+}
+
+/// The `FROM … WHERE` of the positions the user bound at `user` holds as the datore of their Ente, with the
+/// scope `scope` (an SQL expression over the Ente `e`) granted *for that Ente*: the first way of
+/// `reachable_positions`, and the only one that opens the richieste others sent on a position.
+fn titolare_branch(scope: &str, user: &str) -> String {
+    format!(
+        "FROM positions p JOIN enti e ON e.id = p.ente_id WHERE e.datore_user_id = {user} \
+         AND EXISTS (SELECT 1 FROM ente_scopes x WHERE x.ente_id = e.id AND x.user_id = {user} AND x.scope = {scope})"
+    )
+}
+
+/// The ids (`position_id`) of the positions the user bound at the placeholder `user` holds now as the datore of
+/// their Ente with the scope `need` for it. Whoever else sent a richiesta on such a position (a delegated
+/// employee, an intermediary, a sub-delegated employee), its Ente's datore reads it: the history's «Sulla mia
+/// posizione» and `Action::ReadRichiesta` both go by this rule.
+pub fn held_positions(need: ScopeNeed, user: &str) -> String {
+    format!("SELECT p.id AS position_id {}", titolare_branch(need.sql(), user))
 }
 
 /// The positions user `$1` reaches on `today` for the Gestione contributiva: what the Ricerca lists and what
@@ -318,13 +336,18 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
                     .bind(id)
                     .fetch_optional(db.pool())
                     .await?;
-            // Someone else's richiesta, or another Sede's, answers like a missing one; so does one on a position
-            // its author no longer reaches (a delega revoked since, an intermediary struck off the Albo).
+            // Its author reads it while reaching its position (not after a delega revoked since, an
+            // intermediary struck off the Albo); anyone else only as the datore of its Ente holding the scope
+            // for it now (`held_positions`), whoever sent it: the answer then names the position. Someone
+            // else's richiesta otherwise, or another Sede's, answers like a missing one.
             if role.uses_cassetto() {
-                let (_, _, position) =
-                    found.filter(|(author, _, _)| *author == user.user_id).ok_or(AppError::NotFound)?;
-                reaches(ctx, user.user_id, position).await?;
-                allow(user)
+                let (author, _, position) = found.ok_or(AppError::NotFound)?;
+                if author == user.user_id {
+                    reaches(ctx, user.user_id, position).await?;
+                    return allow(user);
+                }
+                let position = Some(held_position(ctx, user.user_id, position, action.scope_need()).await?);
+                Ok(Access { user, position, party: None, sede_id: None })
             } else {
                 require(role == Role::Operatore)?;
                 let sede = user.sede_id.ok_or(AppError::Forbidden)?;
@@ -452,6 +475,27 @@ async fn reaches(ctx: &RequestCtx, user_id: i64, position_id: i64) -> Result<(),
             .fetch_optional(ctx.db().pool())
             .await?;
     found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+/// The position `position_id` if `user_id` holds it now as its Ente's datore with the scope `need`
+/// (`held_positions`); `NotFound` if not.
+async fn held_position(
+    ctx: &RequestCtx,
+    user_id: i64,
+    position_id: i64,
+    need: ScopeNeed,
+) -> Result<PositionRef, AppError> {
+    let held = held_positions(need, "$1");
+    let found: Option<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT hp.id, hp.code, he.sector FROM positions hp JOIN enti he ON he.id = hp.ente_id WHERE hp.id = $2 \
+         AND hp.id IN ({held})"
+    ))
+    .bind(user_id)
+    .bind(position_id)
+    .fetch_optional(ctx.db().pool())
+    .await?;
+    let (id, code, sector) = found.ok_or(AppError::NotFound)?;
+    Ok(PositionRef { id, code, gestione: Gestione::of_sector(&sector) })
 }
 
 /// The Sede of an operator enabled for the Fascicolo Elettronico; refused if the IDM has not enabled them.

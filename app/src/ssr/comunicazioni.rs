@@ -19,7 +19,8 @@ use crate::model::{
     RichiestaEvento, RichiestaRow, RichiestePage, SlotRow,
 };
 
-/// What the user sends. Contacts: at least one of e-mail and phone, for the notifications.
+/// What the user sends. Contacts: those of the channels chosen (see `rules::recapiti`), at least one; the
+/// consent is the SMS's, needed only with a mobile number.
 pub struct NuovaRichiesta<'a> {
     pub position_id: i64,
     pub oggetto_id: i64,
@@ -40,23 +41,25 @@ pub struct Allegato {
 const MAX_TESTO: usize = 4000;
 const MAX_NOTE: usize = 500;
 
-fn non_vuoto(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-}
-
 /// The same parser the outbox sends with: an address accepted here is one it can deliver to.
-fn email_valida(s: &str) -> bool {
+pub fn email_valida(s: &str) -> bool {
     s.parse::<lettre::Address>().is_ok()
 }
 
-/// An Italian or international number: an optional `+`, then 6 to 15 digits (spaces allowed).
-fn telefono_valido(s: &str) -> bool {
-    let digits = s.strip_prefix('+').unwrap_or(s).replace(' ', "");
-    (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+/// The contacts of the channels the user chose, checked (`rules::recapiti`); `scelta` None reads the choice
+/// from the contacts given.
+pub fn recapiti(
+    scelta: Option<rules::Canali>,
+    email: Option<&str>,
+    telefono: Option<&str>,
+    consenso_sms: bool,
+) -> Result<rules::Recapiti, AppError> {
+    rules::recapiti(scelta, email, telefono, consenso_sms, email_valida).map_err(AppError::invalid)
 }
 
-/// Validates the richiesta before anything is stored; every refusal is a clear Italian message.
-fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, Option<String>, Option<String>), AppError> {
+/// Validates the richiesta before anything is stored; every refusal is a clear Italian message. The channels
+/// are those of the contacts given (the form's choice has already kept only its own).
+fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, rules::Recapiti), AppError> {
     let testo = r.testo.trim();
     if testo.is_empty() {
         return Err(AppError::invalid("Descriva la sua richiesta."));
@@ -64,27 +67,16 @@ fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, Option<String>, Option<Stri
     if testo.chars().count() > MAX_TESTO {
         return Err(AppError::invalid(format!("Il testo supera i {MAX_TESTO} caratteri.")));
     }
-    let email = non_vuoto(r.email);
-    let telefono = non_vuoto(r.telefono);
-    if email.is_none() && telefono.is_none() {
-        return Err(AppError::invalid("Indichi almeno un recapito: e-mail o telefono cellulare."));
-    }
-    if email.as_deref().is_some_and(|e| !email_valida(e)) {
-        return Err(AppError::invalid("L'indirizzo e-mail non è valido."));
-    }
-    if telefono.as_deref().is_some_and(|t| !telefono_valido(t)) {
-        return Err(AppError::invalid("Il numero di telefono non è valido."));
-    }
-    if !r.consenso_notifiche {
-        return Err(AppError::invalid("Per ricevere gli avvisi occorre il consenso alle notifiche via e-mail e SMS."));
-    }
-    Ok((testo.to_string(), email, telefono))
+    let recapiti = recapiti(None, r.email, r.telefono, r.consenso_notifiche)?;
+    Ok((testo.to_string(), recapiti))
 }
 
 /// Opens a richiesta: protocol number, quesito at the Sede of the position, deadline from the oggetto's
 /// soglia, first timeline entry, the e-mail notice in the outbox and the audit entry, in one transaction.
 pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(i64, String), AppError> {
-    let (testo, email, telefono) = valida(&r)?;
+    let (testo, recapiti) = valida(&r)?;
+    let consenso_sms = recapiti.consenso_sms();
+    let rules::Recapiti { email, telefono } = recapiti;
     let soglia: Option<(String, String, i64)> =
         sqlx::query_as("SELECT classe, oggetto, soglia_giorni FROM comunicazione_oggetti WHERE id = $1 AND attivo = 1")
             .bind(r.oggetto_id)
@@ -110,7 +102,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
          consenso_notifiche, stato, aperta_at, aggiornata_at, scade_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'aperta', $9, $9, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'aperta', $10, $10, $11) RETURNING id",
     )
     .bind(&protocollo)
     .bind(user_id)
@@ -120,6 +112,8 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     .bind(&testo)
     .bind(&email)
     .bind(&telefono)
+    // The consent asked for is the SMS's: recorded with the mobile number it is for.
+    .bind(i64::from(consenso_sms))
     .bind(now)
     .bind(rules::scadenza(now, soglia_giorni))
     .fetch_one(&mut *tx)
@@ -186,14 +180,14 @@ async fn evento(
     Ok(())
 }
 
-/// Where the user asked to be told (at least one of the two, checked at opening).
+/// Where the user asked to be told: the contacts kept at opening, one per channel chosen.
 #[derive(Clone, Copy)]
 struct Contatti<'a> {
     email: Option<&'a str>,
     telefono: Option<&'a str>,
 }
 
-/// Queues the notice on every channel the user gave: an e-mail with `subject` and `body`, an SMS with
+/// Queues the notice on every channel the user chose (the contacts kept), and on no other: an e-mail with `subject` and `body`, an SMS with
 /// `sms`. Written in the caller's transaction, so a notice exists exactly when its change does.
 async fn notifica(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -389,7 +383,7 @@ pub async fn prenota(
     rules::prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now)
         .map_err(|why| AppError::invalid(why.message()))?;
     let telefono = telefono.trim();
-    if !telefono_valido(telefono) {
+    if !rules::telefono_valido(telefono) {
         return Err(AppError::invalid("Indichi un numero di telefono valido per l'appuntamento."));
     }
     let note = note.trim();
@@ -508,9 +502,9 @@ pub async fn esito_appuntamento(
 
 const ROW_SELECT: &str = "\
     SELECT r.id, r.protocollo, p.code AS position_code, e.denominazione, o.classe, o.oggetto, r.stato, r.esito, \
-           r.aperta_at, r.aggiornata_at, r.scade_at \
+           r.aperta_at, r.aggiornata_at, r.scade_at, u.full_name AS autore \
     FROM richieste r JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id \
-    JOIN comunicazione_oggetti o ON o.id = r.oggetto_id";
+    JOIN comunicazione_oggetti o ON o.id = r.oggetto_id JOIN users u ON u.id = r.user_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -525,6 +519,7 @@ struct Row {
     aperta_at: i64,
     aggiornata_at: i64,
     scade_at: i64,
+    autore: String,
 }
 
 fn to_row(r: Row, now: i64) -> Result<RichiestaRow, AppError> {
@@ -543,6 +538,7 @@ fn to_row(r: Row, now: i64) -> Result<RichiestaRow, AppError> {
         aggiornata_at: r.aggiornata_at,
         scade_at: r.scade_at,
         in_ritardo: rules::in_ritardo(stato, r.scade_at, now),
+        autore: r.autore,
     })
 }
 
@@ -559,8 +555,16 @@ fn bound<'q>(sql: &'q str, binds: &'q [Bind]) -> sqlx::query::Query<'q, sqlx::An
     })
 }
 
+/// The richieste on the positions `user` holds as their Ente's datore, as an SQL condition on `r`
+/// (`authz::held_positions`: the rule lives there), the user bound at the placeholder `user`.
+fn on_held_positions(user: &str) -> String {
+    let held = super::authz::held_positions(super::authz::ScopeNeed::GestioneContributiva, user);
+    format!("r.position_id IN ({held})")
+}
+
 /// The page of richieste a list asks for, with the taxonomy (for its filter) — only the viewer's own:
-/// the author's richieste, or those routed to the operator's Sede.
+/// the author's richieste, those on the positions the datore holds, or those routed to the operator's Sede.
+/// (The datore's view reads the richieste of their few positions through `richieste_position`.)
 pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Result<RichiestePage, AppError> {
     let mut binds: Vec<Bind> = Vec::new();
     let mut bind = |b: Bind| {
@@ -569,6 +573,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
     };
     let mut conditions = vec![match viewer {
         Viewer::Author(user) => format!("r.user_id = {}", bind(Bind::I(user))),
+        Viewer::Titolare(user) => on_held_positions(&bind(Bind::I(user))),
         Viewer::Sede(sede) => format!("r.sede_id = {}", bind(Bind::I(sede))),
     }];
     if let Some(p) = &r.posizione {
@@ -645,7 +650,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         .map(|row| to_row(row?, now))
         .collect::<Result<Vec<_>, _>>()?;
     let pagine = u32::try_from((totale + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1);
-    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina, pagine })
+    Ok(RichiestePage { oggetti: oggetti(db).await?, richieste, totale, oltre, pagina, pagine, vista_posizione: false })
 }
 
 /// Whether the positions whose code starts with `prefix` are few enough to be read first (at most
@@ -774,17 +779,20 @@ async fn oggetti(db: &Db) -> Result<Vec<OggettoRow>, AppError> {
         .collect())
 }
 
-/// Who reads a richiesta: its author, or an operator of its Sede.
+/// Who reads a richiesta: its author, the datore of its Ente (whoever sent it: a delegated employee, an
+/// intermediary), or an operator of its Sede.
 #[derive(Clone, Copy, Debug)]
 pub enum Viewer {
     Author(i64),
+    Titolare(i64),
     Sede(i64),
 }
 
 pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<RichiestaDetail, AppError> {
     let (condition, key) = match viewer {
-        Viewer::Author(user_id) => ("r.id = $2 AND r.user_id = $1", user_id),
-        Viewer::Sede(sede_id) => ("r.id = $2 AND r.sede_id = $1", sede_id),
+        Viewer::Author(user_id) => ("r.id = $2 AND r.user_id = $1".to_string(), user_id),
+        Viewer::Titolare(user_id) => (format!("r.id = $2 AND {}", on_held_positions("$1")), user_id),
+        Viewer::Sede(sede_id) => ("r.id = $2 AND r.sede_id = $1".to_string(), sede_id),
     };
     let row: Option<Row> =
         sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition}")).bind(key).bind(id).fetch_optional(db.pool()).await?;
@@ -827,9 +835,10 @@ pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<Richie
             inviato_at,
         })
         .collect();
+    // Booking is the author's (`Action::BookAppointment`): the datore reading another's richiesta sees none.
     let appuntamento = match viewer {
         Viewer::Author(_) => Some(appuntamento(db, &richiesta, now).await?),
-        Viewer::Sede(_) => None,
+        Viewer::Titolare(_) | Viewer::Sede(_) => None,
     };
     Ok(RichiestaDetail {
         richiesta,
@@ -993,16 +1002,24 @@ mod tests {
     }
 
     #[test]
-    fn a_richiesta_needs_a_contact_that_looks_real_and_the_consent() {
+    fn a_richiesta_needs_a_contact_that_looks_real_and_the_consent_for_the_sms() {
         assert!(valida(&richiesta(Some("a@b.it"), None, true)).is_ok());
         assert!(valida(&richiesta(None, Some("+39 333 1234567"), true)).is_ok());
+        // The consent is the SMS's: an e-mail alone goes without it.
+        let (_, solo_email) = valida(&richiesta(Some("a@b.it"), None, false)).expect("e-mail only");
+        assert!(!solo_email.consenso_sms());
         let message = |r| match valida(&r) {
             Err(AppError::Invalid(m)) => m,
             other => panic!("{:?}", other.map(|_| ())),
         };
         assert!(message(richiesta(None, Some("  "), true)).contains("almeno un recapito"));
         assert!(message(richiesta(Some("ab.it"), None, true)).contains("e-mail"));
+        // The outbox's own parser: a header smuggled into the address is no address.
+        assert!(message(richiesta(Some("a@b.it\r\nBcc: x@y.it"), None, true)).contains("e-mail"));
         assert!(message(richiesta(None, Some("12a45678"), true)).contains("telefono"));
-        assert!(message(richiesta(Some("a@b.it"), None, false)).contains("consenso"));
+        assert!(message(richiesta(Some("a@b.it"), Some("3331234567"), false)).contains("consenso"));
+        // The form's choice keeps only its channels' contacts.
+        let sms = recapiti(Some(rules::Canali::Sms), Some("a@b.it"), Some("3331234567"), true).expect("sms");
+        assert_eq!((sms.email, sms.telefono.as_deref()), (None, Some("3331234567")));
     }
 }

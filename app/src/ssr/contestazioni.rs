@@ -6,13 +6,15 @@ use chrono::Datelike;
 use super::audit::{self, Entry};
 use super::comunicazioni::{Allegato, pacchetto_allegati, prossimo_protocollo};
 use super::db::Db;
+use crate::domain::contestazioni::contestabile;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::ContestazioneRow;
+use crate::model::{ContestazioneRow, NotaDebitoRow};
 
 const MAX_MOTIVI: usize = 4000;
 
-/// Files a contestazione on `nota_id`, which must be a nota of `position_id`; one at a time per nota.
+/// Files a contestazione on `nota_id`, which must be a nota of regolarizzazione of `position_id` (the only
+/// notes the circular lets a user contest); one at a time per nota.
 pub async fn presenta(
     db: &Db,
     user_id: i64,
@@ -30,16 +32,18 @@ pub async fn presenta(
         return Err(AppError::invalid(format!("I motivi superano i {MAX_MOTIVI} caratteri.")));
     }
     let pacchetto = pacchetto_allegati(allegati)?;
-    let found: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT n.number, s.id, s.code FROM note_debito n JOIN positions p ON p.id = n.position_id \
+    let found: Option<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT n.number, n.kind, s.id, s.code FROM note_debito n JOIN positions p ON p.id = n.position_id \
          JOIN sedi s ON s.id = p.sede_id WHERE n.id = $1 AND n.position_id = $2",
     )
     .bind(nota_id)
     .bind(position_id)
     .fetch_optional(db.pool())
     .await?;
-    let (numero, sede_id, sede_code) =
+    let (numero, kind, sede_id, sede_code) =
         found.ok_or_else(|| AppError::invalid("Scelga una nota di debito di questa posizione."))?;
+    // The circular allows the contestazione on the notes of regolarizzazione only.
+    contestabile(&kind, &numero).map_err(AppError::Invalid)?;
     let mut tx = db.begin_write().await?;
     let files = i64::from(pacchetto.is_some());
     super::limiti::consuma(&mut tx, user_id, super::limiti::Uso::Caricamento, files, now).await?;
@@ -157,12 +161,25 @@ pub async fn della_sede(db: &Db, sede_id: i64) -> Result<Vec<ContestazioneRow>, 
         .await
 }
 
-/// The notes of a position, for the form: (id, number, amount still due in cents).
-pub async fn note(db: &Db, position_id: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
-    Ok(sqlx::query_as("SELECT id, number, amount_cents - paid_cents FROM note_debito WHERE position_id = $1 ORDER BY issued_on DESC, id DESC")
-        .bind(position_id)
-        .fetch_all(db.pool())
-        .await?)
+/// The notes of a position, newest first, each saying whether it may be contested.
+pub async fn note(db: &Db, position_id: i64) -> Result<Vec<NotaDebitoRow>, AppError> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, number, kind, amount_cents - paid_cents FROM note_debito WHERE position_id = $1 \
+         ORDER BY issued_on DESC, id DESC",
+    )
+    .bind(position_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, numero, tipo, residuo_cents)| NotaDebitoRow {
+            contestabile: contestabile(&tipo, &numero).is_ok(),
+            id,
+            numero,
+            tipo,
+            residuo_cents,
+        })
+        .collect())
 }
 
 /// Who may read a contestazione: the code of its position (for the reach check) and its Sede.

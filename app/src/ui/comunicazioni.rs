@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::comunicazioni::{ActOnQuesito, load_comunicazioni, load_richiesta, quesiti_queue};
-use crate::domain::comunicazioni::{Esito, Stato};
+use crate::domain::comunicazioni::{Canali, Esito, Stato, Vista};
 use crate::domain::time::format_rome;
 use crate::model::{ListQuery, OggettoRow, RichiestaDetail, RichiestaRow, RichiestePage};
 
@@ -33,10 +33,39 @@ fn list_query() -> impl Fn() -> ListQuery + Copy {
     }
 }
 
-/// The filters of a richieste list, a plain GET form (the page reads them back from the URL).
+/// The filters of a richieste list, a plain GET form (the page reads them back from the URL). `vista_posizione`:
+/// the history of a datore, who chooses between the richieste they sent and all those on their positions.
 #[component]
-fn RichiesteFiltri(oggetti: Vec<OggettoRow>, query: ListQuery, coda: bool, action: &'static str) -> impl IntoView {
+fn RichiesteFiltri(
+    oggetti: Vec<OggettoRow>,
+    query: ListQuery,
+    coda: bool,
+    action: &'static str,
+    #[prop(default = false)] vista_posizione: bool,
+) -> impl IntoView {
     let value = |k: &str| query.filters.get(k).cloned().unwrap_or_default();
+    let chosen_vista = value("vista");
+    let vista = vista_posizione.then(|| {
+        let choices = [(Vista::InviateDaMe, "Inviate da me"), (Vista::SullaMiaPosizione, "Sulla mia posizione")];
+        view! {
+            <div class="row">
+                <div class="col-lg-4 mb-3">
+                    <label for="f-vista" class="form-label fw-semibold">"Richieste"</label>
+                    <select id="f-vista" name="vista" class="form-select" aria-describedby="f-vista-aiuto">
+                        {choices.into_iter().map(|(v, label)| {
+                            let selected = v.key() == chosen_vista;
+                            view! { <option value=v.key() selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="col-lg-8 mb-3 align-self-end">
+                    <p id="f-vista-aiuto" class="form-text mb-0">
+                        "«Sulla mia posizione»: tutte le richieste sulle posizioni dei suoi Enti, anche quelle inviate dai dipendenti delegati e dagli intermediari."
+                    </p>
+                </div>
+            </div>
+        }
+    });
     let chosen_oggetto = value("oggetto");
     let chosen_stato = value("stato");
     let mut stati = vec![("", if coda { "Da lavorare (aperte e in carico)" } else { "Tutti" })];
@@ -52,6 +81,7 @@ fn RichiesteFiltri(oggetti: Vec<OggettoRow>, query: ListQuery, coda: bool, actio
     ];
     view! {
         <form method="get" action=action class="mb-3" data-testid="filtri-richieste" role="search">
+            {vista}
             <div class="row">
                 <div class="col-lg-3 mb-3">
                     <label for="f-posizione" class="form-label fw-semibold">"Matricola o posizione"</label>
@@ -135,7 +165,7 @@ fn RichiesteTable(
     let header = view! {
         <thead><tr>
             {sort_header("Protocollo", "protocollo", &query, base, current)}
-            <th scope="col">"Posizione"</th><th scope="col">"Classe e oggetto"</th>
+            <th scope="col">"Posizione"</th><th scope="col">"Classe e oggetto"</th><th scope="col">"Inviata da"</th>
             {sort_header("Aperta il", "aperta", &query, base, current)}
             {sort_header("Ultimo aggiornamento", "aggiornata", &query, base, current)}
             <th scope="col">"Stato"</th>
@@ -154,7 +184,7 @@ fn RichiesteTable(
             <table class="table table-sm" data-testid=testid>
                 {header}
                 <tbody>
-                    {rows.is_empty().then(|| view! { <tr><td colspan="7">"Nessuna richiesta per i filtri scelti."</td></tr> })}
+                    {rows.is_empty().then(|| view! { <tr><td colspan="8">"Nessuna richiesta per i filtri scelti."</td></tr> })}
                     {rows.into_iter().map(|r| {
                         let href = format!("/comunicazioni/{}", r.id);
                         let soglia = if r.in_ritardo {
@@ -167,6 +197,7 @@ fn RichiesteTable(
                                 <td><a href=href>{r.protocollo.clone()}</a></td>
                                 <td>{format!("{} – {}", r.position_code, r.denominazione)}</td>
                                 <td>{format!("{} – {}", r.classe, r.oggetto)}</td>
+                                <td data-testid="autore">{r.autore.clone()}</td>
                                 <td>{format_rome(r.aperta_at)}</td>
                                 <td>{format_rome(r.aggiornata_at)}</td>
                                 <td>{stato_label(&r)}</td>
@@ -195,7 +226,7 @@ pub fn ComunicazioniPage() -> impl IntoView {
                     let q = query();
                     match data.await {
                         Ok(page) => view! {
-                            <RichiesteFiltri oggetti=page.oggetti.clone() query=q.clone() coda=false action="/comunicazioni"/>
+                            <RichiesteFiltri oggetti=page.oggetti.clone() query=q.clone() coda=false action="/comunicazioni" vista_posizione=page.vista_posizione/>
                             <RichiesteTable page query=q testid="richieste-comunicazione" base="/comunicazioni" coda=false/>
                         }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -273,23 +304,7 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                                     accept=".pdf,.png,.jpg,.jpeg,.xml,.txt,.csv" aria-describedby="allegati-aiuto"/>
                                 <div id="allegati-aiuto" class="form-text">{allegati_aiuto()}</div>
                             </div>
-                            <fieldset class="mb-3">
-                                <legend class="h6">"Recapiti per gli avvisi (almeno uno)"</legend>
-                                <div class="row">
-                                    <div class="mb-3 col-lg-6">
-                                        <label for="email" class="form-label fw-semibold">"E-mail"</label>
-                                        <input id="email" name="email" type="email" class="form-control" autocomplete="email"/>
-                                    </div>
-                                    <div class="mb-3 col-lg-6">
-                                        <label for="telefono" class="form-label fw-semibold">"Telefono cellulare"</label>
-                                        <input id="telefono" name="telefono" type="tel" class="form-control" autocomplete="tel"/>
-                                    </div>
-                                </div>
-                                <div class="form-check">
-                                    <input class="form-check-input" type="checkbox" id="consenso" name="consenso" value="1"/>
-                                    <label class="form-check-label" for="consenso">"Acconsento a ricevere via e-mail e SMS gli avvisi di protocollazione e di chiusura."</label>
-                                </div>
-                            </fieldset>
+                            <CanaliAvvisi scelta=Canali::parse(&preset("canali"))/>
                             {move || progress.get().map(|p| view! {
                                 <div class="progress mb-3" data-testid="avanzamento">
                                     <div class="progress-bar" role="progressbar" aria-label="Invio della richiesta e degli allegati"
@@ -303,6 +318,50 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                 }}
             </Suspense>
         </Page>
+    }
+}
+
+/// How the user is told of the protocol and of the closing: e-mail, SMS or both. The e-mail address is needed
+/// with the e-mail only, the mobile number and the consent with the SMS only (the server says so if one is
+/// missing). Without script every field shows; once hydrated, those of a channel not chosen are hidden.
+#[component]
+fn CanaliAvvisi(scelta: Option<Canali>) -> impl IntoView {
+    let chosen = RwSignal::new(scelta);
+    // Nothing chosen yet: every field shows (the page as the server renders it).
+    let hidden = move |needs: fn(Canali) -> bool| chosen.get().is_some_and(|c| !needs(c));
+    view! {
+        <fieldset class="mb-3" data-testid="canali-avvisi">
+            <legend class="h6">"Avvisi di protocollazione e di chiusura"</legend>
+            <p class="form-text mt-0">"Scelga come riceverli: ogni avviso va a ciascun canale scelto, e solo a quello."</p>
+            <div class="mb-2">
+                {Canali::TUTTI.into_iter().map(|c| {
+                    let id = format!("canali-{}", c.as_str());
+                    view! {
+                        <div class="form-check form-check-inline">
+                            <input class="form-check-input" type="radio" name="canali" id=id.clone() value=c.as_str()
+                                checked=scelta == Some(c) on:change=move |_| chosen.set(Some(c))/>
+                            <label class="form-check-label" for=id>{c.label()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <div class="row">
+                <div class="mb-3 col-lg-6" class:d-none=move || hidden(Canali::email)>
+                    <label for="email" class="form-label fw-semibold">"Indirizzo e-mail"</label>
+                    <input id="email" name="email" type="email" class="form-control" autocomplete="email" aria-describedby="email-aiuto"/>
+                    <div id="email-aiuto" class="form-text">"Necessario con gli avvisi via e-mail."</div>
+                </div>
+                <div class="mb-3 col-lg-6" class:d-none=move || hidden(Canali::sms)>
+                    <label for="telefono" class="form-label fw-semibold">"Telefono cellulare"</label>
+                    <input id="telefono" name="telefono" type="tel" class="form-control" autocomplete="tel" aria-describedby="telefono-aiuto"/>
+                    <div id="telefono-aiuto" class="form-text">"Necessario con gli avvisi via SMS."</div>
+                </div>
+            </div>
+            <div class="form-check" class:d-none=move || hidden(Canali::sms)>
+                <input class="form-check-input" type="checkbox" id="consenso" name="consenso" value="1"/>
+                <label class="form-check-label" for="consenso">"Acconsento a ricevere via SMS, al numero indicato, gli avvisi di protocollazione e di chiusura (richiesto solo per gli SMS)."</label>
+            </div>
+        </fieldset>
     }
 }
 
@@ -454,6 +513,7 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
             <dt class="col-sm-3">"Protocollo"</dt><dd class="col-sm-9" data-testid="protocollo">{r.protocollo.clone()}</dd>
             <dt class="col-sm-3">"Posizione"</dt><dd class="col-sm-9">{format!("{} – {}", r.position_code, r.denominazione)}</dd>
             <dt class="col-sm-3">"Classe e oggetto"</dt><dd class="col-sm-9">{format!("{} – {}", r.classe, r.oggetto)}</dd>
+            <dt class="col-sm-3">"Inviata da"</dt><dd class="col-sm-9" data-testid="autore-richiesta">{r.autore.clone()}</dd>
             <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato-richiesta">{stato_label(&r)}</dd>
             <dt class="col-sm-3">"Tempi soglia"</dt><dd class="col-sm-9">{format!("risposta attesa entro il {}", format_rome(r.scade_at))}</dd>
             <dt class="col-sm-3">"Testo"</dt><dd class="col-sm-9 testo-richiesta">{testo}</dd>
