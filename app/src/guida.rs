@@ -346,31 +346,41 @@ pub const GUIDA: &[PaginaGuida] = &[
         slug: "importa-dma",
         titolo: "Invio denuncia DMA (file ListaPosPA)",
         sintesi: "Permette di inviare la denuncia mensile DMA come file XML UniEmens ListaPosPA, che viene controllato \
-            lavoratore per lavoratore e, se corretto, acquisito.",
+            lavoratore per lavoratore e, se non ha errori bloccanti, acquisito.",
         descrizione: &[
             "Il file deve contenere la denuncia della posizione aperta (CFAzienda e PRGAZIENDA corrispondenti), nella \
-             struttura DenunceMensili → Azienda → ListaPosPA. Se il controllo non rileva problemi la denuncia è \
-             acquisita con un protocollo e compare in «DMA – denunce trasmesse e errori»; se rileva anche un solo \
-             problema il file è scartato per intero e nulla della denuncia viene registrato.",
-            "In caso di scarto la pagina indica il numero dei problemi e li elenca con Codice fiscale del lavoratore, \
-             Periodo, Elemento, Codice e Descrizione; lo stesso elenco si scarica con «Scarica l'elenco (CSV)».",
-            "I codici di errore INPS sono: 00171I (imponibile versato da altri enti alla CPDEL superiore \
-             all'imponibile della gestione pensionistica), 00172I (contributo versato da altri enti superiore al \
-             contributo della gestione pensionistica, compreso l'1 %), 00032I (imponibile versato da altri enti al \
-             Fondo credito superiore all'imponibile della gestione credito), 00124I (più di un blocco PosPA), 00126I \
-             (periodo V1 con causale 6 che riporta altri dati oltre a GiornoInizio e GiornoFine), 00024I e 00311I \
-             (periodo E0 o V1 che attraversa più mesi: si dichiara un periodo per mese) e 00390I (RegimeFineServizio \
-             indicato senza la gestione previdenziale TFS/TFR). Un file che contiene soltanto periodi V1 è una variazione di mesi precedenti: è acquisito come \
-             «variazione» con i totali dei periodi V1 e non come denuncia del mese. Il file può essere in UTF-8, \
-             ISO-8859-1, ISO-8859-15 o windows-1252, purché l'intestazione XML dichiari la codifica usata; ogni \
-             blocco Azienda e ListaPosPA deve riguardare la posizione, con PRGAZIENDA di 5 cifre come nel codice \
-             della posizione (00000, non 0).",
+             struttura DenunceMensili → Azienda → ListaPosPA. Ogni problema rilevato ha una gravità. Un errore \
+             bloccante (valore illeggibile, codice fiscale errato, periodo fuori dal mese, codice sconosciuto, \
+             struttura non ammessa) fa scartare il file per intero e nulla della denuncia viene registrato. Un avviso \
+             (controllo di congruità tra importi o dati) non lo ferma: se il file ha soltanto avvisi la denuncia è \
+             acquisita con un protocollo ed esito «accettata con errori»; senza problemi è «accettata». In entrambi i \
+             casi compare in «DMA – denunce trasmesse e errori».",
+            "La pagina indica l'esito con il numero degli errori bloccanti e degli avvisi e li elenca con Codice \
+             fiscale del lavoratore, Periodo, Elemento, Codice, Gravità e Descrizione; lo stesso elenco si scarica con \
+             «Scarica l'elenco (CSV)». Gli avvisi di una denuncia accettata restano indicati per lavoratore nel \
+             dettaglio della denuncia (colonne «Codice errore» e «Descrizione errore», anche in CSV). Di ogni gestione \
+             sono registrati tutti gli importi del file: per la gestione previdenziale ImponibileTFS e ContributoTFS o \
+             ImponibileTFR e ContributoTFR, che entrano nei totali della denuncia, e gli altri (eccedenze del \
+             massimale, contributo 1 %, retribuzioni TFR…) nella colonna «Altri importi».",
+            "I codici INPS bloccanti sono 00124I (più di un blocco PosPA), 00126I (periodo V1 con causale 6 che riporta \
+             altri dati oltre a GiornoInizio e GiornoFine), 00024I e 00311I (periodo E0 o V1 che attraversa più mesi: \
+             si dichiara un periodo per mese). Sono avvisi 00171I (imponibile versato da altri enti alla CPDEL \
+             superiore all'imponibile della gestione pensionistica), 00172I (contributo versato da altri enti superiore \
+             al contributo della gestione pensionistica, compreso l'1 %), 00032I (imponibile versato da altri enti al \
+             Fondo credito superiore all'imponibile della gestione credito) e 00390I (RegimeFineServizio indicato \
+             senza la gestione previdenziale TFS/TFR). Un file che contiene soltanto periodi V1 è una variazione di mesi \
+             precedenti: è acquisito come «variazione» con i totali dei periodi V1 e non come denuncia del mese. Il file \
+             può essere in UTF-8, ISO-8859-1, ISO-8859-15 o windows-1252, purché l'intestazione XML dichiari la \
+             codifica usata; ogni blocco Azienda e ListaPosPA deve riguardare la posizione, con PRGAZIENDA di 5 cifre \
+             come nel codice della posizione (00000, non 0).",
         ],
         passi: &[
             "Aprire la posizione e scegliere «Invio denuncia DMA (file ListaPosPA)» nel gruppo «Servizi di gestione».",
             "In «File ListaPosPA (XML)» selezionare il file e premere «Invia la denuncia».",
             "Se la denuncia è corretta compare «Denuncia di … acquisita il …» con il numero dei lavoratori e il \
              collegamento «Vedi le denunce trasmesse».",
+            "Se ha soltanto avvisi compare «Esito: accettata con errori» con il numero degli errori bloccanti (zero) e \
+             degli avvisi, elencati sotto; si ritrovano nel dettaglio per lavoratore della denuncia.",
             "Se è scartata, consultare l'elenco dei problemi o scaricarlo con «Scarica l'elenco (CSV)».",
             "Correggere il file con il proprio software e inviarlo di nuovo.",
         ],
@@ -382,7 +392,7 @@ pub const GUIDA: &[PaginaGuida] = &[
             "Altri codici della piattaforma: CAS030 codice gestione sconosciuto; CAS031 importo negativo; CAS040 \
              importo non valido (cifre con la virgola decimale, 1234,56, senza separatore delle migliaia, + o €); CAS041 data non valida (aaaa-mm-gg); \
              CAS042 codice non numerico; CAS043 mese non valido (aaaa-mm); CAS050–CAS053 rate F1 (tipo di piano, \
-             numero della rata, mese di riferimento, tipo di operazione); CAS060–CAS064 inquadramento (qualifica di 6 \
+             numero della rata — un avviso —, mese di riferimento, tipo di operazione); CAS060–CAS064 inquadramento (qualifica di 6 \
              caratteri, regime di fine servizio con la gestione TFS/TFR, part-time con la percentuale in tre decimali \
              impliciti — 50000 per il 50 % —, tipo impiego e tipo servizio, InquadramentoLavPA mancante in un periodo \
              E0 o V1 con causale 2 o 5); CAS022 codice motivo utilizzo sconosciuto; CAS070–CAS073 ente versante (tipo \
@@ -390,7 +400,8 @@ pub const GUIDA: &[PaginaGuida] = &[
              mittente e della software house.",
             "Il file è rifiutato senza controllo dei lavoratori se non è una denuncia ListaPosPA (mancano \
              AnnoMeseDenuncia o CFAzienda), se è di un'altra posizione, se contiene una DTD o se supera i 200 MB.",
-            "Sono elencati in dettaglio i primi 10.000 problemi; gli eventuali successivi sono soltanto contati.",
+            "Sono elencati in dettaglio i primi 1.000 problemi; gli eventuali successivi sono soltanto contati. Tutti \
+             i codici della piattaforma, tranne CAS051, sono errori bloccanti.",
         ],
     },
     PaginaGuida {

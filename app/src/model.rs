@@ -639,6 +639,9 @@ pub struct DmaErrore {
     pub elemento: String,
     pub codice: String,
     pub descrizione: String,
+    /// A warning (`Gravita::Avviso`), not a blocking error.
+    #[serde(default)]
+    pub avviso: bool,
 }
 
 /// An import of a ListaPosPA file and its outcome.
@@ -649,6 +652,9 @@ pub struct DmaImportazione {
     pub periodo: String,
     pub lavoratori: i64,
     pub numero_errori: i64,
+    /// Of `numero_errori`, the warnings: an accepted file with warnings is "accettata con errori".
+    #[serde(default)]
+    pub avvisi: i64,
     pub accettata: bool,
     pub at: i64,
     /// The first problems (at most 1 000; `numero_errori` counts them all).

@@ -104,6 +104,7 @@ const GESTIONI: &[(&str, &str)] = &[
     ("Pensioni (CPUG)", "Pensioni (CPUG)"),
     ("Pensioni (CPS)", "Pensioni (CPS)"),
     ("TFS", "TFS"),
+    ("TFR", "TFR"),
     ("ENPDEP", "ENPDEP"),
     ("Credito", "Credito"),
     ("ENAM", "ENAM"),
@@ -235,13 +236,16 @@ pub static SECTIONS: &[SectionSpec] = &[
         section: Section::DmaLavoratori,
         slug: "lavoratori",
         title: "Denuncia DMA – dettaglio per lavoratore",
-        intro: "I lavoratori dichiarati nella denuncia del mese, per gestione, con gli eventuali codici di errore.",
+        intro: "I lavoratori dichiarati nella denuncia del mese, per gestione, con gli altri importi dichiarati \
+                (TFS, TFR, 1 %, eccedenze del massimale…) e gli eventuali codici di errore: in una denuncia accettata \
+                con errori, gli avvisi rilevati.",
         columns: &[
             col("codice_fiscale", "Codice fiscale", ColKind::Text),
             col("nominativo", "Nominativo", ColKind::Text),
             col("gestione", "Gestione", ColKind::Text),
             money_total("imponibile", "Imponibile (€)"),
             money_total("contributi", "Contributi (€)"),
+            col("importi", "Altri importi (€)", ColKind::Text),
             col("errore", "Codice errore", ColKind::Text),
             col("descrizione", "Descrizione errore", ColKind::Text),
         ],

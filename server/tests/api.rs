@@ -965,7 +965,8 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
         .text()
         .await
         .expect("csv");
-    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;descrizione\r\n"), "{csv}");
+    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;gravita;descrizione\r\n"), "{csv}");
+    assert!(csv.contains(";CAS001;Bloccante;"), "{csv}");
     assert!(csv.contains("RSSMRA70A01H501X;") && csv.contains(";CAS001;") && csv.contains(";CAS040;"), "{csv}");
     assert_eq!(denunce().await, before + 1, "a refused file stores no declaration");
 

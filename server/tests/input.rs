@@ -404,7 +404,8 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     .fetch_one(app.db.pool())
     .await
     .expect("the declaration being stored");
-    assert_eq!(partial.1, 2 * app::ssr::dma_import::LOTTO as i64, "one batch stored (two gestioni a worker)");
+    // Three gestioni a worker: pensions, TFS or TFR, credito.
+    assert_eq!(partial.1, 3 * app::ssr::dma_import::LOTTO as i64, "one batch stored (three gestioni a worker)");
     // Another connection writes meanwhile: a whole login (sessions, counters).
     let _laura = app.login_as(Role::Intermediario).await;
     // Nothing of it shows yet.
@@ -418,7 +419,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     assert_eq!(status, 200, "{body}");
     assert!(body["importazione"].as_i64().is_some(), "{body}");
     assert_eq!(dma_seen(&app, &mario, &code, None).await, before + 1);
-    assert_eq!(dma_seen(&app, &mario, &code, Some(partial.0)).await, 2 * WORKERS as i64);
+    assert_eq!(dma_seen(&app, &mario, &code, Some(partial.0)).await, 3 * WORKERS as i64);
     let protocol: String = sqlx::query_scalar("SELECT protocol FROM dma_denunce WHERE id = $1")
         .bind(partial.0)
         .fetch_one(app.db.pool())
@@ -454,7 +455,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
         .await
         .expect("n");
     assert_eq!(left, 0);
-    assert_eq!(dma_seen(&app, &mario, &code, Some(partial.0)).await, 2 * WORKERS as i64, "complete ones stay");
+    assert_eq!(dma_seen(&app, &mario, &code, Some(partial.0)).await, 3 * WORKERS as i64, "complete ones stay");
 });
 
 /// A hostile upload streamed from a few pieces: `head`, then `repeat` `times` times, then `tail`.

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use app::domain::listapospa::verifica_intestazioni;
+use app::domain::listapospa::{REGOLE, gravita, leggi_importi, verifica_intestazioni};
 use app::model::Role;
 use app::ssr::listapospa::{Limiti, leggi_lavoratori};
 use common::{Backend, TestApp, location};
@@ -30,6 +30,7 @@ struct Caso {
     #[serde(default)]
     variazione: bool,
     cognome: Option<String>,
+    esito: Option<String>,
 }
 
 fn dir() -> PathBuf {
@@ -98,10 +99,38 @@ fn every_file_of_the_corpus_gets_exactly_its_rules() {
                 if l.lavoratori == 0 {
                     failures.push(format!("{what}: no worker read"));
                 }
+                // The outcome follows from the severities of the table, and each problem carries its code's.
+                let esito = match (l.numero_bloccanti(), l.numero_avvisi) {
+                    (0, 0) => "accettata",
+                    (0, _) => "accettata con errori",
+                    _ => "scartata",
+                };
+                if caso.esito.as_deref().is_some_and(|e| e != esito) {
+                    failures.push(format!("{what}: outcome {esito}, expected {:?}", caso.esito));
+                }
+                if let Some(e) = l.errori.iter().find(|e| e.gravita != gravita(&e.codice)) {
+                    failures.push(format!("{what}: {} with severity {:?}", e.codice, e.gravita));
+                }
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every rule of the table is proven by a file of the corpus: one whose reading reports that code.
+#[test]
+fn every_rule_of_the_table_has_a_file_that_proves_it() {
+    let casi = corpus();
+    let missing: Vec<&str> = REGOLE
+        .iter()
+        .map(|r| r.codice)
+        .filter(|code| !casi.iter().any(|c| c.codes.iter().any(|x| x == code)))
+        .collect();
+    assert!(missing.is_empty(), "rules without a corpus file: {missing:?}");
+    // Both outcomes of the severities, each by a file of its own.
+    for esito in ["accettata con errori", "scartata"] {
+        assert!(casi.iter().any(|c| c.esito.as_deref() == Some(esito)), "no file for «{esito}»");
+    }
 }
 
 /// Uploads a corpus file as the ListaPosPA declaration of `code`; the redirect target.
@@ -178,16 +207,23 @@ both_backends!(the_corpus_through_the_http_import, |app: TestApp| async move {
     assert_eq!(v["table"]["total_rows"], 1, "{body}");
     assert!(body.contains("variazione"), "{body}");
 
+    // 00390I is a warning: the file is acquired "con errori", the warning kept on the worker's line.
     let id = importazione(&upload(&app, &mario, &code, "regime-senza-tfs.xml").await);
     let (s, denuncia) = stato(id).await;
-    assert_eq!((s.as_str(), denuncia), ("scartata", None));
-    let codici: Vec<String> =
-        sqlx::query_scalar("SELECT codice FROM dma_import_errori WHERE importazione_id = $1 ORDER BY id")
+    assert_eq!(s, "accettata");
+    let (status, errors): (String, i64) = sqlx::query_as("SELECT status, errors FROM dma_denunce WHERE id = $1")
+        .bind(denuncia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("denuncia");
+    assert_eq!((status.as_str(), errors), ("accettata con errori", 1));
+    let codici: Vec<(String, i64)> =
+        sqlx::query_as("SELECT codice, avviso FROM dma_import_errori WHERE importazione_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(app.db.pool())
             .await
             .expect("errori");
-    assert_eq!(codici, ["00390I"]);
+    assert_eq!(codici, [("00390I".to_string(), 1)]);
 
     let before: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM dma_importazioni").fetch_one(app.db.pool()).await.expect("n");
@@ -198,4 +234,234 @@ both_backends!(the_corpus_through_the_http_import, |app: TestApp| async move {
     let after: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM dma_importazioni").fetch_one(app.db.pool()).await.expect("n");
     assert_eq!(after, before, "a file of another position leaves nothing");
+});
+
+/// The rows of a consultation section of `code` as JSON.
+async fn sezione(app: &TestApp, client: &reqwest::Client, code: &str, section: &str, parent: Option<i64>) -> String {
+    let (status, body) = app
+        .call(
+            client,
+            "/api/cassetto/sezione",
+            serde_json::json!({"posizione": code, "section": section, "parent": parent, "query": {}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+// Item 6 through the HTTP import: a file with warnings only is acquired "accettata con errori" with its warnings
+// counted, kept with their severity, on the worker's line of the consultation and in its CSV; the same warnings
+// with one blocking error refuse the file and store nothing of the declaration.
+both_backends!(warnings_only_accept_the_file_a_blocking_error_refuses_it, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+
+    let id = importazione(&upload(&app, &mario, &code, "avvisi-soli.xml").await);
+    let (stato, numero, avvisi, denuncia): (String, i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT stato, numero_errori, avvisi, denuncia_id FROM dma_importazioni WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("importazione");
+    assert_eq!((stato.as_str(), numero, avvisi), ("accettata", 2, 2));
+    let denuncia = denuncia.expect("stored");
+    let (status, errors, imponibile): (String, i64, i64) =
+        sqlx::query_as("SELECT status, errors, imponibile_cents FROM dma_denunce WHERE id = $1")
+            .bind(denuncia)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("denuncia");
+    assert_eq!((status.as_str(), errors, imponibile), ("accettata con errori", 2, 400_000));
+    // What the import page shows: the outcome's counts and each warning with its severity.
+    let (st, body) =
+        app.call(&mario, "/api/cassetto/dma-importazione", serde_json::json!({"posizione": code, "id": id})).await;
+    assert_eq!(st, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        (v["accettata"].as_bool(), v["numero_errori"].as_i64(), v["avvisi"].as_i64()),
+        (Some(true), Some(2), Some(2))
+    );
+    let errori = v["errori"].as_array().expect("errori");
+    assert!(errori.iter().all(|e| e["avviso"] == true), "{body}");
+    // The consultation lists the declaration with its outcome, and the warnings on the worker's first line.
+    let body = sezione(&app, &mario, &code, "Dma", None).await;
+    assert!(body.contains("accettata con errori"), "{body}");
+    let body = sezione(&app, &mario, &code, "DmaLavoratori", Some(denuncia)).await;
+    assert!(body.contains("00171I, 00032I") && body.contains("Fondo credito"), "{body}");
+    let (with_codes,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM dma_lavoratori WHERE denuncia_id = $1 AND error_code = '00171I, 00032I'")
+            .bind(denuncia)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(with_codes, 1, "once per worker, on one line");
+    let csv = mario
+        .get(app.url(&format!("/esporta/{code}/dma?padre={denuncia}")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status().as_u16(), 200);
+    let csv = csv.text().await.expect("text");
+    assert!(csv.contains("00171I, 00032I") && csv.contains("BNCLRA85M41F205C"), "{csv}");
+    // The import's own list, as CSV: the severity of each problem.
+    let csv = mario
+        .get(app.url(&format!("/esporta-errori/{code}/{id}")))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
+    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;gravita;descrizione"), "{csv}");
+    assert_eq!(csv.matches(";Avviso;").count(), 2, "{csv}");
+
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dma_denunce").fetch_one(app.db.pool()).await.expect("n");
+    let id = importazione(&upload(&app, &mario, &code, "avvisi-e-bloccante.xml").await);
+    let (stato, numero, avvisi, denuncia): (String, i64, i64, Option<i64>) =
+        sqlx::query_as("SELECT stato, numero_errori, avvisi, denuncia_id FROM dma_importazioni WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("importazione");
+    assert_eq!((stato.as_str(), numero, avvisi, denuncia), ("scartata", 3, 2, None));
+    let codici: Vec<(String, i64)> =
+        sqlx::query_as("SELECT codice, avviso FROM dma_import_errori WHERE importazione_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(app.db.pool())
+            .await
+            .expect("errori");
+    assert_eq!(codici, [("CAS001".to_string(), 0), ("00171I".to_string(), 1), ("00032I".to_string(), 1)]);
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dma_denunce").fetch_one(app.db.pool()).await.expect("n");
+    assert_eq!(after, before, "a refused file stores no declaration");
+});
+
+/// The gestione amounts of a file, read by plain text search (not by the reader under test): per worker and
+/// gestione element, every `<Elemento>importo</Elemento>` but CodGestione, as written.
+fn amounts_of(xml: &str) -> Vec<(String, &'static str, Vec<(String, String)>)> {
+    let between = |s: &str, open: &str, close: &str| -> Option<(usize, usize)> {
+        let a = s.find(open)? + open.len();
+        Some((a, a + s[a..].find(close)?))
+    };
+    let mut out = Vec::new();
+    for record in xml.split("<D0_DenunciaIndividuale>").skip(1) {
+        let (a, b) = between(record, "<CFLavoratore>", "</CFLavoratore>").expect("cf");
+        let cf = record[a..b].to_string();
+        for tag in ["GestPensionistica", "GestPrevidenziale", "GestCredito", "ENPDEP", "ENAM"] {
+            let Some((a, b)) = between(record, &format!("<{tag}>"), &format!("</{tag}>")) else { continue };
+            let mut amounts = Vec::new();
+            let mut rest = &record[a..b];
+            while let Some(open) = rest.find('<') {
+                let close = rest[open..].find('>').expect("tag") + open;
+                let name = &rest[open + 1..close];
+                let end = rest[close..].find(&format!("</{name}>")).expect("end") + close;
+                if name != "CodGestione" {
+                    amounts.push((name.to_string(), rest[close + 1..end].to_string()));
+                }
+                rest = &rest[end + name.len() + 3..];
+            }
+            out.push((cf.clone(), tag, amounts));
+        }
+    }
+    out
+}
+
+// Item 7: a file with each gestione (pensionistica, TFS, TFR, credito, ENPDEP, ENAM) imported over HTTP: every
+// amount stored equals the file's, the declaration's totals include the TFS/TFR lines, the consultation shows
+// them and the dossier's totals per gestione have the TFS and the TFR line.
+both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let id = importazione(&upload(&app, &mario, &code, "tutte-le-gestioni.xml").await);
+    let denuncia: i64 =
+        sqlx::query_scalar("SELECT denuncia_id FROM dma_importazioni WHERE id = $1 AND stato = 'accettata'")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("accepted");
+    let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT worker_cf, gestione, imponibile_cents, contributi_cents, importi FROM dma_lavoratori \
+         WHERE denuncia_id = $1 ORDER BY id",
+    )
+    .bind(denuncia)
+    .fetch_all(app.db.pool())
+    .await
+    .expect("rows");
+    let cents = |v: &str| app::domain::listapospa::leggi_importo(v).expect("amount").cents();
+    let file = String::from_utf8(bytes("tutte-le-gestioni.xml")).expect("utf8");
+    let expected = amounts_of(&file);
+    assert_eq!(expected.len(), 8, "two workers, eight gestioni");
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    let (mut imponibile, mut contributi) = (0, 0);
+    for (cf, tag, amounts) in &expected {
+        let tfr = amounts.iter().any(|(e, _)| e == "ImponibileTFR");
+        let gestione = match *tag {
+            "GestPensionistica" => "Pensioni (CPDEL)",
+            "GestPrevidenziale" if tfr => "TFR",
+            "GestPrevidenziale" => "TFS",
+            "GestCredito" => "Credito",
+            other => other,
+        };
+        let row = rows.iter().find(|r| &r.0 == cf && r.1 == gestione).unwrap_or_else(|| panic!("{cf} {gestione}"));
+        let of = |names: &[&str]| -> i64 {
+            amounts.iter().filter(|(e, _)| names.contains(&e.as_str())).map(|(_, v)| cents(v)).sum()
+        };
+        assert_eq!(row.2, of(&["Imponibile", "ImponibileTFS", "ImponibileTFR"]), "{cf} {gestione} imponibile");
+        assert_eq!(row.3, of(&["Contributo", "ContributoTFS", "ContributoTFR"]), "{cf} {gestione} contributo");
+        assert!(row.2 > 0 && row.3 > 0, "{cf} {gestione}: {row:?}");
+        // Every other element, each with the file's amount, and nothing else.
+        let stored: Vec<(String, i64)> =
+            leggi_importi(&row.4).expect("importi").into_iter().map(|(e, m)| (e, m.cents())).collect();
+        let written: Vec<(String, i64)> = amounts
+            .iter()
+            .filter(|(e, _)| e != "Imponibile" && e != "Contributo")
+            .map(|(e, v)| (e.clone(), cents(v)))
+            .collect();
+        assert_eq!(stored, written, "{cf} {gestione}");
+        imponibile += row.2;
+        contributi += row.3;
+    }
+    let totals: (i64, i64) = sqlx::query_as("SELECT imponibile_cents, contributi_cents FROM dma_denunce WHERE id = $1")
+        .bind(denuncia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("totals");
+    assert_eq!(totals, (imponibile, contributi), "the declaration's totals include the TFS and TFR lines");
+    // The TFS line is not 0/0: 1 900,00 and 48,45 as written.
+    assert!(rows.iter().any(|r| r.1 == "TFS" && (r.2, r.3) == (190_000, 4_845)), "{rows:?}");
+
+    // The consultation shows the TFS/TFR amounts and the other elements.
+    let body = sezione(&app, &mario, &code, "DmaLavoratori", Some(denuncia)).await;
+    for shown in [
+        "TFR",
+        "ImponibileTFR 2400,00",
+        "ContributoTFS 48,45",
+        "ImponibileEccMass 99,99",
+        "RetribValutabileTFR 2450,00",
+    ] {
+        assert!(body.contains(shown), "{shown} not in {body}");
+    }
+    // The dossier's totals per gestione: the TFS and the TFR line of this declaration.
+    let position_id: i64 = sqlx::query_scalar("SELECT position_id FROM dma_denunce WHERE id = $1")
+        .bind(denuncia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("position");
+    let today = chrono::Utc::now().date_naive();
+    let f = app::ssr::fascicolo::dati(&app.db, position_id, today).await.expect("fascicolo");
+    let protocol: String = sqlx::query_scalar("SELECT protocol FROM dma_denunce WHERE id = $1")
+        .bind(denuncia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("p");
+    let line = |g: &str| {
+        f.dma_gestioni
+            .iter()
+            .find(|l| l.protocol == protocol && l.gestione == g)
+            .map(|l| (l.lines, l.imponibile.cents(), l.contributi.cents()))
+    };
+    assert_eq!(line("TFS"), Some((1, 190_000, 4_845)));
+    assert_eq!(line("TFR"), Some((1, 240_000, 16_584)));
+    assert_eq!(line("ENAM"), Some((1, 200_000, 240)));
 });

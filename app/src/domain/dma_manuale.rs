@@ -84,6 +84,12 @@ pub fn testo(s: &str) -> String {
 }
 
 impl BozzaInquadramento {
+    /// The TFR regime (RegimeFineServizio 1): the TFS/TFR gestione then declares `ImponibileTFR` and
+    /// `ContributoTFR`, otherwise `ImponibileTFS` and `ContributoTFS`.
+    pub fn tfr(&self) -> bool {
+        testo(&self.regime_fine_servizio) == "1"
+    }
+
     fn vuoto(&self) -> bool {
         [
             &self.tipo_impiego,
@@ -157,13 +163,7 @@ impl Lettore {
             return;
         }
         if let Err((codice, descrizione)) = controllo(&v) {
-            self.errori.push(Errore {
-                codice_fiscale: self.cf.clone(),
-                periodo: None,
-                elemento: elemento.to_string(),
-                codice: codice.to_string(),
-                descrizione,
-            });
+            self.errori.push(Errore::nuovo(self.cf.clone(), None, elemento, codice, descrizione));
         }
     }
 
@@ -196,15 +196,17 @@ impl Lettore {
         let mut gestioni = Vec::new();
         for g in &p.gestioni {
             self.codice("CodGestione", &g.cod_gestione);
-            self.leggi("Imponibile", &g.imponibile, |v| rules::leggi_importo(v).map(drop));
-            self.leggi("Contributo", &g.contributo, |v| rules::leggi_importo(v).map(drop));
-            gestioni.push(Gestione {
-                tipo: g.tipo,
-                cod_gestione: codice(&g.cod_gestione),
-                imponibile: importo(&g.imponibile),
-                contributo: importo(&g.contributo),
-                contributo_1_per_cento: Money::ZERO,
-            });
+            let (el_imponibile, el_contributo) = rules::elementi_principali(g.tipo, p.inquadramento.tfr());
+            self.leggi(el_imponibile, &g.imponibile, |v| rules::leggi_importo(v).map(drop));
+            self.leggi(el_contributo, &g.contributo, |v| rules::leggi_importo(v).map(drop));
+            let mut gestione = Gestione::nuova(g.tipo, codice(&g.cod_gestione));
+            // As a reader of the XML would: each element written (not empty) is read, a bad one as zero.
+            for (elemento, valore) in [(el_imponibile, &g.imponibile), (el_contributo, &g.contributo)] {
+                if let (false, Some(voce)) = (testo(valore).is_empty(), rules::voce_importo(g.tipo, elemento)) {
+                    gestione.aggiungi(voce, importo(valore));
+                }
+            }
+            gestioni.push(gestione);
         }
         Periodo {
             blocco: if p.v1 { Blocco::V1 { causale: codice(&p.causale) } } else { Blocco::E0 },
@@ -372,8 +374,9 @@ impl Xml {
                 let tag = g.tipo.elemento();
                 self.0.push_str(&format!("<{tag}>"));
                 self.campo("CodGestione", &g.cod_gestione);
-                self.campo("Imponibile", &g.imponibile);
-                self.campo("Contributo", &g.contributo);
+                let (imponibile, contributo) = rules::elementi_principali(g.tipo, p.inquadramento.tfr());
+                self.campo(imponibile, &g.imponibile);
+                self.campo(contributo, &g.contributo);
                 self.0.push_str(&format!("</{tag}>"));
             }
             self.0.push_str("</Gestioni>");

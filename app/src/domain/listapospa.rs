@@ -157,14 +157,177 @@ impl TipoGestione {
     }
 }
 
+/// What an amount element of a gestione counts as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ruolo {
+    /// Part of the gestione's taxable (`Imponibile`; `ImponibileTFS`, `ImponibileTFR` of the TFS/TFR one).
+    Imponibile,
+    /// Part of the gestione's contribution (`Contributo`; `ContributoTFS`, `ContributoTFR`).
+    Contributo,
+    /// `Contrib1PerCento`, compared in 00172I.
+    UnoPerCento,
+    /// Every other amount: kept and shown as written.
+    Altro,
+}
+
+/// One amount element of a gestione (DOMAIN.md §1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoceImporto {
+    pub tipi: &'static [TipoGestione],
+    /// The element's name; `RecuperoSgravi/…` for the amounts of a (repeatable) `RecuperoSgravi`, summed.
+    pub elemento: &'static str,
+    pub etichetta: &'static str,
+    pub ruolo: Ruolo,
+}
+
+const PENS: &[TipoGestione] = &[TipoGestione::Pensionistica];
+const PREV: &[TipoGestione] = &[TipoGestione::Previdenziale];
+const CRED: &[TipoGestione] = &[TipoGestione::Credito];
+const ALTRE: &[TipoGestione] =
+    &[TipoGestione::Pensionistica, TipoGestione::Credito, TipoGestione::Enpdep, TipoGestione::Enam];
+
+const fn voce(
+    tipi: &'static [TipoGestione],
+    elemento: &'static str,
+    etichetta: &'static str,
+    ruolo: Ruolo,
+) -> VoceImporto {
+    VoceImporto { tipi, elemento, etichetta, ruolo }
+}
+
+/// Every amount element of the five gestioni, as data: the reader reads each into the model, the import
+/// stores each. (Counts and codes such as `GiorniUtiliFiniPensionistici` or `AderenteCredito45_2007` are not
+/// amounts.)
+pub const VOCI_IMPORTO: &[VoceImporto] = &[
+    voce(ALTRE, "Imponibile", "Imponibile", Ruolo::Imponibile),
+    voce(ALTRE, "Contributo", "Contributo", Ruolo::Contributo),
+    voce(PENS, "ImponibileEccMass", "Imponibile eccedente il massimale", Ruolo::Altro),
+    voce(PENS, "Contrib1PerCento", "Contributo aggiuntivo 1 %", Ruolo::UnoPerCento),
+    voce(PENS, "IndennitaVolo", "Indennità di volo", Ruolo::Altro),
+    voce(PENS, "MaggiorazBasePensL165_97", "Maggiorazione base pensionabile L. 165/97", Ruolo::Altro),
+    voce(PENS, "RetribVirtualeFiniPens", "Retribuzione virtuale ai fini pensionistici", Ruolo::Altro),
+    voce(PENS, "ContributoSospesoCalam", "Contributo sospeso per calamità", Ruolo::Altro),
+    voce(PENS, "Maggiorazione", "Maggiorazione", Ruolo::Altro),
+    voce(PENS, "StipendioTabellare", "Stipendio tabellare", Ruolo::Altro),
+    voce(PENS, "RetribIndivAnzianita", "Retribuzione individuale di anzianità", Ruolo::Altro),
+    voce(PENS, "QuotaDatoreL166_91", "Quota a carico del datore L. 166/91", Ruolo::Altro),
+    voce(PENS, "ContributoL166_91", "Contributo L. 166/91", Ruolo::Altro),
+    voce(PENS, "RecuperoSgravi/AltroImponibile", "Recupero sgravi – altro imponibile", Ruolo::Altro),
+    voce(PENS, "RecuperoSgravi/Importo", "Recupero sgravi – importo", Ruolo::Altro),
+    voce(PREV, "ImponibileTFS", "Imponibile TFS", Ruolo::Imponibile),
+    voce(PREV, "ContributoTFS", "Contributo TFS", Ruolo::Contributo),
+    voce(PREV, "ImponibileTFSEccMass", "Imponibile TFS eccedente il massimale", Ruolo::Altro),
+    voce(PREV, "ImponibileTFR", "Imponibile TFR", Ruolo::Imponibile),
+    voce(PREV, "ContributoTFR", "Contributo TFR", Ruolo::Contributo),
+    voce(PREV, "ImponibileTFREccMass", "Imponibile TFR eccedente il massimale", Ruolo::Altro),
+    voce(PREV, "RetribTeoricaTabellareTFR", "Retribuzione teorica tabellare TFR", Ruolo::Altro),
+    voce(PREV, "ImponibileTFRUlterioriElem", "Imponibile TFR ulteriori elementi", Ruolo::Altro),
+    voce(PREV, "RetribValutabileTFR", "Retribuzione valutabile TFR", Ruolo::Altro),
+    voce(PREV, "ContributoSospesoPrev", "Contributo previdenziale sospeso", Ruolo::Altro),
+    voce(CRED, "ImponibileEccMass", "Imponibile eccedente il massimale", Ruolo::Altro),
+];
+
+/// The amount element `elemento` of a gestione of kind `tipo`, if the format has it.
+pub fn voce_importo(tipo: TipoGestione, elemento: &str) -> Option<&'static VoceImporto> {
+    VOCI_IMPORTO.iter().find(|v| v.elemento == elemento && v.tipi.contains(&tipo))
+}
+
+/// The taxable and contribution elements of a gestione: `Imponibile`/`Contributo`, or for the TFS/TFR one
+/// those of the regime (`tfr`: TFR, otherwise TFS).
+pub fn elementi_principali(tipo: TipoGestione, tfr: bool) -> (&'static str, &'static str) {
+    match (tipo, tfr) {
+        (TipoGestione::Previdenziale, false) => ("ImponibileTFS", "ContributoTFS"),
+        (TipoGestione::Previdenziale, true) => ("ImponibileTFR", "ContributoTFR"),
+        _ => ("Imponibile", "Contributo"),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gestione {
     pub tipo: TipoGestione,
     pub cod_gestione: u8,
+    /// The gestione's taxable: `Imponibile`, or `ImponibileTFS` + `ImponibileTFR` of the TFS/TFR gestione.
     pub imponibile: Money,
+    /// Its contribution: `Contributo`, or `ContributoTFS` + `ContributoTFR`.
     pub contributo: Money,
     /// `Contrib1PerCento` of the pension gestione (zero elsewhere).
     pub contributo_1_per_cento: Money,
+    /// Every amount element read other than the plain `Imponibile` and `Contributo` (those are the two
+    /// above), once each, in the order first met: (element of `VOCI_IMPORTO`, amount).
+    #[serde(default)]
+    pub importi: Vec<(String, Money)>,
+}
+
+impl Gestione {
+    pub fn nuova(tipo: TipoGestione, cod_gestione: u8) -> Gestione {
+        Gestione {
+            tipo,
+            cod_gestione,
+            imponibile: Money::ZERO,
+            contributo: Money::ZERO,
+            contributo_1_per_cento: Money::ZERO,
+            importi: Vec::new(),
+        }
+    }
+
+    /// One amount element as read. An element written twice keeps its last value, except the amounts of
+    /// `RecuperoSgravi`, which repeats and is summed; at most one entry per element of `VOCI_IMPORTO`.
+    pub fn aggiungi(&mut self, voce: &VoceImporto, importo: Money) {
+        match voce.elemento {
+            "Imponibile" => self.imponibile = importo,
+            "Contributo" => self.contributo = importo,
+            elemento => {
+                let somma = elemento.starts_with("RecuperoSgravi/");
+                match self.importi.iter_mut().find(|(e, _)| e == elemento) {
+                    Some((_, m)) if somma => *m = (*m + importo).clamp(-IMPORTO_MASSIMO, IMPORTO_MASSIMO),
+                    Some((_, m)) => *m = importo,
+                    None => self.importi.push((elemento.to_string(), importo)),
+                }
+                let di = |ruolo: Ruolo| -> Money {
+                    self.importi
+                        .iter()
+                        .filter(|(e, _)| voce_importo(self.tipo, e).is_some_and(|v| v.ruolo == ruolo))
+                        .map(|(_, m)| *m)
+                        .sum()
+                };
+                match voce.ruolo {
+                    Ruolo::Imponibile => self.imponibile = di(Ruolo::Imponibile),
+                    Ruolo::Contributo => self.contributo = di(Ruolo::Contributo),
+                    Ruolo::UnoPerCento => self.contributo_1_per_cento = di(Ruolo::UnoPerCento),
+                    Ruolo::Altro => {}
+                }
+            }
+        }
+    }
+
+    /// The line of the DMA pages it belongs to: `voce_gestione`, except that the TFS/TFR gestione is "TFR"
+    /// when it carries TFR amounts and no TFS ones.
+    pub fn voce(&self) -> String {
+        let ha = |quale: &str| self.importi.iter().any(|(e, _)| e.contains(quale));
+        if self.tipo == TipoGestione::Previdenziale && ha("TFR") && !ha("TFS") {
+            return "TFR".to_string();
+        }
+        voce_gestione(self.cod_gestione)
+    }
+}
+
+/// The amounts of `importi` as the DMA pages store and show them: `ImponibileTFS 2000,00; ContributoTFS 50,00`
+/// (the file's own element names and format). `leggi_importi` reads it back.
+pub fn scrivi_importi(importi: &[(String, Money)]) -> String {
+    importi.iter().map(|(e, m)| format!("{e} {}", scrivi_importo(*m))).collect::<Vec<_>>().join("; ")
+}
+
+pub fn leggi_importi(testo: &str) -> Option<Vec<(String, Money)>> {
+    if testo.is_empty() {
+        return Some(Vec::new());
+    }
+    testo
+        .split("; ")
+        .map(|voce| {
+            let (e, m) = voce.rsplit_once(' ')?;
+            Some((e.to_string(), leggi_importo(m).ok()?))
+        })
+        .collect()
 }
 
 /// An `EnteVersante` (V1) or `AltroEnteVersante` (E0): contributions paid by another body.
@@ -241,7 +404,7 @@ pub struct Lavoratore {
     pub rate: Vec<Rata>,
 }
 
-/// One problem, located by worker, period and element.
+/// One problem, located by worker, period and element, with the severity `REGOLE` gives its code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Errore {
     pub codice_fiscale: String,
@@ -250,6 +413,129 @@ pub struct Errore {
     pub elemento: String,
     pub codice: String,
     pub descrizione: String,
+    #[serde(default)]
+    pub gravita: Gravita,
+}
+
+impl Errore {
+    /// A problem of code `codice`: its severity is the table's (`REGOLE`), never chosen where it is raised.
+    pub fn nuovo(
+        codice_fiscale: String,
+        periodo: Option<String>,
+        elemento: &str,
+        codice: &str,
+        descrizione: String,
+    ) -> Errore {
+        Errore {
+            codice_fiscale,
+            periodo,
+            elemento: elemento.to_string(),
+            codice: codice.to_string(),
+            descrizione,
+            gravita: gravita(codice),
+        }
+    }
+
+    pub fn avviso(&self) -> bool {
+        self.gravita == Gravita::Avviso
+    }
+}
+
+/// How serious a problem is. INPS grades the outcome of a ListaPosPA file by it: one blocking error refuses
+/// the file whole (*scartata*); a file with warnings only is acquired (*accettata con errori*) and its
+/// warnings are listed per worker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Gravita {
+    #[default]
+    Bloccante,
+    Avviso,
+}
+
+impl Gravita {
+    pub fn etichetta(self) -> &'static str {
+        match self {
+            Gravita::Bloccante => "Bloccante",
+            Gravita::Avviso => "Avviso",
+        }
+    }
+}
+
+/// A problem code with its severity and a short label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Regola {
+    pub codice: &'static str,
+    pub gravita: Gravita,
+    pub etichetta: &'static str,
+}
+
+const fn bloccante(codice: &'static str, etichetta: &'static str) -> Regola {
+    Regola { codice, gravita: Gravita::Bloccante, etichetta }
+}
+
+const fn avviso(codice: &'static str, etichetta: &'static str) -> Regola {
+    Regola { codice, gravita: Gravita::Avviso, etichetta }
+}
+
+/// Every problem code this module and the file reader raise (INPS `00xxxI` codes, our own `CASxxx`), with
+/// its severity: the one place severities are decided (a test holds every raised code to appear here once).
+///
+/// What blocks is what leaves the declaration unusable or untrustworthy as data: a value that cannot be
+/// read, a worker or a body that cannot be identified (codici fiscali, names), a period that is not a
+/// period of the right month, a code outside its table (gestione, causale, motivo, tipo contributo, piano,
+/// operazione), a missing required block or code (inquadramento, regime with TFS/TFR), a structure INPS
+/// refuses (00124I one PosPA, 00126I a cancellation with data, 00024I/00311I a period across months).
+/// What warns is a congruity check between values that are each readable and valid, which INPS reports
+/// without refusing: the amounts of other paying bodies beyond the worker's (00171I, 00172I, 00032I), a
+/// RegimeFineServizio given where no TFS/TFR gestione needs it (00390I: superfluous, not wrong), an
+/// instalment number beyond the plan's total (CAS051: the instalment itself is readable and is paid).
+pub const REGOLE: &[Regola] = &[
+    bloccante("CAS001", "Codice fiscale del lavoratore non valido"),
+    bloccante("CAS002", "Cognome o nome mancante o troppo lungo"),
+    bloccante("CAS010", "Fine del periodo prima dell'inizio"),
+    bloccante("CAS011", "Periodo E0 fuori dal mese della denuncia"),
+    bloccante("CAS012", "Giorno di inizio o fine mancante"),
+    bloccante("00024I", "Periodo E0 su più mesi"),
+    bloccante("00311I", "Periodo V1 su più mesi"),
+    bloccante("CAS020", "Causale di variazione sconosciuta"),
+    bloccante("CAS021", "Periodo V1 non precedente il mese"),
+    bloccante("CAS022", "Codice motivo utilizzo sconosciuto"),
+    bloccante("00126I", "Annullamento (causale 6) con dati oltre le date"),
+    bloccante("CAS030", "Codice gestione sconosciuto"),
+    bloccante("CAS031", "Importo negativo"),
+    bloccante("CAS040", "Importo non leggibile"),
+    bloccante("CAS041", "Data non leggibile"),
+    bloccante("CAS042", "Codice o numero non leggibile"),
+    bloccante("CAS043", "Mese non leggibile"),
+    bloccante("CAS050", "Tipo di piano sconosciuto"),
+    avviso("CAS051", "Numero della rata oltre il totale delle rate"),
+    bloccante("CAS052", "Mese di riferimento della rata mancante o successivo"),
+    bloccante("CAS053", "Tipo di operazione della rata sconosciuto"),
+    bloccante("CAS060", "Qualifica non di 6 caratteri"),
+    bloccante("CAS061", "Regime di fine servizio mancante con TFS/TFR"),
+    bloccante("CAS062", "Part-time non valido"),
+    bloccante("CAS063", "Tipo impiego o tipo servizio mancante"),
+    bloccante("CAS064", "InquadramentoLavPA mancante"),
+    avviso("00390I", "Regime di fine servizio senza gestione TFS/TFR"),
+    bloccante("CAS070", "Tipo contributo dell'ente versante sconosciuto"),
+    bloccante("CAS071", "Codice fiscale dell'ente versante non valido"),
+    bloccante("CAS072", "PRGAZIENDA dell'ente versante non valido"),
+    bloccante("CAS073", "AnnoMeseErogazione dell'ente versante mancante"),
+    avviso("00171I", "Imponibile di altri enti oltre quello pensionistico"),
+    avviso("00172I", "Contributo di altri enti oltre quello pensionistico"),
+    avviso("00032I", "Imponibile di altri enti oltre quello del Fondo credito"),
+    bloccante("CAS080", "Codice fiscale del mittente non valido"),
+    bloccante("CAS081", "Codice fiscale della software house non valido"),
+    bloccante("00124I", "Più blocchi PosPA"),
+];
+
+pub fn regola(codice: &str) -> Option<&'static Regola> {
+    REGOLE.iter().find(|r| r.codice == codice)
+}
+
+/// The severity of a code; one the table does not know blocks (never reached: a test holds every raised
+/// code to the table).
+pub fn gravita(codice: &str) -> Gravita {
+    regola(codice).map_or(Gravita::Bloccante, |r| r.gravita)
 }
 
 fn giorni(p: &Periodo) -> Option<String> {
@@ -332,13 +618,7 @@ pub fn leggi_mese(v: &str) -> Result<Period, ValoreErrato> {
 pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
     let mut errori = Vec::new();
     let mut errore = |periodo: Option<String>, elemento: &str, codice: &str, descrizione: String| {
-        errori.push(Errore {
-            codice_fiscale: l.codice_fiscale.clone(),
-            periodo,
-            elemento: elemento.to_string(),
-            codice: codice.to_string(),
-            descrizione,
-        })
+        errori.push(Errore::nuovo(l.codice_fiscale.clone(), periodo, elemento, codice, descrizione))
     };
     match CodiceFiscale::parse(&l.codice_fiscale) {
         Ok(cf) if cf.is_person() => {}
@@ -639,26 +919,18 @@ fn regole_enti_versanti(p: &Periodo, errore: &mut impl FnMut(&str, &str, String)
 
 /// The declaration-level rule: all workers in one `PosPA` block.
 pub fn verifica_blocchi_pospa(blocchi: usize) -> Option<Errore> {
-    (blocchi > 1).then(|| Errore {
-        codice_fiscale: String::new(),
-        periodo: None,
-        elemento: "PosPA".to_string(),
-        codice: "00124I".to_string(),
-        descrizione: format!(
-            "La denuncia contiene {blocchi} blocchi PosPA: ne è ammesso uno solo, con tutti i lavoratori."
-        ),
+    (blocchi > 1).then(|| {
+        del_file(
+            "PosPA",
+            "00124I",
+            format!("La denuncia contiene {blocchi} blocchi PosPA: ne è ammesso uno solo, con tutti i lavoratori."),
+        )
     })
 }
 
 /// A problem of the file as a whole (no worker).
 fn del_file(elemento: &str, codice: &str, descrizione: String) -> Errore {
-    Errore {
-        codice_fiscale: String::new(),
-        periodo: None,
-        elemento: elemento.to_string(),
-        codice: codice.to_string(),
-        descrizione,
-    }
+    Errore::nuovo(String::new(), None, elemento, codice, descrizione)
 }
 
 /// The codes of `DatiMittente`: who sends the file (`CFPersonaMittente`, a person; `CFMittente`, a person or
@@ -749,6 +1021,95 @@ mod tests {
         Money::from_euros(e).expect("euro")
     }
 
+    /// The problem codes written in a source file outside its tests: `"CAS123"` and `"00123I"` literals.
+    fn codici_nel_sorgente(sorgente: &str) -> Vec<String> {
+        let codice = sorgente.split("#[cfg(test)]").next().unwrap_or_default();
+        let b = codice.as_bytes();
+        let mut trovati = Vec::new();
+        for i in 0..b.len().saturating_sub(7) {
+            let w = &b[i..i + 8];
+            let cas = w.starts_with(b"\"CAS") && w[4..7].iter().all(u8::is_ascii_digit) && w[7] == b'"';
+            let inps = w[0] == b'"' && w[1..6].iter().all(u8::is_ascii_digit) && w[6] == b'I' && w[7] == b'"';
+            if cas || inps {
+                trovati.push(String::from_utf8_lossy(&w[1..7]).into_owned());
+            }
+        }
+        trovati
+    }
+
+    #[test]
+    fn every_code_raised_has_its_severity_in_the_table_once() {
+        let questo = include_str!("listapospa.rs");
+        // The table itself is not a place that raises.
+        let (prima, dopo) = questo.split_once("pub const REGOLE").expect("table");
+        let dopo = dopo.split_once("];").expect("end of table").1;
+        let mut raised = codici_nel_sorgente(&format!("{prima}{dopo}"));
+        raised.extend(codici_nel_sorgente(include_str!("dma_manuale.rs")));
+        raised.extend(codici_nel_sorgente(include_str!("../ssr/listapospa.rs")));
+        raised.sort();
+        raised.dedup();
+        assert!(raised.len() > 30, "{raised:?}");
+        for code in &raised {
+            assert_eq!(REGOLE.iter().filter(|r| &r.codice == code).count(), 1, "{code} in REGOLE once");
+        }
+        // And the table lists nothing that is never raised, each code once.
+        let mut table: Vec<&str> = REGOLE.iter().map(|r| r.codice).collect();
+        table.sort_unstable();
+        assert_eq!(table, raised, "REGOLE lists exactly the codes raised");
+        // The severities an INPS user expects of the codes the issue names.
+        for code in ["00124I", "00126I", "00024I", "00311I", "CAS001", "CAS030", "CAS040", "CAS011", "CAS080"] {
+            assert_eq!(gravita(code), Gravita::Bloccante, "{code}");
+        }
+        for code in ["00171I", "00172I", "00032I"] {
+            assert_eq!(gravita(code), Gravita::Avviso, "{code}");
+        }
+    }
+
+    #[test]
+    fn every_problem_carries_the_severity_of_its_code() {
+        let mut p = e0(vec![pensione(2_000, 476)]);
+        p.enti_versanti = vec![ente(1, 2_001, 100)];
+        let mut l = lavoratore(vec![p]);
+        l.codice_fiscale = "RSSMRA70A01H501X".to_string();
+        let errori = verifica(&l, Period::new(2026, 3).expect("period"));
+        let gravita: Vec<(&str, Gravita)> = errori.iter().map(|e| (e.codice.as_str(), e.gravita)).collect();
+        assert_eq!(gravita, [("CAS001", Gravita::Bloccante), ("00171I", Gravita::Avviso)]);
+        assert_eq!(verifica_blocchi_pospa(2).map(|e| e.gravita), Some(Gravita::Bloccante));
+    }
+
+    #[test]
+    fn the_tfs_tfr_gestione_sums_its_lines_and_keeps_each() {
+        let mut g = Gestione::nuova(TipoGestione::Previdenziale, 6);
+        let voce = |e: &str| voce_importo(TipoGestione::Previdenziale, e).expect(e);
+        g.aggiungi(voce("ImponibileTFS"), euro(1_000));
+        g.aggiungi(voce("ContributoTFS"), euro(25));
+        assert_eq!((g.imponibile, g.contributo, g.voce().as_str()), (euro(1_000), euro(25), "TFS"));
+        g.aggiungi(voce("ImponibileTFR"), euro(500));
+        g.aggiungi(voce("ContributoTFR"), euro(34));
+        g.aggiungi(voce("RetribValutabileTFR"), euro(700));
+        assert_eq!((g.imponibile, g.contributo), (euro(1_500), euro(59)));
+        // Written again: the last value, not a sum.
+        g.aggiungi(voce("ImponibileTFS"), euro(900));
+        assert_eq!(g.imponibile, euro(1_400));
+        assert_eq!(g.importi.len(), 5);
+        assert!(voce_importo(TipoGestione::Previdenziale, "Imponibile").is_none(), "not an element of TFS/TFR");
+        let mut tfr = Gestione::nuova(TipoGestione::Previdenziale, 6);
+        tfr.aggiungi(voce("ImponibileTFR"), euro(500));
+        assert_eq!(tfr.voce(), "TFR");
+        // The amounts of RecuperoSgravi (repeatable) add up.
+        let mut p = Gestione::nuova(TipoGestione::Pensionistica, 2);
+        let sgravi = voce_importo(TipoGestione::Pensionistica, "RecuperoSgravi/Importo").expect("sgravi");
+        p.aggiungi(sgravi, euro(10));
+        p.aggiungi(sgravi, euro(5));
+        assert_eq!(p.importi, [("RecuperoSgravi/Importo".to_string(), euro(15))]);
+        assert_eq!(
+            scrivi_importi(&g.importi),
+            "ImponibileTFS 900,00; ContributoTFS 25,00; ImponibileTFR 500,00; ContributoTFR 34,00; RetribValutabileTFR 700,00"
+        );
+        assert_eq!(leggi_importi(&scrivi_importi(&g.importi)), Some(g.importi.clone()));
+        assert_eq!(leggi_importi(""), Some(Vec::new()));
+    }
+
     #[test]
     fn an_amount_beyond_the_limit_is_refused_so_no_total_can_overflow() {
         assert_eq!(leggi_importo("999999999,99").map(Money::cents), Ok(99_999_999_999));
@@ -761,11 +1122,9 @@ mod tests {
 
     fn pensione(imponibile: i64, contributo: i64) -> Gestione {
         Gestione {
-            tipo: TipoGestione::Pensionistica,
-            cod_gestione: 2,
             imponibile: euro(imponibile),
             contributo: euro(contributo),
-            contributo_1_per_cento: Money::ZERO,
+            ..Gestione::nuova(TipoGestione::Pensionistica, 2)
         }
     }
 

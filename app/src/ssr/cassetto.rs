@@ -232,6 +232,7 @@ fn section_sql(section: Section) -> SectionSql {
                 ("gestione", "l.gestione"),
                 ("imponibile", "l.imponibile_cents"),
                 ("contributi", "l.contributi_cents"),
+                ("importi", "l.importi"),
                 ("errore", "l.error_code"),
                 ("descrizione", "l.error_text"),
             ],

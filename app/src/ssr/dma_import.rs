@@ -13,8 +13,9 @@ use super::comunicazioni::prossimo_protocollo;
 use super::db::{Db, iso_date};
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
 use crate::domain::dma_manuale::{BozzaDenuncia, testo};
-use crate::domain::listapospa::{Lavoratore, verifica_intestazioni, voce_gestione};
+use crate::domain::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, verifica, verifica_intestazioni};
 use crate::domain::money::Money;
+use crate::domain::period::Period;
 use crate::domain::position_code::PositionCode;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
@@ -26,19 +27,55 @@ fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Illeggibile> {
         .map_err(|_| Illeggibile("Il file caricato non è leggibile.".to_string()))
 }
 
-/// One worker's amounts per gestione: (gestione, imponibile, contributo), of the E0 periods, or of the V1
-/// periods in a variation (a file of V1 periods only).
-fn righe(l: &Lavoratore, variazione: bool) -> Vec<(u8, Money, Money)> {
-    let mut by: BTreeMap<u8, (Money, Money)> = BTreeMap::new();
+/// One line of a worker in the DMA pages: a gestione (`Gestione::voce`) with its amounts summed over the
+/// periods, every amount element of the file kept (`Gestione::importi`).
+#[derive(Debug, Default)]
+struct Riga {
+    imponibile: Money,
+    contributo: Money,
+    importi: Vec<(String, Money)>,
+}
+
+/// One worker's lines, of the E0 periods, or of the V1 periods in a variation (a file of V1 periods only),
+/// in the order of their CodGestione.
+fn righe(l: &Lavoratore, variazione: bool) -> Vec<(String, Riga)> {
+    let mut by: BTreeMap<(u8, String), Riga> = BTreeMap::new();
     for p in l.periodi.iter().filter(|p| (p.blocco == crate::domain::listapospa::Blocco::E0) != variazione) {
         for g in &p.gestioni {
-            let t = by.entry(g.cod_gestione).or_insert((Money::ZERO, Money::ZERO));
-            t.0 += g.imponibile;
-            t.1 += g.contributo;
+            let r = by.entry((g.cod_gestione, g.voce())).or_default();
+            r.imponibile += g.imponibile;
+            r.contributo += g.contributo;
+            for (elemento, importo) in &g.importi {
+                match r.importi.iter_mut().find(|(e, _)| e == elemento) {
+                    Some((_, m)) => *m += *importo,
+                    None => r.importi.push((elemento.clone(), *importo)),
+                }
+            }
         }
     }
-    by.into_iter().map(|(c, (i, k))| (c, i, k)).collect()
+    by.into_iter().map(|((_, voce), r)| (voce, r)).collect()
 }
+
+/// A worker's warnings as the consultation's columns show them: the codes, and each description with its
+/// period.
+fn avvisi_del_lavoratore(avvisi: &[Errore]) -> Option<(String, String)> {
+    if avvisi.is_empty() {
+        return None;
+    }
+    let codici = avvisi.iter().map(|e| e.codice.as_str()).collect::<Vec<_>>().join(", ");
+    let testi = avvisi
+        .iter()
+        .map(|e| match &e.periodo {
+            Some(p) => format!("{} ({p}): {}", e.codice, e.descrizione),
+            None => format!("{}: {}", e.codice, e.descrizione),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ");
+    Some((codici, testi))
+}
+
+/// The line of a worker who has warnings but no gestione in the periods stored.
+const SENZA_GESTIONE: &str = "Nessuna gestione";
 
 /// Workers stored per transaction: a large file is stored in many short transactions, so the SQLite write
 /// lock is held for one batch at a time (logins and sessions write in between).
@@ -131,7 +168,9 @@ pub async fn importa(
     verifica_intestazioni(&lettura.intestazioni, cf_ente.as_str(), &format!("{prg:05}"), position_code)
         .map_err(AppError::invalid)?;
     let periodo = lettura.anno_mese.map(|p| p.iso()).unwrap_or_default();
-    let accettata = lettura.numero_errori == 0;
+    // Blocking errors refuse the file; warnings only, and it is acquired "con errori" (`REGOLE`).
+    let accettata = lettura.numero_bloccanti() == 0;
+    let avvisi = lettura.numero_avvisi as i64;
     // Corrections only: a variation, with the totals of its V1 periods, not the month's declaration.
     let variazione = lettura.periodi_e0 == 0 && lettura.periodi_v1 > 0;
     let denuncia_id = if accettata {
@@ -142,7 +181,7 @@ pub async fn importa(
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, \
              contributi_cents, errors, status, completa, avviata_at, tipo) \
-             VALUES ($1, $2, $3, '', $4, $5, $6, 0, 'accettata', 0, $7, $8) RETURNING id",
+             VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, 0, $9, $10) RETURNING id",
         )
         .bind(position_id)
         .bind(&periodo)
@@ -150,11 +189,14 @@ pub async fn importa(
         .bind(lettura.lavoratori as i64)
         .bind(imponibile.cents())
         .bind(contributi.cents())
+        .bind(avvisi)
+        .bind(if avvisi > 0 { "accettata con errori" } else { "accettata" })
         .bind(now)
         .bind(if variazione { "variazione" } else { "mensile" })
         .fetch_one(db.pool())
         .await?;
-        match salva_lavoratori(db, id, &path, nome_file, variazione).await {
+        let mese = lettura.anno_mese.ok_or(AppError::Internal)?;
+        match salva_lavoratori(db, id, &path, nome_file, variazione, mese).await {
             Ok(()) => Some(id),
             Err(e) => {
                 if let Err(cleanup) = rimuovi_incompleta(db, id).await {
@@ -175,22 +217,33 @@ pub async fn importa(
     completed
 }
 
+/// What the second reading stores of one worker: codice fiscale, name, lines, warnings (codes, texts).
+type Registrato = (String, String, Vec<(String, Riga)>, Option<(String, String)>);
+
 /// Second reading: the workers go to the database as they are read (a bounded channel), `LOTTO` per
-/// transaction.
+/// transaction, each with its warnings on its first line (the rules of `mese` run again on the record: every
+/// warning of every worker is kept, not only the first `Limiti::max_errori` of the file).
 async fn salva_lavoratori(
     db: &Db,
     id: i64,
     path: &std::path::Path,
     nome_file: &str,
     variazione: bool,
+    mese: Period,
 ) -> Result<(), AppError> {
     let hook = lotto_hook(nome_file);
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(String, String, Vec<(u8, Money, Money)>)>(256);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Registrato>(256);
     let second = path.to_path_buf();
     let reading = tokio::task::spawn_blocking(move || {
         leggi_lavoratori(open(&second)?, Limiti::default(), &mut |l| {
             let name = format!("{} {}", l.cognome, l.nome);
-            let _ = sender.blocking_send((l.codice_fiscale.clone(), name, righe(l, variazione)));
+            let avvisi: Vec<Errore> = verifica(l, mese).into_iter().filter(Errore::avviso).collect();
+            let _ = sender.blocking_send((
+                l.codice_fiscale.clone(),
+                name,
+                righe(l, variazione),
+                avvisi_del_lavoratore(&avvisi),
+            ));
         })
     });
     let mut lotto = Vec::with_capacity(LOTTO);
@@ -204,18 +257,25 @@ async fn salva_lavoratori(
         }
         if !lotto.is_empty() {
             let mut tx = db.begin_write().await?;
-            for (cf, name, rows) in lotto.drain(..) {
-                for (cod, imponibile, contributo) in rows {
+            for (cf, name, mut rows, mut avvisi) in lotto.drain(..) {
+                if rows.is_empty() && avvisi.is_some() {
+                    rows.push((SENZA_GESTIONE.to_string(), Riga::default()));
+                }
+                for (voce, riga) in rows {
+                    let (codici, testi) = avvisi.take().unzip();
                     sqlx::query(
                         "INSERT INTO dma_lavoratori (denuncia_id, worker_cf, worker_name, gestione, imponibile_cents, \
-                         contributi_cents) VALUES ($1, $2, $3, $4, $5, $6)",
+                         contributi_cents, importi, error_code, error_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(id)
                     .bind(&cf)
                     .bind(&name)
-                    .bind(voce_gestione(cod))
-                    .bind(imponibile.cents())
-                    .bind(contributo.cents())
+                    .bind(voce)
+                    .bind(riga.imponibile.cents())
+                    .bind(riga.contributo.cents())
+                    .bind(scrivi_importi(&riga.importi))
+                    .bind(codici)
+                    .bind(testi)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -264,7 +324,7 @@ async fn completa(
     let accettata = denuncia_id.is_some();
     let importazione: i64 = sqlx::query_scalar(
         "INSERT INTO dma_importazioni (position_id, user_id, nome_file, periodo, lavoratori, numero_errori, stato, \
-         denuncia_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         denuncia_id, at, avvisi) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(position_id)
     .bind(user_id)
@@ -275,12 +335,13 @@ async fn completa(
     .bind(if accettata { "accettata" } else { "scartata" })
     .bind(denuncia_id)
     .bind(now)
+    .bind(lettura.numero_avvisi as i64)
     .fetch_one(&mut *tx)
     .await?;
     for e in &lettura.errori {
         sqlx::query(
-            "INSERT INTO dma_import_errori (importazione_id, codice_fiscale, periodo, elemento, codice, descrizione) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO dma_import_errori (importazione_id, codice_fiscale, periodo, elemento, codice, descrizione, \
+             avviso) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(importazione)
         .bind(&e.codice_fiscale)
@@ -288,6 +349,7 @@ async fn completa(
         .bind(&e.elemento)
         .bind(&e.codice)
         .bind(&e.descrizione)
+        .bind(i64::from(e.avviso()))
         .execute(&mut *tx)
         .await?;
     }
@@ -334,17 +396,19 @@ pub async fn importa_bozza(
 
 /// One attempt of a position, with its problems.
 pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImportazione, AppError> {
-    let row: Option<(i64, String, String, i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT id, nome_file, periodo, lavoratori, numero_errori, stato, at FROM dma_importazioni \
+    /// id, nome_file, periodo, lavoratori, numero_errori, avvisi, stato, at.
+    type Riga = (i64, String, String, i64, i64, i64, String, i64);
+    let row: Option<Riga> = sqlx::query_as(
+        "SELECT id, nome_file, periodo, lavoratori, numero_errori, avvisi, stato, at FROM dma_importazioni \
          WHERE id = $1 AND position_id = $2",
     )
     .bind(id)
     .bind(position_id)
     .fetch_optional(db.pool())
     .await?;
-    let (id, nome_file, periodo, lavoratori, numero_errori, stato, at) = row.ok_or(AppError::NotFound)?;
-    let errori: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT codice_fiscale, periodo, elemento, codice, descrizione FROM dma_import_errori \
+    let (id, nome_file, periodo, lavoratori, numero_errori, avvisi, stato, at) = row.ok_or(AppError::NotFound)?;
+    let errori: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT codice_fiscale, periodo, elemento, codice, descrizione, avviso FROM dma_import_errori \
          WHERE importazione_id = $1 ORDER BY id",
     )
     .bind(id)
@@ -352,12 +416,13 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
     .await?;
     let errori = errori
         .into_iter()
-        .map(|(codice_fiscale, periodo, elemento, codice, descrizione)| DmaErrore {
+        .map(|(codice_fiscale, periodo, elemento, codice, descrizione, avviso)| DmaErrore {
             codice_fiscale,
             periodo,
             elemento,
             codice,
             descrizione,
+            avviso: avviso != 0,
         })
         .collect();
     Ok(DmaImportazione {
@@ -366,6 +431,7 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
         periodo,
         lavoratori,
         numero_errori,
+        avvisi,
         accettata: stato == "accettata",
         at,
         errori,
@@ -376,9 +442,11 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
 /// text from the file or about it, so every cell is neutralised against formulas (`domain::csv`).
 pub fn errori_csv(i: &DmaImportazione) -> String {
     use crate::domain::csv::{Campo, riga};
-    let mut out = riga(["codice_fiscale", "periodo", "elemento", "codice", "descrizione"].map(|h| (h, Campo::Testo)));
+    let mut out =
+        riga(["codice_fiscale", "periodo", "elemento", "codice", "gravita", "descrizione"].map(|h| (h, Campo::Testo)));
     for e in &i.errori {
-        let cells = [&e.codice_fiscale, &e.periodo, &e.elemento, &e.codice, &e.descrizione];
+        let gravita = if e.avviso { Gravita::Avviso } else { Gravita::Bloccante }.etichetta().to_string();
+        let cells = [&e.codice_fiscale, &e.periodo, &e.elemento, &e.codice, &gravita, &e.descrizione];
         out.push_str(&riga(cells.map(|c| (c.as_str(), Campo::Testo))));
     }
     // Only the first problems are kept (`Limiti::max_errori`): the list says how many it leaves out.
@@ -386,6 +454,7 @@ pub fn errori_csv(i: &DmaImportazione) -> String {
     if oltre > 0 {
         let nota = format!("… e altri {oltre} problemi non elencati");
         out.push_str(&riga([
+            ("", Campo::Testo),
             ("", Campo::Testo),
             ("", Campo::Testo),
             ("", Campo::Testo),

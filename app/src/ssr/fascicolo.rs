@@ -70,6 +70,17 @@ pub struct DmaError {
     pub text: String,
 }
 
+/// The lines of one gestione in one DMA: its workers and totals (the TFS and TFR lines among them).
+#[derive(Clone, Debug)]
+pub struct DmaGestione {
+    pub period: Period,
+    pub protocol: String,
+    pub gestione: String,
+    pub lines: i64,
+    pub imponibile: crate::domain::money::Money,
+    pub contributi: crate::domain::money::Money,
+}
+
 /// Everything the dossier prints.
 #[derive(Clone, Debug)]
 pub struct Fascicolo {
@@ -80,6 +91,9 @@ pub struct Fascicolo {
     /// The DMA worker lines with errors (at most `MAX_PRINT_ROWS`), and how many there are in all.
     pub dma_errors: Vec<DmaError>,
     pub dma_errors_total: i64,
+    /// The DMA totals per declaration and gestione (at most `MAX_PRINT_ROWS`), and how many there are.
+    pub dma_gestioni: Vec<DmaGestione>,
+    pub dma_gestioni_total: i64,
 }
 
 /// Prints the dossier of `posizione` for the caller: the file name and the PDF. Whoever may read the
@@ -185,7 +199,36 @@ pub async fn dati(db: &Db, position_id: i64, today: NaiveDate) -> Result<Fascico
         })
         .collect::<Result<Vec<_>, AppError>>()?;
 
-    Ok(Fascicolo { position, sede, deleghe, sections, dma_errors, dma_errors_total })
+    let per_gestione = "FROM dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id \
+                        WHERE d.position_id = $1 AND d.completa = 1 GROUP BY d.id, d.period, d.protocol, l.gestione";
+    let dma_gestioni_total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM (SELECT d.id {per_gestione}) g"))
+        .bind(position_id)
+        .fetch_one(db.pool())
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT d.period, d.protocol, l.gestione, COUNT(*), CAST(SUM(l.imponibile_cents) AS BIGINT), \
+         CAST(SUM(l.contributi_cents) AS BIGINT) {per_gestione} ORDER BY d.period DESC, d.id, l.gestione \
+         LIMIT {MAX_PRINT_ROWS}"
+    ))
+    .bind(position_id)
+    .fetch_all(db.pool())
+    .await?;
+    let dma_gestioni = rows
+        .iter()
+        .map(|r| {
+            let period: String = r.try_get(0)?;
+            Ok(DmaGestione {
+                period: period.parse().map_err(|_| AppError::Internal)?,
+                protocol: r.try_get(1)?,
+                gestione: r.try_get(2)?,
+                lines: r.try_get(3)?,
+                imponibile: crate::domain::money::Money::from_cents(r.try_get(4)?),
+                contributi: crate::domain::money::Money::from_cents(r.try_get(5)?),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    Ok(Fascicolo { position, sede, deleghe, sections, dma_errors, dma_errors_total, dma_gestioni, dma_gestioni_total })
 }
 
 /// A section as its page lists it without filters (same query, same totals), every row up to the cap.
@@ -418,6 +461,7 @@ fn template_data(f: &Fascicolo, generated_at: i64) -> anyhow::Result<TemplateDat
             })
             .collect();
         if s.section == Section::Dma {
+            details.push(dma_gestioni_block(f));
             details.push(dma_errors_block(f));
         }
         sections.push(SectionData { block: section_block(spec.title.to_string(), spec.intro, spec, &s.page), details });
@@ -447,6 +491,39 @@ fn template_data(f: &Fascicolo, generated_at: i64) -> anyhow::Result<TemplateDat
         deleghe,
         sections,
     })
+}
+
+fn dma_gestioni_block(f: &Fascicolo) -> BlockData {
+    BlockData {
+        title: "Totali per gestione".into(),
+        intro: "Per ogni denuncia DMA, le righe dei lavoratori e i totali di ciascuna gestione (pensioni, TFS, TFR, \
+                credito, ENPDEP, ENAM)."
+            .into(),
+        count: count_label(f.dma_gestioni_total, "riga", "righe"),
+        summary: Vec::new(),
+        note: cut_note(f.dma_gestioni.len(), f.dma_gestioni_total),
+        table: TableData {
+            columns: ["Periodo", "Protocollo", "Gestione", "Lavoratori", "Imponibile (€)", "Contributi (€)"]
+                .map(String::from)
+                .to_vec(),
+            numeric: vec![false, false, false, true, true, true],
+            rows: f
+                .dma_gestioni
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.period.to_string(),
+                        g.protocol.clone(),
+                        g.gestione.clone(),
+                        g.lines.to_string(),
+                        g.imponibile.to_string(),
+                        g.contributi.to_string(),
+                    ]
+                })
+                .collect(),
+            totals: None,
+        },
+    }
 }
 
 fn dma_errors_block(f: &Fascicolo) -> BlockData {
@@ -582,6 +659,15 @@ mod tests {
                 text: "Imponibile superiore".into(),
             }],
             dma_errors_total: 3,
+            dma_gestioni: vec![DmaGestione {
+                period: "2024-03".parse().expect("period"),
+                protocol: "DMA-1".into(),
+                gestione: "TFR".into(),
+                lines: 2,
+                imponibile: Money::from_cents(400_000),
+                contributi: Money::from_cents(27_640),
+            }],
+            dma_gestioni_total: 1,
         }
     }
 
@@ -616,6 +702,9 @@ mod tests {
             "Rate del piano di ammortamento – piano PA-1 – TFS",
             "Errori per lavoratore",
             "00171I",
+            "Totali per gestione",
+            "TFR",
+            "276,40",
             "Sono riportate le prime 1 righe su 3",
             "PEC —",
             // 30 rows of 1.234,56: the total, in the summary and in the table.
@@ -649,6 +738,8 @@ mod tests {
         f.deleghe.clear();
         f.dma_errors.clear();
         f.dma_errors_total = 0;
+        f.dma_gestioni.clear();
+        f.dma_gestioni_total = 0;
         let (pdf, warnings) = render(&f, AT).expect("render");
         assert!(warnings.is_empty(), "typst warnings: {warnings:?}");
         let text = text_of(&pdf);

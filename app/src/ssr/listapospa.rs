@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::domain::listapospa::{
     self as rules, Blocco, EnteVersante, Errore, GIORNO_MANCANTE, Gestione, Inquadramento, Intestazione, Lavoratore,
-    Periodo, Rata, TipoGestione, ValoreErrato,
+    Periodo, Rata, TipoGestione, ValoreErrato, VoceImporto,
 };
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -71,6 +71,15 @@ pub struct Lettura {
     pub errori: Vec<Errore>,
     /// All problems, also those beyond `max_errori`.
     pub numero_errori: u64,
+    /// Of those, the warnings (`Gravita::Avviso`): a file whose problems are all warnings is acquired.
+    pub numero_avvisi: u64,
+}
+
+impl Lettura {
+    /// The problems that refuse the file.
+    pub fn numero_bloccanti(&self) -> u64 {
+        self.numero_errori - self.numero_avvisi
+    }
 }
 
 /// Why a file cannot be read at all (as opposed to records with problems).
@@ -188,8 +197,9 @@ struct InCorso {
     rata: Option<Rata>,
     /// Problems of values (amounts, dates, numbers) met in this record, the first `max_errori` of them.
     errori: Vec<Errore>,
-    /// Those beyond, only counted.
+    /// Those beyond, only counted, and how many of them are warnings.
     errori_oltre: u64,
+    avvisi_oltre: u64,
     max_errori: usize,
 }
 
@@ -450,6 +460,7 @@ fn c_e_posto<T>(list: &[T], what: &str, cur: &InCorso, limiti: Limiti) -> Result
 
 fn registra(out: &mut Lettura, e: Errore, limiti: Limiti) {
     out.numero_errori += 1;
+    out.numero_avvisi += u64::from(e.avviso());
     if out.errori.len() < limiti.max_errori {
         out.errori.push(e);
     }
@@ -468,6 +479,7 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
             });
             cur.errori.clear();
             cur.errori_oltre = 0;
+            cur.avvisi_oltre = 0;
         }
         "E0_PeriodoNelMese" | "V1_PeriodoPrecedente" => {
             let blocco = if name == "E0_PeriodoNelMese" {
@@ -510,13 +522,7 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
         "F1_Ammortamento" => cur.rata = Some(Rata::default()),
         _ => {
             if let Some(tipo) = TipoGestione::da_elemento(name) {
-                cur.gestione = Some(Gestione {
-                    tipo,
-                    cod_gestione: 0,
-                    imponibile: Money::ZERO,
-                    contributo: Money::ZERO,
-                    contributo_1_per_cento: Money::ZERO,
-                });
+                cur.gestione = Some(Gestione::nuova(tipo, 0));
             }
         }
     }
@@ -526,16 +532,11 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
 fn valore(cur: &mut InCorso, elemento: &str, codice: &str, descrizione: String) {
     if cur.errori.len() >= cur.max_errori {
         cur.errori_oltre += 1;
+        cur.avvisi_oltre += u64::from(rules::gravita(codice) == rules::Gravita::Avviso);
         return;
     }
     let cf = cur.lavoratore.as_ref().map(|l| l.codice_fiscale.clone()).unwrap_or_default();
-    cur.errori.push(Errore {
-        codice_fiscale: cf,
-        periodo: None,
-        elemento: elemento.to_string(),
-        codice: codice.to_string(),
-        descrizione,
-    });
+    cur.errori.push(Errore::nuovo(cf, None, elemento, codice, descrizione));
 }
 
 /// A value read with the shared rules of `domain::listapospa`; a bad one is recorded and replaced by `fallback`.
@@ -544,6 +545,20 @@ fn letto<T>(cur: &mut InCorso, elemento: &str, value: Result<T, ValoreErrato>, f
         valore(cur, elemento, codice, descrizione);
         fallback
     })
+}
+
+/// The amount element `name` (child of `parent`) of the gestione being read, if it is one of its kind.
+fn voce_in_gestione(cur: &InCorso, parent: &str, name: &str) -> Option<&'static VoceImporto> {
+    let tipo = cur.gestione.as_ref()?.tipo;
+    match parent {
+        "RecuperoSgravi" => match name {
+            "Importo" => rules::voce_importo(tipo, "RecuperoSgravi/Importo"),
+            "AltroImponibile" => rules::voce_importo(tipo, "RecuperoSgravi/AltroImponibile"),
+            _ => None,
+        },
+        _ if TipoGestione::da_elemento(parent).is_some() => rules::voce_importo(tipo, name),
+        _ => None,
+    }
 }
 
 /// The inquadramento of the current period, if one is open.
@@ -616,20 +631,22 @@ fn chiudi(
                 e.tipo_contributo = n;
             }
         }
-        (_, "Imponibile" | "Contributo" | "Contrib1PerCento") if cur.ente.is_some() || cur.gestione.is_some() => {
+        (_, "Imponibile" | "Contributo") if cur.ente.is_some() => {
             let m = letto(cur, name, rules::leggi_importo(v), Money::ZERO);
             if let Some(e) = cur.ente.as_mut() {
-                match name {
-                    "Imponibile" => e.imponibile = m,
-                    "Contributo" => e.contributo = m,
-                    _ => {}
+                if name == "Imponibile" {
+                    e.imponibile = m;
+                } else {
+                    e.contributo = m;
                 }
-            } else if let Some(g) = cur.gestione.as_mut() {
-                match name {
-                    "Imponibile" => g.imponibile = m,
-                    "Contributo" => g.contributo = m,
-                    _ => g.contributo_1_per_cento = m,
-                }
+            }
+        }
+        // Every amount element of the gestione (`VOCI_IMPORTO`), those of its RecuperoSgravi too.
+        _ if cur.ente.is_none() && voce_in_gestione(cur, parent, name).is_some() => {
+            let voce = voce_in_gestione(cur, parent, name);
+            let m = letto(cur, name, rules::leggi_importo(v), Money::ZERO);
+            if let (Some(g), Some(voce)) = (cur.gestione.as_mut(), voce) {
+                g.aggiungi(voce, m);
             }
         }
         (_, "CFAzienda" | "PRGAZIENDA") if cur.ente.is_some() => {
@@ -761,6 +778,7 @@ fn chiudi(
                     registra(out, e, limiti);
                 }
                 out.numero_errori += std::mem::take(&mut cur.errori_oltre);
+                out.numero_avvisi += std::mem::take(&mut cur.avvisi_oltre);
                 ogni_lavoratore(&l);
             }
         }
@@ -795,13 +813,22 @@ pub fn genera(
         } else {
             format!("{},{:02}", 1_500 + i % 900, i % 100)
         };
+        // Even workers are in the TFS regime (3), odd ones in the TFR regime (1): both lines of the TFS/TFR
+        // gestione are written, as a payroll program does.
+        let (regime, fine_servizio) = if i % 2 == 0 {
+            (3, "<ImponibileTFS>2000,00</ImponibileTFS><ContributoTFS>50,00</ContributoTFS>")
+        } else {
+            (1, "<ImponibileTFR>2000,00</ImponibileTFR><ContributoTFR>138,20</ContributoTFR>")
+        };
         writeln!(
             out,
             "<D0_DenunciaIndividuale><CFLavoratore>{cf}</CFLavoratore><Cognome>Rossi &amp; C.</Cognome><Nome>Mario</Nome>\
              <E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>\
              <InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>\
-             <Qualifica>000123</Qualifica></InquadramentoLavPA><Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
+             <Qualifica>000123</Qualifica><RegimeFineServizio>{regime}</RegimeFineServizio></InquadramentoLavPA>\
+             <Gestioni><GestPensionistica><CodGestione>2</CodGestione><Imponibile>{imponibile}</Imponibile>\
              <Contributo>476,00</Contributo></GestPensionistica>\
+             <GestPrevidenziale><CodGestione>6</CodGestione>{fine_servizio}</GestPrevidenziale>\
              <GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito>\
              </Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>"
         )?;
@@ -862,6 +889,93 @@ mod tests {
         let count = |code: &str| bad.errori.iter().filter(|e| e.codice == code).count();
         // Workers 0, 10, 20 have a wrong CF; 3, 10, 17, 24 a dotted amount; one extra PosPA.
         assert_eq!((count("CAS001"), count("CAS040"), count("00124I")), (3, 4, 1));
+    }
+
+    #[test]
+    fn the_generator_writes_tfs_and_tfr_and_the_totals_count_them() {
+        let mut lines = Vec::new();
+        let l = leggi_lavoratori(generated(4, false).as_slice(), Limiti::default(), &mut |l| {
+            let g = &l.periodi[0].gestioni[1];
+            lines.push((g.voce(), g.imponibile.cents(), g.contributo.cents(), g.importi.clone()))
+        })
+        .expect("lettura");
+        let e = |c: i64| Money::from_cents(c);
+        assert_eq!(
+            lines[0],
+            (
+                "TFS".to_string(),
+                200_000,
+                5_000,
+                vec![("ImponibileTFS".to_string(), e(200_000)), ("ContributoTFS".to_string(), e(5_000))]
+            )
+        );
+        assert_eq!(
+            lines[1],
+            (
+                "TFR".to_string(),
+                200_000,
+                13_820,
+                vec![("ImponibileTFR".to_string(), e(200_000)), ("ContributoTFR".to_string(), e(13_820))]
+            )
+        );
+        // Two TFS and two TFR lines in the declaration's totals of gestione 6.
+        assert_eq!(l.totali[&6], (e(800_000), e(2 * 5_000 + 2 * 13_820)));
+    }
+
+    #[test]
+    fn every_amount_of_every_gestione_is_read() {
+        // Each amount element of VOCI_IMPORTO, written with a different value, in the gestione it belongs to.
+        let mut gestioni = String::new();
+        let mut attesi: Vec<(TipoGestione, &str, i64)> = Vec::new();
+        for (n, tipo) in TipoGestione::ALL.into_iter().enumerate() {
+            let tag = tipo.elemento();
+            let mut corpo = format!("<CodGestione>{}</CodGestione>", [2, 6, 9, 8, 11][n]);
+            let mut sgravi = String::new();
+            for (k, v) in rules::VOCI_IMPORTO.iter().enumerate().filter(|(_, v)| v.tipi.contains(&tipo)) {
+                let cents = (n as i64 + 1) * 100_000 + k as i64 * 101;
+                let scritto = rules::scrivi_importo(Money::from_cents(cents));
+                match v.elemento.strip_prefix("RecuperoSgravi/") {
+                    Some(e) => sgravi.push_str(&format!("<{e}>{scritto}</{e}>")),
+                    None => corpo.push_str(&format!("<{0}>{scritto}</{0}>", v.elemento)),
+                }
+                attesi.push((tipo, v.elemento, cents));
+            }
+            if !sgravi.is_empty() {
+                corpo.push_str(&format!(
+                    "<RecuperoSgravi><AnnoRif>2025</AnnoRif><MeseRif>12</MeseRif><CodiceRecupero>1</CodiceRecupero>\
+                     {sgravi}</RecuperoSgravi>"
+                ));
+            }
+            gestioni.push_str(&format!("<{tag}>{corpo}</{tag}>"));
+        }
+        let file = one_record(&format!(
+            "<Cognome>Rossi</Cognome><Nome>Mario</Nome><E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio>\
+             <GiornoFine>2026-03-31</GiornoFine><Gestioni>{gestioni}</Gestioni></E0_PeriodoNelMese>"
+        ));
+        let mut letto = None;
+        leggi_lavoratori(file.as_bytes(), Limiti::default(), &mut |l| letto = Some(l.clone())).expect("lettura");
+        let periodo = letto.expect("worker").periodi.remove(0);
+        for (tipo, elemento, cents) in attesi {
+            let g = periodo.gestioni.iter().find(|g| g.tipo == tipo).expect("gestione");
+            let valore = match elemento {
+                "Imponibile" => g.imponibile,
+                "Contributo" => g.contributo,
+                e => g.importi.iter().find(|(x, _)| x == e).map(|(_, m)| *m).unwrap_or_else(|| panic!("{e} not read")),
+            };
+            assert_eq!(valore.cents(), cents, "{tipo:?} {elemento}");
+        }
+        let prev = periodo.gestioni.iter().find(|g| g.tipo == TipoGestione::Previdenziale).expect("prev");
+        let somma =
+            |a: &str, b: &str| prev.importi.iter().filter(|(e, _)| e == a || e == b).map(|(_, m)| *m).sum::<Money>();
+        assert_eq!(prev.imponibile, somma("ImponibileTFS", "ImponibileTFR"));
+        assert_eq!(prev.contributo, somma("ContributoTFS", "ContributoTFR"));
+        let pens = &periodo.gestioni[0];
+        assert_eq!(
+            Some(pens.contributo_1_per_cento),
+            pens.importi.iter().find(|(e, _)| e == "Contrib1PerCento").map(|x| x.1)
+        );
+        // Stored as text and read back alike.
+        assert_eq!(rules::leggi_importi(&rules::scrivi_importi(&prev.importi)), Some(prev.importi.clone()));
     }
 
     #[test]

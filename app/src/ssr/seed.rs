@@ -813,15 +813,27 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                 let base = rng.around(260_000, 15);
                 for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
                     let contributo = base * rate_permille / 1000;
-                    let error = (gestione == "TFS" && (w + period.first_day().month() as usize + n).is_multiple_of(23))
-                        .then_some((
-                            "00171I",
-                            "Imponibile dell'ente versante superiore all'imponibile della gestione pensionistica",
-                        ));
+                    // A warning of the pension line (an "accettata con errori" declaration): a warning code of
+                    // the import's own table, with its label.
+                    let error = (gestione == "Pensioni (CPDEL)"
+                        && (w + period.first_day().month() as usize + n).is_multiple_of(23))
+                    .then(|| crate::domain::listapospa::regola(AVVISO_SEMINATO))
+                    .flatten()
+                    .map(|r| (r.codice, r.etichetta));
                     errors += i64::from(error.is_some());
                     imponibile += base;
                     contributi += contributo;
-                    workers.push((cf.clone(), name.as_str(), gestione, base, contributo, error));
+                    // The TFS line carries its own elements, as an imported file's does.
+                    let importi = if gestione == "TFS" {
+                        let m = crate::domain::money::Money::from_cents;
+                        crate::domain::listapospa::scrivi_importi(&[
+                            ("ImponibileTFS".to_string(), m(base)),
+                            ("ContributoTFS".to_string(), m(contributo)),
+                        ])
+                    } else {
+                        String::new()
+                    };
+                    workers.push((cf.clone(), name.as_str(), gestione, base, contributo, error, importi));
                 }
             }
             let status = if errors > 0 { "accettata con errori" } else { "accettata" };
@@ -842,7 +854,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             .await?;
             let rows = workers
                 .into_iter()
-                .map(|(cf, name, gestione, base, contributo, error)| {
+                .map(|(cf, name, gestione, base, contributo, error, importi)| {
                     vec![
                         V::I(denuncia_id),
                         V::T(cf),
@@ -852,6 +864,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                         V::I(contributo),
                         error.map_or(V::Null, |e| V::T(e.0.into())),
                         error.map_or(V::Null, |e| V::T(e.1.into())),
+                        V::T(importi),
                     ]
                 })
                 .collect();
@@ -867,6 +880,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                     "contributi_cents",
                     "error_code",
                     "error_text",
+                    "importi",
                 ],
                 rows,
             )
@@ -878,6 +892,10 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The warning the demo's "accettata con errori" declarations carry: an Avviso of `listapospa::REGOLE`
+/// (a unit test holds it so).
+const AVVISO_SEMINATO: &str = "00171I";
 
 /// One protocol format for seeded and live items: each seeded DMA gets the next number of its Sede's register
 /// for the year it was submitted (`INPS.<sede>.<anno>.<numero>`, as `comunicazioni::prossimo_protocollo` gives
@@ -1023,4 +1041,13 @@ async fn seed_profiles(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_seeded_dma_warning_is_a_warning_of_the_import_table() {
+        use crate::domain::listapospa::{Gravita, regola};
+        assert_eq!(regola(super::AVVISO_SEMINATO).map(|r| r.gravita), Some(Gravita::Avviso));
+    }
 }

@@ -937,7 +937,7 @@ fn ImportaDmaPage() -> impl IntoView {
     );
     view! {
         <h1 class="h2">"Invio denuncia DMA (UniEmens ListaPosPA)"</h1>
-        <p>"Il file XML della denuncia mensile (DenunceMensili → Azienda → ListaPosPA) viene controllato lavoratore per lavoratore: se è corretto è acquisito, altrimenti è scartato con l'elenco dei problemi."</p>
+        <p>"Il file XML della denuncia mensile (DenunceMensili → Azienda → ListaPosPA) viene controllato lavoratore per lavoratore: se è corretto è acquisito; se ha solo avvisi è acquisito e accettato con errori, con l'elenco degli avvisi; se ha anche un solo errore bloccante è scartato con l'elenco dei problemi."</p>
         {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
         <form method="post" action=move || format!("/api/dma/{}", url_encode(&posizione())) enctype="multipart/form-data" class="mb-4" data-testid="form-dma">
             <div class="row align-items-end">
@@ -955,7 +955,7 @@ fn ImportaDmaPage() -> impl IntoView {
                 let pos = posizione();
                 match data.await {
                     Ok(None) => view! { <span></span> }.into_any(),
-                    Ok(Some(i)) if i.accettata => view! {
+                    Ok(Some(i)) if i.accettata && i.avvisi == 0 => view! {
                         <div class="alert alert-success" role="status" data-testid="esito">
                             {format!("Denuncia di {} acquisita il {}: {} lavoratori.", i.periodo, format_rome(i.at), i.lavoratori)}
                             " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
@@ -963,27 +963,52 @@ fn ImportaDmaPage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(i)) => {
                         let csv = format!("/esporta-errori/{}/{}", url_encode(&pos), i.id);
+                        let bloccanti = i.numero_errori - i.avvisi;
                         // Only the first problems are kept: the rest are counted.
                         let oltre = i.numero_errori - i.errori.len() as i64;
+                        let accettata = i.accettata;
                         let oltre = (oltre > 0).then(|| view! {
-                            <p data-testid="errori-oltre">{format!("… e altri {oltre} problemi non elencati: corregga quelli indicati e invii di nuovo il file.")}</p>
+                            <p data-testid="errori-oltre">{if accettata {
+                                format!("… e altri {oltre} avvisi non elencati: li trova tutti nel dettaglio per lavoratore della denuncia.")
+                            } else {
+                                format!("… e altri {oltre} problemi non elencati: corregga quelli indicati e invii di nuovo il file.")
+                            }}</p>
                         });
+                        let esito = if accettata {
+                            view! {
+                                <div class="alert alert-warning" role="status" data-testid="esito" data-esito="accettata con errori">
+                                    {format!(
+                                        "Denuncia di {} acquisita il {}: {} lavoratori. Esito: accettata con errori ({bloccanti} errori bloccanti, {} avvisi).",
+                                        i.periodo, format_rome(i.at), i.lavoratori, i.avvisi
+                                    )}
+                                    " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <div class="alert alert-danger" role="alert" data-testid="scartata" data-esito="scartata">
+                                    {format!(
+                                        "Denuncia di {} scartata: {} problemi ({bloccanti} errori bloccanti, {} avvisi).",
+                                        i.periodo, i.numero_errori, i.avvisi
+                                    )}
+                                </div>
+                            }.into_any()
+                        };
                         view! {
-                            <div class="alert alert-danger" role="alert" data-testid="scartata">
-                                {format!("Denuncia di {} scartata: {} problemi.", i.periodo, i.numero_errori)}
-                            </div>
+                            {esito}
                             <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica l'elenco (CSV)"</a>
                             <div class="table-responsive">
                                 <table class="table table-sm" data-testid="errori-dma">
                                     <thead><tr>
                                         <th scope="col">"Codice fiscale"</th><th scope="col">"Periodo"</th><th scope="col">"Elemento"</th>
-                                        <th scope="col">"Codice"</th><th scope="col">"Descrizione"</th>
+                                        <th scope="col">"Codice"</th><th scope="col">"Gravità"</th><th scope="col">"Descrizione"</th>
                                     </tr></thead>
                                     <tbody>
                                         {i.errori.into_iter().map(|e| {
                                             let codice = e.codice.clone();
+                                            let gravita = if e.avviso { "Avviso" } else { "Bloccante" };
                                             view! {
-                                                <tr data-codice=codice><td>{e.codice_fiscale}</td><td>{e.periodo}</td><td>{e.elemento}</td><td>{e.codice}</td><td>{e.descrizione}</td></tr>
+                                                <tr data-codice=codice data-gravita=gravita><td>{e.codice_fiscale}</td><td>{e.periodo}</td><td>{e.elemento}</td><td>{e.codice}</td><td>{gravita}</td><td>{e.descrizione}</td></tr>
                                             }
                                         }).collect_view()}
                                     </tbody>

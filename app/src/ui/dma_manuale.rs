@@ -377,8 +377,11 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         lavoratori: vec![BozzaLavoratore { id: 1, periodi: vec![BozzaPeriodo::nuovo(2, "")], ..Default::default() }],
     });
     let verifica = Memo::new(move |_| bozza.with(|b| b.verifica()));
-    let pronta =
-        move || verifica.with(|v| matches!(v, Ok(e) if e.is_empty()) && bozza.with(|b| !b.lavoratori.is_empty()));
+    // Warnings do not stop it: the declaration is then acquired "con errori", as an uploaded file would be.
+    let pronta = move || {
+        verifica.with(|v| matches!(v, Ok(e) if e.iter().all(|e| e.avviso())))
+            && bozza.with(|b| !b.lavoratori.is_empty())
+    };
     let ids = Memo::new(move |_| bozza.with(|b| b.lavoratori.iter().map(|l| l.id).collect::<Vec<_>>()));
     let aggiungi = move |_| {
         let id = nuovo_id(bozza);
@@ -402,7 +405,7 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
     });
     view! {
         <h1 class="h2">"Compilazione manuale DMA – ListaPosPA"</h1>
-        <p>"Si compila la denuncia del mese lavoratore per lavoratore. I controlli sono gli stessi dell'invio del file e si aggiornano mentre si scrive; la denuncia si invia quando non ci sono problemi. Il file XML ListaPosPA si può anche scaricare."</p>
+        <p>"Si compila la denuncia del mese lavoratore per lavoratore. I controlli sono gli stessi dell'invio del file e si aggiornano mentre si scrive; la denuncia si invia quando non ci sono errori bloccanti (con i soli avvisi è accettata con errori). Il file XML ListaPosPA si può anche scaricare."</p>
         <noscript>
             <div class="alert alert-warning" data-testid="senza-script">"La compilazione manuale richiede JavaScript. In alternativa si può inviare il file ListaPosPA dal servizio «Invio denuncia DMA»."</div>
         </noscript>
@@ -427,14 +430,20 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
                 }.into_any(),
                 Ok(errori) => {
                     let quanti = errori.len();
+                    let avvisi = errori.iter().filter(|e| e.avviso()).count();
+                    let (classe, intestazione) = if avvisi == quanti {
+                        ("alert alert-warning", format!("{quanti} avvisi: la denuncia si può inviare e sarà accettata con errori."))
+                    } else {
+                        ("alert alert-danger", format!("{quanti} problemi da correggere ({} bloccanti, {avvisi} avvisi):", quanti - avvisi))
+                    };
                     view! {
-                    <div class="alert alert-danger" data-testid="controlli" data-problemi=quanti.to_string()>
-                        {format!("{quanti} problemi da correggere:")}
+                    <div class=classe data-testid="controlli" data-problemi=quanti.to_string()>
+                        {intestazione}
                         <ul class="mb-0">
                             {errori.into_iter().map(|e| {
                                 let dove = [Some(e.codice_fiscale.clone()).filter(|s| !s.is_empty()), e.periodo.clone()]
                                     .into_iter().flatten().collect::<Vec<_>>().join(", ");
-                                view! { <li data-codice=e.codice.clone()>{format!("{} – {}: {} ({dove})", e.codice, e.elemento, e.descrizione)}</li> }
+                                view! { <li data-codice=e.codice.clone()>{format!("{} ({}) – {}: {} ({dove})", e.codice, e.gravita.etichetta().to_lowercase(), e.elemento, e.descrizione)}</li> }
                             }).collect_view()}
                         </ul>
                     </div>
