@@ -43,6 +43,37 @@ test.describe("calcolo sanzioni ECA", () => {
     await page.getByTestId("form-sanzioni").getByRole("button", { name: "Calcola" }).click();
     await expect(page.getByTestId("errore-modulo")).toContainText("entro la scadenza");
   });
+
+  test("an evasione declared within the terms gets the reduction; past them the page says which condition failed", async ({ page }, testInfo) => {
+    const compute = async (denuncia: string, pagamento: string) => {
+      await visit(page, `/cassetto/${POSITION}/calcolo-sanzioni-eca`, testInfo);
+      const form = page.getByTestId("form-sanzioni");
+      await form.getByLabel("Contributo (senza nota)").fill("10.000,00");
+      await form.getByLabel("Scadenza (senza nota)").fill("2025-03-16");
+      await form.getByLabel("Data del pagamento").fill(pagamento);
+      await form.getByLabel("Regime").selectOption("evasione_30");
+      await form.getByLabel("Data della denuncia spontanea").fill(denuncia);
+      await form.getByRole("button", { name: "Calcola" }).click();
+      await expect(page).toHaveURL(new RegExp(`denuncia=${denuncia}`));
+      await settled(page, testInfo);
+    };
+    // Declared 10/04/2025, paid 30 days later: TUR + 5,5 (37 days at 8,15 %, 18 at 7,90 %), no notice.
+    await compute("2025-04-10", "2025-05-10");
+    await expect(page.getByTestId("regime-applicato")).toContainText("pagata entro 30 giorni dalla denuncia");
+    await expect(page.getByTestId("calcolo-sanzioni").locator("tbody tr").nth(0)).toContainText("8,15 %");
+    await expect(page.getByTestId("totale-sanzioni")).toContainText("121,58");
+    await expect(page.getByTestId("avviso-sanzioni")).toHaveCount(0);
+    await expect(page.getByTestId("form-sanzioni").getByLabel("Data della denuncia spontanea")).toHaveValue("2025-04-10");
+    await checkA11y(page);
+
+    // Declared on 17/03/2026, a day past the 12 months: the ordinary 30 % a year, and why.
+    await compute("2026-03-17", "2026-03-20");
+    await expect(page.getByTestId("avviso-sanzioni")).toContainText("oltre i 12 mesi dalla scadenza del 16/03/2025");
+    await expect(page.getByTestId("avviso-sanzioni")).toContainText("ultimo giorno utile: 16/03/2026");
+    await expect(page.getByTestId("regime-applicato")).toContainText("Evasione (30 % annuo, massimo 60 %)");
+    await expect(page.getByTestId("calcolo-sanzioni").locator("tbody tr").nth(0)).toContainText("30,00 %");
+    await checkA11y(page);
+  });
 });
 
 test.describe("tassi", () => {
