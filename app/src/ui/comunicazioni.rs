@@ -328,7 +328,7 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
 fn CanaliAvvisi(scelta: Option<Canali>) -> impl IntoView {
     let chosen = RwSignal::new(scelta);
     // Nothing chosen yet: every field shows (the page as the server renders it).
-    let hidden = move |needs: fn(Canali) -> bool| chosen.get().is_some_and(|c| !needs(c));
+    let not_needed = move |needs: fn(Canali) -> bool| chosen.get().is_some_and(|c| !needs(c));
     view! {
         <fieldset class="mb-3" data-testid="canali-avvisi">
             <legend class="h6">"Avvisi di protocollazione e di chiusura"</legend>
@@ -346,18 +346,18 @@ fn CanaliAvvisi(scelta: Option<Canali>) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div class="row">
-                <div class="mb-3 col-lg-6" class:d-none=move || hidden(Canali::email)>
+                <div class="mb-3 col-lg-6" hidden=move || not_needed(Canali::email)>
                     <label for="email" class="form-label fw-semibold">"Indirizzo e-mail"</label>
                     <input id="email" name="email" type="email" class="form-control" autocomplete="email" aria-describedby="email-aiuto"/>
                     <div id="email-aiuto" class="form-text">"Necessario con gli avvisi via e-mail."</div>
                 </div>
-                <div class="mb-3 col-lg-6" class:d-none=move || hidden(Canali::sms)>
+                <div class="mb-3 col-lg-6" hidden=move || not_needed(Canali::sms)>
                     <label for="telefono" class="form-label fw-semibold">"Telefono cellulare"</label>
                     <input id="telefono" name="telefono" type="tel" class="form-control" autocomplete="tel" aria-describedby="telefono-aiuto"/>
                     <div id="telefono-aiuto" class="form-text">"Necessario con gli avvisi via SMS."</div>
                 </div>
             </div>
-            <div class="form-check" class:d-none=move || hidden(Canali::sms)>
+            <div class="form-check" hidden=move || not_needed(Canali::sms)>
                 <input class="form-check-input" type="checkbox" id="consenso" name="consenso" value="1"/>
                 <label class="form-check-label" for="consenso">"Acconsento a ricevere via SMS, al numero indicato, gli avvisi di protocollazione e di chiusura (richiesto solo per gli SMS)."</label>
             </div>
