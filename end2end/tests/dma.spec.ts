@@ -48,6 +48,26 @@ function withEveryInpsCode(): Buffer {
   );
 }
 
+/** June 2021 (a month no demo declaration has): other bodies pay more CPDEL taxable (00171I) and more Fondo
+ *  credito taxable (00032I) than the worker's own. Two warnings, no blocking error. */
+function withWarningsOnly(): Buffer {
+  const inquadramento = INQUADRAMENTO.replace("</Qualifica>", "</Qualifica><RegimeFineServizio>3</RegimeFineServizio>");
+  const e0 =
+    `<E0_PeriodoNelMese><GiornoInizio>2021-06-01</GiornoInizio><GiornoFine>2021-06-30</GiornoFine>${inquadramento}<Gestioni>` +
+    `<GestPensionistica><CodGestione>2</CodGestione><Imponibile>2000,00</Imponibile><Contributo>476,00</Contributo></GestPensionistica>` +
+    `<GestPrevidenziale><CodGestione>6</CodGestione><ImponibileTFS>2000,00</ImponibileTFS><ContributoTFS>50,00</ContributoTFS></GestPrevidenziale>` +
+    `<GestCredito><CodGestione>9</CodGestione><Imponibile>2000,00</Imponibile><Contributo>7,00</Contributo></GestCredito></Gestioni>` +
+    `<AltroEnteVersante><TipoContributo>1</TipoContributo><Imponibile>2500,00</Imponibile><Contributo>100,00</Contributo></AltroEnteVersante>` +
+    `<AltroEnteVersante><TipoContributo>9</TipoContributo><Imponibile>2100,00</Imponibile><Contributo>0,00</Contributo></AltroEnteVersante>` +
+    `</E0_PeriodoNelMese>`;
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?><DenunceMensili><Azienda><AnnoMeseDenuncia>2021-06</AnnoMeseDenuncia>` +
+    `<CFAzienda>81000000018</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>` +
+    `<D0_DenunciaIndividuale><CFLavoratore>RSSMRA70A01H501S</CFLavoratore><Cognome>Rossi</Cognome><Nome>Mario</Nome>${e0}` +
+    `</D0_DenunciaIndividuale></PosPA></ListaPosPA></Azienda></DenunceMensili>`,
+  );
+}
+
 test.describe("invio denuncia DMA (ListaPosPA)", () => {
   test.use({ storageState: statePath("datore") });
 
@@ -83,12 +103,45 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     expect(csv).toMatch(/;"?CAS040"?;/);
   });
 
+  test("a file with warnings only is acquired «accettata con errori» with its counts; the warnings are on the consultation's DMA page, also as CSV", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
+    const form = page.getByTestId("form-dma");
+    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "avvisi.xml", mimeType: "application/xml", buffer: withWarningsOnly() });
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    const esito = page.getByTestId("esito");
+    await expect(esito).toContainText("Denuncia di 2021-06 acquisita");
+    await expect(esito).toContainText("accettata con errori (0 errori bloccanti, 2 avvisi)");
+    await settled(page, testInfo);
+    await checkA11y(page);
+    for (const code of ["00171I", "00032I"]) {
+      await expect(page.locator(`[data-testid=errori-dma] tr[data-codice="${code}"]`)).toHaveAttribute("data-gravita", "Avviso");
+    }
+    await esito.getByRole("link", { name: "Vedi le denunce trasmesse" }).click();
+    await settled(page, testInfo);
+    // The declaration in the list, with its outcome; its workers' page has the warnings on the worker's line.
+    await visit(page, `/cassetto/${POSITION}/dma?periodo_dal=2021-06&periodo_al=2021-06`, testInfo);
+    const row = page.getByTestId("tabella").locator("tbody tr", { hasText: "06/2021" }).first();
+    await expect(row).toContainText(/accettata con errori/i);
+    await row.getByRole("link").first().click();
+    await settled(page, testInfo);
+    const warned = page.getByTestId("tabella").locator("tbody tr", { hasText: "00171I, 00032I" });
+    await expect(warned).toHaveCount(1);
+    await expect(warned).toContainText("RSSMRA70A01H501S");
+    await expect(warned).toContainText("Fondo credito");
+    // The TFS line is stored with its amounts.
+    await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "TFS" }).first()).toContainText("ContributoTFS 50,00");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Scarica CSV" }).click()]);
+    const csv = fs.readFileSync(await download.path(), "utf8");
+    expect(csv).toContain("00171I, 00032I");
+  });
+
   test("each INPS error code is listed with its Italian description", async ({ page }, testInfo) => {
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
     const form = page.getByTestId("form-dma");
     await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "codici.xml", mimeType: "application/xml", buffer: withEveryInpsCode() });
     await form.getByRole("button", { name: "Invia la denuncia" }).click();
-    await expect(page.getByTestId("scartata")).toContainText("5 problemi");
+    // 00124I and 00126I block; 00171I, 00172I and 00032I are warnings.
+    await expect(page.getByTestId("scartata")).toContainText("5 problemi (2 errori bloccanti, 3 avvisi)");
     await settled(page, testInfo);
     const row = (code: string) => page.locator(`[data-testid=errori-dma] tr[data-codice="${code}"]`);
     await expect(row("00171I")).toContainText("supera l'imponibile della gestione pensionistica");

@@ -526,10 +526,11 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                         spec.detail.map(|_| format!("{base_position}/{}", spec.slug)),
                     ),
                 };
+                // A detail page downloads as its parent's slug with `padre` (`ssr::export::section_csv`).
                 let csv = format!(
                     "/esporta/{}/{}{}",
                     url_encode(&pos),
-                    spec.slug,
+                    parent_spec.filter(|_| parent.is_some()).map_or(spec.slug, |ps| ps.slug),
                     {
                         let mut qs = q.to_query_string(q.sort.as_deref(), q.desc, 0);
                         if let Some(id) = parent {
