@@ -361,7 +361,9 @@ pub const GUIDA: &[PaginaGuida] = &[
              dettaglio della denuncia (colonne «Codice errore» e «Descrizione errore», anche in CSV). Di ogni gestione \
              sono registrati tutti gli importi del file: per la gestione previdenziale ImponibileTFS e ContributoTFS o \
              ImponibileTFR e ContributoTFR, che entrano nei totali della denuncia, e gli altri (eccedenze del \
-             massimale, contributo 1 %, retribuzioni TFR…) nella colonna «Altri importi».",
+             massimale, contributo 1 %, retribuzioni TFR…) nella colonna «Altri importi»; gli importi scritti nel \
+             periodo fuori dalle gestioni (RetribTeoricaTabellareTFR, RetribValutabileTFR, ConguaglioImponibile) vi \
+             compaiono come «Periodo/…» sulla prima riga del lavoratore.",
             "I codici INPS bloccanti sono 00124I (più di un blocco PosPA), 00126I (periodo V1 con causale 6 che riporta \
              altri dati oltre a GiornoInizio e GiornoFine), 00024I e 00311I (periodo E0 o V1 che attraversa più mesi: \
              si dichiara un periodo per mese). Sono avvisi 00171I (imponibile versato da altri enti alla CPDEL \

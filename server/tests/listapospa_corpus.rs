@@ -367,6 +367,29 @@ fn amounts_of(xml: &str) -> Vec<(String, &'static str, Vec<(String, String)>)> {
     out
 }
 
+/// The amounts each worker's period has outside its Gestioni, as the import names them (`Periodo/…`).
+fn period_amounts_of(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for record in xml.split("<D0_DenunciaIndividuale>").skip(1) {
+        let cf = record.split("<CFLavoratore>").nth(1).and_then(|r| r.split('<').next()).expect("cf").to_string();
+        let after = record.split("</Gestioni>").nth(1).and_then(|r| r.split("</E0_PeriodoNelMese>").next());
+        let mut amounts = Vec::new();
+        for element in after.unwrap_or_default().split("</").skip(1) {
+            let name = element.split('>').next().expect("tag");
+            let value = record_value(after.unwrap_or_default(), name);
+            amounts.push((format!("Periodo/{name}"), value));
+        }
+        out.push((cf, amounts));
+    }
+    out
+}
+
+fn record_value(xml: &str, name: &str) -> String {
+    let open = format!("<{name}>");
+    let start = xml.find(&open).expect("open") + open.len();
+    xml[start..start + xml[start..].find('<').expect("close")].to_string()
+}
+
 // Item 7: a file with each gestione (pensionistica, TFS, TFR, credito, ENPDEP, ENAM) imported over HTTP: every
 // amount stored equals the file's, the declaration's totals include the TFS/TFR lines, the consultation shows
 // them and the dossier's totals per gestione have the TFS and the TFR line.
@@ -392,9 +415,13 @@ both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async mo
     let file = String::from_utf8(bytes("tutte-le-gestioni.xml")).expect("utf8");
     let expected = amounts_of(&file);
     assert_eq!(expected.len(), 8, "two workers, eight gestioni");
+    // The period's own amounts go with the worker's first line (his first gestione in the file).
+    let of_period = period_amounts_of(&file);
+    assert_eq!(of_period.iter().map(|(_, a)| a.len()).sum::<usize>(), 3, "{of_period:?}");
+    let first_line = |cf: &str| expected.iter().position(|(c, _, _)| c == cf);
     assert_eq!(rows.len(), expected.len(), "{rows:?}");
     let (mut imponibile, mut contributi) = (0, 0);
-    for (cf, tag, amounts) in &expected {
+    for (n, (cf, tag, amounts)) in expected.iter().enumerate() {
         let tfr = amounts.iter().any(|(e, _)| e == "ImponibileTFR");
         let gestione = match *tag {
             "GestPensionistica" => "Pensioni (CPDEL)",
@@ -413,11 +440,15 @@ both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async mo
         // Every other element, each with the file's amount, and nothing else.
         let stored: Vec<(String, i64)> =
             leggi_importi(&row.4).expect("importi").into_iter().map(|(e, m)| (e, m.cents())).collect();
-        let written: Vec<(String, i64)> = amounts
+        let mut written: Vec<(String, i64)> = amounts
             .iter()
             .filter(|(e, _)| e != "Imponibile" && e != "Contributo")
             .map(|(e, v)| (e.clone(), cents(v)))
             .collect();
+        if first_line(cf) == Some(n) {
+            let (_, period) = of_period.iter().find(|(c, _)| c == cf).expect("worker");
+            written.extend(period.iter().map(|(e, v)| (e.clone(), cents(v))));
+        }
         assert_eq!(stored, written, "{cf} {gestione}");
         imponibile += row.2;
         contributi += row.3;
@@ -439,6 +470,8 @@ both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async mo
         "ContributoTFS 48,45",
         "ImponibileEccMass 99,99",
         "RetribValutabileTFR 2450,00",
+        "Periodo/RetribValutabileTFR 2460,00",
+        "Periodo/ConguaglioImponibile 33,10",
     ] {
         assert!(body.contains(shown), "{shown} not in {body}");
     }

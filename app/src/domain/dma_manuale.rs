@@ -217,6 +217,7 @@ impl Lettore {
             gestioni,
             enti_versanti: Vec::new(),
             motivo_utilizzo: None,
+            importi: Vec::new(),
         }
     }
 

@@ -173,6 +173,7 @@ pub enum Ruolo {
 /// One amount element of a gestione (DOMAIN.md §1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VoceImporto {
+    /// The gestioni that have it; none for an amount of the period itself (`voce_periodo`).
     pub tipi: &'static [TipoGestione],
     /// The element's name; `RecuperoSgravi/…` for the amounts of a (repeatable) `RecuperoSgravi`, summed.
     pub elemento: &'static str,
@@ -185,6 +186,8 @@ const PREV: &[TipoGestione] = &[TipoGestione::Previdenziale];
 const CRED: &[TipoGestione] = &[TipoGestione::Credito];
 const ALTRE: &[TipoGestione] =
     &[TipoGestione::Pensionistica, TipoGestione::Credito, TipoGestione::Enpdep, TipoGestione::Enam];
+/// No gestione: an amount of the period itself.
+const PERIODO: &[TipoGestione] = &[];
 
 const fn voce(
     tipi: &'static [TipoGestione],
@@ -195,8 +198,8 @@ const fn voce(
     VoceImporto { tipi, elemento, etichetta, ruolo }
 }
 
-/// Every amount element of the five gestioni, as data: the reader reads each into the model, the import
-/// stores each. (Counts and codes such as `GiorniUtiliFiniPensionistici` or `AderenteCredito45_2007` are not
+/// Every amount element of the five gestioni and of the period, as data: the reader reads each into the
+/// model, the import stores each. (Counts and codes such as `GiorniUtiliFiniPensionistici` or `AderenteCredito45_2007` are not
 /// amounts.)
 pub const VOCI_IMPORTO: &[VoceImporto] = &[
     voce(ALTRE, "Imponibile", "Imponibile", Ruolo::Imponibile),
@@ -225,7 +228,18 @@ pub const VOCI_IMPORTO: &[VoceImporto] = &[
     voce(PREV, "RetribValutabileTFR", "Retribuzione valutabile TFR", Ruolo::Altro),
     voce(PREV, "ContributoSospesoPrev", "Contributo previdenziale sospeso", Ruolo::Altro),
     voce(CRED, "ImponibileEccMass", "Imponibile eccedente il massimale", Ruolo::Altro),
+    // Written at the level of the period (E0_PeriodoNelMese, V1_PeriodoPrecedente), after its Gestioni: named
+    // `Periodo/…`, since two of them share their name with elements of the TFS/TFR gestione.
+    voce(PERIODO, "Periodo/RetribTeoricaTabellareTFR", "Retribuzione teorica tabellare TFR del periodo", Ruolo::Altro),
+    voce(PERIODO, "Periodo/RetribValutabileTFR", "Retribuzione valutabile TFR del periodo", Ruolo::Altro),
+    voce(PERIODO, "Periodo/ConguaglioImponibile", "Conguaglio imponibile", Ruolo::Altro),
 ];
+
+/// The amount element the file names `nome`, written directly in a period (outside its Gestioni), if the
+/// format has it.
+pub fn voce_periodo(nome: &str) -> Option<&'static VoceImporto> {
+    VOCI_IMPORTO.iter().find(|v| v.tipi.is_empty() && v.elemento.strip_prefix("Periodo/") == Some(nome))
+}
 
 /// The amount element `elemento` of a gestione of kind `tipo`, if the format has it.
 pub fn voce_importo(tipo: TipoGestione, elemento: &str) -> Option<&'static VoceImporto> {
@@ -390,6 +404,20 @@ pub struct Periodo {
     /// `CodMotivoUtilizzo` of a V1, when given (0 when unreadable).
     #[serde(default)]
     pub motivo_utilizzo: Option<u8>,
+    /// The amounts written in the period outside its Gestioni (`voce_periodo`), once each, in the order first
+    /// met: (`Periodo/…` element of `VOCI_IMPORTO`, amount).
+    #[serde(default)]
+    pub importi: Vec<(String, Money)>,
+}
+
+impl Periodo {
+    /// One amount of the period as read; an element written twice keeps its last value.
+    pub fn aggiungi(&mut self, voce: &VoceImporto, importo: Money) {
+        match self.importi.iter_mut().find(|(e, _)| e == voce.elemento) {
+            Some((_, m)) => *m = importo,
+            None => self.importi.push((voce.elemento.to_string(), importo)),
+        }
+    }
 }
 
 /// One worker's record as read.
@@ -1149,6 +1177,7 @@ mod tests {
             enti_versanti: Vec::new(),
             altri_elementi: true,
             motivo_utilizzo: None,
+            importi: Vec::new(),
         }
     }
 
@@ -1223,6 +1252,7 @@ mod tests {
             enti_versanti: Vec::new(),
             altri_elementi: altri,
             motivo_utilizzo: None,
+            importi: Vec::new(),
         };
         assert!(codici(&lavoratore(vec![v1(6, false)])).is_empty());
         assert_eq!(codici(&lavoratore(vec![v1(6, true)])), ["00126I"]);

@@ -36,24 +36,39 @@ struct Riga {
     importi: Vec<(String, Money)>,
 }
 
+/// Adds `importi` to the amounts of a line, element by element.
+fn somma_importi(righe: &mut Vec<(String, Money)>, importi: &[(String, Money)]) {
+    for (elemento, importo) in importi {
+        match righe.iter_mut().find(|(e, _)| e == elemento) {
+            Some((_, m)) => *m += *importo,
+            None => righe.push((elemento.clone(), *importo)),
+        }
+    }
+}
+
 /// One worker's lines, of the E0 periods, or of the V1 periods in a variation (a file of V1 periods only),
-/// in the order of their CodGestione.
+/// in the order of their CodGestione. The amounts of the periods themselves (outside their Gestioni, named
+/// `Periodo/…`) belong to no gestione: they go with the worker's first line.
 fn righe(l: &Lavoratore, variazione: bool) -> Vec<(String, Riga)> {
     let mut by: BTreeMap<(u8, String), Riga> = BTreeMap::new();
+    let mut del_periodo = Vec::new();
     for p in l.periodi.iter().filter(|p| (p.blocco == crate::domain::listapospa::Blocco::E0) != variazione) {
         for g in &p.gestioni {
             let r = by.entry((g.cod_gestione, g.voce())).or_default();
             r.imponibile += g.imponibile;
             r.contributo += g.contributo;
-            for (elemento, importo) in &g.importi {
-                match r.importi.iter_mut().find(|(e, _)| e == elemento) {
-                    Some((_, m)) => *m += *importo,
-                    None => r.importi.push((elemento.clone(), *importo)),
-                }
-            }
+            somma_importi(&mut r.importi, &g.importi);
         }
+        somma_importi(&mut del_periodo, &p.importi);
     }
-    by.into_iter().map(|((_, voce), r)| (voce, r)).collect()
+    let mut righe: Vec<(String, Riga)> = by.into_iter().map(|((_, voce), r)| (voce, r)).collect();
+    if !del_periodo.is_empty() {
+        if righe.is_empty() {
+            righe.push((SENZA_GESTIONE.to_string(), Riga::default()));
+        }
+        somma_importi(&mut righe[0].1.importi, &del_periodo);
+    }
+    righe
 }
 
 /// A worker's warnings as the consultation's columns show them: the codes, and each description with its

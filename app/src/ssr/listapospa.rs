@@ -497,6 +497,7 @@ fn apri(name: &str, e: &BytesStart<'_>, cur: &mut InCorso, pospa: &mut usize) {
                 altri_elementi: false,
                 // An attribute that is not a number is kept as 0, which no table has: the rule reports it.
                 motivo_utilizzo: attr(e, "CodMotivoUtilizzo").map(|c| c.trim().parse().unwrap_or(0)),
+                importi: Vec::new(),
             });
         }
         "EnteVersante" | "AltroEnteVersante" => {
@@ -647,6 +648,16 @@ fn chiudi(
             let m = letto(cur, name, rules::leggi_importo(v), Money::ZERO);
             if let (Some(g), Some(voce)) = (cur.gestione.as_mut(), voce) {
                 g.aggiungi(voce, m);
+            }
+        }
+        // The amounts of the period itself, outside its Gestioni (`Periodo/…` of `VOCI_IMPORTO`).
+        ("E0_PeriodoNelMese" | "V1_PeriodoPrecedente", _)
+            if cur.periodo.is_some() && rules::voce_periodo(name).is_some() =>
+        {
+            let voce = rules::voce_periodo(name);
+            let m = letto(cur, name, rules::leggi_importo(v), Money::ZERO);
+            if let (Some(p), Some(voce)) = (cur.periodo.as_mut(), voce) {
+                p.aggiungi(voce, m);
             }
         }
         (_, "CFAzienda" | "PRGAZIENDA") if cur.ente.is_some() => {
@@ -948,9 +959,19 @@ mod tests {
             }
             gestioni.push_str(&format!("<{tag}>{corpo}</{tag}>"));
         }
+        // And the amounts of the period itself, after its Gestioni; two share their names with TFR elements.
+        let mut del_periodo = String::new();
+        let mut attesi_periodo: Vec<(String, Money)> = Vec::new();
+        for (k, v) in rules::VOCI_IMPORTO.iter().enumerate().filter(|(_, v)| v.tipi.is_empty()) {
+            let m = Money::from_cents(900_000 + k as i64 * 7);
+            let nome = v.elemento.strip_prefix("Periodo/").expect("named Periodo/");
+            del_periodo.push_str(&format!("<{nome}>{}</{nome}>", rules::scrivi_importo(m)));
+            attesi_periodo.push((v.elemento.to_string(), m));
+        }
+        assert_eq!(attesi_periodo.len(), 3);
         let file = one_record(&format!(
             "<Cognome>Rossi</Cognome><Nome>Mario</Nome><E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio>\
-             <GiornoFine>2026-03-31</GiornoFine><Gestioni>{gestioni}</Gestioni></E0_PeriodoNelMese>"
+             <GiornoFine>2026-03-31</GiornoFine><Gestioni>{gestioni}</Gestioni>{del_periodo}</E0_PeriodoNelMese>"
         ));
         let mut letto = None;
         leggi_lavoratori(file.as_bytes(), Limiti::default(), &mut |l| letto = Some(l.clone())).expect("lettura");
@@ -964,7 +985,9 @@ mod tests {
             };
             assert_eq!(valore.cents(), cents, "{tipo:?} {elemento}");
         }
+        assert_eq!(periodo.importi, attesi_periodo);
         let prev = periodo.gestioni.iter().find(|g| g.tipo == TipoGestione::Previdenziale).expect("prev");
+        assert!(prev.importi.iter().all(|(e, m)| !e.starts_with("Periodo/") && m.cents() < 900_000), "{prev:?}");
         let somma =
             |a: &str, b: &str| prev.importi.iter().filter(|(e, _)| e == a || e == b).map(|(_, m)| *m).sum::<Money>();
         assert_eq!(prev.imponibile, somma("ImponibileTFS", "ImponibileTFR"));
