@@ -98,10 +98,10 @@ pub struct ValutazioneValida {
 
 pub fn verifica(v: &Valutazione) -> Result<ValutazioneValida, String> {
     if !LIVELLI.iter().any(|l| l.0 == v.livello) {
-        return Err("Scegli una delle tre valutazioni.".into());
+        return Err("Scelga una delle tre valutazioni.".into());
     }
     let motivo = match (v.livello == NEGATIVO, v.motivo.as_deref().map(str::trim).filter(|m| !m.is_empty())) {
-        (true, None) => return Err("Indica il motivo per cui non sei soddisfatto.".into()),
+        (true, None) => return Err("Indichi il motivo per cui non è soddisfatto.".into()),
         (true, Some(m)) => Some(MOTIVI.iter().find(|k| k.0 == m).map(|k| k.0).ok_or("Motivo non previsto.")?),
         (false, _) => None,
     };

@@ -33,7 +33,7 @@ test.describe("Instant Feedback", () => {
     await checkA11y(page);
     await widget.getByRole("button", { name: "Non soddisfatto" }).click();
     await widget.getByTestId("feedback-invia").click();
-    await expect(widget.getByTestId("feedback-errore")).toContainText("Indica il motivo");
+    await expect(widget.getByTestId("feedback-errore")).toContainText("Indichi il motivo per cui non è soddisfatto");
     await widget.getByLabel("Perché non è soddisfatto?").selectOption({ label: "Servizio difficile da usare" });
     await widget.getByLabel("Commento (facoltativo)").fill("Non trovo il filtro per anno");
     await widget.getByTestId("feedback-invia").click();

@@ -12,7 +12,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncWriteExt;
 
-use crate::responses::{download, form_redirect};
+use crate::responses::form_redirect;
 use crate::startup::ServerState;
 
 /// The largest upload: the reader's own limit (200 MiB) and the form's framing.
@@ -111,8 +111,8 @@ pub async fn errors_csv(
         let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         access.position()?.offre_servizio("importa-dma")?;
         let i = dma_import::importazione(ctx.db(), access.position()?.id, id).await?;
-        Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i).into_bytes()))
+        Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i)))
     }
     .await;
-    download("text/csv; charset=utf-8", result)
+    crate::responses::csv_download(result)
 }

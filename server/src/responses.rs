@@ -34,6 +34,20 @@ pub fn download(content_type: &'static str, result: Result<(String, Vec<u8>), Ap
     }
 }
 
+/// A CSV file: UTF-8 with its byte order mark, so a spreadsheet opened on it by a double click reads the
+/// accents right (Excel assumes the local code page otherwise).
+pub fn csv_download(result: Result<(String, String), AppError>) -> Response {
+    download(
+        "text/csv; charset=utf-8",
+        result.map(|(name, body)| {
+            let mut bytes = Vec::with_capacity(body.len() + 3);
+            bytes.extend_from_slice("\u{feff}".as_bytes());
+            bytes.extend_from_slice(body.as_bytes());
+            (name, bytes)
+        }),
+    )
+}
+
 /// The answer to a form posted by the browser: on to `Ok`'s location; to the login without a session;
 /// back to `page` with the Italian refusal in `errore` (plus `keep`, what the form should show again).
 pub fn form_redirect(page: &str, keep: &[(&str, String)], result: Result<String, AppError>) -> Response {

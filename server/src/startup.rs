@@ -306,7 +306,7 @@ async fn export_csv(
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     // The name is built from a validated position code and a known slug: plain ASCII.
     let csv = app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await;
-    crate::responses::download("text/csv; charset=utf-8", csv.map(|(name, body)| (name, body.into_bytes())))
+    crate::responses::csv_download(csv)
 }
 
 /// The Fascicolo aziendale of a position, for whoever may read the position; each print is audited.

@@ -212,7 +212,10 @@ both_backends!(csv_download_matches_the_page_and_is_authorized, |app: TestApp| a
         .expect("get");
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-disposition"].to_str().unwrap_or("").starts_with("attachment"));
-    let body = res.text().await.expect("body");
+    // UTF-8 with its byte order mark, so a spreadsheet reads the accents (issue 16 item 13).
+    let bytes = res.bytes().await.expect("body");
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "no BOM: {:?}", &bytes[..bytes.len().min(8)]);
+    let body = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
     let expected: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versamenti v JOIN positions p ON p.id = v.position_id WHERE p.code = $1 AND v.channel = 'F24EP'")
         .bind(&own)
         .fetch_one(app.db.pool())
@@ -965,7 +968,7 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
         .text()
         .await
         .expect("csv");
-    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;gravita;descrizione\r\n"), "{csv}");
+    assert!(csv.starts_with("\u{feff}codice_fiscale;periodo;elemento;codice;gravita;descrizione\r\n"), "{csv}");
     assert!(csv.contains(";CAS001;Bloccante;"), "{csv}");
     assert!(csv.contains("RSSMRA70A01H501X;") && csv.contains(";CAS001;") && csv.contains(";CAS040;"), "{csv}");
     assert_eq!(denunce().await, before + 1, "a refused file stores no declaration");

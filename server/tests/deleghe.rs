@@ -623,6 +623,69 @@ async fn subdeleghe(app: TestApp) {
 
 both_backends!(subdeleghe_follow_their_delega, subdeleghe);
 
+/// The state of each of `user`'s sub-deleghe, as the deleghe page lists them to that party.
+async fn subdelega_states(app: &TestApp, user: &reqwest::Client, list: &str) -> Vec<(String, String)> {
+    let (_, body) = app.call(user, "/api/deleghe", json!({})).await;
+    let overview: Value = serde_json::from_str(&body).expect("json");
+    let mut states: Vec<(String, String)> = overview[list]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["kind"] == "subdelega")
+        .map(|r| {
+            (r["position_code"].as_str().unwrap_or("").to_string(), r["status"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    states.sort();
+    states
+}
+
+// Issue 16 item 11: a sub-delega still stored as active under a delega that has ended (revoked before the
+// cascade existed, or past its end date) reaches nothing, and both parties see it as ended, not «Attiva».
+async fn ended_parent_shows(app: TestApp) {
+    let anna = app.login_as(Role::Subdelegato).await;
+    let giuseppe = app.login_as(Role::Intermediario).await;
+    let states = subdelega_states(&app, &anna, "held").await;
+    // The demo: Anna under Giuseppe's deleghe of Enti 3 and 4 (active) and 7 (revoked, hers left active).
+    let stored_active: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.code, pd.status FROM deleghe d JOIN deleghe pd ON pd.id = d.parent_id \
+         JOIN positions p ON p.id = d.position_id WHERE d.kind = 'subdelega' AND d.status = 'attiva' ORDER BY p.code",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("stored");
+    assert_eq!(stored_active.len(), 3, "{stored_active:?}");
+    let expected: Vec<(String, String)> = stored_active
+        .iter()
+        .map(|(code, parent)| (code.clone(), if parent == "attiva" { "attiva" } else { "decaduta" }.to_string()))
+        .collect();
+    assert!(expected.iter().any(|(_, s)| s == "decaduta"), "{expected:?}");
+    assert_eq!(states, expected, "as Anna sees them");
+    assert_eq!(subdelega_states(&app, &giuseppe, "granted_sub").await, expected, "as Giuseppe sees them");
+    for (code, state) in &expected {
+        let reach = app.call(&anna, "/api/cassetto/posizione", json!({ "posizione": code })).await.0;
+        assert_eq!(reach, if state == "attiva" { 200 } else { 404 }, "{code}");
+    }
+
+    // A parent past its end date: the sub-delega under it is shown ended the day after, with no job run.
+    let (code, _) = expected.iter().find(|(_, s)| s == "attiva").expect("an active one").clone();
+    let ended = (chrono::Utc::now().date_naive() - chrono::Days::new(2)).format("%Y-%m-%d").to_string();
+    sqlx::query(
+        "UPDATE deleghe SET valid_until = $1 WHERE kind = 'intermediario' \
+         AND position_id = (SELECT id FROM positions WHERE code = $2)",
+    )
+    .bind(&ended)
+    .bind(&code)
+    .execute(app.db.pool())
+    .await
+    .expect("end the parent");
+    let after = subdelega_states(&app, &anna, "held").await;
+    assert!(after.contains(&(code.clone(), "decaduta".to_string())), "{after:?}");
+    assert_eq!(app.call(&anna, "/api/cassetto/posizione", json!({ "posizione": code })).await.0, 404);
+}
+
+both_backends!(a_subdelega_under_an_ended_delega_is_shown_ended, ended_parent_shows);
+
 /// The legacy entry before and after the cut-over, with an injected date.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transitional_period_closes_the_legacy_entry_at_the_cutover() {

@@ -107,7 +107,7 @@ async fn one_rating_per_use(app: TestApp) {
     let other = uso(&app, &mario, "dma", None).await.expect("offered");
     let (status, body) = valuta(&app, &mario, other, 7, None).await;
     assert_eq!(status, 400);
-    assert!(body.contains("Scegli una delle tre valutazioni"), "{body}");
+    assert!(body.contains("Scelga una delle tre valutazioni"), "{body}");
 }
 
 both_backends!(a_use_is_rated_once_and_counted, one_rating_per_use);

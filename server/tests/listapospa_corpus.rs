@@ -314,7 +314,7 @@ both_backends!(warnings_only_accept_the_file_a_blocking_error_refuses_it, |app: 
         .text()
         .await
         .expect("text");
-    assert!(csv.starts_with("codice_fiscale;periodo;elemento;codice;gravita;descrizione"), "{csv}");
+    assert!(csv.starts_with("\u{feff}codice_fiscale;periodo;elemento;codice;gravita;descrizione"), "{csv}");
     assert_eq!(csv.matches(";Avviso;").count(), 2, "{csv}");
 
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dma_denunce").fetch_one(app.db.pool()).await.expect("n");

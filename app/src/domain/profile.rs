@@ -298,6 +298,16 @@ pub fn delega_status_on(stored: &str, valid_until: Option<NaiveDate>, today: Nai
     }
 }
 
+/// A sub-delega's state as its parties see it, from its own state and its parent's (each as
+/// `delega_status_on` gives it): active on its own, it has ended with the delega it stems from, which alone
+/// gives it reach (circular §2b).
+pub fn subdelega_status<'a>(own: &'a str, parent: &str) -> &'a str {
+    match own {
+        "attiva" if parent != "attiva" => "decaduta",
+        other => other,
+    }
+}
+
 /// Whether an active delega ending on `valid_until` falls within the expiry notice on `today`.
 pub fn expiring_soon(valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
     valid_until.is_some_and(|u| u >= today && u <= today + chrono::Days::new(EXPIRY_NOTICE_DAYS))
@@ -344,6 +354,15 @@ impl AlboCategory {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_subdelega_ends_with_its_delega() {
+        assert_eq!(subdelega_status("attiva", "attiva"), "attiva");
+        assert_eq!(subdelega_status("attiva", "revocata"), "decaduta");
+        assert_eq!(subdelega_status("attiva", "scaduta"), "decaduta");
+        assert_eq!(subdelega_status("revocata", "revocata"), "revocata");
+        assert_eq!(subdelega_status("scaduta", "attiva"), "scaduta");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

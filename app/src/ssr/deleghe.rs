@@ -16,7 +16,7 @@ use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::position_code::PositionCode;
 use crate::domain::profile::{
     AlboCategory, DICHIARAZIONE_ATTIVAZIONE, ProfileForm, Scope, check_delega_period, check_delega_services,
-    delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start,
+    delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start, subdelega_status,
 };
 use crate::domain::time::rome_date;
 use crate::error::AppError;
@@ -904,6 +904,8 @@ struct Row {
     valid_until: Option<String>,
     revoked_on: Option<String>,
     parent_id: Option<i64>,
+    parent_status: Option<String>,
+    parent_valid_until: Option<String>,
     renews_id: Option<i64>,
     renewal_id: Option<i64>,
     origin: String,
@@ -915,7 +917,7 @@ const ROW_SELECT: &str = "\
     SELECT d.id, d.kind, p.code AS position_code, e.sector, e.denominazione AS ente_name, \
            g.full_name AS grantor_name, u.id AS grantee_id, u.codice_fiscale AS grantee_cf, \
            u.full_name AS grantee_name, d.status, d.valid_from, d.valid_until, d.revoked_on, d.parent_id, \
-           d.renews_id, \
+           pd.status AS parent_status, pd.valid_until AS parent_valid_until, d.renews_id, \
            (SELECT MAX(r.id) FROM deleghe r WHERE r.renews_id = d.id AND r.status IN ('in_attesa', 'attiva')) \
              AS renewal_id, \
            d.origin, o.status AS pec_status, \
@@ -923,6 +925,7 @@ const ROW_SELECT: &str = "\
               AND r.kind IN ('errore_consegna', 'non_accettazione')) AS pec_failed \
     FROM deleghe d JOIN positions p ON p.id = d.position_id JOIN enti e ON e.id = p.ente_id \
     JOIN users u ON u.id = d.grantee_user_id LEFT JOIN users g ON g.id = d.grantor_user_id \
+    LEFT JOIN deleghe pd ON pd.id = d.parent_id \
     LEFT JOIN delega_evidence ev ON ev.delega_id = d.id LEFT JOIN outbox o ON o.id = ev.outbox_id";
 
 async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Vec<DelegaRow>, AppError> {
@@ -961,7 +964,12 @@ async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Ve
             }
         });
         let valid_until = r.valid_until.as_deref().map(parse_iso_date).transpose()?;
-        let status = delega_status_on(&r.status, valid_until, today).to_string();
+        let mut status = delega_status_on(&r.status, valid_until, today);
+        if let Some(parent) = &r.parent_status {
+            let parent_until = r.parent_valid_until.as_deref().map(parse_iso_date).transpose()?;
+            status = subdelega_status(status, delega_status_on(parent, parent_until, today));
+        }
+        let status = status.to_string();
         let expiring = status == "attiva" && expiring_soon(valid_until, today);
         out.push(DelegaRow {
             id: r.id,

@@ -10,8 +10,8 @@ use crate::domain::comunicazioni::StatoPrenotazione;
 use crate::domain::time::format_rome;
 use crate::model::{Agenda, Appuntamento, PrenotazioneRow, SlotRow};
 
+use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::ErrorBox;
-use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
 
 fn outcome_text(code: &str) -> Option<&'static str> {
@@ -33,10 +33,10 @@ pub fn AgendaPage() -> impl IntoView {
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
     let nonce = move || query.try_with(|q| q.get("n")).flatten();
-    let data = Resource::new(move || (esito(), nonce()), |_| load_agenda());
-    let cancel = ServerAction::<CancelAppointment>::new();
-    let publish = ServerAction::<PublishSlot>::new();
-    let record = ServerAction::<RecordAppointment>::new();
+    let data = risorsa(|| (), |_| load_agenda());
+    let cancel = azione::<CancelAppointment>();
+    let publish = azione::<PublishSlot>();
+    let record = azione::<RecordAppointment>();
     view! {
         <Page title="Agenda appuntamenti">
             <h1>"Agenda appuntamenti"</h1>
@@ -185,7 +185,7 @@ fn SedeAgenda(
 /// to choose one of the Sede's free slots.
 #[component]
 pub fn BookingSection(richiesta_id: i64, a: Appuntamento) -> impl IntoView {
-    let book = ServerAction::<BookAppointment>::new();
+    let book = azione::<BookAppointment>();
     let Appuntamento { non_prenotabile, slot_liberi, prenotazione } = a;
     let body = match (prenotazione, non_prenotabile) {
         (Some(b), _) => view! {
@@ -220,7 +220,7 @@ pub fn BookingSection(richiesta_id: i64, a: Appuntamento) -> impl IntoView {
                     </div>
                     <div class="mb-3 col-lg-8">
                         <label for="note-appuntamento" class="form-label fw-semibold">"Note per la Sede"</label>
-                        <input id="note-appuntamento" name="note" class="form-control" maxlength="500" required/>
+                        <input type="text" id="note-appuntamento" name="note" class="form-control" maxlength="500" required/>
                     </div>
                 </div>
                 <button type="submit" class="btn btn-primary">"Conferma la prenotazione"</button>

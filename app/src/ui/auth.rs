@@ -2,11 +2,12 @@
 //! once hydrated, without a page reload.
 
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{LoginCode, LoginPassword, demo_code};
 
-use super::layout::Page;
+use super::layout::{Page, UserResource};
 
 fn message_for(code: &str) -> Option<&'static str> {
     match code {
@@ -37,7 +38,20 @@ pub fn LoginPage() -> impl IntoView {
     let logged_out = move || query.try_with(|q| q.get("uscita").is_some()).unwrap_or_default();
     let next = move || query.try_with(|q| q.get("next").unwrap_or_default()).unwrap_or_default();
     let action = ServerAction::<LoginPassword>::new();
+    // Signed in already: «Accedi» leads home, not to a second login.
+    let user = UserResource::load();
+    provide_context(user);
+    let home = move || {
+        let next = next();
+        Suspend::new(async move {
+            user.0.await.ok().flatten().map(|u| {
+                let target = crate::api::auth::safe_next(Some(&next)).unwrap_or_else(|| u.role.home().to_string());
+                view! { <Redirect path=target/> }
+            })
+        })
+    };
     view! {
+        <Suspense fallback=|| ()>{home}</Suspense>
         <Page title="Accesso">
             <h1>"Accesso al Cassetto"</h1>
             {move || logged_out().then(|| view! {
@@ -49,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next/>
                     <div class="mb-3">
                         <label for="codice_fiscale" class="form-label fw-semibold">"Codice fiscale"</label>
-                        <input id="codice_fiscale" name="codice_fiscale" class="form-control" autocomplete="username"
+                        <input type="text" id="codice_fiscale" name="codice_fiscale" class="form-control" autocomplete="username"
                             required maxlength="16" autocapitalize="characters" spellcheck="false"/>
                     </div>
                     <div class="mb-3">
@@ -92,7 +106,7 @@ pub fn CodePage() -> impl IntoView {
                     <input type="hidden" name="next" value=next/>
                     <div class="mb-3">
                         <label for="codice" class="form-label fw-semibold">"Codice"</label>
-                        <input id="codice" name="codice" class="form-control" inputmode="numeric" autocomplete="one-time-code"
+                        <input type="text" id="codice" name="codice" class="form-control" inputmode="numeric" autocomplete="one-time-code"
                             required maxlength="6" pattern="[0-9]{6}"/>
                     </div>
                     <button type="submit" class="btn btn-primary">"Accedi"</button>

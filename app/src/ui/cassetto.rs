@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
+use super::azioni::risorsa;
 use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
 use super::layout::{Crumb, Page};
 
@@ -58,7 +59,7 @@ fn RicercaPosizioni(vista: Vista) -> impl IntoView {
     let testo = move || query.try_with(|q| q.get("testo").unwrap_or_default()).unwrap_or_default();
     let pagina =
         move || query.try_with(|q| q.get("pagina").map(|p| crate::model::pagina(&p)).unwrap_or(0)).unwrap_or_default();
-    let results = Resource::new(
+    let results = risorsa(
         move || (testo(), pagina()),
         move |(t, p)| async move {
             match vista {
@@ -93,7 +94,7 @@ fn RicercaPosizioni(vista: Vista) -> impl IntoView {
             <form method="get" action=root class="row g-2 align-items-end mb-4" role="search">
                 <div class="col-md-8">
                     <label for="testo" class="form-label fw-semibold">"Codice fiscale, denominazione o codice posizione"</label>
-                    <input id="testo" name="testo" class="form-control" value=testo maxlength="64"/>
+                    <input type="text" id="testo" name="testo" class="form-control" value=testo maxlength="64"/>
                 </div>
                 <div class="col-md-4">
                     <button type="submit" class="btn btn-primary">"Cerca"</button>
@@ -165,8 +166,27 @@ struct DetailResource(Resource<Result<PositionDetail, AppError>>);
 #[component]
 pub fn PositionLayout() -> impl IntoView {
     let posizione = posizione_param();
-    provide_context(DetailResource(Resource::new(posizione, load_position)));
-    view! { <Outlet/> }
+    provide_context(DetailResource(risorsa(posizione, load_position)));
+    // An operator of the Sede reads a position in the Fascicolo Elettronico, read-only, with its banner: the
+    // Cassetto's own pages, with their management services, are not for them.
+    let utente = (vista() == Vista::Cassetto).then(use_context::<super::layout::UserResource>).flatten();
+    let location = leptos_router::hooks::use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let utente = match utente {
+                    Some(u) => u.0.await.ok().flatten(),
+                    None => None,
+                };
+                utente.filter(|u| u.role == crate::model::Role::Operatore).map(|_| {
+                    let path = location.pathname.get_untracked();
+                    let target = path.replacen("/cassetto/", "/backoffice/fascicolo/", 1);
+                    view! { <leptos_router::components::Redirect path=target/> }
+                })
+            })}
+        </Suspense>
+        <Outlet/>
+    }
 }
 
 /// `/backoffice/fascicolo/{posizione}`: the same pages as the Cassetto's, as the operator's view.
@@ -268,6 +288,26 @@ fn PositionMenu(base: String, vista: Vista) -> impl IntoView {
     }
 }
 
+/// A link of the left menu, marked as the current page when the address is its own (or, unless `esatta`, one
+/// of its detail pages: a DMA's workers are within «Denunce DMA»).
+#[component]
+fn VoceMenu(href: String, label: &'static str, esatta: bool) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let own = href.clone();
+    let attuale = Memo::new(move |_| {
+        let path = location.pathname.get();
+        path == own || (!esatta && path.strip_prefix(own.as_str()).is_some_and(|rest| rest.starts_with('/')))
+    });
+    view! {
+        <li>
+            <a class=move || if attuale.get() { "list-item active" } else { "list-item" } href=href
+                aria-current=move || attuale.get().then_some("page")>
+                <span>{label}</span>
+            </a>
+        </li>
+    }
+}
+
 #[component]
 fn PositionMenuLinks(base: String, vista: Vista, gestione: Gestione) -> impl IntoView {
     let groups = ["Servizi di gestione", "Contatti", "Fascicolo"];
@@ -281,19 +321,19 @@ fn PositionMenuLinks(base: String, vista: Vista, gestione: Gestione) -> impl Int
                 <div class="link-list-wrapper">
                     <h2 class="h6 text-uppercase mt-2">"Posizione"</h2>
                     <ul class="link-list">
-                        <li><a class="list-item" href=base.clone()><span>"Anagrafica"</span></a></li>
+                        <VoceMenu href=base.clone() label="Anagrafica" esatta=true/>
                     </ul>
                     <h2 class="h6 text-uppercase mt-3">"Consultazione"</h2>
                     <ul class="link-list">
                         {Section::top_level().filter(|s| sezione_offerta(s.section, gestione)).map(|s| view! {
-                            <li><a class="list-item" href=format!("{base}/{}", s.slug)><span>{s.title}</span></a></li>
+                            <VoceMenu href=format!("{base}/{}", s.slug) label=s.title esatta=false/>
                         }).collect_view()}
                     </ul>
                     {groups.into_iter().filter(|g| SERVIZI_POSIZIONE.iter().any(|s| s.group == *g && offered(s.slug))).map(|group| view! {
                         <h2 class="h6 text-uppercase mt-3">{group}</h2>
                         <ul class="link-list">
                             {SERVIZI_POSIZIONE.iter().filter(|s| s.group == group && offered(s.slug)).map(|s| view! {
-                                <li><a class="list-item" href=service_href(&base, s.slug)><span>{s.label}</span></a></li>
+                                <VoceMenu href=service_href(&base, s.slug) label=s.label esatta=false/>
                             }).collect_view()}
                         </ul>
                     }).collect_view()}
@@ -500,7 +540,7 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
     let query = use_query_map();
     let list_query = move || query.try_with(|q| ListQuery::from_params(query_pairs(q))).unwrap_or_default();
     // The answer carries the request it answers, so the page is drawn from one consistent state.
-    let data = Resource::new(
+    let data = risorsa(
         move || (posizione(), section.get(), parent.get(), list_query()),
         |(pos, section, parent, q)| async move {
             let result = section_page(pos.clone(), section, parent, q.clone()).await;
@@ -585,7 +625,7 @@ fn SanzioniEcaPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let list_query = move || query.try_with(|q| ListQuery::from_params(query_pairs(q))).unwrap_or_default();
-    let data = Resource::new(move || (posizione(), list_query()), |(p, q)| load_sanzioni_eca(p, q));
+    let data = risorsa(move || (posizione(), list_query()), |(p, q)| load_sanzioni_eca(p, q));
     view! {
         <h1 class="h2">"Note di debito ECA – calcolo sanzioni"</h1>
         <p>"Sanzioni civili (art. 116 commi 8–10 L. 388/2000, come modificato dall'art. 30 DL 19/2024) e interessi di mora dopo il raggiungimento del tetto, calcolati sui tassi in vigore giorno per giorno."</p>
@@ -665,7 +705,7 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
                 </div>
                 <div class="col-lg-3 mb-3">
                     <label for="contributo" class="form-label fw-semibold">"Contributo (senza nota)"</label>
-                    <input id="contributo" name="contributo" class="form-control" inputmode="decimal" placeholder="1.234,56" value=value("contributo")/>
+                    <input type="text" id="contributo" name="contributo" class="form-control" inputmode="decimal" placeholder="1.234,56" value=value("contributo")/>
                 </div>
                 <div class="col-lg-3 mb-3">
                     <label for="scadenza" class="form-label fw-semibold">"Scadenza (senza nota)"</label>
@@ -717,7 +757,7 @@ fn TracciatiPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
-    let data = Resource::new(move || (posizione(), param("protocollo")), |(p, _)| load_tracciati(p));
+    let data = risorsa(move || (posizione(), param("protocollo")), |(p, _)| load_tracciati(p));
     view! {
         <h1 class="h2">"Invio tracciati (Circolare INPDAP 38/2000)"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Tracciato ricevuto con protocollo {p}.")}</div> })}
@@ -799,8 +839,7 @@ fn ContestazioniPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
-    let data =
-        Resource::new(move || (posizione(), param("protocollo"), param("nota")), |(p, _, _)| load_contestazioni(p));
+    let data = risorsa(move || (posizione(), param("protocollo"), param("nota")), |(p, _, _)| load_contestazioni(p));
     view! {
         <h1 class="h2">"Contestazione note di debito"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Contestazione presentata con protocollo {p}.")}</div> })}
@@ -927,7 +966,7 @@ fn ImportaDmaPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
     let importazione = move || param("importazione").and_then(|v| v.parse::<i64>().ok());
-    let data = Resource::new(
+    let data = risorsa(
         move || (posizione(), importazione()),
         |(p, id)| async move {
             match id {

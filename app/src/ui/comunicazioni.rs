@@ -11,8 +11,8 @@ use crate::domain::time::format_rome;
 use crate::model::{ListQuery, OggettoRow, RichiestaDetail, RichiestaRow, RichiestePage};
 
 use super::agenda::BookingSection;
+use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::{ErrorBox, Pager};
-use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
 
 fn stato_label(r: &RichiestaRow) -> String {
@@ -85,7 +85,7 @@ fn RichiesteFiltri(
             <div class="row">
                 <div class="col-lg-3 mb-3">
                     <label for="f-posizione" class="form-label fw-semibold">"Matricola o posizione"</label>
-                    <input id="f-posizione" name="posizione" class="form-control" inputmode="numeric" maxlength="16" value=value("posizione")/>
+                    <input type="text" id="f-posizione" name="posizione" class="form-control" inputmode="numeric" maxlength="16" value=value("posizione")/>
                 </div>
                 <div class="col-lg-5 mb-3">
                     <label for="f-oggetto" class="form-label fw-semibold">"Oggetto"</label>
@@ -215,7 +215,7 @@ fn RichiesteTable(
 #[component]
 pub fn ComunicazioniPage() -> impl IntoView {
     let query = list_query();
-    let data = Resource::new(query, load_comunicazioni);
+    let data = risorsa(query, load_comunicazioni);
     view! {
         <Page title="Comunicazione bidirezionale">
             <h1>"Comunicazione bidirezionale"</h1>
@@ -245,7 +245,7 @@ pub fn ComunicazioniPage() -> impl IntoView {
 pub fn NuovaRichiestaPage() -> impl IntoView {
     let query = use_query_map();
     let preset = move |key: &str| query.try_with(|q| q.get(key)).flatten().unwrap_or_default();
-    let data = Resource::new(|| (), |_| load_comunicazioni(ListQuery::default()));
+    let data = risorsa(|| (), |_| load_comunicazioni(ListQuery::default()));
     let progress = RwSignal::new(None::<u32>);
     let refused = RwSignal::new(None::<String>);
     let error = move || refused.get().or_else(|| Some(preset("errore")).filter(|e| !e.is_empty()));
@@ -269,6 +269,8 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                     };
                     // By id (a form sent back with its refusal) or by names (a context link).
                     let (chosen, classe) = (preset("oggetto"), preset("classe"));
+                    // Nothing is chosen for the user: without a preset the placeholder stays until they pick one.
+                    let scelto = oggetti.iter().any(|o| o.id.to_string() == chosen || (o.classe == classe && o.oggetto == chosen));
                     view! {
                         <form method="post" action="/api/comunicazioni/nuova" enctype="multipart/form-data"
                             data-testid="form-comunicazione" on:submit=on_submit>
@@ -277,11 +279,12 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                             <div class="row">
                                 <div class="mb-3 col-lg-4">
                                     <label for="posizione" class="form-label fw-semibold">"Posizione contributiva"</label>
-                                    <input id="posizione" name="posizione" class="form-control" required maxlength="20" value=preset("posizione")/>
+                                    <input type="text" id="posizione" name="posizione" class="form-control" required maxlength="20" value=preset("posizione")/>
                                 </div>
                                 <div class="mb-3 col-lg-8">
                                     <label for="oggetto" class="form-label fw-semibold">"Classe e oggetto"</label>
-                                    <select id="oggetto" name="oggetto" class="form-select">
+                                    <select id="oggetto" name="oggetto" class="form-select" required data-testid="scelta-oggetto">
+                                        <option value="" disabled selected=!scelto>"Scelga la classe e l'oggetto della richiesta"</option>
                                         {oggetti.into_iter().map(|o| {
                                             let value = o.id.to_string();
                                             let selected = value == chosen || (o.classe == classe && o.oggetto == chosen);
@@ -474,8 +477,8 @@ pub fn RichiestaPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let data = Resource::new(move || (id(), esito()), |(id, _)| load_richiesta(id));
-    let act = ServerAction::<ActOnQuesito>::new();
+    let data = risorsa(id, |id| load_richiesta(id));
+    let act = azione::<ActOnQuesito>();
     let crumbs = move || {
         vec![
             ("Home".to_string(), Some("/".to_string())),
@@ -589,7 +592,7 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
 #[component]
 pub fn QuesitiPage() -> impl IntoView {
     let query = list_query();
-    let data = Resource::new(query, quesiti_queue);
+    let data = risorsa(query, quesiti_queue);
     let crumbs = vec![
         ("Home".to_string(), Some("/".to_string())),
         ("Back-office di Sede".to_string(), Some("/backoffice".to_string())),

@@ -11,9 +11,9 @@ use crate::api::deleghe::{
 };
 use crate::domain::profile::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope};
 use crate::domain::time::format_rome;
-use crate::error::AppError;
 use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
 
+use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::{ErrorBox, date_it};
 use super::layout::Page;
 
@@ -23,6 +23,7 @@ pub fn status_label(status: &str) -> &'static str {
         "attiva" => "Attiva",
         "revocata" => "Revocata",
         "scaduta" => "Scaduta",
+        "decaduta" => "Decaduta con la delega dell'intermediario",
         _ => "Sconosciuto",
     }
 }
@@ -99,26 +100,6 @@ fn until_text(until: Option<chrono::NaiveDate>) -> String {
     until.map(date_it).unwrap_or_else(|| "Fino a revoca".to_string())
 }
 
-/// The success banner of a redirect back here.
-#[component]
-pub fn Outcome(text: Option<&'static str>) -> impl IntoView {
-    text.map(|t| view! { <div class="alert alert-success" role="status" data-testid="esito">{t}</div> })
-}
-
-/// The refusal of a form's last submission, if any.
-pub fn form_error<S>(action: ServerAction<S>) -> impl IntoView
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    move || {
-        action.value().with(|v| match v {
-            Some(Err(e)) => Some(view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e.to_string()}</div> }),
-            _ => None,
-        })
-    }
-}
-
 #[component]
 fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee: bool) -> impl IntoView {
     if rows.is_empty() {
@@ -187,11 +168,10 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
 pub fn DeleghePage() -> impl IntoView {
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let nonce = move || query.try_with(|q| q.get("n")).flatten();
-    let data = Resource::new(move || (esito(), nonce()), |_| load_deleghe());
-    let grant = ServerAction::<GrantEmployeeDelega>::new();
-    let request = ServerAction::<RequestIntermediaryDelega>::new();
-    let sub = ServerAction::<GrantSubdelega>::new();
+    let data = risorsa(|| (), |_| load_deleghe());
+    let grant = azione::<GrantEmployeeDelega>();
+    let request = azione::<RequestIntermediaryDelega>();
+    let sub = azione::<GrantSubdelega>();
     view! {
         <Page title="Gestione Deleghe">
             <h1>"Gestione Deleghe"</h1>
@@ -231,7 +211,7 @@ fn DelegheSides(
                 <ActionForm action=grant attr:data-testid="form-delega-dipendente">
                     <div class="mb-3 col-lg-4">
                         <label for="cf-dipendente" class="form-label fw-semibold">"Codice fiscale del dipendente"</label>
-                        <input id="cf-dipendente" name="codice_fiscale" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false"/>
+                        <input type="text" id="cf-dipendente" name="codice_fiscale" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false"/>
                     </div>
                     <fieldset class="mb-3">
                         <legend class="h6">"Posizioni"</legend>
@@ -262,11 +242,11 @@ fn DelegheSides(
                     <div class="row">
                         <div class="mb-3 col-lg-4">
                             <label for="posizione" class="form-label fw-semibold">"Posizione contributiva"</label>
-                            <input id="posizione" name="posizione" class="form-control" required maxlength="20" spellcheck="false"/>
+                            <input type="text" id="posizione" name="posizione" class="form-control" required maxlength="20" spellcheck="false"/>
                         </div>
                         <div class="mb-3 col-lg-4">
                             <label for="cf-ente" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
-                            <input id="cf-ente" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
+                            <input type="text" id="cf-ente" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
                         </div>
                     </div>
                     <fieldset class="mb-2">
@@ -274,16 +254,16 @@ fn DelegheSides(
                         <div class="row">
                             <div class="mb-3 col-lg-4">
                                 <label for="cf-rappresentante" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
-                                <input id="cf-rappresentante" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" aria-describedby="cf-rappresentante-aiuto"/>
+                                <input type="text" id="cf-rappresentante" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" aria-describedby="cf-rappresentante-aiuto"/>
                                 <div id="cf-rappresentante-aiuto" class="form-text">"Di una persona fisica: 16 caratteri."</div>
                             </div>
                             <div class="mb-3 col-lg-4">
                                 <label for="nome-rappresentante" class="form-label fw-semibold">"Nome"</label>
-                                <input id="nome-rappresentante" name="nome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
+                                <input type="text" id="nome-rappresentante" name="nome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
                             </div>
                             <div class="mb-3 col-lg-4">
                                 <label for="cognome-rappresentante" class="form-label fw-semibold">"Cognome"</label>
-                                <input id="cognome-rappresentante" name="cognome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
+                                <input type="text" id="cognome-rappresentante" name="cognome_rappresentante" class="form-control" required maxlength="60" autocomplete="off"/>
                             </div>
                         </div>
                     </fieldset>
@@ -372,11 +352,11 @@ pub fn DelegaPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let data = Resource::new(move || (id(), esito()), |(id, _)| load_delega(id));
-    let activate = ServerAction::<ActivateDelega>::new();
-    let reissue = ServerAction::<ReissueDelegaOtp>::new();
-    let revoke = ServerAction::<RevokeDelega>::new();
-    let renew = ServerAction::<RenewIntermediaryDelega>::new();
+    let data = risorsa(id, |id| load_delega(id));
+    let activate = azione::<ActivateDelega>();
+    let reissue = azione::<ReissueDelegaOtp>();
+    let revoke = azione::<RevokeDelega>();
+    let renew = azione::<RenewIntermediaryDelega>();
     let crumbs = move || {
         vec![
             ("Home".to_string(), Some("/".to_string())),
@@ -454,7 +434,7 @@ fn DelegaView(
                     <input type="hidden" name="id" value=id_activate/>
                     <div class="mb-3 col-lg-3">
                         <label for="otp" class="form-label fw-semibold">"Codice OTP"</label>
-                        <input id="otp" name="otp" class="form-control" inputmode="numeric" autocomplete="one-time-code" required maxlength="12"/>
+                        <input type="text" id="otp" name="otp" class="form-control" inputmode="numeric" autocomplete="one-time-code" required maxlength="12"/>
                     </div>
                     <div class="form-check mb-3">
                         <input class="form-check-input" type="checkbox" id="dichiarazione" name="dichiarazione" value="1"/>
@@ -477,15 +457,15 @@ fn DelegaView(
                     <div class="row">
                         <div class="mb-3 col-lg-4">
                             <label for="rinnovo-cf" class="form-label fw-semibold">"Codice fiscale del legale rappresentante"</label>
-                            <input id="rinnovo-cf" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" value=rep_cf/>
+                            <input type="text" id="rinnovo-cf" name="codice_fiscale_rappresentante" class="form-control" required maxlength="16" autocapitalize="characters" spellcheck="false" value=rep_cf/>
                         </div>
                         <div class="mb-3 col-lg-4">
                             <label for="rinnovo-nome" class="form-label fw-semibold">"Nome"</label>
-                            <input id="rinnovo-nome" name="nome_rappresentante" class="form-control" required maxlength="60" value=rep_nome/>
+                            <input type="text" id="rinnovo-nome" name="nome_rappresentante" class="form-control" required maxlength="60" value=rep_nome/>
                         </div>
                         <div class="mb-3 col-lg-4">
                             <label for="rinnovo-cognome" class="form-label fw-semibold">"Cognome"</label>
-                            <input id="rinnovo-cognome" name="cognome_rappresentante" class="form-control" required maxlength="60" value=rep_cognome/>
+                            <input type="text" id="rinnovo-cognome" name="cognome_rappresentante" class="form-control" required maxlength="60" value=rep_cognome/>
                         </div>
                     </div>
                     <div class="row">

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use crate::api::feedback::{ignora_valutazione, riepilogo_feedback, uso_da_valutare, valuta_servizio};
 use crate::feedback::{self, LIVELLI, MAX_TESTO, MOTIVI, NEGATIVO, RiepilogoServizio, Valutazione};
 
+use super::azioni::risorsa;
 use super::common::ErrorBox;
 use super::layout::Page;
 
@@ -150,7 +151,7 @@ pub fn FeedbackWidget(
 /// `/admin/feedback`: satisfaction per service over time, with counts, reasons and latest comments.
 #[component]
 pub fn FeedbackDashboardPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| riepilogo_feedback());
+    let data = risorsa(|| (), |_| riepilogo_feedback());
     view! {
         <Page title="Instant Feedback – soddisfazione dei servizi">
             <h1>"Instant Feedback"</h1>

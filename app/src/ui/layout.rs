@@ -16,6 +16,13 @@ pub type Crumb = (String, Option<String>);
 #[derive(Clone, Copy)]
 pub struct UserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
 
+impl UserResource {
+    /// Asks the server who is signed in (once per page that needs it).
+    pub fn load() -> Self {
+        UserResource(Resource::new(|| (), |_| whoami()))
+    }
+}
+
 #[component]
 fn UserBox() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
@@ -43,14 +50,18 @@ fn UserBox() -> impl IntoView {
             </ActionForm>
         }
     };
-    match use_context::<UserResource>() {
-        Some(UserResource(user)) => view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move { user.await.ok().flatten().map(signed_in) })}
-            </Suspense>
-        }
-        .into_any(),
-        None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso">"Accedi"</a> }.into_any(),
+    // The public pages (home, Supporto, login) have no `Protected` above them: they ask here, so a signed-in
+    // user sees the same header everywhere.
+    let user = use_context::<UserResource>().unwrap_or_else(UserResource::load).0;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await.ok().flatten() {
+                    Some(u) => signed_in(u).into_any(),
+                    None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso" data-testid="accedi">"Accedi"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -147,8 +158,9 @@ pub fn Page(#[prop(into)] title: String, #[prop(optional)] crumbs: Vec<Crumb>, c
 /// hydrating browser expects); their server functions check access on their own anyway.
 #[component]
 pub fn Protected() -> impl IntoView {
-    let user = Resource::new(|| (), |_| whoami());
-    provide_context(UserResource(user));
+    let user = UserResource::load();
+    provide_context(user);
+    let user = user.0;
     let location = use_location();
     view! {
         <Suspense fallback=|| ()>

@@ -2,6 +2,7 @@
 
 mod agenda;
 mod auth;
+mod azioni;
 mod cassetto;
 mod common;
 mod comunicazioni;
@@ -64,9 +65,12 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    azioni::Azioni::provide();
+
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Cassetto previdenziale – INPS".to_string() } else { format!("{text} – Cassetto previdenziale") }/>
         <Router>
+            <SeguiNavigazione/>
             <Routes fallback=|| view! { <Page title="Pagina non trovata"><NotFoundPage/></Page> }>
                 <Route path=path!("/") view=Landing ssr=SsrMode::Async/>
                 <Route path=path!("/accesso") view=LoginPage ssr=SsrMode::Async/>
@@ -105,4 +109,18 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// Tells the actions' messages that the page changed (`azioni::Azioni::navigazione`).
+#[component]
+fn SeguiNavigazione() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let azioni = expect_context::<azioni::Azioni>();
+    Effect::new(move |prima: Option<(String, String)>| {
+        let ora = (location.pathname.get(), location.search.get());
+        if prima.is_some_and(|p| p != ora) {
+            azioni.navigazione();
+        }
+        ora
+    });
 }

@@ -14,8 +14,8 @@ use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
 use crate::model::{OggettoAdmin, ProfileRequestRow, TassoRow};
 
+use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::{ErrorBox, date_it};
-use super::deleghe::{Outcome, form_error};
 use super::layout::Page;
 
 fn scope_label(code: &str) -> String {
@@ -85,10 +85,9 @@ fn RequestsTable(rows: Vec<ProfileRequestRow>, #[prop(into)] testid: String) -> 
 pub fn ProfiloPage() -> impl IntoView {
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let nonce = move || query.try_with(|q| q.get("richiesta")).flatten();
-    let data = Resource::new(move || (esito(), nonce()), |_| load_profile());
-    let submit = ServerAction::<SubmitProfileRequest>::new();
-    let change_password = ServerAction::<ChangePassword>::new();
+    let data = risorsa(|| (), |_| load_profile());
+    let submit = azione::<SubmitProfileRequest>();
+    let change_password = azione::<ChangePassword>();
     let outcome = move || match esito().as_deref() {
         Some("inviata") => Some("Richiesta inviata alla Sede competente."),
         Some("password-modificata") => Some(
@@ -140,7 +139,7 @@ pub fn ProfiloPage() -> impl IntoView {
                         </div>
                         <div class="mb-3 col-lg-6">
                             <label for="cf-ente-richiesta" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
-                            <input id="cf-ente-richiesta" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
+                            <input type="text" id="cf-ente-richiesta" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
                         </div>
                     </div>
                     <fieldset class="mb-3">
@@ -197,7 +196,7 @@ pub fn ProfiloPage() -> impl IntoView {
 
 #[component]
 pub fn LegacyEntryPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_legacy_entry());
+    let data = risorsa(|| (), |_| load_legacy_entry());
     view! {
         <Page title="Dipendenti pubblici: servizi per amministrazioni, enti e aziende">
             <h1>"Dipendenti pubblici: servizi per amministrazioni, enti e aziende"</h1>
@@ -230,18 +229,38 @@ pub fn LegacyEntryPage() -> impl IntoView {
 
 #[component]
 pub fn BackofficeHome() -> impl IntoView {
+    use crate::model::Role::{Idm, Operatore};
+    // Each page with the role whose server functions open it: a link the role would meet with «Operazione non
+    // consentita» is not offered.
+    const VOCI: &[(&str, &str, crate::model::Role)] = &[
+        ("/backoffice/richieste-profilo", "Richieste di profilo (SC65, SC62, RA012)", Operatore),
+        ("/backoffice/quesiti", "Quesiti della Comunicazione bidirezionale", Operatore),
+        ("/agenda", "Agenda appuntamenti della Sede", Operatore),
+        ("/backoffice/contestazioni", "Contestazioni delle note di debito", Operatore),
+        ("/backoffice/fascicolo", "Fascicolo Elettronico del Contribuente (sola consultazione)", Operatore),
+        ("/admin/feedback", "Instant Feedback: soddisfazione dei servizi", Operatore),
+        ("/backoffice/operatori", "Operatori della Sede (gestore IDM)", Idm),
+    ];
+    let user = use_context::<super::layout::UserResource>();
     view! {
         <Page title="Back-office di Sede">
             <h1>"Back-office di Sede"</h1>
-            <ul>
-                <li><a href="/backoffice/richieste-profilo">"Richieste di profilo (SC65, SC62, RA012)"</a></li>
-                <li><a href="/backoffice/quesiti">"Quesiti della Comunicazione bidirezionale"</a></li>
-                <li><a href="/agenda">"Agenda appuntamenti della Sede"</a></li>
-                <li><a href="/backoffice/contestazioni">"Contestazioni delle note di debito"</a></li>
-                <li><a href="/backoffice/fascicolo" data-testid="link-fascicolo-elettronico">"Fascicolo Elettronico del Contribuente (sola consultazione)"</a></li>
-                <li><a href="/admin/feedback">"Instant Feedback: soddisfazione dei servizi"</a></li>
-                <li><a href="/backoffice/operatori">"Operatori della Sede (gestore IDM)"</a></li>
-            </ul>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let role = match user {
+                        Some(u) => u.0.await.ok().flatten().map(|u| u.role),
+                        None => None,
+                    };
+                    view! {
+                        <ul data-testid="voci-backoffice">
+                            {VOCI.iter().filter(|(_, _, r)| Some(*r) == role).map(|(href, label, _)| {
+                                let testid = (*href == "/backoffice/fascicolo").then_some("link-fascicolo-elettronico");
+                                view! { <li><a href=*href data-testid=testid>{*label}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Suspense>
         </Page>
     }
 }
@@ -250,9 +269,8 @@ pub fn BackofficeHome() -> impl IntoView {
 pub fn ProfileRequestsPage() -> impl IntoView {
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let nonce = move || query.try_with(|q| q.get("richiesta")).flatten();
-    let data = Resource::new(move || (esito(), nonce()), |_| profile_request_queue());
-    let decide = ServerAction::<DecideProfileRequest>::new();
+    let data = risorsa(|| (), |_| profile_request_queue());
+    let decide = azione::<DecideProfileRequest>();
     let outcome = move || match esito().as_deref() {
         Some("approva") => Some("Richiesta approvata: le abilitazioni sono attive."),
         Some("respingi") => Some("Richiesta respinta."),
@@ -307,10 +325,10 @@ pub fn ProfileRequestsPage() -> impl IntoView {
 pub fn OperatorsPage() -> impl IntoView {
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let data = Resource::new(esito, |_| sede_operators());
-    let toggle = ServerAction::<SetOperatorEnabled>::new();
-    let toggle_fascicolo = ServerAction::<SetOperatorFascicolo>::new();
-    let unlock = ServerAction::<UnlockOperator>::new();
+    let data = risorsa(|| (), |_| sede_operators());
+    let toggle = azione::<SetOperatorEnabled>();
+    let toggle_fascicolo = azione::<SetOperatorFascicolo>();
+    let unlock = azione::<UnlockOperator>();
     let outcome = move || match esito().as_deref() {
         Some("sbloccato") => Some("Accesso sbloccato: i tentativi errati dell'operatore sono stati azzerati."),
         Some("abilitato") => Some("Operatore abilitato."),
@@ -385,13 +403,12 @@ pub fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let righe = move || query.try_with(|q| q.get("righe")).flatten();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let nonce = move || query.try_with(|q| q.get("n")).flatten();
-    let import = ServerAction::<ImportAlbo>::new();
-    let save = ServerAction::<SaveOggetto>::new();
-    let tassonomia = Resource::new(move || (esito(), nonce()), |_| load_tassonomia());
-    let save_rate = ServerAction::<SaveTasso>::new();
-    let remove_rate = ServerAction::<RemoveTasso>::new();
-    let tassi = Resource::new(move || (esito(), nonce()), |_| load_tassi());
+    let import = azione::<ImportAlbo>();
+    let save = azione::<SaveOggetto>();
+    let tassonomia = risorsa(|| (), |_| load_tassonomia());
+    let save_rate = azione::<SaveTasso>();
+    let remove_rate = azione::<RemoveTasso>();
+    let tassi = risorsa(|| (), |_| load_tassi());
     view! {
         <Page title="Amministrazione">
             <h1>"Amministrazione"</h1>
@@ -456,8 +473,8 @@ fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> 
                         let label = format!("{} – {}", o.classe, o.oggetto);
                         view! {
                             <tr data-testid="oggetto" data-id=o.id.to_string()>
-                                <td><input form=form_id.clone() name="classe" class="form-control form-control-sm" value=o.classe.clone() required maxlength="80" aria-label=format!("Classe di {label}")/></td>
-                                <td><input form=form_id.clone() name="oggetto" class="form-control form-control-sm" value=o.oggetto.clone() required maxlength="80" aria-label=format!("Oggetto di {label}")/></td>
+                                <td><input type="text" form=form_id.clone() name="classe" class="form-control form-control-sm" value=o.classe.clone() required maxlength="80" aria-label=format!("Classe di {label}")/></td>
+                                <td><input type="text" form=form_id.clone() name="oggetto" class="form-control form-control-sm" value=o.oggetto.clone() required maxlength="80" aria-label=format!("Oggetto di {label}")/></td>
                                 <td><input form=form_id.clone() name="soglia" type="number" min="1" max="365" class="form-control form-control-sm" value=o.soglia_giorni.to_string() required aria-label=format!("Tempi soglia di {label}")/></td>
                                 <td><input form=form_id.clone() name="attivo" type="checkbox" value="1" checked=o.attivo aria-label=format!("{label} in uso")/></td>
                                 <td>{o.richieste}</td>
@@ -478,11 +495,11 @@ fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> 
             <div class="row align-items-end">
                 <div class="col-lg-4 mb-3">
                     <label for="nuova-classe" class="form-label fw-semibold">"Classe"</label>
-                    <input id="nuova-classe" name="classe" class="form-control" required maxlength="80"/>
+                    <input type="text" id="nuova-classe" name="classe" class="form-control" required maxlength="80"/>
                 </div>
                 <div class="col-lg-4 mb-3">
                     <label for="nuovo-oggetto" class="form-label fw-semibold">"Oggetto"</label>
-                    <input id="nuovo-oggetto" name="oggetto" class="form-control" required maxlength="80"/>
+                    <input type="text" id="nuovo-oggetto" name="oggetto" class="form-control" required maxlength="80"/>
                 </div>
                 <div class="col-lg-2 mb-3">
                     <label for="nuova-soglia" class="form-label fw-semibold">"Tempi soglia (giorni)"</label>
@@ -541,7 +558,7 @@ fn TassiTable(rows: Vec<TassoRow>, save: ServerAction<SaveTasso>, remove: Server
                 </div>
                 <div class="col-lg-3 mb-3">
                     <label for="tasso-valore" class="form-label fw-semibold">"Tasso annuo (%)"</label>
-                    <input id="tasso-valore" name="tasso" class="form-control" inputmode="decimal" placeholder="2,15" required/>
+                    <input type="text" id="tasso-valore" name="tasso" class="form-control" inputmode="decimal" placeholder="2,15" required/>
                 </div>
                 <div class="col-lg-3 mb-3">
                     <button type="submit" class="btn btn-primary">"Salva il tasso"</button>
@@ -558,9 +575,8 @@ pub fn ContestazioniSedePage() -> impl IntoView {
     use crate::api::contestazioni::{AnswerContestazione, sede_contestazioni};
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let nonce = move || query.try_with(|q| q.get("n")).flatten();
-    let data = Resource::new(move || (esito(), nonce()), |_| sede_contestazioni());
-    let answer = ServerAction::<AnswerContestazione>::new();
+    let data = risorsa(|| (), |_| sede_contestazioni());
+    let answer = azione::<AnswerContestazione>();
     view! {
         <Page title="Contestazioni delle note di debito">
             <h1>"Contestazioni delle note di debito"</h1>
@@ -599,7 +615,7 @@ pub fn ContestazioniSedePage() -> impl IntoView {
                                                                     </div>
                                                                     <div class="col-lg-7 mb-2">
                                                                         <label class="form-label fw-semibold" for=format!("risposta-{id}")>{label_risposta}</label>
-                                                                        <input class="form-control" id=format!("risposta-{id}") name="risposta" maxlength="4000" required/>
+                                                                        <input type="text" class="form-control" id=format!("risposta-{id}") name="risposta" maxlength="4000" required/>
                                                                     </div>
                                                                     <div class="col-lg-2 mb-2">
                                                                         <button type="submit" class="btn btn-primary">"Rispondi"</button>
