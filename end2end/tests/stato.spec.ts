@@ -198,8 +198,8 @@ test.describe("INPS roles", () => {
       await expect(page.getByText("Operazione non consentita"), href).toHaveCount(0);
     }
     // The user-facing page of a position of the Sede leads to its read-only view.
-    await visit(page, `/cassetto/${POSITION}/versamenti`, testInfo);
-    await expect(page).toHaveURL(new RegExp(`/backoffice/fascicolo/${POSITION}/versamenti$`));
+    await visit(page, `/cassetto/${POSITION}/versamenti?canale=F24EP`, testInfo);
+    await expect(page).toHaveURL(new RegExp(`/backoffice/fascicolo/${POSITION}/versamenti\\?canale=F24EP$`));
 
     const idm = await (await browser.newContext({ javaScriptEnabled: hydrated(testInfo), storageState: NO_SESSION })).newPage();
     await loginThroughUi(idm, "idm", testInfo);

@@ -350,21 +350,25 @@ fn amounts_of(xml: &str) -> Vec<(String, &'static str, Vec<(String, String)>)> {
         let cf = record[a..b].to_string();
         for tag in ["GestPensionistica", "GestPrevidenziale", "GestCredito", "ENPDEP", "ENAM"] {
             let Some((a, b)) = between(record, &format!("<{tag}>"), &format!("</{tag}>")) else { continue };
-            let mut amounts = Vec::new();
-            let mut rest = &record[a..b];
-            while let Some(open) = rest.find('<') {
-                let close = rest[open..].find('>').expect("tag") + open;
-                let name = &rest[open + 1..close];
-                let end = rest[close..].find(&format!("</{name}>")).expect("end") + close;
-                if name != "CodGestione" {
-                    amounts.push((name.to_string(), rest[close + 1..end].to_string()));
-                }
-                rest = &rest[end + name.len() + 3..];
-            }
+            let amounts = elements_of(&record[a..b]).into_iter().filter(|(name, _)| name != "CodGestione").collect();
             out.push((cf.clone(), tag, amounts));
         }
     }
     out
+}
+
+/// The (name, text) of each element of `span`, a run of simple elements such as a gestione's body.
+fn elements_of(span: &str) -> Vec<(String, String)> {
+    let mut elements = Vec::new();
+    let mut rest = span;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').expect("tag") + open;
+        let name = &rest[open + 1..close];
+        let end = rest[close..].find(&format!("</{name}>")).expect("end") + close;
+        elements.push((name.to_string(), rest[close + 1..end].to_string()));
+        rest = &rest[end + name.len() + 3..];
+    }
+    elements
 }
 
 /// The amounts each worker's period has outside its Gestioni, as the import names them (`Periodo/…`).
@@ -373,21 +377,10 @@ fn period_amounts_of(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
     for record in xml.split("<D0_DenunciaIndividuale>").skip(1) {
         let cf = record.split("<CFLavoratore>").nth(1).and_then(|r| r.split('<').next()).expect("cf").to_string();
         let after = record.split("</Gestioni>").nth(1).and_then(|r| r.split("</E0_PeriodoNelMese>").next());
-        let mut amounts = Vec::new();
-        for element in after.unwrap_or_default().split("</").skip(1) {
-            let name = element.split('>').next().expect("tag");
-            let value = record_value(after.unwrap_or_default(), name);
-            amounts.push((format!("Periodo/{name}"), value));
-        }
-        out.push((cf, amounts));
+        let amounts = elements_of(after.unwrap_or_default()).into_iter().map(|(n, v)| (format!("Periodo/{n}"), v));
+        out.push((cf, amounts.collect()));
     }
     out
-}
-
-fn record_value(xml: &str, name: &str) -> String {
-    let open = format!("<{name}>");
-    let start = xml.find(&open).expect("open") + open.len();
-    xml[start..start + xml[start..].find('<').expect("close")].to_string()
 }
 
 // Item 7: a file with each gestione (pensionistica, TFS, TFR, credito, ENPDEP, ENAM) imported over HTTP: every

@@ -354,15 +354,6 @@ impl AlboCategory {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_subdelega_ends_with_its_delega() {
-        assert_eq!(subdelega_status("attiva", "attiva"), "attiva");
-        assert_eq!(subdelega_status("attiva", "revocata"), "decaduta");
-        assert_eq!(subdelega_status("attiva", "scaduta"), "decaduta");
-        assert_eq!(subdelega_status("revocata", "revocata"), "revocata");
-        assert_eq!(subdelega_status("scaduta", "attiva"), "scaduta");
-    }
-
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -476,5 +467,14 @@ mod tests {
     fn evidence_is_kept_five_years_after_the_end() {
         assert_eq!(evidence_retained_until(d(2026, 3, 31)), d(2031, 3, 31));
         assert_eq!(evidence_retained_until(d(2024, 2, 29)), d(2029, 2, 28));
+    }
+
+    #[test]
+    fn a_subdelega_ends_with_its_delega() {
+        assert_eq!(subdelega_status("attiva", "attiva"), "attiva");
+        assert_eq!(subdelega_status("attiva", "revocata"), "decaduta");
+        assert_eq!(subdelega_status("attiva", "scaduta"), "decaduta");
+        assert_eq!(subdelega_status("revocata", "revocata"), "revocata");
+        assert_eq!(subdelega_status("scaduta", "attiva"), "scaduta");
     }
 }

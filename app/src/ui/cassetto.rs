@@ -173,17 +173,18 @@ pub fn PositionLayout() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let utente = match utente {
-                    Some(u) => u.0.await.ok().flatten(),
-                    None => None,
-                };
-                utente.filter(|u| u.role == crate::model::Role::Operatore).map(|_| {
-                    let path = location.pathname.get_untracked();
-                    let target = path.replacen("/cassetto/", "/backoffice/fascicolo/", 1);
-                    view! { <leptos_router::components::Redirect path=target/> }
+            {move || {
+                let target = super::layout::indirizzo_attuale(&location).replacen("/cassetto/", "/backoffice/fascicolo/", 1);
+                Suspend::new(async move {
+                    let utente = match utente {
+                        Some(u) => u.0.await.ok().flatten(),
+                        None => None,
+                    };
+                    utente
+                        .filter(|u| u.role == crate::model::Role::Operatore)
+                        .map(|_| view! { <leptos_router::components::Redirect path=target/> })
                 })
-            })}
+            }}
         </Suspense>
         <Outlet/>
     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
+use leptos_router::location::Location;
 
 use crate::api::auth::{Logout, whoami};
 use crate::error::AppError;
@@ -153,6 +154,18 @@ pub fn Page(#[prop(into)] title: String, #[prop(optional)] crumbs: Vec<Crumb>, c
     }
 }
 
+/// The address of the page being drawn, path and query, read once (not tracked).
+pub fn indirizzo_attuale(location: &Location) -> String {
+    let search = location.search.get_untracked();
+    // The server gives the query without its `?`, the browser with it.
+    let search = match search.as_str() {
+        "" => String::new(),
+        s if s.starts_with('?') => s.to_string(),
+        s => format!("?{s}"),
+    };
+    format!("{}{search}", location.pathname.get_untracked())
+}
+
 /// Wraps the pages that need a logged-in user: a visitor goes to `/accesso` and comes back afterwards.
 /// The pages render beside the check, not inside it, so their resources are created once (as the
 /// hydrating browser expects); their server functions check access on their own anyway.
@@ -164,23 +177,15 @@ pub fn Protected() -> impl IntoView {
     let location = use_location();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(None) => {
-                        let search = location.search.get_untracked();
-                        // The server gives the query without its `?`, the browser with it.
-                        let search = match search.as_str() {
-                            "" => String::new(),
-                            s if s.starts_with('?') => s.to_string(),
-                            s => format!("?{s}"),
-                        };
-                        let here = format!("{}{search}", location.pathname.get_untracked());
-                        let target = format!("/accesso?next={}", url_encode(&here));
-                        Some(view! { <Redirect path=target/> })
+            {move || {
+                let target = format!("/accesso?next={}", url_encode(&indirizzo_attuale(&location)));
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(None) => Some(view! { <Redirect path=target/> }),
+                        _ => None,
                     }
-                    _ => None,
-                }
-            })}
+                })
+            }}
         </Suspense>
         <Outlet/>
     }
