@@ -1,6 +1,6 @@
 import { request, FullConfig } from "@playwright/test";
 import * as fs from "fs";
-import { ROLES_WITH_STATE, loginThroughHttp, statePath } from "./tests/helpers";
+import { ROLES_WITH_STATE, STATE_DIR, loginThroughHttp, statePath } from "./tests/helpers";
 
 // Waits for the server cargo-leptos started (it seeds the demo database first), then logs in once
 // per Cassetto role and stores the session, so specs about the Cassetto need not log in again.
@@ -19,7 +19,7 @@ export default async function globalSetup(config: FullConfig) {
     await new Promise((r) => setTimeout(r, 500));
   }
   await ctx.dispose();
-  fs.mkdirSync("state", { recursive: true });
+  fs.mkdirSync(STATE_DIR, { recursive: true });
   for (const role of ROLES_WITH_STATE) {
     const session = await request.newContext({ baseURL });
     await loginThroughHttp(session, role);

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATABASE_URL=${1:?usage: scripts/e2e.sh DATABASE_URL [playwright arguments, e.g. tests/dma.spec.ts]}
 shift
-WORK=$PWD/target/e2e
+# E2E_WORK and E2E_PORT let two runs share a machine (each its own sinks, database directory and port).
+WORK=${E2E_WORK:-$PWD/target/e2e}
+E2E_PORT=${E2E_PORT:-3000}
 rm -rf "$WORK/mail" "$WORK/sms" "$WORK/cassetto.db"*
 mkdir -p "$WORK"
 
@@ -30,12 +32,12 @@ SMS_PORT=$(awk '/^PORT /{print $2; exit}' "$WORK/sms.out")
 
 DATABASE_URL="$DATABASE_URL" CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 \
 CASSETTO_SMTP_URL="smtp://127.0.0.1:$PORT" CASSETTO_SMS_URL="http://127.0.0.1:$SMS_PORT/sms" \
-LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=cassetto LEPTOS_SITE_ADDR=127.0.0.1:3000 \
+LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=cassetto LEPTOS_SITE_ADDR=127.0.0.1:$E2E_PORT \
   target/debug/cassetto serve > "$WORK/server.log" 2>&1 &
 SERVER=$!
 
 cd end2end
-if MAIL_DIR="$WORK/mail" SMS_DIR="$WORK/sms" DATABASE_URL="$DATABASE_URL" npx playwright test "$@"; then
+if BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_STATE_DIR="$WORK/state" MAIL_DIR="$WORK/mail" SMS_DIR="$WORK/sms" DATABASE_URL="$DATABASE_URL" npx playwright test "$@"; then
   echo "browser tests passed on $(echo "$DATABASE_URL" | cut -d: -f1)"
 else
   echo "browser tests FAILED on $(echo "$DATABASE_URL" | cut -d: -f1); last lines of the server log:"

@@ -19,8 +19,11 @@ export const ACCOUNTS: Record<string, { cf: string; name: string; label: string;
 
 export const ROLES_WITH_STATE = ["datore", "delegato", "intermediario", "subdelegato"];
 
+/** Where the stored sessions live: one directory per run, so two runs on one machine keep their own. */
+export const STATE_DIR = process.env.E2E_STATE_DIR || "state";
+
 export function statePath(role: string): string {
-  return `state/${role}.json`;
+  return `${STATE_DIR}/${role}.json`;
 }
 
 /** Reads the demo code on the second-factor page, waiting for the next 30-second step if both usable codes were spent. */
