@@ -2,7 +2,7 @@ import { test, expect, Page, TestInfo } from "@playwright/test";
 import { execFileSync } from "child_process";
 import {
   NO_SESSION, SAME_ORIGIN, callJson, checkA11y, hydrated, lastMailNumber, loginThroughUi, settled, statePath, tick, visit,
-  waitForMail, waitForSms, watchErrors,
+  waitForMail, waitForMessage, waitForSms, watchErrors,
 } from "./helpers";
 
 // Comune di Roccaverde: Mario's position at Sede Roma Eur, where Paolo Gallo is an operator.
@@ -207,6 +207,22 @@ test.describe("comunicazione bidirezionale", () => {
     const mine = page.getByTestId("prenotazione").filter({ hasText: protocollo });
     await expect(mine).toHaveAttribute("data-stato", "prenotata");
     await expect(mine).toContainText(start.shown);
+    // The confirmation by e-mail: the letter in text and HTML, and the appointment as a calendar file.
+    const confirmation = await waitForMessage([`confermato (richiesta ${protocollo})`, EMAIL], before);
+    for (const type of ["text/plain", "text/html"]) {
+      const part = confirmation.parts.find((p) => p.contentType === type)!;
+      expect(part.text).toContain("Gentile Mario Rossi,");
+      expect(part.text).toContain(`alle ore ${start.shown.split(" ")[1]}`);
+      expect(part.text).toContain("Porterò la quietanza F24 del 16/04.");
+    }
+    const booked = confirmation.parts.find((p) => p.contentType === "text/calendar")!;
+    expect(booked.filename).toBe("appuntamento.ics");
+    expect(booked.params.method).toBe("REQUEST");
+    const bookedLines = booked.text.replace(/\r\n /g, "").split("\r\n");
+    expect(bookedLines[0]).toBe("BEGIN:VCALENDAR");
+    expect(bookedLines).toContain("METHOD:REQUEST");
+    expect(bookedLines).toContain("STATUS:CONFIRMED");
+    const uid = bookedLines.find((l) => l.startsWith("UID:"))!;
 
     // The operator sees who booked, with phone and notes.
     await visit(operator, "/agenda", testInfo);
@@ -221,6 +237,13 @@ test.describe("comunicazione bidirezionale", () => {
     await expect(page.getByTestId("esito")).toHaveText("Appuntamento annullato.");
     await settled(page, testInfo);
     await expect(page.getByTestId("prenotazione").filter({ hasText: protocollo })).toHaveAttribute("data-stato", "annullata");
+    // The cancellation's calendar file removes the same event.
+    const cancellation = await waitForMessage([`annullato (richiesta ${protocollo})`, EMAIL], before);
+    const removed = cancellation.parts.find((p) => p.contentType === "text/calendar")!;
+    expect(removed.params.method).toBe("CANCEL");
+    const removedLines = removed.text.replace(/\r\n /g, "").split("\r\n");
+    expect(removedLines).toContain("METHOD:CANCEL");
+    expect(removedLines).toContain(uid);
 
     await visit(page, "/comunicazioni", testInfo);
     await expect(page.getByTestId("richieste-comunicazione").locator(`tr[data-stato=chiusa]`).filter({ hasText: protocollo })).toHaveCount(1);

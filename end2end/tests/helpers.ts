@@ -137,20 +137,117 @@ export const NO_SESSION = { cookies: [], origins: [] };
 // The SMTP sink of scripts/e2e.sh files every message the server sends here.
 const MAIL_DIR = process.env.MAIL_DIR || "../target/e2e/mail";
 
-/** The newest message whose text contains all of `needles`, waiting for the outbox worker to send it. */
-export async function waitForMail(needles: string[], after: number): Promise<string> {
+/** One part of a message at the sink, its content decoded (quoted-printable, base64) and read as UTF-8. */
+export interface MailPart {
+  contentType: string;
+  /** The parameters of its Content-Type (`charset`, `method`, …), names lower-cased. */
+  params: Record<string, string>;
+  filename?: string;
+  text: string;
+}
+
+/** A message at the sink as a mail program reads it. */
+export interface Mail {
+  /** Header names lower-cased, values unfolded (the first of each name). */
+  headers: Record<string, string>;
+  /** The parts that hold content (never a multipart), in order. */
+  parts: MailPart[];
+  /** The header block unfolded, then every text part decoded: what `waitForMail` searches and returns. */
+  text: string;
+}
+
+/** Header lines of a block (bytes as latin1), unfolded. */
+function headerLines(head: string): [string, string][] {
+  return head
+    .replace(/\r?\n[ \t]+/g, " ")
+    .split(/\r?\n/)
+    .map((l) => l.match(/^([^:\s]+):\s*(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => [m[1].toLowerCase(), m[2].trim()]);
+}
+
+/** The value and the parameters of a structured header (`text/calendar; method=REQUEST`). */
+function structured(value: string): [string, Record<string, string>] {
+  const [first, ...rest] = value.split(";");
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const i = p.indexOf("=");
+    if (i > 0) params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"(.*)"$/, "$1");
+  }
+  return [first.trim().toLowerCase(), params];
+}
+
+/** Content-Transfer-Encoding undone: bytes as latin1 in, bytes out. */
+function decodeTransfer(body: string, encoding: string): Buffer {
+  if (encoding === "base64") return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  if (encoding === "quoted-printable") {
+    const joined = body.replace(/=\r?\n/g, "");
+    return Buffer.from(joined.replace(/=([0-9A-Fa-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), "latin1");
+  }
+  return Buffer.from(body, "latin1");
+}
+
+/** The leaf parts of an entity (bytes as latin1), depth first. */
+function leafParts(entity: string, depth = 0): { headers: Record<string, string>; parts: MailPart[] } {
+  const split = entity.search(/\r?\n\r?\n/);
+  const head = split < 0 ? entity : entity.slice(0, split);
+  const body = split < 0 ? "" : entity.slice(split).replace(/^\r?\n\r?\n/, "");
+  const headers: Record<string, string> = {};
+  for (const [k, v] of headerLines(head)) if (!(k in headers)) headers[k] = v;
+  const [contentType, params] = structured(headers["content-type"] || "text/plain");
+  if (contentType.startsWith("multipart/") && params.boundary && depth < 8) {
+    const delimiter = `--${params.boundary}`;
+    // The lines between delimiter lines (RFC 2046 §5.1.1), up to the closing `--boundary--`.
+    const chunks: string[] = [];
+    let current: string[] | null = null;
+    for (const line of body.split(/\r?\n/)) {
+      if (line.startsWith(delimiter) && /^(--)?[ \t]*$/.test(line.slice(delimiter.length))) {
+        if (current) chunks.push(current.join("\r\n"));
+        if (line.slice(delimiter.length).startsWith("--")) break;
+        current = [];
+      } else if (current) {
+        current.push(line);
+      }
+    }
+    const parts = chunks.flatMap((c) => leafParts(c, depth + 1).parts);
+    return { headers, parts };
+  }
+  const encoding = (headers["content-transfer-encoding"] || "7bit").toLowerCase();
+  const disposition = structured(headers["content-disposition"] || "")[1];
+  const filename = disposition.filename || params.name;
+  const text = decodeTransfer(body, encoding).toString("utf8");
+  return { headers, parts: [{ contentType, params, filename, text }] };
+}
+
+/** Reads an `.eml` file of the sink. */
+export function parseMail(raw: Buffer): Mail {
+  const latin1 = raw.toString("latin1");
+  const { headers, parts } = leafParts(latin1);
+  const split = latin1.search(/\r?\n\r?\n/);
+  // Headers are ASCII (encoded words aside), so the block reads the same as UTF-8.
+  const head = raw.subarray(0, split < 0 ? raw.length : split).toString("utf8").replace(/\r?\n[ \t]+/g, " ");
+  const texts = parts.filter((p) => p.contentType.startsWith("text/")).map((p) => p.text);
+  return { headers, parts, text: [head, ...texts].join("\n\n") };
+}
+
+/** The newest message whose headers or text parts contain all of `needles`, waiting for the outbox worker. */
+export async function waitForMessage(needles: string[], after: number): Promise<Mail> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => /^\d+\.eml$/.test(f)) : [];
     const found = files
-      // Long header lines (the Subject) are folded: unfold them before searching.
-      .map((f) => ({ n: parseInt(f, 10), text: fs.readFileSync(path.join(MAIL_DIR, f), "utf8").replace(/\r?\n[ \t]+/g, " ") }))
-      .filter((m) => m.n > after && needles.every((s) => m.text.includes(s)))
+      .map((f) => ({ n: parseInt(f, 10), mail: parseMail(fs.readFileSync(path.join(MAIL_DIR, f))) }))
+      .filter((m) => m.n > after && needles.every((s) => m.mail.text.includes(s)))
       .sort((a, b) => b.n - a.n);
-    if (found.length) return found[0].text;
+    if (found.length) return found[0].mail;
     if (Date.now() > deadline) throw new Error(`no mail with ${needles.join(", ")}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** `waitForMessage`'s text: the headers and the decoded text parts. */
+export async function waitForMail(needles: string[], after: number): Promise<string> {
+  return (await waitForMessage(needles, after)).text;
 }
 
 export function lastMailNumber(): number {

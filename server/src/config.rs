@@ -111,6 +111,8 @@ Configuration (environment variables, or KEY=VALUE lines in --config FILE / ./ca
   CASSETTO_LOG_FORMAT        json for structured JSON logs (default: human-readable)
   CASSETTO_SMTP_URL          smtp://[user:pass@]host:port[?tls=required] or smtps://… for e-mail and PEC
   CASSETTO_MAIL_FROM         sender of e-mail; CASSETTO_PEC_FROM, CASSETTO_PEC_PROVIDER for PEC
+  CASSETTO_PUBLIC_URL        the site's address as users reach it, for the links in notices
+                             (default http://LEPTOS_SITE_ADDR, i.e. http://127.0.0.1:3000)
   CASSETTO_SMS_URL           the SMS gateway's HTTP endpoint (POST, one request per SMS)
   CASSETTO_SMS_PAYLOAD       its JSON body, with {destinatario}, {testo} and {id} (default: to, text, reference)
   CASSETTO_SMS_TOKEN         bearer token for the gateway, if it wants one

@@ -75,12 +75,22 @@ pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
         from_email: config.get("CASSETTO_MAIL_FROM").unwrap_or_else(|| "noreply@cassetto.example".into()),
         from_pec: config.get("CASSETTO_PEC_FROM").unwrap_or_else(|| "cassetto@postacert.cassetto.example".into()),
         pec_provider: config.get("CASSETTO_PEC_PROVIDER").unwrap_or_else(|| "postacert.cassetto.example".into()),
+        public_url: public_url(config),
         sms: config.get("CASSETTO_SMS_URL").map(|url| app::ssr::sms::SmsGateway {
             url,
             template: config.get("CASSETTO_SMS_PAYLOAD").unwrap_or_else(|| app::ssr::sms::DEFAULT_TEMPLATE.into()),
             token: config.get("CASSETTO_SMS_TOKEN"),
         }),
     })
+}
+
+/// The address the notices link to: `CASSETTO_PUBLIC_URL`, else the address the server listens on (right on a
+/// developer's machine; a deployment behind a proxy sets its own).
+pub fn public_url(config: &Config) -> String {
+    let url = config.get("CASSETTO_PUBLIC_URL").unwrap_or_else(|| {
+        format!("http://{}", config.get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string()))
+    });
+    url.trim_end_matches('/').to_string()
 }
 
 /// Demo mode shows the seeded accounts' TOTP codes to anyone and seeds known passwords: it belongs on a developer's

@@ -28,6 +28,7 @@ fn mail(sink: &MailSink) -> MailSettings {
         from_email: "noreply@cassetto.test".into(),
         from_pec: "cassetto@pec.cassetto.test".into(),
         pec_provider: "pec.cassetto.test".into(),
+        public_url: "https://cassetto.test".to_string(),
         sms: None,
     }
 }

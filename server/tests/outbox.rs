@@ -20,14 +20,24 @@ fn settings(smtp_url: String) -> MailSettings {
         from_email: "noreply@cassetto.local".to_string(),
         from_pec: "cassetto@pec.cassetto.local".to_string(),
         pec_provider: "pec.cassetto.local".to_string(),
+        public_url: "https://cassetto.test".to_string(),
         sms: None,
     }
 }
 
 async fn enqueue(db: &Db, channel: Channel, recipient: &str, secret: Option<&str>, now: i64) -> i64 {
     let mut tx = db.begin_write().await.expect("begin");
-    let msg =
-        NewMessage { channel, recipient, subject: SUBJECT, body: BODY, secret, delega_id: None, richiesta_id: None };
+    let msg = NewMessage {
+        channel,
+        recipient,
+        subject: SUBJECT,
+        body: BODY,
+        html: None,
+        calendar: None,
+        secret,
+        delega_id: None,
+        richiesta_id: None,
+    };
     let id = outbox::enqueue(&mut tx, msg, now).await.expect("enqueue");
     tx.commit().await.expect("commit");
     id
@@ -137,6 +147,8 @@ both_backends!(rolled_back_message_is_never_sent, |app: TestApp| async move {
         recipient: ENTE_PEC,
         subject: SUBJECT,
         body: BODY,
+        html: None,
+        calendar: None,
         secret: Some(SECRET),
         delega_id: None,
         richiesta_id: None,

@@ -363,6 +363,7 @@ async fn otp_in_outbox(app: TestApp) {
         from_email: "noreply@cassetto.test".into(),
         from_pec: "cassetto@pec.cassetto.test".into(),
         pec_provider: "pec.cassetto.test".into(),
+        public_url: "https://cassetto.test".to_string(),
         sms: None,
     };
     outbox::deliver_due(&app.db, &mail, now_unix() + 1).await.expect("deliver");

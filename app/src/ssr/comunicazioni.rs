@@ -7,6 +7,7 @@
 use chrono::Datelike;
 
 use super::audit::{self, Entry};
+use super::avvisi::{self, Notice};
 use super::db::{Backend, Db};
 use super::limiti::{self, Uso};
 use super::outbox::{self, Channel, NewMessage};
@@ -77,12 +78,12 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     let (testo, recapiti) = valida(&r)?;
     let consenso_sms = recapiti.consenso_sms();
     let rules::Recapiti { email, telefono } = recapiti;
-    let soglia: Option<(String, String, i64)> =
-        sqlx::query_as("SELECT classe, oggetto, soglia_giorni FROM comunicazione_oggetti WHERE id = $1 AND attivo = 1")
+    let soglia: Option<i64> =
+        sqlx::query_scalar("SELECT soglia_giorni FROM comunicazione_oggetti WHERE id = $1 AND attivo = 1")
             .bind(r.oggetto_id)
             .fetch_optional(db.pool())
             .await?;
-    let (classe, oggetto, soglia_giorni) = soglia.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?;
+    let soglia_giorni = soglia.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?;
     let sede: Option<(i64, String, String)> =
         sqlx::query_as("SELECT s.id, s.code, s.name FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
             .bind(r.position_id)
@@ -129,10 +130,11 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     }
     let smistata = format!("Richiesta protocollata n. {protocollo} e assegnata alla Sede {sede_name}.");
     evento(&mut tx, id, Some(user_id), Stato::Aperta, &smistata, now).await?;
-    let contatti = Contatti { email: email.as_deref(), telefono: telefono.as_deref() };
-    let subject = format!("Cassetto previdenziale: richiesta {protocollo} protocollata");
-    let body = format!("{smistata}\nClasse: {classe}\nOggetto: {oggetto}\n");
-    notifica(&mut tx, id, contatti, &subject, &body, &format!("INPS Cassetto: {smistata}"), now).await?;
+    let avviso = per_avviso(&mut tx, id).await?;
+    let richiesta = avviso.richiesta();
+    let (notice, sms) =
+        (avvisi::richiesta_protocollata(&richiesta, now), avvisi::sms_richiesta_protocollata(&richiesta));
+    notifica(&mut tx, id, avviso.contatti(), &notice, &sms, now).await?;
     let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
     audit::append(&mut tx, entry, now).await?;
     super::feedback::registra_uso(&mut tx, user_id, "richiesta", &id.to_string(), now).await?;
@@ -187,31 +189,96 @@ struct Contatti<'a> {
     telefono: Option<&'a str>,
 }
 
-/// Queues the notice on every channel the user chose (the contacts kept), and on no other: an e-mail with `subject` and `body`, an SMS with
-/// `sms`. Written in the caller's transaction, so a notice exists exactly when its change does.
+/// A richiesta as its notices name it, with the contacts they go to.
+#[derive(sqlx::FromRow)]
+struct PerAvviso {
+    id: i64,
+    protocollo: String,
+    email: Option<String>,
+    telefono: Option<String>,
+    autore: String,
+    sede: String,
+    citta: String,
+    posizione: String,
+    ente: String,
+    classe: String,
+    oggetto: String,
+    scade_at: i64,
+}
+
+impl PerAvviso {
+    fn richiesta(&self) -> avvisi::Richiesta<'_> {
+        avvisi::Richiesta {
+            id: self.id,
+            protocollo: &self.protocollo,
+            autore: &self.autore,
+            sede: &self.sede,
+            citta: &self.citta,
+            posizione: &self.posizione,
+            ente: &self.ente,
+            classe: &self.classe,
+            oggetto: &self.oggetto,
+            scade_at: self.scade_at,
+        }
+    }
+
+    fn contatti(&self) -> Contatti<'_> {
+        Contatti { email: self.email.as_deref(), telefono: self.telefono.as_deref() }
+    }
+}
+
+/// Reads a richiesta for its notices, in the caller's transaction (so a richiesta just opened is found).
+async fn per_avviso(tx: &mut sqlx::Transaction<'static, sqlx::Any>, richiesta_id: i64) -> sqlx::Result<PerAvviso> {
+    sqlx::query_as(
+        "SELECT r.id, r.protocollo, r.email, r.telefono, u.full_name AS autore, s.name AS sede, s.city AS citta, \
+         p.code AS posizione, e.denominazione AS ente, o.classe, o.oggetto, r.scade_at \
+         FROM richieste r JOIN users u ON u.id = r.user_id JOIN sedi s ON s.id = r.sede_id \
+         JOIN positions p ON p.id = r.position_id JOIN enti e ON e.id = p.ente_id \
+         JOIN comunicazione_oggetti o ON o.id = r.oggetto_id WHERE r.id = $1",
+    )
+    .bind(richiesta_id)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Queues the notice on every channel the user chose (the contacts kept), and on no other: the e-mail as the
+/// letter `notice` (with its calendar file, if any), the SMS as `sms`. Written in the caller's transaction, so a
+/// notice exists exactly when its change does.
 async fn notifica(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     richiesta_id: i64,
     contatti: Contatti<'_>,
-    subject: &str,
-    body: &str,
+    notice: &Notice,
     sms: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    let notice = |channel, recipient, subject, body| NewMessage {
-        channel,
-        recipient,
-        subject,
-        body,
-        secret: None,
-        delega_id: None,
-        richiesta_id: Some(richiesta_id),
-    };
     if let Some(email) = contatti.email {
-        outbox::enqueue(tx, notice(Channel::Email, email, subject, body), now).await?;
+        let message = NewMessage {
+            channel: Channel::Email,
+            recipient: email,
+            subject: &notice.subject,
+            body: &notice.text,
+            html: Some(&notice.html),
+            calendar: notice.calendar.as_deref(),
+            secret: None,
+            delega_id: None,
+            richiesta_id: Some(richiesta_id),
+        };
+        outbox::enqueue(tx, message, now).await?;
     }
     if let Some(telefono) = contatti.telefono {
-        outbox::enqueue(tx, notice(Channel::Sms, telefono, "SMS", sms), now).await?;
+        let message = NewMessage {
+            channel: Channel::Sms,
+            recipient: telefono,
+            subject: "SMS",
+            body: sms,
+            html: None,
+            calendar: None,
+            secret: None,
+            delega_id: None,
+            richiesta_id: Some(richiesta_id),
+        };
+        outbox::enqueue(tx, message, now).await?;
     }
     Ok(())
 }
@@ -269,13 +336,13 @@ pub async fn agisci(
     commento: &str,
     now: i64,
 ) -> Result<Stato, AppError> {
-    let row: Option<(String, String, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT stato, protocollo, email, telefono FROM richieste WHERE id = $1 AND sede_id = $2")
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT stato, protocollo FROM richieste WHERE id = $1 AND sede_id = $2")
             .bind(richiesta_id)
             .bind(operator_sede)
             .fetch_optional(db.pool())
             .await?;
-    let (stato, protocollo, email, telefono) = row.ok_or(AppError::NotFound)?;
+    let (stato, protocollo) = row.ok_or(AppError::NotFound)?;
     let corrente = Stato::parse(&stato).ok_or(AppError::Internal)?;
     let nuovo = rules::transizione(corrente, azione, commento).map_err(AppError::invalid)?;
     let esito = match azione {
@@ -302,12 +369,13 @@ pub async fn agisci(
         (_, c) => c.to_string(),
     };
     evento(&mut tx, richiesta_id, Some(operator_id), nuovo, &testo, now).await?;
-    if let Azione::Chiudi(_) = azione {
-        let contatti = Contatti { email: email.as_deref(), telefono: telefono.as_deref() };
-        let subject = format!("Cassetto previdenziale: richiesta {protocollo} chiusa");
-        let esito = if matches!(azione, Azione::Chiudi(Esito::Accolta)) { "accolta" } else { "non accolta" };
-        let sms = format!("INPS Cassetto: la richiesta {protocollo} è chiusa, esito {esito}. Dettagli nel Cassetto.");
-        notifica(&mut tx, richiesta_id, contatti, &subject, &format!("{testo}\n"), &sms, now).await?;
+    if let Azione::Chiudi(esito) = azione {
+        let avviso = per_avviso(&mut tx, richiesta_id).await?;
+        let richiesta = avviso.richiesta();
+        let accolta = esito == Esito::Accolta;
+        let notice = avvisi::richiesta_chiusa(&richiesta, accolta, commento);
+        let sms = avvisi::sms_richiesta_chiusa(&richiesta, accolta);
+        notifica(&mut tx, richiesta_id, avviso.contatti(), &notice, &sms, now).await?;
     }
     let action = match azione {
         Azione::PrendiInCarico => "quesito.in_carico",
@@ -393,12 +461,13 @@ pub async fn prenota(
     if note.chars().count() > MAX_NOTE {
         return Err(AppError::invalid(format!("Le note superano i {MAX_NOTE} caratteri.")));
     }
-    let slot: Option<i64> = sqlx::query_scalar("SELECT inizio_at FROM slot WHERE id = $1 AND sede_id = $2")
-        .bind(slot_id)
-        .bind(sede_id)
-        .fetch_optional(db.pool())
-        .await?;
-    let inizio_at = slot.ok_or_else(|| AppError::invalid(SLOT_NON_DISPONIBILE))?;
+    let slot: Option<(i64, i64)> =
+        sqlx::query_as("SELECT inizio_at, durata_minuti FROM slot WHERE id = $1 AND sede_id = $2")
+            .bind(slot_id)
+            .bind(sede_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (inizio_at, durata_minuti) = slot.ok_or_else(|| AppError::invalid(SLOT_NON_DISPONIBILE))?;
     if inizio_at <= now {
         return Err(AppError::invalid(SLOT_NON_DISPONIBILE));
     }
@@ -429,6 +498,20 @@ pub async fn prenota(
         }
         Err(e) => return Err(e.into()),
     };
+    let avviso = per_avviso(&mut tx, richiesta_id).await?;
+    let contatti = avviso.contatti();
+    let appuntamento = avvisi::Appuntamento {
+        prenotazione_id: id,
+        creata_at: now,
+        inizio_at,
+        durata_minuti,
+        telefono,
+        note,
+        email: contatti.email,
+    };
+    let notice = avvisi::appuntamento_prenotato(&avviso.richiesta(), &appuntamento, now);
+    let sms = avvisi::sms_appuntamento(&avviso.richiesta(), &appuntamento, false);
+    notifica(&mut tx, richiesta_id, contatti, &notice, &sms, now).await?;
     let subject = booking_subject(id);
     audit::append(
         &mut tx,
@@ -456,6 +539,28 @@ pub async fn annulla(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> R
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
+    let (richiesta_id, creata_at, telefono, note, inizio_at, durata_minuti): (i64, i64, String, String, i64, i64) =
+        sqlx::query_as(
+            "SELECT p.richiesta_id, p.creata_at, p.telefono, p.note, s.inizio_at, s.durata_minuti \
+             FROM prenotazioni p JOIN slot s ON s.id = p.slot_id WHERE p.id = $1",
+        )
+        .bind(prenotazione_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let avviso = per_avviso(&mut tx, richiesta_id).await?;
+    let contatti = avviso.contatti();
+    let appuntamento = avvisi::Appuntamento {
+        prenotazione_id,
+        creata_at,
+        inizio_at,
+        durata_minuti,
+        telefono: &telefono,
+        note: &note,
+        email: contatti.email,
+    };
+    let notice = avvisi::appuntamento_annullato(&avviso.richiesta(), &appuntamento, now);
+    let sms = avvisi::sms_appuntamento(&avviso.richiesta(), &appuntamento, true);
+    notifica(&mut tx, richiesta_id, contatti, &notice, &sms, now).await?;
     let subject = booking_subject(prenotazione_id);
     audit::append(
         &mut tx,

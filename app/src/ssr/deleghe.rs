@@ -22,43 +22,6 @@ use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{DelegaDelegante, DelegaDetail, DelegaEvent, DelegaEvidence, DelegaRow, DelegheOverview, Role};
 
-/// The PEC subject the circular prescribes.
-pub fn pec_subject(position_code: &str) -> String {
-    format!("Comunicazione inserimento richiesta nuova delega per la posizione {position_code}")
-}
-
-fn pec_body(form: &DelegaForm) -> String {
-    let renewal = match &form.renews_reference {
-        Some(r) => format!("La richiesta rinnova la delega {r}, dal giorno successivo alla sua scadenza.\n\n"),
-        None => String::new(),
-    };
-    format!(
-        "Spettabile {ente},\n\n\
-         negli archivi dell'Istituto è stato rilevato l'inserimento di una richiesta di delega a operare per la \
-         posizione contributiva {pos} da parte dell'intermediario {name} (codice fiscale {cf}, {cat}).\n\n\
-         Delegante indicato: {rep_nome} {rep_cognome}, codice fiscale {rep_cf}, legale rappresentante.\n\
-         Servizi delegati: {services}.\n\
-         Durata della delega: {period}.\n\n\
-         {renewal}\
-         Per attivare la delega, comunichi all'intermediario il seguente codice OTP:\n\n    {{segreto}}\n\n\
-         Il codice vale {hours} ore ed è utilizzabile una sola volta. Se non ha conferito alcuna delega, non \
-         comunichi il codice e si rivolga alla sua Sede INPS.\n\n\
-         Riferimento della richiesta: {reference}\n",
-        ente = form.ente_denominazione,
-        pos = form.position_code,
-        name = form.intermediary_name,
-        cf = form.intermediary_codice_fiscale,
-        cat = form.albo_category,
-        rep_nome = form.legal_rep_nome,
-        rep_cognome = form.legal_rep_cognome,
-        rep_cf = form.legal_rep_codice_fiscale,
-        services = form.services.join("; "),
-        period = form.period,
-        hours = otp::VALID_SECONDS / 3600,
-        reference = form.reference,
-    )
-}
-
 fn new_otp() -> String {
     let mut rng = rand::rngs::OsRng;
     (0..otp::DIGITS).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect()
@@ -558,13 +521,17 @@ async fn issue_otp(
 ) -> Result<(), AppError> {
     let code = new_otp();
     let hash = identity::hash_password(otp_material(delega_id, &code)).await?;
+    // The letter holds the code's placeholder; the code itself waits in `secret` until sent.
+    let notice = super::avvisi::delega_otp(form);
     let outbox_id = outbox::enqueue(
         tx,
         NewMessage {
             channel: Channel::Pec,
             recipient: &form.ente_pec,
-            subject: &pec_subject(&form.position_code),
-            body: &pec_body(form),
+            subject: &notice.subject,
+            body: &notice.text,
+            html: Some(&notice.html),
+            calendar: None,
             secret: Some(&code),
             delega_id: Some(delega_id),
             richiesta_id: None,
@@ -1175,13 +1142,5 @@ mod tests {
         assert!(may_revoke("subdelega", Party { parent_holder: true, ..none }));
         assert!(!may_revoke("subdelega", Party { grantee: true, ..none }));
         assert!(!may_revoke("subdelega", Party { titolare: true, ..none }));
-    }
-
-    #[test]
-    fn pec_subject_is_the_circulars() {
-        assert_eq!(
-            pec_subject("80012345678001"),
-            "Comunicazione inserimento richiesta nuova delega per la posizione 80012345678001"
-        );
     }
 }

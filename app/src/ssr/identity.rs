@@ -601,16 +601,14 @@ pub async fn change_password(
         .execute(&mut *tx)
         .await?;
     if let Some(email) = email.as_deref().filter(|e| !e.trim().is_empty()) {
-        let body = format!(
-            "Gentile {},\n\nla password del suo accesso al Cassetto previdenziale è stata modificata. Le altre \
-             sessioni aperte sono state chiuse.\n\nSe non è stato lei, contatti subito la sua Sede INPS.\n",
-            user.full_name
-        );
+        let notice = super::avvisi::password_modificata(&user.full_name);
         let message = super::outbox::NewMessage {
             channel: super::outbox::Channel::Email,
             recipient: email,
-            subject: "Cassetto previdenziale: password modificata",
-            body: &body,
+            subject: &notice.subject,
+            body: &notice.text,
+            html: Some(&notice.html),
+            calendar: None,
             secret: None,
             delega_id: None,
             richiesta_id: None,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod avvisi;
 pub mod cassetto;
 pub mod comunicazioni;
 pub mod contestazioni;

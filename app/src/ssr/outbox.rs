@@ -8,7 +8,11 @@
 //! - A transient failure (no connection, timeout, 4xx) is retried with exponential backoff ([`retry_delay`]); a
 //!   permanent one (5xx to MAIL, RCPT or DATA) or [`MAX_ATTEMPTS`] transient ones end in `fallito`. Errors before MAIL
 //!   (greeting, EHLO, STARTTLS, AUTH) are about the connection or our settings, not the message: always transient.
-//! - `secret` (the delega OTP) is put into the body (`{segreto}`) only in memory while sending, and erased from the
+//! - A notice is stored as written by `super::avvisi`: plain text, and for e-mail and PEC an HTML alternative and
+//!   optionally a calendar file (`appuntamento.ics`). Values known only when sending are placeholders filled in
+//!   every part, each with its part's escaping (`Fill`): [`SECRET`], [`SITE`] (the public address,
+//!   `MailSettings::public_url`) and [`SENDER`].
+//! - `secret` (the delega OTP) is put into the parts ([`SECRET`]) only in memory while sending, and erased from the
 //!   row once the message is sent or has failed for good. It never reaches the logs. A message whose code is dead
 //!   before it could be sent (expired after 72 hours, replaced, used or locked) is not sent with it: the sweep
 //!   ([`sweep_dead_secrets`]) erases the code and marks the message `fallito`. The sweep runs before every delivery
@@ -22,8 +26,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures_util::{StreamExt, TryStreamExt};
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
@@ -66,8 +70,14 @@ pub struct NewMessage<'a> {
     /// One address.
     pub recipient: &'a str,
     pub subject: &'a str,
-    /// Plain text; `{segreto}` is replaced by `secret` when sending.
+    /// Plain text; the placeholders ([`SECRET`], [`SITE`]) are filled when sending.
     pub body: &'a str,
+    /// The same letter in HTML (e-mail and PEC), placeholders filled HTML-escaped. Without it the message is
+    /// plain text only.
+    pub html: Option<&'a str>,
+    /// An `.ics` file (`super::avvisi::ics`) attached as `appuntamento.ics`, its `METHOD` repeated in the part's
+    /// `Content-Type`.
+    pub calendar: Option<&'a str>,
     pub secret: Option<&'a str>,
     pub delega_id: Option<i64>,
     /// The richiesta of the Comunicazione bidirezionale a notice is about (its page lists the notices).
@@ -84,7 +94,12 @@ const BATCH: i64 = 50;
 const PARALLEL_SENDS: usize = 8;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(90);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const PLACEHOLDER: &str = "{segreto}";
+/// Where the secret goes; it is never stored in any part.
+pub const SECRET: &str = "{segreto}";
+/// The site's public address (no trailing `/`), so a notice links to its page.
+pub const SITE: &str = "{sito}";
+/// The address the message is sent from (the organizer of an appointment's calendar file).
+pub const SENDER: &str = "{mittente}";
 const ERROR_MAX_CHARS: usize = 500;
 
 /// Seconds to wait after the `failed_attempts`-th transient failure: 30 s doubling each time, at most one hour.
@@ -103,14 +118,16 @@ fn random_hex(bytes: usize) -> String {
 pub async fn enqueue(tx: &mut sqlx::Transaction<'_, sqlx::Any>, msg: NewMessage<'_>, now: i64) -> sqlx::Result<i64> {
     let message_id = format!("<{}@cassetto.local>", random_hex(16));
     sqlx::query_scalar(
-        "INSERT INTO outbox (channel, recipient, subject, body, secret, message_id, delega_id, richiesta_id, status, \
-         attempts, next_attempt_at, claimed_until, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_coda', 0, $9, 0, $10) RETURNING id",
+        "INSERT INTO outbox (channel, recipient, subject, body, body_html, calendar, secret, message_id, delega_id, \
+         richiesta_id, status, attempts, next_attempt_at, claimed_until, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'in_coda', 0, $11, 0, $12) RETURNING id",
     )
     .bind(msg.channel.as_str())
     .bind(msg.recipient.trim())
     .bind(msg.subject)
     .bind(msg.body)
+    .bind(msg.html.map(str::to_string))
+    .bind(msg.calendar.map(str::to_string))
     .bind(msg.secret.map(str::to_string))
     .bind(message_id)
     .bind(msg.delega_id)
@@ -131,6 +148,9 @@ pub struct MailSettings {
     pub from_pec: String,
     /// The domain of the PEC provider, used in the receipts' `identificativo`.
     pub pec_provider: String,
+    /// The address users reach the site at (`https://cassetto.example.it`, no trailing `/`): the links of the
+    /// notices start with it.
+    pub public_url: String,
     /// Where SMS go; without it they wait in the outbox (retried, never lost) until one is configured.
     pub sms: Option<SmsGateway>,
 }
@@ -142,6 +162,7 @@ impl std::fmt::Debug for MailSettings {
             .field("from_email", &self.from_email)
             .field("from_pec", &self.from_pec)
             .field("pec_provider", &self.pec_provider)
+            .field("public_url", &self.public_url)
             .field("sms", &self.sms)
             .finish()
     }
@@ -289,6 +310,45 @@ struct Sender {
     hello: ClientId,
     from_email: Mailbox,
     from_pec: Mailbox,
+    public_url: String,
+}
+
+/// How a filled-in value is written into a part.
+#[derive(Clone, Copy)]
+enum Escape {
+    Text,
+    Html,
+    Calendar,
+}
+
+/// The values a stored message waits for, written into one of its parts.
+struct Fill<'a> {
+    secret: Option<&'a str>,
+    site: &'a str,
+    sender: &'a str,
+}
+
+impl Fill<'_> {
+    fn part(&self, template: &str, escape: Escape) -> String {
+        let write = |v: &str| match escape {
+            Escape::Text => v.to_string(),
+            Escape::Html => super::avvisi::escape(v),
+            Escape::Calendar => super::avvisi::ics::escape_text(v),
+        };
+        // A message stored without a secret keeps its placeholder, as it always has: nothing to put there.
+        let mut out = template.replace(SITE, &write(self.site)).replace(SENDER, &write(self.sender));
+        if let Some(secret) = self.secret {
+            out = out.replace(SECRET, &write(secret));
+        }
+        out
+    }
+
+    /// A calendar file is filled unfolded and folded again: a value can change a line's length, and a
+    /// placeholder may have been folded in two.
+    fn calendar(&self, ics: &str) -> String {
+        use super::avvisi::ics;
+        ics::fold(&self.part(&ics::unfold(ics), Escape::Calendar))
+    }
 }
 
 impl Sender {
@@ -297,7 +357,44 @@ impl Sender {
         let from_email: Address = mail.from_email.parse().context("from_email is not a valid address")?;
         let from_pec: Address = mail.from_pec.parse().context("from_pec is not a valid address")?;
         let hello = ClientId::Domain(from_email.domain().to_string());
-        Ok(Sender { target, hello, from_email: Mailbox::new(None, from_email), from_pec: Mailbox::new(None, from_pec) })
+        Ok(Sender {
+            target,
+            hello,
+            from_email: Mailbox::new(None, from_email),
+            from_pec: Mailbox::new(None, from_pec),
+            public_url: mail.public_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The message of a row: plain text alone (SMS-like notices, rows from before HTML), or text and HTML as
+    /// `multipart/alternative`, inside `multipart/mixed` with the calendar file when there is one.
+    fn build(&self, row: &DueRow, from: Mailbox, to: Address) -> Result<Message, String> {
+        use super::avvisi::ics;
+        let sender = from.email.to_string();
+        let fill = Fill { secret: row.secret.as_deref(), site: &self.public_url, sender: &sender };
+        let text = fill.part(&row.body, Escape::Text);
+        let html = row.body_html.as_deref().map(|h| fill.part(h, Escape::Html));
+        let builder = Message::builder()
+            .from(from)
+            .to(Mailbox::new(None, to))
+            .subject(row.subject.clone())
+            .message_id(Some(row.message_id.clone()));
+        let Some(calendar) = &row.calendar else {
+            let built = match html {
+                None => builder.header(ContentType::TEXT_PLAIN).body(text),
+                Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
+            };
+            return built.map_err(|e| e.to_string());
+        };
+        let method = ics::method_of(calendar).unwrap_or(ics::Method::Request);
+        let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", method.as_str()))
+            .map_err(|e| format!("tipo del calendario non valido: {e}"))?;
+        let attachment = Attachment::new("appuntamento.ics".to_string()).body(fill.calendar(calendar), content_type);
+        let mixed = match html {
+            None => MultiPart::mixed().singlepart(SinglePart::plain(text)),
+            Some(html) => MultiPart::mixed().multipart(MultiPart::alternative_plain_html(text, html)),
+        };
+        builder.multipart(mixed.singlepart(attachment)).map_err(|e| e.to_string())
     }
 
     async fn send(&self, row: &DueRow, channel: Channel) -> Outcome {
@@ -305,22 +402,11 @@ impl Sender {
             Ok(a) => a,
             Err(_) => return Outcome::Refused { detail: "indirizzo del destinatario non valido".to_string() },
         };
-        let body = match &row.secret {
-            Some(secret) => row.body.replace(PLACEHOLDER, secret),
-            None => row.body.clone(),
-        };
         let from = match channel {
             Channel::Pec => self.from_pec.clone(),
             Channel::Email | Channel::Sms => self.from_email.clone(),
         };
-        let message = Message::builder()
-            .from(from)
-            .to(Mailbox::new(None, to.clone()))
-            .subject(row.subject.clone())
-            .message_id(Some(row.message_id.clone()))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body);
-        let message = match message {
+        let message = match self.build(row, from, to.clone()) {
             Ok(m) => m,
             Err(e) => return Outcome::Refused { detail: truncate(&format!("messaggio non valido: {e}")) },
         };
@@ -440,6 +526,8 @@ struct DueRow {
     recipient: String,
     subject: String,
     body: String,
+    body_html: Option<String>,
+    calendar: Option<String>,
     secret: Option<String>,
     message_id: String,
     attempts: i64,
@@ -489,7 +577,8 @@ async fn attempt(db: &Db, mail: &MailSettings, sender: &Sender, id: i64, now: i6
         return Ok(false);
     }
     let row: DueRow = sqlx::query_as(
-        "SELECT id, channel, recipient, subject, body, secret, message_id, attempts FROM outbox WHERE id = $1",
+        "SELECT id, channel, recipient, subject, body, body_html, calendar, secret, message_id, attempts FROM outbox \
+         WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())
@@ -512,7 +601,7 @@ async fn send_sms(gateway: Option<&SmsGateway>, row: &DueRow) -> Outcome {
         return Outcome::Transient { detail: "gateway SMS non configurato".to_string() };
     };
     let text = match &row.secret {
-        Some(secret) => row.body.replace(PLACEHOLDER, secret),
+        Some(secret) => row.body.replace(SECRET, secret),
         None => row.body.clone(),
     };
     match gateway.send(&row.recipient, &text, &row.message_id).await {

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod mail_sink;
+pub mod mime;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
