@@ -113,6 +113,15 @@ test.describe("intermediario", () => {
     await again.getByRole("button", { name: "Inserisci la richiesta e invia la PEC" }).click();
     await expect(page.getByTestId("errore-modulo")).toContainText("deve essere quello di una persona fisica (16 caratteri)");
     await settled(page, testInfo);
+    // The refused form keeps what was typed, the refused code included, with and without JavaScript; never the password.
+    const refused = page.getByTestId("form-delega-intermediario");
+    await expect(refused.getByLabel("Posizione contributiva")).toHaveValue(ente.code);
+    await expect(refused.getByLabel("Codice fiscale del legale rappresentante")).toHaveValue(ente.enteCf);
+    await expect(refused.getByLabel("Nome", { exact: true })).toHaveValue("Carla");
+    await expect(refused.getByLabel("Cognome", { exact: true })).toHaveValue("Gialli");
+    await expect(refused.getByLabel("Gestione contributiva dipendenti pubblici")).toBeChecked();
+    // Without JavaScript the page is drawn again by the server, which never writes a password back.
+    if (!hydrated(testInfo)) await expect(refused.getByLabel("Confermi la sua password")).toHaveValue("");
 
     const delegaUrl = await requestDelega(page, testInfo, ente);
     // Each refused submission is followed by a fresh visit, as a user would reload the page.
@@ -170,6 +179,13 @@ test.describe("intermediario", () => {
       "a custodire presso di me la delega – unitamente a una fotocopia di un valido documento di identità del delegante – per tutto il periodo di durata della stessa, nonché nei cinque anni successivi, e a esibirla all'Istituto su richiesta.",
     );
     await expect(page.getByTestId("ricevute").locator("tr[data-ricevuta=avvenuta_consegna]")).toHaveCount(2);
+    // Each receipt as a person reads it: its kind, when, to whom, what it means; the SMTP reply only folded away.
+    const consegna = page.getByTestId("ricevute").locator("tr[data-ricevuta=avvenuta_consegna]").first();
+    await expect(consegna.locator("td").nth(0)).toHaveText("Ricevuta di avvenuta consegna");
+    await expect(consegna.locator("td").nth(1)).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    await expect(consegna.locator("td").nth(2)).toHaveText(ente.pec);
+    await expect(consegna.locator("td").nth(3)).toContainText("consegnato nella casella PEC del destinatario");
+    await expect(consegna.locator("td").nth(3).getByText(/^250 /)).toBeHidden();
 
     // The position is now in the Ricerca.
     await visit(page, "/cassetto", testInfo);

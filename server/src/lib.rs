@@ -8,3 +8,4 @@ pub mod responses;
 pub mod startup;
 pub mod tracciati;
 pub mod uploads;
+pub mod valori;

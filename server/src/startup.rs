@@ -253,6 +253,8 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(middleware::from_fn(crate::valori::remember_refused_form))
+        .layer(middleware::from_fn(crate::valori::refill_refused_form))
         .layer(middleware::from_fn_with_state(guard, page_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     pages
@@ -356,7 +358,18 @@ async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: 
 /// The pages anyone may open without logging in (Leptos paths in axum's syntax). Every other page of the app's
 /// route list is protected: `page_guard` sends an anonymous visitor to the login. A new page is protected
 /// unless it is added here; `server/tests/authz.rs` walks the whole list.
-pub const PUBLIC_PAGES: &[&str] = &["/", "/accesso", "/accesso/codice", "/supporto", "/supporto/{pagina}"];
+pub const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/accesso",
+    "/accesso/codice",
+    "/supporto",
+    "/supporto/{pagina}",
+    // The footer's pages every PA site carries.
+    "/privacy",
+    "/accessibilita",
+    "/note-legali",
+    "/contatti",
+];
 
 /// The plain GET routes that answer a file. Each may write an audit row (a print, a Fascicolo Elettronico
 /// reading, a download of attachments), so each answers only a request made from our own pages (see

@@ -698,7 +698,7 @@ pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
                         giorni(p),
                         "E0_PeriodoNelMese",
                         "CAS011",
-                        format!("Il periodo E0 deve cadere nel mese della denuncia ({}).", mese.iso()),
+                        format!("Il periodo E0 deve cadere nel mese della denuncia ({mese})."),
                     );
                 }
             }
@@ -879,7 +879,7 @@ fn regole_rata(r: &Rata, mese: Period, errore: &mut impl FnMut(&str, &str, Strin
         Some(m) if m > mese => errore(
             "AnnoMeseRif",
             "CAS052",
-            format!("Il mese di riferimento della rata segue il mese della denuncia ({}).", mese.iso()),
+            format!("Il mese di riferimento della rata segue il mese della denuncia ({mese})."),
         ),
         Some(_) => {}
     }

@@ -231,7 +231,11 @@ fn PositionFrame(
             })}
             <div class="row">
                 <div class="col-lg-3 mb-4">
-                    <PositionMenu base=base.clone() vista/>
+                    // On a phone the services fold behind one button, so the page's content comes first.
+                    <details class="menu-richiudibile menu-posizione">
+                        <summary class="btn btn-outline-primary w-100" data-testid="apri-menu-posizione">"Servizi della posizione"</summary>
+                        <PositionMenu base=base.clone() vista/>
+                    </details>
                 </div>
                 <div class="col-lg-9">
                     {detail.map(|DetailResource(detail)| view! {
@@ -476,15 +480,29 @@ fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
                 .into_any()
         }
         "fascicolo" => {
-            let href = format!("/cassetto/{}/fascicolo.pdf", url_encode(&posizione_param()()));
+            let codice = posizione_param()();
+            let href = format!("/cassetto/{}/fascicolo.pdf", url_encode(&codice));
+            let nome_file = format!("fascicolo-{codice}.pdf");
             // The rating follows the print: the PDF downloads beside the page, whose widget waits for its use.
             let stampato = RwSignal::new(false);
+            // Typesetting takes seconds: in the browser the PDF is fetched by the page, which says so meanwhile
+            // (without JavaScript the link downloads it and the browser shows its own progress).
+            let stampa = super::scarica::Scaricamento::new();
+            let on_click = {
+                let (href, nome_file) = (href.clone(), nome_file.clone());
+                move |ev: leptos::ev::MouseEvent| {
+                    stampato.set(true);
+                    stampa.avvia(ev, &href, &nome_file);
+                }
+            };
             view! {
                 <PositionFrame title=label>
                     <h1 class="h2">"Fascicolo aziendale"</h1>
                     <p>"Il fascicolo raccoglie in un unico documento PDF l'anagrafica della posizione, la Sede competente, le deleghe in vigore e tutte le sezioni di consultazione con i loro totali, alla data e all'ora della stampa. Ogni stampa è registrata."</p>
-                    <a class="btn btn-primary" href=href rel="external" download="" data-testid="stampa-fascicolo"
-                        on:click=move |_| stampato.set(true)>"Stampa fascicolo aziendale (PDF)"</a>
+                    <a class="btn btn-primary" class:disabled=move || stampa.in_corso() href=href rel="external" download=nome_file
+                        data-testid="stampa-fascicolo" aria-disabled=move || stampa.in_corso().then_some("true")
+                        on:click=on_click>"Stampa fascicolo aziendale (PDF)"</a>
+                    <super::scarica::Avanzamento stato=stampa attesa="Preparazione del fascicolo in corso: può richiedere alcuni secondi…"/>
                     {move || (stampato.get() && vista == Vista::Cassetto).then(|| view! {
                         <super::feedback::FeedbackWidget servizio="fascicolo-stampa".to_string() attendi=true/>
                     })}

@@ -534,33 +534,37 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
         </dl>
         <section aria-labelledby="cronologia" class="mt-4">
             <h2 id="cronologia" class="h4">"Cronologia"</h2>
-            <table class="table table-sm" data-testid="cronologia">
-                <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Stato"</th><th scope="col">"Da"</th><th scope="col">"Commento"</th></tr></thead>
-                <tbody>
-                    {eventi.into_iter().map(|e| view! {
-                        <tr data-stato=e.stato.as_str()><td>{format_rome(e.at)}</td><td>{e.stato.label()}</td><td>{e.autore.unwrap_or_default()}</td><td>{e.commento}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-responsive">
+                <table class="table table-sm" data-testid="cronologia">
+                    <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Stato"</th><th scope="col">"Da"</th><th scope="col">"Commento"</th></tr></thead>
+                    <tbody>
+                        {eventi.into_iter().map(|e| view! {
+                            <tr data-stato=e.stato.as_str()><td>{format_rome(e.at)}</td><td>{e.stato.label()}</td><td>{e.autore.unwrap_or_default()}</td><td>{e.commento}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
         {(!avvisi.is_empty()).then(|| view! {
             <section aria-labelledby="avvisi" class="mt-4">
                 <h2 id="avvisi" class="h4">"Avvisi"</h2>
-                <table class="table table-sm" data-testid="avvisi">
-                    <thead><tr><th scope="col">"Canale"</th><th scope="col">"Destinatario"</th><th scope="col">"Recapito"</th></tr></thead>
-                    <tbody>
-                        {avvisi.into_iter().map(|a| {
-                            let canale = if a.canale == "sms" { "SMS" } else { "E-mail" };
-                            let stato = match (a.stato.as_str(), a.inviato_at) {
-                                ("inviato", Some(at)) => format!("Inviato il {}", format_rome(at)),
-                                ("fallito", _) => "Non recapitato".to_string(),
-                                ("in_riprova", _) => "In attesa di un nuovo tentativo".to_string(),
-                                _ => "In coda di invio".to_string(),
-                            };
-                            view! { <tr data-canale=a.canale.clone() data-stato=a.stato.clone()><td>{canale}</td><td>{a.destinatario}</td><td>{stato}</td></tr> }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-responsive">
+                    <table class="table table-sm" data-testid="avvisi">
+                        <thead><tr><th scope="col">"Canale"</th><th scope="col">"Destinatario"</th><th scope="col">"Recapito"</th></tr></thead>
+                        <tbody>
+                            {avvisi.into_iter().map(|a| {
+                                let canale = if a.canale == "sms" { "SMS" } else { "E-mail" };
+                                let stato = match (a.stato.as_str(), a.inviato_at) {
+                                    ("inviato", Some(at)) => format!("Inviato il {}", format_rome(at)),
+                                    ("fallito", _) => "Non recapitato".to_string(),
+                                    ("in_riprova", _) => "In attesa di un nuovo tentativo".to_string(),
+                                    _ => "In coda di invio".to_string(),
+                                };
+                                view! { <tr data-canale=a.canale.clone() data-stato=a.stato.clone()><td>{canale}</td><td>{a.destinatario}</td><td>{stato}</td></tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </section>
         })}
         {appuntamento.map(|a| view! { <BookingSection richiesta_id=r.id a/> })}

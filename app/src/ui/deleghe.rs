@@ -47,6 +47,17 @@ fn pec_label(state: &str) -> &'static str {
     }
 }
 
+/// What a receipt means for the person reading the delega, beside its kind (DOMAIN.md §7).
+fn receipt_meaning(kind: &str) -> &'static str {
+    match kind {
+        "accettazione" => "Il gestore PEC dell'INPS ha preso in carico il messaggio.",
+        "non_accettazione" => "Il gestore PEC dell'INPS non ha accettato il messaggio: non è stato inviato.",
+        "avvenuta_consegna" => "Il messaggio è stato consegnato nella casella PEC del destinatario.",
+        "errore_consegna" => "Il messaggio non è stato consegnato: verifichi l'indirizzo PEC del destinatario.",
+        _ => "",
+    }
+}
+
 fn receipt_label(kind: &str) -> &'static str {
     match kind {
         "accettazione" => "Ricevuta di accettazione",
@@ -510,28 +521,43 @@ fn DelegaView(
                     view! { <p data-testid="ricevute">"Nessuna ricevuta (messaggio in corso di invio)."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="table table-sm" data-testid="ricevute">
-                            <thead><tr><th scope="col">"Ricevuta"</th><th scope="col">"Destinatario"</th><th scope="col">"Data e ora"</th><th scope="col">"Dettaglio"</th></tr></thead>
-                            <tbody>
-                                {ev.receipts.into_iter().map(|(kind, to, at, detail)| view! {
-                                    <tr data-ricevuta=kind.clone()><td>{receipt_label(&kind)}</td><td>{to}</td><td>{format_rome(at)}</td><td>{detail}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-responsive">
+                            <table class="table table-sm" data-testid="ricevute">
+                                <thead><tr><th scope="col">"Ricevuta"</th><th scope="col">"Data e ora"</th><th scope="col">"Destinatario"</th><th scope="col">"Che cosa significa"</th></tr></thead>
+                                <tbody>
+                                    // The provider's own words (an SMTP reply) stay as evidence, folded under the meaning.
+                                    {ev.receipts.into_iter().map(|(kind, to, at, detail)| view! {
+                                        <tr data-ricevuta=kind.clone()>
+                                            <td>{receipt_label(&kind)}</td>
+                                            <td>{format_rome(at)}</td>
+                                            <td>{to}</td>
+                                            <td>
+                                                {receipt_meaning(&kind)}
+                                                {(!detail.is_empty()).then(|| view! {
+                                                    <details class="small mt-1"><summary>"Dettaglio tecnico"</summary><code>{detail}</code></details>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }.into_any()
                 }}
             </section>
         })}
         <section aria-labelledby="storia" class="mt-4">
             <h2 id="storia" class="h4">"Storia della delega"</h2>
-            <table class="table table-sm" data-testid="storia">
-                <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Evento"</th><th scope="col">"Da"</th><th scope="col">"Dettaglio"</th></tr></thead>
-                <tbody>
-                    {events.into_iter().map(|e| view! {
-                        <tr data-evento=e.kind.clone()><td>{format_rome(e.at)}</td><td>{event_label(&e.kind)}</td><td>{e.actor.unwrap_or_default()}</td><td>{e.detail}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-responsive">
+                <table class="table table-sm" data-testid="storia">
+                    <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Evento"</th><th scope="col">"Da"</th><th scope="col">"Dettaglio"</th></tr></thead>
+                    <tbody>
+                        {events.into_iter().map(|e| view! {
+                            <tr data-evento=e.kind.clone()><td>{format_rome(e.at)}</td><td>{event_label(&e.kind)}</td><td>{e.actor.unwrap_or_default()}</td><td>{e.detail}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }

@@ -192,23 +192,27 @@ fn ServizioCard(s: RiepilogoServizio) -> AnyView {
                         </p>
                     </div>
                     <div class="col-lg-5">
-                        <table class="table table-sm" data-testid="conteggi">
-                            <caption class="visually-hidden">{format!("Valutazioni di {}", s.label)}</caption>
-                            <tbody>
-                                <tr><th scope="row">"Soddisfatto"</th><td>{positivi}</td></tr>
-                                <tr><th scope="row">"Abbastanza soddisfatto"</th><td>{neutri}</td></tr>
-                                <tr><th scope="row">"Non soddisfatto"</th><td>{negativi}</td></tr>
-                            </tbody>
-                        </table>
-                        {(!s.motivi.is_empty()).then(|| view! {
-                            <table class="table table-sm" data-testid="motivi">
-                                <caption>"Motivi di insoddisfazione"</caption>
+                        <div class="table-responsive">
+                            <table class="table table-sm" data-testid="conteggi">
+                                <caption class="visually-hidden">{format!("Valutazioni di {}", s.label)}</caption>
                                 <tbody>
-                                    {s.motivi.iter().map(|(m, n)| view! {
-                                        <tr data-motivo=m.clone()><td>{m.clone()}</td><td>{*n}</td></tr>
-                                    }).collect_view()}
+                                    <tr><th scope="row">"Soddisfatto"</th><td>{positivi}</td></tr>
+                                    <tr><th scope="row">"Abbastanza soddisfatto"</th><td>{neutri}</td></tr>
+                                    <tr><th scope="row">"Non soddisfatto"</th><td>{negativi}</td></tr>
                                 </tbody>
                             </table>
+                        </div>
+                        {(!s.motivi.is_empty()).then(|| view! {
+                            <div class="table-responsive">
+                                <table class="table table-sm" data-testid="motivi">
+                                    <caption>"Motivi di insoddisfazione"</caption>
+                                    <tbody>
+                                        {s.motivi.iter().map(|(m, n)| view! {
+                                            <tr data-motivo=m.clone()><td>{m.clone()}</td><td>{*n}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         })}
                         {(!s.commenti.is_empty()).then(|| view! {
                             <h3 class="h6">"Ultimi commenti"</h3>

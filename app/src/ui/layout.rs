@@ -24,87 +24,226 @@ impl UserResource {
     }
 }
 
+/// The services of the main navigation, by role: the Cassetto's users, the administrator, the Sede's staff.
+fn voci_principali(role: crate::model::Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        r if r.uses_cassetto() => &[
+            ("/cassetto", "Cassetto"),
+            ("/deleghe", "Deleghe"),
+            ("/comunicazioni", "Comunicazioni"),
+            ("/agenda", "Agenda"),
+            ("/profilo", "Profilo"),
+        ],
+        crate::model::Role::Admin => &[("/admin", "Amministrazione")],
+        _ => &[("/backoffice", "Back-office")],
+    }
+}
+
+/// An icon of the kit's sprite, for decoration only (the text beside it says what it means).
 #[component]
-fn UserBox() -> impl IntoView {
+pub fn Icona(nome: &'static str, #[prop(optional)] classe: &'static str) -> impl IntoView {
+    view! {
+        <svg class=format!("icon {classe}") aria-hidden="true" focusable="false">
+            <use href=format!("/vendor/bootstrap-italia/svg/sprites.svg#{nome}")></use>
+        </svg>
+    }
+}
+
+/// The slim bar's right zone: who is signed in and «Esci», or «Accedi».
+#[component]
+fn UserBox(user: Resource<Result<Option<CurrentUser>, AppError>>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let signed_in = move |u: CurrentUser| {
-        let links: &[(&str, &str)] = match u.role {
-            r if r.uses_cassetto() => &[
-                ("/cassetto", "Cassetto"),
-                ("/deleghe", "Deleghe"),
-                ("/comunicazioni", "Comunicazioni"),
-                ("/agenda", "Agenda"),
-                ("/profilo", "Profilo"),
-            ],
-            crate::model::Role::Admin => &[("/admin", "Amministrazione")],
-            _ => &[("/backoffice", "Back-office")],
-        };
         view! {
-            {links.iter().map(|(href, label)| view! { <a class="text-white me-3" href=*href>{*label}</a> }).collect_view()}
-            <span class="text-white me-3" data-testid="utente">
+            <span class="text-white me-3 utente" data-testid="utente">
                 <strong>{u.full_name}</strong>
-                " – "
-                <span data-testid="ruolo">{u.role.label()}</span>
+                <span class="d-none d-md-inline">" – "</span>
+                <span class="d-none d-md-inline" data-testid="ruolo">{u.role.label()}</span>
             </span>
             <ActionForm action=logout attr:class="d-inline">
                 <button type="submit" class="btn btn-sm btn-outline-light" data-testid="esci">"Esci"</button>
             </ActionForm>
         }
     };
-    // The public pages (home, Supporto, login) have no `Protected` above them: they ask here, so a signed-in
-    // user sees the same header everywhere.
-    let user = use_context::<UserResource>().unwrap_or_else(UserResource::load).0;
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await.ok().flatten() {
                     Some(u) => signed_in(u).into_any(),
-                    None => view! { <a class="btn btn-sm btn-outline-light" href="/accesso" data-testid="accedi">"Accedi"</a> }.into_any(),
+                    None => view! {
+                        <a class="btn btn-sm btn-outline-light" href="/accesso" data-testid="accedi">"Accedi"</a>
+                    }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
+/// The navbar of the services a signed-in user may open. On small screens it folds behind «Menu»: a
+/// `<details>`, so it opens with and without JavaScript; from `lg` up the style keeps it always open.
+/// A service of the navbar, marked as the current page when the address is its own or under it.
 #[component]
-fn Header() -> impl IntoView {
-    // "Supporto" opens the manual at the page of the service in use.
-    let location = leptos_router::hooks::use_location();
+fn VoceNavigazione(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = use_location();
+    let attuale = Memo::new(move |_| {
+        let path = location.pathname.get();
+        path == href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'))
+    });
+    view! {
+        <li class="nav-item">
+            <a class=move || if attuale.get() { "nav-link active" } else { "nav-link" } href=href
+                aria-current=move || attuale.get().then_some("page")>
+                <span>{label}</span>
+            </a>
+        </li>
+    }
+}
+
+/// The navbar of the services a signed-in user may open. On small screens it folds behind «Menu»: a
+/// `<details>`, so it opens with and without JavaScript; from `lg` up the style keeps it always open.
+#[component]
+fn NavigazionePrincipale(user: Resource<Result<Option<CurrentUser>, AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|u| view! {
+                    <div class="it-header-navbar-wrapper">
+                        <div class="container">
+                            <nav class="navbar navbar-expand-lg" aria-label="Navigazione principale">
+                                <details class="menu-richiudibile menu-principale">
+                                    <summary class="custom-navbar-toggler" data-testid="apri-menu">
+                                        <Icona nome="it-burger"/>
+                                        <span class="ms-2">"Menu"</span>
+                                    </summary>
+                                    <ul class="navbar-nav" data-testid="navigazione-principale">
+                                        {voci_principali(u.role).iter().map(|(href, label)| view! { <VoceNavigazione href=*href label=*label/> }).collect_view()}
+                                    </ul>
+                                </details>
+                            </nav>
+                        </div>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The slim bar: the administration, «Supporto» (at the manual's page of the service in use), the user.
+#[component]
+fn BarraSottile(user: Resource<Result<Option<CurrentUser>, AppError>>) -> impl IntoView {
+    let location = use_location();
     let supporto = move || match crate::guida::per_percorso(&location.pathname.get()) {
         Some(slug) => format!("/supporto/{slug}"),
         None => "/supporto".to_string(),
     };
     view! {
-        <header class="it-header-wrapper">
-            <div class="it-header-slim-wrapper">
-                <div class="container">
-                    <div class="it-header-slim-wrapper-content">
-                        <span class="d-lg-block navbar-brand">"INPS – Istituto Nazionale Previdenza Sociale"</span>
-                        <div class="it-header-slim-right-zone" role="navigation" aria-label="Utente">
-                            <a class="text-white me-3" href=supporto data-testid="link-supporto">"Supporto"</a>
-                            <UserBox/>
-                        </div>
+        <div class="it-header-slim-wrapper">
+            <div class="container">
+                <div class="it-header-slim-wrapper-content">
+                    <span class="navbar-brand">
+                        <span class="d-none d-lg-inline">"INPS – Istituto Nazionale Previdenza Sociale"</span>
+                        <span class="d-lg-none">"INPS"</span>
+                    </span>
+                    <div class="it-header-slim-right-zone" role="navigation" aria-label="Utente">
+                        <a class="text-white me-3" href=supporto data-testid="link-supporto">"Supporto"</a>
+                        <UserBox user/>
                     </div>
                 </div>
             </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The header's centre: the administration's logo slot and the service's name, linking home.
+#[component]
+fn Marchio() -> impl IntoView {
+    view! {
+        <div class="it-header-center-wrapper">
+            <div class="container">
+                <div class="it-header-center-content-wrapper">
+                    <div class="it-brand-wrapper">
+                        <a href="/" data-testid="marchio">
+                            // The kit's PA emblem stands in the logo slot until INPS's own mark is supplied.
+                            <Icona nome="it-pa"/>
+                            <div class="it-brand-text">
+                                <div class="it-brand-title">"Cassetto previdenziale"</div>
+                                <div class="it-brand-tagline d-none d-md-block">"del contribuente – Aziende, Enti pubblici e intermediari"</div>
+                            </div>
+                        </a>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The header of an Italian PA service: slim bar, centre, navbar.
+#[component]
+fn Header() -> impl IntoView {
+    // The public pages (home, Supporto, login) have no `Protected` above them: they ask here, so a signed-in
+    // user sees the same header everywhere.
+    let user = use_context::<UserResource>().unwrap_or_else(UserResource::load).0;
+    view! {
+        <header class="it-header-wrapper">
+            <BarraSottile user/>
             <div class="it-nav-wrapper">
-                <div class="it-header-center-wrapper">
-                    <div class="container">
-                        <div class="it-header-center-content-wrapper">
+                <Marchio/>
+                <NavigazionePrincipale user/>
+            </div>
+        </header>
+    }
+    .into_any()
+}
+
+/// The links every Italian PA site carries in its footer, to pages of ours.
+pub const LINK_LEGALI: [(&str, &str); 4] = [
+    ("/privacy", "Informativa privacy"),
+    ("/accessibilita", "Dichiarazione di accessibilità"),
+    ("/note-legali", "Note legali"),
+    ("/contatti", "Contatti"),
+];
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="it-footer mt-5">
+            <div class="it-footer-main">
+                <div class="container">
+                    <div class="row py-4">
+                        <div class="col-md-6">
                             <div class="it-brand-wrapper">
                                 <a href="/">
+                                    <Icona nome="it-pa"/>
                                     <div class="it-brand-text">
-                                        <div class="it-brand-title">"Cassetto previdenziale"</div>
-                                        <div class="it-brand-tagline d-none d-md-block">"del contribuente – Aziende, Enti pubblici e intermediari"</div>
+                                        <p class="it-brand-title h4 mb-0 text-white">"INPS – Cassetto previdenziale"</p>
+                                        <p class="it-brand-tagline mb-0 text-white">"Circolare INPS n. 34 del 31/03/2023"</p>
                                     </div>
                                 </a>
                             </div>
                         </div>
+                        <div class="col-md-6">
+                            <p class="h6 text-white mt-3 mt-md-0">"Assistenza"</p>
+                            <p class="text-white mb-1">"Contact Center: 803 164 da rete fissa (gratuito), 06 164 164 da rete mobile"</p>
+                            <p class="mb-0"><a class="text-white" href="/supporto">"Manuale utente del servizio"</a></p>
+                        </div>
                     </div>
                 </div>
             </div>
-        </header>
+            <div class="it-footer-small-prints clearfix">
+                <div class="container">
+                    <h2 class="visually-hidden">"Sezione link utili"</h2>
+                    <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row" data-testid="link-legali">
+                        {LINK_LEGALI.iter().map(|(href, label)| view! {
+                            <li class="list-inline-item"><a href=*href>{*label}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+        </footer>
     }
+    .into_any()
 }
 
 #[component]
@@ -144,13 +283,7 @@ pub fn Page(#[prop(into)] title: String, #[prop(optional)] crumbs: Vec<Crumb>, c
                 {children()}
             </main>
         </div>
-        <footer class="it-footer mt-5">
-            <div class="it-footer-small-prints clearfix">
-                <div class="container">
-                    <p class="text-white py-3 mb-0">"Cassetto previdenziale del contribuente – Circolare INPS n. 34 del 31/03/2023"</p>
-                </div>
-            </div>
-        </footer>
+        <Footer/>
     }
 }
 

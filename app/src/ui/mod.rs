@@ -10,7 +10,9 @@ mod deleghe;
 mod dma_manuale;
 mod feedback;
 mod layout;
+mod legali;
 mod profilo;
+mod scarica;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -77,6 +79,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accesso/codice") view=CodePage ssr=SsrMode::Async/>
                 <Route path=path!("/supporto") view=SupportoPage ssr=SsrMode::Async/>
                 <Route path=path!("/supporto/:pagina") view=SupportoPaginaPage ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=legali::PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/accessibilita") view=legali::AccessibilitaPage ssr=SsrMode::Async/>
+                <Route path=path!("/note-legali") view=legali::NoteLegaliPage ssr=SsrMode::Async/>
+                <Route path=path!("/contatti") view=legali::ContattiPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=Protected ssr=SsrMode::Async>
                     <Route path=path!("/cassetto") view=Ricerca ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/cassetto/:posizione") view=PositionLayout ssr=SsrMode::Async>

@@ -354,42 +354,44 @@ pub fn OperatorsPage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(rows) => view! {
-                            <table class="table" data-testid="operatori">
-                                <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col">"Fascicolo Elettronico"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|o| {
-                                        let (cf_account, cf_fascicolo, cf_unlock) =
-                                            (o.codice_fiscale.clone(), o.codice_fiscale.clone(), o.codice_fiscale.clone());
-                                        view! {
-                                        <tr data-testid="operatore" data-abilitato=o.enabled.to_string() data-fascicolo=o.fascicolo_elettronico.to_string()>
-                                            <td>{o.full_name.clone()}</td>
-                                            <td>{o.codice_fiscale.clone()}</td>
-                                            <td>{if o.enabled { "Abilitato" } else { "Disabilitato" }}</td>
-                                            <td>{if o.fascicolo_elettronico { "Abilitato" } else { "Non abilitato" }}</td>
-                                            <td class="d-flex gap-2">
-                                                <ActionForm action=toggle>
-                                                    <input type="hidden" name="codice_fiscale" value=cf_account/>
-                                                    <input type="hidden" name="abilitato" value=if o.enabled { "0" } else { "1" }/>
-                                                    <button type="submit" class="btn btn-sm btn-outline-primary">{if o.enabled { "Disabilita" } else { "Abilita" }}</button>
-                                                </ActionForm>
-                                                <ActionForm action=toggle_fascicolo>
-                                                    <input type="hidden" name="codice_fiscale" value=cf_fascicolo/>
-                                                    <input type="hidden" name="abilitato" value=if o.fascicolo_elettronico { "0" } else { "1" }/>
-                                                    <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="toggle-fascicolo">
-                                                        {if o.fascicolo_elettronico { "Revoca Fascicolo Elettronico" } else { "Abilita al Fascicolo Elettronico" }}
-                                                    </button>
-                                                </ActionForm>
-                                                <ActionForm action=unlock>
-                                                    <input type="hidden" name="codice_fiscale" value=cf_unlock/>
-                                                    <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="sblocca-accesso">
-                                                        "Sblocca l'accesso"
-                                                    </button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }}).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-responsive">
+                                <table class="table" data-testid="operatori">
+                                    <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col">"Fascicolo Elettronico"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|o| {
+                                            let (cf_account, cf_fascicolo, cf_unlock) =
+                                                (o.codice_fiscale.clone(), o.codice_fiscale.clone(), o.codice_fiscale.clone());
+                                            view! {
+                                            <tr data-testid="operatore" data-abilitato=o.enabled.to_string() data-fascicolo=o.fascicolo_elettronico.to_string()>
+                                                <td>{o.full_name.clone()}</td>
+                                                <td>{o.codice_fiscale.clone()}</td>
+                                                <td>{if o.enabled { "Abilitato" } else { "Disabilitato" }}</td>
+                                                <td>{if o.fascicolo_elettronico { "Abilitato" } else { "Non abilitato" }}</td>
+                                                <td class="d-flex gap-2">
+                                                    <ActionForm action=toggle>
+                                                        <input type="hidden" name="codice_fiscale" value=cf_account/>
+                                                        <input type="hidden" name="abilitato" value=if o.enabled { "0" } else { "1" }/>
+                                                        <button type="submit" class="btn btn-sm btn-outline-primary">{if o.enabled { "Disabilita" } else { "Abilita" }}</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=toggle_fascicolo>
+                                                        <input type="hidden" name="codice_fiscale" value=cf_fascicolo/>
+                                                        <input type="hidden" name="abilitato" value=if o.fascicolo_elettronico { "0" } else { "1" }/>
+                                                        <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="toggle-fascicolo">
+                                                            {if o.fascicolo_elettronico { "Revoca Fascicolo Elettronico" } else { "Abilita al Fascicolo Elettronico" }}
+                                                        </button>
+                                                    </ActionForm>
+                                                    <ActionForm action=unlock>
+                                                        <input type="hidden" name="codice_fiscale" value=cf_unlock/>
+                                                        <button type="submit" class="btn btn-sm btn-outline-secondary" data-testid="sblocca-accesso">
+                                                            "Sblocca l'accesso"
+                                                        </button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                     }
                 })}
