@@ -70,6 +70,17 @@ pub struct SectionSpec {
     /// The (classe, oggetto) of the Comunicazione bidirezionale this page is about: its context link
     /// opens a new richiesta with position, classe and oggetto already chosen.
     pub argomento: (&'static str, &'static str),
+    /// A service of the position each row leads to, opened for that row (the ECA notes' sanction calculation).
+    pub azione_riga: Option<AzioneRiga>,
+}
+
+/// A link from each row of a section to a service of the position, which reads the row's id from `param`.
+pub struct AzioneRiga {
+    /// The service's slug under the position (`servizi::SERVIZI_POSIZIONE`).
+    pub servizio: &'static str,
+    pub param: &'static str,
+    /// The link's text; its accessible name adds the row's first cell.
+    pub etichetta: &'static str,
 }
 
 const fn col(key: &'static str, label: &'static str, kind: ColKind) -> ColumnSpec {
@@ -92,10 +103,17 @@ const STATI_NOTA: &[(&str, &str)] = &[
 const TIPI_PIANO: &[(&str, &str)] = &[("Benefici pensione", "Benefici pensione"), ("TFS", "TFS")];
 const STATI_PIANO: &[(&str, &str)] = &[("in corso", "In corso"), ("concluso", "Concluso")];
 const STATI_RATA: &[(&str, &str)] = &[("pagata", "Pagata"), ("da pagare", "Da pagare"), ("scaduta", "Scaduta")];
-const STATI_DMA: &[(&str, &str)] =
-    &[("accettata", "Accettata"), ("accettata con errori", "Accettata con errori"), ("scartata", "Scartata")];
-/// A declaration of the month, or a file of corrections (V1 periods) only.
-const TIPI_DMA: &[(&str, &str)] = &[("mensile", "Mensile"), ("variazione", "Variazione")];
+/// «Sostituita»: a later declaration of the same month replaced it (it is listed, not counted).
+const STATI_DMA: &[(&str, &str)] = &[
+    ("accettata", "Accettata"),
+    ("accettata con errori", "Accettata con errori"),
+    ("scartata", "Scartata"),
+    ("sostituita", "Sostituita"),
+];
+/// A declaration of the month, one that replaced the month's earlier one, or a file of corrections (V1
+/// periods) only.
+const TIPI_DMA: &[(&str, &str)] =
+    &[("mensile", "Mensile"), ("sostitutiva", "Sostitutiva"), ("variazione", "Variazione")];
 /// The names the seed and the ListaPosPA import (`domain::listapospa::voce_gestione`) give.
 const GESTIONI: &[(&str, &str)] = &[
     ("Pensioni (CTPS)", "Pensioni (CTPS)"),
@@ -137,6 +155,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("data", true),
         detail: None,
         argomento: ("Versamenti", "Pagamenti"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::NoteRettifica,
@@ -161,6 +180,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("data", true),
         detail: None,
         argomento: ("Uniemens", "Note di rettifica"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::PianiAmmortamento,
@@ -184,6 +204,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("inizio", true),
         detail: Some(Section::RatePiano),
         argomento: ("Gestione del credito", "Dilazione amministrativa"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::RatePiano,
@@ -205,12 +226,15 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("numero", false),
         detail: None,
         argomento: ("Gestione del credito", "Dilazione amministrativa"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::Dma,
         slug: "dma",
         title: "DMA – denunce trasmesse e errori",
-        intro: "Le denunce mensili ListaPosPA trasmesse, per mese, con i totali e gli errori rilevati.",
+        intro: "Le denunce mensili ListaPosPA trasmesse, per mese, con i totali e gli errori rilevati. Una \
+                denuncia sostituita da una successiva dello stesso mese (sostitutiva) resta nell'elenco ma non \
+                entra nei totali.",
         columns: &[
             col("periodo", "Periodo", ColKind::Period),
             col("tipo", "Tipo", ColKind::Text),
@@ -231,6 +255,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("periodo", true),
         detail: Some(Section::DmaLavoratori),
         argomento: ("Uniemens", "Uniemens trasmessi"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::DmaLavoratori,
@@ -257,6 +282,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("nominativo", false),
         detail: None,
         argomento: ("Uniemens", "Uniemens trasmessi"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::NoteDebito,
@@ -281,6 +307,7 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("data", true),
         detail: None,
         argomento: ("Gestione del credito", "Note di debito"),
+        azione_riga: None,
     },
     SectionSpec {
         section: Section::NoteDebitoEca,
@@ -303,6 +330,11 @@ pub static SECTIONS: &[SectionSpec] = &[
         default_sort: ("data", true),
         detail: None,
         argomento: ("Gestione del credito", "ECA"),
+        azione_riga: Some(AzioneRiga {
+            servizio: "calcolo-sanzioni-eca",
+            param: "nota",
+            etichetta: "Calcola le sanzioni",
+        }),
     },
 ];
 

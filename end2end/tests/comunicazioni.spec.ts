@@ -255,16 +255,34 @@ test.describe("comunicazione bidirezionale", () => {
     errors.allow("/api/comunicazioni/nuova");
     const count = await richiesteCount(page, testInfo);
     const pdf = (name: string) => ({ name, mimeType: "application/pdf", buffer: PDF });
-    const cases: [{ name: string; mimeType: string; buffer: Buffer }[], string][] = [
-      [[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf"), pdf("d.pdf")], "al massimo 3 file"],
-      [[{ name: "scansione.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(6 * 1024 * 1024, 0x20)]) }], "supera il limite di 5 MB"],
-      [[{ name: "fattura.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ\x90\x00 questo non è un PDF") }], "non corrisponde al suo tipo"],
+    // Count, size and type are the browser's to check once hydrated (the same limits as the server's), before
+    // a byte is sent; the content only the server can check. Without script the server refuses them all.
+    let posts = 0;
+    page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/api/comunicazioni/nuova")) posts++; });
+    // [files, the browser's message (none: only the server can tell), the server's message]
+    const cases: [{ name: string; mimeType: string; buffer: Buffer }[], string | null, string][] = [
+      [[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf"), pdf("d.pdf")], "Si possono allegare al massimo 3 file", "al massimo 3 file"],
+      [[{ name: "scansione.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF, Buffer.alloc(6 * 1024 * 1024, 0x20)]) }],
+        "Il file «scansione.pdf» supera il limite di 5 MB", "supera il limite di 5 MB"],
+      [[{ name: "programma.exe", mimeType: "application/octet-stream", buffer: Buffer.from("MZ programma") }],
+        "Il file «programma.exe» non è di un tipo ammesso: sono ammessi PDF", "«programma.exe» non è ammesso"],
+      [[{ name: "fattura.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ\x90\x00 questo non è un PDF") }], null, "non corrisponde al suo tipo"],
     ];
-    for (const [files, message] of cases) {
+    for (const [files, inBrowser, byServer] of cases) {
       await visit(page, `/comunicazioni/nuova?posizione=${POSITION}`, testInfo);
       const form = await fillRichiesta(page, files);
+      const sent = posts;
       await form.getByRole("button", { name: "Invia la richiesta" }).click();
-      await expect(page.getByTestId("errore-modulo")).toContainText(message);
+      if (inBrowser && hydrated(testInfo)) {
+        const input = form.getByLabel("Allegati (facoltativi)");
+        await expect(form.getByTestId("errore-file")).toContainText(inBrowser);
+        await expect(input).toHaveClass(/is-invalid/);
+        await expect(input).toHaveAttribute("aria-describedby", /allegati-errore/);
+        expect(posts, "nothing sent while the choice is refused").toBe(sent);
+        await expect(page.getByTestId("errore-modulo")).toHaveCount(0);
+        continue;
+      }
+      await expect(page.getByTestId("errore-modulo")).toContainText(byServer);
       await settled(page, testInfo);
     }
     expect(await richiesteCount(page, testInfo)).toBe(count);

@@ -1,6 +1,6 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, Page, TestInfo } from "@playwright/test";
 import * as fs from "fs";
-import { checkA11y, hydrated, settled, statePath, visit } from "./helpers";
+import { checkA11y, hydrated, settled, statePath, tick, visit } from "./helpers";
 
 // Comune di Roccaverde: CF 81000000018, PRGAZIENDA 00000.
 const POSITION = "8100000001800000";
@@ -10,18 +10,38 @@ const INQUADRAMENTO =
   `<InquadramentoLavPA><TipoImpiego>1</TipoImpiego><TipoServizio>4</TipoServizio><Contratto>RALN</Contratto>` +
   `<Qualifica>000123</Qualifica></InquadramentoLavPA>`;
 
-function listapospa(workers: [string, string][]): Buffer {
+function listapospa(workers: [string, string][], mese = "2026-03"): Buffer {
+  const [y, m] = mese.split("-").map(Number);
+  const fine = `${mese}-${new Date(Date.UTC(y, m, 0)).getUTCDate()}`;
   const records = workers
     .map(([cf, imponibile]) =>
       `<D0_DenunciaIndividuale><CFLavoratore>${cf}</CFLavoratore><Cognome>Bianchi</Cognome><Nome>Laura</Nome>` +
-      `<E0_PeriodoNelMese><GiornoInizio>2026-03-01</GiornoInizio><GiornoFine>2026-03-31</GiornoFine>${INQUADRAMENTO}<Gestioni>` +
+      `<E0_PeriodoNelMese><GiornoInizio>${mese}-01</GiornoInizio><GiornoFine>${fine}</GiornoFine>${INQUADRAMENTO}<Gestioni>` +
       `<GestPensionistica><CodGestione>2</CodGestione><Imponibile>${imponibile}</Imponibile><Contributo>476,00</Contributo>` +
       `</GestPensionistica></Gestioni></E0_PeriodoNelMese></D0_DenunciaIndividuale>`)
     .join("");
   return Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?><DenunceMensili><Azienda><AnnoMeseDenuncia>2026-03</AnnoMeseDenuncia>` +
+    `<?xml version="1.0" encoding="UTF-8"?><DenunceMensili><Azienda><AnnoMeseDenuncia>${mese}</AnnoMeseDenuncia>` +
     `<CFAzienda>81000000018</CFAzienda><ListaPosPA><PRGAZIENDA>00000</PRGAZIENDA><PosPA>${records}</PosPA></ListaPosPA></Azienda></DenunceMensili>`,
   );
+}
+
+type File = { name: string; mimeType: string; buffer: Buffer };
+
+/** Sends `file` from the import page; when the month already has a declaration in force (the demo's, or an
+ *  earlier run's), confirms replacing it as the notice asks (ticked, the file chosen again). */
+async function inviaDma(page: Page, testInfo: TestInfo, file: File) {
+  const form = page.getByTestId("form-dma");
+  await form.getByLabel("File ListaPosPA (XML)").setInputFiles(file);
+  await form.getByRole("button", { name: "Invia la denuncia" }).click();
+  const avviso = page.getByTestId("avviso-sostituzione");
+  await expect(page.getByTestId("esito").or(page.getByTestId("scartata")).or(avviso)).toBeVisible();
+  if ((await avviso.count()) === 0) return;
+  await settled(page, testInfo);
+  await tick(form, /Confermo: la nuova denuncia sostituisce/);
+  await form.getByLabel("File ListaPosPA (XML)").setInputFiles(file);
+  await form.getByRole("button", { name: "Invia la denuncia" }).click();
+  await expect(page.getByTestId("esito").or(page.getByTestId("scartata"))).toBeVisible();
 }
 
 /** One worker whose record breaks each cross-field rule of INPS, and a second PosPA block. */
@@ -74,11 +94,9 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
   test("a clean file is acquired and listed; a file with problems is refused with each one, also as CSV", async ({ page }, testInfo) => {
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
     await checkA11y(page);
-    let form = page.getByTestId("form-dma");
-    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({
+    await inviaDma(page, testInfo, {
       name: "marzo.xml", mimeType: "application/xml", buffer: listapospa([["BNCLRA85M41F205C", "2000,00"], ["RSSMRA70A01H501S", "1800,00"]]),
     });
-    await form.getByRole("button", { name: "Invia la denuncia" }).click();
     await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-03 acquisita");
     await expect(page.getByTestId("esito")).toContainText("2 lavoratori");
     await settled(page, testInfo);
@@ -87,7 +105,7 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "03/2026" }).first()).toContainText(/accettata/i);
 
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
-    form = page.getByTestId("form-dma");
+    const form = page.getByTestId("form-dma");
     await form.getByLabel("File ListaPosPA (XML)").setInputFiles({
       name: "errata.xml", mimeType: "application/xml", buffer: listapospa([["BNCLRA85M41F205X", "2000,00"], ["RSSMRA70A01H501S", "1.800.00"]]),
     });
@@ -96,18 +114,21 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     await settled(page, testInfo);
     await expect(page.locator("[data-testid=errori-dma] tr[data-codice=CAS001]")).toContainText("BNCLRA85M41F205X");
     await expect(page.locator("[data-testid=errori-dma] tr[data-codice=CAS040]")).toContainText("1.800.00");
+    // Each problem has its month in «Periodo»: the period's, or (a record's problem) the declaration's.
+    await expect(page.locator("[data-testid=errori-dma] tr[data-codice=CAS001] td").nth(1)).toHaveText("03/2026");
+    await expect(page.locator("[data-testid=errori-dma] tr[data-codice=CAS040] td").nth(1)).toHaveText("03/2026");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Scarica l'elenco (CSV)" }).click()]);
     const csv = fs.readFileSync(await download.path(), "utf8");
     // One problem per row, `;`-separated, the code a cell of its own (quoted only when it would need it).
     expect(csv).toMatch(/;"?CAS001"?;/);
     expect(csv).toMatch(/;"?CAS040"?;/);
+    expect(csv).toMatch(/BNCLRA85M41F205X;"?03\/2026"?;/);
   });
 
   test("a file with warnings only is acquired «accettata con errori» with its counts; the warnings are on the consultation's DMA page, also as CSV", async ({ page }, testInfo) => {
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
-    const form = page.getByTestId("form-dma");
-    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "avvisi.xml", mimeType: "application/xml", buffer: withWarningsOnly() });
-    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    // June 2021: the hydrated run's declaration is in force when the run without script sends it again.
+    await inviaDma(page, testInfo, { name: "avvisi.xml", mimeType: "application/xml", buffer: withWarningsOnly() });
     const esito = page.getByTestId("esito");
     await expect(esito).toContainText("Denuncia di 2021-06 acquisita");
     await expect(esito).toContainText("accettata con errori (0 errori bloccanti, 2 avvisi)");
@@ -164,9 +185,7 @@ test.describe("files from other payroll software", () => {
       "latin1",
     );
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
-    let form = page.getByTestId("form-dma");
-    await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "vecchio.xml", mimeType: "application/xml", buffer: latin1 });
-    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    await inviaDma(page, testInfo, { name: "vecchio.xml", mimeType: "application/xml", buffer: latin1 });
     await expect(page.getByTestId("esito")).toContainText("acquisita");
     await settled(page, testInfo);
 
@@ -182,7 +201,7 @@ test.describe("files from other payroll software", () => {
       `</D0_DenunciaIndividuale></PosPA></ListaPosPA></Azienda></DenunceMensili>`,
     );
     await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
-    form = page.getByTestId("form-dma");
+    const form = page.getByTestId("form-dma");
     await form.getByLabel("File ListaPosPA (XML)").setInputFiles({ name: "variazione.xml", mimeType: "application/xml", buffer: variazione });
     await form.getByRole("button", { name: "Invia la denuncia" }).click();
     await expect(page.getByTestId("esito")).toContainText("acquisita");
@@ -261,6 +280,12 @@ test.describe("compilazione manuale DMA", () => {
     expect(xml).toContain("<Imponibile>2500,00</Imponibile>");
     expect(xml).toContain("<PrgRata>3</PrgRata><TotaleRate>60</TotaleRate>");
 
+    // January 2026 has the demo's declaration: the server names it, and the sending waits for the confirmation.
+    await send.click();
+    const avviso = page.getByTestId("avviso-sostituzione");
+    await expect(avviso).toContainText("Per il periodo 01/2026 è già stata trasmessa una denuncia il");
+    await expect(send).toBeDisabled();
+    await tick(avviso, /Confermo: la nuova denuncia sostituisce quella del periodo 01\/2026/);
     await send.click();
     await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-01 acquisita");
     await expect(page.getByTestId("esito")).toContainText("1 lavoratori");
@@ -268,5 +293,79 @@ test.describe("compilazione manuale DMA", () => {
     await expect(page.getByTestId("feedback")).toContainText("«Invio denuncia DMA»");
     await visit(page, `/cassetto/${POSITION}/dma`, testInfo);
     await expect(page.getByTestId("tabella").locator("tbody tr", { hasText: "01/2026" }).first()).toContainText(/accettata/i);
+  });
+});
+
+test.describe("una seconda denuncia dello stesso mese", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("is not stored beside the first: the notice names the one in force, the confirmed one replaces it", async ({ page }, testInfo) => {
+    // April 2026: the demo's declaration (and, in the run without script, the hydrated run's) is in force.
+    const file = { name: "aprile.xml", mimeType: "application/xml", buffer: listapospa([["BNCLRA85M41F205C", "1234,56"]], "2026-04") };
+    await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
+    const form = page.getByTestId("form-dma");
+    await form.getByLabel("File ListaPosPA (XML)").setInputFiles(file);
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    const avviso = page.getByTestId("avviso-sostituzione");
+    await expect(avviso).toContainText(/Per il periodo 04\/2026 è già stata trasmessa una denuncia il \d\d\/\d\d\/\d{4} \(protocollo INPS\./);
+    await expect(avviso).toContainText("la nuova denuncia la sostituisce per intero");
+    await expect(page.getByTestId("esito")).toHaveCount(0);
+    await expect(page).toHaveURL(/\?sostituzione=\d+$/);
+    await settled(page, testInfo);
+    await checkA11y(page);
+    // Not ticked: the browser does not send the form (the confirmation is required), script or not.
+    await form.getByLabel("File ListaPosPA (XML)").setInputFiles(file);
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    await expect(avviso).toBeVisible();
+    await expect(page).toHaveURL(/\?sostituzione=\d+$/);
+    await tick(form, /Confermo: la nuova denuncia sostituisce quella del periodo 04\/2026/);
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-04 acquisita");
+    await settled(page, testInfo);
+
+    // Both listed, newest first: the new one «sostitutiva», the old one «sostituita»; the month's totals are
+    // the one in force only.
+    await visit(page, `/cassetto/${POSITION}/dma?periodo_dal=2026-04&periodo_al=2026-04`, testInfo);
+    const rows = page.getByTestId("tabella").locator("tbody tr");
+    await expect(rows.first()).toContainText("sostitutiva");
+    await expect(rows.first()).toContainText("1.234,56");
+    await expect(rows.filter({ hasText: "sostituita" })).not.toHaveCount(0);
+    await expect(page.getByTestId("totali").locator("[data-total=imponibile]")).toHaveText("1.234,56");
+  });
+});
+
+test.describe("il campo del file", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("is the kit's upload: the file chosen is listed with its size, a file of another type is refused before sending", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/importa-dma`, testInfo);
+    const form = page.getByTestId("form-dma");
+    const input = form.getByLabel("File ListaPosPA (XML)");
+    const pdf = { name: "denuncia.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n") };
+    if (!hydrated(testInfo)) {
+      // Without script the browser's own input; the server refuses what is not a declaration.
+      await input.setInputFiles(pdf);
+      await form.getByRole("button", { name: "Invia la denuncia" }).click();
+      await expect(page.getByTestId("errore-modulo")).toBeVisible();
+      return;
+    }
+    await expect(input).toHaveClass(/\bupload\b/);
+    await input.setInputFiles({ name: "marzo.xml", mimeType: "application/xml", buffer: listapospa([["BNCLRA85M41F205C", "2000,00"]]) });
+    const scelto = form.getByTestId("file-scelto");
+    await expect(scelto).toHaveCount(1);
+    await expect(scelto).toContainText("marzo.xml");
+    await expect(scelto).toContainText(/\d+ byte/);
+    await expect(form.getByTestId("errore-file")).toHaveCount(0);
+    await checkA11y(page);
+
+    await input.setInputFiles(pdf);
+    await expect(form.getByTestId("errore-file")).toHaveText("Il file «denuncia.pdf» non è di un tipo ammesso: sono ammessi XML.");
+    await expect(input).toHaveClass(/is-invalid/);
+    await expect(input).toHaveAttribute("aria-invalid", "true");
+    await form.getByRole("button", { name: "Invia la denuncia" }).click();
+    // Not sent: still the empty page, no outcome, no refusal from the server.
+    await expect(page).toHaveURL(new RegExp(`/cassetto/${POSITION}/importa-dma$`));
+    await expect(page.getByTestId("errore-modulo")).toHaveCount(0);
+    await expect(page.getByTestId("scartata")).toHaveCount(0);
   });
 });

@@ -97,3 +97,21 @@ test.describe("tassi", () => {
     await admin.context().close();
   });
 });
+
+test.describe("note di debito ECA", () => {
+  test.use({ storageState: statePath("datore") });
+
+  test("each note leads to its sanction calculation, the note already chosen", async ({ page }, testInfo) => {
+    await visit(page, `/cassetto/${POSITION}/note-debito-eca`, testInfo);
+    const row = page.getByTestId("tabella").locator("tbody tr").first();
+    const numero = (await row.locator("td").first().textContent())!.trim();
+    const link = row.getByRole("link", { name: `Calcola le sanzioni della nota ${numero}` });
+    await expect(link).toHaveAttribute("href", new RegExp(`/cassetto/${POSITION}/calcolo-sanzioni-eca\\?nota=\\d+$`));
+    const id = (await link.getAttribute("href"))!.split("nota=")[1];
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`calcolo-sanzioni-eca\\?nota=${id}$`));
+    await settled(page, testInfo);
+    await expect(page.getByTestId("form-sanzioni").getByLabel("Nota di debito ECA")).toHaveValue(id);
+    await checkA11y(page);
+  });
+});

@@ -88,6 +88,10 @@ enum Command {
         /// The position's code (CF Ente + PRGAZIENDA).
         #[arg(long)]
         posizione: String,
+        /// Replace the declaration in force for the file's month, if there is one (without it, such a file
+        /// is not imported and the declaration in force is named).
+        #[arg(long)]
+        sostituisci: bool,
     },
     /// UniEmens ListaPosPA files: generate test files, check a file (no database needed).
     Listapospa {
@@ -322,7 +326,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Listapospa { command } => listapospa(command),
-        Command::ImportaDma { file, posizione } => {
+        Command::ImportaDma { file, posizione, sostituisci } => {
             let (position_id, user_id): (i64, Option<i64>) = sqlx::query_as(
                 "SELECT p.id, e.datore_user_id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",
             )
@@ -334,17 +338,29 @@ async fn main() -> anyhow::Result<()> {
             let size = std::fs::metadata(&file)?.len();
             let start = std::time::Instant::now();
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let id = app::ssr::dma_import::importa(
-                &db,
-                user_id,
-                position_id,
-                &posizione,
-                file.clone(),
-                &name,
-                app::ssr::db::now_unix(),
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let importa = |sostituisce: Option<i64>| {
+                app::ssr::dma_import::importa(
+                    &db,
+                    user_id,
+                    position_id,
+                    &posizione,
+                    file.clone(),
+                    &name,
+                    sostituisce,
+                    app::ssr::db::now_unix(),
+                )
+            };
+            use app::model::EsitoInvioDma::{DaConfermare, Importata};
+            let mut esito = importa(None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            // The flag is the confirmation the page asks for: given it, the file is read again naming the
+            // declaration in force.
+            if let (DaConfermare(d), true) = (&esito, sostituisci) {
+                esito = importa(Some(d.id)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            let id = match esito {
+                Importata(id) => id,
+                DaConfermare(d) => anyhow::bail!("{} (con --sostituisci la sostituisce)", d.avviso()),
+            };
             let secs = start.elapsed().as_secs_f64();
             let i =
                 app::ssr::dma_import::importazione(&db, position_id, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -13,8 +13,8 @@ use axum::response::Response;
 use crate::responses::{download, form_redirect};
 use crate::startup::ServerState;
 
-/// The largest body accepted: the largest type's limit (20 MiB) and the form's framing.
-pub const MAX_BODY: usize = 20 * 1024 * 1024 + 64 * 1024;
+/// The largest body accepted: the largest type's limit (20 MiB, checked by the page too) and the form's framing.
+pub const MAX_BODY: usize = app::domain::allegati::MAX_BYTES_TRACCIATO + 64 * 1024;
 
 async fn read(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,

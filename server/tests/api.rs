@@ -920,21 +920,10 @@ both_backends!(listapospa_import_accepts_clean_files_and_lists_problems, |app: T
     let mario = app.login_as(Role::Datore).await;
     let code = app.position_of("Comune di Roccaverde").await;
     assert_eq!(code, "8100000001800000");
+    // March 2026 has the demo's declaration: the helper confirms replacing it, as the user would.
     let upload = |xml: String| {
         let (app, mario, code) = (&app, &mario, code.clone());
-        async move {
-            let form = reqwest::multipart::Form::new()
-                .part("file", reqwest::multipart::Part::bytes(xml.into_bytes()).file_name("marzo.xml"));
-            let res = mario
-                .post(app.url(&format!("/api/dma/{code}")))
-                .header("Origin", &app.base)
-                .multipart(form)
-                .send()
-                .await
-                .expect("post");
-            assert_eq!(res.status().as_u16(), 303);
-            location(&res)
-        }
+        async move { app.upload_dma(mario, &code, "marzo.xml", xml.into_bytes()).await }
     };
     let denunce = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM dma_denunce").fetch_one(app.db.pool()).await.expect("n")
@@ -1012,13 +1001,28 @@ both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async
             }]
         })
     };
-    let send = |b: serde_json::Value| {
+    // February 2026 has the demo's declaration: the first sending names it and stores nothing; the second,
+    // naming it, replaces it (the import's id).
+    let send = |b: serde_json::Value, sostituisce: Option<i64>| {
         let (app, mario, code) = (&app, &mario, code.clone());
-        async move { app.call(mario, "/api/cassetto/dma-manuale", json!({"posizione": code, "bozza": b})).await }
+        async move {
+            let body = json!({"posizione": code, "bozza": b, "sostituisce": sostituisce});
+            app.call(mario, "/api/cassetto/dma-manuale", body).await
+        }
     };
-    let (status, body) = send(bozza("VRDGPP65C10L219T", "2500,00")).await;
+    let importata = |body: &str| -> i64 {
+        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+        v["Importata"].as_i64().unwrap_or_else(|| panic!("not imported: {body}"))
+    };
+    let in_vigore = app.dma_in_vigore(&code, "2026-02").await.expect("the demo's February");
+    let (status, body) = send(bozza("VRDGPP65C10L219T", "2500,00"), None).await;
     assert_eq!(status, 200, "{body}");
-    let id: i64 = serde_json::from_str(&body).expect("id");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["DaConfermare"]["id"].as_i64(), Some(in_vigore), "{body}");
+    assert_eq!(v["DaConfermare"]["periodo"].as_str(), Some("2026-02"), "{body}");
+    let (status, body) = send(bozza("VRDGPP65C10L219T", "2500,00"), Some(in_vigore)).await;
+    assert_eq!(status, 200, "{body}");
+    let id = importata(&body);
     let (status, body) = app.call(&mario, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await;
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
@@ -1033,9 +1037,10 @@ both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async
     .expect("worker");
     assert_eq!(row, ("Verdi & Figli Giuseppe".to_string(), "Pensioni (CPDEL)".to_string(), 250_000));
 
-    let (status, body) = send(bozza("VRDGPP65C10L219X", "2.500,00,00")).await;
+    // A refused declaration asks nothing: it replaces nothing.
+    let (status, body) = send(bozza("VRDGPP65C10L219X", "2.500,00,00"), None).await;
     assert_eq!(status, 200, "{body}");
-    let id: i64 = serde_json::from_str(&body).expect("id");
+    let id = importata(&body);
     let (_, body) = app.call(&mario, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await;
     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
     let codici: Vec<&str> =
@@ -1044,7 +1049,7 @@ both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async
 
     let mut senza_mese = bozza("VRDGPP65C10L219T", "2500,00");
     senza_mese["mese"] = json!("");
-    let (status, body) = send(senza_mese).await;
+    let (status, body) = send(senza_mese, None).await;
     assert_ne!(status, 200);
     assert!(body.contains("Mese"), "{body}");
     let laura = app.login_as(Role::Intermediario).await;

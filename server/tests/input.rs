@@ -24,19 +24,10 @@ fn listapospa_with_surname(cognome: &str) -> String {
     )
 }
 
-/// Uploads `xml` as the ListaPosPA file of `code`; the redirect target.
+/// Uploads `xml` as the ListaPosPA file of `code` (confirming the replacement of the month's declaration in
+/// force when asked); the redirect target.
 async fn upload_dma(app: &TestApp, client: &reqwest::Client, code: &str, xml: Vec<u8>) -> String {
-    let form =
-        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(xml).file_name("marzo.xml"));
-    let res = client
-        .post(app.url(&format!("/api/dma/{code}")))
-        .header("Origin", &app.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 303);
-    location(&res)
+    app.upload_dma(client, code, "marzo.xml", xml).await
 }
 
 /// A page or a download, fetched as our own pages fetch them (downloads need `Sec-Fetch-Site`).
@@ -374,12 +365,15 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     );
     let mut xml = Vec::new();
     app::ssr::listapospa::genera(&mut xml, "81000000018", WORKERS, false).expect("genera");
+    // March 2026 has the demo's declaration: the upload confirms replacing it.
+    let in_vigore = app.dma_in_vigore(&code, "2026-03").await.expect("the demo's March");
     let upload = {
         let (client, url, base, nome) =
             (mario.clone(), app.url(&format!("/api/dma/{code}")), app.base.clone(), nome.clone());
         tokio::spawn(async move {
-            let form =
-                reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(xml).file_name(nome));
+            let form = reqwest::multipart::Form::new()
+                .text("sostituisce", in_vigore.to_string())
+                .part("file", reqwest::multipart::Part::bytes(xml).file_name(nome));
             let res = client
                 .post(url)
                 .header("Origin", base)

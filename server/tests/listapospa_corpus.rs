@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use app::domain::listapospa::{REGOLE, gravita, leggi_importi, verifica_intestazioni};
 use app::model::Role;
 use app::ssr::listapospa::{Limiti, leggi_lavoratori};
-use common::{Backend, TestApp, location};
+use common::{Backend, TestApp};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -133,19 +133,10 @@ fn every_rule_of_the_table_has_a_file_that_proves_it() {
     }
 }
 
-/// Uploads a corpus file as the ListaPosPA declaration of `code`; the redirect target.
+/// Uploads a corpus file as the ListaPosPA declaration of `code`, confirming the replacement of the demo's
+/// declaration of the month when asked; the redirect target.
 async fn upload(app: &TestApp, client: &reqwest::Client, code: &str, name: &str) -> String {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes(name)).file_name(name.to_string()));
-    let res = client
-        .post(app.url(&format!("/api/dma/{code}")))
-        .header("Origin", &app.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status().as_u16(), 303, "{name}");
-    location(&res)
+    app.upload_dma(client, code, name, bytes(name)).await
 }
 
 fn importazione(to: &str) -> i64 {
@@ -490,4 +481,129 @@ both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async mo
     assert_eq!(line("TFS"), Some((1, 190_000, 4_845)));
     assert_eq!(line("TFR"), Some((1, 240_000, 16_584)));
     assert_eq!(line("ENAM"), Some((1, 200_000, 240)));
+});
+
+/// One plain upload of a corpus file, with `sostituisce` when given; (status, redirect target or JSON body).
+async fn upload_once(
+    app: &TestApp,
+    client: &reqwest::Client,
+    code: &str,
+    name: &str,
+    sostituisce: Option<i64>,
+    json: bool,
+) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes(name)).file_name(name.to_string()));
+    // After the file: the route reads every field wherever it is.
+    if let Some(id) = sostituisce {
+        form = form.text("sostituisce", id.to_string());
+    }
+    let mut req = client.post(app.url(&format!("/api/dma/{code}"))).header("Origin", &app.base);
+    if json {
+        req = req.header("Accept", "application/json");
+    }
+    let res = req.multipart(form).send().await.expect("post");
+    let status = res.status().as_u16();
+    let to = common::location(&res);
+    (status, if status == 303 { to } else { res.text().await.unwrap_or_default() })
+}
+
+// Issue 16 item 14: a second monthly declaration for a month already declared is not stored beside the first.
+// The first sending stores nothing and names the declaration in force (page and JSON); a confirmation naming
+// another declaration is asked again; the confirmed one replaces it: the old one listed «sostituita», the new one
+// «sostitutiva», the month's totals the new one's only. A variation of the same month replaces nothing.
+both_backends!(a_second_declaration_of_a_month_replaces_the_first_only_once_confirmed, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let code = app.position_of("Comune di Roccaverde").await;
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.expect("count") }
+    };
+    let vecchia = app.dma_in_vigore(&code, "2026-03").await.expect("the demo's March");
+    let (protocollo, inviata): (String, String) =
+        sqlx::query_as("SELECT protocol, submitted_on FROM dma_denunce WHERE id = $1")
+            .bind(vecchia)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("old");
+    let (denunce, tentativi) =
+        (count("SELECT COUNT(*) FROM dma_denunce").await, count("SELECT COUNT(*) FROM dma_importazioni").await);
+
+    // Not confirmed: back to the page naming the declaration in force, nothing stored.
+    let (status, to) = upload_once(&app, &mario, &code, "valido.xml", None, false).await;
+    assert_eq!((status, to.as_str()), (303, format!("/cassetto/{code}/importa-dma?sostituzione={vecchia}").as_str()));
+    assert_eq!(count("SELECT COUNT(*) FROM dma_denunce").await, denunce, "nothing stored");
+    assert_eq!(count("SELECT COUNT(*) FROM dma_importazioni").await, tentativi, "no attempt recorded");
+    let page = mario.get(app.url(&to)).send().await.expect("page").text().await.expect("html");
+    let (y, m, d) = (&inviata[0..4], &inviata[5..7], &inviata[8..10]);
+    let avviso =
+        format!("Per il periodo 03/2026 è già stata trasmessa una denuncia il {d}/{m}/{y} (protocollo {protocollo})");
+    assert!(page.contains(&avviso), "the notice on the page: {avviso}");
+    assert!(page.contains(&format!("name=\"sostituisce\" value=\"{vecchia}\"")), "the confirmation names it");
+    // The page's script asks for JSON: a conflict with the notice and the id to confirm.
+    let (status, body) = upload_once(&app, &mario, &code, "valido.xml", None, true).await;
+    assert_eq!(status, 409, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["sostituisce"].as_i64(), Some(vecchia), "{body}");
+    assert!(v["errore"].as_str().is_some_and(|e| e.contains(&avviso)), "{body}");
+    // A confirmation of another declaration (February's) is not a confirmation of March's.
+    let febbraio = app.dma_in_vigore(&code, "2026-02").await.expect("the demo's February");
+    let (_, to) = upload_once(&app, &mario, &code, "valido.xml", Some(febbraio), false).await;
+    assert!(to.ends_with(&format!("?sostituzione={vecchia}")), "{to}");
+    assert_eq!(count("SELECT COUNT(*) FROM dma_denunce").await, denunce);
+
+    // Confirmed: imported, the old one replaced by it.
+    let (_, to) = upload_once(&app, &mario, &code, "valido.xml", Some(vecchia), false).await;
+    let nuova: i64 = sqlx::query_scalar("SELECT denuncia_id FROM dma_importazioni WHERE id = $1")
+        .bind(importazione(&to))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("imported");
+    assert_eq!(app.dma_in_vigore(&code, "2026-03").await, Some(nuova));
+    let (sostituita_da,): (Option<i64>,) = sqlx::query_as("SELECT sostituita_da FROM dma_denunce WHERE id = $1")
+        .bind(vecchia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("old");
+    assert_eq!(sostituita_da, Some(nuova));
+    let nuovo_imponibile: i64 = sqlx::query_scalar("SELECT imponibile_cents FROM dma_denunce WHERE id = $1")
+        .bind(nuova)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("new");
+    // The consultation: both listed, each for what it is; the month's totals are the new one's.
+    let (status, body) = app
+        .call(
+            &mario,
+            "/api/cassetto/sezione",
+            serde_json::json!({"posizione": code, "section": "Dma", "parent": null,
+                "query": {"filters": {"periodo_dal": "2026-03", "periodo_al": "2026-03"}}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["table"]["total_rows"], 2, "{body}");
+    let row =
+        |id: i64| v["table"]["rows"].as_array().expect("rows").iter().find(|r| r["id"] == id).cloned().expect("row");
+    let (old_row, new_row) = (row(vecchia).to_string(), row(nuova).to_string());
+    assert!(old_row.contains("\"sostituita\"") && old_row.contains("\"mensile\""), "{old_row}");
+    assert!(new_row.contains("\"sostitutiva\"") && !new_row.contains("\"sostituita\""), "{new_row}");
+    let totals = v["table"]["totals"].as_array().expect("totals");
+    let imponibile = totals.iter().find(|t| t[0] == "imponibile").expect("imponibile")[1].as_i64();
+    assert_eq!(imponibile, Some(nuovo_imponibile), "{body}");
+    // The «Esito» filter finds the replaced one.
+    let (_, body) = app
+        .call(
+            &mario,
+            "/api/cassetto/sezione",
+            serde_json::json!({"posizione": code, "section": "Dma", "parent": null,
+                "query": {"filters": {"stato": "sostituita", "periodo_dal": "2026-03", "periodo_al": "2026-03"}}}),
+        )
+        .await;
+    assert!(body.contains("\"total_rows\":1"), "{body}");
+
+    // A variation sent in March corrects earlier months: no question, nothing replaced.
+    let (_, to) = upload_once(&app, &mario, &code, "variazione.xml", None, false).await;
+    assert!(to.contains("importazione="), "{to}");
+    assert_eq!(app.dma_in_vigore(&code, "2026-03").await, Some(nuova));
 });

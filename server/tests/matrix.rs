@@ -64,12 +64,13 @@ enum Probe {
     Contestazioni,
     SendContestazione,
     DmaImportazione,
+    DmaSostituzione,
     UploadDma,
     SendDmaManuale,
     FascicoloPdf,
 }
 
-const PROBES: [Probe; 15] = [
+const PROBES: [Probe; 16] = [
     Probe::LoadPosition,
     Probe::SectionPage,
     Probe::DetailSectionPage,
@@ -82,6 +83,7 @@ const PROBES: [Probe; 15] = [
     Probe::Contestazioni,
     Probe::SendContestazione,
     Probe::DmaImportazione,
+    Probe::DmaSostituzione,
     Probe::UploadDma,
     Probe::SendDmaManuale,
     Probe::FascicoloPdf,
@@ -165,6 +167,18 @@ async fn probe(app: &TestApp, client: &reqwest::Client, probe: Probe, code: &str
             .expect("importazione");
             app.call(client, "/api/cassetto/dma-importazione", json!({"posizione": code, "id": id})).await.0
         }
+        Probe::DmaSostituzione => {
+            // A declaration of that very position (every public one has the demo's): only access decides.
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(d.id) FROM dma_denunce d JOIN positions p ON p.id = d.position_id WHERE p.code = $1",
+            )
+            .bind(code)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("denuncia");
+            let body = json!({"posizione": code, "id": id.unwrap_or(0)});
+            app.call(client, "/api/cassetto/dma-sostituzione", body).await.0
+        }
         Probe::UploadDma => {
             // No file: refused after the access check.
             let form = reqwest::multipart::Form::new().text("nota", "");
@@ -220,6 +234,7 @@ fn manages(p: Probe) -> bool {
             | Probe::Contestazioni
             | Probe::SendContestazione
             | Probe::DmaImportazione
+            | Probe::DmaSostituzione
             | Probe::UploadDma
             | Probe::SendDmaManuale
     )
@@ -230,7 +245,12 @@ fn manages(p: Probe) -> bool {
 fn public_only(p: Probe) -> bool {
     matches!(
         p,
-        Probe::SectionPage | Probe::SanzioniEca | Probe::Tracciati | Probe::Contestazioni | Probe::DmaImportazione
+        Probe::SectionPage
+            | Probe::SanzioniEca
+            | Probe::Tracciati
+            | Probe::Contestazioni
+            | Probe::DmaImportazione
+            | Probe::DmaSostituzione
     )
 }
 
@@ -979,6 +999,7 @@ fn every_server_function_is_in_the_matrix() {
         "/api/cassetto/tracciati",
         "/api/cassetto/contestazioni",
         "/api/cassetto/dma-importazione",
+        "/api/cassetto/dma-sostituzione",
         "/api/cassetto/dma-manuale",
         "/api/backoffice/contestazioni",
         "/api/backoffice/contestazioni/risposta",

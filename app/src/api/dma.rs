@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::DmaImportazione;
+use crate::model::{DenunciaInVigore, DmaImportazione, EsitoInvioDma};
 
 #[server(prefix = "/api", endpoint = "cassetto/dma-importazione", input = Json)]
 pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportazione, AppError> {
@@ -23,13 +23,33 @@ pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportaz
     )
 }
 
+/// The declaration of the position that a new one of the same month would replace, for the page that asks
+/// the user to confirm (`EsitoInvioDma::DaConfermare` names it by id).
+#[server(prefix = "/api", endpoint = "cassetto/dma-sostituzione", input = Json)]
+pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInVigore, AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, dma_import, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+            access.position()?.offre_servizio("importa-dma")?;
+            dma_import::denuncia(ctx.db(), access.position()?.id, id).await
+        }
+        .await,
+    )
+}
+
 /// Sends a hand-compiled declaration: the server writes its ListaPosPA XML and imports it like an uploaded
-/// file (same checks, same storage). Returns the import's id.
+/// file (same checks, same storage, and the same confirmation before a month already declared is replaced:
+/// `sostituisce` names the declaration in force the user agreed to replace). Returns the outcome.
 #[server(prefix = "/api", endpoint = "cassetto/dma-manuale", input = Json)]
 pub async fn invia_dma_manuale(
     posizione: String,
     bozza: crate::domain::dma_manuale::BozzaDenuncia,
-) -> Result<i64, AppError> {
+    #[server(default)] sostituisce: Option<i64>,
+) -> Result<EsitoInvioDma, AppError> {
     use crate::ssr::authz::{Action, authorize};
     use crate::ssr::db::now_unix;
     use crate::ssr::{ctx::RequestCtx, dma_import, respond};
@@ -40,8 +60,16 @@ pub async fn invia_dma_manuale(
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             let position = access.position()?;
             position.offre_servizio("compilazione-dma")?;
-            dma_import::importa_bozza(ctx.db(), access.user.user_id, position.id, &position.code, bozza, now_unix())
-                .await
+            dma_import::importa_bozza(
+                ctx.db(),
+                access.user.user_id,
+                position.id,
+                &position.code,
+                bozza,
+                sostituisce,
+                now_unix(),
+            )
+            .await
         }
         .await,
     )

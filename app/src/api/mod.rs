@@ -29,6 +29,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("/api/cassetto/sanzioni-eca", "ManagePosition"),
     ("/api/cassetto/tracciati", "ManagePosition"),
     ("/api/cassetto/dma-importazione", "ManagePosition"),
+    ("/api/cassetto/dma-sostituzione", "ManagePosition"),
     ("/api/cassetto/dma-manuale", "ManagePosition"),
     ("/api/cassetto/contestazioni", "ManagePosition"),
     ("/api/backoffice/contestazioni", "ReviewContestazioni"),

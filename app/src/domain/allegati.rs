@@ -71,6 +71,108 @@ pub fn nome_sicuro(nome: &str) -> String {
     format!("{keep}.{ext}")
 }
 
+/// What a file input of the Cassetto accepts: the numbers the server enforces, here once so that the page,
+/// which checks the files chosen before sending them, and the server, which checks them again on arrival,
+/// cannot drift apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitiFile {
+    pub max_file: usize,
+    pub max_bytes_file: usize,
+    /// All files of one sending together, when that is limited beyond the per-file limit.
+    pub max_bytes_totale: Option<usize>,
+    /// The extensions admitted (lower case, without the dot), or any.
+    pub estensioni: Option<&'static [&'static str]>,
+    /// The admitted types in words, for the messages.
+    pub tipi: &'static str,
+}
+
+/// The largest ListaPosPA file: the reader's limit (`ssr::listapospa::Limiti`) and the upload route's.
+pub const MAX_BYTES_DMA: usize = 200 * 1024 * 1024;
+/// The largest tracciato of any type (each type has its own limit, data of `tracciato_tipi`, checked on the
+/// server): the upload route's limit.
+pub const MAX_BYTES_TRACCIATO: usize = 20 * 1024 * 1024;
+
+impl LimitiFile {
+    /// The attachments of a richiesta or a contestazione (`verifica`).
+    pub const ALLEGATI: LimitiFile = LimitiFile {
+        max_file: MAX_FILE,
+        max_bytes_file: MAX_BYTES_FILE,
+        max_bytes_totale: Some(MAX_BYTES_TOTALE),
+        estensioni: Some(&["pdf", "png", "jpg", "jpeg", "xml", "txt", "csv"]),
+        tipi: TIPI_AMMESSI,
+    };
+    /// A ListaPosPA declaration: one XML file.
+    pub const DMA: LimitiFile = LimitiFile {
+        max_file: 1,
+        max_bytes_file: MAX_BYTES_DMA,
+        max_bytes_totale: None,
+        estensioni: Some(&["xml"]),
+        tipi: "XML",
+    };
+    /// A tracciato: one text file of records, whatever its extension.
+    pub const TRACCIATO: LimitiFile = LimitiFile {
+        max_file: 1,
+        max_bytes_file: MAX_BYTES_TRACCIATO,
+        max_bytes_totale: None,
+        estensioni: None,
+        tipi: "qualsiasi",
+    };
+
+    /// The `accept` attribute of the input: the admitted extensions.
+    pub fn accept(&self) -> Option<String> {
+        self.estensioni.map(|e| e.iter().map(|x| format!(".{x}")).collect::<Vec<_>>().join(","))
+    }
+
+    /// Checks the files chosen (name, size in bytes) before they are sent: what the browser knows without
+    /// reading them. The content is the server's to check. The first problem, in Italian.
+    pub fn verifica_scelta(&self, files: &[(String, u64)]) -> Result<(), String> {
+        if files.len() > self.max_file {
+            return Err(if self.max_file == 1 {
+                format!("Si può inviare un solo file: ne sono stati scelti {}.", files.len())
+            } else {
+                format!("Si possono allegare al massimo {} file: ne sono stati scelti {}.", self.max_file, files.len())
+            });
+        }
+        let mut totale = 0u64;
+        for (nome, dimensione) in files {
+            if *dimensione == 0 {
+                return Err(format!("Il file «{nome}» è vuoto."));
+            }
+            if *dimensione > self.max_bytes_file as u64 {
+                return Err(format!("Il file «{nome}» supera il limite di {} MB per file.", mb(self.max_bytes_file)));
+            }
+            if let Some(estensioni) = self.estensioni {
+                let ext = nome.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+                if !estensioni.contains(&ext.as_str()) {
+                    return Err(format!("Il file «{nome}» non è di un tipo ammesso: sono ammessi {}.", self.tipi));
+                }
+            }
+            totale += dimensione;
+        }
+        match self.max_bytes_totale {
+            Some(max) if totale > max as u64 => {
+                Err(format!("I file scelti superano in totale il limite di {} MB.", mb(max)))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A file's size as the file list shows it, in Italian: «850 byte», «12 KB», «3,4 MB» (KB and MB of 1 024).
+pub fn dimensione(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes < KB {
+        format!("{bytes} byte")
+    } else if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else {
+        // Tenths of a MB, rounded half up, in integers.
+        let decimi = (bytes * 10 + MB / 2) / MB;
+        format!("{},{} MB", decimi / 10, decimi % 10)
+    }
+}
+
 /// One file as received: its (already cleaned) name and content.
 pub struct File<'a> {
     pub nome: &'a str,
@@ -165,6 +267,44 @@ mod tests {
         assert!(err.contains("in totale"), "{err}");
         assert!(verifica(&[f("vuoto.pdf", b"")]).expect_err("refused").contains("vuoto"));
         assert!(verifica(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").contains("stesso nome"));
+    }
+
+    #[test]
+    fn the_browser_check_uses_the_server_limits() {
+        let scelta = |n: &[(&str, u64)]| n.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
+        let a = LimitiFile::ALLEGATI;
+        assert_eq!(a.verifica_scelta(&scelta(&[("nota.pdf", 10), ("foto.JPG", 10), ("dati.csv", 10)])), Ok(()));
+        let four = scelta(&[("a.pdf", 1), ("b.pdf", 1), ("c.pdf", 1), ("d.pdf", 1)]);
+        assert!(a.verifica_scelta(&four).expect_err("four").contains("al massimo 3 file"));
+        let big = scelta(&[("grande.pdf", MAX_BYTES_FILE as u64 + 1)]);
+        assert!(a.verifica_scelta(&big).expect_err("big").contains("«grande.pdf» supera il limite di 5 MB"));
+        let exe = a.verifica_scelta(&scelta(&[("programma.exe", 10)])).expect_err("exe");
+        assert!(exe.contains("«programma.exe» non è di un tipo ammesso") && exe.contains("PDF"), "{exe}");
+        let near = MAX_BYTES_FILE as u64;
+        let total = a.verifica_scelta(&scelta(&[("a.pdf", near), ("b.pdf", near), ("c.pdf", 1)])).expect_err("total");
+        assert!(total.contains("in totale il limite di 10 MB"), "{total}");
+        assert!(a.verifica_scelta(&scelta(&[("vuoto.pdf", 0)])).expect_err("empty").contains("vuoto"));
+        // Every extension the browser admits is a type the server admits, and the other way round.
+        for ext in a.estensioni.expect("extensions") {
+            assert!(Tipo::da_nome(&format!("x.{ext}")).is_some(), "{ext}");
+        }
+        for ext in ["pdf", "png", "jpg", "jpeg", "xml", "txt", "csv"] {
+            assert!(a.estensioni.expect("extensions").contains(&ext), "{ext}");
+        }
+        let d = LimitiFile::DMA;
+        assert!(d.verifica_scelta(&scelta(&[("denuncia.pdf", 10)])).expect_err("pdf").contains("ammessi XML"));
+        assert_eq!(d.verifica_scelta(&scelta(&[("denuncia.XML", 10)])), Ok(()));
+        assert_eq!(d.accept().as_deref(), Some(".xml"));
+        assert_eq!(LimitiFile::TRACCIATO.verifica_scelta(&scelta(&[("flusso.dat", 10)])), Ok(()));
+    }
+
+    #[test]
+    fn sizes_read_in_italian() {
+        assert_eq!(dimensione(850), "850 byte");
+        assert_eq!(dimensione(1024), "1 KB");
+        assert_eq!(dimensione(12 * 1024 + 1), "13 KB");
+        assert_eq!(dimensione(3 * 1024 * 1024 + 400 * 1024), "3,4 MB");
+        assert_eq!(dimensione(5 * 1024 * 1024), "5,0 MB");
     }
 
     #[test]

@@ -148,6 +148,8 @@ struct SectionSql {
     from: &'static str,
     scope: &'static str,
     id: &'static str,
+    /// The rows the totals sum, when not every row listed: a replaced DMA is listed but counts no more.
+    in_totale: Option<&'static str>,
     /// (column key, SQL expression), one per column of the section spec.
     columns: &'static [(&'static str, &'static str)],
 }
@@ -158,6 +160,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "versamenti v",
             scope: "v.position_id = $1",
             id: "v.id",
+            in_totale: None,
             columns: &[
                 ("data", "v.paid_on"),
                 ("canale", "v.channel"),
@@ -171,6 +174,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "note_rettifica n",
             scope: "n.position_id = $1",
             id: "n.id",
+            in_totale: None,
             columns: &[
                 ("numero", "n.number"),
                 ("data", "n.issued_on"),
@@ -184,6 +188,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "piani_ammortamento a",
             scope: "a.position_id = $1",
             id: "a.id",
+            in_totale: None,
             columns: &[
                 ("numero", "a.number"),
                 ("tipo", "a.kind"),
@@ -197,6 +202,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "rate_piano r JOIN piani_ammortamento a ON a.id = r.piano_id",
             scope: "a.position_id = $1 AND r.piano_id = $2",
             id: "r.id",
+            in_totale: None,
             columns: &[
                 ("numero", "r.number"),
                 ("scadenza", "r.due_on"),
@@ -210,22 +216,30 @@ fn section_sql(section: Section) -> SectionSql {
             // An import still being stored (`completa = 0`) is nobody's to see yet.
             scope: "d.position_id = $1 AND d.completa = 1",
             id: "d.id",
+            in_totale: Some("d.sostituita_da IS NULL"),
             columns: &[
                 ("periodo", "d.period"),
-                ("tipo", "d.tipo"),
+                // The declaration that replaced another of its month is a sostitutiva; the replaced one is
+                // listed with its outcome «sostituita» (migration 0032).
+                (
+                    "tipo",
+                    "CASE WHEN EXISTS (SELECT 1 FROM dma_denunce o WHERE o.sostituita_da = d.id) \
+                     THEN 'sostitutiva' ELSE d.tipo END",
+                ),
                 ("invio", "d.submitted_on"),
                 ("protocollo", "d.protocol"),
                 ("lavoratori", "d.workers"),
                 ("imponibile", "d.imponibile_cents"),
                 ("contributi", "d.contributi_cents"),
                 ("errori", "d.errors"),
-                ("stato", "d.status"),
+                ("stato", "CASE WHEN d.sostituita_da IS NULL THEN d.status ELSE 'sostituita' END"),
             ],
         },
         Section::DmaLavoratori => SectionSql {
             from: "dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id",
             scope: "d.position_id = $1 AND l.denuncia_id = $2 AND d.completa = 1",
             id: "l.id",
+            in_totale: None,
             columns: &[
                 ("codice_fiscale", "l.worker_cf"),
                 ("nominativo", "l.worker_name"),
@@ -241,6 +255,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "note_debito n",
             scope: "n.position_id = $1",
             id: "n.id",
+            in_totale: None,
             columns: &[
                 ("numero", "n.number"),
                 ("data", "n.issued_on"),
@@ -255,6 +270,7 @@ fn section_sql(section: Section) -> SectionSql {
             from: "note_debito_eca n",
             scope: "n.position_id = $1",
             id: "n.id",
+            in_totale: None,
             columns: &[
                 ("numero", "n.number"),
                 ("data", "n.issued_on"),
@@ -331,7 +347,11 @@ pub async fn list_section(
     let total_columns: Vec<&str> = spec.columns.iter().filter(|c| c.total).map(|c| c.key).collect();
     let mut totals_sql = String::from("SELECT COUNT(*)");
     for key in &total_columns {
-        totals_sql.push_str(&format!(", CAST(COALESCE(SUM({}), 0) AS BIGINT)", sql.expr(key)?));
+        let expr = match sql.in_totale {
+            Some(counted) => format!("CASE WHEN {counted} THEN {} ELSE 0 END", sql.expr(key)?),
+            None => sql.expr(key)?.to_string(),
+        };
+        totals_sql.push_str(&format!(", CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"));
     }
     totals_sql.push_str(&format!(" FROM {} WHERE {where_clause}", sql.from));
     let mut totals_query = sqlx::query(&totals_sql).bind(position_id);

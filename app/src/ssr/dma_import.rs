@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::Datelike;
 
 use super::comunicazioni::prossimo_protocollo;
-use super::db::{Db, iso_date};
+use super::db::{Db, iso_date, parse_iso_date};
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
 use crate::domain::dma_manuale::{BozzaDenuncia, testo};
 use crate::domain::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, verifica, verifica_intestazioni};
@@ -19,7 +19,7 @@ use crate::domain::period::Period;
 use crate::domain::position_code::PositionCode;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::{DmaErrore, DmaImportazione};
+use crate::model::{DenunciaInVigore, DmaErrore, DmaImportazione, EsitoInvioDma};
 
 fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Illeggibile> {
     std::fs::File::open(path)
@@ -150,9 +150,42 @@ pub async fn pulisci_incomplete(db: &Db, before: i64) -> Result<usize, AppError>
     Ok(ids.len())
 }
 
+/// The monthly declaration in force of a position for `periodo` (ISO `YYYY-MM`), if any.
+const IN_VIGORE: &str = "SELECT id, period, submitted_on, protocol FROM dma_denunce WHERE position_id = $1 \
+                         AND period = $2 AND tipo = 'mensile' AND completa = 1 AND sostituita_da IS NULL";
+
+type RigaInVigore = (i64, String, String, String);
+
+fn in_vigore_da_riga((id, periodo, inviata, protocollo): RigaInVigore) -> Result<DenunciaInVigore, AppError> {
+    Ok(DenunciaInVigore {
+        id,
+        periodo: periodo.parse().map_err(|_| AppError::Internal)?,
+        inviata_il: parse_iso_date(&inviata)?,
+        protocollo,
+    })
+}
+
+/// The declaration a confirmation names (`EsitoInvioDma::DaConfermare`), for the page that asks it: one of
+/// the position's, complete.
+pub async fn denuncia(db: &Db, position_id: i64, id: i64) -> Result<DenunciaInVigore, AppError> {
+    let row: Option<RigaInVigore> = sqlx::query_as(
+        "SELECT id, period, submitted_on, protocol FROM dma_denunce WHERE id = $1 AND position_id = $2 AND completa = 1",
+    )
+    .bind(id)
+    .bind(position_id)
+    .fetch_optional(db.pool())
+    .await?;
+    in_vigore_da_riga(row.ok_or(AppError::NotFound)?)
+}
+
 /// Checks and, when clean, stores the file at `path` as the declaration of `position`. Returns the id of
 /// the attempt. A file that is not a ListaPosPA declaration, or is another position's, is refused with
 /// nothing stored.
+///
+/// A clean monthly declaration for a month that already has one in force replaces it only when `sostituisce`
+/// names that one (the user saw the notice and confirmed): otherwise nothing is stored and the answer is
+/// `DaConfermare` with the declaration in force. Checked again in the last transaction, so a declaration of
+/// the month completed meanwhile by another import is never replaced unseen.
 ///
 /// The workers are stored in batches of `LOTTO`, each its own transaction, under a declaration row that the
 /// consultation does not see (`completa = 0`) until the last transaction gives it its protocol and completes
@@ -165,8 +198,9 @@ pub async fn importa(
     position_code: &str,
     path: PathBuf,
     nome_file: &str,
+    sostituisce: Option<i64>,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<EsitoInvioDma, AppError> {
     // Counted before the file is read: reading is the cost the limit is about, and each attempt is an upload.
     super::limiti::consuma_subito(db, user_id, super::limiti::Uso::Caricamento, now).await?;
     let first = path.clone();
@@ -188,6 +222,16 @@ pub async fn importa(
     let avvisi = lettura.numero_avvisi as i64;
     // Corrections only: a variation, with the totals of its V1 periods, not the month's declaration.
     let variazione = lettura.periodi_e0 == 0 && lettura.periodi_v1 > 0;
+    // Asked before a worker is stored: a month already declared is replaced only on confirmation.
+    if accettata && !variazione {
+        let row: Option<RigaInVigore> =
+            sqlx::query_as(IN_VIGORE).bind(position_id).bind(&periodo).fetch_optional(db.pool()).await?;
+        if let Some(d) = row.map(in_vigore_da_riga).transpose()?
+            && sostituisce != Some(d.id)
+        {
+            return Ok(EsitoInvioDma::DaConfermare(d));
+        }
+    }
     let denuncia_id = if accettata {
         let totali = if variazione { &lettura.totali_variazioni } else { &lettura.totali };
         let (imponibile, contributi) =
@@ -223,8 +267,10 @@ pub async fn importa(
     } else {
         None
     };
-    let completed = completa(db, user_id, position_id, denuncia_id, &lettura, &periodo, nome_file, now).await;
-    if let (Err(_), Some(id)) = (&completed, denuncia_id)
+    let sostituzione = (!variazione).then_some(sostituisce);
+    let completed =
+        completa(db, user_id, position_id, denuncia_id, sostituzione, &lettura, &periodo, nome_file, now).await;
+    if let (Err(_) | Ok(EsitoInvioDma::DaConfermare(_)), Some(id)) = (&completed, denuncia_id)
         && let Err(cleanup) = rimuovi_incompleta(db, id).await
     {
         tracing::error!(denuncia = id, error = %cleanup, "cannot remove an incomplete declaration");
@@ -310,19 +356,37 @@ async fn salva_lavoratori(
 }
 
 /// The last transaction: the declaration (if any) gets its protocol and becomes visible, with the attempt,
-/// its problems and the use of the service.
+/// its problems and the use of the service. A monthly declaration (`sostituzione` given: the id confirmed, if
+/// any) first takes the place of the one in force for the month, which must be the one confirmed.
 #[allow(clippy::too_many_arguments)]
 async fn completa(
     db: &Db,
     user_id: i64,
     position_id: i64,
     denuncia_id: Option<i64>,
+    sostituzione: Option<Option<i64>>,
     lettura: &Lettura,
     periodo: &str,
     nome_file: &str,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<EsitoInvioDma, AppError> {
     let mut tx = db.begin_write().await?;
+    if let (Some(id), Some(confermata)) = (denuncia_id, sostituzione) {
+        let row: Option<RigaInVigore> =
+            sqlx::query_as(IN_VIGORE).bind(position_id).bind(periodo).fetch_optional(&mut *tx).await?;
+        if let Some(d) = row.map(in_vigore_da_riga).transpose()? {
+            if confermata != Some(d.id) {
+                // Another declaration of the month was completed since the check: the user has not seen it.
+                return Ok(EsitoInvioDma::DaConfermare(d));
+            }
+            // Before the new one completes: the unique index allows one declaration in force per month.
+            sqlx::query("UPDATE dma_denunce SET sostituita_da = $1 WHERE id = $2")
+                .bind(id)
+                .bind(d.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     if let Some(id) = denuncia_id {
         let (sede_id, sede_code): (i64, String) =
             sqlx::query_as("SELECT s.id, s.code FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
@@ -370,7 +434,7 @@ async fn completa(
     }
     super::feedback::registra_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
     tx.commit().await?;
-    Ok(importazione)
+    Ok(EsitoInvioDma::Importata(importazione))
 }
 
 /// Imports a hand-compiled declaration of a public position: its heading is the position's own, its XML
@@ -381,8 +445,9 @@ pub async fn importa_bozza(
     position_id: i64,
     position_code: &str,
     mut bozza: BozzaDenuncia,
+    sostituisce: Option<i64>,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<EsitoInvioDma, AppError> {
     let code = PositionCode::parse(position_code).map_err(|_| AppError::NotFound)?;
     let (Some(cf), Some(prg)) = (code.ente_cf(), code.prg_azienda()) else {
         return Err(AppError::invalid("La denuncia ListaPosPA riguarda le posizioni delle amministrazioni pubbliche."));
@@ -404,7 +469,8 @@ pub async fn importa_bozza(
             AppError::Internal
         })?;
     let nome = format!("compilazione-manuale-{}.xml", testo(&bozza.mese));
-    let result = importa(db, user_id, position_id, position_code, spool.path().to_path_buf(), &nome, now).await;
+    let result =
+        importa(db, user_id, position_id, position_code, spool.path().to_path_buf(), &nome, sostituisce, now).await;
     drop(spool);
     result
 }
@@ -431,9 +497,9 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
     .await?;
     let errori = errori
         .into_iter()
-        .map(|(codice_fiscale, periodo, elemento, codice, descrizione, avviso)| DmaErrore {
+        .map(|(codice_fiscale, periodo_problema, elemento, codice, descrizione, avviso)| DmaErrore {
             codice_fiscale,
-            periodo,
+            periodo: mese_del_problema(&periodo_problema, &periodo),
             elemento,
             codice,
             descrizione,
@@ -451,6 +517,18 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
         at,
         errori,
     })
+}
+
+/// The month a problem concerns, as the errors table and its CSV show it (MM/YYYY): the month its period
+/// starts in (a V1 period is an earlier month), or else the declaration's own (`AnnoMeseDenuncia`, ISO), for
+/// the problems of a whole record or of the file. Empty only when neither can be read.
+fn mese_del_problema(periodo_problema: &str, mese_denuncia: &str) -> String {
+    let inizio = periodo_problema
+        .split('–')
+        .next()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%d/%m/%Y").ok())
+        .and_then(|d| Period::from_date(d).ok());
+    inizio.or_else(|| mese_denuncia.parse::<Period>().ok()).map(|p| p.to_string()).unwrap_or_default()
 }
 
 /// The problems of an attempt as CSV (semicolon-separated, as Italian spreadsheets expect). Every cell is
@@ -478,4 +556,19 @@ pub fn errori_csv(i: &DmaImportazione) -> String {
         ]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mese_del_problema;
+
+    #[test]
+    fn a_problem_is_dated_by_its_period_or_else_by_the_declaration() {
+        // A V1 period of November 2025 in a declaration of March 2026: the problem is November's.
+        assert_eq!(mese_del_problema("01/11/2025–30/11/2025", "2026-03"), "11/2025");
+        // A problem of the record (a codice fiscale), no period of its own: the declaration's month.
+        assert_eq!(mese_del_problema("", "2026-03"), "03/2026");
+        // A file whose month could not be read, and a problem without period: nothing to say.
+        assert_eq!(mese_del_problema("", ""), "");
+    }
 }

@@ -172,8 +172,10 @@ pub async fn dati(db: &Db, position_id: i64, today: NaiveDate) -> Result<Fascico
         sections.push(SectionPrint { section: spec.section, page, details });
     }
 
+    // Only the declarations in force: one replaced by a later one of its month no longer counts.
     let errors_where = "FROM dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id \
-                        WHERE d.position_id = $1 AND d.completa = 1 AND l.error_code IS NOT NULL AND l.error_code <> ''";
+                        WHERE d.position_id = $1 AND d.completa = 1 AND d.sostituita_da IS NULL \
+                        AND l.error_code IS NOT NULL AND l.error_code <> ''";
     let dma_errors_total: i64 =
         sqlx::query_scalar(&format!("SELECT COUNT(*) {errors_where}")).bind(position_id).fetch_one(db.pool()).await?;
     let rows = sqlx::query(&format!(
@@ -200,7 +202,8 @@ pub async fn dati(db: &Db, position_id: i64, today: NaiveDate) -> Result<Fascico
         .collect::<Result<Vec<_>, AppError>>()?;
 
     let per_gestione = "FROM dma_lavoratori l JOIN dma_denunce d ON d.id = l.denuncia_id \
-                        WHERE d.position_id = $1 AND d.completa = 1 GROUP BY d.id, d.period, d.protocol, l.gestione";
+                        WHERE d.position_id = $1 AND d.completa = 1 AND d.sostituita_da IS NULL \
+                        GROUP BY d.id, d.period, d.protocol, l.gestione";
     let dma_gestioni_total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM (SELECT d.id {per_gestione}) g"))
         .bind(position_id)
         .fetch_one(db.pool())

@@ -41,7 +41,8 @@ pub struct Limiti {
 impl Default for Limiti {
     fn default() -> Self {
         Limiti {
-            max_bytes: 200 * 1024 * 1024,
+            // The same limit the page checks before sending (`domain::allegati::LimitiFile::DMA`).
+            max_bytes: crate::domain::allegati::MAX_BYTES_DMA as u64,
             max_depth: 16,
             max_elements: 50_000_000,
             max_errori: 1_000,

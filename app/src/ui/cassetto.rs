@@ -11,7 +11,7 @@ use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
 use super::azioni::risorsa;
-use super::common::{DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
+use super::common::{CampoFile, DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
 use super::layout::{Crumb, Page};
 
 use crate::servizi::{Gestione, SERVIZI_POSIZIONE, servizio_offerto, sezione_offerta};
@@ -585,6 +585,11 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                         spec.detail.map(|_| format!("{base_position}/{}", spec.slug)),
                     ),
                 };
+                // Each row opens its service prefilled for it (an ECA note, its sanction calculation); a
+                // management service, so not in the operator's read-only view.
+                let azione = spec.azione_riga.as_ref().filter(|_| vista == Vista::Cassetto).map(|a| {
+                    (format!("{base_position}/{}?{}=", a.servizio, a.param), a.etichetta)
+                });
                 // A detail page downloads as its parent's slug with `padre` (`ssr::export::section_csv`).
                 let csv = format!(
                     "/esporta/{}/{}{}",
@@ -616,7 +621,7 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                                         "Scrivi alla Sede su questo argomento"
                                     </a>
                                 })}
-                                <DataTable spec page=view_data.table query=q base detail_base/>
+                                <DataTable spec page=view_data.table query=q base detail_base azione=azione.clone()/>
                                 {(vista == Vista::Cassetto).then(|| view! {
                                     <super::feedback::FeedbackWidget servizio=crate::feedback::servizio_di_sezione(section).to_string()/>
                                 })}
@@ -798,8 +803,8 @@ fn TracciatiPage() -> impl IntoView {
                                     </select>
                                 </div>
                                 <div class="col-lg-5 mb-3">
-                                    <label for="file-tracciato" class="form-label fw-semibold">"File"</label>
-                                    <input id="file-tracciato" name="file" type="file" class="form-control" required/>
+                                    <CampoFile id="file-tracciato" name="file" label="File" required=true
+                                        limiti=crate::domain::allegati::LimitiFile::TRACCIATO/>
                                 </div>
                                 <div class="col-lg-2 mb-3">
                                     <button type="submit" class="btn btn-primary">"Invia"</button>
@@ -900,8 +905,8 @@ fn ContestazioniPage() -> impl IntoView {
                                         <textarea id="motivi" name="motivi" class="form-control" rows="4" maxlength="4000" required></textarea>
                                     </div>
                                     <div class="mb-3">
-                                        <label for="allegati-contestazione" class="form-label fw-semibold">"Allegati (facoltativi, fino a 3)"</label>
-                                        <input id="allegati-contestazione" name="allegati" type="file" multiple class="form-control" accept=".pdf,.png,.jpg,.jpeg,.xml,.txt,.csv"/>
+                                        <CampoFile id="allegati-contestazione" name="allegati" label="Allegati (facoltativi, fino a 3)"
+                                            limiti=crate::domain::allegati::LimitiFile::ALLEGATI/>
                                     </div>
                                     <button type="submit" class="btn btn-primary">"Presenta la contestazione"</button>
                                 </form>
@@ -979,7 +984,7 @@ pub fn ContestazioneCells(c: crate::model::ContestazioneRow) -> impl IntoView {
 /// its per-record problems, also as CSV.
 #[component]
 fn ImportaDmaPage() -> impl IntoView {
-    use crate::api::dma::load_importazione;
+    use crate::api::dma::{load_importazione, load_sostituzione};
     use crate::domain::time::format_rome;
     let posizione = posizione_param();
     let query = use_query_map();
@@ -994,15 +999,48 @@ fn ImportaDmaPage() -> impl IntoView {
             }
         },
     );
+    // A month already declared: the server sent the user back naming the declaration in force, which the
+    // same form replaces once the confirmation is ticked and the file chosen again.
+    let sostituzione = move || param("sostituzione").and_then(|v| v.parse::<i64>().ok());
+    let in_vigore = risorsa(
+        move || (posizione(), sostituzione()),
+        |(p, id)| async move {
+            match id {
+                Some(id) => load_sostituzione(p, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <h1 class="h2">"Invio denuncia DMA (UniEmens ListaPosPA)"</h1>
         <p>"Il file XML della denuncia mensile (DenunceMensili → Azienda → ListaPosPA) viene controllato lavoratore per lavoratore: se è corretto è acquisito; se ha solo avvisi è acquisito e accettato con errori, con l'elenco degli avvisi; se ha anche un solo errore bloccante è scartato con l'elenco dei problemi."</p>
         {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
         <form method="post" action=move || format!("/api/dma/{}", url_encode(&posizione())) enctype="multipart/form-data" class="mb-4" data-testid="form-dma">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match in_vigore.await {
+                        Ok(Some(d)) => view! {
+                            <div class="alert alert-warning" role="alert" data-testid="avviso-sostituzione">
+                                <p>{d.avviso()}</p>
+                                <div class="form-check">
+                                    <input class="form-check-input" type="checkbox" id="conferma-sostituzione" name="sostituisce"
+                                        value=d.id.to_string() required/>
+                                    <label class="form-check-label" for="conferma-sostituzione">
+                                        {format!("Confermo: la nuova denuncia sostituisce quella del periodo {} (protocollo {}).", d.periodo, d.protocollo)}
+                                    </label>
+                                </div>
+                                <p class="mb-0 mt-2">"Per confermare selezioni di nuovo il file qui sotto: il browser non conserva il file scelto in precedenza."</p>
+                            </div>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
             <div class="row align-items-end">
                 <div class="col-lg-8 mb-3">
-                    <label for="file-dma" class="form-label fw-semibold">"File ListaPosPA (XML)"</label>
-                    <input id="file-dma" name="file" type="file" accept=".xml" class="form-control" required/>
+                    <CampoFile id="file-dma" name="file" label="File ListaPosPA (XML)" required=true
+                        limiti=crate::domain::allegati::LimitiFile::DMA/>
                 </div>
                 <div class="col-lg-4 mb-3">
                     <button type="submit" class="btn btn-primary">"Invia la denuncia"</button>

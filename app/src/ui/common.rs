@@ -104,8 +104,13 @@ pub fn DataTable(
     base: String,
     /// Base path of the detail page of a row, when the section has one.
     detail_base: Option<String>,
+    /// A service each row leads to (`SectionSpec::azione_riga`): the address up to the row's id, and the text.
+    #[prop(default = None)]
+    azione: Option<(String, &'static str)>,
 ) -> impl IntoView {
     let (sort_key, sort_desc) = page.sort.clone();
+    let con_azione = azione.is_some();
+    let colonne = spec.columns.len() + usize::from(con_azione);
     let total_pages = page.page_count();
     let current = page.page;
     let totals = page.totals.clone();
@@ -133,6 +138,12 @@ pub fn DataTable(
         .iter()
         .map(|row| {
             let link = detail_base.as_ref().map(|b| format!("{b}/{}", row.id));
+            let azione = azione.as_ref().map(|(prefix, etichetta)| {
+                // The row's first cell (the note's number) makes each link's name its own.
+                let di = row.cells.first().map(|c| c.display()).unwrap_or_default();
+                let label = format!("{etichetta} della nota {di}");
+                view! { <td><a href=format!("{prefix}{}", row.id) aria-label=label data-testid="azione-riga">{*etichetta}</a></td> }
+            });
             view! {
                 <tr>
                     {row.cells.iter().enumerate().map(|(i, cell)| {
@@ -143,6 +154,7 @@ pub fn DataTable(
                             _ => view! { <td class:text-end=numeric>{text}</td> }.into_any(),
                         }
                     }).collect_view()}
+                    {azione}
                 </tr>
             }
         })
@@ -157,6 +169,7 @@ pub fn DataTable(
                             .or_else(|| (i == 0).then(|| "Totale".to_string()));
                         view! { <td class:text-end=c.total data-total=c.key>{text}</td> }
                     }).collect_view()}
+                    {con_azione.then(|| view! { <td></td> })}
                 </tr>
             </tfoot>
         }
@@ -167,10 +180,10 @@ pub fn DataTable(
         <div class="table-responsive">
             <table class="table table-striped table-hover" data-testid="tabella">
                 <caption class="visually-hidden">{spec.title}</caption>
-                <thead><tr>{header}</tr></thead>
+                <thead><tr>{header}{con_azione.then(|| view! { <th scope="col"><span class="visually-hidden">"Azioni"</span></th> })}</tr></thead>
                 <tbody>
                     {rows}
-                    {empty.then(|| view! { <tr><td colspan=spec.columns.len().to_string()>"Nessun risultato per i filtri scelti."</td></tr> })}
+                    {empty.then(|| view! { <tr><td colspan=colonne.to_string()>"Nessun risultato per i filtri scelti."</td></tr> })}
                 </tbody>
                 {footer}
             </table>
@@ -204,5 +217,97 @@ pub fn Pager(base: String, query: ListQuery, total_pages: u32, current: u32) -> 
                 </li>
             </ul>
         </nav>
+    }
+}
+
+/// A file input in the kit's upload style (Bootstrap Italia's `input.upload` with its button-like label and
+/// the `upload-file-list` of the files chosen). It stays a real file input named by its label, so it works as
+/// a plain form field: without script the page shows the browser's own input (the kit's look needs the list
+/// to tell the user what was chosen), and the server checks everything it receives.
+///
+/// Once hydrated, the files chosen are listed with their size and checked at once against `limiti`, the
+/// numbers the server enforces (`domain::allegati::LimitiFile`): a problem is shown beside the field and set
+/// as the input's custom validity, so the browser keeps the form from being sent while it stands.
+#[component]
+pub fn CampoFile(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    limiti: crate::domain::allegati::LimitiFile,
+    #[prop(optional)] required: bool,
+    /// The help text under the field (its id is `{id}-aiuto`).
+    #[prop(optional)]
+    aiuto: Option<String>,
+) -> impl IntoView {
+    use crate::domain::allegati::dimensione;
+    let multiple = limiti.max_file > 1;
+    let scelti = RwSignal::new(Vec::<(String, u64)>::new());
+    let errore = RwSignal::new(None::<String>);
+    // The kit's look only where script runs (effects run in the browser, after hydration).
+    let kit = RwSignal::new(false);
+    Effect::new(move |_| kit.set(true));
+    let aiuto_id = format!("{id}-aiuto");
+    let errore_id = format!("{id}-errore");
+    let con_aiuto = aiuto.is_some();
+    let describedby = {
+        let (aiuto_id, errore_id) = (aiuto_id.clone(), errore_id.clone());
+        move || {
+            let ids: Vec<&str> = [con_aiuto.then_some(aiuto_id.as_str()), errore.get().map(|_| errore_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let classe_input = move || {
+        let base = if kit.get() { "upload" } else { "form-control" };
+        if errore.get().is_some() { format!("{base} is-invalid") } else { base.to_string() }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let input = event_target::<web_sys::HtmlInputElement>(&ev);
+            let files: Vec<(String, u64)> = input
+                .files()
+                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size() as u64)).collect())
+                .unwrap_or_default();
+            let esito = limiti.verifica_scelta(&files);
+            input.set_custom_validity(esito.as_ref().err().map(String::as_str).unwrap_or(""));
+            errore.set(esito.err());
+            scelti.set(files);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, scelti, errore);
+    };
+    view! {
+        <div class=move || if kit.get() { "mb-1" } else { "d-flex flex-column-reverse" }>
+            <input type="file" id=id name=name class=classe_input multiple=multiple accept=limiti.accept()
+                required=required aria-describedby=describedby aria-invalid=move || errore.get().map(|_| "true")
+                on:change=on_change/>
+            <label for=id class=move || if kit.get() { "" } else { "form-label fw-semibold" }>
+                {move || kit.get().then(|| view! {
+                    <svg class="icon icon-sm" aria-hidden="true" focusable="false">
+                        <use href="/vendor/bootstrap-italia/svg/sprites.svg#it-upload"></use>
+                    </svg>
+                })}
+                <span>{label}</span>
+            </label>
+        </div>
+        {aiuto.map(|a| view! { <div id=aiuto_id class="form-text">{a}</div> })}
+        {move || errore.get().map(|e| view! {
+            <div id=errore_id.clone() class="invalid-feedback d-block" data-testid="errore-file">{e}</div>
+        })}
+        {move || (!scelti.with(Vec::is_empty)).then(|| view! {
+            <ul class="upload-file-list" data-testid="file-scelti" aria-label="File scelti">
+                {scelti.get().into_iter().map(|(nome, byte)| view! {
+                    <li class="upload-file success" data-testid="file-scelto">
+                        <svg class="icon icon-sm" aria-hidden="true" focusable="false">
+                            <use href="/vendor/bootstrap-italia/svg/sprites.svg#it-file"></use>
+                        </svg>
+                        <p>{nome}<span class="upload-file-weight">{dimensione(byte)}</span></p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
     }
 }

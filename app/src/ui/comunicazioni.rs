@@ -12,7 +12,7 @@ use crate::model::{ListQuery, OggettoRow, RichiestaDetail, RichiestaRow, Richies
 
 use super::agenda::BookingSection;
 use super::azioni::{Outcome, azione, form_error, risorsa};
-use super::common::{ErrorBox, Pager};
+use super::common::{CampoFile, ErrorBox, Pager};
 use super::layout::Page;
 
 fn stato_label(r: &RichiestaRow) -> String {
@@ -302,10 +302,8 @@ pub fn NuovaRichiestaPage() -> impl IntoView {
                                 <textarea id="testo" name="testo" class="form-control" rows="5" maxlength="4000" required></textarea>
                             </div>
                             <div class="mb-3">
-                                <label for="allegati" class="form-label fw-semibold">"Allegati (facoltativi)"</label>
-                                <input id="allegati" name="allegati" type="file" multiple class="form-control"
-                                    accept=".pdf,.png,.jpg,.jpeg,.xml,.txt,.csv" aria-describedby="allegati-aiuto"/>
-                                <div id="allegati-aiuto" class="form-text">{allegati_aiuto()}</div>
+                                <CampoFile id="allegati" name="allegati" label="Allegati (facoltativi)"
+                                    limiti=crate::domain::allegati::LimitiFile::ALLEGATI aiuto=allegati_aiuto()/>
                             </div>
                             <CanaliAvvisi scelta=Canali::parse(&preset("canali"))/>
                             {move || progress.get().map(|p| view! {

@@ -10,7 +10,7 @@ use crate::domain::dma_manuale::{BozzaDenuncia, BozzaGestione, BozzaLavoratore, 
 use crate::domain::listapospa::{
     CAUSALE_VARIAZIONE, COD_GESTIONE, REGIME_FINE_SERVIZIO, TIPO_OPERAZIONE, TIPO_PART_TIME, TIPO_PIANO, TipoGestione,
 };
-use crate::model::url_encode;
+use crate::model::{EsitoInvioDma, url_encode};
 
 use super::common::ErrorBox;
 
@@ -393,10 +393,19 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
     let xml_href =
         move || format!("data:application/xml;charset=utf-8,{}", url_encode(&bozza.with(|b| b.scrivi_xml())));
     let xml_nome = move || format!("ListaPosPA-{}.xml", bozza.with(|b| b.mese.clone()));
-    let invia = Action::new(move |b: &BozzaDenuncia| invia_dma_manuale(posizione.get_untracked(), b.clone()));
+    let invia = Action::new(move |(b, sostituisce): &(BozzaDenuncia, Option<i64>)| {
+        invia_dma_manuale(posizione.get_untracked(), b.clone(), *sostituisce)
+    });
+    // The month already has a declaration in force: the server named it, and the user ticks the confirmation
+    // before sending again (the server checks the id named is still the one in force).
+    let da_confermare = move || match invia.value().get() {
+        Some(Ok(EsitoInvioDma::DaConfermare(d))) => Some(d),
+        _ => None,
+    };
+    let confermata = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(id)) = invia.value().get() {
+        if let Some(Ok(EsitoInvioDma::Importata(id))) = invia.value().get() {
             navigate(
                 &format!("/cassetto/{}/importa-dma?importazione={id}", url_encode(&posizione.get_untracked())),
                 Default::default(),
@@ -452,9 +461,26 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
             }}
         </section>
         {move || invia.value().get().and_then(|r| r.err()).map(|e| view! { <div data-testid="errore-modulo"><ErrorBox error=e/></div> })}
+        {move || da_confermare().map(|d| view! {
+            <div class="alert alert-warning" role="alert" data-testid="avviso-sostituzione">
+                <p>{d.avviso()}</p>
+                <div class="form-check mb-0">
+                    <input class="form-check-input" type="checkbox" id="conferma-sostituzione"
+                        prop:checked=move || confermata.get() on:change=move |ev| confermata.set(event_target_checked(&ev))/>
+                    <label class="form-check-label" for="conferma-sostituzione">
+                        {format!("Confermo: la nuova denuncia sostituisce quella del periodo {} (protocollo {}).", d.periodo, d.protocollo)}
+                    </label>
+                </div>
+            </div>
+        })}
         <div class="d-flex gap-2 mb-4">
-            <button type="button" class="btn btn-primary" disabled=move || !pronta() || invia.pending().get()
-                on:click=move |_| { invia.dispatch(bozza.get_untracked()); }>"Invia la denuncia"</button>
+            <button type="button" class="btn btn-primary"
+                disabled=move || !pronta() || invia.pending().get() || (da_confermare().is_some() && !confermata.get())
+                on:click=move |_| {
+                    let sostituisce = da_confermare().filter(|_| confermata.get_untracked()).map(|d| d.id);
+                    confermata.set(false);
+                    invia.dispatch((bozza.get_untracked(), sostituisce));
+                }>"Invia la denuncia"</button>
             <a class="btn btn-outline-primary" href=xml_href download=xml_nome>"Scarica il file XML"</a>
         </div>
     }

@@ -212,6 +212,42 @@ impl TestApp {
     }
 
     /// The code of the first position (by id) of the Ente named `denominazione`.
+    /// The monthly declaration in force of `code` for `periodo` (`YYYY-MM`): the one a new declaration of
+    /// that month replaces, once confirmed.
+    pub async fn dma_in_vigore(&self, code: &str, periodo: &str) -> Option<i64> {
+        sqlx::query_scalar(
+            "SELECT d.id FROM dma_denunce d JOIN positions p ON p.id = d.position_id WHERE p.code = $1 \
+             AND d.period = $2 AND d.tipo = 'mensile' AND d.completa = 1 AND d.sostituita_da IS NULL",
+        )
+        .bind(code)
+        .bind(periodo)
+        .fetch_optional(self.db.pool())
+        .await
+        .expect("declaration in force")
+    }
+
+    /// Uploads `xml` as the ListaPosPA file of `code` (a plain form post) and, when the page asks to confirm
+    /// the replacement of the month's declaration in force, confirms it as the user does (the file sent
+    /// again with `sostituisce`); the last redirect target. For the tests about something else than the
+    /// replacement, on the demo's months.
+    pub async fn upload_dma(&self, client: &reqwest::Client, code: &str, name: &str, xml: Vec<u8>) -> String {
+        let send = |sostituisce: Option<String>| {
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(id) = sostituisce {
+                form = form.text("sostituisce", id);
+            }
+            let form = form.part("file", reqwest::multipart::Part::bytes(xml.clone()).file_name(name.to_string()));
+            client.post(self.url(&format!("/api/dma/{code}"))).header("Origin", &self.base).multipart(form).send()
+        };
+        let res = send(None).await.expect("post");
+        assert_eq!(res.status().as_u16(), 303, "{name}");
+        let to = location(&res);
+        let Some(id) = to.split("sostituzione=").nth(1) else { return to };
+        let res = send(Some(id.to_string())).await.expect("post");
+        assert_eq!(res.status().as_u16(), 303, "{name}");
+        location(&res)
+    }
+
     pub async fn position_of(&self, denominazione: &str) -> String {
         sqlx::query_scalar("SELECT p.code FROM positions p JOIN enti e ON e.id = p.ente_id WHERE e.denominazione = $1 ORDER BY p.id LIMIT 1")
             .bind(denominazione)
