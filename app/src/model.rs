@@ -649,7 +649,8 @@ pub struct DmaErrore {
 pub struct DmaImportazione {
     pub id: i64,
     pub nome_file: String,
-    pub periodo: String,
+    /// The month declared (absent when the file was refused before its month could be read).
+    pub periodo: Option<Period>,
     pub lavoratori: i64,
     pub numero_errori: i64,
     /// Of `numero_errori`, the warnings: an accepted file with warnings is "accettata con errori".

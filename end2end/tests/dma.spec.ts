@@ -97,7 +97,7 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     await inviaDma(page, testInfo, {
       name: "marzo.xml", mimeType: "application/xml", buffer: listapospa([["BNCLRA85M41F205C", "2000,00"], ["RSSMRA70A01H501S", "1800,00"]]),
     });
-    await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-03 acquisita");
+    await expect(page.getByTestId("esito")).toContainText("Denuncia di 03/2026 acquisita");
     await expect(page.getByTestId("esito")).toContainText("2 lavoratori");
     await settled(page, testInfo);
     await page.getByTestId("esito").getByRole("link", { name: "Vedi le denunce trasmesse" }).click();
@@ -130,7 +130,7 @@ test.describe("invio denuncia DMA (ListaPosPA)", () => {
     // June 2021: the hydrated run's declaration is in force when the run without script sends it again.
     await inviaDma(page, testInfo, { name: "avvisi.xml", mimeType: "application/xml", buffer: withWarningsOnly() });
     const esito = page.getByTestId("esito");
-    await expect(esito).toContainText("Denuncia di 2021-06 acquisita");
+    await expect(esito).toContainText("Denuncia di 06/2021 acquisita");
     await expect(esito).toContainText("accettata con errori (0 errori bloccanti, 2 avvisi)");
     await settled(page, testInfo);
     await checkA11y(page);
@@ -287,7 +287,7 @@ test.describe("compilazione manuale DMA", () => {
     await expect(send).toBeDisabled();
     await tick(avviso, /Confermo: la nuova denuncia sostituisce quella del periodo 01\/2026/);
     await send.click();
-    await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-01 acquisita");
+    await expect(page.getByTestId("esito")).toContainText("Denuncia di 01/2026 acquisita");
     await expect(page.getByTestId("esito")).toContainText("1 lavoratori");
     // The submission is a use of the service: its rating is offered under the outcome.
     await expect(page.getByTestId("feedback")).toContainText("«Invio denuncia DMA»");
@@ -320,7 +320,7 @@ test.describe("una seconda denuncia dello stesso mese", () => {
     await expect(page).toHaveURL(/\?sostituzione=\d+$/);
     await tick(form, /Confermo: la nuova denuncia sostituisce quella del periodo 04\/2026/);
     await form.getByRole("button", { name: "Invia la denuncia" }).click();
-    await expect(page.getByTestId("esito")).toContainText("Denuncia di 2026-04 acquisita");
+    await expect(page.getByTestId("esito")).toContainText("Denuncia di 04/2026 acquisita");
     await settled(page, testInfo);
 
     // Both listed, newest first: the new one «sostitutiva», the old one «sostituita»; the month's totals are

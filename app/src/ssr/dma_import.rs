@@ -509,7 +509,7 @@ pub async fn importazione(db: &Db, position_id: i64, id: i64) -> Result<DmaImpor
     Ok(DmaImportazione {
         id,
         nome_file,
-        periodo,
+        periodo: periodo.parse().ok(),
         lavoratori,
         numero_errori,
         avvisi,

@@ -70,7 +70,7 @@ fn UserAgenda(prenotazioni: Vec<PrenotazioneRow>, cancel: ServerAction<CancelApp
         .into_any();
     }
     view! {
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm" data-testid="prenotazioni">
                 <thead><tr>
                     <th scope="col">"Data e ora"</th><th scope="col">"Sede"</th><th scope="col">"Richiesta"</th>
@@ -135,7 +135,7 @@ fn SedeAgenda(
             view! { <p data-testid="slot-sede">"Nessuno slot pubblicato."</p> }.into_any()
         } else {
             view! {
-                <div class="table-responsive">
+                <div class="table-responsive" tabindex="0">
                     <table class="table table-sm" data-testid="slot-sede">
                         <thead><tr>
                             <th scope="col">"Data e ora"</th><th scope="col">"Prenotato da"</th><th scope="col">"Richiesta"</th>

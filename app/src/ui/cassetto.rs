@@ -111,7 +111,7 @@ fn RicercaPosizioni(vista: Vista) -> impl IntoView {
                             }
                             view! {
                                 <p data-testid="conteggio">{format!("{} posizioni", r.total)}</p>
-                                <div class="table-responsive">
+                                <div class="table-responsive" tabindex="0">
                                     <table class="table table-striped table-hover" data-testid="posizioni">
                                         <caption class="visually-hidden">"Posizioni contributive accessibili"</caption>
                                         <thead><tr>
@@ -692,7 +692,7 @@ fn SanzioniForm(v: crate::model::SanzioniEca, q: ListQuery) -> impl IntoView {
                 <h2 id="risultato" class="h4">"Calcolo"</h2>
                 {avvisi}
                 <p>"Regime applicato: " <strong data-testid="regime-applicato">{c.regime.label()}</strong></p>
-                <div class="table-responsive">
+                <div class="table-responsive" tabindex="0">
                     <table class="table table-sm">
                         <thead><tr>
                             <th scope="col">"Voce"</th><th scope="col">"Dal"</th><th scope="col">"Al"</th>
@@ -811,7 +811,7 @@ fn TracciatiPage() -> impl IntoView {
                                 </div>
                             </div>
                         </form>
-                        <div class="table-responsive">
+                        <div class="table-responsive" tabindex="0">
                             <table class="table table-sm" data-testid="tracciati">
                                 <thead><tr>
                                     <th scope="col">"Protocollo"</th><th scope="col">"Ricevuto il"</th><th scope="col">"File"</th>
@@ -914,7 +914,7 @@ fn ContestazioniPage() -> impl IntoView {
                         };
                         view! {
                             <h2 class="h4">"Note di debito della posizione"</h2>
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table table-sm" data-testid="note-contestazione">
                                     <thead><tr>
                                         <th scope="col">"Numero"</th><th scope="col">"Tipo"</th><th scope="col">"Residuo"</th><th scope="col">"Contestazione"</th>
@@ -941,7 +941,7 @@ fn ContestazioniPage() -> impl IntoView {
                             </div>
                             {form}
                             <h2 class="h4">"Contestazioni presentate"</h2>
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table table-sm" data-testid="contestazioni">
                                     <thead><tr>
                                         <th scope="col">"Protocollo"</th><th scope="col">"Nota"</th><th scope="col">"Presentata il"</th>
@@ -982,6 +982,11 @@ pub fn ContestazioneCells(c: crate::model::ContestazioneRow) -> impl IntoView {
 /// "Invio denuncia DMA": the upload of a ListaPosPA file (posted to the server, which redirects back with
 /// the import's id or the refusal) and the outcome: accepted, with a link to the DMA pages, or refused with
 /// its per-record problems, also as CSV.
+/// A declaration's month as people write it (03/2026), or a dash when the file never said.
+fn mese(periodo: Option<crate::domain::period::Period>) -> String {
+    periodo.map(|p| p.to_string()).unwrap_or_else(|| "periodo non indicato".to_string())
+}
+
 #[component]
 fn ImportaDmaPage() -> impl IntoView {
     use crate::api::dma::{load_importazione, load_sostituzione};
@@ -1054,7 +1059,7 @@ fn ImportaDmaPage() -> impl IntoView {
                     Ok(None) => view! { <span></span> }.into_any(),
                     Ok(Some(i)) if i.accettata && i.avvisi == 0 => view! {
                         <div class="alert alert-success" role="status" data-testid="esito">
-                            {format!("Denuncia di {} acquisita il {}: {} lavoratori.", i.periodo, format_rome(i.at), i.lavoratori)}
+                            {format!("Denuncia di {} acquisita il {}: {} lavoratori.", mese(i.periodo), format_rome(i.at), i.lavoratori)}
                             " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
                         </div>
                     }.into_any(),
@@ -1076,7 +1081,7 @@ fn ImportaDmaPage() -> impl IntoView {
                                 <div class="alert alert-warning" role="status" data-testid="esito" data-esito="accettata con errori">
                                     {format!(
                                         "Denuncia di {} acquisita il {}: {} lavoratori. Esito: accettata con errori ({bloccanti} errori bloccanti, {} avvisi).",
-                                        i.periodo, format_rome(i.at), i.lavoratori, i.avvisi
+                                        mese(i.periodo), format_rome(i.at), i.lavoratori, i.avvisi
                                     )}
                                     " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
                                 </div>
@@ -1086,7 +1091,7 @@ fn ImportaDmaPage() -> impl IntoView {
                                 <div class="alert alert-danger" role="alert" data-testid="scartata" data-esito="scartata">
                                     {format!(
                                         "Denuncia di {} scartata: {} problemi ({bloccanti} errori bloccanti, {} avvisi).",
-                                        i.periodo, i.numero_errori, i.avvisi
+                                        mese(i.periodo), i.numero_errori, i.avvisi
                                     )}
                                 </div>
                             }.into_any()
@@ -1094,7 +1099,7 @@ fn ImportaDmaPage() -> impl IntoView {
                         view! {
                             {esito}
                             <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica l'elenco (CSV)"</a>
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table table-sm" data-testid="errori-dma">
                                     <thead><tr>
                                         <th scope="col">"Codice fiscale"</th><th scope="col">"Periodo"</th><th scope="col">"Elemento"</th>

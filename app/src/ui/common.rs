@@ -177,7 +177,7 @@ pub fn DataTable(
     let empty = page.rows.is_empty();
     view! {
         <p data-testid="conteggio">{format!("{} risultati", page.total_rows)}</p>
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-striped table-hover" data-testid="tabella">
                 <caption class="visually-hidden">{spec.title}</caption>
                 <thead><tr>{header}{con_azione.then(|| view! { <th scope="col"><span class="visually-hidden">"Azioni"</span></th> })}</tr></thead>

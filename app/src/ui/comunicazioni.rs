@@ -180,7 +180,7 @@ fn RichiesteTable(
                 format!("{totale} richieste")
             }}
         </p>
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm" data-testid=testid>
                 {header}
                 <tbody>
@@ -532,7 +532,7 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
         </dl>
         <section aria-labelledby="cronologia" class="mt-4">
             <h2 id="cronologia" class="h4">"Cronologia"</h2>
-            <div class="table-responsive">
+            <div class="table-responsive" tabindex="0">
                 <table class="table table-sm" data-testid="cronologia">
                     <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Stato"</th><th scope="col">"Da"</th><th scope="col">"Commento"</th></tr></thead>
                     <tbody>
@@ -546,7 +546,7 @@ fn RichiestaView(d: RichiestaDetail, act: ServerAction<ActOnQuesito>) -> impl In
         {(!avvisi.is_empty()).then(|| view! {
             <section aria-labelledby="avvisi" class="mt-4">
                 <h2 id="avvisi" class="h4">"Avvisi"</h2>
-                <div class="table-responsive">
+                <div class="table-responsive" tabindex="0">
                     <table class="table table-sm" data-testid="avvisi">
                         <thead><tr><th scope="col">"Canale"</th><th scope="col">"Destinatario"</th><th scope="col">"Recapito"</th></tr></thead>
                         <tbody>

@@ -117,7 +117,7 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
         return view! { <p data-testid=testid>"Nessuna delega."</p> }.into_any();
     }
     view! {
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm" data-testid=testid>
                 <thead><tr>
                     <th scope="col">"Posizione"</th>
@@ -521,7 +521,7 @@ fn DelegaView(
                     view! { <p data-testid="ricevute">"Nessuna ricevuta (messaggio in corso di invio)."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-responsive">
+                        <div class="table-responsive" tabindex="0">
                             <table class="table table-sm" data-testid="ricevute">
                                 <thead><tr><th scope="col">"Ricevuta"</th><th scope="col">"Data e ora"</th><th scope="col">"Destinatario"</th><th scope="col">"Che cosa significa"</th></tr></thead>
                                 <tbody>
@@ -548,7 +548,7 @@ fn DelegaView(
         })}
         <section aria-labelledby="storia" class="mt-4">
             <h2 id="storia" class="h4">"Storia della delega"</h2>
-            <div class="table-responsive">
+            <div class="table-responsive" tabindex="0">
                 <table class="table table-sm" data-testid="storia">
                     <thead><tr><th scope="col">"Data e ora"</th><th scope="col">"Evento"</th><th scope="col">"Da"</th><th scope="col">"Dettaglio"</th></tr></thead>
                     <tbody>

@@ -192,7 +192,7 @@ fn ServizioCard(s: RiepilogoServizio) -> AnyView {
                         </p>
                     </div>
                     <div class="col-lg-5">
-                        <div class="table-responsive">
+                        <div class="table-responsive" tabindex="0">
                             <table class="table table-sm" data-testid="conteggi">
                                 <caption class="visually-hidden">{format!("Valutazioni di {}", s.label)}</caption>
                                 <tbody>
@@ -203,7 +203,7 @@ fn ServizioCard(s: RiepilogoServizio) -> AnyView {
                             </table>
                         </div>
                         {(!s.motivi.is_empty()).then(|| view! {
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table table-sm" data-testid="motivi">
                                     <caption>"Motivi di insoddisfazione"</caption>
                                     <tbody>

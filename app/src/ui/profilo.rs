@@ -54,7 +54,7 @@ fn RequestsTable(rows: Vec<ProfileRequestRow>, #[prop(into)] testid: String) -> 
         return view! { <p data-testid=testid>"Nessuna richiesta."</p> }.into_any();
     }
     view! {
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm" data-testid=testid>
                 <thead><tr>
                     <th scope="col">"N."</th><th scope="col">"Modello"</th><th scope="col">"Richiedente"</th>
@@ -354,7 +354,7 @@ pub fn OperatorsPage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(rows) => view! {
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table" data-testid="operatori">
                                     <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Codice fiscale"</th><th scope="col">"Stato"</th><th scope="col">"Fascicolo Elettronico"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
                                     <tbody>
@@ -463,7 +463,7 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> impl IntoView {
     view! {
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm align-middle" data-testid="tassonomia">
                 <thead><tr>
                     <th scope="col">"Classe"</th><th scope="col">"Oggetto"</th><th scope="col">"Tempi soglia (giorni)"</th>
@@ -520,7 +520,7 @@ fn TassonomiaTable(rows: Vec<OggettoAdmin>, save: ServerAction<SaveOggetto>) -> 
 fn TassiTable(rows: Vec<TassoRow>, save: ServerAction<SaveTasso>, remove: ServerAction<RemoveTasso>) -> impl IntoView {
     let label = |tipo: &str| if tipo == "tur" { "TUR" } else { "Interessi di mora" };
     view! {
-        <div class="table-responsive">
+        <div class="table-responsive" tabindex="0">
             <table class="table table-sm align-middle" data-testid="tassi">
                 <thead><tr><th scope="col">"Tipo"</th><th scope="col">"In vigore dal"</th><th scope="col" class="text-end">"Tasso annuo"</th><th scope="col"><span class="visually-hidden">"Azioni"</span></th></tr></thead>
                 <tbody>
@@ -588,7 +588,7 @@ pub fn ContestazioniSedePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(rows) => view! {
-                            <div class="table-responsive">
+                            <div class="table-responsive" tabindex="0">
                                 <table class="table table-sm" data-testid="contestazioni-sede">
                                     <thead><tr>
                                         <th scope="col">"Protocollo"</th><th scope="col">"Nota"</th><th scope="col">"Presentata il"</th>
