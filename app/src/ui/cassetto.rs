@@ -297,12 +297,7 @@ fn PositionMenu(base: String, vista: Vista) -> impl IntoView {
 /// of its detail pages: a DMA's workers are within «Denunce DMA»).
 #[component]
 fn VoceMenu(href: String, label: &'static str, esatta: bool) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let own = href.clone();
-    let attuale = Memo::new(move |_| {
-        let path = location.pathname.get();
-        path == own || (!esatta && path.strip_prefix(own.as_str()).is_some_and(|rest| rest.starts_with('/')))
-    });
+    let attuale = super::layout::pagina_attuale(href.clone(), esatta);
     view! {
         <li>
             <a class=move || if attuale.get() { "list-item active" } else { "list-item" } href=href

@@ -81,14 +81,20 @@ fn UserBox(user: Resource<Result<Option<CurrentUser>, AppError>>) -> impl IntoVi
 
 /// The navbar of the services a signed-in user may open. On small screens it folds behind «Menu»: a
 /// `<details>`, so it opens with and without JavaScript; from `lg` up the style keeps it always open.
+/// Whether a menu's link is the current page: the address is its own or, unless `esatta`, one of the pages
+/// under it (a DMA's workers are within «Denunce DMA», a delega within «Deleghe»).
+pub fn pagina_attuale(href: String, esatta: bool) -> Memo<bool> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let path = location.pathname.get();
+        path == href || (!esatta && path.strip_prefix(href.as_str()).is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
 /// A service of the navbar, marked as the current page when the address is its own or under it.
 #[component]
 fn VoceNavigazione(href: &'static str, label: &'static str) -> impl IntoView {
-    let location = use_location();
-    let attuale = Memo::new(move |_| {
-        let path = location.pathname.get();
-        path == href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'))
-    });
+    let attuale = pagina_attuale(href.to_string(), false);
     view! {
         <li class="nav-item">
             <a class=move || if attuale.get() { "nav-link active" } else { "nav-link" } href=href
