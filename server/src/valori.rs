@@ -198,7 +198,11 @@ mod tests {
     #[test]
     fn only_the_refused_form_is_filled_and_values_are_escaped() {
         let html = br#"<form action="/api/a"><input name="cf" type="text"><textarea name="t"></textarea><select name="s"><option value="1" selected>1</option><option value="2">2</option></select></form><form action="/api/b"><input name="cf"></form>"#;
-        let fields = vec![("cf".to_string(), "<x\"&amp;>".to_string()), ("t".to_string(), "a<b".to_string()), ("s".to_string(), "2".to_string())];
+        let fields = vec![
+            ("cf".to_string(), "<x\"&amp;>".to_string()),
+            ("t".to_string(), "a<b".to_string()),
+            ("s".to_string(), "2".to_string()),
+        ];
         let out = String::from_utf8(refill(html, "/api/a", &fields).expect("rewritten")).expect("utf8");
         // Inside a quoted attribute only the quote and the ampersand could end or change the value.
         assert!(out.contains(r#"<input name="cf" type="text" value="<x&quot;&amp;amp;>">"#), "{out}");

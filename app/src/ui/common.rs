@@ -269,7 +269,9 @@ pub fn CampoFile(
             let input = event_target::<web_sys::HtmlInputElement>(&ev);
             let files: Vec<(String, u64)> = input
                 .files()
-                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size() as u64)).collect())
+                .map(|list| {
+                    (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size() as u64)).collect()
+                })
                 .unwrap_or_default();
             let esito = limiti.verifica_scelta(&files);
             input.set_custom_validity(esito.as_ref().err().map(String::as_str).unwrap_or(""));

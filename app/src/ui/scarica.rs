@@ -102,8 +102,9 @@ mod browser {
             stato.fine(esito);
         });
         xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-        let on_error =
-            Closure::<dyn Fn()>::new(move || stato.fine(Err("Connessione interrotta durante il download: riprovi.".to_string())));
+        let on_error = Closure::<dyn Fn()>::new(move || {
+            stato.fine(Err("Connessione interrotta durante il download: riprovi.".to_string()))
+        });
         xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         xhr.send()?;
         // The callbacks live as long as the request; each print leaks three small closures.
