@@ -216,6 +216,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         app: app_state.clone(),
     });
     let page_state = app_state.clone();
+    let secure = crate::valori::Secure(app_state.settings.secure_cookies);
     // Sending a richiesta with its files, and a tracciato, have larger body limits than forms.
     let uploads = Router::new()
         .route("/api/comunicazioni/nuova", post(crate::allegati::send_richiesta))
@@ -253,8 +254,8 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
-        .layer(middleware::from_fn(crate::valori::remember_refused_form))
-        .layer(middleware::from_fn(crate::valori::refill_refused_form))
+        .layer(middleware::from_fn_with_state(secure, crate::valori::remember_refused_form))
+        .layer(middleware::from_fn_with_state(secure, crate::valori::refill_refused_form))
         .layer(middleware::from_fn_with_state(guard, page_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     pages

@@ -10,7 +10,7 @@
 //!   one whose `action` is the refused server function) get their values again, and the cookie is dropped.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -53,14 +53,19 @@ fn cookie_value(action: &str, body: &[u8]) -> Option<String> {
     (kept.len() > 1).then(|| serde_urlencoded::to_string(&kept).ok()).flatten()
 }
 
-fn cookie_header(value: &str, max_age: u32) -> Option<HeaderValue> {
+fn cookie_header(value: &str, max_age: u32, secure: Secure) -> Option<HeaderValue> {
+    let secure = if secure.0 { "; Secure" } else { "" };
     // Lax, as the session: the page it serves is the next top-level navigation of the same site.
-    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")).ok()
+    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")).ok()
 }
+
+/// Whether the cookie carries `Secure`, as the session cookie does (`CASSETTO_INSECURE_COOKIES` clears both).
+#[derive(Clone, Copy)]
+pub struct Secure(pub bool);
 
 /// On a plain form post to a server function: when the answer sends the browser back with a refusal, the
 /// fields go with it in the cookie.
-pub async fn remember_refused_form(req: Request<Body>, next: Next) -> Response {
+pub async fn remember_refused_form(State(secure): State<Secure>, req: Request<Body>, next: Next) -> Response {
     let plain_form = req.method() == Method::POST
         && req.uri().path().starts_with("/api/")
         && header_str(req.headers(), header::CONTENT_TYPE).starts_with("application/x-www-form-urlencoded")
@@ -75,7 +80,9 @@ pub async fn remember_refused_form(req: Request<Body>, next: Next) -> Response {
     };
     let mut res = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
     let refused = res.status().is_redirection() && header_str(res.headers(), header::LOCATION).contains("__err=");
-    if refused && let Some(cookie) = cookie_value(&action, &bytes).and_then(|v| cookie_header(&v, COOKIE_SECONDS)) {
+    if refused
+        && let Some(cookie) = cookie_value(&action, &bytes).and_then(|v| cookie_header(&v, COOKIE_SECONDS, secure))
+    {
         res.headers_mut().append(header::SET_COOKIE, cookie);
     }
     res
@@ -159,7 +166,7 @@ fn refill(html: &[u8], action: &str, fields: &[(String, String)]) -> Option<Vec<
 }
 
 /// On a page drawn after a refusal: the refused form gets back what was typed; the cookie is dropped.
-pub async fn refill_refused_form(req: Request<Body>, next: Next) -> Response {
+pub async fn refill_refused_form(State(secure): State<Secure>, req: Request<Body>, next: Next) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;
     }
@@ -175,7 +182,7 @@ pub async fn refill_refused_form(req: Request<Body>, next: Next) -> Response {
     };
     let page = refill(&html, &action, &fields).unwrap_or_else(|| html.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
-    if let Some(expired) = cookie_header("", 0) {
+    if let Some(expired) = cookie_header("", 0, secure) {
         parts.headers.append(header::SET_COOKIE, expired);
     }
     Response::from_parts(parts, Body::from(page))
@@ -209,6 +216,14 @@ mod tests {
         assert!(out.contains("<textarea name=\"t\">a&lt;b</textarea>"), "{out}");
         assert!(out.contains(r#"<option value="1">1</option><option value="2" selected="">"#), "{out}");
         assert!(out.ends_with(r#"<form action="/api/b"><input name="cf"></form>"#), "{out}");
+    }
+
+    #[test]
+    fn the_cookie_is_secure_where_the_session_is() {
+        let secure = cookie_header("a=b", 120, Secure(true)).expect("header");
+        assert!(secure.to_str().expect("ascii").ends_with("; Secure"));
+        let plain = cookie_header("a=b", 120, Secure(false)).expect("header");
+        assert!(!plain.to_str().expect("ascii").contains("Secure"));
     }
 
     #[test]
