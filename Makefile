@@ -26,12 +26,22 @@ $(VENDOR)/css/bootstrap-italia.min.css: tools/package.json
 
 # The demo's mail and PEC go to a local SMTP sink that files every message under posta/ (.eml files):
 # that is where the OTP of a new intermediary delega arrives. SMS go to a local gateway sink, posta/sms/.
+# «Entra con SPID» and «Entra con CIE» go to three test OpenID Providers (end2end/oidc/op.mjs, the people of
+# end2end/oidc/persone.json): SPID "IdP Demo 1" on port 2530, "IdP Demo 2" on 2531, "CIE id" on 2532. Demo mode
+# creates the relying party's keys, oidc-keys.json, on first start.
 run: setup
 	python3 -u scripts/smtp_sink.py --host 127.0.0.1 --port 2525 --dir posta > /dev/null & sink=$$!; \
 	python3 -u scripts/sms_sink.py --host 127.0.0.1 --port 2527 --dir posta/sms > /dev/null & sms=$$!; \
-	trap "kill $$sink $$sms" EXIT; \
+	node end2end/oidc/op.mjs --porta 2530 --tipo spid --nome "IdP Demo 1" --rp http://127.0.0.1:3000 > /dev/null & op1=$$!; \
+	node end2end/oidc/op.mjs --porta 2531 --tipo spid --nome "IdP Demo 2" --rp http://127.0.0.1:3000 > /dev/null & op2=$$!; \
+	node end2end/oidc/op.mjs --porta 2532 --tipo cie --nome "CIE id" --rp http://127.0.0.1:3000 > /dev/null & op3=$$!; \
+	trap "kill $$sink $$sms $$op1 $$op2 $$op3" EXIT; \
 	DATABASE_URL=$(RUN_DATABASE_URL) CASSETTO_DEMO=1 CASSETTO_INSECURE_COOKIES=1 \
-	CASSETTO_SMTP_URL=smtp://127.0.0.1:2525 CASSETTO_SMS_URL=http://127.0.0.1:2527/sms cargo leptos serve
+	CASSETTO_SMTP_URL=smtp://127.0.0.1:2525 CASSETTO_SMS_URL=http://127.0.0.1:2527/sms \
+	CASSETTO_ACCESSO=password,spid,cie CASSETTO_SPID_FORNITORI=demo1,demo2 \
+	CASSETTO_SPID_DEMO1_ISSUER=http://127.0.0.1:2530 CASSETTO_SPID_DEMO1_NOME="IdP Demo 1" \
+	CASSETTO_SPID_DEMO2_ISSUER=http://127.0.0.1:2531 CASSETTO_SPID_DEMO2_NOME="IdP Demo 2" \
+	CASSETTO_CIE_ISSUER=http://127.0.0.1:2532 CASSETTO_CIE_NOME="CIE id" cargo leptos serve
 
 build: setup
 	cargo leptos build --release

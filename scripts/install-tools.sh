@@ -31,6 +31,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 
+# OpenSSL's headers and pkg-config: the SPID/CIE relying party's JOSE crate (josekit) links the system's libssl.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libssl-dev pkg-config
+fi
+
 # Poppler's pdftotext and pdfinfo: the tests read the printed Fascicolo aziendale back from its PDF.
 if [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/pdfinfo ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -42,6 +49,6 @@ fi
 if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   (cd tools && npm ci --no-audit --no-fund)
 fi
-if [ ! -d end2end/node_modules/@playwright ]; then
+if [ ! -d end2end/node_modules/@playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
   (cd end2end && npm ci --no-audit --no-fund)
 fi

@@ -18,11 +18,22 @@ pub enum Role {
     Operatore,
     Idm,
     Admin,
+    /// A person who arrived through SPID or CIE with no profile yet: reaches nothing until an SC65 / SC62
+    /// request is approved (or the Albo makes them an intermediary).
+    Nessuno,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] =
-        [Role::Datore, Role::Delegato, Role::Intermediario, Role::Subdelegato, Role::Operatore, Role::Idm, Role::Admin];
+    pub const ALL: [Role; 8] = [
+        Role::Datore,
+        Role::Delegato,
+        Role::Intermediario,
+        Role::Subdelegato,
+        Role::Operatore,
+        Role::Idm,
+        Role::Admin,
+        Role::Nessuno,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,6 +44,7 @@ impl Role {
             Role::Operatore => "operatore",
             Role::Idm => "idm",
             Role::Admin => "admin",
+            Role::Nessuno => "nessuno",
         }
     }
 
@@ -50,7 +62,13 @@ impl Role {
             Role::Operatore => "Operatore di Sede INPS",
             Role::Idm => "Gestore IDM di Sede",
             Role::Admin => "Amministratore",
+            Role::Nessuno => "Utente senza profilo",
         }
+    }
+
+    /// The INPS staff's roles: granted by an administrator or IDM only, never by a provider login.
+    pub fn is_inps_staff(self) -> bool {
+        matches!(self, Role::Operatore | Role::Idm | Role::Admin)
     }
 
     /// Roles that consult positions through the Cassetto.
@@ -63,9 +81,29 @@ impl Role {
         match self {
             Role::Operatore | Role::Idm => "/backoffice",
             Role::Admin => "/admin",
+            Role::Nessuno => "/benvenuto",
             _ => "/cassetto",
         }
     }
+}
+
+/// The doors of the login page (`api::auth::opzioni_accesso`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PorteAccesso {
+    /// The password form is shown.
+    pub password: bool,
+    /// ... for the INPS staff only.
+    pub solo_personale: bool,
+    pub spid: Vec<FornitoreAccesso>,
+    pub cie: Option<FornitoreAccesso>,
+}
+
+/// An identity provider on the login page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FornitoreAccesso {
+    pub id: String,
+    pub nome: String,
+    pub logo: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -271,6 +309,24 @@ pub struct ProfileOverview {
     pub requests: Vec<ProfileRequestRow>,
     /// The end of the transitional period (circular §2.1), shown to users.
     pub cutover: Option<NaiveDate>,
+    /// The account has a password (not one made by a SPID/CIE login): the password change applies.
+    pub has_password: bool,
+    /// The user's codice fiscale is in the Albo of the intermediaries (labour consultants and the like).
+    pub in_albo: bool,
+    /// The Enti whose legal representative the register names the user: where an SC65 request of theirs can go.
+    pub enti_rappresentati: Vec<EnteRappresentato>,
+}
+
+/// An Ente as its legal representative sees it before having a profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct EnteRappresentato {
+    pub codice_fiscale: String,
+    pub denominazione: String,
+    /// `pubblico` or `privato`: which Gestione contributiva scope to ask for.
+    pub sector: String,
+    /// The Sede that decides the request.
+    pub sede: String,
 }
 
 /// One delega as listed on `/deleghe`.

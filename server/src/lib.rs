@@ -4,6 +4,7 @@ pub mod allegati;
 pub mod boundary;
 pub mod config;
 pub mod dma;
+pub mod oidc;
 pub mod responses;
 pub mod startup;
 pub mod tracciati;

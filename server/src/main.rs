@@ -93,11 +93,56 @@ enum Command {
         #[arg(long)]
         sostituisci: bool,
     },
+    /// The SPID/CIE relying party's keys (a private JWKS file, mode 0600; no database needed).
+    OidcKeys {
+        #[command(subcommand)]
+        command: OidcKeysCommand,
+    },
     /// UniEmens ListaPosPA files: generate test files, check a file (no database needed).
     Listapospa {
         #[command(subcommand)]
         command: ListaPosPaCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum OidcKeysCommand {
+    /// Writes a new key file: an RSA pair to sign (RS256) and one the providers encrypt to (RSA-OAEP-256).
+    Genera {
+        file: PathBuf,
+        /// RSA modulus size (at least 2048; 4096 as the SPID/CIE guidelines advise).
+        #[arg(long, default_value_t = server::oidc::keys::DEFAULT_BITS)]
+        bit: u32,
+        /// Replace an existing file.
+        #[arg(long)]
+        forza: bool,
+    },
+    /// Puts a new pair of each use first and keeps the old ones (drop them once the providers' caches expired).
+    Ruota {
+        file: PathBuf,
+        #[arg(long, default_value_t = server::oidc::keys::DEFAULT_BITS)]
+        bit: u32,
+    },
+    /// Prints the public JWKS (what `/oidc/jwks.json` serves).
+    Pubblica { file: PathBuf },
+}
+
+fn oidc_keys(command: OidcKeysCommand) -> anyhow::Result<()> {
+    use server::oidc::keys::RpKeys;
+    match command {
+        OidcKeysCommand::Genera { file, bit, forza } => {
+            RpKeys::generate(bit)?.save(&file, forza)?;
+            println!("{}: chiavi create (firma RS256, cifratura RSA-OAEP-256, {bit} bit)", file.display());
+        }
+        OidcKeysCommand::Ruota { file, bit } => {
+            RpKeys::load(&file)?.rotated(bit)?.save(&file, true)?;
+            println!("{}: nuove chiavi in testa, le precedenti conservate", file.display());
+        }
+        OidcKeysCommand::Pubblica { file } => {
+            println!("{}", serde_json::to_string_pretty(&RpKeys::load(&file)?.public_jwks()?)?);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -201,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
     // File tools that need no database.
     let command = match cli.command {
         Some(Command::Listapospa { command }) => return listapospa(command),
+        Some(Command::OidcKeys { command }) => return oidc_keys(command),
         other => other,
     };
     let config = Config::load(cli.config.as_deref())?;
@@ -326,6 +372,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Listapospa { command } => listapospa(command),
+        Command::OidcKeys { command } => oidc_keys(command),
         Command::ImportaDma { file, posizione, sostituisci } => {
             let (position_id, user_id): (i64, Option<i64>) = sqlx::query_as(
                 "SELECT p.id, e.datore_user_id FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1",

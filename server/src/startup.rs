@@ -40,6 +40,8 @@ pub struct ServerState {
     pub app: AppState,
     /// Upload bodies being read at once (see `crate::uploads`).
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// The SPID/CIE relying party, when a provider door is open.
+    pub oidc: Option<Arc<crate::oidc::Rp>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -62,6 +64,7 @@ pub fn settings_from(config: &Config) -> anyhow::Result<Settings> {
         secure_cookies: !config.flag("CASSETTO_INSECURE_COOKIES"),
         cutover: date("CASSETTO_CUTOVER")?.unwrap_or_else(app::domain::profile::default_cutover),
         today: date("CASSETTO_TODAY")?,
+        accesso: crate::oidc::config::Porte::from_config(config)?.accesso,
     })
 }
 
@@ -158,7 +161,18 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
         tracing::info!("empty database in demo mode: loading the demo data");
         app::ssr::seed::seed_demo(&db).await?;
     }
-    let router = app_router(AppState { db, settings: Arc::new(settings) }, leptos_options);
+    let porte = crate::oidc::config::Porte::from_config(config)?;
+    let rp = crate::oidc::config::relying_party(
+        config,
+        &porte,
+        &public_url(config),
+        settings.secure_cookies,
+        settings.demo_mode,
+    )?;
+    if let Some(rp) = &rp {
+        tracing::info!(client_id = %rp.client_id, "SPID/CIE relying party ready");
+    }
+    let router = app_router_with_oidc(AppState { db, settings: Arc::new(settings) }, leptos_options, rp.map(Arc::new));
     let router = match config.get("CASSETTO_BENCH_BASELINE") {
         Some(path) => bench_baseline(std::fs::read(&path).with_context(|| format!("reading {path}"))?).merge(router),
         None => router,
@@ -205,10 +219,20 @@ async fn shutdown_signal() {
 }
 
 pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    app_router_with_oidc(app_state, leptos_options, None)
+}
+
+/// The router, with the SPID/CIE relying party when one is configured.
+pub fn app_router_with_oidc(
+    app_state: AppState,
+    leptos_options: LeptosOptions,
+    oidc: Option<Arc<crate::oidc::Rp>>,
+) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
         uploads: Arc::new(tokio::sync::Semaphore::new(crate::uploads::MAX_CONCURRENT)),
+        oidc,
     };
     let routes = generate_route_list(App);
     let guard = Arc::new(PageGuard {
@@ -233,6 +257,7 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .layer(RequestBodyLimitLayer::new(crate::tracciati::MAX_BODY));
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::oidc::routes())
         .route(DOWNLOADS[0], get(crate::allegati::download))
         .route(DOWNLOADS[1], get(crate::tracciati::receipt))
         .route(DOWNLOADS[2], get(crate::dma::errors_csv))
@@ -267,7 +292,10 @@ pub fn app_router(app_state: AppState, leptos_options: LeptosOptions) -> Router 
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(csrf_guard))
         .layer(middleware::from_fn(crate::boundary::italian_refusals))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a query may carry a provider's code and state (`/accesso/oidc/callback`).
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(state)
 }
 
@@ -363,6 +391,8 @@ pub const PUBLIC_PAGES: &[&str] = &[
     "/",
     "/accesso",
     "/accesso/codice",
+    // Where a SPID/CIE session's logout goes on to the provider: the session has already ended.
+    "/accesso/uscita",
     "/supporto",
     "/supporto/{pagina}",
     // The footer's pages every PA site carries.
@@ -534,7 +564,9 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
         );
     }
     let is_static = path.starts_with("/pkg/") || path.starts_with("/vendor/") || path == "/favicon.svg";
-    if !is_static {
+    // Our public keys, which the providers may cache (the route says for how long).
+    let public_keys = path == "/oidc/jwks.json" && h.contains_key(header::CACHE_CONTROL);
+    if !is_static && !public_keys {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

@@ -25,6 +25,8 @@ const POSITION_MATRIX: &[(Who, [u16; 3])] = &[
     (Some(Role::Operatore), [200, 404, 404]),
     (Some(Role::Idm), [403, 403, 403]),
     (Some(Role::Admin), [403, 403, 403]),
+    // A user without a profile (a first SPID/CIE login): nothing until the Sede approves a request.
+    (Some(Role::Nessuno), [403, 403, 403]),
 ];
 
 const SEARCH_MATRIX: &[(Who, u16)] = &[
@@ -36,6 +38,7 @@ const SEARCH_MATRIX: &[(Who, u16)] = &[
     (Some(Role::Operatore), 403),
     (Some(Role::Idm), 403),
     (Some(Role::Admin), 403),
+    (Some(Role::Nessuno), 403),
 ];
 
 /// (own, foreign, revoked) Ente per caller: "revoked" is reached only through a revoked delega.
@@ -1006,6 +1009,8 @@ fn every_server_function_is_in_the_matrix() {
         "/api/backoffice/operatori/fascicolo-elettronico",
         // Probed per role in login.rs (password_change_and_unlock_per_role).
         "/api/profilo/password",
+        // Probed per role below (intermediary_profile_from_the_albo).
+        "/api/profilo/intermediario",
         "/api/backoffice/operatori/sblocco",
         "/api/backoffice/fascicolo/ricerca",
         "/api/admin/feedback",
@@ -1020,6 +1025,41 @@ fn every_server_function_is_in_the_matrix() {
         }
     }
 }
+
+/// «Attiva il profilo di intermediario»: only a user without a profile, and only one in the Albo, becomes an
+/// intermediary; every other role is refused before anything is looked at.
+async fn run_intermediary_profile(app: TestApp) {
+    let endpoint = "/api/profilo/intermediario";
+    assert_eq!(app.call(&app.client(), endpoint, json!({})).await.0, 401);
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::Nessuno) {
+        let client = app.login_as(role).await;
+        assert_eq!(app.call(&client, endpoint, json!({})).await.0, 403, "{role:?}");
+    }
+    let giulia = common::cf_of(Role::Nessuno);
+    let client = app.login_as(Role::Nessuno).await;
+    let (status, body) = app.call(&client, endpoint, json!({})).await;
+    assert_eq!(status, 400, "not in the Albo: {body}");
+    assert!(body.contains("Albo"), "{body}");
+    sqlx::query(
+        "INSERT INTO albo (codice_fiscale, category, registration, province, full_name, imported_at) \
+         VALUES ($1, 'consulente_lavoro', '999', 'RM', 'Giulia Romano', 0)",
+    )
+    .bind(&giulia)
+    .execute(app.db.pool())
+    .await
+    .expect("albo");
+    let (status, body) = app.call(&client, endpoint, json!({})).await;
+    assert!(status < 400, "{status} {body}");
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE codice_fiscale = $1")
+        .bind(&giulia)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("user");
+    assert_eq!(role, "intermediario");
+    assert_eq!(app.call(&client, endpoint, json!({})).await.0, 403, "once only, from no profile");
+}
+
+both_backends!(intermediary_profile_from_the_albo, run_intermediary_profile);
 
 /// The Fascicolo Elettronico: an operator reads the positions of their own Sede only, each reading is in
 /// the audit log, and once the IDM revokes the enablement nothing is readable any more.

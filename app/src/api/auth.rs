@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, PorteAccesso};
 
 /// Keeps a post-login destination only if it is a path of this site (no open redirect).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
@@ -38,8 +38,15 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
     use crate::ssr::identity::{self, PasswordCheck, Stage};
     use crate::ssr::throttle;
 
+    use crate::ssr::ctx::PortaPassword;
+
     let ctx = RequestCtx::current()?;
     let next = next.as_deref();
+    let porta = ctx.state.settings.accesso.password;
+    if porta == PortaPassword::Chiusa {
+        leptos_axum::redirect(&with_next("/accesso?errore=porta_chiusa", next));
+        return Ok(());
+    }
     let Ok(cf) = CodiceFiscale::parse(&codice_fiscale) else {
         leptos_axum::redirect(&with_next("/accesso?errore=formato", next));
         return Ok(());
@@ -55,10 +62,21 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
         return Ok(());
     }
     let subject = format!("utente:{}", cf.as_str());
-    match identity::verify_login(ctx.db(), cf.as_str(), password).await? {
+    let mut check = identity::verify_login(ctx.db(), cf.as_str(), password).await?;
+    // A door for the INPS staff only: anyone else's right password answers as a wrong one (they enter with
+    // SPID or CIE), and only the audit row says why.
+    let mut detail = "password";
+    if let (PasswordCheck::Valid(user_id), PortaPassword::SoloPersonale) = (check, porta) {
+        if !identity::is_inps_staff(ctx.db(), user_id).await? {
+            check = PasswordCheck::Invalid;
+            detail = "password: porta riservata al personale INPS";
+        }
+    }
+    match check {
         PasswordCheck::Valid(user_id) => {
             let token =
-                identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref()).await?;
+                identity::start_session(ctx.db(), user_id, Stage::SecondFactor, ctx.session_token.as_deref(), None)
+                    .await?;
             set_cookie(&ctx.state.session_cookie(&token));
             leptos_axum::redirect(&with_next("/accesso/codice", next));
         }
@@ -70,7 +88,7 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
                 PasswordCheck::Disabled(id) => (Some(id), "accesso.disabilitato"),
                 _ => (None, "accesso.negato"),
             };
-            audit::record(ctx.db(), Entry { actor_user_id, action, subject: &subject, detail: "password" }).await?;
+            audit::record(ctx.db(), Entry { actor_user_id, action, subject: &subject, detail }).await?;
             leptos_axum::redirect(&with_next("/accesso?errore=credenziali", next));
         }
     }
@@ -108,7 +126,7 @@ pub async fn login_code(codice: String, next: Option<String>) -> Result<(), AppE
     match check {
         TotpCheck::Accepted => {
             throttle::record_success(ctx.db(), &user.codice_fiscale, ctx.client, now_unix()).await?;
-            let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token)).await?;
+            let token = identity::start_session(ctx.db(), user.user_id, Stage::Active, Some(token), None).await?;
             set_cookie(&ctx.state.session_cookie(&token));
             let home = safe_next(next).unwrap_or_else(|| user.role.home().to_string());
             leptos_axum::redirect(&home);
@@ -143,6 +161,8 @@ pub async fn demo_code() -> Result<Option<String>, AppError> {
     }
 }
 
+/// Ends the session. A session opened through SPID or CIE goes on to `/accesso/uscita`, which offers to end
+/// the provider's session too (RP-initiated logout).
 #[server(prefix = "/api", endpoint = "uscita")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::audit::{self, Entry};
@@ -150,17 +170,50 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::identity;
 
     let ctx = RequestCtx::current()?;
+    let mut provider = None;
     if let Some(token) = ctx.session_token.as_deref() {
         if let Some(user) = identity::session_user(ctx.db(), token).await? {
+            provider = identity::session_provider(ctx.db(), token).await?;
             let subject = format!("utente:{}", user.codice_fiscale);
-            let entry = Entry { actor_user_id: Some(user.user_id), action: "uscita", subject: &subject, detail: "" };
+            let detail = provider.as_deref().unwrap_or_default();
+            let entry = Entry { actor_user_id: Some(user.user_id), action: "uscita", subject: &subject, detail };
             audit::record(ctx.db(), entry).await?;
         }
         identity::end_session(ctx.db(), token).await?;
     }
     set_cookie(&ctx.state.expired_cookie());
-    leptos_axum::redirect("/accesso?uscita=1");
+    // `spid:<id>` or `cie`, as the session stored it; a provider no longer configured has nothing to end.
+    let fornitore = provider
+        .as_deref()
+        .map(|p| p.strip_prefix("spid:").unwrap_or(p))
+        .filter(|id| ctx.state.settings.accesso.fornitore(id).is_some());
+    match fornitore {
+        Some(id) => leptos_axum::redirect(&format!("/accesso/uscita?fornitore={id}")),
+        None => leptos_axum::redirect("/accesso?uscita=1"),
+    }
     Ok(())
+}
+
+/// The doors of `/accesso`: the SPID providers in a random order (as the official button does, so none is
+/// favoured), the CIE one, and whether the password form is shown.
+#[server(prefix = "/api", endpoint = "accesso/opzioni", input = Json)]
+pub async fn opzioni_accesso() -> Result<PorteAccesso, AppError> {
+    use rand::seq::SliceRandom;
+
+    use crate::model::FornitoreAccesso;
+    use crate::ssr::ctx::{PortaPassword, RequestCtx};
+
+    let ctx = RequestCtx::current()?;
+    let accesso = &ctx.state.settings.accesso;
+    let voce = |f: &crate::ssr::ctx::Fornitore| FornitoreAccesso { id: f.id.clone(), nome: f.nome.clone(), logo: f.logo.clone() };
+    let mut spid: Vec<FornitoreAccesso> = accesso.spid.iter().map(voce).collect();
+    spid.shuffle(&mut rand::thread_rng());
+    Ok(PorteAccesso {
+        password: accesso.password != PortaPassword::Chiusa,
+        solo_personale: accesso.password == PortaPassword::SoloPersonale,
+        spid,
+        cie: accesso.cie.as_ref().map(voce),
+    })
 }
 
 /// The logged-in user, or `None` for a visitor (or a login still at the second factor).

@@ -61,6 +61,24 @@ pub async fn submit_profile_request(
     )
 }
 
+/// A newcomer in the Albo takes the intermediary's profile (`/benvenuto`), then asks the Enti for deleghe.
+#[server(prefix = "/api", endpoint = "profilo/intermediario")]
+pub async fn attiva_intermediario() -> Result<(), AppError> {
+    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+
+    respond(
+        async {
+            let ctx = RequestCtx::current()?;
+            let access = authorize(&ctx, Action::BecomeIntermediary).await?;
+            profiles::attiva_intermediario(ctx.db(), &access.user).await?;
+            leptos_axum::redirect("/deleghe");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Changes the caller's password (`/profilo`): the current one is required, the new one must meet the policy and
 /// be typed twice; every other session of the account ends, this one is rotated, an e-mail notice is queued.
 #[server(prefix = "/api", endpoint = "profilo/password")]

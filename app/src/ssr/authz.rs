@@ -29,6 +29,8 @@ pub enum Action<'a> {
     SearchSedePositions,
     /// File a profile request (SC65, SC62, RA012) for oneself.
     FileProfileRequest,
+    /// Take the intermediary's profile through the Albo (a newcomer without a profile only).
+    BecomeIntermediary,
     /// See the profile requests routed to one's own Sede (operators).
     ReviewProfileRequests,
     /// Approve or reject one request: it must have been routed to the operator's Sede.
@@ -251,8 +253,17 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
     let require = |ok: bool| if ok { Ok(()) } else { Err(AppError::Forbidden) };
     match action {
         Action::Authenticated => allow(user),
-        Action::SearchPositions | Action::ListDeleghe | Action::FileProfileRequest => {
+        Action::SearchPositions | Action::ListDeleghe => {
             require(role.uses_cassetto())?;
+            allow(user)
+        }
+        // A newcomer without a profile files the request that gives them one (SC65, SC62).
+        Action::FileProfileRequest => {
+            require(role.uses_cassetto() || role == Role::Nessuno)?;
+            allow(user)
+        }
+        Action::BecomeIntermediary => {
+            require(role == Role::Nessuno)?;
             allow(user)
         }
         Action::ReadPosition(code) if role == Role::Operatore => {

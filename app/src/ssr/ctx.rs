@@ -25,6 +25,49 @@ pub struct Settings {
     /// A fixed "today" for the date rules (tests and demonstrations on either side of the cut-over);
     /// `None` follows the clock.
     pub today: Option<chrono::NaiveDate>,
+    /// Which doors of `/accesso` are open (`CASSETTO_ACCESSO`).
+    pub accesso: Accesso,
+}
+
+/// The ways in (`CASSETTO_ACCESSO`, comma-separated): `password` (codice fiscale, password and second factor,
+/// for everyone: the demo), `personale` (the same, for the INPS staff only), `spid`, `cie`. Citizens and
+/// businesses enter a public service through SPID or CIE; the password door stays for the INPS staff and the demo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accesso {
+    pub password: PortaPassword,
+    /// The SPID identity providers configured, in the configuration's order (the page shuffles them).
+    pub spid: Vec<Fornitore>,
+    pub cie: Option<Fornitore>,
+}
+
+/// Who may use the password door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortaPassword {
+    Tutti,
+    SoloPersonale,
+    Chiusa,
+}
+
+/// An identity provider as the login page names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fornitore {
+    /// `[a-z0-9]{1,32}`, in the start route's path (`/accesso/spid/{id}`); `cie` for the CIE provider.
+    pub id: String,
+    pub nome: String,
+    /// A logo under `public/` (a path such as `/accesso/idp-demo1.svg`), if the deployer put one there.
+    pub logo: Option<String>,
+}
+
+impl Accesso {
+    /// Today's behaviour: the password door only.
+    pub fn solo_password() -> Accesso {
+        Accesso { password: PortaPassword::Tutti, spid: Vec::new(), cie: None }
+    }
+
+    /// The provider of id `id` (`cie` for the CIE one).
+    pub fn fornitore(&self, id: &str) -> Option<&Fornitore> {
+        self.spid.iter().chain(self.cie.iter()).find(|f| f.id == id)
+    }
 }
 
 impl Settings {
@@ -35,6 +78,7 @@ impl Settings {
             secure_cookies: false,
             cutover: crate::domain::profile::default_cutover(),
             today: None,
+            accesso: Accesso::solo_password(),
         }
     }
 

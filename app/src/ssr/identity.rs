@@ -1,6 +1,6 @@
 //! Identity: password hashing (argon2id), TOTP second factor (RFC 6238), server-side sessions.
-//! Designed so another way in (an OpenID Connect provider for SPID/CIE) only has to end in
-//! `Sessions::start_active` for a known user.
+//! The other way in (SPID and CIE through OpenID Connect, `server::oidc`) ends in `start_session` too, at
+//! `Stage::Active` with the provider named, and finds or makes its user with `provider_user`.
 
 use std::sync::{Arc, LazyLock};
 
@@ -249,8 +249,15 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Creates a session for `user_id` at `stage` and returns the cookie token. Any session carried
-/// by `replacing` is deleted first: the id is rotated at every step of the login.
-pub async fn start_session(db: &Db, user_id: i64, stage: Stage, replacing: Option<&str>) -> anyhow::Result<String> {
+/// by `replacing` is deleted first: the id is rotated at every step of the login. `provider` names the
+/// identity provider of a SPID/CIE login (`spid:<id>`, `cie`), which the logout may end as well.
+pub async fn start_session(
+    db: &Db,
+    user_id: i64,
+    stage: Stage,
+    replacing: Option<&str>,
+    provider: Option<&str>,
+) -> anyhow::Result<String> {
     let token = new_token();
     let now = now_unix();
     let expires = now + if stage == Stage::Active { SESSION_ABSOLUTE_SECONDS } else { SECOND_FACTOR_SECONDS };
@@ -259,17 +266,28 @@ pub async fn start_session(db: &Db, user_id: i64, stage: Stage, replacing: Optio
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_token(old)).execute(&mut *tx).await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at, provider) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
     .bind(stage.as_str())
     .bind(now)
     .bind(expires)
+    .bind(provider)
     .execute(&mut *tx)
     .await?;
     tx.commit().await.context("committing session")?;
     Ok(token)
+}
+
+/// The identity provider the session of `token` was opened through, if any.
+pub async fn session_provider(db: &Db, token: &str) -> anyhow::Result<Option<String>> {
+    let provider: Option<Option<String>> = sqlx::query_scalar("SELECT provider FROM sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(provider.flatten())
 }
 
 pub async fn end_session(db: &Db, token: &str) -> anyhow::Result<()> {
@@ -338,9 +356,11 @@ pub async fn verify_login(db: &Db, codice_fiscale: &str, password: String) -> an
             .bind(codice_fiscale)
             .fetch_optional(db.pool())
             .await?;
+    // An account made by a SPID/CIE login has no password (an empty hash): it answers as an unknown one,
+    // after the same dummy verification.
     let (user, hash) = match row {
-        Some((id, hash, enabled)) => (Some((id, enabled == 1)), Some(hash)),
-        None => (None, None),
+        Some((id, hash, enabled)) if !hash.is_empty() => (Some((id, enabled == 1)), Some(hash)),
+        _ => (None, None),
     };
     let password_ok = verify_password(hash, password).await?;
     Ok(match user {
@@ -443,6 +463,13 @@ pub async fn current_code(db: &Db, user_id: i64, codice_fiscale: &str) -> anyhow
         return Ok(None);
     }
     Ok(Some(totp::code_for_step(&super::seed::demo_totp_secret(codice_fiscale), step)))
+}
+
+/// Whether the account is one of the INPS staff (operatore, IDM, administrator).
+pub async fn is_inps_staff(db: &Db, user_id: i64) -> anyhow::Result<bool> {
+    let role: String =
+        sqlx::query_scalar("SELECT role FROM users WHERE id = $1").bind(user_id).fetch_one(db.pool()).await?;
+    Ok(Role::parse(&role).is_some_and(Role::is_inps_staff))
 }
 
 /// Whether the account may log in (the IDM of a Sede can disable its operators).
@@ -643,6 +670,54 @@ pub async fn set_fascicolo_elettronico(db: &Db, actor: i64, codice_fiscale: &str
     let action =
         if enabled { "utente.fascicolo_elettronico.abilitato" } else { "utente.fascicolo_elettronico.revocato" };
     audit_and_commit(tx, actor, action, &cf).await
+}
+
+/// What a provider login found for a codice fiscale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProviderUser {
+    /// An enabled account that may enter this way (its id, and whether it was made by this login).
+    Enter { user_id: i64, created: bool },
+    /// An account of the INPS staff: their roles never come from a provider login.
+    InpsStaff(i64),
+    /// A disabled account.
+    Disabled(i64),
+}
+
+/// The account of `codice_fiscale` for a SPID/CIE login, made when missing: role `nessuno`, no password, no
+/// second factor (the provider's level 2 already is two-factor), the name and e-mail the provider gave. Two
+/// concurrent first logins of one person make one account (the insert does nothing on a conflict).
+pub async fn provider_user(
+    db: &Db,
+    codice_fiscale: &str,
+    full_name: &str,
+    email: Option<&str>,
+) -> anyhow::Result<ProviderUser> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO users (codice_fiscale, full_name, role, email, password_hash, totp_secret, created_at) \
+         VALUES ($1, $2, 'nessuno', $3, '', '', $4) ON CONFLICT (codice_fiscale) DO NOTHING RETURNING id",
+    )
+    .bind(codice_fiscale)
+    .bind(full_name)
+    .bind(email)
+    .bind(now_unix())
+    .fetch_optional(db.pool())
+    .await?;
+    if let Some(user_id) = inserted {
+        return Ok(ProviderUser::Enter { user_id, created: true });
+    }
+    let (user_id, role, enabled): (i64, String, i64) =
+        sqlx::query_as("SELECT id, role, enabled FROM users WHERE codice_fiscale = $1")
+            .bind(codice_fiscale)
+            .fetch_one(db.pool())
+            .await?;
+    let role = Role::parse(&role).context("role stored in users")?;
+    Ok(if role.is_inps_staff() {
+        ProviderUser::InpsStaff(user_id)
+    } else if enabled != 1 {
+        ProviderUser::Disabled(user_id)
+    } else {
+        ProviderUser::Enter { user_id, created: false }
+    })
 }
 
 /// Creates a user (the `user add` command and the demo seed).

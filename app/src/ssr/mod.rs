@@ -16,6 +16,7 @@ pub mod fascicolo;
 pub mod feedback;
 pub mod identity;
 pub mod keys;
+pub mod oidc;
 pub mod limiti;
 pub mod listapospa;
 pub mod outbox;

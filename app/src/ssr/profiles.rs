@@ -37,8 +37,9 @@ pub async fn submit_request(
     let (user_id, user_cf, role) = (user.user_id, user.codice_fiscale.as_str(), user.role);
     let content = check_request(form, scopes, legacy).map_err(AppError::invalid)?;
     let allowed = match form {
-        ProfileForm::Sc65 => role == Role::Datore,
-        ProfileForm::Sc62 => matches!(role, Role::Delegato | Role::Subdelegato),
+        // A newcomer (`nessuno`, arrived through SPID or CIE) asks for the profile that gives them a role.
+        ProfileForm::Sc65 => matches!(role, Role::Datore | Role::Nessuno),
+        ProfileForm::Sc62 => matches!(role, Role::Delegato | Role::Subdelegato | Role::Nessuno),
         ProfileForm::Ra012 => role.uses_cassetto(),
     };
     if !allowed {
@@ -162,6 +163,20 @@ pub async fn decide_request(
             .await?;
         for scope in scopes {
             grant_scope(&mut tx, user_id, &form, &scope, "richiesta", Some(request_id), now).await?;
+        }
+        // A newcomer without a profile takes the role the approved form gives: datore for SC65, delegated
+        // employee for SC62. Any other role stays as it is.
+        let role = match ProfileForm::parse(&form) {
+            Some(ProfileForm::Sc65) => Some(Role::Datore),
+            Some(ProfileForm::Sc62) => Some(Role::Delegato),
+            _ => None,
+        };
+        if let Some(role) = role {
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND role = 'nessuno'")
+                .bind(role.as_str())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         }
         // An approved SC65 makes the requester the Ente's employer in the Cassetto, for the scopes approved
         // for that Ente only: SC65 with "Malattia – attestati" alone does not open the Ente's Cassetto
@@ -720,7 +735,63 @@ pub async fn overview(db: &Db, user_id: i64) -> sqlx::Result<ProfileOverview> {
             .bind(user_id)
             .fetch_all(db.pool())
             .await?;
-    Ok(ProfileOverview { scopes, requests: requests.into_iter().map(to_row).collect(), cutover: None })
+    let (has_password, in_albo): (i64, i64) = sqlx::query_as(
+        "SELECT CASE WHEN u.password_hash <> '' THEN 1 ELSE 0 END, \
+         CASE WHEN EXISTS (SELECT 1 FROM albo a WHERE a.codice_fiscale = u.codice_fiscale) THEN 1 ELSE 0 END \
+         FROM users u WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?;
+    let enti_rappresentati: Vec<crate::model::EnteRappresentato> = sqlx::query_as(
+        "SELECT e.codice_fiscale, e.denominazione, e.sector, s.name AS sede FROM enti e \
+         JOIN users u ON u.codice_fiscale = e.legal_rep_cf JOIN sedi s ON s.id = e.sede_id \
+         WHERE u.id = $1 ORDER BY e.denominazione LIMIT 50",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(ProfileOverview {
+        scopes,
+        requests: requests.into_iter().map(to_row).collect(),
+        cutover: None,
+        has_password: has_password == 1,
+        in_albo: in_albo == 1,
+        enti_rappresentati,
+    })
+}
+
+/// A user without a profile whose codice fiscale is in the Albo becomes an intermediary, who then asks the
+/// Enti for deleghe (PEC + OTP, circular §2b). Only from `nessuno`: no other role is ever changed this way.
+pub async fn attiva_intermediario(db: &Db, user: &super::identity::SessionUser) -> Result<(), AppError> {
+    let now = now_unix();
+    let mut tx = db.begin_write().await?;
+    let changed = sqlx::query(
+        "UPDATE users SET role = 'intermediario' WHERE id = $1 AND role = 'nessuno' \
+         AND EXISTS (SELECT 1 FROM albo a WHERE a.codice_fiscale = users.codice_fiscale)",
+    )
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() != 1 {
+        return Err(AppError::invalid(
+            "Il profilo di intermediario si attiva solo per chi risulta nell'Albo degli intermediari e non ha \
+             ancora un profilo.",
+        ));
+    }
+    audit::append(
+        &mut tx,
+        Entry {
+            actor_user_id: Some(user.user_id),
+            action: "utente.profilo_intermediario",
+            subject: &format!("utente:{}", user.codice_fiscale),
+            detail: "Albo",
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The requests of a Sede: pending first, then the latest decided.

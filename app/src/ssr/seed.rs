@@ -40,6 +40,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { role: Role::Delegato, cf15: "SPSMRC82B15H501", full_name: "Marco Esposito", sede: 0 },
     // An operator of another Sede (Milano Nord): Roma Eur's positions are not hers to read.
     DemoAccount { role: Role::Operatore, cf15: "FNTLNE78P55F205", full_name: "Elena Fontana", sede: 1 },
+    // A person with an account but no profile yet (as a first SPID/CIE login leaves one): reaches nothing.
+    DemoAccount { role: Role::Nessuno, cf15: "RMNGLI88C50H501", full_name: "Giulia Romano", sede: 0 },
 ];
 
 /// The TOTP secret of a demo account, derived from its codice fiscale so the README and the

@@ -35,6 +35,7 @@ fn voci_principali(role: crate::model::Role) -> &'static [(&'static str, &'stati
             ("/profilo", "Profilo"),
         ],
         crate::model::Role::Admin => &[("/admin", "Amministrazione")],
+        crate::model::Role::Nessuno => &[("/benvenuto", "Benvenuto"), ("/profilo", "Profilo")],
         _ => &[("/backoffice", "Back-office")],
     }
 }

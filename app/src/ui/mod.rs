@@ -20,7 +20,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use agenda::AgendaPage;
-use auth::{CodePage, LoginPage};
+use auth::{CodePage, LoginPage, UscitaFornitorePage};
 use cassetto::{
     OperatorPositionLayout, PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca, RicercaSede,
 };
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Landing ssr=SsrMode::Async/>
                 <Route path=path!("/accesso") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/accesso/codice") view=CodePage ssr=SsrMode::Async/>
+                <Route path=path!("/accesso/uscita") view=UscitaFornitorePage ssr=SsrMode::Async/>
                 <Route path=path!("/supporto") view=SupportoPage ssr=SsrMode::Async/>
                 <Route path=path!("/supporto/:pagina") view=SupportoPaginaPage ssr=SsrMode::Async/>
                 <Route path=path!("/privacy") view=legali::PrivacyPage ssr=SsrMode::Async/>
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deleghe") view=DeleghePage ssr=SsrMode::Async/>
                     <Route path=path!("/deleghe/:id") view=DelegaPage ssr=SsrMode::Async/>
                     <Route path=path!("/profilo") view=ProfiloPage ssr=SsrMode::Async/>
+                    <Route path=path!("/benvenuto") view=profilo::BenvenutoPage ssr=SsrMode::Async/>
                     <Route path=path!("/dipendenti-pubblici") view=LegacyEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni") view=ComunicazioniPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni/nuova") view=NuovaRichiestaPage ssr=SsrMode::Async/>

@@ -8,7 +8,7 @@ use crate::api::backoffice::{
     DecideProfileRequest, ImportAlbo, SaveOggetto, SetOperatorEnabled, SetOperatorFascicolo, UnlockOperator,
     load_tassonomia, profile_request_queue, sede_operators,
 };
-use crate::api::profilo::{ChangePassword, SubmitProfileRequest, load_legacy_entry, load_profile};
+use crate::api::profilo::{AttivaIntermediario, ChangePassword, SubmitProfileRequest, load_legacy_entry, load_profile};
 use crate::api::sanzioni::{RemoveTasso, SaveTasso, load_tassi};
 use crate::domain::profile::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
@@ -164,6 +164,9 @@ pub fn ProfiloPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
                 </ActionForm>
             </section>
+            <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+            data.await.ok().filter(|o| o.has_password).map(|_| view! {
             <section aria-labelledby="cambio-password" class="mt-4">
                 <h2 id="cambio-password" class="h4">"Cambio password"</h2>
                 <p>"La nuova password deve avere da 12 a 128 caratteri; non servono simboli o maiuscole, conta la \
@@ -190,6 +193,84 @@ pub fn ProfiloPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Cambia la password"</button>
                 </ActionForm>
             </section>
+            })
+            })}
+            </Suspense>
+        </Page>
+    }
+}
+
+/// The home of a person who entered with SPID or CIE and has no profile yet: what they can ask for, and what
+/// they have asked. Nothing reaches a position before the Sede approves.
+#[component]
+pub fn BenvenutoPage() -> impl IntoView {
+    let data = risorsa(|| (), |_| load_profile());
+    let intermediario = azione::<AttivaIntermediario>();
+    view! {
+        <Page title="Benvenuto">
+            <h1>"Benvenuto nel Cassetto previdenziale"</h1>
+            <p class="lead">"Ha effettuato l'accesso con la sua identità digitale, ma non ha ancora un profilo per \
+                operare nel Cassetto. Scelga la richiesta che fa al suo caso: la Sede INPS competente la esamina e, \
+                se la approva, al prossimo accesso trova le posizioni del suo Ente."</p>
+            <div class="row">
+                <div class="col-lg-4 mb-3"><div class="card-wrapper"><div class="card card-bg"><div class="card-body">
+                    <h2 class="h5 card-title">"Rappresentante legale di un Ente"</h2>
+                    <p class="card-text">"Modello SC65: chiede il profilo di datore di lavoro per l'Ente di cui è \
+                        legale rappresentante, con gli ambiti (Gestione contributiva pubblica o privata, Malattia)."</p>
+                    <a class="btn btn-primary btn-sm" href="/profilo#nuova-richiesta" data-testid="benvenuto-sc65">"Richiedi il profilo (SC65)"</a>
+                </div></div></div></div>
+                <div class="col-lg-4 mb-3"><div class="card-wrapper"><div class="card card-bg"><div class="card-body">
+                    <h2 class="h5 card-title">"Dipendente di un Ente o di un intermediario"</h2>
+                    <p class="card-text">"Modello SC62: chiede il profilo di dipendente; poi il datore di lavoro (o \
+                        l'intermediario) le conferisce la delega sulle sue posizioni."</p>
+                    <a class="btn btn-outline-primary btn-sm" href="/profilo#nuova-richiesta">"Richiedi il profilo (SC62)"</a>
+                </div></div></div></div>
+                <div class="col-lg-4 mb-3"><div class="card-wrapper"><div class="card card-bg"><div class="card-body">
+                    <h2 class="h5 card-title">"Servizi precedenti (RA012)"</h2>
+                    <p class="card-text">"Il modello RA012 abilita i servizi telematici precedenti al Cassetto: si \
+                        richiede dopo aver ottenuto il profilo SC65 o SC62."</p>
+                </div></div></div></div>
+            </div>
+            <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(o) => view! {
+                            {(!o.enti_rappresentati.is_empty()).then(|| view! {
+                                <h2 class="h4 mt-3">"Enti di cui risulta legale rappresentante"</h2>
+                                <p>"Per questi Enti può chiedere il profilo di datore di lavoro con il modello SC65."</p>
+                                <div class="table-responsive" tabindex="0">
+                                    <table class="table table-sm" data-testid="enti-rappresentati">
+                                        <thead><tr>
+                                            <th scope="col">"Codice fiscale"</th><th scope="col">"Denominazione"</th>
+                                            <th scope="col">"Settore"</th><th scope="col">"Sede INPS"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {o.enti_rappresentati.iter().map(|e| view! {
+                                                <tr><td>{e.codice_fiscale.clone()}</td><td>{e.denominazione.clone()}</td>
+                                                    <td>{e.sector.clone()}</td><td>{e.sede.clone()}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            })}
+                            {o.in_albo.then(|| view! {
+                                <section aria-labelledby="intermediario" class="callout success mt-3">
+                                    <h2 id="intermediario" class="callout-title h5">"Intermediario iscritto all'Albo"</h2>
+                                    <p>"Il suo codice fiscale risulta nell'Albo degli intermediari: può attivare subito il \
+                                        profilo di intermediario e chiedere le deleghe agli Enti (PEC e codice OTP)."</p>
+                                    {form_error(intermediario)}
+                                    <ActionForm action=intermediario attr:data-testid="form-intermediario">
+                                        <button type="submit" class="btn btn-primary">"Attiva il profilo di intermediario"</button>
+                                    </ActionForm>
+                                </section>
+                            })}
+                            <h2 class="h4 mt-4">"Le sue richieste"</h2>
+                            <RequestsTable rows=o.requests testid="richieste"/>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </Page>
     }
 }

@@ -78,6 +78,18 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, settings: Settings) -> Option<TestApp> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::spawn_on(backend, listener, settings, None).await
+    }
+
+    /// Serves on a listener the caller bound (so it knows the address first: the SPID/CIE tests start their
+    /// providers with it), with the relying party when given.
+    pub async fn spawn_on(
+        backend: Backend,
+        listener: tokio::net::TcpListener,
+        settings: Settings,
+        oidc: Option<Arc<server::oidc::Rp>>,
+    ) -> Option<TestApp> {
         let (url, cleanup) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(unique_name());
@@ -110,8 +122,7 @@ impl TestApp {
         app::ssr::seed::seed_demo(&db).await.expect("seed");
         let state = AppState { db: db.clone(), settings: Arc::new(settings) };
         let options = LeptosOptions::builder().output_name("cassetto").site_root("target/site").build();
-        let router = server::startup::app_router(state, options);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let router = server::startup::app_router_with_oidc(state, options, oidc);
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             // As `serve` does: the peer address reaches the handlers (the login throttle counts by it).
