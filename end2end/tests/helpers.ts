@@ -15,6 +15,7 @@ export const ACCOUNTS: Record<string, { cf: string; name: string; label: string;
   idm: { cf: "CNTSRA80H50H501Q", name: "Sara Conti", label: "Gestore IDM di Sede", home: "/backoffice" },
   admin: { cf: "FRRLCU72L20H501Q", name: "Luca Ferri", label: "Amministratore", home: "/admin" },
   datore2: { cf: "MRNFNC68S60F839Q", name: "Franca Marino", label: "Datore di lavoro / Rappresentante legale", home: "/cassetto" },
+  nessuno: { cf: "RMNGLI88C50H501M", name: "Giulia Romano", label: "Utente senza profilo", home: "/benvenuto" },
 };
 
 export const ROLES_WITH_STATE = ["datore", "delegato", "intermediario", "subdelegato"];

@@ -1,5 +1,5 @@
 import { test, expect, Page, TestInfo, request as playwrightRequest } from "@playwright/test";
-import { ACCOUNTS, NO_SESSION, checkA11y, hydrated, loginThroughHttp, settled, visit, watchErrors } from "./helpers";
+import { ACCOUNTS, NO_SESSION, checkA11y, hydrated, loginThroughHttp, settled, tick, visit, watchErrors } from "./helpers";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -19,7 +19,7 @@ interface Persona {
 const PERSONE: Persona[] = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "oidc", "persone.json"), "utf8"));
 const DEMO_CF = new Set(Object.values(ACCOUNTS).map((a) => a.cf));
 /** The provider's people without an account in the Cassetto: one for each project, as both share one database. */
-const NEWCOMERS = PERSONE.filter((p) => !DEMO_CF.has(p.codice_fiscale) && !["SPSMRC82B15H501M"].includes(p.codice_fiscale));
+const NEWCOMERS = PERSONE.filter((p) => !DEMO_CF.has(p.codice_fiscale) && p.codice_fiscale !== "SPSMRC82B15H501M");
 
 /** From /accesso through the SPID menu (or the CIE button) to the provider's login form. */
 async function toProvider(page: Page, testInfo: TestInfo, door: "spid-demo1" | "spid-demo2" | "entra-cie") {
@@ -104,14 +104,16 @@ test("a newcomer asks for SC65, the Sede approves, and the Cassetto then shows t
   // operator decides for Sede Roma Eur.
   const row = page.getByTestId("enti-rappresentati").locator("tbody tr").filter({ hasText: "Roma Eur" }).first();
   const enteCf = (await row.locator("td").nth(0).textContent())!.trim();
-  const scope = (await row.locator("td").nth(2).textContent())!.includes("pubblico") ? "gc_pubblici" : "gc_privati";
+  const scope = (await row.locator("td").nth(2).textContent())!.includes("pubblico")
+    ? "Gestione contributiva dipendenti pubblici"
+    : "Gestione contributiva dipendenti privati";
 
   await page.getByTestId("benvenuto-sc65").click();
   await expect(page).toHaveURL(/\/profilo/);
   await settled(page, testInfo);
-  await page.getByLabel("Modello").selectOption("SC65");
+  await page.getByLabel("Modello", { exact: true }).selectOption("SC65");
   await page.getByLabel("Codice fiscale dell'Ente").fill(enteCf);
-  await page.locator(`#ambito-${scope}`).check();
+  await tick(page.getByTestId("form-richiesta"), scope);
   await page.getByRole("button", { name: "Invia la richiesta" }).click();
   await expect(page.getByText("Richiesta inviata alla Sede competente.")).toBeVisible();
   const id = (await page.getByTestId("richieste").locator("tbody tr").first().locator("td").first().textContent())!.trim();

@@ -293,9 +293,9 @@ pub fn app_router_with_oidc(
         .layer(middleware::from_fn(csrf_guard))
         .layer(middleware::from_fn(crate::boundary::italian_refusals))
         // Spans name the path only: a query may carry a provider's code and state (`/accesso/oidc/callback`).
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-            tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &Request<Body>| tracing::debug_span!("request", method = %req.method(), path = %req.uri().path()),
+        ))
         .with_state(state)
 }
 

@@ -332,10 +332,11 @@ async fn run_cie(s: Spid) {
     let res = client.get(&giro.callback).send().await.expect("callback");
     assert_eq!(location(&res), "/cassetto");
     assert_eq!(whoami(&s.app, &client).await["codice_fiscale"], json!(laura));
-    let detail: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'accesso' ORDER BY seq DESC LIMIT 1")
-        .fetch_one(s.app.db.pool())
-        .await
-        .expect("audit");
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'accesso' ORDER BY seq DESC LIMIT 1")
+            .fetch_one(s.app.db.pool())
+            .await
+            .expect("audit");
     assert_eq!(detail, "cie SpidL3");
 }
 
@@ -344,15 +345,14 @@ both_backends_spid!(cie, run_cie);
 /// A newcomer: an account with no role, the welcome page, an SC65 request, the Sede's approval, the Ente.
 async fn run_newcomer(s: Spid) {
     let cf = newcomer();
-    let (ente_cf, sector): (String, String) =
-        sqlx::query_as(
-            "SELECT e.codice_fiscale, e.sector FROM enti e JOIN sedi s ON s.id = e.sede_id \
+    let (ente_cf, sector): (String, String) = sqlx::query_as(
+        "SELECT e.codice_fiscale, e.sector FROM enti e JOIN sedi s ON s.id = e.sede_id \
              WHERE e.legal_rep_cf = $1 AND e.datore_user_id IS NULL AND s.name = 'Roma Eur'",
-        )
-            .bind(&cf)
-            .fetch_one(s.app.db.pool())
-            .await
-            .expect("the newcomer's Ente at Roma Eur (the demo operator's Sede), without a datore");
+    )
+    .bind(&cf)
+    .fetch_one(s.app.db.pool())
+    .await
+    .expect("the newcomer's Ente at Roma Eur (the demo operator's Sede), without a datore");
     let client = s.app.client();
     assert_eq!(entra(&s, &client, "/accesso/spid/demo1", &cf, "2").await, "/benvenuto");
     assert_eq!(whoami(&s.app, &client).await["role"], json!("nessuno"));

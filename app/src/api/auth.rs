@@ -205,7 +205,11 @@ pub async fn opzioni_accesso() -> Result<PorteAccesso, AppError> {
 
     let ctx = RequestCtx::current()?;
     let accesso = &ctx.state.settings.accesso;
-    let voce = |f: &crate::ssr::ctx::Fornitore| FornitoreAccesso { id: f.id.clone(), nome: f.nome.clone(), logo: f.logo.clone() };
+    let voce = |f: &crate::ssr::ctx::Fornitore| FornitoreAccesso {
+        id: f.id.clone(),
+        nome: f.nome.clone(),
+        logo: f.logo.clone(),
+    };
     let mut spid: Vec<FornitoreAccesso> = accesso.spid.iter().map(voce).collect();
     spid.shuffle(&mut rand::thread_rng());
     Ok(PorteAccesso {

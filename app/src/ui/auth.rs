@@ -101,11 +101,8 @@ pub fn LoginPage() -> impl IntoView {
 fn Porte(opzioni: PorteAccesso, next: String, action: ServerAction<LoginPassword>) -> impl IntoView {
     let con_fornitori = !opzioni.spid.is_empty() || opzioni.cie.is_some();
     let query = if next.is_empty() { String::new() } else { format!("?next={}", crate::model::url_encode(&next)) };
-    let titolo_password = if opzioni.solo_personale {
-        "Personale INPS"
-    } else {
-        "Personale INPS e ambiente dimostrativo"
-    };
+    let titolo_password =
+        if opzioni.solo_personale { "Personale INPS" } else { "Personale INPS e ambiente dimostrativo" };
     view! {
         {con_fornitori.then(|| view! {
             <section aria-labelledby="accesso-identita" class="mb-5" data-testid="accesso-identita">
@@ -201,10 +198,9 @@ fn LogoFornitore(logo: Option<String>) -> impl IntoView {
 pub fn UscitaFornitorePage() -> impl IntoView {
     let query = use_query_map();
     let fornitore = move || {
-        query
-            .try_with(|q| q.get("fornitore"))
-            .flatten()
-            .filter(|f| !f.is_empty() && f.len() <= 32 && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        query.try_with(|q| q.get("fornitore")).flatten().filter(|f| {
+            !f.is_empty() && f.len() <= 32 && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
     };
     let target = move || fornitore().map(|f| format!("/accesso/oidc/uscita/{f}"));
     Effect::new(move |_| {

@@ -37,8 +37,10 @@ fn check_url(key: &str, url: &str) -> anyhow::Result<String> {
     let url = url.trim().trim_end_matches('/').to_string();
     let (scheme, rest) = url.split_once("://").with_context(|| format!("{key} must be an absolute URL"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    let host =
+        host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
+    let loopback = host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     match scheme {
         "https" if !host.is_empty() => Ok(url),
@@ -69,7 +71,9 @@ impl Porte {
         let mut accesso = Accesso { password, spid: Vec::new(), cie: None };
         let mut fornitori = Vec::new();
         if open("spid") {
-            let ids = config.get("CASSETTO_SPID_FORNITORI").context("CASSETTO_ACCESSO has spid: set CASSETTO_SPID_FORNITORI")?;
+            let ids = config
+                .get("CASSETTO_SPID_FORNITORI")
+                .context("CASSETTO_ACCESSO has spid: set CASSETTO_SPID_FORNITORI")?;
             for id in ids.split(',').map(str::trim).filter(|i| !i.is_empty()) {
                 if !valid_id(id) || id == "cie" {
                     bail!("CASSETTO_SPID_FORNITORI: {id:?} is not an id ([a-z0-9]{{1,32}}, not \"cie\")");
@@ -86,7 +90,8 @@ impl Porte {
             }
         }
         if open("cie") {
-            let issuer = config.get("CASSETTO_CIE_ISSUER").context("CASSETTO_ACCESSO has cie: set CASSETTO_CIE_ISSUER")?;
+            let issuer =
+                config.get("CASSETTO_CIE_ISSUER").context("CASSETTO_ACCESSO has cie: set CASSETTO_CIE_ISSUER")?;
             let issuer = check_url("CASSETTO_CIE_ISSUER", &issuer)?;
             let nome = config.get("CASSETTO_CIE_NOME").unwrap_or_else(|| "CIE id".to_string());
             accesso.cie = Some(Fornitore { id: "cie".into(), nome, logo: config.get("CASSETTO_CIE_LOGO") });
@@ -128,9 +133,10 @@ pub fn relying_party(
         Some(id) => check_url("CASSETTO_OIDC_CLIENT_ID", &id)?,
         None => public_url.clone(),
     };
-    let path = config.get("CASSETTO_OIDC_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| {
-        app::ssr::keys::default_key_file(&config.database_url()).with_file_name("oidc-keys.json")
-    });
+    let path = config
+        .get("CASSETTO_OIDC_KEY_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| app::ssr::keys::default_key_file(&config.database_url()).with_file_name("oidc-keys.json"));
     if !path.exists() {
         if !demo {
             bail!(
@@ -144,7 +150,14 @@ pub fn relying_party(
         super::keys::RpKeys::generate(super::keys::DEFAULT_BITS.min(2048))?.save(&path, false)?;
     }
     let keys = super::keys::RpKeys::load(&path)?;
-    Ok(Some(super::Rp::new(client_id, public_url, keys, porte.fornitori.clone(), porte.livello_minimo, secure_cookies)?))
+    Ok(Some(super::Rp::new(
+        client_id,
+        public_url,
+        keys,
+        porte.fornitori.clone(),
+        porte.livello_minimo,
+        secure_cookies,
+    )?))
 }
 
 #[cfg(test)]

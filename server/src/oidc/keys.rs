@@ -44,7 +44,10 @@ fn new_key(bits: u32, key_use: &str) -> anyhow::Result<Jwk> {
 /// RFC 7638: SHA-256 of the required members in lexicographic order, without whitespace, base64url.
 fn thumbprint(jwk: &Jwk) -> anyhow::Result<String> {
     let member = |name: &str| -> anyhow::Result<String> {
-        jwk.parameter(name).and_then(|v| v.as_str()).map(str::to_string).with_context(|| format!("RSA key without {name}"))
+        jwk.parameter(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .with_context(|| format!("RSA key without {name}"))
     };
     let canonical = format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, member("e")?, member("n")?);
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes())))
@@ -103,12 +106,10 @@ impl RpKeys {
         if overwrite {
             let _ = std::fs::remove_file(path);
         }
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .with_context(|| format!("{} exists already (--forza replaces it) or cannot be written", path.display()))?;
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).with_context(|| {
+                format!("{} exists already (--forza replaces it) or cannot be written", path.display())
+            })?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         Ok(())
@@ -174,7 +175,8 @@ mod tests {
         for private in ["\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\""] {
             assert!(!text.contains(private), "public JWKS holds {private}: {text}");
         }
-        let kids: Vec<&str> = public["keys"].as_array().expect("keys").iter().filter_map(|k| k["kid"].as_str()).collect();
+        let kids: Vec<&str> =
+            public["keys"].as_array().expect("keys").iter().filter_map(|k| k["kid"].as_str()).collect();
         assert_eq!(kids.len(), 2);
         assert_eq!(kids[0].len(), 43, "a SHA-256 thumbprint in base64url");
         let again = RpKeys::parse(&keys.private_jwks().to_string()).expect("parse");

@@ -76,7 +76,15 @@ impl Rp {
         livello_minimo: u8,
         secure_cookies: bool,
     ) -> anyhow::Result<Rp> {
-        Ok(Rp { client_id, public_url, keys, fornitori, livello_minimo, secure_cookies, cache: provider::Cache::new()? })
+        Ok(Rp {
+            client_id,
+            public_url,
+            keys,
+            fornitori,
+            livello_minimo,
+            secure_cookies,
+            cache: provider::Cache::new()?,
+        })
     }
 
     pub fn redirect_uri(&self) -> String {
@@ -427,7 +435,8 @@ async fn completa(
         return Err(Rifiuto::risposta("token_type non Bearer"));
     }
     // (5) The ID token.
-    let (claims, alg) = rp.cache.verifica_jws(fornitore, &meta, &token.id_token).await.context("firma dell'ID token")?;
+    let (claims, alg) =
+        rp.cache.verifica_jws(fornitore, &meta, &token.id_token).await.context("firma dell'ID token")?;
     let id: IdToken = serde_json::from_value(Value::Object(claims)).context("claim dell'ID token")?;
     verifica_id_token(rp, &meta, tentativo, &id, &alg, &token.access_token)?;
     let acr = id.acr.clone().unwrap_or_default();
@@ -444,7 +453,8 @@ async fn completa(
             tracing::warn!(fornitore = %fornitore.id, error = %err, "revoking the access token");
             let subject = format!("fornitore:{}", fornitore.id);
             let detail = stampabile(&format!("{err:#}"), 200);
-            let entry = Entry { actor_user_id: None, action: "fornitore.revoca_fallita", subject: &subject, detail: &detail };
+            let entry =
+                Entry { actor_user_id: None, action: "fornitore.revoca_fallita", subject: &subject, detail: &detail };
             let _ = audit::record(&app.db, entry).await;
         }
     }
@@ -475,17 +485,20 @@ async fn completa(
         }
         ProviderUser::Enter { user_id, created } => {
             if created {
-                let entry =
-                    Entry { actor_user_id: Some(user_id), action: "utente.creato", subject: &subject, detail: &origine };
+                let entry = Entry {
+                    actor_user_id: Some(user_id),
+                    action: "utente.creato",
+                    subject: &subject,
+                    detail: &origine,
+                };
                 audit::record(&app.db, entry).await.map_err(Rifiuto::from)?;
             }
             user_id
         }
     };
     // (9) The session: SPID level 2 is two factors already, so no TOTP step.
-    let token = identity::start_session(&app.db, user_id, Stage::Active, None, Some(&origine))
-        .await
-        .map_err(Rifiuto::from)?;
+    let token =
+        identity::start_session(&app.db, user_id, Stage::Active, None, Some(&origine)).await.map_err(Rifiuto::from)?;
     let detail = format!("{origine} {livello}");
     let entry = Entry { actor_user_id: Some(user_id), action: "accesso", subject: &subject, detail: &detail };
     audit::record(&app.db, entry).await.map_err(Rifiuto::from)?;

@@ -46,7 +46,10 @@ impl Metadati {
         if self.issuer != fornitore.issuer {
             bail!("the metadata's issuer {} is not the configured {}", self.issuer, fornitore.issuer);
         }
-        if self.token_endpoint_auth_methods_supported.as_ref().is_some_and(|m| !m.iter().any(|m| m == "private_key_jwt"))
+        if self
+            .token_endpoint_auth_methods_supported
+            .as_ref()
+            .is_some_and(|m| !m.iter().any(|m| m == "private_key_jwt"))
         {
             bail!("the provider does not offer private_key_jwt");
         }
