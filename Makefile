@@ -52,7 +52,7 @@ test: setup test-rust test-e2e
 # outage, two server processes on one PostgreSQL (skipped without one). The debug binary of the Rust tests;
 # about 4 minutes. CI runs it after the tests.
 faults: setup
-	$(CARGO_TEST) --no-run
+	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) $(CARGO_TEST) --no-run
 	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) ./scripts/faults/run.sh
 
 # Fuzzing (cargo-fuzz, nightly; both installed when missing): each target for FUZZ_SECONDS (default 60), failing on
@@ -65,7 +65,9 @@ fuzz:
 bench: setup
 	python3 scripts/bench.py
 
-# One cargo invocation for every Rust test, so each dependency (typst above all) compiles once. It also
+# One cargo invocation for every Rust test, so each dependency (typst above all) compiles once. Every invocation
+# is given the same CASSETTO_TEST_POSTGRES: server/build.rs compiles the PostgreSQL tests as ignored without it,
+# so a change of it rebuilds the tests. It also
 # builds target/debug/cassetto, which the browser tests run. Per package, not --workspace: that would build
 # `app` with ssr and hydrate at once, and Leptos' executor then panics at run time (spawn_local outside a LocalSet).
 CARGO_TEST := cargo test -p app -p server --features app/ssr --all-targets
@@ -78,7 +80,7 @@ test-rust:
 # server on a fresh demo database and runs Playwright — on SQLite, then on a created/dropped PostgreSQL
 # database if given.
 test-e2e:
-	$(CARGO_TEST) --no-run
+	CASSETTO_TEST_POSTGRES=$(CASSETTO_TEST_POSTGRES) $(CARGO_TEST) --no-run
 	cargo leptos build --frontend-only
 	./scripts/e2e.sh sqlite://target/e2e/cassetto.db
 	@if [ -n "$(CASSETTO_TEST_POSTGRES)" ]; then \

@@ -26,6 +26,7 @@ macro_rules! both_backends_spid {
                 }
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL: set CASSETTO_TEST_POSTGRES to run it")]
             async fn postgres() {
                 if let Some(s) = spawn(Backend::Postgres).await {
                     ($body)(s).await;
@@ -233,7 +234,9 @@ async fn run_request_object(s: Spid) {
     let authorize = location(&res);
     assert!(authorize.starts_with(&format!("{}/", s.spid.issuer)), "{authorize}");
     let request = query_param(&authorize, "request").expect("request object");
-    let jwks = client.get(s.app.url("/oidc/jwks.json")).send().await.expect("jwks").text().await.expect("text");
+    let res = client.get(s.app.url("/oidc/jwks.json")).send().await.expect("jwks");
+    assert_eq!(res.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("public, max-age=300"));
+    let jwks = res.text().await.expect("text");
     for private in ["\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\""] {
         assert!(!jwks.contains(private), "the public JWKS holds {private}");
     }
@@ -437,6 +440,14 @@ async fn run_attacks(s: Spid) {
     assert_eq!(location(&res), "/accesso?errore=spid_scaduto");
     let (_, body) = s.app.call(&attacker, "/api/utente", json!({})).await;
     assert_eq!(body.trim(), "null");
+    // A state of garbage or of absurd length, and no binding cookie at all.
+    for forged in ["%00%0a", &"a".repeat(5000)] {
+        let url = format!("{}/accesso/oidc/callback?code=x&state={forged}", s.app.base);
+        assert_eq!(location(&client.get(&url).send().await.expect("callback")), "/accesso?errore=spid_scaduto");
+    }
+    let res = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        .get(format!("{}/accesso/oidc/callback?code=x&state={state}", s.app.base)).send().await.expect("callback");
+    assert_eq!(location(&res), "/accesso?errore=spid_scaduto");
     // A wrong nonce in the ID token.
     let client = s.app.client();
     controllo(&s.spid, "nonce-errato").await;

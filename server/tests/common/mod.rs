@@ -297,6 +297,7 @@ macro_rules! both_backends {
                 }
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL: set CASSETTO_TEST_POSTGRES to run it")]
             async fn postgres() {
                 if let Some(app) = TestApp::spawn(Backend::Postgres).await {
                     ($body)(app).await;
