@@ -11,7 +11,7 @@ CASSETTO_TEST_POSTGRES ?=
 VENDOR := public/vendor/bootstrap-italia
 BI := tools/node_modules/bootstrap-italia/dist
 
-.PHONY: setup run build test test-rust test-e2e vendor clean-e2e bench faults fuzz
+.PHONY: setup run build test test-rust test-e2e vendor clean-e2e bench faults fuzz lint
 
 setup:
 	./scripts/install-tools.sh
@@ -47,6 +47,13 @@ build: setup
 	cargo leptos build --release
 
 test: setup test-rust test-e2e
+
+# The habits CI keeps: rustfmt's layout, and clippy without a warning on the server build (with the tests) and on
+# the WebAssembly build.
+lint: setup
+	cargo fmt --all --check
+	$(subst cargo test,cargo clippy,$(CARGO_TEST)) -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Proof under faults (SECURITY.md, Durability): kill -9 on SQLite 20 times under a write load, an SMTP
 # outage, two server processes on one PostgreSQL (skipped without one). The debug binary of the Rust tests;

@@ -15,6 +15,13 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt and clippy for `make lint` (in rustup's default profile, but not in every installation).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    rustup component add "$component"
+  fi
+done
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
 fi

@@ -151,14 +151,14 @@ mod tests {
         assert!(verifica(&v(1, None, None)).is_err());
         assert!(verifica(&v(1, Some("  "), None)).is_err());
         assert!(verifica(&v(1, Some("boh"), None)).is_err());
-        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).unwrap().motivo, Some("lento"));
-        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).unwrap().testo.as_deref(), Some("troppo"));
+        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").motivo, Some("lento"));
+        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").testo.as_deref(), Some("troppo"));
     }
 
     #[test]
     fn other_levels_drop_any_reason_and_unknown_levels_are_refused() {
-        assert_eq!(verifica(&v(3, Some("lento"), None)).unwrap().motivo, None);
-        assert_eq!(verifica(&v(2, None, Some(""))).unwrap().testo, None);
+        assert_eq!(verifica(&v(3, Some("lento"), None)).expect("valid").motivo, None);
+        assert_eq!(verifica(&v(2, None, Some(""))).expect("valid").testo, None);
         assert!(verifica(&v(0, None, None)).is_err());
         assert!(verifica(&v(4, None, None)).is_err());
         assert!(verifica(&v(2, None, Some(&"x".repeat(MAX_TESTO + 1)))).is_err());

@@ -122,9 +122,9 @@ mod tests {
 
     #[test]
     fn the_refusal_names_the_service_and_the_gestione() {
-        let why = verifica_servizio("invio-tracciati", Gestione::Privata).unwrap_err();
+        let why = verifica_servizio("invio-tracciati", Gestione::Privata).expect_err("refused");
         assert!(why.contains("«Invio tracciati»") && why.contains("Gestione dipendenti pubblici"), "{why}");
-        let why = verifica_sezione(Section::DmaLavoratori, Gestione::Privata).unwrap_err();
+        let why = verifica_sezione(Section::DmaLavoratori, Gestione::Privata).expect_err("refused");
         assert!(why.starts_with("«DMA"), "{why}");
         assert_eq!(Gestione::of_sector("pubblico"), Gestione::Pubblica);
         assert_eq!(Gestione::of_sector("privato"), Gestione::Privata);

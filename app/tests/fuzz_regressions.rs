@@ -18,7 +18,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 /// The targets and their checks.
-const TARGET: [(&str, fn(&[u8])); 5] = [
+/// A target's checks on one input.
+type Checks = fn(&[u8]);
+
+const TARGET: [(&str, Checks); 5] = [
     ("codici", checks::codici),
     ("allegati", checks::allegati),
     ("valori", checks::valori),

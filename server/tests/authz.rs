@@ -199,7 +199,7 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
     .await
     .expect("delega");
     // The delega covers the Gestione contributiva of the Ente, as a request states its services.
-    app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
+    app::ssr::deleghe::backfill_servizi(&mut app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
     let datore_cf = cf_of(Role::Datore);
     let fields = [
         ("posizione", code.as_str()),
@@ -552,7 +552,7 @@ async fn malattia_scope_opens_no_cassetto(app: TestApp) {
     .await
     .expect("delega");
     // The delega covers the Gestione contributiva of the Ente, as a request states its services.
-    app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
+    app::ssr::deleghe::backfill_servizi(&mut app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
 
     let franca = app.login(&franca_cf).await;
     let paolo = app.login_as(Role::Operatore).await;

@@ -328,9 +328,12 @@ both_backends!(warnings_only_accept_the_file_a_blocking_error_refuses_it, |app: 
     assert_eq!(after, before, "a refused file stores no declaration");
 });
 
+/// A worker's codice fiscale, a gestione element's name, and its (element, amount) pairs.
+type WorkerAmounts = (String, &'static str, Vec<(String, String)>);
+
 /// The gestione amounts of a file, read by plain text search (not by the reader under test): per worker and
 /// gestione element, every `<Elemento>importo</Elemento>` but CodGestione, as written.
-fn amounts_of(xml: &str) -> Vec<(String, &'static str, Vec<(String, String)>)> {
+fn amounts_of(xml: &str) -> Vec<WorkerAmounts> {
     let between = |s: &str, open: &str, close: &str| -> Option<(usize, usize)> {
         let a = s.find(open)? + open.len();
         Some((a, a + s[a..].find(close)?))

@@ -330,7 +330,7 @@ async fn run_scope_matrix(app: TestApp) {
         .await
         .expect("delega");
         // The delega covers the Gestione contributiva of the Ente, as a request states its services.
-        app::ssr::deleghe::backfill_servizi(&mut *app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
+        app::ssr::deleghe::backfill_servizi(&mut app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
         codes.push(code);
     }
     let datori = [app.login(&common::cf_of_name(enti[0].1)).await, app.login(&common::cf_of_name(enti[1].1)).await];
@@ -1172,7 +1172,7 @@ async fn run_richiesta_matrix(app: TestApp) {
     .fetch_one(pool)
     .await
     .expect("delega");
-    app::ssr::deleghe::backfill_servizi(&mut *pool.acquire().await.expect("conn")).await.expect("servizi");
+    app::ssr::deleghe::backfill_servizi(&mut pool.acquire().await.expect("conn")).await.expect("servizi");
 
     // (author, Ente of the position): Laura is delegated on Roccaverde and was on Valfiorita (revoked since: the
     // richiesta was sent while it held); Anna is sub-delegated by Giuseppe on the ASL Roma 9.

@@ -445,8 +445,14 @@ async fn run_attacks(s: Spid) {
         let url = format!("{}/accesso/oidc/callback?code=x&state={forged}", s.app.base);
         assert_eq!(location(&client.get(&url).send().await.expect("callback")), "/accesso?errore=spid_scaduto");
     }
-    let res = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
-        .get(format!("{}/accesso/oidc/callback?code=x&state={state}", s.app.base)).send().await.expect("callback");
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}/accesso/oidc/callback?code=x&state={state}", s.app.base))
+        .send()
+        .await
+        .expect("callback");
     assert_eq!(location(&res), "/accesso?errore=spid_scaduto");
     // A wrong nonce in the ID token.
     let client = s.app.client();

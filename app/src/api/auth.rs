@@ -66,11 +66,11 @@ pub async fn login_password(codice_fiscale: String, password: String, next: Opti
     // A door for the INPS staff only: anyone else's right password answers as a wrong one (they enter with
     // SPID or CIE), and only the audit row says why.
     let mut detail = "password";
-    if let (PasswordCheck::Valid(user_id), PortaPassword::SoloPersonale) = (check, porta) {
-        if !identity::is_inps_staff(ctx.db(), user_id).await? {
-            check = PasswordCheck::Invalid;
-            detail = "password: porta riservata al personale INPS";
-        }
+    if let (PasswordCheck::Valid(user_id), PortaPassword::SoloPersonale) = (check, porta)
+        && !identity::is_inps_staff(ctx.db(), user_id).await?
+    {
+        check = PasswordCheck::Invalid;
+        detail = "password: porta riservata al personale INPS";
     }
     match check {
         PasswordCheck::Valid(user_id) => {

@@ -549,8 +549,9 @@ mod tests {
         assert!(both.consenso_sms());
         assert!(!kept(mail, None).consenso_sms());
 
-        let refused =
-            |scelta, email, telefono, consenso| recapiti(scelta, email, telefono, consenso, shape).unwrap_err();
+        let refused = |scelta, email, telefono, consenso| {
+            recapiti(scelta, email, telefono, consenso, shape).expect_err("refused")
+        };
         assert!(refused(Some(Canali::Email), None, phone, true).contains("indichi l'indirizzo e-mail"));
         assert!(refused(Some(Canali::Email), Some("ufficio.example.it"), None, false).contains("non è valido"));
         assert!(refused(Some(Canali::Sms), mail, Some("  "), true).contains("numero di telefono cellulare"));
@@ -567,8 +568,8 @@ mod tests {
         assert_eq!(recapiti(None, mail, None, false, shape).expect("e-mail").telefono, None);
         let both = recapiti(None, mail, phone, true, shape).expect("both");
         assert!(both.email.is_some() && both.telefono.is_some());
-        assert!(recapiti(None, mail, phone, false, shape).unwrap_err().contains("consenso"));
-        assert!(recapiti(None, Some(" "), None, true, shape).unwrap_err().contains("almeno un recapito"));
+        assert!(recapiti(None, mail, phone, false, shape).expect_err("refused").contains("consenso"));
+        assert!(recapiti(None, Some(" "), None, true, shape).expect_err("refused").contains("almeno un recapito"));
         for c in Canali::TUTTI {
             assert_eq!(Canali::parse(c.as_str()), Some(c));
         }

@@ -854,7 +854,7 @@ fn regole_ente_versante(e: &EnteVersante, blocco: Blocco, errore: &mut impl FnMu
             ),
         );
     }
-    if !e.prg_azienda.is_empty() && !(e.prg_azienda.len() == 5 && e.prg_azienda.bytes().all(|b| b.is_ascii_digit())) {
+    if !e.prg_azienda.is_empty() && (e.prg_azienda.len() != 5 || !e.prg_azienda.bytes().all(|b| b.is_ascii_digit())) {
         errore(
             "PRGAZIENDA",
             "CAS072",
@@ -1078,7 +1078,7 @@ mod tests {
         raised.dedup();
         assert!(raised.len() > 30, "{raised:?}");
         for code in &raised {
-            assert_eq!(REGOLE.iter().filter(|r| &r.codice == code).count(), 1, "{code} in REGOLE once");
+            assert_eq!(REGOLE.iter().filter(|r| r.codice == code).count(), 1, "{code} in REGOLE once");
         }
         // And the table lists nothing that is never raised, each code once.
         let mut table: Vec<&str> = REGOLE.iter().map(|r| r.codice).collect();

@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn an_image_is_refused_at_its_first_byte() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        let why = verifica(png, 120).unwrap_err();
+        let why = verifica(png, 120).expect_err("refused");
         assert!(why.contains("non è un tracciato di testo") && why.contains("riga 1, carattere 1"), "{why}");
         assert!(why.contains("0x89"), "{why}");
     }
@@ -73,12 +73,12 @@ mod tests {
     fn a_record_of_another_length_or_an_empty_line_is_refused_with_its_line() {
         let mut data = records(2, 120, "\n");
         data.extend_from_slice(b"corto\n");
-        let why = verifica(&data, 120).unwrap_err();
+        let why = verifica(&data, 120).expect_err("refused");
         assert!(why.contains("riga 3 è lunga 5 caratteri") && why.contains("120"), "{why}");
         let mut blank = records(1, 120, "\n");
         blank.extend_from_slice(b"\n");
         blank.extend(records(1, 120, "\n"));
-        assert!(verifica(&blank, 120).unwrap_err().contains("riga 2 è lunga 0"));
+        assert!(verifica(&blank, 120).expect_err("refused").contains("riga 2 è lunga 0"));
         assert!(verifica(b"", 120).is_err());
     }
 

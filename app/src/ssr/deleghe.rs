@@ -625,7 +625,9 @@ pub async fn activate(
         ));
     }
     let now = now_unix();
-    let row: Option<(String, String, Option<String>, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    // status, valid_from, valid_until, otp_hash, otp_expires_at, otp_failed_attempts
+    type Evidence = (String, String, Option<String>, Option<String>, Option<i64>, i64);
+    let row: Option<Evidence> = sqlx::query_as(
         "SELECT d.status, d.valid_from, d.valid_until, e.otp_hash, e.otp_expires_at, e.otp_failed_attempts \
          FROM deleghe d JOIN delega_evidence e ON e.delega_id = d.id WHERE d.id = $1",
     )

@@ -113,10 +113,11 @@ pub async fn ignora(db: &Db, user_id: i64, uso: i64) -> Result<(), AppError> {
 
 /// Every service's figures, in the order of `feedback::SERVIZI`, months in Italian time.
 pub async fn riepilogo(db: &Db) -> Result<Riepilogo, AppError> {
-    let ratings: Vec<(String, i64, Option<String>, Option<String>, i64)> =
-        sqlx::query_as("SELECT servizio, livello, motivo, testo, at FROM feedback ORDER BY at")
-            .fetch_all(db.pool())
-            .await?;
+    // servizio, livello, motivo, testo, at
+    type Rating = (String, i64, Option<String>, Option<String>, i64);
+    let ratings: Vec<Rating> = sqlx::query_as("SELECT servizio, livello, motivo, testo, at FROM feedback ORDER BY at")
+        .fetch_all(db.pool())
+        .await?;
     let mut servizi: Vec<RiepilogoServizio> = feedback::SERVIZI
         .iter()
         .map(|s| RiepilogoServizio {

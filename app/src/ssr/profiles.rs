@@ -291,7 +291,7 @@ pub struct ImportFiles<'a> {
 fn data_lines<'a>(text: &'a str, header: &str) -> Vec<(usize, Vec<&'a str>)> {
     text.lines()
         .enumerate()
-        .filter(|(n, l)| !l.trim().is_empty() && !(*n == 0 && l.trim().to_lowercase().starts_with(header)))
+        .filter(|(n, l)| !l.trim().is_empty() && (*n != 0 || !l.trim().to_lowercase().starts_with(header)))
         .map(|(n, l)| (n + 1, l.split(',').map(str::trim).collect()))
         .collect()
 }

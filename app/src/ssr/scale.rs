@@ -167,7 +167,7 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
     let first_user = next_id(db, "users").await?;
     let mut datori = Vec::new();
     let mut users = Vec::new();
-    for k in 0..sedi.len() {
+    for (k, sede) in sedi.iter().enumerate() {
         let cf = CodiceFiscale::with_check(&format!("DTRSCL{:02}A{:02}H501", 40 + k / 28, 1 + k % 28))
             .map_err(|e| anyhow::anyhow!("scale datore cf: {e}"))?;
         let id = first_user + k as i64;
@@ -175,7 +175,7 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
         users.push(vec![
             V::I(id),
             V::T(cf.as_str().to_string()),
-            V::T(format!("Datore della Sede {}", sedi[k].1)),
+            V::T(format!("Datore della Sede {}", sede.1)),
             V::T("datore".into()),
             V::T(format!("datore.{k}@scala.cassetto.example")),
             V::NullInt,

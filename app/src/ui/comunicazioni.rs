@@ -475,7 +475,7 @@ pub fn RichiestaPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
-    let data = risorsa(id, |id| load_richiesta(id));
+    let data = risorsa(id, load_richiesta);
     let act = azione::<ActOnQuesito>();
     let crumbs = move || {
         vec![

@@ -448,15 +448,15 @@ async fn completa(
     // (6) The userinfo: a JWE to our key, wrapping a JWS of the provider.
     let persona = leggi_userinfo(rp, fornitore, &meta, &token.access_token, &id.sub).await;
     // (7) No provider token is kept: revoked at once, whatever the userinfo said.
-    if let Some(endpoint) = meta.revocation_endpoint.as_deref() {
-        if let Err(err) = revoca(rp, endpoint, &token.access_token).await {
-            tracing::warn!(fornitore = %fornitore.id, error = %err, "revoking the access token");
-            let subject = format!("fornitore:{}", fornitore.id);
-            let detail = stampabile(&format!("{err:#}"), 200);
-            let entry =
-                Entry { actor_user_id: None, action: "fornitore.revoca_fallita", subject: &subject, detail: &detail };
-            let _ = audit::record(&app.db, entry).await;
-        }
+    if let Some(endpoint) = meta.revocation_endpoint.as_deref()
+        && let Err(err) = revoca(rp, endpoint, &token.access_token).await
+    {
+        tracing::warn!(fornitore = %fornitore.id, error = %err, "revoking the access token");
+        let subject = format!("fornitore:{}", fornitore.id);
+        let detail = stampabile(&format!("{err:#}"), 200);
+        let entry =
+            Entry { actor_user_id: None, action: "fornitore.revoca_fallita", subject: &subject, detail: &detail };
+        let _ = audit::record(&app.db, entry).await;
     }
     let persona = persona?;
     // (8) The person, by codice fiscale.
@@ -728,7 +728,10 @@ mod tests {
     #[test]
     fn at_hash_is_the_left_half_of_the_hash() {
         // Computed independently (Python's hashlib): base64url of the first 16 bytes of SHA-256.
-        assert_eq!(at_hash("RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNiSmhS8WbGRNLgVjO3M").as_deref(), Some("ubbVu4m8Xf9wnosw81fHAg"));
+        assert_eq!(
+            at_hash("RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNiSmhS8WbGRNLgVjO3M").as_deref(),
+            Some("ubbVu4m8Xf9wnosw81fHAg")
+        );
         assert_eq!(at_hash("RS512", "abc").expect("RS512").len(), 43, "32 of SHA-512's 64 bytes");
         assert!(at_hash("none", "abc").is_none());
         assert!(at_hash("HS256", "abc").is_none());

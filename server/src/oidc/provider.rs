@@ -114,10 +114,10 @@ impl Cache {
 
     /// The provider's metadata, from the cache or its discovery document.
     pub async fn metadati(&self, fornitore: &FornitoreOidc) -> anyhow::Result<Metadati> {
-        if let Some((at, meta)) = self.metadati.lock().await.get(&fornitore.issuer) {
-            if at.elapsed() < METADATA_TTL {
-                return Ok(meta.clone());
-            }
+        if let Some((at, meta)) = self.metadati.lock().await.get(&fornitore.issuer)
+            && at.elapsed() < METADATA_TTL
+        {
+            return Ok(meta.clone());
         }
         let url = format!("{}/.well-known/openid-configuration", fornitore.issuer.trim_end_matches('/'));
         let meta: Metadati = serde_json::from_value(self.get_json(&url).await.context("discovery")?)
