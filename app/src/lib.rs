@@ -13,4 +13,4 @@ pub mod servizi;
 pub mod ssr;
 pub mod ui;
 
-pub use ui::{App, shell};
+pub use ui::App;

@@ -5,6 +5,8 @@
 ALTER TABLE users DROP CONSTRAINT users_role_check;
 ALTER TABLE users ADD CONSTRAINT users_role_check
     CHECK (role IN ('datore','delegato','intermediario','subdelegato','operatore','idm','admin','nessuno'));
+-- As SQLite's swapped column has it (it needs a default to be added NOT NULL): a user with no role given has none.
+ALTER TABLE users ALTER COLUMN role SET DEFAULT 'nessuno';
 
 -- The provider a session was opened through (NULL: password and second factor), for the logout.
 ALTER TABLE sessions ADD COLUMN provider TEXT;

@@ -3,7 +3,8 @@
 -- A person who arrives through an identity provider with no account gets one with the role 'nessuno': no
 -- position, no service, until an SC65 / SC62 request is approved or the Albo makes them an intermediary.
 -- SQLite cannot alter a CHECK constraint: the column is swapped for a new one (its own CHECK goes with the
--- old column; no index, view or trigger names users.role).
+-- old column; no index, view or trigger names users.role). A column added NOT NULL needs a default: 'nessuno',
+-- which the PostgreSQL tree gives too (server/tests/schema.rs compares the two).
 ALTER TABLE users RENAME COLUMN role TO role_old;
 ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'nessuno'
     CHECK (role IN ('datore','delegato','intermediario','subdelegato','operatore','idm','admin','nessuno'));

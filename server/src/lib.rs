@@ -6,6 +6,7 @@ pub mod config;
 pub mod dma;
 pub mod oidc;
 pub mod responses;
+pub mod shell;
 pub mod startup;
 pub mod tracciati;
 pub mod uploads;

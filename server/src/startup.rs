@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::App;
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
 use app::ssr::outbox::MailSettings;
 use app::ssr::redact;
-use app::{App, shell};
+
+use crate::shell::shell;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;

@@ -14,6 +14,7 @@ pub mod comunicazioni;
 pub mod contestazioni;
 pub mod csv;
 pub mod dma_manuale;
+pub mod lista;
 pub mod listapospa;
 pub mod money;
 pub mod partita_iva;

@@ -24,6 +24,11 @@ pub fn rome_offset_hours(instant: DateTime<Utc>) -> i64 {
     }
 }
 
+/// A date as Italians write it: `dd/mm/yyyy`.
+pub fn date_it(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 /// `dd/mm/yyyy hh:mm` in Italian civil time.
 pub fn format_rome(unix: i64) -> String {
     let Some(utc) = DateTime::<Utc>::from_timestamp(unix, 0) else { return String::new() };

@@ -135,17 +135,7 @@ impl SessionMemo {
 
 impl RequestCtx {
     pub fn from_parts(state: AppState, parts: &Parts) -> RequestCtx {
-        let name = state.cookie_name();
-        let session_token = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
-            .filter(|v| !v.is_empty() && v.len() <= 128);
+        let session_token = cookie_value(&parts.headers, state.cookie_name());
         let client = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -176,6 +166,20 @@ impl RequestCtx {
     pub fn db(&self) -> &Db {
         &self.state.db
     }
+}
+
+/// The value of the cookie `name` in the request's headers: not empty, at most 128 bytes (ours are 64 hex digits;
+/// anything longer is not ours).
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 /// Sets a `Set-Cookie` header on the response of the current server function.

@@ -7,10 +7,7 @@ use crate::error::AppError;
 use crate::model::ListQuery;
 use crate::sections::{ColKind, FilterKind, SectionSpec};
 
-/// A date as Italians write it: `dd/mm/yyyy`.
-pub fn date_it(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub use crate::domain::time::date_it;
 
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {

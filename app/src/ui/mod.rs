@@ -15,7 +15,7 @@ mod profilo;
 mod scarica;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -32,29 +32,6 @@ use layout::{Landing, Page, Protected, SupportoPage, SupportoPaginaPage};
 use profilo::{
     AdminPage, BackofficeHome, ContestazioniSedePage, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage,
 };
-
-/// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::ssr::security::provide_csp_nonce();
-    view! {
-        <!DOCTYPE html>
-        <html lang="it">
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="stylesheet" href="/vendor/bootstrap-italia/css/bootstrap-italia.min.css"/>
-                <link rel="stylesheet" href="/pkg/cassetto.css"/>
-                <HydrationScripts options/>
-                <MetaTags/>
-            </head>
-            <body>
-                <App/>
-            </body>
-        </html>
-    }
-}
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -296,7 +296,7 @@ pub async fn callback(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(rp) = state.oidc.clone() else { return not_configured() };
-    let cookie = cookie_value(&headers, rp.binding_cookie_name());
+    let cookie = app::ssr::ctx::cookie_value(&headers, rp.binding_cookie_name());
     let clear = rp.binding_cookie("", 0);
     // (1) The attempt: this browser's, not expired, taken once.
     let tentativo = match (cookie.as_deref(), param(&query, "state")) {
@@ -323,18 +323,6 @@ pub async fn callback(
         Err(rifiuto) => rifiuta(&state.app, Some(&fornitore), rifiuto).await,
     };
     with_cookie(res, &clear)
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 /// Audits a refusal (never a code, token, state or nonce) and sends the browser to the login with its message.
