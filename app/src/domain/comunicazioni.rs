@@ -365,7 +365,7 @@ pub fn fine_prefisso(prefix: &str) -> Option<String> {
 /// Reads a list's filters. `coda`: the Sede's queue (defaults: still to answer, nearest deadline first);
 /// otherwise the author's history (defaults: everything, latest change first). Bad input is refused in
 /// Italian, never silently ignored.
-pub fn ricerca(q: &super::lista::ListQuery, coda: bool) -> Result<Ricerca, String> {
+pub fn ricerca(q: &crate::domain::lista::ListQuery, coda: bool) -> Result<Ricerca, String> {
     let get = |k: &str| q.filters.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let vista = match get("vista") {
         None | Some("inviate") => Vista::InviateDaMe,
@@ -465,8 +465,8 @@ mod tests {
         assert!(!in_ritardo(Stato::Chiusa, due, due + 1), "a closed richiesta is answered, never overdue");
     }
 
-    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> super::lista::ListQuery {
-        super::lista::ListQuery {
+    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> crate::domain::lista::ListQuery {
+        crate::domain::lista::ListQuery {
             filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             sort: sort.map(str::to_string),
             desc: false,
