@@ -53,6 +53,7 @@ test: setup test-rust test-e2e
 lint: setup
 	cargo fmt --all --check
 	$(subst cargo test,cargo clippy,$(CARGO_TEST)) -- -D warnings
+	cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Proof under faults (SECURITY.md, Durability): kill -9 on SQLite 20 times under a write load, an SMTP

@@ -121,82 +121,93 @@ pub fn ProfiloPage() -> impl IntoView {
                             }}
                             <h2 class="h4 mt-4">"Le sue richieste"</h2>
                             <RequestsTable rows=o.requests testid="richieste"/>
+                            <NuovaRichiesta submit=submit/>
+                            // An account made by a SPID/CIE login has no password to change.
+                            {o.has_password.then(|| view! { <CambioPassword change_password=change_password/> })}
                         }.into_any(),
                     }
                 })}
             </Suspense>
-            <section aria-labelledby="nuova-richiesta" class="mt-4">
-                <h2 id="nuova-richiesta" class="h4">"Nuova richiesta"</h2>
-                <p>"La richiesta è inviata alla Sede INPS competente per l'Ente indicato, che la approva o la respinge motivando."</p>
-                {form_error(submit)}
-                <ActionForm action=submit attr:data-testid="form-richiesta">
-                    <div class="row">
-                        <div class="mb-3 col-lg-6">
-                            <label for="modello" class="form-label fw-semibold">"Modello"</label>
-                            <select id="modello" name="modello" class="form-select">
-                                {ProfileForm::ALL.into_iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="mb-3 col-lg-6">
-                            <label for="cf-ente-richiesta" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
-                            <input type="text" id="cf-ente-richiesta" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
-                        </div>
-                    </div>
-                    <fieldset class="mb-3">
-                        <legend class="h6">"Ambiti (modelli SC65 e SC62)"</legend>
-                        {Scope::ALL.into_iter().enumerate().map(|(i, s)| {
-                            let id = format!("ambito-{}", s.code());
-                            view! {
-                                <div class="form-check">
-                                    <input class="form-check-input" type="checkbox" id=id.clone() name=format!("ambiti[{i}]") value=s.code()/>
-                                    <label class="form-check-label" for=id>{s.label()}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
+        </Page>
+    }
+}
+
+/// The form of a new SC65 / SC62 / RA012 request (`/profilo`).
+#[component]
+fn NuovaRichiesta(submit: ServerAction<SubmitProfileRequest>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="nuova-richiesta" class="mt-4">
+            <h2 id="nuova-richiesta" class="h4">"Nuova richiesta"</h2>
+            <p>"La richiesta è inviata alla Sede INPS competente per l'Ente indicato, che la approva o la respinge motivando."</p>
+            {form_error(submit)}
+            <ActionForm action=submit attr:data-testid="form-richiesta">
+                <div class="row">
                     <div class="mb-3 col-lg-6">
-                        <label for="servizio" class="form-label fw-semibold">"Servizio (modello RA012)"</label>
-                        <select id="servizio" name="servizio" class="form-select">
-                            <option value="">"—"</option>
-                            {LegacyService::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                        <label for="modello" class="form-label fw-semibold">"Modello"</label>
+                        <select id="modello" name="modello" class="form-select">
+                            {ProfileForm::ALL.into_iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
                         </select>
                     </div>
-                    <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
-                </ActionForm>
-            </section>
-            <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-            data.await.ok().filter(|o| o.has_password).map(|_| view! {
-            <section aria-labelledby="cambio-password" class="mt-4">
-                <h2 id="cambio-password" class="h4">"Cambio password"</h2>
-                <p>"La nuova password deve avere da 12 a 128 caratteri; non servono simboli o maiuscole, conta la \
-                    lunghezza. Dopo il cambio le altre sessioni aperte con la sua utenza sono chiuse e riceve un avviso per e-mail."</p>
-                {form_error(change_password)}
-                <ActionForm action=change_password attr:data-testid="form-password">
-                    <div class="row">
-                        <div class="mb-3 col-lg-4">
-                            <label for="password-attuale" class="form-label fw-semibold">"Password attuale"</label>
-                            <input id="password-attuale" name="password_attuale" type="password" class="form-control"
-                                autocomplete="current-password" required maxlength="128"/>
-                        </div>
-                        <div class="mb-3 col-lg-4">
-                            <label for="nuova-password" class="form-label fw-semibold">"Nuova password"</label>
-                            <input id="nuova-password" name="nuova_password" type="password" class="form-control"
-                                autocomplete="new-password" required minlength="12" maxlength="128"/>
-                        </div>
-                        <div class="mb-3 col-lg-4">
-                            <label for="conferma-password" class="form-label fw-semibold">"Conferma la nuova password"</label>
-                            <input id="conferma-password" name="conferma_password" type="password" class="form-control"
-                                autocomplete="new-password" required minlength="12" maxlength="128"/>
-                        </div>
+                    <div class="mb-3 col-lg-6">
+                        <label for="cf-ente-richiesta" class="form-label fw-semibold">"Codice fiscale dell'Ente"</label>
+                        <input type="text" id="cf-ente-richiesta" name="codice_fiscale_ente" class="form-control" required maxlength="16" spellcheck="false"/>
                     </div>
-                    <button type="submit" class="btn btn-primary">"Cambia la password"</button>
-                </ActionForm>
-            </section>
-            })
-            })}
-            </Suspense>
-        </Page>
+                </div>
+                <fieldset class="mb-3">
+                    <legend class="h6">"Ambiti (modelli SC65 e SC62)"</legend>
+                    {Scope::ALL.into_iter().enumerate().map(|(i, s)| {
+                        let id = format!("ambito-{}", s.code());
+                        view! {
+                            <div class="form-check">
+                                <input class="form-check-input" type="checkbox" id=id.clone() name=format!("ambiti[{i}]") value=s.code()/>
+                                <label class="form-check-label" for=id>{s.label()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="mb-3 col-lg-6">
+                    <label for="servizio" class="form-label fw-semibold">"Servizio (modello RA012)"</label>
+                    <select id="servizio" name="servizio" class="form-select">
+                        <option value="">"—"</option>
+                        {LegacyService::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-primary">"Invia la richiesta"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The password change (`/profilo`), for accounts that have a password.
+#[component]
+fn CambioPassword(change_password: ServerAction<ChangePassword>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="cambio-password" class="mt-4">
+            <h2 id="cambio-password" class="h4">"Cambio password"</h2>
+            <p>"La nuova password deve avere da 12 a 128 caratteri; non servono simboli o maiuscole, conta la \
+                lunghezza. Dopo il cambio le altre sessioni aperte con la sua utenza sono chiuse e riceve un avviso per e-mail."</p>
+            {form_error(change_password)}
+            <ActionForm action=change_password attr:data-testid="form-password">
+                <div class="row">
+                    <div class="mb-3 col-lg-4">
+                        <label for="password-attuale" class="form-label fw-semibold">"Password attuale"</label>
+                        <input id="password-attuale" name="password_attuale" type="password" class="form-control"
+                            autocomplete="current-password" required maxlength="128"/>
+                    </div>
+                    <div class="mb-3 col-lg-4">
+                        <label for="nuova-password" class="form-label fw-semibold">"Nuova password"</label>
+                        <input id="nuova-password" name="nuova_password" type="password" class="form-control"
+                            autocomplete="new-password" required minlength="12" maxlength="128"/>
+                    </div>
+                    <div class="mb-3 col-lg-4">
+                        <label for="conferma-password" class="form-label fw-semibold">"Conferma la nuova password"</label>
+                        <input id="conferma-password" name="conferma_password" type="password" class="form-control"
+                            autocomplete="new-password" required minlength="12" maxlength="128"/>
+                    </div>
+                </div>
+                <button type="submit" class="btn btn-primary">"Cambia la password"</button>
+            </ActionForm>
+        </section>
     }
 }
 
