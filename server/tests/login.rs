@@ -638,3 +638,28 @@ fn mail_settings_debug_holds_no_credentials() {
         assert!(!printed.contains(secret), "{secret}: {printed}");
     }
 }
+
+/// The doors of `CASSETTO_ACCESSO`: with `personale` the password door admits the INPS staff only — anyone else's
+/// right password answers as a wrong one (they enter with SPID or CIE) and only the audit row says why; with no
+/// password door nobody enters by password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_door_can_be_for_the_staff_only_or_closed() {
+    use app::ssr::ctx::{Accesso, PortaPassword, Settings};
+    let door =
+        |password| Settings { accesso: Accesso { password, ..Accesso::solo_password() }, ..Settings::development() };
+    let app = TestApp::spawn_with(Backend::Sqlite, door(PortaPassword::SoloPersonale)).await.expect("app");
+    let datore = cf_of(Role::Datore);
+    assert_eq!(password(&app, &app.client(), &datore, DEMO_PASSWORD).await, "/accesso?errore=credenziali");
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'accesso.negato' AND subject = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(format!("utente:{datore}"))
+    .fetch_one(app.db.pool())
+    .await
+    .expect("audited");
+    assert!(detail.contains("personale INPS"), "{detail}");
+    assert_eq!(password(&app, &app.client(), &cf_of(Role::Operatore), DEMO_PASSWORD).await, "/accesso/codice");
+    let app = TestApp::spawn_with(Backend::Sqlite, door(PortaPassword::Chiusa)).await.expect("app");
+    let res = password(&app, &app.client(), &cf_of(Role::Operatore), DEMO_PASSWORD).await;
+    assert_eq!(res, "/accesso?errore=porta_chiusa");
+}
