@@ -13,7 +13,6 @@ pub mod keys;
 mod provider;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use anyhow::Context;
 use app::ssr::audit::{self, Entry};
@@ -423,8 +422,7 @@ async fn completa(
         return Err(Rifiuto::risposta("token_type non Bearer"));
     }
     // (5) The ID token.
-    let (claims, alg) =
-        rp.cache.verifica_jws(fornitore, &meta, &token.id_token).await.context("firma dell'ID token")?;
+    let (claims, alg) = rp.cache.verifica_jws(&meta, &token.id_token).await.context("firma dell'ID token")?;
     let id: IdToken = serde_json::from_value(Value::Object(claims)).context("claim dell'ID token")?;
     verifica_id_token(rp, &meta, tentativo, &id, &alg, &token.access_token)?;
     let acr = id.acr.clone().unwrap_or_default();
@@ -434,7 +432,7 @@ async fn completa(
         return Err(rifiuto);
     }
     // (6) The userinfo: a JWE to our key, wrapping a JWS of the provider.
-    let persona = leggi_userinfo(rp, fornitore, &meta, &token.access_token, &id.sub).await;
+    let persona = leggi_userinfo(rp, &meta, &token.access_token, &id.sub).await;
     // (7) No provider token is kept: revoked at once, whatever the userinfo said.
     if let Some(endpoint) = meta.revocation_endpoint.as_deref()
         && let Err(err) = revoca(rp, endpoint, &token.access_token).await
@@ -550,13 +548,7 @@ struct Persona {
     email: Option<String>,
 }
 
-async fn leggi_userinfo(
-    rp: &Rp,
-    fornitore: &FornitoreOidc,
-    meta: &Metadati,
-    access_token: &str,
-    sub: &str,
-) -> Result<Persona, Rifiuto> {
+async fn leggi_userinfo(rp: &Rp, meta: &Metadati, access_token: &str, sub: &str) -> Result<Persona, Rifiuto> {
     let body = rp.cache.get_bearer(&meta.userinfo_endpoint, access_token).await.context("userinfo")?;
     let text = std::str::from_utf8(&body).map_err(|_| Rifiuto::risposta("userinfo non testuale"))?.trim();
     if text.split('.').count() != 5 {
@@ -571,7 +563,7 @@ async fn leggi_userinfo(
         return Err(Rifiuto::risposta("userinfo: algoritmo di cifratura"));
     }
     let inner = std::str::from_utf8(&inner).map_err(|_| Rifiuto::risposta("userinfo: contenuto non testuale"))?;
-    let (claims, _) = rp.cache.verifica_jws(fornitore, meta, inner).await.context("firma della userinfo")?;
+    let (claims, _) = rp.cache.verifica_jws(meta, inner).await.context("firma della userinfo")?;
     let claim = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
     if claim("iss").as_deref() != Some(meta.issuer.as_str()) {
         return Err(Rifiuto::risposta("userinfo: iss"));
@@ -685,7 +677,7 @@ pub async fn metadati_rp(State(state): State<ServerState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], metadata.to_string()).into_response()
 }
 
-/// Shared by the tests: the router's OIDC part, given a relying party.
+/// The routes of the SPID/CIE doors, merged into the app's router (they answer 404 where no provider is configured).
 pub fn routes() -> axum::Router<ServerState> {
     use axum::routing::get;
     axum::Router::new()
@@ -706,8 +698,6 @@ impl FornitoreOidc {
         }
     }
 }
-
-pub type SharedRp = Arc<Rp>;
 
 #[cfg(test)]
 mod tests {

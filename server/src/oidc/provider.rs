@@ -145,12 +145,7 @@ impl Cache {
     }
 
     /// Verifies a compact JWS of the provider against its published keys; returns its claims and algorithm.
-    pub async fn verifica_jws(
-        &self,
-        _fornitore: &FornitoreOidc,
-        meta: &Metadati,
-        jws: &str,
-    ) -> anyhow::Result<(Map<String, Value>, String)> {
+    pub async fn verifica_jws(&self, meta: &Metadati, jws: &str) -> anyhow::Result<(Map<String, Value>, String)> {
         let header = josekit::jwt::decode_header(jws).context("not a JWS")?;
         let alg = header.claim("alg").and_then(Value::as_str).unwrap_or_default().to_string();
         if !ALGS.contains(&alg.as_str()) {
