@@ -368,7 +368,7 @@ async fn run_newcomer(s: Spid) {
     // No password: the password door answers as for an unknown account.
     let other = s.app.client();
     let res = s.app.post_form(&other, "/api/accesso/password", &[("codice_fiscale", &cf), ("password", "")]).await;
-    assert!(location(&res).starts_with("/accesso?errore="), "{}", location(&res));
+    assert_eq!(location(&res), "/accesso?errore=credenziali");
     // SC65 for the Ente it represents.
     let scope = if sector == "pubblico" { "gc_pubblici" } else { "gc_privati" };
     let res = s
@@ -419,6 +419,16 @@ async fn run_refusals(s: Spid) {
     assert_eq!(location(&res), "/accesso?errore=spid_annullato");
     let (_, body) = s.app.call(&client, "/api/utente", json!({})).await;
     assert_eq!(body.trim(), "null", "no session after any refusal");
+    // A disabled account does not enter through a provider either.
+    let laura = cf_of_name("Laura Bianchi");
+    sqlx::query("UPDATE users SET enabled = 0 WHERE codice_fiscale = $1")
+        .bind(&laura)
+        .execute(s.app.db.pool())
+        .await
+        .expect("disable");
+    assert_eq!(entra(&s, &client, "/accesso/spid/demo1", &laura, "2").await, "/accesso?errore=spid_disabilitato");
+    let (_, body) = s.app.call(&client, "/api/utente", json!({})).await;
+    assert_eq!(body.trim(), "null");
 }
 
 both_backends_spid!(refusals, run_refusals);

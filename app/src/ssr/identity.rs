@@ -516,8 +516,9 @@ pub async fn set_enabled(db: &Db, actor: i64, codice_fiscale: &str, enabled: boo
     audit_and_commit(tx, actor, action, &cf).await
 }
 
-/// Records an IDM's change to the account `cf` in the audit log and commits it with the change.
-async fn audit_and_commit(
+/// Records a change to the account `cf` (an IDM's, or the user's own) in the audit log and commits it with the
+/// change.
+pub(super) async fn audit_and_commit(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     actor: i64,
     action: &str,
@@ -675,8 +676,8 @@ pub async fn set_fascicolo_elettronico(db: &Db, actor: i64, codice_fiscale: &str
 /// What a provider login found for a codice fiscale.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProviderUser {
-    /// An enabled account that may enter this way (its id, and whether it was made by this login).
-    Enter { user_id: i64, created: bool },
+    /// An enabled account that may enter this way: its id, its role, and whether this login made it.
+    Enter { user_id: i64, role: Role, created: bool },
     /// An account of the INPS staff: their roles never come from a provider login.
     InpsStaff(i64),
     /// A disabled account.
@@ -703,7 +704,7 @@ pub async fn provider_user(
     .fetch_optional(db.pool())
     .await?;
     if let Some(user_id) = inserted {
-        return Ok(ProviderUser::Enter { user_id, created: true });
+        return Ok(ProviderUser::Enter { user_id, role: Role::Nessuno, created: true });
     }
     let (user_id, role, enabled): (i64, String, i64) =
         sqlx::query_as("SELECT id, role, enabled FROM users WHERE codice_fiscale = $1")
@@ -716,7 +717,7 @@ pub async fn provider_user(
     } else if enabled != 1 {
         ProviderUser::Disabled(user_id)
     } else {
-        ProviderUser::Enter { user_id, created: false }
+        ProviderUser::Enter { user_id, role, created: false }
     })
 }
 

@@ -2,9 +2,8 @@
 //! `server::oidc`). A login attempt is bound to the browser that started it by a random cookie, of which only the
 //! SHA-256 is stored, and is taken at most once: the callback deletes the row as it reads it.
 
-use sha2::{Digest, Sha256};
-
 use super::db::{Db, now_unix};
+use super::identity::hash_token;
 
 /// How long a login at a provider may take, from our redirect to its answer.
 pub const ATTEMPT_SECONDS: i64 = 600;
@@ -22,16 +21,12 @@ pub struct Tentativo {
     pub next: Option<String>,
 }
 
-/// The stored form of the browser's binding cookie.
-pub fn browser_hash(cookie: &str) -> String {
-    hex::encode(Sha256::digest(cookie.as_bytes()))
-}
-
 /// Stores a new attempt for the browser of `cookie`. Sweeps the expired attempts of everyone, and keeps at
 /// most `MAX_PENDING_PER_BROWSER` of this browser's (a page reloaded many times cannot grow the table).
 pub async fn salva_tentativo(db: &Db, cookie: &str, tentativo: &Tentativo) -> sqlx::Result<()> {
     let now = now_unix();
-    let hash = browser_hash(cookie);
+    // Stored as a session token is: its SHA-256 only.
+    let hash = hash_token(cookie);
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM oidc_login_attempts WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
     sqlx::query(
@@ -68,7 +63,7 @@ pub async fn prendi_tentativo(db: &Db, cookie: &str, state: &str) -> sqlx::Resul
          RETURNING state, provider, issuer, nonce, pkce_verifier, next",
     )
     .bind(state)
-    .bind(browser_hash(cookie))
+    .bind(hash_token(cookie))
     .bind(now_unix())
     .fetch_optional(db.pool())
     .await

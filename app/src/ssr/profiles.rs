@@ -764,7 +764,6 @@ pub async fn overview(db: &Db, user_id: i64) -> sqlx::Result<ProfileOverview> {
 /// A user without a profile whose codice fiscale is in the Albo becomes an intermediary, who then asks the
 /// Enti for deleghe (PEC + OTP, circular §2b). Only from `nessuno`: no other role is ever changed this way.
 pub async fn attiva_intermediario(db: &Db, user: &super::identity::SessionUser) -> Result<(), AppError> {
-    let now = now_unix();
     let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE users SET role = 'intermediario' WHERE id = $1 AND role = 'nessuno' \
@@ -779,18 +778,7 @@ pub async fn attiva_intermediario(db: &Db, user: &super::identity::SessionUser) 
              ancora un profilo.",
         ));
     }
-    audit::append(
-        &mut tx,
-        Entry {
-            actor_user_id: Some(user.user_id),
-            action: "utente.profilo_intermediario",
-            subject: &format!("utente:{}", user.codice_fiscale),
-            detail: "Albo",
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    super::identity::audit_and_commit(tx, user.user_id, "utente.profilo_intermediario", &user.codice_fiscale).await?;
     Ok(())
 }
 

@@ -36,12 +36,14 @@ pub struct Porte {
 fn check_url(key: &str, url: &str) -> anyhow::Result<String> {
     let url = url.trim().trim_end_matches('/').to_string();
     let (scheme, rest) = url.split_once("://").with_context(|| format!("{key} must be an absolute URL"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host =
-        host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-    let loopback = host == "localhost"
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Without the port (`host:2530`, `[::1]:2530`), and without an IPv6 address's brackets.
+    let host = authority
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(authority, |(host, _)| host)
+        .trim_matches(['[', ']']);
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     match scheme {
         "https" if !host.is_empty() => Ok(url),
         "http" if loopback => Ok(url),
@@ -185,7 +187,16 @@ mod tests {
     #[test]
     fn refuses_what_would_be_unsafe() {
         let refused = |pairs: &[(&str, &str)]| Porte::from_config(&Config::from_pairs(pairs)).is_err();
-        // Plain http to a host that is not loopback.
+        // Plain http to a host that is not loopback (a loopback one, IPv4 or IPv6, is a test's or a developer's).
+        let loopback = |issuer: &str| {
+            Porte::from_config(&Config::from_pairs(&[
+                ("CASSETTO_ACCESSO", "spid"),
+                ("CASSETTO_SPID_FORNITORI", "a"),
+                ("CASSETTO_SPID_A_ISSUER", issuer),
+            ]))
+            .is_ok()
+        };
+        assert!(loopback("http://127.0.0.1:2530") && loopback("http://[::1]:2530") && loopback("http://localhost"));
         assert!(refused(&[
             ("CASSETTO_ACCESSO", "spid"),
             ("CASSETTO_SPID_FORNITORI", "a"),

@@ -47,6 +47,8 @@ pub const CALLBACK_PATH: &str = "/accesso/oidc/callback";
 const SKEW_SECONDS: i64 = 60;
 /// Lifetime of the request object and of a client assertion.
 const ASSERTION_SECONDS: i64 = 60;
+/// RFC 7523: a client authenticated by a JWT it signed (`private_key_jwt`).
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The relying party: who we are to the providers, our keys, the providers configured, and what we cached of them.
 pub struct Rp {
@@ -143,10 +145,20 @@ impl Rp {
     }
 }
 
-fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
     rand::rngs::OsRng.fill_bytes(&mut buf);
-    hex::encode(buf)
+    buf
+}
+
+fn random_hex(bytes: usize) -> String {
+    hex::encode(random_bytes(bytes))
+}
+
+/// `url` with `query` appended, whether or not it already has a query of its own.
+fn with_query(url: &str, query: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{query}")
 }
 
 fn b64url(bytes: &[u8]) -> String {
@@ -212,11 +224,7 @@ async fn avvia_presso(
         provider: fornitore.id.clone(),
         issuer: fornitore.issuer.clone(),
         nonce: random_hex(32),
-        pkce_verifier: {
-            let mut bytes = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            b64url(&bytes)
-        },
+        pkce_verifier: b64url(&random_bytes(32)),
         next: app::api::auth::safe_next(next),
     };
     let browser = random_hex(32);
@@ -242,8 +250,7 @@ async fn avvia_presso(
         ("code_challenge_method", "S256"),
         ("request", request.as_str()),
     ])?;
-    let separator = if meta.authorization_endpoint.contains('?') { '&' } else { '?' };
-    let location = format!("{}{separator}{query}", meta.authorization_endpoint);
+    let location = with_query(&meta.authorization_endpoint, &query);
     Ok(with_cookie(redirect(&location), &rp.binding_cookie(&browser, app::ssr::oidc::ATTEMPT_SECONDS)))
 }
 
@@ -263,6 +270,16 @@ impl Rifiuto {
 
     fn risposta(motivo: impl std::fmt::Display) -> Rifiuto {
         Rifiuto::new("spid_fallito", motivo.to_string())
+    }
+
+    /// A refusal of the account the answer named (audited as that user's).
+    fn dell_utente(errore: &'static str, motivo: &str, codice_fiscale: &str, user_id: i64) -> Rifiuto {
+        Rifiuto {
+            motivo: motivo.into(),
+            errore,
+            subject: Some(format!("utente:{codice_fiscale}")),
+            user_id: Some(user_id),
+        }
     }
 }
 
@@ -413,7 +430,7 @@ async fn completa(
         ("redirect_uri", &rp.redirect_uri()),
         ("code_verifier", &tentativo.pkce_verifier),
         ("client_id", &rp.client_id),
-        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion_type", JWT_BEARER),
         ("client_assertion", &assertion),
     ];
     let body = rp.cache.post_form(&meta.token_endpoint, &form).await.context("token endpoint")?;
@@ -426,10 +443,9 @@ async fn completa(
     let id: IdToken = serde_json::from_value(Value::Object(claims)).context("claim dell'ID token")?;
     verifica_id_token(rp, &meta, tentativo, &id, &alg, &token.access_token)?;
     let acr = id.acr.clone().unwrap_or_default();
+    // A missing `acr` is no level at all: refused here like level 1.
     if !rp.livello_sufficiente(&acr) {
-        let mut rifiuto = Rifiuto::new("spid_livello", format!("livello insufficiente: {}", stampabile(&acr, 64)));
-        rifiuto.subject = Some(format!("fornitore:{}", fornitore.id));
-        return Err(rifiuto);
+        return Err(Rifiuto::new("spid_livello", format!("livello insufficiente: {}", stampabile(&acr, 64))));
     }
     // (6) The userinfo: a JWE to our key, wrapping a JWS of the provider.
     let persona = leggi_userinfo(rp, &meta, &token.access_token, &id.sub).await;
@@ -452,24 +468,16 @@ async fn completa(
         .map_err(Rifiuto::from)?;
     let origine = fornitore.sessione();
     let livello = acr.rsplit('/').next().unwrap_or_default().to_string();
-    let user_id = match account {
+    let cf = persona.codice_fiscale.as_str();
+    let (user_id, role) = match account {
         ProviderUser::InpsStaff(id) => {
-            return Err(Rifiuto {
-                motivo: "ruolo INPS: si accede con le credenziali dell'Istituto".into(),
-                errore: "spid_personale",
-                subject: Some(subject),
-                user_id: Some(id),
-            });
+            let motivo = "ruolo INPS: si accede con le credenziali dell'Istituto";
+            return Err(Rifiuto::dell_utente("spid_personale", motivo, cf, id));
         }
         ProviderUser::Disabled(id) => {
-            return Err(Rifiuto {
-                motivo: "utenza disabilitata".into(),
-                errore: "spid_disabilitato",
-                subject: Some(subject),
-                user_id: Some(id),
-            });
+            return Err(Rifiuto::dell_utente("spid_disabilitato", "utenza disabilitata", cf, id));
         }
-        ProviderUser::Enter { user_id, created } => {
+        ProviderUser::Enter { user_id, role, created } => {
             if created {
                 let entry = Entry {
                     actor_user_id: Some(user_id),
@@ -479,7 +487,7 @@ async fn completa(
                 };
                 audit::record(&app.db, entry).await.map_err(Rifiuto::from)?;
             }
-            user_id
+            (user_id, role)
         }
     };
     // (9) The session: SPID level 2 is two factors already, so no TOTP step.
@@ -488,14 +496,12 @@ async fn completa(
     let detail = format!("{origine} {livello}");
     let entry = Entry { actor_user_id: Some(user_id), action: "accesso", subject: &subject, detail: &detail };
     audit::record(&app.db, entry).await.map_err(Rifiuto::from)?;
-    let role: String =
-        sqlx::query_scalar("SELECT role FROM users WHERE id = $1").bind(user_id).fetch_one(app.db.pool()).await?;
-    let home = app::model::Role::parse(&role).map_or("/", |r| r.home());
-    let target = tentativo.next.clone().unwrap_or_else(|| home.to_string());
+    let target = tentativo.next.clone().unwrap_or_else(|| role.home().to_string());
     Ok(with_cookie(redirect(&target), &app.session_cookie(&token)))
 }
 
-/// The checks of an ID token whose signature held: issuer, audience, times, nonce, `at_hash`.
+/// The checks of an ID token whose signature held: issuer, audience, times, nonce, `at_hash` (the level, `acr`,
+/// is the caller's).
 fn verifica_id_token(
     rp: &Rp,
     meta: &Metadati,
@@ -520,9 +526,6 @@ fn verifica_id_token(
     }
     if id.nonce.as_deref() != Some(tentativo.nonce.as_str()) {
         return Err(Rifiuto::risposta("nonce dell'ID token"));
-    }
-    if id.acr.is_none() {
-        return Err(Rifiuto::new("spid_livello", "acr assente"));
     }
     let expected = at_hash(alg, access_token).ok_or_else(|| Rifiuto::risposta("algoritmo dell'ID token"))?;
     if id.at_hash.as_deref() != Some(expected.as_str()) {
@@ -604,7 +607,7 @@ async fn revoca(rp: &Rp, endpoint: &str, access_token: &str) -> anyhow::Result<(
         ("token", access_token),
         ("token_type_hint", "access_token"),
         ("client_id", rp.client_id.as_str()),
-        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion_type", JWT_BEARER),
         ("client_assertion", assertion.as_str()),
     ];
     rp.cache.post_form(endpoint, &form).await.map(|_| ())
@@ -630,10 +633,7 @@ pub async fn uscita(State(state): State<ServerState>, Path(fornitore): Path<Stri
         ("ui_locales", "it"),
     ]);
     match query {
-        Ok(query) => {
-            let separator = if end_session.contains('?') { '&' } else { '?' };
-            redirect(&format!("{end_session}{separator}{query}"))
-        }
+        Ok(query) => redirect(&with_query(&end_session, &query)),
         Err(_) => redirect("/accesso?uscita=1"),
     }
 }
