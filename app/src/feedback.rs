@@ -45,7 +45,7 @@ pub const SERVIZI: &[Servizio] = &[
     Servizio { key: "prenotazione", label: "Agenda appuntamenti (prenotazione)", uso: Uso::Azione },
 ];
 
-/// How many services the demo's feedback history was first drawn for (see `ssr::seed`): services added
+/// How many services the demo's feedback history was first drawn for (see `ssr::demo`): services added
 /// later draw from their own sequence, so the rest of the demo data stays as it was.
 pub const SERVIZI_ORIGINARI: usize = 9;
 

@@ -284,7 +284,7 @@ pub struct DelegaRow {
     /// For intermediary deleghe: the state of the PEC that carried the OTP.
     pub pec_state: Option<String>,
     pub parent_id: Option<i64>,
-    /// For intermediary deleghe: the services delegated (scope codes, `domain::profile::Scope::code`).
+    /// For intermediary deleghe: the services delegated (scope codes, `domain::profili::Scope::code`).
     pub services: Vec<String>,
     /// Imported from the enablements before the cut-over (no form, PEC nor OTP of this Cassetto).
     pub imported: bool,
@@ -292,7 +292,7 @@ pub struct DelegaRow {
     pub renews_id: Option<i64>,
     /// A renewal asked for this delega and not ended.
     pub renewal_id: Option<i64>,
-    /// Active and ending within the notice (`domain::profile::EXPIRY_NOTICE_DAYS`).
+    /// Active and ending within the notice (`domain::profili::EXPIRY_NOTICE_DAYS`).
     pub expiring: bool,
 }
 

@@ -114,7 +114,7 @@ const STATI_DMA: &[(&str, &str)] = &[
 /// periods) only.
 const TIPI_DMA: &[(&str, &str)] =
     &[("mensile", "Mensile"), ("sostitutiva", "Sostitutiva"), ("variazione", "Variazione")];
-/// The names the seed and the ListaPosPA import (`domain::listapospa::voce_gestione`) give.
+/// The names the seed and the ListaPosPA import (`domain::dma::listapospa::voce_gestione`) give.
 const GESTIONI: &[(&str, &str)] = &[
     ("Pensioni (CTPS)", "Pensioni (CTPS)"),
     ("Pensioni (CPDEL)", "Pensioni (CPDEL)"),
@@ -483,8 +483,8 @@ mod tests {
 
     #[test]
     fn every_imported_gestione_can_be_filtered() {
-        for (cod, _) in crate::domain::listapospa::COD_GESTIONE {
-            let voce = crate::domain::listapospa::voce_gestione(*cod);
+        for (cod, _) in crate::domain::dma::listapospa::COD_GESTIONE {
+            let voce = crate::domain::dma::listapospa::voce_gestione(*cod);
             assert!(GESTIONI.iter().any(|(v, _)| *v == voce), "{voce}");
         }
     }

@@ -12,16 +12,16 @@
 use std::io::BufReader;
 
 use app::domain::allegati::{self, File, MAX_FILE, Tipo, nome_sicuro};
-use app::domain::dma_manuale::{
-    BozzaDenuncia, BozzaGestione, BozzaInquadramento, BozzaLavoratore, BozzaPeriodo, BozzaRata, testo,
-};
-use app::domain::listapospa::{
+use app::domain::dma::listapospa::{
     IMPORTO_MASSIMO, TipoGestione, leggi_data, leggi_importo, leggi_mese, leggi_numero, scrivi_importo,
+};
+use app::domain::dma::manuale::{
+    BozzaDenuncia, BozzaGestione, BozzaInquadramento, BozzaLavoratore, BozzaPeriodo, BozzaRata, testo,
 };
 use app::domain::{CodiceFiscale, CodiceFiscaleKind, Money, PartitaIva, Period, PositionCode, PositionKind};
 use app::error::AppError;
 use app::ssr::comunicazioni::{Allegato, pacchetto_allegati};
-use app::ssr::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
+use app::ssr::dma::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
 
 // ---------------------------------------------------------------------------------------------------------
 // codici: codice fiscale, partita IVA, position code.

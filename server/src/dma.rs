@@ -6,7 +6,7 @@ use app::model::EsitoInvioDma;
 use app::ssr::authz::{Action, authorize};
 use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
-use app::ssr::dma_import;
+use app::ssr::dma::importazione;
 use app::ssr::spool::SpoolFile;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -97,7 +97,8 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
         // Its own task: a client that goes away does not cut the import (stored in batches) in half.
         tokio::spawn(async move {
             let path = spool.path().to_path_buf();
-            let esito = dma_import::importa(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
+            let esito =
+                importazione::importa(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
             drop(spool);
             esito
         })
@@ -143,8 +144,8 @@ pub async fn errors_csv(
     let result = async {
         let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
         access.position()?.offre_servizio("importa-dma")?;
-        let i = dma_import::importazione(ctx.db(), access.position()?.id, id).await?;
-        Ok(("errori-dma.csv".to_string(), dma_import::errori_csv(&i)))
+        let i = importazione::importazione(ctx.db(), access.position()?.id, id).await?;
+        Ok(("errori-dma.csv".to_string(), importazione::errori_csv(&i)))
     }
     .await;
     crate::responses::csv_download(result)

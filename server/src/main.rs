@@ -164,7 +164,7 @@ enum ListaPosPaCommand {
 }
 
 fn listapospa(command: ListaPosPaCommand) -> anyhow::Result<()> {
-    use app::ssr::listapospa::{Limiti, genera, leggi, scorri};
+    use app::ssr::dma::listapospa::{Limiti, genera, leggi, scorri};
     match command {
         ListaPosPaCommand::Genera { file, lavoratori, con_errori, cf_azienda } => {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
@@ -265,12 +265,12 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo: true, .. } => {
-            app::ssr::seed::seed_demo(&db).await?;
+            app::ssr::demo::seed_demo(&db).await?;
             tracing::info!("demo data loaded");
             Ok(())
         }
         Command::Seed { scale: true, seed, positions, .. } => {
-            use app::ssr::scale::{Scala, database_size, seed_scale};
+            use app::ssr::demo::scale::{Scala, database_size, seed_scale};
             let full = Scala::default();
             let scala = match positions {
                 Some(p) => Scala {
@@ -346,9 +346,9 @@ async fn main() -> anyhow::Result<()> {
                 f.as_ref().map(|(name, text)| (name.as_str(), text.as_str()))
             }
             let files =
-                app::ssr::profiles::ImportFiles { profili: pair(&profili), enti: pair(&enti), deleghe: pair(&deleghe) };
+                app::ssr::profili::ImportFiles { profili: pair(&profili), enti: pair(&enti), deleghe: pair(&deleghe) };
             let today = app::domain::time::rome_date(app::ssr::db::now_unix());
-            match app::ssr::profiles::import_enablements(&db, files, today).await? {
+            match app::ssr::profili::import_enablements(&db, files, today).await? {
                 Ok(report) => {
                     for line in &report {
                         println!("{line}");
@@ -367,7 +367,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::ImportAlbo { file } => {
             let csv = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let n = app::ssr::profiles::import_albo(&db, None, &csv).await.map_err(|m| anyhow::anyhow!(m))?;
+            let n = app::ssr::profili::import_albo(&db, None, &csv).await.map_err(|m| anyhow::anyhow!(m))?;
             println!("albo importato: {n} iscritti");
             Ok(())
         }
@@ -386,7 +386,7 @@ async fn main() -> anyhow::Result<()> {
             let start = std::time::Instant::now();
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let importa = |sostituisce: Option<i64>| {
-                app::ssr::dma_import::importa(
+                app::ssr::dma::importazione::importa(
                     &db,
                     user_id,
                     position_id,
@@ -409,8 +409,9 @@ async fn main() -> anyhow::Result<()> {
                 DaConfermare(d) => anyhow::bail!("{} (con --sostituisci la sostituisce)", d.avviso()),
             };
             let secs = start.elapsed().as_secs_f64();
-            let i =
-                app::ssr::dma_import::importazione(&db, position_id, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let i = app::ssr::dma::importazione::importazione(&db, position_id, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "importazione {id}: {}, {} lavoratori, {} problemi, {:.2} s, {:.1} MB/s",
                 if i.accettata { "accettata" } else { "scartata" },

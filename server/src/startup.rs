@@ -64,7 +64,7 @@ pub fn settings_from(config: &Config) -> anyhow::Result<Settings> {
     Ok(Settings {
         demo_mode: config.flag("CASSETTO_DEMO"),
         secure_cookies: !config.flag("CASSETTO_INSECURE_COOKIES"),
-        cutover: date("CASSETTO_CUTOVER")?.unwrap_or_else(app::domain::profile::default_cutover),
+        cutover: date("CASSETTO_CUTOVER")?.unwrap_or_else(app::domain::profili::default_cutover),
         today: date("CASSETTO_TODAY")?,
         accesso: crate::oidc::config::Porte::from_config(config)?.accesso,
     })
@@ -81,9 +81,11 @@ pub fn mail_settings_from(config: &Config) -> Option<MailSettings> {
         from_pec: config.get("CASSETTO_PEC_FROM").unwrap_or_else(|| "cassetto@postacert.cassetto.example".into()),
         pec_provider: config.get("CASSETTO_PEC_PROVIDER").unwrap_or_else(|| "postacert.cassetto.example".into()),
         public_url: public_url(config),
-        sms: config.get("CASSETTO_SMS_URL").map(|url| app::ssr::sms::SmsGateway {
+        sms: config.get("CASSETTO_SMS_URL").map(|url| app::ssr::outbox::sms::SmsGateway {
             url,
-            template: config.get("CASSETTO_SMS_PAYLOAD").unwrap_or_else(|| app::ssr::sms::DEFAULT_TEMPLATE.into()),
+            template: config
+                .get("CASSETTO_SMS_PAYLOAD")
+                .unwrap_or_else(|| app::ssr::outbox::sms::DEFAULT_TEMPLATE.into()),
             token: config.get("CASSETTO_SMS_TOKEN"),
         }),
     })
@@ -139,7 +141,7 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     }
     prepare_spool(config)?;
     // Declarations whose import a stopped process left half stored (an hour is far longer than any import).
-    let removed = app::ssr::dma_import::pulisci_incomplete(&db, app::ssr::db::now_unix() - 3600)
+    let removed = app::ssr::dma::importazione::pulisci_incomplete(&db, app::ssr::db::now_unix() - 3600)
         .await
         .map_err(|e| anyhow::anyhow!("removing incomplete DMA imports: {e}"))?;
     if removed > 0 {
@@ -159,9 +161,9 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
             app::ssr::outbox::spawn_sweeper(db.clone(), OUTBOX_SWEEP);
         }
     }
-    if settings.demo_mode && app::ssr::seed::is_empty(&db).await? {
+    if settings.demo_mode && app::ssr::demo::is_empty(&db).await? {
         tracing::info!("empty database in demo mode: loading the demo data");
-        app::ssr::seed::seed_demo(&db).await?;
+        app::ssr::demo::seed_demo(&db).await?;
     }
     let porte = crate::oidc::config::Porte::from_config(config)?;
     let rp = crate::oidc::config::relying_party(
@@ -348,7 +350,7 @@ async fn export_csv(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     // The name is built from a validated position code and a known slug: plain ASCII.
-    let csv = app::ssr::export::section_csv(&ctx, &posizione, &sezione, params).await;
+    let csv = app::ssr::cassetto::export::section_csv(&ctx, &posizione, &sezione, params).await;
     crate::responses::csv_download(csv)
 }
 

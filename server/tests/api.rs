@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use app::model::Role;
 use app::ssr::ctx::Settings;
-use app::ssr::seed::DEMO_PASSWORD;
+use app::ssr::demo::DEMO_PASSWORD;
 use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 

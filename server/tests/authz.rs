@@ -58,7 +58,7 @@ async fn every_protected_page_sends_an_anonymous_visitor_to_the_login() {
     app.post_form(
         &half,
         "/api/accesso/password",
-        &[("codice_fiscale", &cf), ("password", app::ssr::seed::DEMO_PASSWORD)],
+        &[("codice_fiscale", &cf), ("password", app::ssr::demo::DEMO_PASSWORD)],
     )
     .await;
     let res = half.get(app.url("/backoffice")).send().await.expect("get");
@@ -81,7 +81,7 @@ async fn login_ignores_a_next_that_leaves_the_site() {
         let app = &app;
         async move {
             let client = app.client();
-            let form = [("codice_fiscale", cf.as_str()), ("password", app::ssr::seed::DEMO_PASSWORD), ("next", next)];
+            let form = [("codice_fiscale", cf.as_str()), ("password", app::ssr::demo::DEMO_PASSWORD), ("next", next)];
             let to = location(&app.post_form(&client, "/api/accesso/password", &form).await);
             assert!(to.starts_with("/accesso/codice"), "{next}: {to}");
             (client, to.split_once("next=").map(|(_, n)| n.to_string()).unwrap_or_default())
@@ -336,7 +336,7 @@ async fn login_with_cookie(app: &TestApp, cf: &str) -> String {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let form = [("codice_fiscale", cf), ("password", app::ssr::seed::DEMO_PASSWORD)];
+    let form = [("codice_fiscale", cf), ("password", app::ssr::demo::DEMO_PASSWORD)];
     app.post_form(&client, "/api/accesso/password", &form).await;
     let code = app.next_totp(cf).await;
     let res = app.post_form(&client, "/api/accesso/codice", &[("codice", &code)]).await;

@@ -170,7 +170,7 @@ async fn notices(app: TestApp) {
         ("servizi[0]", gestione),
         ("dal", ""),
         ("al", ""),
-        ("password", app::ssr::seed::DEMO_PASSWORD),
+        ("password", app::ssr::demo::DEMO_PASSWORD),
     ];
     let target = post(&app, &giuseppe, "/api/deleghe/intermediario", &delega_form).await;
     let delega: i64 =

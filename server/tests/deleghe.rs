@@ -88,7 +88,7 @@ async fn request_form(app: &TestApp, ente: &str) -> Vec<(&'static str, String)> 
         ("servizi[0]", gestione_of(app, ente).await.into()),
         ("dal", String::new()),
         ("al", String::new()),
-        ("password", app::ssr::seed::DEMO_PASSWORD.into()),
+        ("password", app::ssr::demo::DEMO_PASSWORD.into()),
     ]
 }
 
@@ -151,7 +151,7 @@ async fn intermediary_flow(app: TestApp) {
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deleghe").fetch_one(app.db.pool()).await.expect("count");
     let refused = [
         (rep.clone(), "Sbagliata.Password.1", "Password non corretta"),
-        (cf_of(Role::Datore), app::ssr::seed::DEMO_PASSWORD, "non corrispondono"),
+        (cf_of(Role::Datore), app::ssr::demo::DEMO_PASSWORD, "non corrispondono"),
     ];
     let full = request_form(&app, ente).await;
     for (rep, password, message) in refused {
@@ -240,7 +240,7 @@ async fn intermediary_flow(app: TestApp) {
     assert_eq!(kinds, ["richiesta", "otp_inviato", "otp_errato", "attivata"]);
     // The activation event carries the declaration as made: the circular's whole text.
     let declared = d["events"][3]["detail"].as_str().expect("detail");
-    assert!(declared.contains(app::domain::profile::DICHIARAZIONE_ATTIVAZIONE), "{declared}");
+    assert!(declared.contains(app::domain::profili::DICHIARAZIONE_ATTIVAZIONE), "{declared}");
     assert!(declared.contains("e a esibirla all'Istituto su richiesta"), "{declared}");
     let receipts: Vec<&str> =
         d["evidence"]["receipts"].as_array().expect("receipts").iter().map(|r| r[0].as_str().unwrap_or("")).collect();
@@ -256,7 +256,7 @@ async fn intermediary_flow(app: TestApp) {
     assert_eq!(d["delega"]["status"], "revocata");
     let retain = d["evidence"]["retain_until"].as_str().expect("retain_until");
     let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
-    assert_eq!(retain, app::domain::profile::evidence_retained_until(today).format("%Y-%m-%d").to_string());
+    assert_eq!(retain, app::domain::profili::evidence_retained_until(today).format("%Y-%m-%d").to_string());
     assert_eq!(
         audit::verify(&app.db).await.expect("verify"),
         Verification::Intact {
@@ -506,8 +506,8 @@ async fn profile_requests(app: TestApp) {
             email: None,
             sede_id: Some(milano),
             employer_user_id: None,
-            password: app::ssr::seed::DEMO_PASSWORD,
-            totp_secret: &app::ssr::seed::demo_totp_secret(other_cf.as_str()),
+            password: app::ssr::demo::DEMO_PASSWORD,
+            totp_secret: &app::ssr::demo::demo_totp_secret(other_cf.as_str()),
         },
     )
     .await
@@ -552,7 +552,7 @@ async fn idm(app: TestApp) {
         .post_form(
             &client,
             "/api/accesso/password",
-            &[("codice_fiscale", &paolo_cf), ("password", app::ssr::seed::DEMO_PASSWORD)],
+            &[("codice_fiscale", &paolo_cf), ("password", app::ssr::demo::DEMO_PASSWORD)],
         )
         .await;
     // A disabled account answers exactly as a wrong password (no confirmation that the password was right).
@@ -877,7 +877,7 @@ async fn duration_and_renewal(app: TestApp) {
     // Evidence kept five years from the end.
     assert_eq!(
         d["evidence"]["retain_until"],
-        iso(app::domain::profile::evidence_retained_until(end)),
+        iso(app::domain::profili::evidence_retained_until(end)),
         "five years from the end date"
     );
     // Among the deleghe expiring within 30 days.
@@ -907,7 +907,7 @@ async fn duration_and_renewal(app: TestApp) {
             ("nome_rappresentante", "Carla".to_string()),
             ("cognome_rappresentante", "Gialli".to_string()),
             ("al", until),
-            ("password", app::ssr::seed::DEMO_PASSWORD.to_string()),
+            ("password", app::ssr::demo::DEMO_PASSWORD.to_string()),
         ]
     };
     let pairs_of = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
@@ -1038,7 +1038,7 @@ both_backends!(the_delegante_services_and_period_are_checked, request_checks);
 /// are imported whole, line by line, and work at once over HTTP, without PEC nor OTP; a second run changes
 /// nothing; one bad line imports nothing.
 async fn imported_enablements(app: TestApp) {
-    use app::ssr::profiles::{ImportFiles, import_enablements};
+    use app::ssr::profili::{ImportFiles, import_enablements};
     let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
     // A datore not yet linked to any Ente, registered as the operators register users.
     let carla_cf = app::domain::codice_fiscale::CodiceFiscale::with_check("GLLCRL70A41H501").expect("cf");
@@ -1051,8 +1051,8 @@ async fn imported_enablements(app: TestApp) {
             email: None,
             sede_id: None,
             employer_user_id: None,
-            password: app::ssr::seed::DEMO_PASSWORD,
-            totp_secret: &app::ssr::seed::demo_totp_secret(carla_cf.as_str()),
+            password: app::ssr::demo::DEMO_PASSWORD,
+            totp_secret: &app::ssr::demo::demo_totp_secret(carla_cf.as_str()),
         },
     )
     .await

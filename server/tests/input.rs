@@ -342,7 +342,7 @@ async fn dma_seen(app: &TestApp, client: &reqwest::Client, code: &str, parent: O
 // list nor its workers nor its CSV), and once complete it is all there. An abandoned import is cleaned.
 both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_complete, |app: TestApp| async move {
     use std::sync::Arc;
-    const WORKERS: usize = 2 * app::ssr::dma_import::LOTTO + 100;
+    const WORKERS: usize = 2 * app::ssr::dma::importazione::LOTTO + 100;
     let mario = app.login_as(Role::Datore).await;
     let code = app.position_of("Comune di Roccaverde").await;
     let before = dma_seen(&app, &mario, &code, None).await;
@@ -351,7 +351,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     let (paused, mut paused_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
     let resume = Arc::new(tokio::sync::Notify::new());
     let hook_resume = resume.clone();
-    app::ssr::dma_import::dopo_ogni_lotto(
+    app::ssr::dma::importazione::dopo_ogni_lotto(
         &nome,
         Arc::new(move |n| {
             let (paused, resume) = (paused.clone(), hook_resume.clone());
@@ -364,7 +364,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
         }),
     );
     let mut xml = Vec::new();
-    app::ssr::listapospa::genera(&mut xml, "81000000018", WORKERS, false).expect("genera");
+    app::ssr::dma::listapospa::genera(&mut xml, "81000000018", WORKERS, false).expect("genera");
     // March 2026 has the demo's declaration: the upload confirms replacing it.
     let in_vigore = app.dma_in_vigore(&code, "2026-03").await.expect("the demo's March");
     let upload = {
@@ -399,7 +399,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     .await
     .expect("the declaration being stored");
     // Three gestioni a worker: pensions, TFS or TFR, credito.
-    assert_eq!(partial.1, 3 * app::ssr::dma_import::LOTTO as i64, "one batch stored (three gestioni a worker)");
+    assert_eq!(partial.1, 3 * app::ssr::dma::importazione::LOTTO as i64, "one batch stored (three gestioni a worker)");
     // Another connection writes meanwhile: a whole login (sessions, counters).
     let _laura = app.login_as(Role::Intermediario).await;
     // Nothing of it shows yet.
@@ -441,7 +441,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     .execute(app.db.pool())
     .await
     .expect("worker");
-    let removed = app::ssr::dma_import::pulisci_incomplete(&app.db, now - 3600).await.expect("sweep");
+    let removed = app::ssr::dma::importazione::pulisci_incomplete(&app.db, now - 3600).await.expect("sweep");
     assert!(removed >= 1);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dma_denunce WHERE id = $1")
         .bind(abandoned)
@@ -550,7 +550,7 @@ async fn hostile_listapospa_files_keep_the_server_small() {
         .post_form(
             &client,
             "/api/accesso/password",
-            &[("codice_fiscale", &cf), ("password", app::ssr::seed::DEMO_PASSWORD)],
+            &[("codice_fiscale", &cf), ("password", app::ssr::demo::DEMO_PASSWORD)],
         )
         .await;
     assert_eq!(location(&res), "/accesso/codice");

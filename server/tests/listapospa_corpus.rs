@@ -6,9 +6,9 @@ mod common;
 
 use std::path::PathBuf;
 
-use app::domain::listapospa::{REGOLE, gravita, leggi_importi, verifica_intestazioni};
+use app::domain::dma::listapospa::{REGOLE, gravita, leggi_importi, verifica_intestazioni};
 use app::model::Role;
-use app::ssr::listapospa::{Limiti, leggi_lavoratori};
+use app::ssr::dma::listapospa::{Limiti, leggi_lavoratori};
 use common::{Backend, TestApp};
 use serde::Deserialize;
 
@@ -398,7 +398,7 @@ both_backends!(every_amount_of_every_gestione_is_stored, |app: TestApp| async mo
     .fetch_all(app.db.pool())
     .await
     .expect("rows");
-    let cents = |v: &str| app::domain::listapospa::leggi_importo(v).expect("amount").cents();
+    let cents = |v: &str| app::domain::dma::listapospa::leggi_importo(v).expect("amount").cents();
     let file = String::from_utf8(bytes("tutte-le-gestioni.xml")).expect("utf8");
     let expected = amounts_of(&file);
     assert_eq!(expected.len(), 8, "two workers, eight gestioni");

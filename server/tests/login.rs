@@ -6,8 +6,8 @@ mod common;
 use std::net::IpAddr;
 
 use app::model::Role;
+use app::ssr::demo::{DEMO_PASSWORD, demo_totp_secret};
 use app::ssr::identity::{self, MAX_TOTP_FAILURES, SESSION_TOTP_TRIES, totp};
-use app::ssr::seed::{DEMO_PASSWORD, demo_totp_secret};
 use app::ssr::throttle;
 use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;

@@ -137,7 +137,7 @@ fn newcomer() -> String {
     persone()
         .into_iter()
         .filter_map(|p| p["codice_fiscale"].as_str().map(str::to_string))
-        .find(|cf| !app::ssr::seed::is_demo_account(cf))
+        .find(|cf| !app::ssr::demo::is_demo_account(cf))
         .expect("a newcomer among the test provider's people")
 }
 

@@ -401,9 +401,9 @@ async fn sms_receiver(statuses: Vec<u16>) -> SmsReceiver {
 
 fn with_sms(url: &str) -> MailSettings {
     MailSettings {
-        sms: Some(app::ssr::sms::SmsGateway {
+        sms: Some(app::ssr::outbox::sms::SmsGateway {
             url: url.to_string(),
-            template: app::ssr::sms::DEFAULT_TEMPLATE.to_string(),
+            template: app::ssr::outbox::sms::DEFAULT_TEMPLATE.to_string(),
             token: None,
         }),
         ..settings(format!("smtp://127.0.0.1:{}", dead_port()))

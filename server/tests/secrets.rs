@@ -10,9 +10,9 @@ use std::process::Command;
 use app::model::Role;
 use app::ssr::audit::{self, Entry};
 use app::ssr::db::{Db, now_unix};
+use app::ssr::demo::{DEMO_PASSWORD, demo_totp_secret};
 use app::ssr::identity::totp;
 use app::ssr::outbox::{self, MailSettings};
-use app::ssr::seed::{DEMO_PASSWORD, demo_totp_secret};
 use common::mail_sink::MailSink;
 use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
@@ -321,7 +321,7 @@ async fn otp_in_outbox(app: TestApp) {
 
     // 72 hours later (the row's times moved back), and a new code asked for the second delega.
     let now = now_unix();
-    let past = now - app::domain::profile::otp::VALID_SECONDS - 3600;
+    let past = now - app::domain::profili::otp::VALID_SECONDS - 3600;
     sqlx::query("UPDATE outbox SET created_at = $1, next_attempt_at = $1 WHERE delega_id = $2")
         .bind(past)
         .bind(expiring)
@@ -330,7 +330,7 @@ async fn otp_in_outbox(app: TestApp) {
         .expect("age");
     sqlx::query("UPDATE delega_evidence SET otp_issued_at = $1, otp_expires_at = $2 WHERE delega_id = $3")
         .bind(past)
-        .bind(past + app::domain::profile::otp::VALID_SECONDS)
+        .bind(past + app::domain::profili::otp::VALID_SECONDS)
         .bind(expiring)
         .execute(app.db.pool())
         .await

@@ -10,13 +10,13 @@ use crate::model::{OperatorRow, ProfileRequestRow, SearchResult};
 #[server(prefix = "/api", endpoint = "backoffice/richieste-profilo", input = Json)]
 pub async fn profile_request_queue() -> Result<Vec<ProfileRequestRow>, AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReviewProfileRequests).await?;
-            Ok(profiles::sede_queue(ctx.db(), access.sede_id.ok_or(AppError::Internal)?).await?)
+            Ok(profili::sede_queue(ctx.db(), access.sede_id.ok_or(AppError::Internal)?).await?)
         }
         .await,
     )
@@ -26,7 +26,7 @@ pub async fn profile_request_queue() -> Result<Vec<ProfileRequestRow>, AppError>
 #[server(prefix = "/api", endpoint = "backoffice/richieste-profilo/decisione")]
 pub async fn decide_profile_request(id: i64, esito: String, motivo: Option<String>) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
@@ -37,7 +37,7 @@ pub async fn decide_profile_request(id: i64, esito: String, motivo: Option<Strin
                 "respingi" => false,
                 _ => return Err(AppError::invalid("Scelga se approvare o respingere la richiesta.")),
             };
-            profiles::decide_request(ctx.db(), access.user.user_id, id, approve, motivo.as_deref().unwrap_or(""))
+            profili::decide_request(ctx.db(), access.user.user_id, id, approve, motivo.as_deref().unwrap_or(""))
                 .await?;
             leptos_axum::redirect(&format!("/backoffice/richieste-profilo?esito={esito}&richiesta={id}"));
             Ok(())
@@ -144,14 +144,13 @@ pub async fn search_sede_positions(testo: String, pagina: u32) -> Result<SearchR
 #[server(prefix = "/api", endpoint = "admin/albo")]
 pub async fn import_albo(csv: String) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::Administer).await?;
-            let n =
-                profiles::import_albo(ctx.db(), Some(access.user.user_id), &csv).await.map_err(AppError::invalid)?;
+            let n = profili::import_albo(ctx.db(), Some(access.user.user_id), &csv).await.map_err(AppError::invalid)?;
             leptos_axum::redirect(&format!("/admin?esito=albo&righe={n}"));
             Ok(())
         }

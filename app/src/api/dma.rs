@@ -10,14 +10,14 @@ use crate::model::{DenunciaInVigore, DmaImportazione, EsitoInvioDma};
 #[server(prefix = "/api", endpoint = "cassetto/dma-importazione", input = Json)]
 pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportazione, AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, dma_import, respond};
+    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             access.position()?.offre_servizio("importa-dma")?;
-            dma_import::importazione(ctx.db(), access.position()?.id, id).await
+            importazione::importazione(ctx.db(), access.position()?.id, id).await
         }
         .await,
     )
@@ -28,14 +28,14 @@ pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportaz
 #[server(prefix = "/api", endpoint = "cassetto/dma-sostituzione", input = Json)]
 pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInVigore, AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, dma_import, respond};
+    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             access.position()?.offre_servizio("importa-dma")?;
-            dma_import::denuncia(ctx.db(), access.position()?.id, id).await
+            importazione::denuncia(ctx.db(), access.position()?.id, id).await
         }
         .await,
     )
@@ -47,12 +47,12 @@ pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInV
 #[server(prefix = "/api", endpoint = "cassetto/dma-manuale", input = Json)]
 pub async fn invia_dma_manuale(
     posizione: String,
-    bozza: crate::domain::dma_manuale::BozzaDenuncia,
+    bozza: crate::domain::dma::manuale::BozzaDenuncia,
     #[server(default)] sostituisce: Option<i64>,
 ) -> Result<EsitoInvioDma, AppError> {
     use crate::ssr::authz::{Action, authorize};
     use crate::ssr::db::now_unix;
-    use crate::ssr::{ctx::RequestCtx, dma_import, respond};
+    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
 
     respond(
         async {
@@ -60,7 +60,7 @@ pub async fn invia_dma_manuale(
             let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
             let position = access.position()?;
             position.offre_servizio("compilazione-dma")?;
-            dma_import::importa_bozza(
+            importazione::importa_bozza(
                 ctx.db(),
                 access.user.user_id,
                 position.id,

@@ -11,7 +11,7 @@ pub mod contestazioni;
 pub mod deleghe;
 pub mod dma;
 pub mod feedback;
-pub mod profilo;
+pub mod profili;
 pub mod sanzioni;
 pub mod tracciati;
 

@@ -86,7 +86,7 @@ pub struct LimitiFile {
     pub tipi: &'static str,
 }
 
-/// The largest ListaPosPA file: the reader's limit (`ssr::listapospa::Limiti`) and the upload route's.
+/// The largest ListaPosPA file: the reader's limit (`ssr::dma::listapospa::Limiti`) and the upload route's.
 pub const MAX_BYTES_DMA: usize = 200 * 1024 * 1024;
 /// The largest tracciato of any type (each type has its own limit, data of `tracciato_tipi`, checked on the
 /// server): the upload route's limit.

@@ -168,7 +168,7 @@ impl Action<'_> {
 /// Every delega counts only within its period (`valid_from` to `valid_until`, the latter NULL until revoked):
 /// on the day after its end it is *scaduta* and reaches nothing, with nothing rewritten and no job run. A
 /// revoked delega, a withdrawn profile or scope, a struck-off intermediary drops out here too, so each takes
-/// effect at the next request. (Scope codes as in `domain::profile::Scope::code`.)
+/// effect at the next request. (Scope codes as in `domain::profili::Scope::code`.)
 ///
 /// `today` is written into the statement as a literal, not bound: it is a `NaiveDate` formatted as
 /// `YYYY-MM-DD` (digits and dashes only), and every caller keeps binding just the user as `$1`.
@@ -318,7 +318,7 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             require(role == Role::Operatore)?;
             let sede = user.sede_id.ok_or(AppError::Forbidden)?;
             if let Action::DecideProfileRequest(id) = action {
-                let request_sede = super::profiles::request_sede(db, id).await?;
+                let request_sede = super::profili::request_sede(db, id).await?;
                 // Another Sede's request answers like a missing one.
                 if request_sede != Some(sede) {
                     return Err(AppError::NotFound);

@@ -76,7 +76,7 @@ impl Settings {
         Settings {
             demo_mode: true,
             secure_cookies: false,
-            cutover: crate::domain::profile::default_cutover(),
+            cutover: crate::domain::profili::default_cutover(),
             today: None,
             accesso: Accesso::solo_password(),
         }

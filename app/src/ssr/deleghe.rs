@@ -14,7 +14,7 @@ use super::outbox::{self, Channel, NewMessage};
 use super::pdf::DelegaForm;
 use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::position_code::PositionCode;
-use crate::domain::profile::{
+use crate::domain::profili::{
     AlboCategory, DICHIARAZIONE_ATTIVAZIONE, ProfileForm, Scope, check_delega_period, check_delega_services,
     delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start, subdelega_status,
 };
@@ -216,7 +216,7 @@ pub struct IntermediaryRequest<'a> {
     pub legal_rep_cf: &'a str,
     pub legal_rep_nome: &'a str,
     pub legal_rep_cognome: &'a str,
-    /// Scope codes of the services delegated (`domain::profile::Scope::code`).
+    /// Scope codes of the services delegated (`domain::profili::Scope::code`).
     pub services: &'a [String],
     /// First day, as typed (empty: today).
     pub from: &'a str,
@@ -813,7 +813,7 @@ pub async fn grant_subdelega(
     if employer != Some(intermediary_id) {
         return Err(AppError::invalid("Il codice fiscale indicato non è di un suo dipendente."));
     }
-    if !super::profiles::holds_scope(db, employee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await? {
+    if !super::profili::holds_scope(db, employee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await? {
         return Err(AppError::invalid(
             "Il dipendente non ha il profilo SC62 con l'ambito «Gestione contributiva dipendenti pubblici».",
         ));
@@ -916,10 +916,10 @@ async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Ve
     for r in rows {
         let usable = match r.kind.as_str() {
             "dipendente" => {
-                super::profiles::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::for_sector(&r.sector)).await?
+                super::profili::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::for_sector(&r.sector)).await?
             }
             "subdelega" => {
-                super::profiles::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await?
+                super::profili::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await?
             }
             _ => true,
         };

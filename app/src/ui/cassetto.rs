@@ -471,8 +471,7 @@ fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
         "importa-dma" => view! { <PositionFrame title=label><ImportaDmaPage/></PositionFrame> }.into_any(),
         "compilazione-dma" => {
             let posizione = Signal::derive(posizione_param());
-            view! { <PositionFrame title=label><super::dma_manuale::CompilazioneDmaPage posizione/></PositionFrame> }
-                .into_any()
+            view! { <PositionFrame title=label><super::dma::CompilazioneDmaPage posizione/></PositionFrame> }.into_any()
         }
         "fascicolo" => {
             let codice = posizione_param()();
@@ -585,7 +584,7 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
                 let azione = spec.azione_riga.as_ref().filter(|_| vista == Vista::Cassetto).map(|a| {
                     (format!("{base_position}/{}?{}=", a.servizio, a.param), a.etichetta)
                 });
-                // A detail page downloads as its parent's slug with `padre` (`ssr::export::section_csv`).
+                // A detail page downloads as its parent's slug with `padre` (`ssr::cassetto::export::section_csv`).
                 let csv = format!(
                     "/esporta/{}/{}{}",
                     url_encode(&pos),

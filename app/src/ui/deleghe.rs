@@ -9,7 +9,7 @@ use crate::api::deleghe::{
     ActivateDelega, GrantEmployeeDelega, GrantSubdelega, ReissueDelegaOtp, RenewIntermediaryDelega,
     RequestIntermediaryDelega, RevokeDelega, load_delega, load_deleghe,
 };
-use crate::domain::profile::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope};
+use crate::domain::profili::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope};
 use crate::domain::time::format_rome;
 use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
 

@@ -1,17 +1,19 @@
 //! Pages and components, one file per area. Italian on screen, Bootstrap Italia classes.
 
+mod admin;
 mod agenda;
 mod auth;
 mod azioni;
+mod backoffice;
 mod cassetto;
 mod common;
 mod comunicazioni;
 mod deleghe;
-mod dma_manuale;
+mod dma;
 mod feedback;
 mod layout;
 mod legali;
-mod profilo;
+mod profili;
 mod scarica;
 
 use leptos::prelude::*;
@@ -19,8 +21,10 @@ use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use admin::AdminPage;
 use agenda::AgendaPage;
 use auth::{CodePage, LoginPage, UscitaFornitorePage};
+use backoffice::{BackofficeHome, ContestazioniSedePage, OperatorsPage, ProfileRequestsPage};
 use cassetto::{
     OperatorPositionLayout, PositionHome, PositionLayout, PositionSubDetail, PositionSubPage, Ricerca, RicercaSede,
 };
@@ -29,9 +33,7 @@ pub use common::date_it;
 use comunicazioni::{ComunicazioniPage, NuovaRichiestaPage, QuesitiPage, RichiestaPage};
 use deleghe::{DelegaPage, DeleghePage};
 use layout::{Landing, Page, Protected, SupportoPage, SupportoPaginaPage};
-use profilo::{
-    AdminPage, BackofficeHome, ContestazioniSedePage, LegacyEntryPage, OperatorsPage, ProfileRequestsPage, ProfiloPage,
-};
+use profili::{LegacyEntryPage, ProfiloPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -71,7 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deleghe") view=DeleghePage ssr=SsrMode::Async/>
                     <Route path=path!("/deleghe/:id") view=DelegaPage ssr=SsrMode::Async/>
                     <Route path=path!("/profilo") view=ProfiloPage ssr=SsrMode::Async/>
-                    <Route path=path!("/benvenuto") view=profilo::BenvenutoPage ssr=SsrMode::Async/>
+                    <Route path=path!("/benvenuto") view=profili::BenvenutoPage ssr=SsrMode::Async/>
                     <Route path=path!("/dipendenti-pubblici") view=LegacyEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni") view=ComunicazioniPage ssr=SsrMode::Async/>
                     <Route path=path!("/comunicazioni/nuova") view=NuovaRichiestaPage ssr=SsrMode::Async/>

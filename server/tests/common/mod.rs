@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use app::model::Role;
 use app::ssr::ctx::{AppState, Settings};
 use app::ssr::db::Db;
+use app::ssr::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, demo_cf, demo_totp_secret};
 use app::ssr::identity::totp;
-use app::ssr::seed::{DEMO_ACCOUNTS, DEMO_PASSWORD, demo_cf, demo_totp_secret};
 use leptos::prelude::LeptosOptions;
 use reqwest::redirect::Policy;
 
@@ -119,7 +119,7 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         // One random key for the whole test process (the binary reads its key file instead).
         app::ssr::keys::install_ephemeral();
-        app::ssr::seed::seed_demo(&db).await.expect("seed");
+        app::ssr::demo::seed_demo(&db).await.expect("seed");
         let state = AppState { db: db.clone(), settings: Arc::new(settings) };
         let options = LeptosOptions::builder().output_name("cassetto").site_root("target/site").build();
         let router = server::startup::app_router_with_oidc(state, options, oidc);

@@ -14,7 +14,7 @@ pub mod ics;
 
 use super::outbox::{SECRET, SENDER, SITE};
 use super::pdf::DelegaForm;
-use crate::domain::profile::otp;
+use crate::domain::profili::otp;
 use crate::domain::time::format_rome;
 
 /// A notice ready for the outbox.

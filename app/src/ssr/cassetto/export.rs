@@ -6,9 +6,9 @@ use crate::error::AppError;
 use crate::model::ListQuery;
 use crate::sections::Section;
 
-use super::authz::{Action, authorize};
-use super::cassetto::{self, Window};
-use super::ctx::RequestCtx;
+use super::{self as cassetto, Window};
+use crate::ssr::authz::{Action, authorize};
+use crate::ssr::ctx::RequestCtx;
 
 /// Most rows in one download (ten years of a large position fit).
 pub const MAX_EXPORT_ROWS: u32 = 20_000;

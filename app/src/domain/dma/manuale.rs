@@ -1,6 +1,6 @@
 //! A DMA declaration compiled by hand (*Compilazione manuale DMA – ListaPosPA*): the form's draft, kept as
 //! the user typed it, its ListaPosPA XML, and its check. The draft is read with the same value functions and
-//! rules as an imported file (`domain::listapospa`), and in the same order, so the browser (this module
+//! rules as an imported file (`domain::dma::listapospa`), and in the same order, so the browser (this module
 //! compiled to WebAssembly) shows exactly the problems the server's import of its XML will find — a
 //! property the tests hold over generated drafts.
 
@@ -10,8 +10,8 @@ use super::listapospa::{
     self as rules, Blocco, Errore, GIORNO_MANCANTE, Gestione, Inquadramento, Lavoratore, Periodo, Rata, TipoGestione,
     ValoreErrato,
 };
-use super::money::Money;
-use super::period::Period;
+use crate::domain::money::Money;
+use crate::domain::period::Period;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BozzaDenuncia {

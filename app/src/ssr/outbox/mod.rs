@@ -1,6 +1,6 @@
 //! The notification outbox (SECURITY.md, Durability): a message is written in the same transaction as the change
 //! that causes it (`enqueue`) and delivered later by a worker (`deliver_due`, `spawn_worker`) over SMTP, or over the SMS gateway
-//! adapter (`super::sms`).
+//! adapter (`super::outbox::sms`).
 //!
 //! - A row is claimed with a conditional UPDATE and a lease before it is sent, so several server processes can run
 //!   workers over one database and each message goes out once. Its Message-ID is fixed at enqueue time, so a retry
@@ -22,6 +22,8 @@
 //!   for it; the submission refused as a whole → `non_accettazione`. Receipts that arrive as e-mail from a real PEC
 //!   provider are recorded by [`ingest_receipt_eml`].
 
+pub mod sms;
+
 use std::time::Duration;
 
 use anyhow::Context;
@@ -36,13 +38,13 @@ use lettre::{Address, Message};
 use rand::RngCore;
 
 use super::db::{Db, now_unix};
-use super::sms::{SmsGateway, SmsOutcome};
+use super::outbox::sms::{SmsGateway, SmsOutcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Email,
     Pec,
-    /// Through the SMS gateway adapter (`super::sms`); the subject is not sent.
+    /// Through the SMS gateway adapter (`super::outbox::sms`); the subject is not sent.
     Sms,
 }
 
@@ -752,7 +754,7 @@ pub async fn sweep_dead_secrets(db: &Db, now: i64) -> anyhow::Result<u64> {
     )
     .bind(DEAD_SECRET)
     .bind(now)
-    .bind(now - crate::domain::profile::otp::VALID_SECONDS)
+    .bind(now - crate::domain::profili::otp::VALID_SECONDS)
     .bind(now)
     .execute(db.pool())
     .await?

@@ -9,17 +9,17 @@ use std::path::PathBuf;
 
 use chrono::Datelike;
 
-use super::comunicazioni::prossimo_protocollo;
-use super::db::{Db, iso_date, parse_iso_date};
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
-use crate::domain::dma_manuale::{BozzaDenuncia, testo};
-use crate::domain::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, verifica, verifica_intestazioni};
+use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, verifica, verifica_intestazioni};
+use crate::domain::dma::manuale::{BozzaDenuncia, testo};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
 use crate::domain::position_code::PositionCode;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{DenunciaInVigore, DmaErrore, DmaImportazione, EsitoInvioDma};
+use crate::ssr::comunicazioni::prossimo_protocollo;
+use crate::ssr::db::{Db, iso_date, parse_iso_date};
 
 fn open(path: &PathBuf) -> Result<BufReader<std::fs::File>, Illeggibile> {
     std::fs::File::open(path)
@@ -52,7 +52,7 @@ fn somma_importi(righe: &mut Vec<(String, Money)>, importi: &[(String, Money)]) 
 fn righe(l: &Lavoratore, variazione: bool) -> Vec<(String, Riga)> {
     let mut by: BTreeMap<(u8, String), Riga> = BTreeMap::new();
     let mut del_periodo = Vec::new();
-    for p in l.periodi.iter().filter(|p| (p.blocco == crate::domain::listapospa::Blocco::E0) != variazione) {
+    for p in l.periodi.iter().filter(|p| (p.blocco == crate::domain::dma::listapospa::Blocco::E0) != variazione) {
         for g in &p.gestioni {
             let r = by.entry((g.cod_gestione, g.voce())).or_default();
             r.imponibile += g.imponibile;
@@ -202,7 +202,7 @@ pub async fn importa(
     now: i64,
 ) -> Result<EsitoInvioDma, AppError> {
     // Counted before the file is read: reading is the cost the limit is about, and each attempt is an upload.
-    super::limiti::consuma_subito(db, user_id, super::limiti::Uso::Caricamento, now).await?;
+    crate::ssr::limiti::consuma_subito(db, user_id, crate::ssr::limiti::Uso::Caricamento, now).await?;
     let first = path.clone();
     let lettura: Lettura = tokio::task::spawn_blocking(move || leggi(open(&first)?, Limiti::default()))
         .await
@@ -432,7 +432,7 @@ async fn completa(
         .execute(&mut *tx)
         .await?;
     }
-    super::feedback::registra_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
+    crate::ssr::feedback::registra_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
     tx.commit().await?;
     Ok(EsitoInvioDma::Importata(importazione))
 }
@@ -459,7 +459,7 @@ pub async fn importa_bozza(
     if bozza.lavoratori.is_empty() {
         return Err(AppError::invalid("Inserisca almeno un lavoratore."));
     }
-    let spool = super::spool::SpoolFile::create("cassetto-dma-manuale").map_err(|e| {
+    let spool = crate::ssr::spool::SpoolFile::create("cassetto-dma-manuale").map_err(|e| {
         tracing::error!(error = %e, "cannot spool the declaration");
         AppError::Internal
     })?;

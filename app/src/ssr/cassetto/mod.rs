@@ -2,6 +2,8 @@
 //! Callers have already passed `authz::authorize`; every query here is still scoped by the user or
 //! position id it is given, so a forgotten check cannot widen what is returned.
 
+pub mod export;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -9,13 +9,13 @@ use crate::model::{LegacyEntry, ProfileOverview};
 #[server(prefix = "/api", endpoint = "profilo", input = Json)]
 pub async fn load_profile() -> Result<ProfileOverview, AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::Authenticated).await?;
-            let mut overview = profiles::overview(ctx.db(), access.user.user_id).await?;
+            let mut overview = profili::overview(ctx.db(), access.user.user_id).await?;
             overview.cutover = Some(ctx.state.settings.cutover);
             Ok(overview)
         }
@@ -31,9 +31,9 @@ pub async fn submit_profile_request(
     ambiti: Option<Vec<String>>,
     servizio: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::profile::ProfileForm;
+    use crate::domain::profili::ProfileForm;
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
@@ -45,7 +45,7 @@ pub async fn submit_profile_request(
             if scopes.len() > 8 {
                 return Err(AppError::invalid("Troppi ambiti selezionati."));
             }
-            let id = profiles::submit_request(
+            let id = profili::submit_request(
                 ctx.db(),
                 &access.user,
                 form,
@@ -65,13 +65,13 @@ pub async fn submit_profile_request(
 #[server(prefix = "/api", endpoint = "profilo/intermediario")]
 pub async fn attiva_intermediario() -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profiles, respond};
+    use crate::ssr::{ctx::RequestCtx, profili, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::BecomeIntermediary).await?;
-            profiles::attiva_intermediario(ctx.db(), &access.user).await?;
+            profili::attiva_intermediario(ctx.db(), &access.user).await?;
             leptos_axum::redirect("/deleghe");
             Ok(())
         }
@@ -118,7 +118,7 @@ pub async fn change_password(
 /// it only points to the Cassetto.
 #[server(prefix = "/api", endpoint = "dipendenti-pubblici", input = Json)]
 pub async fn load_legacy_entry() -> Result<LegacyEntry, AppError> {
-    use crate::domain::profile::legacy_entry_open;
+    use crate::domain::profili::legacy_entry_open;
     use crate::ssr::authz::{Action, authorize};
     use crate::ssr::{cassetto, ctx::RequestCtx, respond};
 

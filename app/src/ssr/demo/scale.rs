@@ -11,12 +11,12 @@ use chrono::Datelike;
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
-use super::db::{Backend, Db};
-use super::seed::{Rng, V, date, insert_rows, iso};
+use super::{Rng, V, date, insert_rows, iso};
 use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::partita_iva::PartitaIva;
 use crate::domain::period::Period;
 use crate::domain::position_code::PositionCode;
+use crate::ssr::db::{Backend, Db};
 
 /// How much to generate. `Default` is the set of BENCHMARKS.md; smaller sets serve tests and quick runs.
 #[derive(Clone, Copy, Debug)]
@@ -124,7 +124,7 @@ const COGNOMI: &[&str] =
 /// Loads the scale set into an empty, migrated database at `url` (the same `db`).
 pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report> {
     let started = Instant::now();
-    super::seed::seed_demo(db).await?;
+    super::seed_demo(db).await?;
     let mut rng = Rng(s.seed);
     let mut bulk = match db.backend() {
         Backend::Sqlite => Bulk::Sqlite,
@@ -140,8 +140,8 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
         sqlx::query_as("SELECT id, password_hash, totp_secret FROM users WHERE role = 'datore' ORDER BY id LIMIT 1")
             .fetch_one(db.pool())
             .await?;
-    // The TOTP secret is sealed for its user (`super::secrets`): opened once, sealed again for each copy.
-    let totp = super::secrets::open_totp(model_id, &totp)?;
+    // The TOTP secret is sealed for its user (`crate::ssr::secrets`): opened once, sealed again for each copy.
+    let totp = crate::ssr::secrets::open_totp(model_id, &totp)?;
     let oggetti: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM comunicazione_oggetti ORDER BY id").fetch_all(db.pool()).await?;
     let mut sedi: Vec<(i64, String)> =
@@ -180,7 +180,7 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
             V::T(format!("datore.{k}@scala.cassetto.example")),
             V::NullInt,
             V::T(hash.clone()),
-            V::T(super::secrets::seal_totp(id, &totp)?),
+            V::T(crate::ssr::secrets::seal_totp(id, &totp)?),
             V::I(0),
         ]);
     }
@@ -197,7 +197,7 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
         delega: next_id(db, "deleghe").await?,
         richiesta: next_id(db, "richieste").await?,
     };
-    let end = super::seed::demo_end()?;
+    let end = super::demo_end()?;
     let mut start = end;
     for _ in 1..(s.anni * 12) {
         start = start.prev().unwrap_or(start);
@@ -234,9 +234,9 @@ pub async fn seed_scale(db: &Db, url: &str, s: &Scala) -> anyhow::Result<Report>
     // The scale datori hold the Gestione contributiva of their Enti (SC65 scopes are per Ente, migration 0014).
     {
         let mut t = db.begin_write().await?;
-        super::profiles::backfill_ente_scopes(&mut t).await?;
+        crate::ssr::profili::backfill_ente_scopes(&mut t).await?;
         // Giuseppe's scale deleghe cover the Gestione contributiva of their Enti (migration 0018).
-        super::deleghe::backfill_servizi(&mut t).await?;
+        crate::ssr::deleghe::backfill_servizi(&mut t).await?;
         t.commit().await?;
     }
 

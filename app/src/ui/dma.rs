@@ -6,10 +6,10 @@
 use leptos::prelude::*;
 
 use crate::api::dma::invia_dma_manuale;
-use crate::domain::dma_manuale::{BozzaDenuncia, BozzaGestione, BozzaLavoratore, BozzaPeriodo, BozzaRata};
-use crate::domain::listapospa::{
+use crate::domain::dma::listapospa::{
     CAUSALE_VARIAZIONE, COD_GESTIONE, REGIME_FINE_SERVIZIO, TIPO_OPERAZIONE, TIPO_PART_TIME, TIPO_PIANO, TipoGestione,
 };
+use crate::domain::dma::manuale::{BozzaDenuncia, BozzaGestione, BozzaLavoratore, BozzaPeriodo, BozzaRata};
 use crate::model::{EsitoInvioDma, url_encode};
 
 use super::common::ErrorBox;

@@ -7,7 +7,7 @@ use super::audit::{self, Entry};
 use super::db::{Db, now_unix};
 use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::partita_iva::PartitaIva;
-use crate::domain::profile::{ProfileForm, RequestContent, Scope, check_request};
+use crate::domain::profili::{ProfileForm, RequestContent, Scope, check_request};
 use crate::error::AppError;
 use crate::model::{ProfileOverview, ProfileRequestRow, Role};
 
@@ -433,7 +433,7 @@ async fn import_profile_line(
     let cf = CodiceFiscale::parse(cf).map_err(|e| ImportError::Line(format!("codice fiscale non valido: {e}")))?;
     let form = ProfileForm::parse(form).ok_or_else(|| line("modello sconosciuto (SC65, SC62, RA012)"))?;
     let valid_scope = match form {
-        ProfileForm::Ra012 => crate::domain::profile::LegacyService::parse(scope).is_some(),
+        ProfileForm::Ra012 => crate::domain::profili::LegacyService::parse(scope).is_some(),
         _ => Scope::parse(scope).is_some(),
     };
     if !valid_scope {
@@ -557,7 +557,7 @@ async fn import_delega_line(
     now: i64,
 ) -> Result<Checked, ImportError> {
     use crate::domain::position_code::PositionCode;
-    use crate::domain::profile::{DelegaPeriod, check_delega_services, parse_form_date};
+    use crate::domain::profili::{DelegaPeriod, check_delega_services, parse_form_date};
     let line = |m: String| ImportError::Line(m);
     let [kind, position, grantee, from, until, services] = fields[..] else {
         return Err(line("attesi sei campi (tipo,posizione,codice_fiscale_delegato,dal,al,servizi)".to_string()));
@@ -805,7 +805,7 @@ pub async fn request_sede(db: &Db, request_id: i64) -> sqlx::Result<Option<i64>>
 /// Replaces the Albo register with `csv` (`codice_fiscale,categoria,numero,provincia,nominativo`, an
 /// optional header line). All or nothing: the first bad line is named and nothing changes.
 pub async fn import_albo(db: &Db, admin: Option<i64>, csv: &str) -> Result<usize, String> {
-    use crate::domain::profile::AlboCategory;
+    use crate::domain::profili::AlboCategory;
     let mut rows = Vec::new();
     for (n, line) in csv.lines().enumerate() {
         let line = line.trim();

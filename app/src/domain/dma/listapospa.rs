@@ -9,10 +9,10 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::codice_fiscale::CodiceFiscale;
-use super::money::Money;
-use super::partita_iva::PartitaIva;
-use super::period::Period;
+use crate::domain::codice_fiscale::CodiceFiscale;
+use crate::domain::money::Money;
+use crate::domain::partita_iva::PartitaIva;
+use crate::domain::period::Period;
 
 /// The code tables (DOMAIN.md §1.4), as data: (code, description).
 pub const COD_GESTIONE: &[(u8, &str)] = &[
@@ -1072,8 +1072,8 @@ mod tests {
         let (prima, dopo) = questo.split_once("pub const REGOLE").expect("table");
         let dopo = dopo.split_once("];").expect("end of table").1;
         let mut raised = codici_nel_sorgente(&format!("{prima}{dopo}"));
-        raised.extend(codici_nel_sorgente(include_str!("dma_manuale.rs")));
-        raised.extend(codici_nel_sorgente(include_str!("../ssr/listapospa.rs")));
+        raised.extend(codici_nel_sorgente(include_str!("manuale.rs")));
+        raised.extend(codici_nel_sorgente(include_str!("../../ssr/dma/listapospa.rs")));
         raised.sort();
         raised.dedup();
         assert!(raised.len() > 30, "{raised:?}");

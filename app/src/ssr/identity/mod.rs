@@ -452,7 +452,7 @@ pub async fn check_totp(db: &Db, user_id: i64, session_token: &str, code: &str) 
 /// secret: an account that is not a seeded demo one (added with `cassetto user add`, even under a demo codice
 /// fiscale) gets no code, or one that its real secret does not accept.
 pub async fn current_code(db: &Db, user_id: i64, codice_fiscale: &str) -> anyhow::Result<Option<String>> {
-    if !super::seed::is_demo_account(codice_fiscale) {
+    if !super::demo::is_demo_account(codice_fiscale) {
         return Ok(None);
     }
     let last_step: i64 =
@@ -462,7 +462,7 @@ pub async fn current_code(db: &Db, user_id: i64, codice_fiscale: &str) -> anyhow
     if step > now_step + 1 {
         return Ok(None);
     }
-    Ok(Some(totp::code_for_step(&super::seed::demo_totp_secret(codice_fiscale), step)))
+    Ok(Some(totp::code_for_step(&super::demo::demo_totp_secret(codice_fiscale), step)))
 }
 
 /// Whether the account is one of the INPS staff (operatore, IDM, administrator).

@@ -2,6 +2,8 @@
 //! every consultation section, one user per role and deleghe that make the reachable sets differ.
 //! Deterministic: the same data on every run and every backend, so tests can name what they expect.
 
+pub mod scale;
+
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use sqlx::Any;
@@ -819,7 +821,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                     // the import's own table, with its label.
                     let error = (gestione == "Pensioni (CPDEL)"
                         && (w + period.first_day().month() as usize + n).is_multiple_of(23))
-                    .then(|| crate::domain::listapospa::regola(AVVISO_SEMINATO))
+                    .then(|| crate::domain::dma::listapospa::regola(AVVISO_SEMINATO))
                     .flatten()
                     .map(|r| (r.codice, r.etichetta));
                     errors += i64::from(error.is_some());
@@ -828,7 +830,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                     // The TFS line carries its own elements, as an imported file's does.
                     let importi = if gestione == "TFS" {
                         let m = crate::domain::money::Money::from_cents;
-                        crate::domain::listapospa::scrivi_importi(&[
+                        crate::domain::dma::listapospa::scrivi_importi(&[
                             ("ImponibileTFS".to_string(), m(base)),
                             ("ContributoTFS".to_string(), m(contributo)),
                         ])
@@ -999,7 +1001,7 @@ async fn seed_profiles(
         .collect();
     insert_rows(tx, "profile_scopes", &["user_id", "form", "scope", "source", "granted_at"], granted).await?;
     // Mario and Franca hold their SC65 scopes for each of their Enti (as migration 0014 records them).
-    super::profiles::backfill_ente_scopes(tx).await?;
+    super::profili::backfill_ente_scopes(tx).await?;
 
     // Marco asks SC62 for Comune di Roccaverde; Franca asks RA012 (prestiti) for Comune di Acquaviva Alta.
     // Both Enti belong to Roma Eur (the first Sede).
@@ -1049,7 +1051,7 @@ async fn seed_profiles(
 mod tests {
     #[test]
     fn the_seeded_dma_warning_is_a_warning_of_the_import_table() {
-        use crate::domain::listapospa::{Gravita, regola};
+        use crate::domain::dma::listapospa::{Gravita, regola};
         assert_eq!(regola(super::AVVISO_SEMINATO).map(|r| r.gravita), Some(Gravita::Avviso));
     }
 }

@@ -24,9 +24,9 @@ pub struct SmsGateway {
 impl std::fmt::Debug for SmsGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SmsGateway")
-            .field("url", &super::redact::url(&self.url))
+            .field("url", &crate::ssr::redact::url(&self.url))
             .field("template", &self.template)
-            .field("token", &super::redact::secret(&self.token))
+            .field("token", &crate::ssr::redact::secret(&self.token))
             .finish()
     }
 }
@@ -86,7 +86,7 @@ impl SmsGateway {
             // reqwest's message carries the URL, which may hold a key: it is given redacted instead.
             Err(e) => SmsOutcome::Transient(format!(
                 "gateway SMS {} non raggiungibile: {}",
-                super::redact::url(&self.url),
+                crate::ssr::redact::url(&self.url),
                 e.without_url()
             )),
         }

@@ -1,5 +1,5 @@
 //! Reading a UniEmens ListaPosPA file as a stream: one worker's record (`D0_DenunciaIndividuale`) is held
-//! at a time, checked by `domain::listapospa` and dropped, so memory stays bounded whatever the file's size.
+//! at a time, checked by `domain::dma::listapospa` and dropped, so memory stays bounded whatever the file's size.
 //! Limits on size, depth and elements; a DTD is refused (no entity of ours is ever expanded beyond the five
 //! predefined ones and character references).
 //!
@@ -15,7 +15,7 @@ use std::io::{BufRead, Read};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::domain::listapospa::{
+use crate::domain::dma::listapospa::{
     self as rules, Blocco, EnteVersante, Errore, GIORNO_MANCANTE, Gestione, Inquadramento, Intestazione, Lavoratore,
     Periodo, Rata, TipoGestione, ValoreErrato, VoceImporto,
 };
@@ -541,7 +541,7 @@ fn valore(cur: &mut InCorso, elemento: &str, codice: &str, descrizione: String) 
     cur.errori.push(Errore::nuovo(cf, None, elemento, codice, descrizione));
 }
 
-/// A value read with the shared rules of `domain::listapospa`; a bad one is recorded and replaced by `fallback`.
+/// A value read with the shared rules of `domain::dma::listapospa`; a bad one is recorded and replaced by `fallback`.
 fn letto<T>(cur: &mut InCorso, elemento: &str, value: Result<T, ValoreErrato>, fallback: T) -> T {
     value.unwrap_or_else(|(codice, descrizione)| {
         valore(cur, elemento, codice, descrizione);
@@ -1142,10 +1142,10 @@ mod tests {
     mod bozze {
         use proptest::prelude::*;
 
-        use crate::domain::dma_manuale::{
+        use crate::domain::dma::listapospa::TipoGestione;
+        use crate::domain::dma::manuale::{
             BozzaDenuncia, BozzaGestione, BozzaInquadramento, BozzaLavoratore, BozzaPeriodo, BozzaRata,
         };
-        use crate::domain::listapospa::TipoGestione;
 
         fn uno(valori: &'static [&'static str]) -> impl Strategy<Value = String> {
             proptest::sample::select(valori).prop_map(String::from)
