@@ -52,21 +52,21 @@ impl std::fmt::Debug for MailSettings {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Security {
+enum Security {
     Plain,
     StartTls,
     Tls,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct SmtpTarget {
+struct SmtpTarget {
     host: String,
     port: u16,
     security: Security,
     credentials: Option<(String, String)>,
 }
 
-pub(super) fn percent_decode(s: &str) -> anyhow::Result<String> {
+fn percent_decode(s: &str) -> anyhow::Result<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -83,7 +83,7 @@ pub(super) fn percent_decode(s: &str) -> anyhow::Result<String> {
     String::from_utf8(out).context("SMTP URL credentials are not UTF-8")
 }
 
-pub(super) fn parse_smtp_url(url: &str) -> anyhow::Result<SmtpTarget> {
+fn parse_smtp_url(url: &str) -> anyhow::Result<SmtpTarget> {
     let (scheme, rest) = url.split_once("://").context("SMTP URL must look like smtp://host:port")?;
     let (authority, query) = match rest.split_once('?') {
         Some((a, q)) => (a, Some(q)),
@@ -149,7 +149,7 @@ pub(super) enum Outcome {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stage {
+enum Stage {
     Connection,
     Mail,
     Rcpt,
@@ -160,14 +160,14 @@ pub(super) fn truncate(s: &str) -> String {
     s.chars().take(ERROR_MAX_CHARS).collect()
 }
 
-pub(super) fn describe(err: &lettre::transport::smtp::Error) -> String {
+fn describe(err: &lettre::transport::smtp::Error) -> String {
     match (err.status(), std::error::Error::source(err)) {
         (Some(code), Some(text)) => truncate(&format!("{code} {text}")),
         _ => truncate(&err.to_string()),
     }
 }
 
-pub(super) fn classify(err: lettre::transport::smtp::Error, stage: Stage, recipient: &str) -> Outcome {
+fn classify(err: lettre::transport::smtp::Error, stage: Stage, recipient: &str) -> Outcome {
     let detail = describe(&err);
     if !err.is_permanent() || stage == Stage::Connection {
         return Outcome::Transient { detail };
@@ -180,7 +180,7 @@ pub(super) fn classify(err: lettre::transport::smtp::Error, stage: Stage, recipi
 }
 
 /// A TCP connection to the mail server with Nagle's algorithm off, within the connection timeout.
-pub(super) async fn connect_nodelay(host: &str, port: u16) -> std::io::Result<tokio::net::TcpStream> {
+async fn connect_nodelay(host: &str, port: u16) -> std::io::Result<tokio::net::TcpStream> {
     let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
         .await
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "tempo scaduto"))??;
@@ -198,7 +198,7 @@ pub(super) struct Sender {
 
 /// How a filled-in value is written into a part.
 #[derive(Clone, Copy)]
-pub(super) enum Escape {
+enum Escape {
     Text,
     Html,
     Calendar,

@@ -90,7 +90,7 @@ pub(super) async fn attempt(db: &Db, mail: &MailSettings, sender: &Sender, id: i
     Ok(true)
 }
 
-pub(super) async fn send_sms(gateway: Option<&SmsGateway>, row: &DueRow) -> Outcome {
+async fn send_sms(gateway: Option<&SmsGateway>, row: &DueRow) -> Outcome {
     let Some(gateway) = gateway else {
         return Outcome::Transient { detail: "gateway SMS non configurato".to_string() };
     };
@@ -130,7 +130,7 @@ pub(super) async fn insert_receipt(
 }
 
 /// Stores the outcome of an attempt, provided our claim still holds (`claimed_until = lease`).
-pub(super) async fn record(
+async fn record(
     db: &Db,
     mail: &MailSettings,
     row: &DueRow,
@@ -218,7 +218,7 @@ pub(super) async fn record(
     Ok(())
 }
 
-pub(super) fn last_error_of(outcome: &Outcome) -> &str {
+fn last_error_of(outcome: &Outcome) -> &str {
     match outcome {
         Outcome::Accepted { .. } => "",
         Outcome::RecipientRefused { detail, .. } | Outcome::Refused { detail } | Outcome::Transient { detail } => {
