@@ -7,7 +7,8 @@ mod common;
 use app::domain::comunicazioni::{Azione, Esito, Stato};
 use app::error::AppError;
 use app::model::Role;
-use app::ssr::comunicazioni::{self as com, NuovaRichiesta, SLOT_NON_DISPONIBILE};
+use app::ssr::agenda::{self, SLOT_NON_DISPONIBILE};
+use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
 use app::ssr::db::{Db, now_unix};
 use common::{Backend, TestApp, cf_of};
 
@@ -195,36 +196,38 @@ async fn booking_rules(app: TestApp) {
     let f = fixture(&app).await;
     let db = &app.db;
     let now = now_unix();
-    let slot = com::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
-    let foreign_slot = com::pubblica_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
-    assert!(invalid(com::pubblica_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
-    let same_start = com::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
+    let slot = agenda::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
+    let foreign_slot =
+        agenda::pubblica_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
+    assert!(invalid(agenda::pubblica_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
+    let same_start = agenda::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
     assert!(invalid(same_start).contains("Esiste già uno slot"));
 
     let (id, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
-    let within = com::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", now).await;
+    let within = agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", now).await;
     assert!(invalid(within).contains("nei tempi di risposta"));
 
     // Past the soglia without an answer: bookable, once, and only at its own Sede, by its own user.
     let late = now + f.soglia_giorni * DAY;
-    let foreign = com::prenota(db, f.user, id, foreign_slot, "3331234567", "Nota", late).await;
+    let foreign = agenda::prenota(db, f.user, id, foreign_slot, "3331234567", "Nota", late).await;
     assert_eq!(invalid(foreign), SLOT_NON_DISPONIBILE);
     let stranger = user_id(db, &cf_of(Role::Delegato)).await;
-    let theirs = com::prenota(db, stranger, id, slot, "3331234567", "Nota", late).await;
+    let theirs = agenda::prenota(db, stranger, id, slot, "3331234567", "Nota", late).await;
     assert!(matches!(theirs, Err(AppError::NotFound)), "{theirs:?}");
-    assert!(invalid(com::prenota(db, f.user, id, slot, "3331234567", " ", late).await).contains("note"));
-    let booking = com::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
-    let second_slot = com::pubblica_slot(db, f.operator, f.sede, now + 41 * DAY, 30, now).await.expect("slot");
-    let twice = com::prenota(db, f.user, id, second_slot, "3331234567", "Nota", late).await;
+    assert!(invalid(agenda::prenota(db, f.user, id, slot, "3331234567", " ", late).await).contains("note"));
+    let booking =
+        agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
+    let second_slot = agenda::pubblica_slot(db, f.operator, f.sede, now + 41 * DAY, 30, now).await.expect("slot");
+    let twice = agenda::prenota(db, f.user, id, second_slot, "3331234567", "Nota", late).await;
     assert!(invalid(twice).contains("già un appuntamento"));
 
     // Cancelled, the slot is free again; the operator of the Sede marks how it went.
-    com::annulla(db, f.user, booking, late).await.expect("annulla");
-    assert!(matches!(com::annulla(db, f.user, booking, late).await, Err(AppError::NotFound)));
-    let rebooked = com::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("again");
-    let wrong_sede = com::esito_appuntamento(db, f.operator, f.other_sede, rebooked, true, late).await;
+    agenda::annulla(db, f.user, booking, late).await.expect("annulla");
+    assert!(matches!(agenda::annulla(db, f.user, booking, late).await, Err(AppError::NotFound)));
+    let rebooked = agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("again");
+    let wrong_sede = agenda::esito_appuntamento(db, f.operator, f.other_sede, rebooked, true, late).await;
     assert!(matches!(wrong_sede, Err(AppError::NotFound)));
-    com::esito_appuntamento(db, f.operator, f.sede, rebooked, false, late).await.expect("assente");
+    agenda::esito_appuntamento(db, f.operator, f.sede, rebooked, false, late).await.expect("assente");
     let stato: String = sqlx::query_scalar("SELECT stato FROM prenotazioni WHERE id = $1")
         .bind(rebooked)
         .fetch_one(db.pool())
@@ -238,7 +241,7 @@ async fn booking_rules(app: TestApp) {
     com::agisci(db, f.operator, f.sede, accepted, Azione::Chiudi(Esito::Accolta), "Rettifica annullata.", now)
         .await
         .expect("chiudi");
-    let refused = com::prenota(db, f.user, accepted, second_slot, "3331234567", "Nota", late).await;
+    let refused = agenda::prenota(db, f.user, accepted, second_slot, "3331234567", "Nota", late).await;
     assert!(invalid(refused).contains("accolta"));
 }
 both_backends!(booking_follows_the_circular_and_stays_at_its_sede, booking_rules);
@@ -248,7 +251,7 @@ both_backends!(booking_follows_the_circular_and_stays_at_its_sede, booking_rules
 async fn booking_race(app: TestApp) {
     let f = fixture(&app).await;
     let now = now_unix();
-    let slot = com::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let slot = agenda::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
     let second = Db::connect(&app.url).await.expect("second pool");
     let mut richieste = Vec::new();
     for _ in 0..12 {
@@ -269,7 +272,7 @@ async fn booking_race(app: TestApp) {
             let user = f.user;
             tokio::spawn(async move {
                 barrier.wait().await;
-                com::prenota(&db, user, id, slot, "3331234567", "Appuntamento", now).await
+                agenda::prenota(&db, user, id, slot, "3331234567", "Appuntamento", now).await
             })
         })
         .collect();
@@ -563,7 +566,7 @@ async fn booking_race_over_http(app: TestApp) {
     const BOOKINGS: usize = 16;
     let f = fixture(&app).await;
     let now = now_unix();
-    let slot = com::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let slot = agenda::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
     let mut richieste = Vec::new();
     for _ in 0..BOOKINGS {
         let (id, _) = com::apri(&app.db, f.user, nuova(&f), now).await.expect("apri");

@@ -5,6 +5,7 @@
 mod common;
 
 use app::model::Role;
+use app::ssr::agenda;
 use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 
@@ -222,8 +223,8 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
     com::agisci(&app.db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
         .await
         .expect("chiudi");
-    let booked = com::pubblica_slot(&app.db, operator, sede, now + 10 * DAY, 30, now).await.expect("slot");
-    let free = com::pubblica_slot(&app.db, operator, sede, now + 11 * DAY, 30, now).await.expect("slot");
+    let booked = agenda::pubblica_slot(&app.db, operator, sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let free = agenda::pubblica_slot(&app.db, operator, sede, now + 11 * DAY, 30, now).await.expect("slot");
     let form = [
         ("richiesta", id.to_string()),
         ("slot", booked.to_string()),

@@ -155,6 +155,7 @@ both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
 // slot — is refused with 429 and the Italian message, and no booking is stored.
 both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
     use app::domain::comunicazioni::{Azione, Esito};
+    use app::ssr::agenda;
     use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
     use app::ssr::db::now_unix;
     set_limit(&app, "prenotazione", 1).await;
@@ -204,8 +205,8 @@ both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
         closed.push(id);
     }
     let slots = [
-        com::pubblica_slot(db, operator, sede, now + 20 * 86_400, 30, now).await.expect("slot"),
-        com::pubblica_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
+        agenda::pubblica_slot(db, operator, sede, now + 20 * 86_400, 30, now).await.expect("slot"),
+        agenda::pubblica_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
     ];
     let mario = app.login_as(Role::Datore).await;
     let book = |richiesta: i64, slot: i64| {

@@ -10,15 +10,15 @@ use crate::model::Agenda;
 #[server(prefix = "/api", endpoint = "agenda", input = Json)]
 pub async fn load_agenda() -> Result<Agenda, AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::{agenda, ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::ReadAgenda).await?;
             match access.sede_id {
-                Some(sede) => comunicazioni::agenda_sede(ctx.db(), sede, now_unix()).await,
-                None => comunicazioni::agenda_utente(ctx.db(), access.user.user_id).await,
+                Some(sede) => agenda::agenda_sede(ctx.db(), sede, now_unix()).await,
+                None => agenda::agenda_utente(ctx.db(), access.user.user_id).await,
             }
         }
         .await,
@@ -33,7 +33,7 @@ pub async fn book_appointment(
     note: String,
 ) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::{agenda, ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
@@ -41,8 +41,7 @@ pub async fn book_appointment(
             let access = authorize(&ctx, Action::BookAppointment(richiesta)).await?;
             let slot = slot.ok_or_else(|| AppError::invalid("Scelga uno degli orari disponibili."))?;
             let id =
-                comunicazioni::prenota(ctx.db(), access.user.user_id, richiesta, slot, &telefono, &note, now_unix())
-                    .await?;
+                agenda::prenota(ctx.db(), access.user.user_id, richiesta, slot, &telefono, &note, now_unix()).await?;
             leptos_axum::redirect(&format!("/agenda?esito=prenotato&n={id}"));
             Ok(())
         }
@@ -53,13 +52,13 @@ pub async fn book_appointment(
 #[server(prefix = "/api", endpoint = "agenda/annulla")]
 pub async fn cancel_appointment(id: i64) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::{agenda, ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
             let ctx = RequestCtx::current()?;
             let access = authorize(&ctx, Action::CancelAppointment(id)).await?;
-            comunicazioni::annulla(ctx.db(), access.user.user_id, id, now_unix()).await?;
+            agenda::annulla(ctx.db(), access.user.user_id, id, now_unix()).await?;
             leptos_axum::redirect(&format!("/agenda?esito=annullato&n={id}"));
             Ok(())
         }
@@ -72,7 +71,7 @@ pub async fn cancel_appointment(id: i64) -> Result<(), AppError> {
 pub async fn publish_slot(inizio: String, durata: i64) -> Result<(), AppError> {
     use crate::domain::time::rome_to_unix;
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::{agenda, ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
@@ -82,8 +81,7 @@ pub async fn publish_slot(inizio: String, durata: i64) -> Result<(), AppError> {
             let local = chrono::NaiveDateTime::parse_from_str(inizio.trim(), "%Y-%m-%dT%H:%M")
                 .map_err(|_| AppError::invalid("Indichi data e ora di inizio dello slot."))?;
             let inizio_at = rome_to_unix(local);
-            let id = comunicazioni::pubblica_slot(ctx.db(), access.user.user_id, sede, inizio_at, durata, now_unix())
-                .await?;
+            let id = agenda::pubblica_slot(ctx.db(), access.user.user_id, sede, inizio_at, durata, now_unix()).await?;
             leptos_axum::redirect(&format!("/agenda?esito=pubblicato&n={id}"));
             Ok(())
         }
@@ -95,7 +93,7 @@ pub async fn publish_slot(inizio: String, durata: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "agenda/esito")]
 pub async fn record_appointment(id: i64, esito: String) -> Result<(), AppError> {
     use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{comunicazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::{agenda, ctx::RequestCtx, db::now_unix, respond};
 
     respond(
         async {
@@ -107,7 +105,7 @@ pub async fn record_appointment(id: i64, esito: String) -> Result<(), AppError> 
                 _ => return Err(AppError::invalid("Esito sconosciuto.")),
             };
             let sede = access.sede_id.ok_or(AppError::Forbidden)?;
-            comunicazioni::esito_appuntamento(ctx.db(), access.user.user_id, sede, id, svolto, now_unix()).await?;
+            agenda::esito_appuntamento(ctx.db(), access.user.user_id, sede, id, svolto, now_unix()).await?;
             leptos_axum::redirect(&format!("/agenda?esito=registrato&n={id}"));
             Ok(())
         }

@@ -412,7 +412,7 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
             require(role == Role::Operatore)?;
             let sede = user.sede_id.ok_or(AppError::Forbidden)?;
             if let Action::RecordAppointment(id) = action {
-                let owner = super::comunicazioni::prenotazione_owner(db, id).await?;
+                let owner = super::agenda::prenotazione_owner(db, id).await?;
                 owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
             }
             Ok(Access { user, position: None, party: None, sede_id: Some(sede) })

@@ -1,6 +1,7 @@
 //! The server side of the house: database, identity, authorization and queries. Never compiled
 //! into the browser bundle.
 
+pub mod agenda;
 pub mod audit;
 pub mod authz;
 pub mod avvisi;
