@@ -7,7 +7,7 @@ use app::domain::allegati::{MAX_BYTES_TOTALE, nome_sicuro, totale_superato};
 use app::domain::comunicazioni::Canali;
 use app::domain::testo;
 use app::error::AppError;
-use app::ssr::authz::{Action, authorize};
+use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize};
 use app::ssr::comunicazioni::{self, Allegato, NuovaRichiesta};
 use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
@@ -141,10 +141,10 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
     let mut oggetto = None;
     let mut canali = None;
     let result = async {
-        authorize(&ctx, Action::SearchPositions).await?;
+        authorize(&ctx, UserAction::SearchPositions).await?;
         let mut multipart = open_multipart(Multipart::from_request(Request::from_parts(parts, body), &state).await)?;
         posizione = read_posizione(&mut multipart).await?;
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
+        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
         Ok::<_, AppError>((access, multipart))
     }
     .await;
@@ -175,7 +175,7 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
                     form.campi.contains_key("consenso"),
                 )?;
                 let nuova = NuovaRichiesta {
-                    position_id: access.position()?.id,
+                    position_id: access.position.id,
                     oggetto_id: oggetto.ok_or_else(|| AppError::invalid("Scelga classe e oggetto."))?,
                     testo: &testo,
                     email: recapiti.email.as_deref(),
@@ -211,7 +211,7 @@ pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ReadRichiesta(id)).await?;
+        let access = authorize(&ctx, ReadRichiesta(id)).await?;
         let (protocollo, zip) = comunicazioni::allegati_zip(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
         let entry = app::ssr::audit::Entry {
             actor_user_id: Some(access.user.user_id),
@@ -241,9 +241,9 @@ pub async fn send_contestazione(
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no note di debito to contest: refused before the body too.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
         .await
-        .and_then(|a| a.position()?.offre_servizio("contestazione-note-debito").map(|()| a))
+        .and_then(|a| a.position.offre_servizio("contestazione-note-debito").map(|()| a))
     {
         Ok(access) => access,
         Err(e) if wants_json => return json_answer(Err(e)),
@@ -256,7 +256,7 @@ pub async fn send_contestazione(
         let form = read_form(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
         let nota = form.campo("nota").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
         let motivi = form.campi.get("motivi").cloned().unwrap_or_default();
-        let (user, position) = (access.user.user_id, access.position()?.id);
+        let (user, position) = (access.user.user_id, access.position.id);
         app::ssr::contestazioni::presenta(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
     }
     .await;
@@ -287,7 +287,7 @@ pub async fn download_contestazione(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        authorize(&ctx, Action::ReadContestazione(id)).await?;
+        authorize(&ctx, ReadContestazione(id)).await?;
         app::ssr::contestazioni::zip(ctx.db(), id).await?.ok_or(AppError::NotFound)
     }
     .await;

@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::model::EsitoInvioDma;
-use app::ssr::authz::{Action, authorize};
+use app::ssr::authz::{PositionAction, authorize};
 use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
 use app::ssr::dma::importazione;
@@ -79,9 +79,9 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position files no ListaPosPA: refused before the body too.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
         .await
-        .and_then(|a| a.position()?.offre_servizio("importa-dma").map(|()| a))
+        .and_then(|a| a.position.offre_servizio("importa-dma").map(|()| a))
     {
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
@@ -92,7 +92,7 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
     let result = async {
         let Invio { spool, nome, sostituisce } =
             spool(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
-        let position = access.position()?;
+        let position = access.position;
         let (db, user, position_id, code) = (ctx.db().clone(), access.user.user_id, position.id, position.code.clone());
         // Its own task: a client that goes away does not cut the import (stored in batches) in half.
         tokio::spawn(async move {
@@ -142,9 +142,9 @@ pub async fn errors_csv(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-        access.position()?.offre_servizio("importa-dma")?;
-        let i = importazione::importazione(ctx.db(), access.position()?.id, id).await?;
+        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
+        access.position.offre_servizio("importa-dma")?;
+        let i = importazione::importazione(ctx.db(), access.position.id, id).await?;
         Ok(("errori-dma.csv".to_string(), importazione::errori_csv(&i)))
     }
     .await;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use app::App;
+use app::ssr::authz::{PositionAction, authorize};
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
 use app::ssr::outbox::MailSettings;
@@ -350,7 +351,11 @@ async fn export_csv(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     // The name is built from a validated position code and a known slug: plain ASCII.
-    let csv = app::ssr::cassetto::export::section_csv(&ctx, &posizione, &sezione, params).await;
+    let csv = async {
+        let access = authorize(&ctx, PositionAction::Read(&posizione)).await?;
+        app::ssr::cassetto::export::section_csv(&ctx, &access, &sezione, params).await
+    }
+    .await;
     crate::responses::csv_download(csv)
 }
 
@@ -362,16 +367,21 @@ async fn fascicolo_pdf(
 ) -> Response {
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    crate::responses::download("application/pdf", app::ssr::fascicolo::stampa(&ctx, &posizione).await)
+    let pdf = async {
+        let access = authorize(&ctx, PositionAction::Read(&posizione)).await?;
+        app::ssr::fascicolo::stampa(&ctx, &access).await
+    }
+    .await;
+    crate::responses::download("application/pdf", pdf)
 }
 
 /// The printable delega form, for the parties to the delega.
 async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: Request<Body>) -> Response {
-    use app::ssr::authz::{Action, authorize};
+    use app::ssr::authz::DelegaAction;
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ReadDelega(id)).await?;
+        let access = authorize(&ctx, DelegaAction::Read(id)).await?;
         let (reference, pdf) = app::ssr::deleghe::form_pdf(ctx.db(), id).await?;
         let entry = app::ssr::audit::Entry {
             actor_user_id: Some(access.user.user_id),

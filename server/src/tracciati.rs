@@ -2,7 +2,7 @@
 //! downloading the receipt. Both work as plain browser requests (post, redirect), with or without script.
 
 use app::error::AppError;
-use app::ssr::authz::{Action, authorize};
+use app::ssr::authz::{PositionAction, authorize};
 use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
 use app::ssr::tracciati;
@@ -49,9 +49,9 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no tracciati to send: refused before the body too.
-    let access = match authorize(&ctx, Action::ManagePosition(&posizione))
+    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
         .await
-        .and_then(|a| a.position()?.offre_servizio("invio-tracciati").map(|()| a))
+        .and_then(|a| a.position.offre_servizio("invio-tracciati").map(|()| a))
     {
         Ok(access) => access,
         Err(e) => return form_redirect(&page, &[], Err(e)),
@@ -61,7 +61,7 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
     };
     let result = async {
         let (tipo, nome, dati) = read(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
-        tracciati::invia(ctx.db(), access.user.user_id, access.position()?.id, &tipo, &nome, &dati, now_unix()).await
+        tracciati::invia(ctx.db(), access.user.user_id, access.position.id, &tipo, &nome, &dati, now_unix()).await
     }
     .await;
     let result = result.map(|(_, protocollo)| format!("{page}?esito=ricevuto&protocollo={protocollo}"));
@@ -77,8 +77,8 @@ pub async fn receipt(
     let (parts, _) = req.into_parts();
     let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let result = async {
-        let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-        let position = access.position()?;
+        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
+        let position = access.position;
         position.offre_servizio("invio-tracciati")?;
         let t = tracciati::uno(ctx.db(), position.id, id).await?;
         // The protocol is built from a Sede code, a year and a number: plain ASCII.

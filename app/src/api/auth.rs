@@ -223,11 +223,11 @@ pub async fn opzioni_accesso() -> Result<PorteAccesso, AppError> {
 /// The logged-in user, or `None` for a visitor (or a login still at the second factor).
 #[server(prefix = "/api", endpoint = "utente", input = Json)]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::{UserAction, authorize};
     use crate::ssr::ctx::RequestCtx;
 
     let ctx = RequestCtx::current()?;
-    match authorize(&ctx, Action::Authenticated).await {
+    match authorize(&ctx, UserAction::Authenticated).await {
         Ok(access) => Ok(Some(CurrentUser {
             codice_fiscale: access.user.codice_fiscale,
             full_name: access.user.full_name,

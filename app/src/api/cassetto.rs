@@ -10,38 +10,32 @@ use crate::sections::Section;
 
 #[server(prefix = "/api", endpoint = "cassetto/ricerca", input = Json)]
 pub async fn search_positions(testo: String, pagina: u32) -> Result<SearchResult, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{cassetto, ctx::RequestCtx, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::cassetto;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::SearchPositions).await?;
-            cassetto::search_positions(
-                ctx.db(),
-                cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
-                &testo,
-                pagina,
-            )
-            .await
-        }
-        .await,
-    )
+    serve(UserAction::SearchPositions, async |ctx, access| {
+        cassetto::search_positions(
+            ctx.db(),
+            cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
+            &testo,
+            pagina,
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "cassetto/posizione", input = Json)]
 pub async fn load_position(posizione: String) -> Result<PositionDetail, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{cassetto, ctx::RequestCtx, respond};
+    use crate::ssr::authz::PositionAction;
+    use crate::ssr::cassetto;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
-            cassetto::position_detail(ctx.db(), access.position()?.id).await
-        }
-        .await,
-    )
+    serve(PositionAction::Read(&posizione), async |ctx, access| {
+        cassetto::position_detail(ctx.db(), access.position.id).await
+    })
+    .await
 }
 
 /// A page of a section, with the label of its parent record for child sections.
@@ -58,27 +52,23 @@ pub async fn section_page(
     parent: Option<i64>,
     query: ListQuery,
 ) -> Result<SectionView, AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::PositionAction;
     use crate::ssr::cassetto::{self, Window};
-    use crate::ssr::{ctx::RequestCtx, respond};
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadPosition(&posizione)).await?;
-            // The sections of the Gestione dipendenti pubblici are not a private-sector position's.
-            access.position()?.offre_sezione(section)?;
-            let position_id = access.position()?.id;
-            let spec = section.spec();
-            let checked = spec.check(&query).map_err(AppError::Invalid)?;
-            let table =
-                cassetto::list_section(ctx.db(), position_id, spec, parent, &checked, Window::Page(query.page)).await?;
-            let parent_label = match (section.parent(), parent) {
-                (Some(p), Some(id)) => Some(cassetto::parent_label(ctx.db(), position_id, p, id).await?),
-                _ => None,
-            };
-            Ok(SectionView { table, parent_label })
-        }
-        .await,
-    )
+    serve(PositionAction::Read(&posizione), async |ctx, access| {
+        // The sections of the Gestione dipendenti pubblici are not a private-sector position's.
+        access.position.offre_sezione(section)?;
+        let position_id = access.position.id;
+        let spec = section.spec();
+        let checked = spec.check(&query).map_err(AppError::Invalid)?;
+        let table =
+            cassetto::list_section(ctx.db(), position_id, spec, parent, &checked, Window::Page(query.page)).await?;
+        let parent_label = match (section.parent(), parent) {
+            (Some(p), Some(id)) => Some(cassetto::parent_label(ctx.db(), position_id, p, id).await?),
+            _ => None,
+        };
+        Ok(SectionView { table, parent_label })
+    })
+    .await
 }

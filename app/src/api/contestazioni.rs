@@ -9,59 +9,48 @@ use crate::model::{ContestazioneRow, ContestazioniView};
 
 #[server(prefix = "/api", endpoint = "cassetto/contestazioni", input = Json)]
 pub async fn load_contestazioni(posizione: String) -> Result<ContestazioniView, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{contestazioni, ctx::RequestCtx, respond};
+    use crate::ssr::authz::PositionAction;
+    use crate::ssr::contestazioni;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-            access.position()?.offre_servizio("contestazione-note-debito")?;
-            let position = access.position()?.id;
-            Ok(ContestazioniView {
-                note: contestazioni::note(ctx.db(), position).await?,
-                contestazioni: contestazioni::della_posizione(ctx.db(), position).await?,
-            })
-        }
-        .await,
-    )
+    serve(PositionAction::Manage(&posizione), async |ctx, access| {
+        access.position.offre_servizio("contestazione-note-debito")?;
+        let position = access.position.id;
+        Ok(ContestazioniView {
+            note: contestazioni::note(ctx.db(), position).await?,
+            contestazioni: contestazioni::della_posizione(ctx.db(), position).await?,
+        })
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "backoffice/contestazioni", input = Json)]
 pub async fn sede_contestazioni() -> Result<Vec<ContestazioneRow>, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{contestazioni, ctx::RequestCtx, respond};
+    use crate::ssr::authz::SedeAction;
+    use crate::ssr::contestazioni;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReviewContestazioni).await?;
-            contestazioni::della_sede(ctx.db(), access.sede_id.ok_or(AppError::Forbidden)?).await
-        }
-        .await,
-    )
+    serve(SedeAction::ReviewContestazioni, async |ctx, access| contestazioni::della_sede(ctx.db(), access.sede).await)
+        .await
 }
 
 /// `esito`: `accolta` or `respinta`.
 #[server(prefix = "/api", endpoint = "backoffice/contestazioni/risposta")]
 pub async fn answer_contestazione(id: i64, esito: String, risposta: String) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{contestazioni, ctx::RequestCtx, db::now_unix, respond};
+    use crate::ssr::authz::SedeAction;
+    use crate::ssr::serve;
+    use crate::ssr::{contestazioni, db::now_unix};
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::AnswerContestazione(id)).await?;
-            let accolta = match esito.as_str() {
-                "accolta" => true,
-                "respinta" => false,
-                _ => return Err(AppError::invalid("Scelga se accogliere o respingere la contestazione.")),
-            };
-            let sede = access.sede_id.ok_or(AppError::Forbidden)?;
-            contestazioni::rispondi(ctx.db(), access.user.user_id, sede, id, accolta, &risposta, now_unix()).await?;
-            leptos_axum::redirect(&format!("/backoffice/contestazioni?esito=risposta&n={id}"));
-            Ok(())
-        }
-        .await,
-    )
+    serve(SedeAction::AnswerContestazione(id), async |ctx, access| {
+        let accolta = match esito.as_str() {
+            "accolta" => true,
+            "respinta" => false,
+            _ => return Err(AppError::invalid("Scelga se accogliere o respingere la contestazione.")),
+        };
+        let sede = access.sede;
+        contestazioni::rispondi(ctx.db(), access.user.user_id, sede, id, accolta, &risposta, now_unix()).await?;
+        leptos_axum::redirect(&format!("/backoffice/contestazioni?esito=risposta&n={id}"));
+        Ok(())
+    })
+    .await
 }

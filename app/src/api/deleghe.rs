@@ -10,40 +10,34 @@ use crate::model::{DelegaDetail, DelegheOverview};
 
 #[server(prefix = "/api", endpoint = "deleghe", input = Json)]
 pub async fn load_deleghe() -> Result<DelegheOverview, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ListDeleghe).await?;
-            let u = &access.user;
-            deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role, ctx.state.settings.today()).await
-        }
-        .await,
-    )
+    serve(UserAction::ListDeleghe, async |ctx, access| {
+        let u = &access.user;
+        deleghe::overview(ctx.db(), u.user_id, &u.codice_fiscale, u.role, ctx.state.settings.today()).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/dettaglio", input = Json)]
 pub async fn load_delega(id: i64) -> Result<DelegaDetail, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::DelegaAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ReadDelega(id)).await?;
-            let party = access.party.ok_or(AppError::Internal)?;
-            deleghe::detail(ctx.db(), id, party, ctx.state.settings.today()).await
-        }
-        .await,
-    )
+    serve(DelegaAction::Read(id), async |ctx, access| {
+        let party = access.party;
+        deleghe::detail(ctx.db(), id, party, ctx.state.settings.today()).await
+    })
+    .await
 }
 
 /// Datore -> employee on the chosen positions (`posizioni` repeats, one per ticked box).
 #[server(prefix = "/api", endpoint = "deleghe/dipendente")]
 pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec<String>>) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::{PositionAction, UserAction, authorize};
     use crate::ssr::{ctx::RequestCtx, deleghe, respond};
 
     respond(
@@ -52,14 +46,14 @@ pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec
             let codes = posizioni.unwrap_or_default();
             if codes.is_empty() || codes.len() > 100 {
                 // Checked before authorizing each position: there is nothing to authorize yet.
-                authorize(&ctx, Action::ListDeleghe).await?;
+                authorize(&ctx, UserAction::ListDeleghe).await?;
                 return Err(AppError::invalid("Selezioni almeno una posizione."));
             }
             let mut ids = Vec::new();
             let mut datore = None;
             for code in &codes {
-                let access = authorize(&ctx, Action::GrantEmployeeDelega(code)).await?;
-                ids.push(access.position()?.id);
+                let access = authorize(&ctx, PositionAction::GrantEmployeeDelega(code)).await?;
+                ids.push(access.position.id);
                 datore = Some(access.user.user_id);
             }
             let datore = datore.ok_or(AppError::Internal)?;
@@ -87,42 +81,39 @@ pub async fn request_intermediary_delega(
     al: Option<String>,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::UserAction;
     use crate::ssr::deleghe::{self, IntermediaryRequest};
-    use crate::ssr::{ctx::RequestCtx, identity, respond};
+    use crate::ssr::identity;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::RequestIntermediaryDelega).await?;
-            let u = &access.user;
-            if password.chars().count() > identity::PASSWORD_MAX_CHARS
-                || identity::check_password(ctx.db(), &u.codice_fiscale, password).await?.is_none()
-            {
-                return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
-            }
-            let servizi = servizi.unwrap_or_default();
-            if servizi.len() > 10 {
-                return Err(AppError::invalid("Servizio delegato non riconosciuto."));
-            }
-            let req = IntermediaryRequest {
-                position: &posizione,
-                ente_cf: &codice_fiscale_ente,
-                legal_rep_cf: &codice_fiscale_rappresentante,
-                legal_rep_nome: &nome_rappresentante,
-                legal_rep_cognome: &cognome_rappresentante,
-                services: &servizi,
-                from: dal.as_deref().unwrap_or(""),
-                until: al.as_deref().unwrap_or(""),
-            };
-            let today = ctx.state.settings.today();
-            let id =
-                deleghe::request_intermediary(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, req, today).await?;
-            leptos_axum::redirect(&format!("/deleghe/{id}?esito=richiesta"));
-            Ok(())
+    serve(UserAction::RequestIntermediaryDelega, async |ctx, access| {
+        let u = &access.user;
+        if password.chars().count() > identity::PASSWORD_MAX_CHARS
+            || identity::check_password(ctx.db(), &u.codice_fiscale, password).await?.is_none()
+        {
+            return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
         }
-        .await,
-    )
+        let servizi = servizi.unwrap_or_default();
+        if servizi.len() > 10 {
+            return Err(AppError::invalid("Servizio delegato non riconosciuto."));
+        }
+        let req = IntermediaryRequest {
+            position: &posizione,
+            ente_cf: &codice_fiscale_ente,
+            legal_rep_cf: &codice_fiscale_rappresentante,
+            legal_rep_nome: &nome_rappresentante,
+            legal_rep_cognome: &cognome_rappresentante,
+            services: &servizi,
+            from: dal.as_deref().unwrap_or(""),
+            until: al.as_deref().unwrap_or(""),
+        };
+        let today = ctx.state.settings.today();
+        let id =
+            deleghe::request_intermediary(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, req, today).await?;
+        leptos_axum::redirect(&format!("/deleghe/{id}?esito=richiesta"));
+        Ok(())
+    })
+    .await
 }
 
 /// Renewal of one's own intermediary delega before it ends: a new request (form, PEC, OTP) for the same
@@ -137,102 +128,87 @@ pub async fn renew_intermediary_delega(
     al: Option<String>,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe::{self, RenewalRequest};
-    use crate::ssr::{ctx::RequestCtx, identity, respond};
+    use crate::ssr::identity;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            let u = &access.user;
-            if password.chars().count() > identity::PASSWORD_MAX_CHARS
-                || identity::check_password(ctx.db(), &u.codice_fiscale, password).await?.is_none()
-            {
-                return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
-            }
-            let req = RenewalRequest {
-                legal_rep_cf: &codice_fiscale_rappresentante,
-                legal_rep_nome: &nome_rappresentante,
-                legal_rep_cognome: &cognome_rappresentante,
-                until: al.as_deref().unwrap_or(""),
-            };
-            let today = ctx.state.settings.today();
-            let new_id =
-                deleghe::request_renewal(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, id, req, today).await?;
-            leptos_axum::redirect(&format!("/deleghe/{new_id}?esito=rinnovo"));
-            Ok(())
+    serve(DelegaAction::ActOnOwn(id), async |ctx, access| {
+        let u = &access.user;
+        if password.chars().count() > identity::PASSWORD_MAX_CHARS
+            || identity::check_password(ctx.db(), &u.codice_fiscale, password).await?.is_none()
+        {
+            return Err(AppError::invalid("Password non corretta: per inserire una delega occorre confermarla."));
         }
-        .await,
-    )
+        let req = RenewalRequest {
+            legal_rep_cf: &codice_fiscale_rappresentante,
+            legal_rep_nome: &nome_rappresentante,
+            legal_rep_cognome: &cognome_rappresentante,
+            until: al.as_deref().unwrap_or(""),
+        };
+        let today = ctx.state.settings.today();
+        let new_id =
+            deleghe::request_renewal(ctx.db(), u.user_id, &u.codice_fiscale, &u.full_name, id, req, today).await?;
+        leptos_axum::redirect(&format!("/deleghe/{new_id}?esito=rinnovo"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/attiva")]
 pub async fn activate_delega(id: i64, otp: String, dichiarazione: Option<String>) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::DelegaAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            let today = ctx.state.settings.today();
-            deleghe::activate(ctx.db(), access.user.user_id, id, &otp, dichiarazione.is_some(), today).await?;
-            leptos_axum::redirect(&format!("/deleghe/{id}?esito=attivata"));
-            Ok(())
-        }
-        .await,
-    )
+    serve(DelegaAction::ActOnOwn(id), async |ctx, access| {
+        let today = ctx.state.settings.today();
+        deleghe::activate(ctx.db(), access.user.user_id, id, &otp, dichiarazione.is_some(), today).await?;
+        leptos_axum::redirect(&format!("/deleghe/{id}?esito=attivata"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/nuovo-otp")]
 pub async fn reissue_delega_otp(id: i64) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::DelegaAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            deleghe::reissue_otp(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
-            leptos_axum::redirect(&format!("/deleghe/{id}?esito=nuovo-otp"));
-            Ok(())
-        }
-        .await,
-    )
+    serve(DelegaAction::ActOnOwn(id), async |ctx, access| {
+        deleghe::reissue_otp(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
+        leptos_axum::redirect(&format!("/deleghe/{id}?esito=nuovo-otp"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/revoca")]
 pub async fn revoke_delega(id: i64) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::DelegaAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::RevokeDelega(id)).await?;
-            deleghe::revoke(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
-            leptos_axum::redirect(&format!("/deleghe/{id}?esito=revocata"));
-            Ok(())
-        }
-        .await,
-    )
+    serve(DelegaAction::Revoke(id), async |ctx, access| {
+        deleghe::revoke(ctx.db(), access.user.user_id, id, ctx.state.settings.today()).await?;
+        leptos_axum::redirect(&format!("/deleghe/{id}?esito=revocata"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/subdelega")]
 pub async fn grant_subdelega(id: i64, codice_fiscale: String) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::authz::DelegaAction;
+    use crate::ssr::deleghe;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ActOnOwnDelega(id)).await?;
-            let today = ctx.state.settings.today();
-            let sub = deleghe::grant_subdelega(ctx.db(), access.user.user_id, id, &codice_fiscale, today).await?;
-            leptos_axum::redirect(&format!("/deleghe/{sub}?esito=subdelega"));
-            Ok(())
-        }
-        .await,
-    )
+    serve(DelegaAction::ActOnOwn(id), async |ctx, access| {
+        let today = ctx.state.settings.today();
+        let sub = deleghe::grant_subdelega(ctx.db(), access.user.user_id, id, &codice_fiscale, today).await?;
+        leptos_axum::redirect(&format!("/deleghe/{sub}?esito=subdelega"));
+        Ok(())
+    })
+    .await
 }

@@ -9,36 +9,30 @@ use crate::model::{DenunciaInVigore, DmaImportazione, EsitoInvioDma};
 
 #[server(prefix = "/api", endpoint = "cassetto/dma-importazione", input = Json)]
 pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportazione, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
+    use crate::ssr::authz::PositionAction;
+    use crate::ssr::dma::importazione;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-            access.position()?.offre_servizio("importa-dma")?;
-            importazione::importazione(ctx.db(), access.position()?.id, id).await
-        }
-        .await,
-    )
+    serve(PositionAction::Manage(&posizione), async |ctx, access| {
+        access.position.offre_servizio("importa-dma")?;
+        importazione::importazione(ctx.db(), access.position.id, id).await
+    })
+    .await
 }
 
 /// The declaration of the position that a new one of the same month would replace, for the page that asks
 /// the user to confirm (`EsitoInvioDma::DaConfermare` names it by id).
 #[server(prefix = "/api", endpoint = "cassetto/dma-sostituzione", input = Json)]
 pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInVigore, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
+    use crate::ssr::authz::PositionAction;
+    use crate::ssr::dma::importazione;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-            access.position()?.offre_servizio("importa-dma")?;
-            importazione::denuncia(ctx.db(), access.position()?.id, id).await
-        }
-        .await,
-    )
+    serve(PositionAction::Manage(&posizione), async |ctx, access| {
+        access.position.offre_servizio("importa-dma")?;
+        importazione::denuncia(ctx.db(), access.position.id, id).await
+    })
+    .await
 }
 
 /// Sends a hand-compiled declaration: the server writes its ListaPosPA XML and imports it like an uploaded
@@ -50,27 +44,24 @@ pub async fn invia_dma_manuale(
     bozza: crate::domain::dma::manuale::BozzaDenuncia,
     #[server(default)] sostituisce: Option<i64>,
 ) -> Result<EsitoInvioDma, AppError> {
-    use crate::ssr::authz::{Action, authorize};
+    use crate::ssr::authz::PositionAction;
     use crate::ssr::db::now_unix;
-    use crate::ssr::{ctx::RequestCtx, dma::importazione, respond};
+    use crate::ssr::dma::importazione;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-            let position = access.position()?;
-            position.offre_servizio("compilazione-dma")?;
-            importazione::importa_bozza(
-                ctx.db(),
-                access.user.user_id,
-                position.id,
-                &position.code,
-                bozza,
-                sostituisce,
-                now_unix(),
-            )
-            .await
-        }
-        .await,
-    )
+    serve(PositionAction::Manage(&posizione), async |ctx, access| {
+        let position = access.position;
+        position.offre_servizio("compilazione-dma")?;
+        importazione::importa_bozza(
+            ctx.db(),
+            access.user.user_id,
+            position.id,
+            &position.code,
+            bozza,
+            sostituisce,
+            now_unix(),
+        )
+        .await
+    })
+    .await
 }

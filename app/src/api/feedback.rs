@@ -9,60 +9,43 @@ use crate::feedback::{Riepilogo, Valutazione};
 /// The use of `servizio` the caller may rate now, if any (see `ssr::feedback::uso_da_valutare`).
 #[server(prefix = "/api", endpoint = "feedback/uso", input = Json)]
 pub async fn uso_da_valutare(servizio: String, riferimento: Option<String>) -> Result<Option<i64>, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, feedback, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::feedback;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::Authenticated).await?;
-            feedback::uso_da_valutare(ctx.db(), access.user.user_id, &servizio, riferimento.as_deref()).await
-        }
-        .await,
-    )
+    serve(UserAction::Authenticated, async |ctx, access| {
+        feedback::uso_da_valutare(ctx.db(), access.user.user_id, &servizio, riferimento.as_deref()).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "feedback/valuta", input = Json)]
 pub async fn valuta_servizio(uso: i64, valutazione: Valutazione) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, feedback, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::feedback;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::Authenticated).await?;
-            feedback::valuta(ctx.db(), access.user.user_id, uso, &valutazione).await
-        }
-        .await,
-    )
+    serve(UserAction::Authenticated, async |ctx, access| {
+        feedback::valuta(ctx.db(), access.user.user_id, uso, &valutazione).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "feedback/ignora", input = Json)]
 pub async fn ignora_valutazione(uso: i64) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, feedback, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::feedback;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::Authenticated).await?;
-            feedback::ignora(ctx.db(), access.user.user_id, uso).await
-        }
-        .await,
-    )
+    serve(UserAction::Authenticated, async |ctx, access| feedback::ignora(ctx.db(), access.user.user_id, uso).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "admin/feedback", input = Json)]
 pub async fn riepilogo_feedback() -> Result<Riepilogo, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, feedback, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::feedback;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            authorize(&ctx, Action::ReadFeedback).await?;
-            feedback::riepilogo(ctx.db()).await
-        }
-        .await,
-    )
+    serve(UserAction::ReadFeedback, async |ctx, _| feedback::riepilogo(ctx.db()).await).await
 }

@@ -8,19 +8,16 @@ use crate::model::{LegacyEntry, ProfileOverview};
 
 #[server(prefix = "/api", endpoint = "profilo", input = Json)]
 pub async fn load_profile() -> Result<ProfileOverview, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profili, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::profili;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::Authenticated).await?;
-            let mut overview = profili::overview(ctx.db(), access.user.user_id).await?;
-            overview.cutover = Some(ctx.state.settings.cutover);
-            Ok(overview)
-        }
-        .await,
-    )
+    serve(UserAction::Authenticated, async |ctx, access| {
+        let mut overview = profili::overview(ctx.db(), access.user.user_id).await?;
+        overview.cutover = Some(ctx.state.settings.cutover);
+        Ok(overview)
+    })
+    .await
 }
 
 /// A new request. `ambiti` repeats (one per ticked scope); `servizio` is the RA012 service.
@@ -32,51 +29,45 @@ pub async fn submit_profile_request(
     servizio: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::profili::ProfileForm;
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profili, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::profili;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::FileProfileRequest).await?;
-            let form =
-                ProfileForm::parse(&modello).ok_or_else(|| AppError::invalid("Modello di richiesta sconosciuto."))?;
-            let scopes = ambiti.unwrap_or_default();
-            if scopes.len() > 8 {
-                return Err(AppError::invalid("Troppi ambiti selezionati."));
-            }
-            let id = profili::submit_request(
-                ctx.db(),
-                &access.user,
-                form,
-                &codice_fiscale_ente,
-                &scopes,
-                servizio.as_deref().filter(|s| !s.is_empty()),
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/profilo?esito=inviata&richiesta={id}"));
-            Ok(())
+    serve(UserAction::FileProfileRequest, async |ctx, access| {
+        let form =
+            ProfileForm::parse(&modello).ok_or_else(|| AppError::invalid("Modello di richiesta sconosciuto."))?;
+        let scopes = ambiti.unwrap_or_default();
+        if scopes.len() > 8 {
+            return Err(AppError::invalid("Troppi ambiti selezionati."));
         }
-        .await,
-    )
+        let id = profili::submit_request(
+            ctx.db(),
+            &access.user,
+            form,
+            &codice_fiscale_ente,
+            &scopes,
+            servizio.as_deref().filter(|s| !s.is_empty()),
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/profilo?esito=inviata&richiesta={id}"));
+        Ok(())
+    })
+    .await
 }
 
 /// A newcomer in the Albo takes the intermediary's profile (`/benvenuto`), then asks the Enti for deleghe.
 #[server(prefix = "/api", endpoint = "profilo/intermediario")]
 pub async fn attiva_intermediario() -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, profili, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::profili;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::BecomeIntermediary).await?;
-            profili::attiva_intermediario(ctx.db(), &access.user).await?;
-            leptos_axum::redirect("/deleghe");
-            Ok(())
-        }
-        .await,
-    )
+    serve(UserAction::BecomeIntermediary, async |ctx, access| {
+        profili::attiva_intermediario(ctx.db(), &access.user).await?;
+        leptos_axum::redirect("/deleghe");
+        Ok(())
+    })
+    .await
 }
 
 /// Changes the caller's password (`/profilo`): the current one is required, the new one must meet the policy and
@@ -87,31 +78,28 @@ pub async fn change_password(
     nuova_password: String,
     conferma_password: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::ctx::{RequestCtx, set_cookie};
-    use crate::ssr::{identity, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::ctx::set_cookie;
+    use crate::ssr::identity;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::Authenticated).await?;
-            let token = ctx.session_token.as_deref().ok_or(AppError::Unauthenticated)?;
-            if nuova_password != conferma_password {
-                return Err(AppError::invalid("La conferma non coincide con la nuova password."));
-            }
-            match identity::change_password(ctx.db(), &access.user, token, ctx.client, password_attuale, nuova_password)
-                .await?
-            {
-                Ok(token) => {
-                    set_cookie(&ctx.state.session_cookie(&token));
-                    leptos_axum::redirect("/profilo?esito=password-modificata");
-                    Ok(())
-                }
-                Err(refused) => Err(AppError::invalid(refused.message())),
-            }
+    serve(UserAction::Authenticated, async |ctx, access| {
+        let token = ctx.session_token.as_deref().ok_or(AppError::Unauthenticated)?;
+        if nuova_password != conferma_password {
+            return Err(AppError::invalid("La conferma non coincide con la nuova password."));
         }
-        .await,
-    )
+        match identity::change_password(ctx.db(), &access.user, token, ctx.client, password_attuale, nuova_password)
+            .await?
+        {
+            Ok(token) => {
+                set_cookie(&ctx.state.session_cookie(&token));
+                leptos_axum::redirect("/profilo?esito=password-modificata");
+                Ok(())
+            }
+            Err(refused) => Err(AppError::invalid(refused.message())),
+        }
+    })
+    .await
 }
 
 /// "Dipendenti pubblici: servizi per amministrazioni, enti e aziende": open until the cut-over, then
@@ -119,32 +107,29 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "dipendenti-pubblici", input = Json)]
 pub async fn load_legacy_entry() -> Result<LegacyEntry, AppError> {
     use crate::domain::profili::legacy_entry_open;
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{cassetto, ctx::RequestCtx, respond};
+    use crate::ssr::authz::UserAction;
+    use crate::ssr::cassetto;
+    use crate::ssr::serve;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::SearchPositions).await?;
-            let settings = &ctx.state.settings;
-            let open = legacy_entry_open(settings.today(), settings.cutover);
-            let positions = if open {
-                cassetto::search_positions(
-                    ctx.db(),
-                    cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
-                    "",
-                    0,
-                )
-                .await?
-                .rows
-                .into_iter()
-                .filter(|p| p.sector == "pubblico")
-                .collect()
-            } else {
-                Vec::new()
-            };
-            Ok(LegacyEntry { cutover: settings.cutover, open, positions })
-        }
-        .await,
-    )
+    serve(UserAction::SearchPositions, async |ctx, access| {
+        let settings = &ctx.state.settings;
+        let open = legacy_entry_open(settings.today(), settings.cutover);
+        let positions = if open {
+            cassetto::search_positions(
+                ctx.db(),
+                cassetto::Reach::User(access.user.user_id, ctx.state.settings.today()),
+                "",
+                0,
+            )
+            .await?
+            .rows
+            .into_iter()
+            .filter(|p| p.sector == "pubblico")
+            .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(LegacyEntry { cutover: settings.cutover, open, positions })
+    })
+    .await
 }

@@ -8,16 +8,13 @@ use crate::model::TracciatiView;
 
 #[server(prefix = "/api", endpoint = "cassetto/tracciati", input = Json)]
 pub async fn load_tracciati(posizione: String) -> Result<TracciatiView, AppError> {
-    use crate::ssr::authz::{Action, authorize};
-    use crate::ssr::{ctx::RequestCtx, respond, tracciati};
+    use crate::ssr::authz::PositionAction;
+    use crate::ssr::serve;
+    use crate::ssr::tracciati;
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let access = authorize(&ctx, Action::ManagePosition(&posizione)).await?;
-            access.position()?.offre_servizio("invio-tracciati")?;
-            tracciati::elenco(ctx.db(), access.position()?.id).await
-        }
-        .await,
-    )
+    serve(PositionAction::Manage(&posizione), async |ctx, access| {
+        access.position.offre_servizio("invio-tracciati")?;
+        tracciati::elenco(ctx.db(), access.position.id).await
+    })
+    .await
 }

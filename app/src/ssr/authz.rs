@@ -6,31 +6,66 @@ use crate::domain::position_code::PositionCode;
 use crate::error::AppError;
 use crate::servizi::{self, Gestione};
 
+use super::comunicazioni::Viewer;
 use super::ctx::RequestCtx;
 use super::deleghe::{self, Party};
 use super::identity::{SessionUser, Stage};
 use crate::model::Role;
 
-/// What the caller wants to do.
+/// What the caller wants to do, grouped by what a successful check hands back. Each group is its own type, and
+/// [`authorize`] returns that group's grant (`Action::Grant`): a position action gives a [`PositionGrant`] with
+/// the position in it, a Sede action a [`SedeGrant`] with the Sede, and so on. Callers never unwrap an `Option`
+/// the check has already filled.
+pub trait Action {
+    type Grant;
+    /// The rule, for the caller `user` (logged in, second factor passed).
+    fn check(self, ctx: &RequestCtx, user: SessionUser) -> impl Future<Output = Result<Self::Grant, AppError>> + Send;
+}
+
+/// Actions whose check needs only the caller's role.
 #[derive(Clone, Copy, Debug)]
-pub enum Action<'a> {
+pub enum UserAction {
     /// Anything any logged-in user may do (see their own profile, log out).
     Authenticated,
     /// List the positions the user may reach (the Ricerca of the Cassetto).
     SearchPositions,
-    /// Read a position and everything under it (consultation pages, downloads, the printed dossier): whoever
-    /// reaches it through the Cassetto, or an operator of its Sede enabled for the Fascicolo Elettronico
-    /// (read-only, and every such reading is audited).
-    ReadPosition(&'a str),
-    /// Act on a position (send a DMA, a tracciato, a contestazione; compute sanctions): only who reaches it
-    /// through the Cassetto. The operator's Fascicolo Elettronico is read-only.
-    ManagePosition(&'a str),
-    /// Search the positions of one's own Sede (operators enabled for the Fascicolo Elettronico).
-    SearchSedePositions,
+    /// See one's deleghe, on either side.
+    ListDeleghe,
     /// File a profile request (SC65, SC62, RA012) for oneself.
     FileProfileRequest,
     /// Take the intermediary's profile through the Albo (a newcomer without a profile only).
     BecomeIntermediary,
+    /// Ask an Ente for a delega (intermediaries).
+    RequestIntermediaryDelega,
+    /// Book an appointment for one's own richiesta (on a position one still reaches).
+    BookAppointment(i64),
+    /// Cancel one's own booking (on a position one still reaches).
+    CancelAppointment(i64),
+    /// The Instant Feedback dashboard: administrators and INPS operators.
+    ReadFeedback,
+    /// Platform configuration (Albo register import, taxonomy, sanction rates).
+    Administer,
+}
+
+/// Actions on one position, named by its code as the client sent it.
+#[derive(Clone, Copy, Debug)]
+pub enum PositionAction<'a> {
+    /// Read a position and everything under it (consultation pages, downloads, the printed dossier): whoever
+    /// reaches it through the Cassetto, or an operator of its Sede enabled for the Fascicolo Elettronico
+    /// (read-only, and every such reading is audited).
+    Read(&'a str),
+    /// Act on a position (send a DMA, a tracciato, a contestazione; compute sanctions): only who reaches it
+    /// through the Cassetto. The operator's Fascicolo Elettronico is read-only.
+    Manage(&'a str),
+    /// Delegate an employee on a position the caller holds as its Ente's datore.
+    GrantEmployeeDelega(&'a str),
+}
+
+/// Actions of the INPS staff on their own Sede.
+#[derive(Clone, Copy, Debug)]
+pub enum SedeAction<'a> {
+    /// Search the positions of one's own Sede (operators enabled for the Fascicolo Elettronico).
+    SearchPositions,
     /// See the profile requests routed to one's own Sede (operators).
     ReviewProfileRequests,
     /// Approve or reject one request: it must have been routed to the operator's Sede.
@@ -39,46 +74,43 @@ pub enum Action<'a> {
     ManageOperators,
     /// Enable or disable one operator: of the IDM's own Sede.
     ToggleOperator(&'a str),
-    /// See one's deleghe, on either side.
-    ListDeleghe,
-    /// Delegate an employee on a position the caller holds as its Ente's datore.
-    GrantEmployeeDelega(&'a str),
-    /// Ask an Ente for a delega (intermediaries).
-    RequestIntermediaryDelega,
-    /// Enter the OTP of, ask a new OTP for, renew, or sub-delegate one's own intermediary delega.
-    ActOnOwnDelega(i64),
-    /// Revoke a delega, from whichever side has the right.
-    RevokeDelega(i64),
-    /// Read a delega, its history and evidence: any party to it.
-    ReadDelega(i64),
-    /// Read one richiesta of the Comunicazione bidirezionale: its author, the datore of its Ente (whoever sent
-    /// it), or an operator of its Sede.
-    ReadRichiesta(i64),
     /// See the open quesiti of one's own Sede (operators).
     ReviewQuesiti,
     /// Take in charge, comment or close one quesito: of the operator's own Sede.
     ActOnQuesito(i64),
-    /// See the Agenda appuntamenti: one's bookings, or (operators) the slots of one's Sede.
-    ReadAgenda,
-    /// Book an appointment for one's own richiesta.
-    BookAppointment(i64),
-    /// Cancel one's own booking.
-    CancelAppointment(i64),
     /// Publish slots at one's own Sede (operators).
     PublishSlots,
     /// Record how a booked appointment at one's own Sede went (operators).
     RecordAppointment(i64),
-    /// Read a contestazione (and its files): whoever reaches its position, or an operator of its Sede.
-    ReadContestazione(i64),
     /// See the contestazioni of one's own Sede (operators).
     ReviewContestazioni,
     /// Answer a contestazione of one's own Sede.
     AnswerContestazione(i64),
-    /// The Instant Feedback dashboard: administrators and INPS operators.
-    ReadFeedback,
-    /// Platform configuration (Albo register import).
-    Administer,
 }
+
+/// Actions on one delega, by either party.
+#[derive(Clone, Copy, Debug)]
+pub enum DelegaAction {
+    /// Read a delega, its history and evidence: any party to it.
+    Read(i64),
+    /// Enter the OTP of, ask a new OTP for, renew, or sub-delegate one's own intermediary delega.
+    ActOnOwn(i64),
+    /// Revoke a delega, from whichever side has the right.
+    Revoke(i64),
+}
+
+/// Read one richiesta of the Comunicazione bidirezionale: its author, the datore of its Ente (whoever sent it),
+/// or an operator of its Sede.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadRichiesta(pub i64);
+
+/// See the Agenda appuntamenti: one's bookings, or (operators) the slots of one's Sede.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadAgenda;
+
+/// Read a contestazione (and its files): whoever reaches its position, or an operator of its Sede.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadContestazione(pub i64);
 
 /// A position the caller was found to reach.
 #[derive(Clone, Debug)]
@@ -102,21 +134,52 @@ impl PositionRef {
     }
 }
 
-/// The answer of a successful check: who the caller is and, for position actions, which position.
+/// A [`UserAction`] allowed: who the caller is.
 #[derive(Clone, Debug)]
-pub struct Access {
+pub struct UserGrant {
     pub user: SessionUser,
-    pub position: Option<PositionRef>,
-    /// For delega actions: how the caller stands to the delega.
-    pub party: Option<Party>,
-    /// For operator and IDM actions: the caller's Sede.
-    pub sede_id: Option<i64>,
 }
 
-impl Access {
-    pub fn position(&self) -> Result<&PositionRef, AppError> {
-        self.position.as_ref().ok_or(AppError::Internal)
-    }
+/// A [`PositionAction`] allowed: who the caller is and the position.
+#[derive(Clone, Debug)]
+pub struct PositionGrant {
+    pub user: SessionUser,
+    pub position: PositionRef,
+}
+
+/// A [`SedeAction`] allowed: who the caller is and their Sede.
+#[derive(Clone, Debug)]
+pub struct SedeGrant {
+    pub user: SessionUser,
+    pub sede: i64,
+}
+
+/// A [`DelegaAction`] allowed: who the caller is and how they stand to the delega.
+#[derive(Clone, Debug)]
+pub struct DelegaGrant {
+    pub user: SessionUser,
+    pub party: Party,
+}
+
+/// [`ReadRichiesta`] allowed: who the caller is and as whom they read it.
+#[derive(Clone, Debug)]
+pub struct RichiestaGrant {
+    pub user: SessionUser,
+    pub viewer: Viewer,
+}
+
+/// [`ReadAgenda`] allowed: a user's own bookings, or an operator's Sede.
+#[derive(Clone, Debug)]
+pub enum AgendaGrant {
+    Utente(UserGrant),
+    Sede(SedeGrant),
+}
+
+/// [`ReadContestazione`] allowed: through its position, or as an operator of its Sede.
+#[derive(Clone, Debug)]
+pub enum ContestazioneGrant {
+    Position(PositionGrant),
+    Sede(SedeGrant),
 }
 
 /// The scope (ambito of the SC65/SC62 profiles, circular §2) an action needs on a position's Ente. Every action
@@ -143,13 +206,6 @@ impl ScopeNeed {
             ScopeNeed::MalattiaAttestati => "'malattia_attestati'",
             ScopeNeed::MalattiaVisita => "'malattia_visita'",
         }
-    }
-}
-
-impl Action<'_> {
-    /// The scope the action needs on the position it names (see `ScopeNeed`).
-    pub fn scope_need(&self) -> ScopeNeed {
-        ScopeNeed::GestioneContributiva
     }
 }
 
@@ -242,94 +298,116 @@ pub fn reachable_today(today: chrono::NaiveDate) -> String {
     reachable_positions(ScopeNeed::GestioneContributiva, today)
 }
 
-pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, AppError> {
+/// Checks `action` for the caller of `ctx` and hands back its grant. Every server function and route calls it
+/// once, at the top; `Unauthenticated` without an active session, `Forbidden` for the wrong role, `NotFound`
+/// for something the caller does not reach (it answers like a missing one).
+pub async fn authorize<A: Action>(ctx: &RequestCtx, action: A) -> Result<A::Grant, AppError> {
     let user = ctx.session_user().await?.ok_or(AppError::Unauthenticated)?;
     if user.stage != Stage::Active {
         return Err(AppError::Unauthenticated);
     }
-    let db = ctx.db();
-    let role = user.role;
-    let allow = |user: SessionUser| Ok(Access { user, position: None, party: None, sede_id: None });
-    let require = |ok: bool| if ok { Ok(()) } else { Err(AppError::Forbidden) };
-    match action {
-        Action::Authenticated => allow(user),
-        Action::SearchPositions | Action::ListDeleghe => {
-            require(role.uses_cassetto())?;
-            allow(user)
-        }
-        // A newcomer without a profile files the request that gives them one (SC65, SC62).
-        Action::FileProfileRequest => {
-            require(role.uses_cassetto() || role == Role::Nessuno)?;
-            allow(user)
-        }
-        Action::BecomeIntermediary => {
-            require(role == Role::Nessuno)?;
-            allow(user)
-        }
-        Action::ReadPosition(code) if role == Role::Operatore => {
-            let sede = fascicolo_elettronico_sede(ctx, &user).await?;
-            let position = Some(sede_position(ctx, sede, code).await?);
-            audit_operator_reading(ctx, &user, code).await?;
-            Ok(Access { user, position, party: None, sede_id: Some(sede) })
-        }
-        Action::ReadPosition(code) | Action::ManagePosition(code) => {
-            require(role.uses_cassetto())?;
-            let position = Some(reachable_position(ctx, user.user_id, code, action.scope_need()).await?);
-            Ok(Access { user, position, party: None, sede_id: None })
-        }
-        Action::SearchSedePositions => {
-            require(role == Role::Operatore)?;
-            let sede = fascicolo_elettronico_sede(ctx, &user).await?;
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
-        }
-        Action::GrantEmployeeDelega(code) => {
-            require(role == Role::Datore)?;
-            let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
-            let found: Option<(i64, String)> = sqlx::query_as(
-                "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id \
-                 WHERE p.code = $1 AND e.datore_user_id = $2",
-            )
-            .bind(code.as_str())
-            .bind(user.user_id)
-            .fetch_optional(db.pool())
-            .await?;
-            let (id, sector) = found.ok_or(AppError::NotFound)?;
-            let position =
-                Some(PositionRef { id, code: code.as_str().to_string(), gestione: Gestione::of_sector(&sector) });
-            Ok(Access { user, position, party: None, sede_id: None })
-        }
-        Action::RequestIntermediaryDelega => {
-            require(role == Role::Intermediario)?;
-            allow(user)
-        }
-        Action::ActOnOwnDelega(id) | Action::RevokeDelega(id) | Action::ReadDelega(id) => {
-            require(role.uses_cassetto())?;
-            let (party, kind, _status) =
-                deleghe::party(db, user.user_id, id).await?.filter(|(p, _, _)| p.any()).ok_or(AppError::NotFound)?;
-            let allowed = match action {
-                Action::ActOnOwnDelega(_) => kind == "intermediario" && party.grantee,
-                Action::RevokeDelega(_) => deleghe::may_revoke(&kind, party),
-                _ => true,
-            };
-            require(allowed)?;
-            Ok(Access { user, position: None, party: Some(party), sede_id: None })
-        }
-        Action::ReviewProfileRequests | Action::DecideProfileRequest(_) => {
-            require(role == Role::Operatore)?;
-            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-            if let Action::DecideProfileRequest(id) = action {
-                let request_sede = super::profili::request_sede(db, id).await?;
-                // Another Sede's request answers like a missing one.
-                if request_sede != Some(sede) {
-                    return Err(AppError::NotFound);
-                }
+    action.check(ctx, user).await
+}
+
+fn require(ok: bool) -> Result<(), AppError> {
+    if ok { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The Sede of a member of the INPS staff of role `role`.
+fn own_sede(user: &SessionUser, role: Role) -> Result<i64, AppError> {
+    require(user.role == role)?;
+    user.sede_id.ok_or(AppError::Forbidden)
+}
+
+impl Action for UserAction {
+    type Grant = UserGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<UserGrant, AppError> {
+        let role = user.role;
+        match self {
+            UserAction::Authenticated => {}
+            UserAction::SearchPositions | UserAction::ListDeleghe => require(role.uses_cassetto())?,
+            // A newcomer without a profile files the request that gives them one (SC65, SC62).
+            UserAction::FileProfileRequest => require(role.uses_cassetto() || role == Role::Nessuno)?,
+            UserAction::BecomeIntermediary => require(role == Role::Nessuno)?,
+            UserAction::RequestIntermediaryDelega => require(role == Role::Intermediario)?,
+            UserAction::BookAppointment(richiesta) => {
+                require(role.uses_cassetto())?;
+                let found: Option<(i64, i64)> =
+                    sqlx::query_as("SELECT user_id, position_id FROM richieste WHERE id = $1")
+                        .bind(richiesta)
+                        .fetch_optional(ctx.db().pool())
+                        .await?;
+                let (_, position) = found.filter(|(a, _)| *a == user.user_id).ok_or(AppError::NotFound)?;
+                reaches(ctx, user.user_id, position).await?;
             }
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+            UserAction::CancelAppointment(id) => {
+                require(role.uses_cassetto())?;
+                let found: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT b.user_id, r.position_id FROM prenotazioni b JOIN richieste r ON r.id = b.richiesta_id \
+                     WHERE b.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(ctx.db().pool())
+                .await?;
+                let (_, position) = found.filter(|(u, _)| *u == user.user_id).ok_or(AppError::NotFound)?;
+                reaches(ctx, user.user_id, position).await?;
+            }
+            UserAction::ReadFeedback => require(matches!(role, Role::Admin | Role::Operatore))?,
+            UserAction::Administer => require(role == Role::Admin)?,
         }
-        Action::ManageOperators | Action::ToggleOperator(_) => {
-            require(role == Role::Idm)?;
-            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-            if let Action::ToggleOperator(cf) = action {
+        Ok(UserGrant { user })
+    }
+}
+
+impl Action for PositionAction<'_> {
+    type Grant = PositionGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<PositionGrant, AppError> {
+        let role = user.role;
+        let position = match self {
+            PositionAction::Read(code) if role == Role::Operatore => {
+                let sede = fascicolo_elettronico_sede(ctx, &user).await?;
+                let position = sede_position(ctx, sede, code).await?;
+                audit_operator_reading(ctx, &user, code).await?;
+                position
+            }
+            PositionAction::Read(code) | PositionAction::Manage(code) => {
+                require(role.uses_cassetto())?;
+                reachable_position(ctx, user.user_id, code, ScopeNeed::GestioneContributiva).await?
+            }
+            PositionAction::GrantEmployeeDelega(code) => {
+                require(role == Role::Datore)?;
+                let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
+                let found: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id \
+                     WHERE p.code = $1 AND e.datore_user_id = $2",
+                )
+                .bind(code.as_str())
+                .bind(user.user_id)
+                .fetch_optional(ctx.db().pool())
+                .await?;
+                let (id, sector) = found.ok_or(AppError::NotFound)?;
+                PositionRef { id, code: code.as_str().to_string(), gestione: Gestione::of_sector(&sector) }
+            }
+        };
+        Ok(PositionGrant { user, position })
+    }
+}
+
+impl Action for SedeAction<'_> {
+    type Grant = SedeGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<SedeGrant, AppError> {
+        let db = ctx.db();
+        let sede = match self {
+            SedeAction::SearchPositions => {
+                require(user.role == Role::Operatore)?;
+                fascicolo_elettronico_sede(ctx, &user).await?
+            }
+            SedeAction::ManageOperators => own_sede(&user, Role::Idm)?,
+            SedeAction::ToggleOperator(cf) => {
+                let sede = own_sede(&user, Role::Idm)?;
                 let target: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE codice_fiscale = $1 AND role = 'operatore' AND sede_id = $2",
                 )
@@ -338,116 +416,116 @@ pub async fn authorize(ctx: &RequestCtx, action: Action<'_>) -> Result<Access, A
                 .fetch_optional(db.pool())
                 .await?;
                 target.ok_or(AppError::NotFound)?;
+                sede
             }
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
-        }
-        Action::ReadRichiesta(id) => {
-            let found: Option<(i64, i64, i64)> =
-                sqlx::query_as("SELECT user_id, sede_id, position_id FROM richieste WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db.pool())
-                    .await?;
-            // Its author reads it while reaching its position (not after a delega revoked since, an
-            // intermediary struck off the Albo); anyone else only as the datore of its Ente holding the scope
-            // for it now (`held_positions`), whoever sent it: the answer then names the position. Someone
-            // else's richiesta otherwise, or another Sede's, answers like a missing one.
-            if role.uses_cassetto() {
-                let (author, _, position) = found.ok_or(AppError::NotFound)?;
-                if author == user.user_id {
-                    reaches(ctx, user.user_id, position).await?;
-                    return allow(user);
-                }
-                let position = Some(held_position(ctx, user.user_id, position, action.scope_need()).await?);
-                Ok(Access { user, position, party: None, sede_id: None })
-            } else {
-                require(role == Role::Operatore)?;
-                let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-                found.filter(|(_, at, _)| *at == sede).ok_or(AppError::NotFound)?;
-                Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+            SedeAction::ReviewProfileRequests
+            | SedeAction::ReviewQuesiti
+            | SedeAction::PublishSlots
+            | SedeAction::ReviewContestazioni => own_sede(&user, Role::Operatore)?,
+            // Another Sede's request, quesito, appointment or contestazione answers like a missing one.
+            SedeAction::DecideProfileRequest(id) => {
+                let sede = own_sede(&user, Role::Operatore)?;
+                (super::profili::request_sede(db, id).await? == Some(sede)).then_some(sede).ok_or(AppError::NotFound)?
             }
-        }
-        Action::ReviewQuesiti | Action::ActOnQuesito(_) => {
-            require(role == Role::Operatore)?;
-            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-            if let Action::ActOnQuesito(id) = action
-                && super::comunicazioni::sede_of(db, id).await? != Some(sede)
-            {
-                return Err(AppError::NotFound);
+            SedeAction::ActOnQuesito(id) => {
+                let sede = own_sede(&user, Role::Operatore)?;
+                (super::comunicazioni::sede_of(db, id).await? == Some(sede))
+                    .then_some(sede)
+                    .ok_or(AppError::NotFound)?
             }
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
-        }
-        Action::ReadAgenda => {
-            if role.uses_cassetto() {
-                allow(user)
-            } else {
-                require(role == Role::Operatore)?;
-                let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-                Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
-            }
-        }
-        Action::BookAppointment(richiesta) => {
-            require(role.uses_cassetto())?;
-            let found: Option<(i64, i64)> = sqlx::query_as("SELECT user_id, position_id FROM richieste WHERE id = $1")
-                .bind(richiesta)
-                .fetch_optional(db.pool())
-                .await?;
-            let (_, position) = found.filter(|(a, _)| *a == user.user_id).ok_or(AppError::NotFound)?;
-            reaches(ctx, user.user_id, position).await?;
-            allow(user)
-        }
-        Action::CancelAppointment(id) => {
-            require(role.uses_cassetto())?;
-            let found: Option<(i64, i64)> = sqlx::query_as(
-                "SELECT b.user_id, r.position_id FROM prenotazioni b JOIN richieste r ON r.id = b.richiesta_id \
-                 WHERE b.id = $1",
-            )
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?;
-            let (_, position) = found.filter(|(u, _)| *u == user.user_id).ok_or(AppError::NotFound)?;
-            reaches(ctx, user.user_id, position).await?;
-            allow(user)
-        }
-        Action::PublishSlots | Action::RecordAppointment(_) => {
-            require(role == Role::Operatore)?;
-            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-            if let Action::RecordAppointment(id) = action {
+            SedeAction::RecordAppointment(id) => {
+                let sede = own_sede(&user, Role::Operatore)?;
                 let owner = super::agenda::prenotazione_owner(db, id).await?;
                 owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
+                sede
             }
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
-        }
-        Action::ReadContestazione(id) => {
-            let (code, sede) = super::contestazioni::owner(db, id).await?.ok_or(AppError::NotFound)?;
-            if role.uses_cassetto() {
-                let position = Some(reachable_position(ctx, user.user_id, &code, action.scope_need()).await?);
-                Ok(Access { user, position, party: None, sede_id: None })
-            } else {
-                require(role == Role::Operatore)?;
-                let own = user.sede_id.ok_or(AppError::Forbidden)?;
-                if own != sede {
-                    return Err(AppError::NotFound);
-                }
-                Ok(Access { user, position: None, party: None, sede_id: Some(own) })
-            }
-        }
-        Action::ReviewContestazioni | Action::AnswerContestazione(_) => {
-            require(role == Role::Operatore)?;
-            let sede = user.sede_id.ok_or(AppError::Forbidden)?;
-            if let Action::AnswerContestazione(id) = action {
+            SedeAction::AnswerContestazione(id) => {
+                let sede = own_sede(&user, Role::Operatore)?;
                 let owner = super::contestazioni::owner(db, id).await?;
                 owner.filter(|(_, s)| *s == sede).ok_or(AppError::NotFound)?;
+                sede
             }
-            Ok(Access { user, position: None, party: None, sede_id: Some(sede) })
+        };
+        Ok(SedeGrant { user, sede })
+    }
+}
+
+impl Action for DelegaAction {
+    type Grant = DelegaGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<DelegaGrant, AppError> {
+        require(user.role.uses_cassetto())?;
+        let id = match self {
+            DelegaAction::Read(id) | DelegaAction::ActOnOwn(id) | DelegaAction::Revoke(id) => id,
+        };
+        let (party, kind, _status) =
+            deleghe::party(ctx.db(), user.user_id, id).await?.filter(|(p, _, _)| p.any()).ok_or(AppError::NotFound)?;
+        require(match self {
+            DelegaAction::Read(_) => true,
+            DelegaAction::ActOnOwn(_) => kind == "intermediario" && party.grantee,
+            DelegaAction::Revoke(_) => deleghe::may_revoke(&kind, party),
+        })?;
+        Ok(DelegaGrant { user, party })
+    }
+}
+
+impl Action for ReadRichiesta {
+    type Grant = RichiestaGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<RichiestaGrant, AppError> {
+        let found: Option<(i64, i64, i64)> =
+            sqlx::query_as("SELECT user_id, sede_id, position_id FROM richieste WHERE id = $1")
+                .bind(self.0)
+                .fetch_optional(ctx.db().pool())
+                .await?;
+        // Its author reads it while reaching its position (not after a delega revoked since, an intermediary
+        // struck off the Albo); anyone else only as the datore of its Ente holding the scope for it now
+        // (`held_positions`), whoever sent it. Someone else's richiesta otherwise, or another Sede's, answers
+        // like a missing one.
+        let viewer = if user.role.uses_cassetto() {
+            let (author, _, position) = found.ok_or(AppError::NotFound)?;
+            if author == user.user_id {
+                reaches(ctx, user.user_id, position).await?;
+                Viewer::Author(user.user_id)
+            } else {
+                held_position(ctx, user.user_id, position, ScopeNeed::GestioneContributiva).await?;
+                Viewer::Titolare(user.user_id)
+            }
+        } else {
+            let sede = own_sede(&user, Role::Operatore)?;
+            found.filter(|(_, at, _)| *at == sede).ok_or(AppError::NotFound)?;
+            Viewer::Sede(sede)
+        };
+        Ok(RichiestaGrant { user, viewer })
+    }
+}
+
+impl Action for ReadAgenda {
+    type Grant = AgendaGrant;
+
+    async fn check(self, _ctx: &RequestCtx, user: SessionUser) -> Result<AgendaGrant, AppError> {
+        if user.role.uses_cassetto() {
+            return Ok(AgendaGrant::Utente(UserGrant { user }));
         }
-        Action::ReadFeedback => {
-            require(matches!(role, Role::Admin | Role::Operatore))?;
-            allow(user)
+        let sede = own_sede(&user, Role::Operatore)?;
+        Ok(AgendaGrant::Sede(SedeGrant { user, sede }))
+    }
+}
+
+impl Action for ReadContestazione {
+    type Grant = ContestazioneGrant;
+
+    async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<ContestazioneGrant, AppError> {
+        let (code, sede) = super::contestazioni::owner(ctx.db(), self.0).await?.ok_or(AppError::NotFound)?;
+        if user.role.uses_cassetto() {
+            let position = reachable_position(ctx, user.user_id, &code, ScopeNeed::GestioneContributiva).await?;
+            return Ok(ContestazioneGrant::Position(PositionGrant { user, position }));
         }
-        Action::Administer => {
-            require(role == Role::Admin)?;
-            allow(user)
+        let own = own_sede(&user, Role::Operatore)?;
+        if own != sede {
+            return Err(AppError::NotFound);
         }
+        Ok(ContestazioneGrant::Sede(SedeGrant { user, sede: own }))
     }
 }
 

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::audit;
-use super::authz::{Action, authorize};
+use super::authz::PositionGrant;
 use super::cassetto::{self, Window};
 use super::ctx::RequestCtx;
 use super::db::{Db, now_unix, parse_iso_date};
@@ -96,11 +96,11 @@ pub struct Fascicolo {
     pub dma_gestioni_total: i64,
 }
 
-/// Prints the dossier of `posizione` for the caller: the file name and the PDF. Whoever may read the
-/// position may print it; each print is recorded in the audit log with the PDF's SHA-256.
-pub async fn stampa(ctx: &RequestCtx, posizione: &str) -> Result<(String, Vec<u8>), AppError> {
-    let access = authorize(ctx, Action::ReadPosition(posizione)).await?;
-    let position = access.position()?;
+/// Prints the dossier of the position for the caller: the file name and the PDF. Whoever may read the
+/// position may print it (`PositionAction::Read`, checked by the route); each print is recorded in the audit
+/// log with the PDF's SHA-256.
+pub async fn stampa(ctx: &RequestCtx, access: &PositionGrant) -> Result<(String, Vec<u8>), AppError> {
+    let position = &access.position;
     let fascicolo = dati(ctx.db(), position.id, ctx.state.settings.today()).await?;
     let generated_at = now_unix();
     // Typesetting is CPU-bound: on the typesetting pool, off the async workers (a burst of prints queues).

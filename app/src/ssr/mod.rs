@@ -32,6 +32,23 @@ pub mod tracciati;
 
 use crate::error::AppError;
 
+/// Runs a server function: the request's context, one authorization of `action`, then `body` with the grant,
+/// and the answer with the HTTP status its error calls for (`respond`). Every server function that acts for a
+/// logged-in user goes through here, so none can skip the check.
+pub async fn serve<A: authz::Action, T>(
+    action: A,
+    body: impl AsyncFnOnce(ctx::RequestCtx, A::Grant) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let ctx = ctx::RequestCtx::current()?;
+            let grant = authz::authorize(&ctx, action).await?;
+            body(ctx, grant).await
+        }
+        .await,
+    )
+}
+
 /// Hands a server function's result back, first setting the HTTP status its error calls for
 /// (401, 403, 404, 400, 500), so clients and tests see the answer in the status too.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {

@@ -7,22 +7,22 @@ use crate::model::ListQuery;
 use crate::sections::Section;
 
 use super::{self as cassetto, Window};
-use crate::ssr::authz::{Action, authorize};
+use crate::ssr::authz::PositionGrant;
 use crate::ssr::ctx::RequestCtx;
 
 /// Most rows in one download (ten years of a large position fit).
 pub const MAX_EXPORT_ROWS: u32 = 20_000;
 
-/// The CSV of section `slug` of `posizione`, with the filters of `params` (`padre` names the parent
-/// record of a child section). Returns the file name and the body.
+/// The CSV of section `slug` of the position the caller may read (`PositionAction::Read`, checked by the
+/// route), with the filters of `params` (`padre` names the parent record of a child section). Returns the file
+/// name and the body.
 pub async fn section_csv(
     ctx: &RequestCtx,
-    posizione: &str,
+    access: &PositionGrant,
     slug: &str,
     mut params: BTreeMap<String, String>,
 ) -> Result<(String, String), AppError> {
-    let access = authorize(ctx, Action::ReadPosition(posizione)).await?;
-    let position = access.position()?;
+    let position = &access.position;
     let parent = params.remove("padre").map(|p| p.parse::<i64>().map_err(|_| AppError::NotFound)).transpose()?;
     let section = match (Section::from_slug(slug), parent) {
         (Some(s), None) => s,
