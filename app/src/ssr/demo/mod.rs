@@ -424,6 +424,27 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     let mut rng = Rng(20230331);
 
     // Users first (hashing is slow and must not hold the write transaction).
+    let (sede_ids, user_ids) = seed_sedi_e_utenti(db).await?;
+    let (mario, laura, giuseppe, anna, franca, marco) =
+        (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7], user_ids[8]);
+
+    let mut tx = db.begin_write().await?;
+    let end = demo_end()?;
+    let start = Period::new(2021, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let positions = seed_enti(&mut tx, &sede_ids, mario, franca).await?;
+    seed_deleghe(&mut tx, &positions, [mario, laura, giuseppe, anna]).await?;
+    seed_profiles(&mut tx, &sede_ids, [mario, laura, giuseppe, anna, franca, marco]).await?;
+    seed_feedback(&mut tx, &mut rng, [mario, laura, giuseppe, anna]).await?;
+    seed_storico(&mut tx, &mut rng, &positions, start, end).await?;
+    seed_dma(&mut tx, &mut rng, &positions, end).await?;
+    numera_protocolli_dma(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Seeds the Sedi and the demo accounts; returns their ids, in the order of `SEDI` and of `DEMO_ACCOUNTS`.
+async fn seed_sedi_e_utenti(db: &Db) -> anyhow::Result<(Vec<i64>, Vec<i64>)> {
     let mut sede_ids = Vec::new();
     for (code, name, city, _, _) in SEDI {
         let id: i64 = sqlx::query_scalar("INSERT INTO sedi (code, name, city) VALUES ($1, $2, $3) RETURNING id")
@@ -458,17 +479,30 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     }
     // Both demo operators may open the Fascicolo Elettronico of their Sede's positions; the IDM can revoke it.
     sqlx::query("UPDATE users SET fascicolo_elettronico = 1 WHERE role = 'operatore'").execute(db.pool()).await?;
-    let (mario, laura, giuseppe, anna, franca, marco) =
-        (user_ids[0], user_ids[1], user_ids[2], user_ids[3], user_ids[7], user_ids[8]);
+    Ok((sede_ids, user_ids))
+}
+
+/// A seeded position, with what the later areas of the demo draw from it.
+#[derive(Clone, Copy)]
+struct SeededPosition {
+    id: i64,
+    public: bool,
+    /// The kind of its Ente.
+    tipo: TipoEnte,
+    /// The index of its Sede in `SEDI`.
+    sede_index: usize,
+    head_count: usize,
+}
+
+/// Seeds the Enti and their positions; returns the positions in the order they were inserted.
+async fn seed_enti(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    sede_ids: &[i64],
+    mario: i64,
+    franca: i64,
+) -> anyhow::Result<Vec<SeededPosition>> {
     let (mario_cf, franca_cf) = (demo_cf(&DEMO_ACCOUNTS[0])?, demo_cf(&DEMO_ACCOUNTS[7])?);
-
-    let mut tx = db.begin_write().await?;
-    let end = demo_end()?;
-    let start = Period::new(2021, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
-
-    // Enti and their positions.
-    // (position id, public, Ente kind, index of its Sede in SEDI, head count)
-    let mut positions: Vec<(i64, bool, TipoEnte, usize, usize)> = Vec::new();
+    let mut positions = Vec::new();
     let enti = PUBLIC_NAMES
         .iter()
         .map(|n| (n, true))
@@ -518,7 +552,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         ))
         // One Ente's PEC box does not exist: a delega requested on it shows the failed delivery.
         .bind(if i == 10 { format!("protocollo@inesistente.pec.{slug}.it") } else { format!("protocollo@pec.{slug}.it") })
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let codes: Vec<PositionCode> = if public {
             let extra = if i.is_multiple_of(4) && (i as usize) < PUBLIC_NAMES.len() { 2 } else { 1 };
@@ -544,16 +578,31 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             .bind(if k == 0 { "Sede principale" } else { "Sede secondaria" })
             .bind(iso(opened))
             .bind(if public { "CCNL Funzioni locali" } else { "CCNL Commercio" })
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             let staff = organico(i as usize, name);
-            positions.push((id, public, tipo, sede_index, if k == 0 { staff } else { staff.div_ceil(4) }));
+            positions.push(SeededPosition {
+                id,
+                public,
+                tipo,
+                sede_index,
+                head_count: if k == 0 { staff } else { staff.div_ceil(4) },
+            });
         }
     }
+    Ok(positions)
+}
+
+/// Seeds the deleghe (and sub-deleghe) of the demo accounts, with the services they cover.
+async fn seed_deleghe(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    positions: &[SeededPosition],
+    [mario, laura, giuseppe, anna]: [i64; 4],
+) -> anyhow::Result<()> {
     let first_position_of_ente = |ente: usize| -> i64 {
         // Enti 0, 4, 8, ... (public, multiple of 4) have two positions; count positions before `ente`.
         let before: usize = (0..ente).map(|e| if e < PUBLIC_NAMES.len() && e % 4 == 0 { 2 } else { 1 }).sum();
-        positions[before].0
+        positions[before].id
     };
 
     // Deleghe: Laura is delegated by Mario on Ente 0 (and was on Ente 1, revoked); Giuseppe holds deleghe of Enti 3-6 (active),
@@ -595,15 +644,15 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             if status == "revocata" { V::T("2025-06-30".into()) } else { V::Null },
         ]);
     }
-    insert_rows(&mut tx, "deleghe", DELEGHE_COLUMNS, deleghe).await?;
+    insert_rows(tx, "deleghe", DELEGHE_COLUMNS, deleghe).await?;
     for ente in [3usize, 4, 7] {
         let parent: i64 =
             sqlx::query_scalar("SELECT id FROM deleghe WHERE kind = 'intermediario' AND position_id = $1")
                 .bind(first_position_of_ente(ente))
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         insert_rows(
-            &mut tx,
+            tx,
             "deleghe",
             DELEGHE_COLUMNS,
             vec![vec![
@@ -621,279 +670,327 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     }
 
     // Giuseppe's deleghe cover the Gestione contributiva of each Ente (as migration 0018 records it).
-    super::deleghe::backfill_servizi(&mut tx).await?;
+    super::deleghe::backfill_servizi(tx).await?;
+    Ok(())
+}
 
-    seed_profiles(&mut tx, &sede_ids, [mario, laura, giuseppe, anna, franca, marco]).await?;
-    seed_feedback(&mut tx, &mut rng, [mario, laura, giuseppe, anna]).await?;
+/// The rows of the demo history, table by table.
+#[derive(Default)]
+struct Storico {
+    versamenti: Vec<Vec<V>>,
+    rettifiche: Vec<Vec<V>>,
+    note_debito: Vec<Vec<V>>,
+    eca: Vec<Vec<V>>,
+}
 
-    // History.
-    let mut versamenti = Vec::new();
-    let mut rettifiche = Vec::new();
-    let mut note_debito = Vec::new();
-    let mut eca = Vec::new();
-    for (n, &(position_id, public, tipo, sede_index, _)) in positions.iter().enumerate() {
-        let monthly = rng.around(if public { 4_800_000 } else { 1_250_000 }, 30);
-        let (sede_code, _, _, province, _) = SEDI[sede_index];
-        let channel = tipo.canale();
-        // The F24 row's codice sede: the INPS Sede's code, except on a school's F24 for the Gestione pubblica
-        // (sezione altri enti previdenziali), which carries the province's initials.
-        let codice_sede = if tipo == TipoEnte::Scuola { province } else { sede_code };
-        let mut period = start;
-        let mut k = 0;
-        while period <= end {
-            let paid = next(period).first_day() + chrono::Days::new(15);
-            let causali: &[&str] = if public { &["P101", "P708"] } else { &["DM10"] };
-            for causale in causali {
-                let share = if *causale == "P708" { monthly / 5 } else { monthly };
-                versamenti.push(vec![
+/// Seeds the history: versamenti, note di rettifica, note di debito and ECA notes of every position.
+async fn seed_storico(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    rng: &mut Rng,
+    positions: &[SeededPosition],
+    start: Period,
+    end: Period,
+) -> anyhow::Result<()> {
+    let mut storico = Storico::default();
+    for (n, position) in positions.iter().enumerate() {
+        storico_della_posizione(&mut storico, rng, n, position, start, end);
+    }
+    insert_rows(
+        tx,
+        "versamenti",
+        &["position_id", "channel", "paid_on", "period", "causale", "codice_sede", "amount_cents"],
+        storico.versamenti,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "note_rettifica",
+        &["position_id", "number", "issued_on", "period", "reason", "amount_cents", "status"],
+        storico.rettifiche,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "note_debito",
+        &["position_id", "number", "issued_on", "period", "kind", "amount_cents", "paid_cents", "status"],
+        storico.note_debito,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "note_debito_eca",
+        &["position_id", "number", "issued_on", "year", "due_on", "amount_cents", "status"],
+        storico.eca,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Draws the history of the `n`th seeded position, from `start` to `end`, into `storico`.
+fn storico_della_posizione(
+    storico: &mut Storico,
+    rng: &mut Rng,
+    n: usize,
+    position: &SeededPosition,
+    start: Period,
+    end: Period,
+) {
+    let SeededPosition { id: position_id, public, tipo, sede_index, .. } = *position;
+    let monthly = rng.around(if public { 4_800_000 } else { 1_250_000 }, 30);
+    let (sede_code, _, _, province, _) = SEDI[sede_index];
+    let channel = tipo.canale();
+    // The F24 row's codice sede: the INPS Sede's code, except on a school's F24 for the Gestione pubblica
+    // (sezione altri enti previdenziali), which carries the province's initials.
+    let codice_sede = if tipo == TipoEnte::Scuola { province } else { sede_code };
+    let mut period = start;
+    let mut k = 0;
+    while period <= end {
+        let paid = next(period).first_day() + chrono::Days::new(15);
+        let causali: &[&str] = if public { &["P101", "P708"] } else { &["DM10"] };
+        for causale in causali {
+            let share = if *causale == "P708" { monthly / 5 } else { monthly };
+            storico.versamenti.push(vec![
+                V::I(position_id),
+                V::T(channel.into()),
+                V::T(iso(paid)),
+                V::T(period.iso()),
+                V::T((*causale).into()),
+                V::T(codice_sede.into()),
+                V::I(rng.around(share, 5)),
+            ]);
+        }
+        if k % 6 == 2 {
+            let status = if period.first_day().year() < 2026 {
+                if rng.below(3) == 0 { "annullata" } else { "pagata" }
+            } else {
+                "emessa"
+            };
+            storico.rettifiche.push(vec![
+                V::I(position_id),
+                V::T(format!("NR{}{:05}", period.first_day().year(), n * 100 + k)),
+                V::T(iso(period.first_day() + chrono::Days::new(70))),
+                V::T(period.iso()),
+                V::T(["Differenze contributive", "Omesso versamento", "Errata causale"][rng.below(3) as usize].into()),
+                V::I(rng.around(85_000, 80)),
+                V::T(status.into()),
+            ]);
+        }
+        if k % 9 == 4 {
+            let amount = rng.around(240_000, 60);
+            let paid_cents = if rng.below(2) == 0 { amount } else { amount / 2 };
+            let status = if paid_cents == amount { "pagata" } else { "parzialmente pagata" };
+            let kind = if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" };
+            // Note di debito are the Gestione dipendenti pubblici's (circular §3): none on a private position.
+            // (Drawn all the same, so every other figure of the demo stays as it was.)
+            if public {
+                storico.note_debito.push(vec![
                     V::I(position_id),
-                    V::T(channel.into()),
-                    V::T(iso(paid)),
+                    V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
+                    V::T(iso(period.first_day() + chrono::Days::new(95))),
                     V::T(period.iso()),
-                    V::T((*causale).into()),
-                    V::T(codice_sede.into()),
-                    V::I(rng.around(share, 5)),
-                ]);
-            }
-            if k % 6 == 2 {
-                let status = if period.first_day().year() < 2026 {
-                    if rng.below(3) == 0 { "annullata" } else { "pagata" }
-                } else {
-                    "emessa"
-                };
-                rettifiche.push(vec![
-                    V::I(position_id),
-                    V::T(format!("NR{}{:05}", period.first_day().year(), n * 100 + k)),
-                    V::T(iso(period.first_day() + chrono::Days::new(70))),
-                    V::T(period.iso()),
-                    V::T(
-                        ["Differenze contributive", "Omesso versamento", "Errata causale"][rng.below(3) as usize]
-                            .into(),
-                    ),
-                    V::I(rng.around(85_000, 80)),
+                    V::T(kind.into()),
+                    V::I(amount),
+                    V::I(paid_cents),
                     V::T(status.into()),
                 ]);
             }
-            if k % 9 == 4 {
-                let amount = rng.around(240_000, 60);
-                let paid_cents = if rng.below(2) == 0 { amount } else { amount / 2 };
-                let status = if paid_cents == amount { "pagata" } else { "parzialmente pagata" };
-                let kind = if rng.below(2) == 0 { "Sistemazione" } else { "Regolarizzazione" };
-                // Note di debito are the Gestione dipendenti pubblici's (circular §3): none on a private position.
-                // (Drawn all the same, so every other figure of the demo stays as it was.)
-                if public {
-                    note_debito.push(vec![
-                        V::I(position_id),
-                        V::T(format!("ND{}{:05}", period.first_day().year(), n * 100 + k)),
-                        V::T(iso(period.first_day() + chrono::Days::new(95))),
-                        V::T(period.iso()),
-                        V::T(kind.into()),
-                        V::I(amount),
-                        V::I(paid_cents),
-                        V::T(status.into()),
-                    ]);
-                }
-            }
-            period = next(period);
-            k += 1;
         }
-        if public {
-            for year in 2021..=2025 {
-                eca.push(vec![
-                    V::I(position_id),
-                    V::T(format!("ECA{year}{n:04}")),
-                    V::T(iso(date(year + 1, 3, 20))),
-                    V::I(i64::from(year)),
-                    V::T(iso(date(year + 1, 6, 30))),
-                    V::I(rng.around(1_500_000, 70)),
-                    V::T(if year < 2025 { "pagata" } else { "emessa" }.into()),
-                ]);
-            }
+        period = next(period);
+        k += 1;
+    }
+    if public {
+        for year in 2021..=2025 {
+            storico.eca.push(vec![
+                V::I(position_id),
+                V::T(format!("ECA{year}{n:04}")),
+                V::T(iso(date(year + 1, 3, 20))),
+                V::I(i64::from(year)),
+                V::T(iso(date(year + 1, 6, 30))),
+                V::I(rng.around(1_500_000, 70)),
+                V::T(if year < 2025 { "pagata" } else { "emessa" }.into()),
+            ]);
         }
     }
-    insert_rows(
-        &mut tx,
-        "versamenti",
-        &["position_id", "channel", "paid_on", "period", "causale", "codice_sede", "amount_cents"],
-        versamenti,
-    )
-    .await?;
-    insert_rows(
-        &mut tx,
-        "note_rettifica",
-        &["position_id", "number", "issued_on", "period", "reason", "amount_cents", "status"],
-        rettifiche,
-    )
-    .await?;
-    insert_rows(
-        &mut tx,
-        "note_debito",
-        &["position_id", "number", "issued_on", "period", "kind", "amount_cents", "paid_cents", "status"],
-        note_debito,
-    )
-    .await?;
-    insert_rows(
-        &mut tx,
-        "note_debito_eca",
-        &["position_id", "number", "issued_on", "year", "due_on", "amount_cents", "status"],
-        eca,
-    )
-    .await?;
+}
 
+/// Seeds the piani di ammortamento and the monthly DMA of the public positions.
+async fn seed_dma(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    rng: &mut Rng,
+    positions: &[SeededPosition],
+    end: Period,
+) -> anyhow::Result<()> {
     // Piani di ammortamento with their instalments, and the monthly DMA of public positions: the last twelve
     // months, each listing every worker of the position's head count.
     let mut dma_start = end;
     for _ in 0..11 {
         dma_start = dma_start.prev().unwrap_or(dma_start);
     }
-    for (n, &(position_id, public, _, sede_index, head_count)) in positions.iter().enumerate() {
-        if !public {
+    for (n, position) in positions.iter().enumerate() {
+        if !position.public {
             continue;
         }
-        for (p, kind) in ["Benefici pensione", "TFS"].iter().enumerate().take(1 + n % 2) {
-            let instalments = 12 * (1 + rng.below(4) as i64);
-            let rata = rng.around(35_000, 40);
-            let started = date(2021 + ((n + p) % 4) as i32, 1 + (n % 12) as u32, 1);
-            let mut due_dates = Vec::new();
-            let mut d = Period::from_date(started).map_err(|e| anyhow::anyhow!("{e}"))?;
-            for _ in 0..instalments {
-                due_dates.push(d.first_day() + chrono::Days::new(15));
-                d = next(d);
-            }
-            let cutoff = date(2026, 11, 1);
-            let concluded = due_dates.last().is_some_and(|last| *last < cutoff);
-            let piano_id: i64 = sqlx::query_scalar(
-                "INSERT INTO piani_ammortamento (position_id, number, kind, started_on, instalments, total_cents, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(position_id)
-            .bind(format!("PA{:04}{:02}", n, p + 1))
-            .bind(*kind)
-            .bind(iso(started))
-            .bind(instalments)
-            .bind(rata * instalments)
-            .bind(if concluded { "concluso" } else { "in corso" })
-            .fetch_one(&mut *tx)
-            .await?;
-            let rows = due_dates
-                .iter()
-                .enumerate()
-                .map(|(r, due)| {
-                    let (paid, status) = if *due < cutoff {
-                        if (r + n) % 17 == 5 {
-                            (V::Null, "scaduta")
-                        } else {
-                            (V::T(iso(*due - chrono::Days::new(2))), "pagata")
-                        }
-                    } else {
-                        (V::Null, "da pagare")
-                    };
-                    vec![V::I(piano_id), V::I(r as i64 + 1), V::T(iso(*due)), V::I(rata), paid, V::T(status.into())]
-                })
-                .collect();
-            insert_rows(
-                &mut tx,
-                "rate_piano",
-                &["piano_id", "number", "due_on", "amount_cents", "paid_on", "status"],
-                rows,
-            )
-            .await?;
-        }
-
-        // The first three are named demo workers, the others made up (born in the Sede's city).
-        let staff: Vec<(String, String)> = (0..head_count)
-            .map(|w| {
-                lavoratore(
-                    if w < 3 { (n + w * 5) % WORKERS.len() } else { WORKERS.len() + n * 311 + w },
-                    SEDI[sede_index].4,
-                )
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let mut period = dma_start;
-        while period <= end {
-            let mut workers = Vec::new();
-            let (mut imponibile, mut contributi, mut errors) = (0i64, 0i64, 0i64);
-            for (w, (cf, name)) in staff.iter().enumerate() {
-                let base = rng.around(260_000, 15);
-                for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
-                    let contributo = base * rate_permille / 1000;
-                    // A warning of the pension line (an "accettata con errori" declaration): a warning code of
-                    // the import's own table, with its label.
-                    let error = (gestione == "Pensioni (CPDEL)"
-                        && (w + period.first_day().month() as usize + n).is_multiple_of(23))
-                    .then(|| crate::domain::dma::listapospa::regola(AVVISO_SEMINATO))
-                    .flatten()
-                    .map(|r| (r.codice, r.etichetta));
-                    errors += i64::from(error.is_some());
-                    imponibile += base;
-                    contributi += contributo;
-                    // The TFS line carries its own elements, as an imported file's does.
-                    let importi = if gestione == "TFS" {
-                        let m = crate::domain::money::Money::from_cents;
-                        crate::domain::dma::listapospa::scrivi_importi(&[
-                            ("ImponibileTFS".to_string(), m(base)),
-                            ("ContributoTFS".to_string(), m(contributo)),
-                        ])
-                    } else {
-                        String::new()
-                    };
-                    workers.push((cf.clone(), name.as_str(), gestione, base, contributo, error, importi));
-                }
-            }
-            let status = if errors > 0 { "accettata con errori" } else { "accettata" };
-            let denuncia_id: i64 = sqlx::query_scalar(
-                "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, contributi_cents, errors, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(position_id)
-            .bind(period.iso())
-            .bind(iso(next(period).first_day() + chrono::Days::new(rng.below(20))))
-            .bind(format!("INPS.DMA.{}.{:06}", period.iso().replace('-', ""), n * 1000 + period.first_day().month() as usize))
-            .bind(staff.len() as i64)
-            .bind(imponibile)
-            .bind(contributi)
-            .bind(errors)
-            .bind(status)
-            .fetch_one(&mut *tx)
-            .await?;
-            let rows = workers
-                .into_iter()
-                .map(|(cf, name, gestione, base, contributo, error, importi)| {
-                    vec![
-                        V::I(denuncia_id),
-                        V::T(cf),
-                        V::T(name.into()),
-                        V::T(gestione.into()),
-                        V::I(base),
-                        V::I(contributo),
-                        error.map_or(V::Null, |e| V::T(e.0.into())),
-                        error.map_or(V::Null, |e| V::T(e.1.into())),
-                        V::T(importi),
-                    ]
-                })
-                .collect();
-            insert_rows(
-                &mut tx,
-                "dma_lavoratori",
-                &[
-                    "denuncia_id",
-                    "worker_cf",
-                    "worker_name",
-                    "gestione",
-                    "imponibile_cents",
-                    "contributi_cents",
-                    "error_code",
-                    "error_text",
-                    "importi",
-                ],
-                rows,
-            )
-            .await?;
-            period = next(period);
-        }
+        seed_piani_ammortamento(tx, rng, n, position.id).await?;
+        seed_denunce_dma(tx, rng, n, position, dma_start, end).await?;
     }
-    numera_protocolli_dma(&mut tx).await?;
-    tx.commit().await?;
+    Ok(())
+}
+
+/// Seeds the piani di ammortamento of the `n`th seeded position, with their instalments.
+async fn seed_piani_ammortamento(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    rng: &mut Rng,
+    n: usize,
+    position_id: i64,
+) -> anyhow::Result<()> {
+    for (p, kind) in ["Benefici pensione", "TFS"].iter().enumerate().take(1 + n % 2) {
+        let instalments = 12 * (1 + rng.below(4) as i64);
+        let rata = rng.around(35_000, 40);
+        let started = date(2021 + ((n + p) % 4) as i32, 1 + (n % 12) as u32, 1);
+        let mut due_dates = Vec::new();
+        let mut d = Period::from_date(started).map_err(|e| anyhow::anyhow!("{e}"))?;
+        for _ in 0..instalments {
+            due_dates.push(d.first_day() + chrono::Days::new(15));
+            d = next(d);
+        }
+        let cutoff = date(2026, 11, 1);
+        let concluded = due_dates.last().is_some_and(|last| *last < cutoff);
+        let piano_id: i64 = sqlx::query_scalar(
+            "INSERT INTO piani_ammortamento (position_id, number, kind, started_on, instalments, total_cents, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(position_id)
+        .bind(format!("PA{:04}{:02}", n, p + 1))
+        .bind(*kind)
+        .bind(iso(started))
+        .bind(instalments)
+        .bind(rata * instalments)
+        .bind(if concluded { "concluso" } else { "in corso" })
+        .fetch_one(&mut **tx)
+        .await?;
+        let rows = due_dates
+            .iter()
+            .enumerate()
+            .map(|(r, due)| {
+                let (paid, status) = if *due < cutoff {
+                    if (r + n) % 17 == 5 {
+                        (V::Null, "scaduta")
+                    } else {
+                        (V::T(iso(*due - chrono::Days::new(2))), "pagata")
+                    }
+                } else {
+                    (V::Null, "da pagare")
+                };
+                vec![V::I(piano_id), V::I(r as i64 + 1), V::T(iso(*due)), V::I(rata), paid, V::T(status.into())]
+            })
+            .collect();
+        insert_rows(tx, "rate_piano", &["piano_id", "number", "due_on", "amount_cents", "paid_on", "status"], rows)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Seeds the monthly DMA of the `n`th seeded position, from `dma_start` to `end`, each listing its whole staff.
+async fn seed_denunce_dma(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    rng: &mut Rng,
+    n: usize,
+    position: &SeededPosition,
+    dma_start: Period,
+    end: Period,
+) -> anyhow::Result<()> {
+    let SeededPosition { id: position_id, sede_index, head_count, .. } = *position;
+    // The first three are named demo workers, the others made up (born in the Sede's city).
+    let staff: Vec<(String, String)> = (0..head_count)
+        .map(|w| {
+            lavoratore(
+                if w < 3 { (n + w * 5) % WORKERS.len() } else { WORKERS.len() + n * 311 + w },
+                SEDI[sede_index].4,
+            )
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut period = dma_start;
+    while period <= end {
+        let mut workers = Vec::new();
+        let (mut imponibile, mut contributi, mut errors) = (0i64, 0i64, 0i64);
+        for (w, (cf, name)) in staff.iter().enumerate() {
+            let base = rng.around(260_000, 15);
+            for (gestione, rate_permille) in [("Pensioni (CPDEL)", 325), ("TFS", 96)] {
+                let contributo = base * rate_permille / 1000;
+                // A warning of the pension line (an "accettata con errori" declaration): a warning code of
+                // the import's own table, with its label.
+                let error = (gestione == "Pensioni (CPDEL)"
+                    && (w + period.first_day().month() as usize + n).is_multiple_of(23))
+                .then(|| crate::domain::dma::listapospa::regola(AVVISO_SEMINATO))
+                .flatten()
+                .map(|r| (r.codice, r.etichetta));
+                errors += i64::from(error.is_some());
+                imponibile += base;
+                contributi += contributo;
+                // The TFS line carries its own elements, as an imported file's does.
+                let importi = if gestione == "TFS" {
+                    let m = crate::domain::money::Money::from_cents;
+                    crate::domain::dma::listapospa::scrivi_importi(&[
+                        ("ImponibileTFS".to_string(), m(base)),
+                        ("ContributoTFS".to_string(), m(contributo)),
+                    ])
+                } else {
+                    String::new()
+                };
+                workers.push((cf.clone(), name.as_str(), gestione, base, contributo, error, importi));
+            }
+        }
+        let status = if errors > 0 { "accettata con errori" } else { "accettata" };
+        let denuncia_id: i64 = sqlx::query_scalar(
+            "INSERT INTO dma_denunce (position_id, period, submitted_on, protocol, workers, imponibile_cents, contributi_cents, errors, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(position_id)
+        .bind(period.iso())
+        .bind(iso(next(period).first_day() + chrono::Days::new(rng.below(20))))
+        .bind(format!("INPS.DMA.{}.{:06}", period.iso().replace('-', ""), n * 1000 + period.first_day().month() as usize))
+        .bind(staff.len() as i64)
+        .bind(imponibile)
+        .bind(contributi)
+        .bind(errors)
+        .bind(status)
+        .fetch_one(&mut **tx)
+        .await?;
+        let rows = workers
+            .into_iter()
+            .map(|(cf, name, gestione, base, contributo, error, importi)| {
+                vec![
+                    V::I(denuncia_id),
+                    V::T(cf),
+                    V::T(name.into()),
+                    V::T(gestione.into()),
+                    V::I(base),
+                    V::I(contributo),
+                    error.map_or(V::Null, |e| V::T(e.0.into())),
+                    error.map_or(V::Null, |e| V::T(e.1.into())),
+                    V::T(importi),
+                ]
+            })
+            .collect();
+        insert_rows(
+            tx,
+            "dma_lavoratori",
+            &[
+                "denuncia_id",
+                "worker_cf",
+                "worker_name",
+                "gestione",
+                "imponibile_cents",
+                "contributi_cents",
+                "error_code",
+                "error_text",
+                "importi",
+            ],
+            rows,
+        )
+        .await?;
+        period = next(period);
+    }
     Ok(())
 }
 
