@@ -56,7 +56,7 @@ lint: setup
 	cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Proof under faults (SECURITY.md, Durability): kill -9 on SQLite 20 times under a write load, an SMTP
+# Proof under faults (docs/security.md, Durability): kill -9 on SQLite 20 times under a write load, an SMTP
 # outage, two server processes on one PostgreSQL (skipped without one). The debug binary of the Rust tests;
 # about 4 minutes. CI runs it after the tests.
 faults: setup
@@ -68,7 +68,7 @@ faults: setup
 fuzz:
 	./fuzz/run.sh
 
-# Speed, measured as ratios against baselines of the same run (docs BENCHMARKS.md): release build in
+# Speed, measured as ratios against baselines of the same run (docs/benchmarks.md): release build in
 # target/bench, scale data generated once and reused. A command, never part of the tests.
 bench: setup
 	python3 scripts/bench.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""`make bench`: the figures of docs BENCHMARKS.md, each as a ratio against a baseline measured in the
-same run (where BENCHMARKS.md names one), printed one line per figure after the machine and the commit.
+"""`make bench`: the figures of docs/benchmarks.md, each as a ratio against a baseline measured in the
+same run (where docs/benchmarks.md names one), printed one line per figure after the machine and the commit.
 
 Release binary in target/bench (its own target dir, so benchmarking never waits on the debug build of the
 tests), scale data generated once and reused (target/bench/scale.db; PostgreSQL database cassetto_bench),
@@ -369,7 +369,7 @@ def fascicolo_pdf(url):
 
 def wasm_size():
     """The bundle a browser downloads: the release wasm after wasm-bindgen and wasm-opt -Oz (what cargo-leptos
-    does in `cargo leptos build --release`; wasm-opt is the npm binaryen of tools/, TOOLCHAIN.md)."""
+    does in `cargo leptos build --release`; wasm-opt is the npm binaryen of tools/)."""
     log("release WASM build")
     subprocess.run("cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "
                    "--no-default-features --target-dir target/bench", shell=True, check=True, cwd=ROOT,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench` figures `outbox` and `booking_race` (BENCHMARKS.md).
+"""`make bench` figures `outbox` and `booking_race` (docs/benchmarks.md).
 
 outbox: a fresh demo database (SQLite) with a backlog of e-mails written straight into the outbox, then the
 server started with the SMTP sink: messages delivered per second until the backlog is gone. Then richieste

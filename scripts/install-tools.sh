@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, once per machine, every tool the build and the tests need; each step is skipped when already done.
-# Versions are those of ../shared/docs/TOOLCHAIN.md: they build Leptos with the machine's Rust 1.95.
+# Versions known to build Leptos with the machine's Rust 1.95 (cargo-leptos and the wasm-bindgen CLI matching Cargo.lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

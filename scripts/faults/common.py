@@ -136,7 +136,7 @@ def server_env(database_url, port, smtp_port, sms_port):
     return env
 
 
-# The checks send far more than one account may in a day (SECURITY.md V11.1.3): the per-user daily limits are
+# The checks send far more than one account may in a day (docs/security.md V11.1.3): the per-user daily limits are
 # lifted as an operator would, with `cassetto limiti`, before the server first starts on the database.
 DAILY_LIMITS = ("richiesta", "caricamento", "prenotazione", "email", "sms")
 

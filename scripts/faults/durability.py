@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SQLite under kill -9 (SECURITY.md, Durability): what the server acknowledged survives, and the outbox
+"""SQLite under kill -9 (docs/security.md, Durability): what the server acknowledged survives, and the outbox
 delivers every notice once.
 
 A fresh demo database; the datore sends richieste with attachments from several threads; at a random moment

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A mail server that is down delays mail, never loses it, never sends it twice (SECURITY.md, Durability).
+"""A mail server that is down delays mail, never loses it, never sends it twice (docs/security.md, Durability).
 
 A fresh SQLite demo database; the datore sends richieste (each queues an e-mail and an SMS notice). Once those
 are delivered, the SMTP sink is killed; more richieste are sent during the outage; the sink comes back on the

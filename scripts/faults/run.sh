@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proof under faults (SECURITY.md, Durability): kill -9 of the server on SQLite, an SMTP outage, two server
+# Proof under faults (docs/security.md, Durability): kill -9 of the server on SQLite, an SMTP outage, two server
 # processes on one PostgreSQL. Runs the scripts one after the other (their timings must not compete for the
 # two cores), each against the already built target/debug/cassetto; exits 1 if any check failed.
 #   scripts/faults/run.sh                 # all of them

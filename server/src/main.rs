@@ -39,7 +39,7 @@ enum Command {
         /// The demo data set (every role, several Sedi and Enti, years of history).
         #[arg(long)]
         demo: bool,
-        /// The scale data set of BENCHMARKS.md (the demo set plus 100,000 positions, 1,000,000 richieste).
+        /// The scale data set of docs/benchmarks.md (the demo set plus 100,000 positions, 1,000,000 richieste).
         #[arg(long, conflicts_with = "demo")]
         scale: bool,
         /// Seed number of the scale set: the same number gives the same data.

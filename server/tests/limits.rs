@@ -1,4 +1,4 @@
-//! Per-user daily limits (SECURITY.md V11.1.3), attacked over HTTP on both backends: with a low limit set in
+//! Per-user daily limits (docs/security.md V11.1.3), attacked over HTTP on both backends: with a low limit set in
 //! `limiti_giornalieri`, one account goes past it and gets 429 with the Italian message, nothing of the refused
 //! action is stored (no richiesta, no outbox message, no file), and another account is not affected.
 

@@ -2,7 +2,7 @@
 //! art. 30 DL 19/2024), and the interessi di mora that run on the contribution once the sanction reaches
 //! its cap (c. 9). Pure: the dated rates come in as data.
 //!
-//! The model (DOMAIN.md §3.3): days are counted from the day after the legal deadline through the day of
+//! The model (docs/domain.md §3.3): days are counted from the day after the legal deadline through the day of
 //! payment, split at every change of rate; each stretch accrues `contributo × rate × days / 365`. The sum is
 //! kept exact (integer arithmetic over a common denominator) and rounded half-up to cents only at the end;
 //! the lines show each stretch rounded, so they may differ from the total by a cent. A year counts 365 days

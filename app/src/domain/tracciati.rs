@@ -1,6 +1,6 @@
 //! The form every tracciato of the Circolare INPDAP 38/2000 has, whatever its field layout: a text file of
 //! fixed-length records, one per line. The record length is the declared type's (data, `tracciato_tipi`);
-//! the field layout itself is not known to us (DOMAIN.md §2), so no field is checked here.
+//! the field layout itself is not known to us (docs/domain.md §2), so no field is checked here.
 //!
 //! Characters are printable ASCII: in a fixed-length record a character is a byte, and an accented letter
 //! written as UTF-8 would take two and shift every field after it. Lines end in LF or CR LF; the last one may

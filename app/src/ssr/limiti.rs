@@ -1,4 +1,4 @@
-//! Per-user daily limits (SECURITY.md V11.1.3): how many richieste, uploaded files, bookings and outgoing
+//! Per-user daily limits (docs/security.md V11.1.3): how many richieste, uploaded files, bookings and outgoing
 //! e-mail and SMS one account may cause in a day. Without them one account could queue an e-mail and an SMS to
 //! any address typed in, as often as it likes. The limits are data (`limiti_giornalieri`, defaults from
 //! migration 0016), so an administrator changes them without a release; the use is counted per account, Italian

@@ -1,7 +1,7 @@
 //! Invio tracciati (Circolare 38/2000 INPDAP): files of a declared type, kept with their SHA-256 and a
 //! protocol number, their processing tracked. Whatever their field layout, these files are text of
 //! fixed-length records (`domain::tracciati`, the length per type in `tracciato_tipi`): a file without that
-//! form is refused before anything is stored. The fields themselves are not known to us (DOMAIN.md §2), so
+//! form is refused before anything is stored. The fields themselves are not known to us (docs/domain.md §2), so
 //! none is checked.
 
 use chrono::Datelike;

@@ -11,7 +11,7 @@ use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
 use super::azioni::risorsa;
-use super::common::{CampoFile, DataTable, ErrorBox, FilterForm, NotYetNotice, Pager, date_it};
+use super::common::{CampoFile, DataTable, ErrorBox, FilterForm, Pager, date_it};
 use super::layout::{Crumb, Page};
 
 use crate::servizi::{Gestione, SERVIZI_POSIZIONE, servizio_offerto, sezione_offerta};
@@ -396,7 +396,7 @@ enum SubPage {
     NotFound,
 }
 
-/// `/cassetto/{posizione}/{sezione}`: a consultation section, or a service not yet available.
+/// `/cassetto/{posizione}/{sezione}`: a consultation section or a service of the position's menu.
 #[component]
 pub fn PositionSubPage() -> impl IntoView {
     let params = use_params_map();
@@ -506,7 +506,12 @@ fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
         }
         "invio-tracciati" => view! { <PositionFrame title=label><TracciatiPage/></PositionFrame> }.into_any(),
         "calcolo-sanzioni-eca" => view! { <PositionFrame title=label><SanzioniEcaPage/></PositionFrame> }.into_any(),
-        _ => view! { <PositionFrame title=label><NotYetNotice title=label/></PositionFrame> }.into_any(),
+        // The menu links this service straight to the form (`service_href`); an address typed by hand gets there too.
+        "comunicazione-bidirezionale" => {
+            let path = format!("/comunicazioni/nuova?posizione={}", url_encode(&posizione_param()()));
+            view! { <leptos_router::components::Redirect path/> }.into_any()
+        }
+        _ => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
     }
 }
 

@@ -35,18 +35,6 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// A service that a later release fills: a clear message, never a broken link.
-#[component]
-pub fn NotYetNotice(#[prop(into)] title: String) -> impl IntoView {
-    view! {
-        <h1>{title}</h1>
-        <div class="callout note" data-testid="non-disponibile">
-            <div class="callout-title">"Servizio non ancora disponibile"</div>
-            <p>"Questo servizio sarà attivato in una prossima versione del Cassetto. Nel frattempo può consultare gli altri servizi dal menu."</p>
-        </div>
-    }
-}
-
 /// The filter form of a section: a plain GET form, so it works with and without JavaScript.
 #[component]
 pub fn FilterForm(spec: &'static SectionSpec, query: ListQuery, action: String) -> impl IntoView {

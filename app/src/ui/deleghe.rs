@@ -47,7 +47,7 @@ fn pec_label(state: &str) -> &'static str {
     }
 }
 
-/// What a receipt means for the person reading the delega, beside its kind (DOMAIN.md §7).
+/// What a receipt means for the person reading the delega, beside its kind (docs/domain.md §7).
 fn receipt_meaning(kind: &str) -> &'static str {
     match kind {
         "accettazione" => "Il gestore PEC dell'INPS ha preso in carico il messaggio.",

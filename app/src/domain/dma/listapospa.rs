@@ -2,7 +2,7 @@
 //! so that the import on the server and the hand-made declaration in the browser check alike. The XML
 //! reading is elsewhere; this module sees already-typed values and reports every problem it finds.
 //!
-//! Sources (DOMAIN.md §1): the element tree and code tables are reconstructed from public parsers and must
+//! Sources (docs/domain.md §1): the element tree and code tables are reconstructed from public parsers and must
 //! be checked against the official XSD; the five INPS error codes (00171I, 00172I, 00032I, 00124I, 00126I)
 //! are as seen in a public builder. Problems for which no INPS code is known carry our own `CAS…` codes.
 
@@ -14,7 +14,7 @@ use crate::domain::money::Money;
 use crate::domain::partita_iva::PartitaIva;
 use crate::domain::period::Period;
 
-/// The code tables (DOMAIN.md §1.4), as data: (code, description).
+/// The code tables (docs/domain.md §1.4), as data: (code, description).
 pub const COD_GESTIONE: &[(u8, &str)] = &[
     (1, "CTPS – Cassa trattamenti pensionistici dipendenti statali"),
     (2, "CPDEL – Cassa pensioni dipendenti enti locali"),
@@ -61,7 +61,7 @@ pub const TIPO_OPERAZIONE: &[(&str, &str)] = &[("V", "Versamento"), ("R", "Rimbo
 pub const REGIME_FINE_SERVIZIO: &[(u8, &str)] = &[(1, "TFR"), (2, "Optante"), (3, "TFS")];
 
 /// `TipoContributo` of an `EnteVersante` / `AltroEnteVersante`: which contribution the other body paid
-/// (DOMAIN.md §1.5, as the public builder uses them; 6 is the additional 1 %).
+/// (docs/domain.md §1.5, as the public builder uses them; 6 is the additional 1 %).
 pub const TIPO_CONTRIBUTO: &[(u8, &str)] = &[
     (1, "CPDEL"),
     (2, "CPI"),
@@ -73,7 +73,7 @@ pub const TIPO_CONTRIBUTO: &[(u8, &str)] = &[
     (9, "Fondo credito"),
 ];
 
-/// `CodMotivoUtilizzo` of a V1 period: why an earlier period is declared again (DOMAIN.md §1.4).
+/// `CodMotivoUtilizzo` of a V1 period: why an earlier period is declared again (docs/domain.md §1.4).
 pub const COD_MOTIVO_UTILIZZO: &[(u8, &str)] = &[
     (1, "Conguaglio annuale"),
     (2, "Conguaglio annuale con retribuzioni di terzi"),
@@ -170,7 +170,7 @@ pub enum Ruolo {
     Altro,
 }
 
-/// One amount element of a gestione (DOMAIN.md §1.3).
+/// One amount element of a gestione (docs/domain.md §1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VoceImporto {
     /// The gestioni that have it; none for an amount of the period itself (`voce_periodo`).

@@ -98,11 +98,11 @@ const STATE_NAMES: &[&str] = &["Prefettura – Ufficio territoriale del Governo 
 pub(super) enum TipoEnte {
     Comune,
     /// Istituti scolastici: not obliged to F24 EP, they pay the Gestione pubblica on the F24 ordinario
-    /// (DOMAIN.md §5.1: codice ente 003, codice sede = the province's initials).
+    /// (docs/domain.md §5.1: codice ente 003, codice sede = the province's initials).
     Scuola,
     /// Amministrazioni dello Stato: through the Banca d'Italia.
     Stato,
-    /// Every other public body: F24 EP (DOMAIN.md §5.2).
+    /// Every other public body: F24 EP (docs/domain.md §5.2).
     AltroPubblico,
     Privata,
 }

@@ -1,4 +1,4 @@
-//! The scale data set of BENCHMARKS.md, on top of the demo data (so every demo account still logs in):
+//! The scale data set of docs/benchmarks.md, on top of the demo data (so every demo account still logs in):
 //! 100 Sedi, 100,000 positions with ten years of monthly history (F24 versamenti; DMA declarations for the
 //! public ones; notes), one intermediary (the demo's Giuseppe Verdi) with 5,000 more active deleghe, and
 //! 1,000,000 richieste with their events. Deterministic from the seed number. Rows are written in bulk:
@@ -18,7 +18,7 @@ use crate::domain::period::Period;
 use crate::domain::position_code::PositionCode;
 use crate::ssr::db::{Backend, Db};
 
-/// How much to generate. `Default` is the set of BENCHMARKS.md; smaller sets serve tests and quick runs.
+/// How much to generate. `Default` is the set of docs/benchmarks.md; smaller sets serve tests and quick runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Scala {
     pub seed: u64,

@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use super::sessions::{SessionUser, hash_token, new_token};
 use crate::ssr::db::{Db, now_unix};
 
-/// Where argon2 runs (SECURITY.md, authentication): a few threads of their own, at most half the cores, at a lower
+/// Where argon2 runs (docs/security.md, authentication): a few threads of their own, at most half the cores, at a lower
 /// scheduling priority (nice +10). A burst of logins then queues for these threads and, on a busy machine, yields
 /// the CPU to the threads that serve pages, which keep their latency; on an idle one it has every cycle it wants.
 static HASH_POOL: LazyLock<HashPool> = LazyLock::new(|| {
@@ -72,7 +72,7 @@ fn lower_priority() {
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
-/// Checks the length rules of SECURITY.md (no composition rules, no truncation).
+/// Checks the length rules of docs/security.md (no composition rules, no truncation).
 pub fn check_password_policy(password: &str) -> Result<(), &'static str> {
     let chars = password.chars().count();
     if chars < PASSWORD_MIN_CHARS {
@@ -176,7 +176,7 @@ impl PasswordChangeRefused {
     }
 }
 
-/// Changes the password of the session's user (SECURITY.md V2.1, V2.2.3, V3.3.3): the current password is
+/// Changes the password of the session's user (docs/security.md V2.1, V2.2.3, V3.3.3): the current password is
 /// required (wrong ones count in the login throttle, so a stolen session cannot guess it at leisure), the new one
 /// must meet the policy; in one transaction the hash changes, every other session of the account ends, the
 /// current one is rotated (its id changes, its lifetime does not), the change is audited and an e-mail notice is

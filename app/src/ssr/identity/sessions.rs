@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::model::Role;
 use crate::ssr::db::{Db, now_unix};
 
-/// Session lifetimes (SECURITY.md V3.3): idle and absolute.
+/// Session lifetimes (docs/security.md V3.3): idle and absolute.
 pub const SESSION_IDLE_SECONDS: i64 = 30 * 60;
 pub const SESSION_ABSOLUTE_SECONDS: i64 = 12 * 60 * 60;
 /// Time allowed between the password step and the second factor.

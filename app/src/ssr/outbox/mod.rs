@@ -1,4 +1,4 @@
-//! The notification outbox (SECURITY.md, Durability): a message is written in the same transaction as the change
+//! The notification outbox (docs/security.md, Durability): a message is written in the same transaction as the change
 //! that causes it (`enqueue`) and delivered later by a worker (`deliver_due`, `spawn_worker`) over SMTP, or over the SMS gateway
 //! adapter (`sms`).
 //!
@@ -17,7 +17,7 @@
 //!   before it could be sent (expired after 72 hours, replaced, used or locked) is not sent with it: the sweep
 //!   ([`sweep_dead_secrets`]) erases the code and marks the message `fallito`. The sweep runs before every delivery
 //!   pass and, when no mail server is configured (messages then wait indefinitely), on its own timer.
-//! - PEC receipts (DOMAIN.md §7). In development they are derived from the SMTP dialogue: message taken by the server
+//! - PEC receipts (docs/domain.md §7). In development they are derived from the SMTP dialogue: message taken by the server
 //!   → `accettazione` + `avvenuta_consegna` per accepted recipient; a recipient refused with 5xx → `errore_consegna`
 //!   for it; the submission refused as a whole → `non_accettazione`. Receipts that arrive as e-mail from a real PEC
 //!   provider are recorded by [`ingest_receipt_eml`].

@@ -1,6 +1,7 @@
 //! The worker: claims due rows with a lease, sends each over its channel (SMTP or the SMS gateway), records the
 //! outcome (and, in development, the PEC receipts the SMTP dialogue implies), and the loops that run it.
 
+use anyhow::Context;
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::queue::{Channel, LEASE_SECS, MAX_ATTEMPTS, SECRET, random_hex, retry_delay, sweep_dead_secrets};
@@ -77,11 +78,8 @@ pub(super) async fn attempt(db: &Db, mail: &MailSettings, sender: &Sender, id: i
     .bind(id)
     .fetch_one(db.pool())
     .await?;
-    let Some(channel) = Channel::parse(&row.channel) else {
-        let outcome = Outcome::Refused { detail: format!("canale non supportato: {}", row.channel) };
-        record(db, mail, &row, Channel::Email, lease, outcome, now).await?;
-        return Ok(true);
-    };
+    // The schema allows only the three channels (CHECK on `outbox.channel`).
+    let channel = Channel::parse(&row.channel).context("an outbox row with a channel the schema forbids")?;
     let outcome = match channel {
         Channel::Sms => send_sms(mail.sms.as_ref(), &row).await,
         Channel::Email | Channel::Pec => sender.send(&row, channel).await,
