@@ -511,7 +511,8 @@ fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
             let path = format!("/comunicazioni/nuova?posizione={}", url_encode(&posizione_param()()));
             view! { <leptos_router::components::Redirect path/> }.into_any()
         }
-        _ => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }.into_any(),
+        _ => view! { <PositionFrame title="Pagina non trovata"><super::common::NotFoundPage/></PositionFrame> }
+            .into_any(),
     }
 }
 
