@@ -37,7 +37,7 @@ test("a wrong password gets a clear Italian message", async ({ page }, testInfo)
 
 // The password change form on /profilo, with and without JavaScript: a wrong current password is refused with a
 // clear Italian message (the success path changes a shared demo account's password, so it is tested over HTTP in
-// server/tests/login.rs instead).
+// server/tests/api/accesso.rs instead).
 test("the password change refuses a wrong current password", async ({ page }, testInfo) => {
   const errors = watchErrors(page);
   // Hydrated, the server function answers the refusal with its 400.

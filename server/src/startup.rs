@@ -400,7 +400,7 @@ async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: 
 
 /// The pages anyone may open without logging in (Leptos paths in axum's syntax). Every other page of the app's
 /// route list is protected: `page_guard` sends an anonymous visitor to the login. A new page is protected
-/// unless it is added here; `server/tests/authz.rs` walks the whole list.
+/// unless it is added here; `server/tests/api/authz.rs` walks the whole list.
 pub const PUBLIC_PAGES: &[&str] = &[
     "/",
     "/accesso",

@@ -2,10 +2,8 @@
 //! needs a reason, nobody rates someone else's use, a dismissed use is not offered again, an action's use
 //! exists only once the action happened, and the dashboard counts what was rated.
 
-mod common;
-
+use crate::common::{Backend, TestApp};
 use app::model::Role;
-use common::{Backend, TestApp};
 use serde_json::{Value, json};
 
 async fn uso(app: &TestApp, client: &reqwest::Client, servizio: &str, riferimento: Option<&str>) -> Option<i64> {
@@ -133,7 +131,7 @@ async fn every_service_is_rated(app: TestApp) {
         async move {
             let res =
                 mario.post(app.url(&path)).header("Origin", &app.base).multipart(form).send().await.expect("post");
-            (res.status().as_u16(), common::location(&res))
+            (res.status().as_u16(), crate::common::location(&res))
         }
     };
     let mut rated = Vec::new();
@@ -190,12 +188,12 @@ async fn every_service_is_rated(app: TestApp) {
     let db = &app.db;
     let now = app::ssr::db::now_unix();
     let mario_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Datore))
+        .bind(crate::common::cf_of(Role::Datore))
         .fetch_one(db.pool())
         .await
         .expect("mario");
     let operator: (i64, i64) = sqlx::query_as("SELECT id, sede_id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Operatore))
+        .bind(crate::common::cf_of(Role::Operatore))
         .fetch_one(db.pool())
         .await
         .expect("operator");

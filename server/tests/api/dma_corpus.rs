@@ -2,14 +2,12 @@
 //! the real reader and must give exactly the rule codes listed (or the refusal, or the heading's refusal); a few
 //! go through the HTTP import on both backends, to show what the user gets and what is stored.
 
-mod common;
-
 use std::path::PathBuf;
 
+use crate::common::{Backend, TestApp};
 use app::domain::dma::listapospa::{REGOLE, gravita, leggi_importi, verifica_intestazioni};
 use app::model::Role;
 use app::ssr::dma::listapospa::{Limiti, leggi_lavoratori};
-use common::{Backend, TestApp};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -507,7 +505,7 @@ async fn upload_once(
     }
     let res = req.multipart(form).send().await.expect("post");
     let status = res.status().as_u16();
-    let to = common::location(&res);
+    let to = crate::common::location(&res);
     (status, if status == 303 { to } else { res.text().await.unwrap_or_default() })
 }
 

@@ -3,14 +3,12 @@
 //! profile requests and their decision, IDM enablement, sub-deleghe, the transitional period and the
 //! audit chain.
 
-mod common;
-
+use crate::common::mail_sink::MailSink;
+use crate::common::{Backend, TestApp, cf_of};
 use app::model::Role;
 use app::ssr::audit::{self, Verification};
 use app::ssr::ctx::Settings;
 use app::ssr::outbox::{self, MailSettings};
-use common::mail_sink::MailSink;
-use common::{Backend, TestApp, cf_of};
 use serde_json::{Value, json};
 
 /// Posts a form as the hydrated page does (no `Accept: text/html`): success answers with the redirect
@@ -18,7 +16,7 @@ use serde_json::{Value, json};
 async fn submit(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
     let res = client.post(app.url(path)).header("Origin", &app.base).form(form).send().await.expect("request");
     let status = res.status().as_u16();
-    let location = common::location(&res);
+    let location = crate::common::location(&res);
     (status, location, res.text().await.unwrap_or_default())
 }
 
@@ -197,7 +195,7 @@ async fn intermediary_flow(app: TestApp) {
     assert_eq!(secret, None);
 
     // The printable form, for both sides.
-    let franca = app.login(&common::cf_of_name("Franca Marino")).await;
+    let franca = app.login(&crate::common::cf_of_name("Franca Marino")).await;
     for client in [&giuseppe, &franca] {
         let res = client
             .get(app.url(&format!("/deleghe/{id}/modulo.pdf")))
@@ -337,7 +335,7 @@ both_backends!(a_bounced_pec_shows_on_the_delega, bounced_pec);
 
 async fn datore_flow(app: TestApp) {
     let mario = app.login_as(Role::Datore).await;
-    let marco_cf = common::cf_of_name("Marco Esposito");
+    let marco_cf = crate::common::cf_of_name("Marco Esposito");
     let code = app.position_of("Comune di Roccaverde").await;
 
     // A position of another employer cannot be delegated.
@@ -419,7 +417,7 @@ async fn datore_flow(app: TestApp) {
 both_backends!(datore_delegates_employee_usable_with_sc62, datore_flow);
 
 async fn profile_requests(app: TestApp) {
-    let marco_cf = common::cf_of_name("Marco Esposito");
+    let marco_cf = crate::common::cf_of_name("Marco Esposito");
     let marco = app.login(&marco_cf).await;
     let roccaverde_cf: String =
         sqlx::query_scalar("SELECT codice_fiscale FROM enti WHERE denominazione = 'Comune di Roccaverde'")
@@ -455,7 +453,7 @@ async fn profile_requests(app: TestApp) {
 
     // A rejection needs a reason, and the requester sees it.
     let paolo = app.login_as(Role::Operatore).await;
-    let franca_cf = common::cf_of_name("Franca Marino");
+    let franca_cf = crate::common::cf_of_name("Franca Marino");
     let (_, body) = app.call(&paolo, "/api/backoffice/richieste-profilo", json!({})).await;
     let queue: Value = serde_json::from_str(&body).expect("json");
     let forms: Vec<&str> = queue.as_array().expect("q").iter().map(|r| r["form"].as_str().unwrap_or("")).collect();
@@ -556,7 +554,7 @@ async fn idm(app: TestApp) {
         )
         .await;
     // A disabled account answers exactly as a wrong password (no confirmation that the password was right).
-    assert_eq!(common::location(&res), "/accesso?errore=credenziali");
+    assert_eq!(crate::common::location(&res), "/accesso?errore=credenziali");
     // Not an operator of Sara's Sede (not an operator at all): as if it did not exist.
     let (status, _, _) = submit(
         &app,

@@ -2,15 +2,13 @@
 //! numbers, the quesito's life at its Sede with timeline and notices, who may book when, and a slot that
 //! concurrent bookings from two connection pools (as two server processes) never book twice.
 
-mod common;
-
+use crate::common::{Backend, TestApp, cf_of};
 use app::domain::comunicazioni::{Azione, Esito, Stato};
 use app::error::AppError;
 use app::model::Role;
 use app::ssr::agenda::{self, SLOT_NON_DISPONIBILE};
 use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
 use app::ssr::db::{Db, now_unix};
-use common::{Backend, TestApp, cf_of};
 
 const DAY: i64 = 86_400;
 
@@ -405,7 +403,7 @@ async fn attachments(app: TestApp) {
         .await
         .expect("post");
     assert_eq!(res.status().as_u16(), 303);
-    let location = common::location(&res);
+    let location = crate::common::location(&res);
     assert!(location.starts_with("/comunicazioni/nuova?"), "{location}");
     assert!(
         location.contains(&format!("posizione={position}")) && location.contains("errore=Indichi+almeno+un+recapito"),
@@ -634,7 +632,7 @@ async fn history_and_queue(app: TestApp) {
     let db = &app.db;
     let now = now_unix();
     let mut ids = Vec::new();
-    // 25 richieste in one day are more than a user's daily limit (tests/limits.rs): raised for this fixture.
+    // 25 richieste in one day are more than a user's daily limit (tests/api/limits.rs): raised for this fixture.
     sqlx::query("UPDATE limiti_giornalieri SET massimo = 1000").execute(db.pool()).await.expect("limits");
     // 25 richieste, one a minute apart; every fifth one taken in charge, the first closed.
     for i in 0..25 {

@@ -5,12 +5,10 @@
 //! A refusal is either a 4xx whose body is Italian, or — for the forms that work without JavaScript — a 303
 //! back to the form with the Italian message in `errore=`.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::{Backend, TestApp, cf_of, location};
 use app::model::Role;
-use common::{Backend, TestApp, cf_of, location};
 
 use serde::Deserialize;
 

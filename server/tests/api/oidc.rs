@@ -3,12 +3,10 @@
 //! userinfo, `acr`), started on loopback for each test. The tests play the browser over HTTP: the provider's
 //! login form is posted as a person would, and every attack is performed against the real server.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::{Backend, TestApp, cf_of, cf_of_name, location};
 use app::model::Role;
-use common::{Backend, TestApp, cf_of, cf_of_name, location};
 use reqwest::Url;
 use serde_json::{Value, json};
 use server::config::Config;
@@ -80,7 +78,7 @@ struct Spid {
 }
 
 async fn spawn(backend: Backend) -> Option<Spid> {
-    if backend == Backend::Postgres && common::postgres_url().is_none() {
+    if backend == Backend::Postgres && crate::common::postgres_url().is_none() {
         eprintln!("SKIPPED: PostgreSQL test (set CASSETTO_TEST_POSTGRES=postgres://user@host:port/db to run it)");
         return None;
     }

@@ -2,11 +2,9 @@
 //! the login, open redirects through `next=`, cross-site downloads that would write audit rows, revoked reach,
 //! uploads read before they are authorized, and the scopes of the profiles. On SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{Backend, TestApp, cf_of, location};
 use app::model::Role;
 use app::ssr::agenda;
-use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 
 async fn audit_rows(app: &TestApp, action: &str) -> i64 {
@@ -525,7 +523,7 @@ async fn concurrent_upload_bodies_are_capped() {
 // only: not the Cassetto of the Ente (consultation, dossier, DMA, richieste), nor anything an intermediary
 // delegated on it could reach. Approving the Gestione contributiva for the Ente then opens it to both.
 async fn malattia_scope_opens_no_cassetto(app: TestApp) {
-    let franca_cf = common::cf_of_name("Franca Marino");
+    let franca_cf = crate::common::cf_of_name("Franca Marino");
     // Arrange: an Ente of Roma Eur without a datore, whose legal representative is Franca; Giuseppe holds an
     // active delega on its position (as after the PEC and OTP).
     let (ente_id, ente_cf, sector, code): (i64, String, String, String) = sqlx::query_as(

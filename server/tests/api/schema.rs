@@ -3,11 +3,9 @@
 //! keys, unique constraints and the indexes created by name. A column, index or default added to one dialect only
 //! fails here, naming it.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 
 /// What is compared of a column: its kind of type (`integer`, `text`, `real`, `blob`), whether it may be NULL, and
 /// its default as written, without the dialect's casts.

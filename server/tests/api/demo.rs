@@ -4,13 +4,11 @@
 //! bodies, the Banca d'Italia for the State); head counts are of the order of the Ente's kind and each DMA
 //! lists exactly its workers; seeded and live items share one protocol format and one register per Sede.
 
-mod common;
-
+use crate::common::{Backend, TestApp, cf_of};
 use app::domain::CodiceFiscale;
 use app::model::Role;
 use app::ssr::comunicazioni::{self as com, NuovaRichiesta};
 use app::ssr::db::now_unix;
-use common::{Backend, TestApp, cf_of};
 
 /// The province of each demo Sede.
 const PROVINCE: &[(&str, &str)] = &[("7001", "RM"), ("4900", "MI"), ("5100", "NA"), ("8100", "TO"), ("1300", "BO")];

@@ -2,10 +2,8 @@
 //! `limiti_giornalieri`, one account goes past it and gets 429 with the Italian message, nothing of the refused
 //! action is stored (no richiesta, no outbox message, no file), and another account is not affected.
 
-mod common;
-
+use crate::common::{Backend, TestApp};
 use app::model::Role;
-use common::{Backend, TestApp};
 
 async fn set_limit(app: &TestApp, azione: &str, massimo: i64) {
     let n = sqlx::query("UPDATE limiti_giornalieri SET massimo = $1 WHERE azione = $2")
@@ -83,7 +81,7 @@ both_backends!(richieste_and_their_notices_stop_at_the_daily_limit, |app: TestAp
 both_backends!(uploads_stop_at_the_daily_limit, |app: TestApp| async move {
     set_limit(&app, "caricamento", 1).await;
     let mario = app.login_as(Role::Datore).await;
-    let franca = app.login(&common::cf_of_name("Franca Marino")).await;
+    let franca = app.login(&crate::common::cf_of_name("Franca Marino")).await;
     let send = |client: &reqwest::Client, position: String| {
         let client = client.clone();
         let app = &app;
@@ -167,8 +165,8 @@ both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
             .await
             .expect("user")
     };
-    let mario_id = id_of(common::cf_of(Role::Datore)).await;
-    let operator = id_of(common::cf_of(Role::Operatore)).await;
+    let mario_id = id_of(crate::common::cf_of(Role::Datore)).await;
+    let operator = id_of(crate::common::cf_of(Role::Operatore)).await;
     let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE id = $1")
         .bind(operator)
         .fetch_one(db.pool())

@@ -3,18 +3,16 @@
 //! key file), TOTP secrets read or copied between users (sealed, bound to the user), and the delega OTP left in
 //! the outbox after it died (erased, its PEC given up).
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::mail_sink::MailSink;
+use crate::common::{Backend, TestApp, cf_of, location};
 use app::model::Role;
 use app::ssr::audit::{self, Entry};
 use app::ssr::db::{Db, now_unix};
 use app::ssr::demo::{DEMO_PASSWORD, demo_totp_secret};
 use app::ssr::identity::totp;
 use app::ssr::outbox::{self, MailSettings};
-use common::mail_sink::MailSink;
-use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------------------

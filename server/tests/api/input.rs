@@ -2,10 +2,8 @@
 //! binary): CSV formula injection, huge page numbers, the private upload spool, the typesetting pool and the
 //! ListaPosPA reader's limits. See docs/security.md, section "Input".
 
-mod common;
-
+use crate::common::{Backend, TestApp, location};
 use app::model::Role;
-use common::{Backend, TestApp, location};
 use serde_json::{Value, json};
 
 /// A ListaPosPA file of Comune di Roccaverde (CF 81000000018, PRGAZIENDA 00000), March 2026, one clean
@@ -545,7 +543,7 @@ async fn hostile_listapospa_files_keep_the_server_small() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let cf = common::cf_of(Role::Datore);
+    let cf = crate::common::cf_of(Role::Datore);
     let res = app
         .post_form(
             &client,

@@ -1,15 +1,13 @@
 //! Login and accounts (docs/security.md, "Login and accounts"): each test performs an attack over HTTP against
 //! the real router — on both backends where the data layer is involved — and fails if the defence is removed.
 
-mod common;
-
 use std::net::IpAddr;
 
+use crate::common::{Backend, TestApp, cf_of, location};
 use app::model::Role;
 use app::ssr::demo::{DEMO_PASSWORD, demo_totp_secret};
 use app::ssr::identity::{self, MAX_TOTP_FAILURES, SESSION_TOTP_TRIES, totp};
 use app::ssr::throttle;
-use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 
 fn now() -> i64 {

@@ -2,12 +2,10 @@
 //! configured) PostgreSQL: transactional enqueue, exactly-once delivery, retries while the server is down,
 //! permanent refusals, PEC receipts from the SMTP dialogue and from receipt e-mails.
 
-mod common;
-
+use crate::common::mail_sink::{MailSink, dead_port};
+use crate::common::{Backend, TestApp};
 use app::ssr::db::{Db, now_unix};
 use app::ssr::outbox::{self, Channel, MailSettings, NewMessage};
-use common::mail_sink::{MailSink, dead_port};
-use common::{Backend, TestApp};
 
 const SUBJECT: &str = "Codice di conferma della delega";
 const BODY: &str = "Gentile Ente,\nil codice per confermare la delega è {segreto}.\nÈ valido 48 ore.\n";

@@ -1,13 +1,11 @@
 //! Integration tests through HTTP against the real router, on SQLite and (when configured) PostgreSQL.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{Backend, TestApp, cf_of, location};
 use app::model::Role;
 use app::ssr::ctx::Settings;
 use app::ssr::demo::DEMO_PASSWORD;
-use common::{Backend, TestApp, cf_of, location};
 use serde_json::json;
 
 /// The names of the Enti whose positions the Ricerca lists for `client`.

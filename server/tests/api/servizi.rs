@@ -3,10 +3,8 @@
 //! ECA; contestazione, calcolo sanzioni, invio tracciati, DMA) are not in its menu, their pages say why in
 //! Italian, and their server functions and routes refuse with the same message, storing nothing.
 
-mod common;
-
+use crate::common::{Backend, TestApp, location};
 use app::model::Role;
-use common::{Backend, TestApp, location};
 use serde_json::json;
 
 const PRIVATE: &str = "Officine Meccaniche Bianchi S.r.l.";

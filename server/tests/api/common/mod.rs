@@ -2,8 +2,6 @@
 //! database when `CASSETTO_TEST_POSTGRES` is set), loads the demo data, serves the real router on
 //! port 0 and hands out HTTP clients logged in as the demo users.
 
-#![allow(dead_code)]
-
 pub mod mail_sink;
 pub mod mime;
 

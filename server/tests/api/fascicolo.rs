@@ -1,12 +1,10 @@
 //! The Fascicolo aziendale through HTTP: the PDF of a position, read back with Poppler's `pdftotext` and
 //! `pdfinfo` (Debian `poppler-utils`, installed by `scripts/install-tools.sh`), on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{Backend, TestApp, cf_of};
 use app::api::cassetto::SectionView;
 use app::model::Role;
 use app::sections::Section;
-use common::{Backend, TestApp, cf_of};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -177,7 +175,7 @@ async fn refuses_whoever_may_not_read_the_position(app: TestApp) {
         app.client().get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status(),
         401
     );
-    let milano = app.login(&common::cf_of_name("Elena Fontana")).await;
+    let milano = app.login(&crate::common::cf_of_name("Elena Fontana")).await;
     assert_eq!(
         milano.get(app.url(&path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("get").status(),
         404

@@ -5,13 +5,11 @@
 //! to do next and the signature; the HTML escapes what users typed; the booking and its cancellation carry
 //! `appuntamento.ics`, `METHOD:REQUEST` then `METHOD:CANCEL`, with the same UID.
 
-mod common;
-
+use crate::common::mail_sink::MailSink;
+use crate::common::mime::Part;
+use crate::common::{Backend, TestApp, location};
 use app::model::Role;
 use app::ssr::outbox::{self, MailSettings};
-use common::mail_sink::MailSink;
-use common::mime::Part;
-use common::{Backend, TestApp, location};
 
 const SITE: &str = "https://cassetto.example.it";
 const EMAIL: &str = "personale@comune-roccaverde.example.it";

@@ -2,12 +2,10 @@
 //! (and a visitor), on an own, a foreign and a revoked position, with the expected status of each cell.
 //! A second test fails when a server function exists that the matrix does not list.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{Backend, TestApp};
 use app::model::Role;
-use common::{Backend, TestApp};
 use serde_json::json;
 
 /// Who asks: a visitor or a demo role.
@@ -312,7 +310,7 @@ const SCOPE_MATRIX: &[(&str, [u16; 2])] = &[
 async fn run_scope_matrix(app: TestApp) {
     let enti = [("Comune di Acquaviva Alta", "Franca Marino"), ("Officine Meccaniche Bianchi S.r.l.", "Mario Rossi")];
     let giuseppe_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Intermediario))
+        .bind(crate::common::cf_of(Role::Intermediario))
         .fetch_one(app.db.pool())
         .await
         .expect("giuseppe");
@@ -333,7 +331,10 @@ async fn run_scope_matrix(app: TestApp) {
         app::ssr::deleghe::backfill_servizi(&mut app.db.pool().acquire().await.expect("conn")).await.expect("servizi");
         codes.push(code);
     }
-    let datori = [app.login(&common::cf_of_name(enti[0].1)).await, app.login(&common::cf_of_name(enti[1].1)).await];
+    let datori = [
+        app.login(&crate::common::cf_of_name(enti[0].1)).await,
+        app.login(&crate::common::cf_of_name(enti[1].1)).await,
+    ];
     let giuseppe = app.login_as(Role::Intermediario).await;
     let mut failures = Vec::new();
     for (scope, expected) in SCOPE_MATRIX {
@@ -582,112 +583,57 @@ enum RoleProbe {
     FeedbackValuta,
 }
 
-const ROLE_PROBES: [RoleProbe; 38] = [
-    RoleProbe::Profile,
-    RoleProbe::ProfileRequest,
-    RoleProbe::Deleghe,
-    RoleProbe::LegacyEntry,
-    RoleProbe::GrantEmployee,
-    RoleProbe::RequestIntermediary,
-    RoleProbe::ReviewQueue,
-    RoleProbe::Decide,
-    RoleProbe::DecideForeignSede,
-    RoleProbe::Operators,
-    RoleProbe::ToggleOperator,
-    RoleProbe::ToggleNonOperator,
-    RoleProbe::ImportAlbo,
-    RoleProbe::Comunicazioni,
-    RoleProbe::SendRichiesta,
-    RoleProbe::ReadRichiesta,
-    RoleProbe::Quesiti,
-    RoleProbe::ActOnQuesito,
-    RoleProbe::ActOnForeignQuesito,
-    RoleProbe::Agenda,
-    RoleProbe::BookAppointment,
-    RoleProbe::CancelAppointment,
-    RoleProbe::PublishSlot,
-    RoleProbe::RecordAppointment,
-    RoleProbe::RecordForeignAppointment,
-    RoleProbe::Tassonomia,
-    RoleProbe::SaveOggetto,
-    RoleProbe::Tassi,
-    RoleProbe::SaveTasso,
-    RoleProbe::RemoveTasso,
-    RoleProbe::ContestazioniSede,
-    RoleProbe::AnswerContestazione,
-    RoleProbe::AnswerForeignContestazione,
-    RoleProbe::ToggleFascicolo,
-    RoleProbe::SedeSearch,
-    RoleProbe::FeedbackDashboard,
-    RoleProbe::FeedbackUso,
-    RoleProbe::FeedbackValuta,
-];
+const ROLE_COLUMNS: [Role; 7] =
+    [Role::Datore, Role::Delegato, Role::Intermediario, Role::Subdelegato, Role::Operatore, Role::Idm, Role::Admin];
 
-/// Expected statuses in the order of `ROLE_PROBES`, per caller.
-/// Columns 14–19: richieste list, new richiesta on the datore's position, Mario's richiesta at the
-/// operator's Sede, the quesiti queue, an action on that quesito, an action on another Sede's quesito.
-/// Columns 20–25: the agenda, booking for Mario's richiesta (no slot chosen: 400 once allowed), cancelling
-/// Mario's booking (it succeeds for him), publishing a slot (no start: 400), recording the outcome of that
-/// booking at the operator's Sede and of one at another Sede (unknown outcome: 400 once allowed).
-/// Columns 26–27: the taxonomy, and saving an oggetto with a threshold of 0 days (400 once allowed).
-/// Columns 28–30: the rate tables, saving a rate that is not a number (400), removing a rate that does not
-/// exist (404): both once allowed.
-/// Columns 31–33: the Sede's contestazioni, answering one of the Sede and one of another Sede with an
-/// unknown outcome (400 once allowed).
-/// Columns 34–38: the IDM enabling an operator for the Fascicolo Elettronico (already enabled: no change),
-/// the operator's search of their Sede's positions, the Instant Feedback dashboard, asking for the use of
-/// an unknown service and rating with an unknown level (both 400 once logged in).
-const ROLE_MATRIX: &[(Who, [u16; 38])] = &[
-    (None, [401; 38]),
-    (
-        Some(Role::Datore),
-        [
-            200, 400, 200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 200, 403, 403, 403, 200, 400,
-            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Delegato),
-        [
-            200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Intermediario),
-        [
-            200, 400, 200, 200, 403, 400, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Subdelegato),
-        [
-            200, 400, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403, 200, 404,
-            404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Operatore),
-        [
-            200, 403, 403, 403, 403, 403, 200, 400, 404, 403, 403, 403, 403, 403, 403, 200, 200, 400, 404, 200, 403,
-            403, 400, 400, 404, 403, 403, 403, 403, 403, 200, 400, 404, 403, 200, 200, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Idm),
-        [
-            200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 400, 400,
-        ],
-    ),
-    (
-        Some(Role::Admin),
-        [
-            200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403,
-            403, 403, 403, 403, 200, 400, 200, 400, 404, 403, 403, 403, 403, 403, 200, 400, 400,
-        ],
-    ),
+/// Expected statuses: one row per probe, one column per caller — anonymous, then `ROLE_COLUMNS`.
+/// The richieste rows: Mario's richiesta is at the operator's Sede; a foreign quesito, booking or contestazione is
+/// at another Sede. Probes that an allowed caller sends with bad input answer 400 once past the check (booking
+/// without a slot, a slot without a start, an unknown outcome, an oggetto with a threshold of 0 days, a rate that
+/// is not a number); removing a rate that does not exist answers 404 once allowed. Enabling an operator for the
+/// Fascicolo Elettronico finds them already enabled (no change); asking for the use of an unknown service and
+/// rating with an unknown level answer 400 once logged in.
+#[rustfmt::skip]
+const ROLE_MATRIX: &[(RoleProbe, [u16; 8])] = &[
+    //                                          anon  datore   deleg  interm  subdel  operat     IDM   admin
+    (RoleProbe::Profile,                     [   401,    200,    200,    200,    200,    200,    200,    200]),
+    (RoleProbe::ProfileRequest,              [   401,    400,    400,    400,    400,    403,    403,    403]),
+    (RoleProbe::Deleghe,                     [   401,    200,    200,    200,    200,    403,    403,    403]),
+    (RoleProbe::LegacyEntry,                 [   401,    200,    200,    200,    200,    403,    403,    403]),
+    (RoleProbe::GrantEmployee,               [   401,    400,    403,    403,    403,    403,    403,    403]),
+    (RoleProbe::RequestIntermediary,         [   401,    403,    403,    400,    403,    403,    403,    403]),
+    (RoleProbe::ReviewQueue,                 [   401,    403,    403,    403,    403,    200,    403,    403]),
+    (RoleProbe::Decide,                      [   401,    403,    403,    403,    403,    400,    403,    403]),
+    (RoleProbe::DecideForeignSede,           [   401,    403,    403,    403,    403,    404,    403,    403]),
+    (RoleProbe::Operators,                   [   401,    403,    403,    403,    403,    403,    200,    403]),
+    (RoleProbe::ToggleOperator,              [   401,    403,    403,    403,    403,    403,    200,    403]),
+    (RoleProbe::ToggleNonOperator,           [   401,    403,    403,    403,    403,    403,    404,    403]),
+    (RoleProbe::ImportAlbo,                  [   401,    403,    403,    403,    403,    403,    403,    400]),
+    (RoleProbe::Comunicazioni,               [   401,    200,    200,    200,    200,    403,    403,    403]),
+    (RoleProbe::SendRichiesta,               [   401,    400,    400,    404,    404,    403,    403,    403]),
+    (RoleProbe::ReadRichiesta,               [   401,    200,    404,    404,    404,    200,    403,    403]),
+    (RoleProbe::Quesiti,                     [   401,    403,    403,    403,    403,    200,    403,    403]),
+    (RoleProbe::ActOnQuesito,                [   401,    403,    403,    403,    403,    400,    403,    403]),
+    (RoleProbe::ActOnForeignQuesito,         [   401,    403,    403,    403,    403,    404,    403,    403]),
+    (RoleProbe::Agenda,                      [   401,    200,    200,    200,    200,    200,    403,    403]),
+    (RoleProbe::BookAppointment,             [   401,    400,    404,    404,    404,    403,    403,    403]),
+    (RoleProbe::CancelAppointment,           [   401,    200,    404,    404,    404,    403,    403,    403]),
+    (RoleProbe::PublishSlot,                 [   401,    403,    403,    403,    403,    400,    403,    403]),
+    (RoleProbe::RecordAppointment,           [   401,    403,    403,    403,    403,    400,    403,    403]),
+    (RoleProbe::RecordForeignAppointment,    [   401,    403,    403,    403,    403,    404,    403,    403]),
+    (RoleProbe::Tassonomia,                  [   401,    403,    403,    403,    403,    403,    403,    200]),
+    (RoleProbe::SaveOggetto,                 [   401,    403,    403,    403,    403,    403,    403,    400]),
+    (RoleProbe::Tassi,                       [   401,    403,    403,    403,    403,    403,    403,    200]),
+    (RoleProbe::SaveTasso,                   [   401,    403,    403,    403,    403,    403,    403,    400]),
+    (RoleProbe::RemoveTasso,                 [   401,    403,    403,    403,    403,    403,    403,    404]),
+    (RoleProbe::ContestazioniSede,           [   401,    403,    403,    403,    403,    200,    403,    403]),
+    (RoleProbe::AnswerContestazione,         [   401,    403,    403,    403,    403,    400,    403,    403]),
+    (RoleProbe::AnswerForeignContestazione,  [   401,    403,    403,    403,    403,    404,    403,    403]),
+    (RoleProbe::ToggleFascicolo,             [   401,    403,    403,    403,    403,    403,    200,    403]),
+    (RoleProbe::SedeSearch,                  [   401,    403,    403,    403,    403,    200,    403,    403]),
+    (RoleProbe::FeedbackDashboard,           [   401,    403,    403,    403,    403,    200,    403,    200]),
+    (RoleProbe::FeedbackUso,                 [   401,    400,    400,    400,    400,    400,    400,    400]),
+    (RoleProbe::FeedbackValuta,              [   401,    400,    400,    400,    400,    400,    400,    400]),
 ];
 
 async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, ctx: &RoleCtx) -> u16 {
@@ -812,12 +758,12 @@ async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
     use app::ssr::comunicazioni::{NuovaRichiesta, apri};
     let pool = app.db.pool();
     let mario: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Datore))
+        .bind(crate::common::cf_of(Role::Datore))
         .fetch_one(pool)
         .await
         .expect("mario");
     let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Operatore))
+        .bind(crate::common::cf_of(Role::Operatore))
         .fetch_one(pool)
         .await
         .expect("sede");
@@ -863,7 +809,7 @@ struct RoleCtx {
 /// A contestazione of a nota of a position at (or not at) the operator's Sede, written directly.
 async fn contestazione_at(app: &TestApp, same_sede: bool) -> i64 {
     let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM users WHERE codice_fiscale = $1")
-        .bind(common::cf_of(Role::Operatore))
+        .bind(crate::common::cf_of(Role::Operatore))
         .fetch_one(app.db.pool())
         .await
         .expect("sede");
@@ -929,19 +875,20 @@ async fn run_role_matrix(app: TestApp) {
         datore_position: app.position_of("Comune di Roccaverde").await,
         own_sede_request,
         foreign_sede_request,
-        operator_cf: common::cf_of(Role::Operatore),
-        datore_cf: common::cf_of(Role::Datore),
+        operator_cf: crate::common::cf_of(Role::Operatore),
+        datore_cf: crate::common::cf_of(Role::Datore),
     };
     let mut failures = Vec::new();
-    for (who, expected) in ROLE_MATRIX {
+    let callers = std::iter::once(None).chain(ROLE_COLUMNS.into_iter().map(Some));
+    for (column, who) in callers.enumerate() {
         let client = match who {
-            Some(role) => app.login_as(*role).await,
+            Some(role) => app.login_as(role).await,
             None => app.client(),
         };
-        for (i, probe) in ROLE_PROBES.iter().enumerate() {
+        for (probe, expected) in ROLE_MATRIX {
             let got = role_probe(&app, &client, *probe, &ctx).await;
-            if got != expected[i] {
-                failures.push(format!("{who:?} {probe:?}: expected {}, got {got}", expected[i]));
+            if got != expected[column] {
+                failures.push(format!("{who:?} {probe:?}: expected {}, got {got}", expected[column]));
             }
         }
     }
@@ -1035,7 +982,7 @@ async fn run_intermediary_profile(app: TestApp) {
         let client = app.login_as(role).await;
         assert_eq!(app.call(&client, endpoint, json!({})).await.0, 403, "{role:?}");
     }
-    let giulia = common::cf_of(Role::Nessuno);
+    let giulia = crate::common::cf_of(Role::Nessuno);
     let client = app.login_as(Role::Nessuno).await;
     let (status, body) = app.call(&client, endpoint, json!({})).await;
     assert_eq!(status, 400, "not in the Albo: {body}");
@@ -1067,7 +1014,7 @@ async fn run_fascicolo_elettronico(app: TestApp) {
     let roma = app.position_of("Comune di Roccaverde").await; // Sede Roma Eur
     let milano = app.position_of("Comune di Valfiorita").await; // Sede Milano Nord
     let paolo = app.login_as(Role::Operatore).await; // Roma Eur
-    let elena = app.login(&common::cf_of_name("Elena Fontana")).await; // Milano Nord
+    let elena = app.login(&crate::common::cf_of_name("Elena Fontana")).await; // Milano Nord
     let load = |client: &reqwest::Client, code: &str| {
         let (client, code) = (client.clone(), code.to_string());
         let app = &app;
@@ -1098,7 +1045,7 @@ async fn run_fascicolo_elettronico(app: TestApp) {
          WHERE a.subject = $1 AND a.action = 'fascicolo_elettronico.consultato' AND u.codice_fiscale = $2",
     )
     .bind(format!("posizione:{milano}"))
-    .bind(common::cf_of_name("Elena Fontana"))
+    .bind(crate::common::cf_of_name("Elena Fontana"))
     .fetch_one(app.db.pool())
     .await
     .expect("the reader is recorded");
@@ -1121,7 +1068,7 @@ async fn run_fascicolo_elettronico(app: TestApp) {
 
     // The IDM of Roma Eur revokes Paolo's enablement: effective at his next request.
     let idm = app.login_as(Role::Idm).await;
-    let form = [("codice_fiscale", common::cf_of(Role::Operatore)), ("abilitato", "0".to_string())];
+    let form = [("codice_fiscale", crate::common::cf_of(Role::Operatore)), ("abilitato", "0".to_string())];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(form_status(&app, &idm, "/api/backoffice/operatori/fascicolo-elettronico", &form).await, 200);
     assert_eq!(load(&paolo, &roma).await, 403, "not enabled: refused");
@@ -1129,14 +1076,14 @@ async fn run_fascicolo_elettronico(app: TestApp) {
     assert_eq!(search, 403);
     assert_eq!(readings(roma.clone()).await, 2);
     // The IDM of Roma Eur cannot touch an operator of Milano.
-    let form = [("codice_fiscale", common::cf_of_name("Elena Fontana")), ("abilitato", "0".to_string())];
+    let form = [("codice_fiscale", crate::common::cf_of_name("Elena Fontana")), ("abilitato", "0".to_string())];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(form_status(&app, &idm, "/api/backoffice/operatori/fascicolo-elettronico", &form).await, 404);
     assert_eq!(load(&elena, &milano).await, 200);
     let revoked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'utente.fascicolo_elettronico.revocato' AND subject = $1",
     )
-    .bind(format!("utente:{}", common::cf_of(Role::Operatore)))
+    .bind(format!("utente:{}", crate::common::cf_of(Role::Operatore)))
     .fetch_one(app.db.pool())
     .await
     .expect("audit");
@@ -1214,7 +1161,7 @@ async fn run_richiesta_matrix(app: TestApp) {
     ];
     let mut clients = std::collections::HashMap::new();
     for (name, _, _) in &matrix {
-        clients.insert(*name, app.login(&common::cf_of_name(name)).await);
+        clients.insert(*name, app.login(&crate::common::cf_of_name(name)).await);
     }
     let read = |who: &'static str, id: i64| {
         let (app, client) = (&app, clients[who].clone());
