@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A tracciato sent (Invio tracciati), as its receipt shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TracciatoRow {
     pub id: i64,
     pub protocollo: String,

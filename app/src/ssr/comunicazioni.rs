@@ -9,7 +9,7 @@ use chrono::Datelike;
 
 use super::audit::{self, Entry};
 use super::avvisi::{self, Notice};
-use super::db::{Backend, Db};
+use super::db::{Backend, Binds, Db};
 use super::limiti::{self, Uso};
 use super::outbox::{self, Channel, NewMessage};
 use crate::domain::allegati;
@@ -434,19 +434,6 @@ fn to_row(r: Row, now: i64) -> Result<RichiestaRow, AppError> {
     })
 }
 
-/// A value bound to a placeholder of a query built from filters.
-enum Bind {
-    I(i64),
-    T(String),
-}
-
-fn bound<'q>(sql: &'q str, binds: &'q [Bind]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    binds.iter().fold(sqlx::query(sql), |q, b| match b {
-        Bind::I(i) => q.bind(*i),
-        Bind::T(t) => q.bind(t.as_str()),
-    })
-}
-
 /// The richieste on the positions `user` holds as their Ente's datore, as an SQL condition on `r`
 /// (`authz::held_positions`: the rule lives there), the user bound at the placeholder `user`.
 fn on_held_positions(user: &str) -> String {
@@ -458,42 +445,38 @@ fn on_held_positions(user: &str) -> String {
 /// the author's richieste, those on the positions the datore holds, or those routed to the operator's Sede.
 /// (The datore's view reads the richieste of their few positions through `richieste_position`.)
 pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Result<RichiestePage, AppError> {
-    let mut binds: Vec<Bind> = Vec::new();
-    let mut bind = |b: Bind| {
-        binds.push(b);
-        format!("${}", binds.len())
-    };
+    let mut binds = Binds::default();
     let mut conditions = vec![match viewer {
-        Viewer::Author(user) => format!("r.user_id = {}", bind(Bind::I(user))),
-        Viewer::Titolare(user) => on_held_positions(&bind(Bind::I(user))),
-        Viewer::Sede(sede) => format!("r.sede_id = {}", bind(Bind::I(sede))),
+        Viewer::Author(user) => format!("r.user_id = {}", binds.push(user)),
+        Viewer::Titolare(user) => on_held_positions(&binds.push(user)),
+        Viewer::Sede(sede) => format!("r.sede_id = {}", binds.push(sede)),
     }];
     if let Some(p) = &r.posizione {
-        conditions.push(format!("p.code >= {}", bind(Bind::T(p.clone()))));
+        conditions.push(format!("p.code >= {}", binds.push(p.clone())));
         if let Some(end) = rules::fine_prefisso(p) {
-            conditions.push(format!("p.code < {}", bind(Bind::T(end))));
+            conditions.push(format!("p.code < {}", binds.push(end)));
         }
     }
     if let Some(o) = r.oggetto {
-        conditions.push(format!("r.oggetto_id = {}", bind(Bind::I(o))));
+        conditions.push(format!("r.oggetto_id = {}", binds.push(o)));
     }
     match r.stato {
         rules::FiltroStato::Tutti => {}
         rules::FiltroStato::DaLavorare => conditions.push("r.stato <> 'chiusa'".to_string()),
         rules::FiltroStato::Solo(stato) => {
-            conditions.push(format!("r.stato = {}", bind(Bind::T(stato.as_str().into()))))
+            conditions.push(format!("r.stato = {}", binds.push(stato.as_str().to_string())))
         }
     }
     for (column, (from, to)) in [("r.aperta_at", r.aperta), ("r.aggiornata_at", r.aggiornata)] {
         if let Some(from) = from {
-            conditions.push(format!("{column} >= {}", bind(Bind::I(from))));
+            conditions.push(format!("{column} >= {}", binds.push(from)));
         }
         if let Some(to) = to {
-            conditions.push(format!("{column} < {}", bind(Bind::I(to))));
+            conditions.push(format!("{column} < {}", binds.push(to)));
         }
     }
     if r.solo_scadute {
-        conditions.push(format!("r.stato <> 'chiusa' AND r.scade_at <= {}", bind(Bind::I(now))));
+        conditions.push(format!("r.stato <> 'chiusa' AND r.scade_at <= {}", binds.push(now)));
     }
     let filter = conditions.join(" AND ");
     let column = match r.ordine {
@@ -522,7 +505,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         rules::CONTEGGIO_MASSIMO + 1
     );
     use sqlx::Row as _;
-    let counted: i64 = bound(&count_sql, &binds).fetch_one(db.pool()).await?.try_get(0)?;
+    let counted: i64 = binds.bind(&count_sql).fetch_one(db.pool()).await?.try_get(0)?;
     let (totale, oltre) = (counted.min(rules::CONTEGGIO_MASSIMO), counted > rules::CONTEGGIO_MASSIMO);
     // The page is clamped to the pages counted before it becomes an offset: a page past them shows the last.
     let pagina = crate::model::clamp_page(r.pagina, totale, rules::PER_PAGINA);
@@ -535,7 +518,7 @@ pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Res
         "{ROW_SELECT} JOIN (SELECT r.id FROM {from} WHERE {filter} ORDER BY {order} {dir}, r.id {dir} \
          LIMIT {per_page} OFFSET {offset}) page ON page.id = r.id ORDER BY {column} {dir}, r.id {dir}"
     );
-    let found = bound(&rows_sql, &binds).fetch_all(db.pool()).await?;
+    let found = binds.bind(&rows_sql).fetch_all(db.pool()).await?;
     let richieste = found
         .iter()
         .map(|row| <Row as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row(row).map_err(AppError::from))

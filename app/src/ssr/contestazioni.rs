@@ -43,7 +43,7 @@ pub async fn presenta(
     let (numero, kind, sede_id, sede_code) =
         found.ok_or_else(|| AppError::invalid("Scelga una nota di debito di questa posizione."))?;
     // The circular allows the contestazione on the notes of regolarizzazione only.
-    contestabile(&kind, &numero).map_err(AppError::Invalid)?;
+    contestabile(&kind, &numero).map_err(AppError::invalid)?;
     let mut tx = db.begin_write().await?;
     let files = i64::from(pacchetto.is_some());
     super::limiti::consuma(&mut tx, user_id, super::limiti::Uso::Caricamento, files, now).await?;
@@ -121,33 +121,48 @@ pub async fn rispondi(
 }
 
 const ROW_SELECT: &str = "\
-    SELECT c.id, c.protocollo, n.id, n.number, p.code, c.motivi, c.allegati_nomi, c.stato, c.risposta, \
-           c.presentata_at, c.risposta_at \
+    SELECT c.id, c.protocollo, n.id AS nota_id, n.number AS nota, p.code AS posizione, c.motivi, c.allegati_nomi, \
+           c.stato, c.risposta, c.presentata_at, c.risposta_at \
     FROM contestazioni c JOIN note_debito n ON n.id = c.nota_id JOIN positions p ON p.id = n.position_id";
 
-type Row = (i64, String, i64, String, String, String, String, String, String, i64, Option<i64>);
+/// A contestazione as stored: the names of its files are one text, a line each.
+#[derive(sqlx::FromRow)]
+struct StoredContestazione {
+    id: i64,
+    protocollo: String,
+    nota_id: i64,
+    nota: String,
+    posizione: String,
+    motivi: String,
+    allegati_nomi: String,
+    stato: String,
+    risposta: String,
+    presentata_at: i64,
+    risposta_at: Option<i64>,
+}
 
-fn to_row(r: Row) -> ContestazioneRow {
-    let (id, protocollo, nota_id, nota, posizione, motivi, nomi, stato, risposta, presentata_at, risposta_at) = r;
-    ContestazioneRow {
-        id,
-        protocollo,
-        nota_id,
-        nota,
-        posizione,
-        motivi,
-        allegati: nomi.lines().map(str::to_string).collect(),
-        stato,
-        risposta,
-        presentata_at,
-        risposta_at,
+impl From<StoredContestazione> for ContestazioneRow {
+    fn from(c: StoredContestazione) -> ContestazioneRow {
+        ContestazioneRow {
+            id: c.id,
+            protocollo: c.protocollo,
+            nota_id: c.nota_id,
+            nota: c.nota,
+            posizione: c.posizione,
+            motivi: c.motivi,
+            allegati: c.allegati_nomi.lines().map(str::to_string).collect(),
+            stato: c.stato,
+            risposta: c.risposta,
+            presentata_at: c.presentata_at,
+            risposta_at: c.risposta_at,
+        }
     }
 }
 
 async fn rows(db: &Db, condition: &str, key: i64) -> Result<Vec<ContestazioneRow>, AppError> {
-    let rows: Vec<Row> =
+    let rows: Vec<StoredContestazione> =
         sqlx::query_as(&format!("{ROW_SELECT} WHERE {condition}")).bind(key).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(to_row).collect())
+    Ok(rows.into_iter().map(ContestazioneRow::from).collect())
 }
 
 /// The contestazioni of a position's notes, newest first.

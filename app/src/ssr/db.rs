@@ -120,3 +120,42 @@ pub fn parse_iso_date(s: &str) -> Result<chrono::NaiveDate, crate::error::AppErr
         crate::error::AppError::Internal
     })
 }
+
+/// A value for a `$n` placeholder of a query built from filters.
+pub enum BindValue {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for BindValue {
+    fn from(v: i64) -> BindValue {
+        BindValue::Int(v)
+    }
+}
+
+impl From<String> for BindValue {
+    fn from(v: String) -> BindValue {
+        BindValue::Text(v)
+    }
+}
+
+/// The values of a query whose conditions depend on the filters asked for: each `push` returns the placeholder
+/// (`$1`, `$2`, …) to write into the SQL, and `bind` binds them all, in order, to a query built from that SQL (once
+/// per statement: a count and a page share them). sqlx's `QueryBuilder` cannot serve: with the `Any` driver it
+/// writes `?` placeholders, which PostgreSQL refuses.
+#[derive(Default)]
+pub struct Binds(Vec<BindValue>);
+
+impl Binds {
+    pub fn push(&mut self, value: impl Into<BindValue>) -> String {
+        self.0.push(value.into());
+        format!("${}", self.0.len())
+    }
+
+    pub fn bind<'q>(&'q self, sql: &'q str) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+        self.0.iter().fold(sqlx::query(sql), |q, v| match v {
+            BindValue::Int(i) => q.bind(*i),
+            BindValue::Text(t) => q.bind(t.as_str()),
+        })
+    }
+}

@@ -19,7 +19,7 @@ use crate::model::{TracciatiView, TracciatoRow};
 /// The check of a tracciato's content by its type's record length. `Ok` carries the outcome shown to the user.
 pub fn verifica(dati: &[u8], lunghezza_record: i64) -> Result<String, String> {
     let lunghezza = usize::try_from(lunghezza_record).map_err(|_| "Tipo di tracciato non valido.".to_string())?;
-    let esito = tracciati::verifica(dati, lunghezza)?;
+    let esito = tracciati::verifica(dati, lunghezza).map_err(|e| e.to_string())?;
     Ok(format!(
         "Ricevuto e archiviato: {} record da {lunghezza} caratteri. Il contenuto dei campi sarà controllato \
          quando INPS ne pubblicherà il formato.",
@@ -115,42 +115,9 @@ pub async fn elabora(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
 }
 
 const ROW_SELECT: &str = "\
-    SELECT t.id, t.protocollo, t.tipo, k.descrizione, t.nome_file, t.dimensione, t.sha256, t.stato, t.esito, \
-           t.ricevuto_at, t.aggiornato_at, u.full_name \
+    SELECT t.id, t.protocollo, t.tipo, k.descrizione AS descrizione_tipo, t.nome_file, t.dimensione, t.sha256, \
+           t.stato, t.esito, t.ricevuto_at, t.aggiornato_at, u.full_name AS utente \
     FROM tracciati t JOIN tracciato_tipi k ON k.codice = t.tipo JOIN users u ON u.id = t.user_id";
-
-type Row = (i64, String, String, String, String, i64, String, String, String, i64, i64, String);
-
-fn to_row(r: Row) -> TracciatoRow {
-    let (
-        id,
-        protocollo,
-        tipo,
-        descrizione_tipo,
-        nome_file,
-        dimensione,
-        sha256,
-        stato,
-        esito,
-        ricevuto_at,
-        aggiornato_at,
-        utente,
-    ) = r;
-    TracciatoRow {
-        id,
-        protocollo,
-        tipo,
-        descrizione_tipo,
-        nome_file,
-        dimensione,
-        sha256,
-        stato,
-        esito,
-        ricevuto_at,
-        aggiornato_at,
-        utente,
-    }
-}
 
 /// The types and the tracciati sent for a position, newest first.
 pub async fn elenco(db: &Db, position_id: i64) -> Result<TracciatiView, AppError> {
@@ -160,21 +127,22 @@ pub async fn elenco(db: &Db, position_id: i64) -> Result<TracciatiView, AppError
             .await?;
     // The record length is part of what the user must know to send a file of the type.
     let tipi = tipi.into_iter().map(|(c, d, n)| (c, format!("{d} (record di {n} caratteri)"))).collect();
-    let rows: Vec<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 ORDER BY t.id DESC LIMIT 200"))
+    let tracciati: Vec<TracciatoRow> =
+        sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 ORDER BY t.id DESC LIMIT 200"))
         .bind(position_id)
         .fetch_all(db.pool())
         .await?;
-    Ok(TracciatiView { tipi, tracciati: rows.into_iter().map(to_row).collect() })
+    Ok(TracciatiView { tipi, tracciati })
 }
 
 /// One tracciato of the position, for its receipt.
 pub async fn uno(db: &Db, position_id: i64, id: i64) -> Result<TracciatoRow, AppError> {
-    let row: Option<Row> = sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 AND t.id = $2"))
+    let row: Option<TracciatoRow> = sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 AND t.id = $2"))
         .bind(position_id)
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.map(to_row).ok_or(AppError::NotFound)
+    row.ok_or(AppError::NotFound)
 }
 
 /// The receipt as plain text (Italian), the file's identity and what happened to it.

@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::authz::reachable_today;
-use super::db::{Db, parse_iso_date};
+use super::db::{Binds, Db, parse_iso_date};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
 use crate::error::AppError;
@@ -318,29 +318,21 @@ pub async fn list_section(
         ensure_parent(db, position_id, parent, id).await?;
     }
 
-    // Conditions bind after the scope parameters.
-    let mut binds: Vec<String> = Vec::new();
+    // The scope's own placeholders first (`$1` the position, `$2` the parent), then the filters'.
+    let mut binds = Binds::default();
+    binds.push(position_id);
+    if let Some(id) = parent_id {
+        binds.push(id);
+    }
     let mut conditions = vec![sql.scope.to_string()];
-    let first_param = if is_child { 3 } else { 2 };
     for (column, value) in &query.conditions {
         let expr = sql.expr(column)?;
-        let n = first_param + binds.len();
         conditions.push(match value {
-            FilterValue::Equals(v) => {
-                binds.push(v.clone());
-                format!("{expr} = ${n}")
-            }
-            FilterValue::From(v) => {
-                binds.push(v.clone());
-                format!("{expr} >= ${n}")
-            }
-            FilterValue::To(v) => {
-                binds.push(v.clone());
-                format!("{expr} <= ${n}")
-            }
+            FilterValue::Equals(v) => format!("{expr} = {}", binds.push(v.clone())),
+            FilterValue::From(v) => format!("{expr} >= {}", binds.push(v.clone())),
+            FilterValue::To(v) => format!("{expr} <= {}", binds.push(v.clone())),
             FilterValue::Contains(v) => {
-                binds.push(format!("%{}%", like_escape(v)));
-                format!("UPPER({expr}) LIKE ${n} ESCAPE '\\'")
+                format!("UPPER({expr}) LIKE {} ESCAPE '\\'", binds.push(format!("%{}%", like_escape(v))))
             }
         });
     }
@@ -356,14 +348,7 @@ pub async fn list_section(
         totals_sql.push_str(&format!(", CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"));
     }
     totals_sql.push_str(&format!(" FROM {} WHERE {where_clause}", sql.from));
-    let mut totals_query = sqlx::query(&totals_sql).bind(position_id);
-    if let Some(id) = parent_id {
-        totals_query = totals_query.bind(id);
-    }
-    for b in &binds {
-        totals_query = totals_query.bind(b.as_str());
-    }
-    let totals_row = totals_query.fetch_one(db.pool()).await?;
+    let totals_row = binds.bind(&totals_sql).fetch_one(db.pool()).await?;
     let total_rows: i64 = totals_row.try_get(0)?;
     let mut totals = Vec::new();
     for (i, key) in total_columns.iter().enumerate() {
@@ -389,14 +374,8 @@ pub async fn list_section(
         sql.from,
         sql.id,
     );
-    let mut rows_query = sqlx::query(&rows_sql).bind(position_id);
-    if let Some(id) = parent_id {
-        rows_query = rows_query.bind(id);
-    }
-    for b in &binds {
-        rows_query = rows_query.bind(b.as_str());
-    }
-    let rows = rows_query
+    let rows = binds
+        .bind(&rows_sql)
         .fetch_all(db.pool())
         .await?
         .iter()
