@@ -8,8 +8,8 @@ use app::domain::comunicazioni::Canali;
 use app::domain::testo;
 use app::error::AppError;
 use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize};
+use app::ssr::authorized;
 use app::ssr::comunicazioni::{self, Allegato, NuovaRichiesta};
-use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::responses::{self, form_redirect};
-use crate::startup::ServerState;
+use crate::startup::{Caller, ServerState};
 
 /// The most file bytes kept from one sending; beyond it the rest of the body is read and dropped, so the
 /// browser, still uploading, gets the Italian refusal instead of a connection cut under it.
@@ -132,11 +132,10 @@ async fn read_rest(mut multipart: Multipart, mut form: FormConAllegati) -> Resul
 /// `POST /api/comunicazioni/nuova`: opens a richiesta on a position the user reaches, with its files.
 /// The session is checked before the body is touched, the position (the form's first field, read alone and
 /// bounded) before any file; only then is an upload permit taken and the rest read.
-pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>) -> Response {
+pub async fn send_richiesta(Caller(ctx): Caller, State(state): State<ServerState>, req: Request<Body>) -> Response {
     let wants_json =
         req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let mut posizione = String::new();
     let mut oggetto = None;
     let mut canali = None;
@@ -207,11 +206,8 @@ pub async fn send_richiesta(State(state): State<ServerState>, req: Request<Body>
 }
 
 /// `GET /comunicazioni/{id}/allegati.zip`: the files of a richiesta, for its author and its Sede.
-pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req: Request<Body>) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let result = async {
-        let access = authorize(&ctx, ReadRichiesta(id)).await?;
+pub async fn download(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
+    let result = authorized(ctx, ReadRichiesta(id), async |ctx, access| {
         let (protocollo, zip) = comunicazioni::allegati_zip(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
         let entry = app::ssr::audit::Entry {
             actor_user_id: Some(access.user.user_id),
@@ -220,8 +216,8 @@ pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req
             detail: "",
         };
         app::ssr::audit::record(ctx.db(), entry).await?;
-        Ok::<_, AppError>((protocollo, zip))
-    }
+        Ok((protocollo, zip))
+    })
     .await;
     zip_response(result)
 }
@@ -230,14 +226,13 @@ pub async fn download(State(state): State<ServerState>, Path(id): Path<i64>, req
 /// regolarizzazione, with its files; back to the page with the protocol or the refusal (asked for JSON, as a
 /// script or another client may: the status and `{"id", "protocollo"}` or `{"errore"}`).
 pub async fn send_contestazione(
-    State(state): State<ServerState>,
+    Caller(ctx): Caller, State(state): State<ServerState>,
     Path(posizione): Path<String>,
     req: Request<Body>,
 ) -> Response {
     let wants_json =
         req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no note di debito to contest: refused before the body too.
@@ -279,17 +274,10 @@ fn json_answer(result: Result<serde_json::Value, AppError>) -> Response {
 }
 
 /// `GET /contestazioni/{id}/allegati.zip`: the files of a contestazione, for its position's users and its Sede.
-pub async fn download_contestazione(
-    State(state): State<ServerState>,
-    Path(id): Path<i64>,
-    req: Request<Body>,
-) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let result = async {
-        authorize(&ctx, ReadContestazione(id)).await?;
+pub async fn download_contestazione(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
+    let result = authorized(ctx, ReadContestazione(id), async |ctx, _| {
         app::ssr::contestazioni::zip(ctx.db(), id).await?.ok_or(AppError::NotFound)
-    }
+    })
     .await;
     zip_response(result)
 }

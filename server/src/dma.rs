@@ -4,7 +4,7 @@
 use app::error::AppError;
 use app::model::EsitoInvioDma;
 use app::ssr::authz::{PositionAction, authorize};
-use app::ssr::ctx::RequestCtx;
+use app::ssr::authorized;
 use app::ssr::db::now_unix;
 use app::ssr::dma::importazione;
 use app::ssr::spool::SpoolFile;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::AsyncWriteExt;
 
 use crate::responses::form_redirect;
-use crate::startup::ServerState;
+use crate::startup::{Caller, ServerState};
 
 /// The largest upload: the reader's own limit (200 MiB, checked by the page too) and the form's framing.
 pub const MAX_BODY: usize = app::domain::allegati::MAX_BYTES_DMA + 64 * 1024;
@@ -68,14 +68,13 @@ async fn spool(multipart: Result<Multipart, axum::extract::multipart::MultipartR
 
 /// `POST /api/dma/{posizione}`: imports the file; back to the page with the outcome or the refusal (as JSON,
 /// `{"importazione": id}` or a 4xx with `{"errore": …}`, when the client asks for JSON).
-pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
+pub async fn upload(Caller(ctx): Caller, State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
     let wants_json = req
         .headers()
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     let (parts, body) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position files no ListaPosPA: refused before the body too.
@@ -134,19 +133,12 @@ pub async fn upload(State(state): State<ServerState>, Path(posizione): Path<Stri
 }
 
 /// `GET /esporta-errori/{posizione}/{id}`: the problems of an import of that position, as CSV.
-pub async fn errors_csv(
-    State(state): State<ServerState>,
-    Path((posizione, id)): Path<(String, i64)>,
-    req: Request<Body>,
-) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let result = async {
-        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
+pub async fn errors_csv(Caller(ctx): Caller, Path((posizione, id)): Path<(String, i64)>) -> Response {
+    let result = authorized(ctx, PositionAction::Manage(&posizione), async |ctx, access| {
         access.position.offre_servizio("importa-dma")?;
         let i = importazione::importazione(ctx.db(), access.position.id, id).await?;
         Ok(("errori-dma.csv".to_string(), importazione::errori_csv(&i)))
-    }
+    })
     .await;
     crate::responses::csv_download(result)
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use app::App;
-use app::ssr::authz::{PositionAction, authorize};
+use app::ssr::authorized;
+use app::ssr::authz::PositionAction;
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
 use app::ssr::outbox::MailSettings;
@@ -45,6 +46,21 @@ pub struct ServerState {
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// The SPID/CIE relying party, when a provider door is open.
     pub oidc: Option<Arc<crate::oidc::Rp>>,
+}
+
+/// A plain route's caller: the shared state and the session cookie (`RequestCtx`), as an argument of the route, so
+/// a download reads `authorized(ctx, action, body)` and nothing else before its body.
+pub struct Caller(pub RequestCtx);
+
+impl axum::extract::FromRequestParts<ServerState> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &ServerState,
+    ) -> Result<Caller, Self::Rejection> {
+        Ok(Caller(RequestCtx::from_parts(state.app.clone(), parts)))
+    }
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -343,45 +359,31 @@ async fn healthz(State(state): State<ServerState>) -> Response {
 }
 
 async fn export_csv(
-    State(state): State<ServerState>,
+    Caller(ctx): Caller,
     Path((posizione, sezione)): Path<(String, String)>,
     Query(params): Query<BTreeMap<String, String>>,
-    req: Request<Body>,
 ) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     // The name is built from a validated position code and a known slug: plain ASCII.
-    let csv = async {
-        let access = authorize(&ctx, PositionAction::Read(&posizione)).await?;
+    let csv = authorized(ctx, PositionAction::Read(&posizione), async |ctx, access| {
         app::ssr::cassetto::export::section_csv(&ctx, &access, &sezione, params).await
-    }
+    })
     .await;
     crate::responses::csv_download(csv)
 }
 
 /// The Fascicolo aziendale of a position, for whoever may read the position; each print is audited.
-async fn fascicolo_pdf(
-    State(state): State<ServerState>,
-    Path(posizione): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let pdf = async {
-        let access = authorize(&ctx, PositionAction::Read(&posizione)).await?;
+async fn fascicolo_pdf(Caller(ctx): Caller, Path(posizione): Path<String>) -> Response {
+    let pdf = authorized(ctx, PositionAction::Read(&posizione), async |ctx, access| {
         app::ssr::fascicolo::stampa(&ctx, &access).await
-    }
+    })
     .await;
     crate::responses::download("application/pdf", pdf)
 }
 
 /// The printable delega form, for the parties to the delega.
-async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: Request<Body>) -> Response {
+async fn delega_pdf(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
     use app::ssr::authz::DelegaAction;
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let result = async {
-        let access = authorize(&ctx, DelegaAction::Read(id)).await?;
+    let result = authorized(ctx, DelegaAction::Read(id), async |ctx, access| {
         let (reference, pdf) = app::ssr::deleghe::form_pdf(ctx.db(), id).await?;
         let entry = app::ssr::audit::Entry {
             actor_user_id: Some(access.user.user_id),
@@ -390,8 +392,8 @@ async fn delega_pdf(State(state): State<ServerState>, Path(id): Path<i64>, req: 
             detail: &reference,
         };
         app::ssr::audit::record(ctx.db(), entry).await?;
-        Ok::<_, app::error::AppError>((reference, pdf))
-    }
+        Ok((reference, pdf))
+    })
     .await;
     // The reference is built from a number and a year: plain ASCII.
     let pdf = result.map(|(reference, pdf)| (format!("delega-{reference}.pdf"), pdf));

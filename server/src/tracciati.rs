@@ -2,8 +2,8 @@
 //! downloading the receipt. Both work as plain browser requests (post, redirect), with or without script.
 
 use app::error::AppError;
+use app::ssr::authorized;
 use app::ssr::authz::{PositionAction, authorize};
-use app::ssr::ctx::RequestCtx;
 use app::ssr::db::now_unix;
 use app::ssr::tracciati;
 use axum::body::Body;
@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::response::Response;
 
 use crate::responses::{download, form_redirect};
-use crate::startup::ServerState;
+use crate::startup::{Caller, ServerState};
 
 /// The largest body accepted: the largest type's limit (20 MiB, checked by the page too) and the form's framing.
 pub const MAX_BODY: usize = app::domain::allegati::MAX_BYTES_TRACCIATO + 64 * 1024;
@@ -43,9 +43,8 @@ async fn read(
 }
 
 /// `POST /api/tracciati/{posizione}`: stores the file with its protocol and processes it.
-pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
+pub async fn send(Caller(ctx): Caller, State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no tracciati to send: refused before the body too.
@@ -69,24 +68,14 @@ pub async fn send(State(state): State<ServerState>, Path(posizione): Path<String
 }
 
 /// `GET /ricevute/{posizione}/{id}`: the receipt of a tracciato of that position, as text.
-pub async fn receipt(
-    State(state): State<ServerState>,
-    Path((posizione, id)): Path<(String, i64)>,
-    req: Request<Body>,
-) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(state.app.clone(), &parts);
-    let result = async {
-        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
+pub async fn receipt(Caller(ctx): Caller, Path((posizione, id)): Path<(String, i64)>) -> Response {
+    let result = authorized(ctx, PositionAction::Manage(&posizione), async |ctx, access| {
         let position = access.position;
         position.offre_servizio("invio-tracciati")?;
         let t = tracciati::uno(ctx.db(), position.id, id).await?;
         // The protocol is built from a Sede code, a year and a number: plain ASCII.
-        Ok::<_, AppError>((
-            format!("ricevuta-{}.txt", t.protocollo),
-            tracciati::ricevuta(&t, &position.code).into_bytes(),
-        ))
-    }
+        Ok((format!("ricevuta-{}.txt", t.protocollo), tracciati::ricevuta(&t, &position.code).into_bytes()))
+    })
     .await;
     download("text/plain; charset=utf-8", result)
 }

@@ -42,11 +42,21 @@ pub async fn serve<A: authz::Action, T>(
     respond(
         async {
             let ctx = ctx::RequestCtx::current()?;
-            let grant = authz::authorize(&ctx, action).await?;
-            body(ctx, grant).await
+            authorized(ctx, action, body).await
         }
         .await,
     )
+}
+
+/// One authorization of `action` for the caller of `ctx`, then `body` with the grant: what a server function
+/// (`serve`) and a plain route (the downloads of `server`) run.
+pub async fn authorized<A: authz::Action, T>(
+    ctx: ctx::RequestCtx,
+    action: A,
+    body: impl AsyncFnOnce(ctx::RequestCtx, A::Grant) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let grant = authz::authorize(&ctx, action).await?;
+    body(ctx, grant).await
 }
 
 /// Hands a server function's result back, first setting the HTTP status its error calls for
