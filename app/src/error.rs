@@ -30,8 +30,9 @@ pub const UNREADABLE_ARGUMENTS: &str =
     "I dati inviati non sono validi: un campo manca, è di un tipo non previsto o fuori dai limiti.";
 
 impl AppError {
-    pub fn invalid(message: impl Into<String>) -> Self {
-        AppError::Invalid(message.into())
+    /// A refusal meant for the user: an Italian message, or a domain rule's error (its `Display` is the message).
+    pub fn invalid(message: impl std::fmt::Display) -> Self {
+        AppError::Invalid(message.to_string())
     }
 
     /// The HTTP status the server answers with for this error.

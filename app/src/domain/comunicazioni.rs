@@ -72,20 +72,33 @@ pub enum Azione {
     Chiudi(Esito),
 }
 
-/// The status after `azione`, or the Italian reason it is not allowed. Comments are required for a comment
-/// and for the closing (the outcome needs its reason); taking in charge may go without one.
-pub fn transizione(corrente: Stato, azione: Azione, commento: &str) -> Result<Stato, &'static str> {
+/// Why an action on a quesito is refused (the message is the Italian one the operator reads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AzioneRifiutata {
+    #[error("Il quesito è chiuso: non si può più modificare.")]
+    Chiuso,
+    #[error("Il quesito è già in carico.")]
+    GiaInCarico,
+    #[error("Scriva il commento.")]
+    CommentoMancante,
+    #[error("Prenda in carico il quesito prima di chiuderlo.")]
+    NonInCarico,
+    #[error("Per chiudere il quesito scriva la motivazione dell'esito.")]
+    MotivazioneMancante,
+}
+
+/// The status after `azione`, or why it is not allowed. Comments are required for a comment and for the
+/// closing (the outcome needs its reason); taking in charge may go without one.
+pub fn transizione(corrente: Stato, azione: Azione, commento: &str) -> Result<Stato, AzioneRifiutata> {
     let commento_vuoto = commento.trim().is_empty();
     match (corrente, azione) {
-        (Stato::Chiusa, _) => Err("Il quesito è chiuso: non si può più modificare."),
+        (Stato::Chiusa, _) => Err(AzioneRifiutata::Chiuso),
         (Stato::Aperta, Azione::PrendiInCarico) => Ok(Stato::InCarico),
-        (Stato::InCarico, Azione::PrendiInCarico) => Err("Il quesito è già in carico."),
-        (_, Azione::Commenta) if commento_vuoto => Err("Scriva il commento."),
+        (Stato::InCarico, Azione::PrendiInCarico) => Err(AzioneRifiutata::GiaInCarico),
+        (_, Azione::Commenta) if commento_vuoto => Err(AzioneRifiutata::CommentoMancante),
         (stato, Azione::Commenta) => Ok(stato),
-        (Stato::Aperta, Azione::Chiudi(_)) => Err("Prenda in carico il quesito prima di chiuderlo."),
-        (Stato::InCarico, Azione::Chiudi(_)) if commento_vuoto => {
-            Err("Per chiudere il quesito scriva la motivazione dell'esito.")
-        }
+        (Stato::Aperta, Azione::Chiudi(_)) => Err(AzioneRifiutata::NonInCarico),
+        (Stato::InCarico, Azione::Chiudi(_)) if commento_vuoto => Err(AzioneRifiutata::MotivazioneMancante),
         (Stato::InCarico, Azione::Chiudi(_)) => Ok(Stato::Chiusa),
     }
 }
@@ -442,13 +455,14 @@ mod tests {
         assert!(transizione(Stato::InCarico, Azione::PrendiInCarico, "").is_err());
         assert!(transizione(Stato::Aperta, Azione::Chiudi(Esito::Accolta), "ok").is_err(), "closing skips no step");
         for azione in [Azione::PrendiInCarico, Azione::Commenta, Azione::Chiudi(Esito::Accolta)] {
-            assert_eq!(transizione(Stato::Chiusa, azione, "x"), Err("Il quesito è chiuso: non si può più modificare."));
+            assert_eq!(transizione(Stato::Chiusa, azione, "x"), Err(AzioneRifiutata::Chiuso));
         }
     }
 
     #[test]
     fn comments_and_closings_need_words() {
-        assert_eq!(transizione(Stato::InCarico, Azione::Commenta, "  "), Err("Scriva il commento."));
+        assert_eq!(transizione(Stato::InCarico, Azione::Commenta, "  "), Err(AzioneRifiutata::CommentoMancante));
+        assert_eq!(AzioneRifiutata::CommentoMancante.to_string(), "Scriva il commento.");
         assert!(transizione(Stato::InCarico, Azione::Chiudi(Esito::Accolta), "").is_err());
     }
 

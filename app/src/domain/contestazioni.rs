@@ -6,16 +6,23 @@
 /// The kind of a nota di debito as stored (`note_debito.kind`).
 pub const REGOLARIZZAZIONE: &str = "Regolarizzazione";
 
-/// Whether a nota of this kind may be contested, or the Italian reason it may not (`numero`: the nota's number).
-pub fn contestabile(kind: &str, numero: &str) -> Result<(), String> {
+/// A nota that may not be contested: its number, and its kind as the message names it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "La nota {numero} non è contestabile: la contestazione è prevista solo per le note di debito per \
+     regolarizzazioni contributive, mentre le note di {tipo} sono soltanto consultabili."
+)]
+pub struct NonContestabile {
+    pub numero: String,
+    pub tipo: String,
+}
+
+/// Whether a nota of this kind may be contested (`numero`: the nota's number).
+pub fn contestabile(kind: &str, numero: &str) -> Result<(), NonContestabile> {
     if kind == REGOLARIZZAZIONE {
         Ok(())
     } else {
-        Err(format!(
-            "La nota {numero} non è contestabile: la contestazione è prevista solo per le note di debito per \
-             regolarizzazioni contributive, mentre le note di {} sono soltanto consultabili.",
-            tipo_plurale(kind)
-        ))
+        Err(NonContestabile { numero: numero.to_string(), tipo: tipo_plurale(kind) })
     }
 }
 
@@ -34,7 +41,7 @@ mod tests {
     #[test]
     fn only_the_notes_of_regolarizzazione_are_contested() {
         assert_eq!(contestabile("Regolarizzazione", "ND202500104"), Ok(()));
-        let refused = contestabile("Sistemazione", "ND202500109").expect_err("refused");
+        let refused = contestabile("Sistemazione", "ND202500109").expect_err("refused").to_string();
         assert!(refused.contains("ND202500109") && refused.contains("solo per le note di debito per regolarizzazioni"));
         assert!(refused.contains("sistemazione contributiva"), "{refused}");
         assert!(contestabile("regolarizzazione ", "X").is_err(), "the stored kind, exactly");

@@ -238,24 +238,46 @@ pub fn parse_form_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y")).ok()
 }
 
+/// Why the period or the services of an intermediary delega are refused (the message is the Italian one the
+/// form shows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DelegaRifiutata {
+    #[error("La data di inizio della delega non è valida (GG/MM/AAAA).")]
+    InizioNonValido,
+    #[error("La delega non può decorrere da una data passata.")]
+    InizioPassato,
+    #[error("La data di fine della delega non è valida (GG/MM/AAAA).")]
+    FineNonValida,
+    #[error("La data di fine della delega precede quella di inizio.")]
+    FinePrimaDellInizio,
+    #[error("Servizio delegato non riconosciuto.")]
+    ServizioSconosciuto,
+    #[error("La Gestione contributiva dipendenti privati non riguarda la posizione di un Ente pubblico.")]
+    PrivatiSuEntePubblico,
+    #[error("La Gestione contributiva dipendenti pubblici non riguarda la posizione di un datore privato.")]
+    PubbliciSuDatorePrivato,
+    #[error("Indichi almeno un servizio delegato.")]
+    NessunServizio,
+}
+
 /// Checks the period an intermediary asks for: it starts today or later (a delega does not act in the past),
 /// and ends on or after its start unless it runs until revoked. `until` empty means until revoked.
-pub fn check_delega_period(from: &str, until: &str, today: NaiveDate) -> Result<DelegaPeriod, &'static str> {
+pub fn check_delega_period(from: &str, until: &str, today: NaiveDate) -> Result<DelegaPeriod, DelegaRifiutata> {
     let from = if from.trim().is_empty() {
         today
     } else {
-        parse_form_date(from).ok_or("La data di inizio della delega non è valida (GG/MM/AAAA).")?
+        parse_form_date(from).ok_or(DelegaRifiutata::InizioNonValido)?
     };
     if from < today {
-        return Err("La delega non può decorrere da una data passata.");
+        return Err(DelegaRifiutata::InizioPassato);
     }
     let until = if until.trim().is_empty() {
         None
     } else {
-        Some(parse_form_date(until).ok_or("La data di fine della delega non è valida (GG/MM/AAAA).")?)
+        Some(parse_form_date(until).ok_or(DelegaRifiutata::FineNonValida)?)
     };
     if until.is_some_and(|u| u < from) {
-        return Err("La data di fine della delega precede quella di inizio.");
+        return Err(DelegaRifiutata::FinePrimaDellInizio);
     }
     Ok(DelegaPeriod { from, until })
 }
@@ -263,19 +285,19 @@ pub fn check_delega_period(from: &str, until: &str, today: NaiveDate) -> Result<
 /// Checks the services an intermediary delega covers: at least one, each a scope of the profile, and the
 /// Gestione contributiva only of the Ente's own sector (a public Ente has no *dipendenti privati* to
 /// delegate, and the other way round). Duplicates are folded; the result is sorted.
-pub fn check_delega_services(sector: &str, codes: &[String]) -> Result<Vec<Scope>, &'static str> {
+pub fn check_delega_services(sector: &str, codes: &[String]) -> Result<Vec<Scope>, DelegaRifiutata> {
     let mut services = Vec::new();
     for code in codes {
-        let scope = Scope::parse(code.trim()).ok_or("Servizio delegato non riconosciuto.")?;
+        let scope = Scope::parse(code.trim()).ok_or(DelegaRifiutata::ServizioSconosciuto)?;
         let other_gestione = match scope {
             Scope::DipendentiPrivati | Scope::DipendentiPubblici => scope != Scope::for_sector(sector),
             Scope::MalattiaAttestati | Scope::MalattiaVisita => false,
         };
         if other_gestione {
             return Err(if sector == "pubblico" {
-                "La Gestione contributiva dipendenti privati non riguarda la posizione di un Ente pubblico."
+                DelegaRifiutata::PrivatiSuEntePubblico
             } else {
-                "La Gestione contributiva dipendenti pubblici non riguarda la posizione di un datore privato."
+                DelegaRifiutata::PubbliciSuDatorePrivato
             });
         }
         if !services.contains(&scope) {
@@ -283,7 +305,7 @@ pub fn check_delega_services(sector: &str, codes: &[String]) -> Result<Vec<Scope
         }
     }
     if services.is_empty() {
-        return Err("Indichi almeno un servizio delegato.");
+        return Err(DelegaRifiutata::NessunServizio);
     }
     services.sort();
     Ok(services)

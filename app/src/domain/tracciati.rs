@@ -12,10 +12,28 @@ pub struct Esito {
     pub record: usize,
 }
 
-/// Checks `dati` as records of `lunghezza` characters. The refusal says, in Italian, where the file goes wrong.
-pub fn verifica(dati: &[u8], lunghezza: usize) -> Result<Esito, String> {
+/// Why a file is not a tracciato: the message says, in Italian, where the file goes wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TracciatoRifiutato {
+    #[error("Il file è vuoto.")]
+    Vuoto,
+    #[error(
+        "Il file non è un tracciato di testo: alla riga {riga}, carattere {carattere}, c'è un byte non ammesso \
+         (0x{byte:02X}). I tracciati sono file di testo (caratteri ASCII stampabili) a record di lunghezza \
+         fissa; un'immagine o un documento non possono essere inviati come tracciato."
+    )]
+    NonTesto { riga: usize, carattere: usize, byte: u8 },
+    #[error(
+        "La riga {riga} è lunga {lunga} caratteri: i record di questo tipo di tracciato sono di {attesa} \
+         caratteri ciascuno."
+    )]
+    Lunghezza { riga: usize, lunga: usize, attesa: usize },
+}
+
+/// Checks `dati` as records of `lunghezza` characters.
+pub fn verifica(dati: &[u8], lunghezza: usize) -> Result<Esito, TracciatoRifiutato> {
     if dati.is_empty() {
-        return Err("Il file è vuoto.".to_string());
+        return Err(TracciatoRifiutato::Vuoto);
     }
     let corpo = dati.strip_suffix(b"\n").unwrap_or(dati);
     let mut record = 0;
@@ -23,20 +41,10 @@ pub fn verifica(dati: &[u8], lunghezza: usize) -> Result<Esito, String> {
         let numero = i + 1;
         let riga = riga.strip_suffix(b"\r").unwrap_or(riga);
         if let Some(pos) = riga.iter().position(|b| !(0x20..=0x7e).contains(b)) {
-            return Err(format!(
-                "Il file non è un tracciato di testo: alla riga {numero}, carattere {}, c'è un byte non ammesso \
-                 (0x{:02X}). I tracciati sono file di testo (caratteri ASCII stampabili) a record di lunghezza \
-                 fissa; un'immagine o un documento non possono essere inviati come tracciato.",
-                pos + 1,
-                riga[pos]
-            ));
+            return Err(TracciatoRifiutato::NonTesto { riga: numero, carattere: pos + 1, byte: riga[pos] });
         }
         if riga.len() != lunghezza {
-            return Err(format!(
-                "La riga {numero} è lunga {} caratteri: i record di questo tipo di tracciato sono di {lunghezza} \
-                 caratteri ciascuno.",
-                riga.len()
-            ));
+            return Err(TracciatoRifiutato::Lunghezza { riga: numero, lunga: riga.len(), attesa: lunghezza });
         }
         record += 1;
     }
@@ -64,7 +72,7 @@ mod tests {
     #[test]
     fn an_image_is_refused_at_its_first_byte() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        let why = verifica(png, 120).expect_err("refused");
+        let why = verifica(png, 120).expect_err("refused").to_string();
         assert!(why.contains("non è un tracciato di testo") && why.contains("riga 1, carattere 1"), "{why}");
         assert!(why.contains("0x89"), "{why}");
     }
@@ -73,12 +81,12 @@ mod tests {
     fn a_record_of_another_length_or_an_empty_line_is_refused_with_its_line() {
         let mut data = records(2, 120, "\n");
         data.extend_from_slice(b"corto\n");
-        let why = verifica(&data, 120).expect_err("refused");
+        let why = verifica(&data, 120).expect_err("refused").to_string();
         assert!(why.contains("riga 3 è lunga 5 caratteri") && why.contains("120"), "{why}");
         let mut blank = records(1, 120, "\n");
         blank.extend_from_slice(b"\n");
         blank.extend(records(1, 120, "\n"));
-        assert!(verifica(&blank, 120).expect_err("refused").contains("riga 2 è lunga 0"));
+        assert!(verifica(&blank, 120).expect_err("refused").to_string().contains("riga 2 è lunga 0"));
         assert!(verifica(b"", 120).is_err());
     }
 
