@@ -115,34 +115,6 @@ pub fn in_ritardo(stato: Stato, scade_at: i64, now: i64) -> bool {
     stato != Stato::Chiusa && now >= scade_at
 }
 
-/// Why a richiesta cannot lead to an appointment (circular §3.1: "in caso di risposta non pervenuta nei tempi
-/// soglia … o di risposta con esito non accolta").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NonPrenotabile {
-    Accolta,
-    NeiTempi,
-}
-
-impl NonPrenotabile {
-    pub fn message(self) -> &'static str {
-        match self {
-            NonPrenotabile::Accolta => "La richiesta è stata accolta: non occorre un appuntamento.",
-            NonPrenotabile::NeiTempi => {
-                "La Sede è ancora nei tempi di risposta per questa richiesta: l'appuntamento si potrà prenotare dopo la scadenza."
-            }
-        }
-    }
-}
-
-pub fn prenotabile(stato: Stato, esito: Option<Esito>, scade_at: i64, now: i64) -> Result<(), NonPrenotabile> {
-    match (stato, esito) {
-        (Stato::Chiusa, Some(Esito::NonAccolta)) => Ok(()),
-        (Stato::Chiusa, _) => Err(NonPrenotabile::Accolta),
-        _ if in_ritardo(stato, scade_at, now) => Ok(()),
-        _ => Err(NonPrenotabile::NeiTempi),
-    }
-}
-
 /// How the user is told of the protocol and of the closing (circular §3.1: "tramite e-mail e SMS"): the
 /// user chooses one channel or both, and each notice goes to each channel chosen, and only there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,40 +217,6 @@ pub fn recapiti(
         (true, Some(t)) => Some(t),
     };
     Ok(Recapiti { email, telefono })
-}
-
-/// Status of a booking at the Sede's agenda.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatoPrenotazione {
-    Prenotata,
-    Annullata,
-    Svolta,
-    Assente,
-}
-
-impl StatoPrenotazione {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatoPrenotazione::Prenotata => "prenotata",
-            StatoPrenotazione::Annullata => "annullata",
-            StatoPrenotazione::Svolta => "svolta",
-            StatoPrenotazione::Assente => "assente",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<StatoPrenotazione> {
-        [Self::Prenotata, Self::Annullata, Self::Svolta, Self::Assente].into_iter().find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            StatoPrenotazione::Prenotata => "Prenotato",
-            StatoPrenotazione::Annullata => "Annullato",
-            StatoPrenotazione::Svolta => "Svolto",
-            StatoPrenotazione::Assente => "Utente assente",
-        }
-    }
 }
 
 /// Which richieste a list shows (`/comunicazioni` for the author, the Sede's queue for operators), read
@@ -467,28 +405,6 @@ mod tests {
     }
 
     #[test]
-    fn booking_opens_after_the_soglia_or_on_a_refusal_never_on_an_acceptance() {
-        let opened = 1_700_000_000;
-        let due = scadenza(opened, 30);
-        assert_eq!(due - opened, 30 * 86_400);
-        assert_eq!(prenotabile(Stato::Aperta, None, due, due - 1), Err(NonPrenotabile::NeiTempi));
-        assert_eq!(prenotabile(Stato::InCarico, None, due, due), Ok(()));
-        assert_eq!(prenotabile(Stato::Chiusa, Some(Esito::NonAccolta), due, opened), Ok(()));
-        assert_eq!(prenotabile(Stato::Chiusa, Some(Esito::Accolta), due, due + 1), Err(NonPrenotabile::Accolta));
-        assert!(in_ritardo(Stato::Aperta, due, due));
-        assert!(!in_ritardo(Stato::Chiusa, due, due + 1), "a closed richiesta is answered, never overdue");
-    }
-
-    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> crate::domain::lista::ListQuery {
-        crate::domain::lista::ListQuery {
-            filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            sort: sort.map(str::to_string),
-            desc: false,
-            page: 2,
-        }
-    }
-
-    #[test]
     fn list_filters_read_with_their_defaults_and_refuse_bad_input() {
         let history = ricerca(&query(&[], None), false).expect("history");
         assert_eq!((history.stato, history.ordine, history.desc), (FiltroStato::Tutti, Ordine::Aggiornamento, true));
@@ -596,22 +512,4 @@ mod tests {
         assert_eq!(protocollo("7001", 2026, 42), "INPS.7001.2026.0000042");
     }
 
-    #[test]
-    fn states_and_outcomes_round_trip_through_their_stored_names() {
-        for s in [Stato::Aperta, Stato::InCarico, Stato::Chiusa] {
-            assert_eq!(Stato::parse(s.as_str()), Some(s));
-        }
-        for e in [Esito::Accolta, Esito::NonAccolta] {
-            assert_eq!(Esito::parse(e.as_str()), Some(e));
-        }
-        assert_eq!(Stato::parse("sospesa"), None);
-        for p in [
-            StatoPrenotazione::Prenotata,
-            StatoPrenotazione::Annullata,
-            StatoPrenotazione::Svolta,
-            StatoPrenotazione::Assente,
-        ] {
-            assert_eq!(StatoPrenotazione::parse(p.as_str()), Some(p));
-        }
-    }
 }

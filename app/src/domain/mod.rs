@@ -8,6 +8,7 @@
 //! The module is free of I/O and async runtimes so that it compiles for
 //! `wasm32-unknown-unknown` and can be shared by server and browser code.
 
+pub mod agenda;
 pub mod allegati;
 pub mod codice_fiscale;
 pub mod comunicazioni;

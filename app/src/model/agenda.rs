@@ -15,7 +15,7 @@ pub struct PrenotazioneRow {
     pub utente: String,
     pub telefono: String,
     pub note: String,
-    pub stato: crate::domain::comunicazioni::StatoPrenotazione,
+    pub stato: crate::domain::agenda::StatoPrenotazione,
 }
 
 /// A slot a Sede published, with its live booking if any.

@@ -1,6 +1,6 @@
 //! Agenda appuntamenti on the database: the slots a Sede publishes, bookings and their cancellation, the outcome
 //! the operator records, and what a richiesta's page shows about booking (`appuntamento`). A user books only for
-//! a richiesta that went unanswered past its soglia or was not accepted (`domain::comunicazioni::prenotabile`).
+//! a richiesta that went unanswered past its soglia or was not accepted (`domain::agenda::prenotabile`).
 //!
 //! The callers (server functions) have already checked access with `authz`; the functions here still scope every
 //! read by the owner or the Sede they are given, so a wrong id answers `NotFound`.
@@ -10,7 +10,8 @@ use super::avvisi;
 use super::comunicazioni::{notifica, per_avviso};
 use super::db::Db;
 use super::limiti::{self, Uso};
-use crate::domain::comunicazioni::{self as rules, Esito, Stato, StatoPrenotazione};
+use crate::domain::agenda::{StatoPrenotazione, prenotabile};
+use crate::domain::comunicazioni::{self as rules, Esito, Stato};
 use crate::error::AppError;
 use crate::model::{Agenda, Appuntamento, PrenotazioneRow, RichiestaRow, SlotRow};
 
@@ -77,8 +78,8 @@ pub async fn prenota(
             .await?;
     let (stato, esito, scade_at, sede_id) = row.ok_or(AppError::NotFound)?;
     let stato = Stato::parse(&stato).ok_or(AppError::Internal)?;
-    rules::prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now)
-        .map_err(|why| AppError::invalid(why.message()))?;
+    prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now)
+        .map_err(AppError::invalid)?;
     let telefono = telefono.trim();
     if !rules::telefono_valido(telefono) {
         return Err(AppError::invalid("Indichi un numero di telefono valido per l'appuntamento."));
@@ -236,8 +237,8 @@ pub async fn esito_appuntamento(
 pub(super) async fn appuntamento(db: &Db, r: &RichiestaRow, now: i64) -> Result<Appuntamento, AppError> {
     let prenotazione =
         prenotazioni(db, "b.richiesta_id = $1 AND b.stato = 'prenotata'", &[r.id]).await?.into_iter().next();
-    let non_prenotabile = match rules::prenotabile(r.stato, r.esito, r.scade_at, now) {
-        Err(why) => Some(why.message().to_string()),
+    let non_prenotabile = match prenotabile(r.stato, r.esito, r.scade_at, now) {
+        Err(why) => Some(why.to_string()),
         Ok(()) if prenotazione.is_some() => Some("Per questa richiesta ha già un appuntamento prenotato.".to_string()),
         Ok(()) => None,
     };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::agenda::{BookAppointment, CancelAppointment, PublishSlot, RecordAppointment, load_agenda};
-use crate::domain::comunicazioni::StatoPrenotazione;
+use crate::domain::agenda::StatoPrenotazione;
 use crate::domain::time::format_rome;
 use crate::model::{Agenda, Appuntamento, PrenotazioneRow, SlotRow};
 
