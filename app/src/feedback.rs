@@ -96,7 +96,7 @@ pub struct ValutazioneValida {
     pub testo: Option<String>,
 }
 
-pub fn verifica(v: &Valutazione) -> Result<ValutazioneValida, String> {
+pub fn check(v: &Valutazione) -> Result<ValutazioneValida, String> {
     if !LIVELLI.iter().any(|l| l.0 == v.livello) {
         return Err("Scelga una delle tre valutazioni.".into());
     }
@@ -148,21 +148,21 @@ mod tests {
 
     #[test]
     fn a_negative_rating_needs_a_known_reason() {
-        assert!(verifica(&v(1, None, None)).is_err());
-        assert!(verifica(&v(1, Some("  "), None)).is_err());
-        assert!(verifica(&v(1, Some("boh"), None)).is_err());
-        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").motivo, Some("lento"));
-        assert_eq!(verifica(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").testo.as_deref(), Some("troppo"));
+        assert!(check(&v(1, None, None)).is_err());
+        assert!(check(&v(1, Some("  "), None)).is_err());
+        assert!(check(&v(1, Some("boh"), None)).is_err());
+        assert_eq!(check(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").motivo, Some("lento"));
+        assert_eq!(check(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").testo.as_deref(), Some("troppo"));
     }
 
     #[test]
     fn other_levels_drop_any_reason_and_unknown_levels_are_refused() {
-        assert_eq!(verifica(&v(3, Some("lento"), None)).expect("valid").motivo, None);
-        assert_eq!(verifica(&v(2, None, Some(""))).expect("valid").testo, None);
-        assert!(verifica(&v(0, None, None)).is_err());
-        assert!(verifica(&v(4, None, None)).is_err());
-        assert!(verifica(&v(2, None, Some(&"x".repeat(MAX_TESTO + 1)))).is_err());
-        assert!(verifica(&v(2, None, Some(&"è".repeat(MAX_TESTO)))).is_ok());
+        assert_eq!(check(&v(3, Some("lento"), None)).expect("valid").motivo, None);
+        assert_eq!(check(&v(2, None, Some(""))).expect("valid").testo, None);
+        assert!(check(&v(0, None, None)).is_err());
+        assert!(check(&v(4, None, None)).is_err());
+        assert!(check(&v(2, None, Some(&"x".repeat(MAX_TESTO + 1)))).is_err());
+        assert!(check(&v(2, None, Some(&"è".repeat(MAX_TESTO)))).is_ok());
     }
 
     #[test]

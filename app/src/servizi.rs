@@ -76,7 +76,7 @@ pub fn non_offerto(label: &str) -> String {
 }
 
 /// `Ok` if `slug` applies to `gestione`, the Italian refusal otherwise.
-pub fn verifica_servizio(slug: &str, gestione: Gestione) -> Result<(), String> {
+pub fn check_servizio(slug: &str, gestione: Gestione) -> Result<(), String> {
     if servizio_offerto(slug, gestione) {
         Ok(())
     } else {
@@ -85,7 +85,7 @@ pub fn verifica_servizio(slug: &str, gestione: Gestione) -> Result<(), String> {
 }
 
 /// `Ok` if `section` applies to `gestione`, the Italian refusal otherwise.
-pub fn verifica_sezione(section: Section, gestione: Gestione) -> Result<(), String> {
+pub fn check_sezione(section: Section, gestione: Gestione) -> Result<(), String> {
     if sezione_offerta(section, gestione) {
         Ok(())
     } else {
@@ -122,9 +122,9 @@ mod tests {
 
     #[test]
     fn the_refusal_names_the_service_and_the_gestione() {
-        let why = verifica_servizio("invio-tracciati", Gestione::Privata).expect_err("refused");
+        let why = check_servizio("invio-tracciati", Gestione::Privata).expect_err("refused");
         assert!(why.contains("«Invio tracciati»") && why.contains("Gestione dipendenti pubblici"), "{why}");
-        let why = verifica_sezione(Section::DmaLavoratori, Gestione::Privata).expect_err("refused");
+        let why = check_sezione(Section::DmaLavoratori, Gestione::Privata).expect_err("refused");
         assert!(why.starts_with("«DMA"), "{why}");
         assert_eq!(Gestione::of_sector("pubblico"), Gestione::Pubblica);
         assert_eq!(Gestione::of_sector("privato"), Gestione::Privata);

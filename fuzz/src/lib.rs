@@ -214,7 +214,7 @@ fn check_nome_sicuro(nome: &str) {
 }
 
 fn check_verifica(files: &[File<'_>]) -> Result<(), String> {
-    let verdetto = allegati::verifica(files);
+    let verdetto = allegati::check(files);
     match &verdetto {
         Ok(()) => {
             assert!(files.len() <= MAX_FILE);
@@ -371,11 +371,11 @@ pub fn bozza_da_byte(data: &[u8]) -> BozzaDenuncia {
 pub fn bozza(data: &[u8]) {
     let bozza = bozza_da_byte(data);
     let lavoratori = bozza.lavoratori();
-    let verifica = bozza.verifica();
+    let check = bozza.check();
     let xml = bozza.scrivi_xml();
     let mut letti = Vec::new();
     let lettura = leggi_lavoratori(xml.as_bytes(), Limiti::default(), &mut |l| letti.push(l.clone()));
-    match verifica {
+    match check {
         Ok(errori) => {
             let lettura = lettura.unwrap_or_else(|e| panic!("the draft's own XML is refused: {e:?}\n{xml}"));
             assert_eq!(letti, lavoratori, "the import reads other workers than the draft's\n{xml}");

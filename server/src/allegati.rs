@@ -182,7 +182,7 @@ pub async fn send_richiesta(Caller(ctx): Caller, State(state): State<ServerState
                     consenso_notifiche: recapiti.consenso_sms(),
                     allegati: form.allegati,
                 };
-                comunicazioni::apri(ctx.db(), access.user.user_id, nuova, now_unix()).await
+                comunicazioni::open(ctx.db(), access.user.user_id, nuova, now_unix()).await
             }
             .await
         }
@@ -252,7 +252,7 @@ pub async fn send_contestazione(
         let nota = form.campo("nota").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
         let motivi = form.campi.get("motivi").cloned().unwrap_or_default();
         let (user, position) = (access.user.user_id, access.position.id);
-        app::ssr::contestazioni::presenta(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
+        app::ssr::contestazioni::present(ctx.db(), user, position, nota, &motivi, &form.allegati, now_unix()).await
     }
     .await;
     if wants_json {

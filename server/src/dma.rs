@@ -97,7 +97,7 @@ pub async fn upload(Caller(ctx): Caller, State(state): State<ServerState>, Path(
         tokio::spawn(async move {
             let path = spool.path().to_path_buf();
             let esito =
-                importazione::importa(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
+                importazione::import(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
             drop(spool);
             esito
         })

@@ -385,8 +385,8 @@ async fn main() -> anyhow::Result<()> {
             let size = std::fs::metadata(&file)?.len();
             let start = std::time::Instant::now();
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let importa = |sostituisce: Option<i64>| {
-                app::ssr::dma::importazione::importa(
+            let import = |sostituisce: Option<i64>| {
+                app::ssr::dma::importazione::import(
                     &db,
                     user_id,
                     position_id,
@@ -398,11 +398,11 @@ async fn main() -> anyhow::Result<()> {
                 )
             };
             use app::model::EsitoInvioDma::{DaConfermare, Importata};
-            let mut esito = importa(None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut esito = import(None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             // The flag is the confirmation the page asks for: given it, the file is read again naming the
             // declaration in force.
             if let (DaConfermare(d), true) = (&esito, sostituisci) {
-                esito = importa(Some(d.id)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                esito = import(Some(d.id)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             let id = match esito {
                 Importata(id) => id,

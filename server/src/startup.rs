@@ -158,7 +158,7 @@ pub async fn serve(db: Db, config: &Config) -> anyhow::Result<()> {
     }
     prepare_spool(config)?;
     // Declarations whose import a stopped process left half stored (an hour is far longer than any import).
-    let removed = app::ssr::dma::importazione::pulisci_incomplete(&db, app::ssr::db::now_unix() - 3600)
+    let removed = app::ssr::dma::importazione::clean_incomplete(&db, app::ssr::db::now_unix() - 3600)
         .await
         .map_err(|e| anyhow::anyhow!("removing incomplete DMA imports: {e}"))?;
     if removed > 0 {
@@ -374,7 +374,7 @@ async fn export_csv(
 /// The Fascicolo aziendale of a position, for whoever may read the position; each print is audited.
 async fn fascicolo_pdf(Caller(ctx): Caller, Path(posizione): Path<String>) -> Response {
     let pdf = authorized(ctx, PositionAction::Read(&posizione), async |ctx, access| {
-        app::ssr::fascicolo::stampa(&ctx, &access).await
+        app::ssr::fascicolo::print(&ctx, &access).await
     })
     .await;
     crate::responses::download("application/pdf", pdf)

@@ -60,7 +60,7 @@ pub async fn send(Caller(ctx): Caller, State(state): State<ServerState>, Path(po
     };
     let result = async {
         let (tipo, nome, dati) = read(Multipart::from_request(Request::from_parts(parts, body), &state).await).await?;
-        tracciati::invia(ctx.db(), access.user.user_id, access.position.id, &tipo, &nome, &dati, now_unix()).await
+        tracciati::send(ctx.db(), access.user.user_id, access.position.id, &tipo, &nome, &dati, now_unix()).await
     }
     .await;
     let result = result.map(|(_, protocollo)| format!("{page}?esito=ricevuto&protocollo={protocollo}"));

@@ -33,7 +33,7 @@ pub async fn book_appointment(
 
     serve(UserAction::BookAppointment(richiesta), async |ctx, access| {
         let slot = slot.ok_or_else(|| AppError::invalid("Scelga uno degli orari disponibili."))?;
-        let id = agenda::prenota(ctx.db(), access.user.user_id, richiesta, slot, &telefono, &note, now_unix()).await?;
+        let id = agenda::book(ctx.db(), access.user.user_id, richiesta, slot, &telefono, &note, now_unix()).await?;
         leptos_axum::redirect(&format!("/agenda?esito=prenotato&n={id}"));
         Ok(())
     })
@@ -47,7 +47,7 @@ pub async fn cancel_appointment(id: i64) -> Result<(), AppError> {
     use crate::ssr::{agenda, db::now_unix};
 
     serve(UserAction::CancelAppointment(id), async |ctx, access| {
-        agenda::annulla(ctx.db(), access.user.user_id, id, now_unix()).await?;
+        agenda::cancel(ctx.db(), access.user.user_id, id, now_unix()).await?;
         leptos_axum::redirect(&format!("/agenda?esito=annullato&n={id}"));
         Ok(())
     })
@@ -67,7 +67,7 @@ pub async fn publish_slot(inizio: String, durata: i64) -> Result<(), AppError> {
         let local = chrono::NaiveDateTime::parse_from_str(inizio.trim(), "%Y-%m-%dT%H:%M")
             .map_err(|_| AppError::invalid("Indichi data e ora di inizio dello slot."))?;
         let inizio_at = rome_to_unix(local);
-        let id = agenda::pubblica_slot(ctx.db(), access.user.user_id, sede, inizio_at, durata, now_unix()).await?;
+        let id = agenda::publish_slot(ctx.db(), access.user.user_id, sede, inizio_at, durata, now_unix()).await?;
         leptos_axum::redirect(&format!("/agenda?esito=pubblicato&n={id}"));
         Ok(())
     })
@@ -88,7 +88,7 @@ pub async fn record_appointment(id: i64, esito: String) -> Result<(), AppError> 
             _ => return Err(AppError::invalid("Esito sconosciuto.")),
         };
         let sede = access.sede;
-        agenda::esito_appuntamento(ctx.db(), access.user.user_id, sede, id, svolto, now_unix()).await?;
+        agenda::record_esito(ctx.db(), access.user.user_id, sede, id, svolto, now_unix()).await?;
         leptos_axum::redirect(&format!("/agenda?esito=registrato&n={id}"));
         Ok(())
     })

@@ -161,7 +161,7 @@ pub async fn save_oggetto(
             soglia_giorni: soglia,
             attivo: attivo.is_some(),
         };
-        let saved = comunicazioni::salva_oggetto(ctx.db(), access.user.user_id, o, now_unix()).await?;
+        let saved = comunicazioni::save_oggetto(ctx.db(), access.user.user_id, o, now_unix()).await?;
         leptos_axum::redirect(&format!("/admin?esito=tassonomia&n={saved}#tassonomia"));
         Ok(())
     })

@@ -24,7 +24,7 @@ pub async fn load_comunicazioni(query: ListQuery) -> Result<RichiestePage, AppEr
             Vista::InviateDaMe => Viewer::Author(user),
             Vista::SullaMiaPosizione => Viewer::Titolare(user),
         };
-        let mut page = comunicazioni::cerca(ctx.db(), viewer, &filtro, now_unix()).await?;
+        let mut page = comunicazioni::search(ctx.db(), viewer, &filtro, now_unix()).await?;
         page.vista_posizione = access.user.role == crate::model::Role::Datore;
         Ok(page)
     })
@@ -55,7 +55,7 @@ pub async fn quesiti_queue(query: ListQuery) -> Result<RichiestePage, AppError> 
     serve(SedeAction::ReviewQuesiti, async |ctx, access| {
         let sede = access.sede;
         let filtro = ricerca(&query, true).map_err(AppError::invalid)?;
-        comunicazioni::cerca(ctx.db(), Viewer::Sede(sede), &filtro, now_unix()).await
+        comunicazioni::search(ctx.db(), Viewer::Sede(sede), &filtro, now_unix()).await
     })
     .await
 }
@@ -78,7 +78,7 @@ pub async fn act_on_quesito(id: i64, azione: String, commento: Option<String>) -
         };
         let sede = access.sede;
         let commento = commento.unwrap_or_default();
-        comunicazioni::agisci(ctx.db(), access.user.user_id, sede, id, azione, &commento, now_unix()).await?;
+        comunicazioni::act(ctx.db(), access.user.user_id, sede, id, azione, &commento, now_unix()).await?;
         leptos_axum::redirect(&format!("/comunicazioni/{id}?esito=aggiornata"));
         Ok(())
     })

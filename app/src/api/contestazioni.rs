@@ -48,7 +48,7 @@ pub async fn answer_contestazione(id: i64, esito: String, risposta: String) -> R
             _ => return Err(AppError::invalid("Scelga se accogliere o respingere la contestazione.")),
         };
         let sede = access.sede;
-        contestazioni::rispondi(ctx.db(), access.user.user_id, sede, id, accolta, &risposta, now_unix()).await?;
+        contestazioni::answer(ctx.db(), access.user.user_id, sede, id, accolta, &risposta, now_unix()).await?;
         leptos_axum::redirect(&format!("/backoffice/contestazioni?esito=risposta&n={id}"));
         Ok(())
     })

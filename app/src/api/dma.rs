@@ -52,7 +52,7 @@ pub async fn invia_dma_manuale(
     serve(PositionAction::Manage(&posizione), async |ctx, access| {
         let position = access.position;
         position.offre_servizio("compilazione-dma")?;
-        importazione::importa_bozza(
+        importazione::import_bozza(
             ctx.db(),
             access.user.user_id,
             position.id,

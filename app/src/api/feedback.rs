@@ -26,7 +26,7 @@ pub async fn valuta_servizio(uso: i64, valutazione: Valutazione) -> Result<(), A
     use crate::ssr::serve;
 
     serve(UserAction::Authenticated, async |ctx, access| {
-        feedback::valuta(ctx.db(), access.user.user_id, uso, &valutazione).await
+        feedback::rate(ctx.db(), access.user.user_id, uso, &valutazione).await
     })
     .await
 }
@@ -37,7 +37,7 @@ pub async fn ignora_valutazione(uso: i64) -> Result<(), AppError> {
     use crate::ssr::feedback;
     use crate::ssr::serve;
 
-    serve(UserAction::Authenticated, async |ctx, access| feedback::ignora(ctx.db(), access.user.user_id, uso).await)
+    serve(UserAction::Authenticated, async |ctx, access| feedback::dismiss(ctx.db(), access.user.user_id, uso).await)
         .await
 }
 

@@ -57,13 +57,13 @@ pub async fn submit_profile_request(
 
 /// A newcomer in the Albo takes the intermediary's profile (`/benvenuto`), then asks the Enti for deleghe.
 #[server(prefix = "/api", endpoint = "profilo/intermediario")]
-pub async fn attiva_intermediario() -> Result<(), AppError> {
+pub async fn become_intermediary() -> Result<(), AppError> {
     use crate::ssr::authz::UserAction;
     use crate::ssr::profili;
     use crate::ssr::serve;
 
     serve(UserAction::BecomeIntermediary, async |ctx, access| {
-        profili::attiva_intermediario(ctx.db(), &access.user).await?;
+        profili::become_intermediary(ctx.db(), &access.user).await?;
         leptos_axum::redirect("/deleghe");
         Ok(())
     })

@@ -65,7 +65,7 @@ pub async fn load_sanzioni_eca(posizione: String, query: ListQuery) -> Result<Sa
         })();
         match dati {
             Ok(dati) => {
-                match sanzioni::calcola(ctx.db(), &dati).await {
+                match sanzioni::compute(ctx.db(), &dati).await {
                     Ok(c) => view.calcolo = Some(c),
                     Err(AppError::Invalid(m)) => view.errore = Some(m),
                     Err(e) => return Err(e),
@@ -103,7 +103,7 @@ pub async fn save_tasso(tipo: String, dal: String, tasso: String) -> Result<(), 
         let dal = chrono::NaiveDate::parse_from_str(dal.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("Indichi da quale giorno vale il tasso."))?;
         let tasso = Tasso::parse(&tasso).map_err(AppError::invalid)?;
-        sanzioni::salva_tasso(ctx.db(), access.user.user_id, tipo, dal, tasso, now_unix()).await?;
+        sanzioni::save_tasso(ctx.db(), access.user.user_id, tipo, dal, tasso, now_unix()).await?;
         leptos_axum::redirect(&format!("/admin?esito=tassi&n={}#tassi", now_unix()));
         Ok(())
     })
@@ -121,7 +121,7 @@ pub async fn remove_tasso(tipo: String, dal: String) -> Result<(), AppError> {
     serve(UserAction::Administer, async |ctx, access| {
         let tipo = TipoTasso::parse(&tipo).ok_or(AppError::NotFound)?;
         let dal = chrono::NaiveDate::parse_from_str(dal.trim(), "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
-        sanzioni::rimuovi_tasso(ctx.db(), access.user.user_id, tipo, dal, now_unix()).await?;
+        sanzioni::remove_tasso(ctx.db(), access.user.user_id, tipo, dal, now_unix()).await?;
         leptos_axum::redirect(&format!("/admin?esito=tassi&n={}#tassi", now_unix()));
         Ok(())
     })

@@ -93,7 +93,7 @@ pub const MAX_BYTES_DMA: usize = 200 * 1024 * 1024;
 pub const MAX_BYTES_TRACCIATO: usize = 20 * 1024 * 1024;
 
 impl LimitiFile {
-    /// The attachments of a richiesta or a contestazione (`verifica`).
+    /// The attachments of a richiesta or a contestazione (`check`).
     pub const ALLEGATI: LimitiFile = LimitiFile {
         max_file: MAX_FILE,
         max_bytes_file: MAX_BYTES_FILE,
@@ -125,7 +125,7 @@ impl LimitiFile {
 
     /// Checks the files chosen (name, size in bytes) before they are sent: what the browser knows without
     /// reading them. The content is the server's to check. The first problem, in Italian.
-    pub fn verifica_scelta(&self, files: &[(String, u64)]) -> Result<(), String> {
+    pub fn check_scelta(&self, files: &[(String, u64)]) -> Result<(), String> {
         if files.len() > self.max_file {
             return Err(if self.max_file == 1 {
                 format!("Si può inviare un solo file: ne sono stati scelti {}.", files.len())
@@ -184,7 +184,7 @@ fn mb(bytes: usize) -> usize {
 }
 
 /// Checks the whole set before anything is stored; the first problem found, in Italian.
-pub fn verifica(files: &[File<'_>]) -> Result<(), String> {
+pub fn check(files: &[File<'_>]) -> Result<(), String> {
     if files.len() > MAX_FILE {
         return Err(format!("Si possono allegare al massimo {MAX_FILE} file: ne sono stati scelti {}.", files.len()));
     }
@@ -237,53 +237,53 @@ mod tests {
     #[test]
     fn three_good_files_pass_a_fourth_is_refused() {
         let ok = [f("nota.pdf", PDF), f("ricevuta.PNG", PNG), f("uniemens.xml", b"<?xml version=\"1.0\"?><x/>")];
-        assert_eq!(verifica(&ok), Ok(()));
+        assert_eq!(check(&ok), Ok(()));
         let four = [f("a.pdf", PDF), f("b.pdf", PDF), f("c.pdf", PDF), f("d.pdf", PDF)];
-        assert!(verifica(&four).expect_err("refused").contains("al massimo 3 file"));
-        assert_eq!(verifica(&[]), Ok(()), "attachments are optional");
+        assert!(check(&four).expect_err("refused").contains("al massimo 3 file"));
+        assert_eq!(check(&[]), Ok(()), "attachments are optional");
     }
 
     #[test]
     fn content_must_match_the_declared_type() {
-        let err = verifica(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).expect_err("refused");
+        let err = check(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).expect_err("refused");
         assert!(err.contains("non corrisponde"), "{err}");
-        assert!(verifica(&[f("foto.jpg", PNG)]).expect_err("refused").contains("non corrisponde"));
-        assert!(verifica(&[f("dati.csv", b"a;b\n\0\x01")]).expect_err("refused").contains("non corrisponde"));
-        assert!(verifica(&[f("dati.xml", b"plain text")]).expect_err("refused").contains("non corrisponde"));
-        assert_eq!(verifica(&[f("dati.csv", "matricola;importo\n8100000001;1.234,56\n".as_bytes())]), Ok(()));
-        assert!(verifica(&[f("programma.exe", b"MZ")]).expect_err("refused").contains("non è ammesso"));
-        assert!(verifica(&[f("senza-estensione", PDF)]).expect_err("refused").contains("non è ammesso"));
+        assert!(check(&[f("foto.jpg", PNG)]).expect_err("refused").contains("non corrisponde"));
+        assert!(check(&[f("dati.csv", b"a;b\n\0\x01")]).expect_err("refused").contains("non corrisponde"));
+        assert!(check(&[f("dati.xml", b"plain text")]).expect_err("refused").contains("non corrisponde"));
+        assert_eq!(check(&[f("dati.csv", "matricola;importo\n8100000001;1.234,56\n".as_bytes())]), Ok(()));
+        assert!(check(&[f("programma.exe", b"MZ")]).expect_err("refused").contains("non è ammesso"));
+        assert!(check(&[f("senza-estensione", PDF)]).expect_err("refused").contains("non è ammesso"));
     }
 
     #[test]
     fn sizes_per_file_and_in_total() {
         let mut big = PDF.to_vec();
         big.resize(MAX_BYTES_FILE + 1, b' ');
-        assert!(verifica(&[f("grande.pdf", &big)]).expect_err("refused").contains("5 MB per file"));
+        assert!(check(&[f("grande.pdf", &big)]).expect_err("refused").contains("5 MB per file"));
         let mut near = PDF.to_vec();
         near.resize(MAX_BYTES_FILE, b' ');
-        assert_eq!(verifica(&[f("a.pdf", &near), f("b.pdf", &near)]), Ok(()));
-        let err = verifica(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).expect_err("refused");
+        assert_eq!(check(&[f("a.pdf", &near), f("b.pdf", &near)]), Ok(()));
+        let err = check(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).expect_err("refused");
         assert!(err.contains("in totale"), "{err}");
-        assert!(verifica(&[f("vuoto.pdf", b"")]).expect_err("refused").contains("vuoto"));
-        assert!(verifica(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").contains("stesso nome"));
+        assert!(check(&[f("vuoto.pdf", b"")]).expect_err("refused").contains("vuoto"));
+        assert!(check(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").contains("stesso nome"));
     }
 
     #[test]
     fn the_browser_check_uses_the_server_limits() {
         let scelta = |n: &[(&str, u64)]| n.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
         let a = LimitiFile::ALLEGATI;
-        assert_eq!(a.verifica_scelta(&scelta(&[("nota.pdf", 10), ("foto.JPG", 10), ("dati.csv", 10)])), Ok(()));
+        assert_eq!(a.check_scelta(&scelta(&[("nota.pdf", 10), ("foto.JPG", 10), ("dati.csv", 10)])), Ok(()));
         let four = scelta(&[("a.pdf", 1), ("b.pdf", 1), ("c.pdf", 1), ("d.pdf", 1)]);
-        assert!(a.verifica_scelta(&four).expect_err("four").contains("al massimo 3 file"));
+        assert!(a.check_scelta(&four).expect_err("four").contains("al massimo 3 file"));
         let big = scelta(&[("grande.pdf", MAX_BYTES_FILE as u64 + 1)]);
-        assert!(a.verifica_scelta(&big).expect_err("big").contains("«grande.pdf» supera il limite di 5 MB"));
-        let exe = a.verifica_scelta(&scelta(&[("programma.exe", 10)])).expect_err("exe");
+        assert!(a.check_scelta(&big).expect_err("big").contains("«grande.pdf» supera il limite di 5 MB"));
+        let exe = a.check_scelta(&scelta(&[("programma.exe", 10)])).expect_err("exe");
         assert!(exe.contains("«programma.exe» non è di un tipo ammesso") && exe.contains("PDF"), "{exe}");
         let near = MAX_BYTES_FILE as u64;
-        let total = a.verifica_scelta(&scelta(&[("a.pdf", near), ("b.pdf", near), ("c.pdf", 1)])).expect_err("total");
+        let total = a.check_scelta(&scelta(&[("a.pdf", near), ("b.pdf", near), ("c.pdf", 1)])).expect_err("total");
         assert!(total.contains("in totale il limite di 10 MB"), "{total}");
-        assert!(a.verifica_scelta(&scelta(&[("vuoto.pdf", 0)])).expect_err("empty").contains("vuoto"));
+        assert!(a.check_scelta(&scelta(&[("vuoto.pdf", 0)])).expect_err("empty").contains("vuoto"));
         // Every extension the browser admits is a type the server admits, and the other way round.
         for ext in a.estensioni.expect("extensions") {
             assert!(Tipo::da_nome(&format!("x.{ext}")).is_some(), "{ext}");
@@ -292,10 +292,10 @@ mod tests {
             assert!(a.estensioni.expect("extensions").contains(&ext), "{ext}");
         }
         let d = LimitiFile::DMA;
-        assert!(d.verifica_scelta(&scelta(&[("denuncia.pdf", 10)])).expect_err("pdf").contains("ammessi XML"));
-        assert_eq!(d.verifica_scelta(&scelta(&[("denuncia.XML", 10)])), Ok(()));
+        assert!(d.check_scelta(&scelta(&[("denuncia.pdf", 10)])).expect_err("pdf").contains("ammessi XML"));
+        assert_eq!(d.check_scelta(&scelta(&[("denuncia.XML", 10)])), Ok(()));
         assert_eq!(d.accept().as_deref(), Some(".xml"));
-        assert_eq!(LimitiFile::TRACCIATO.verifica_scelta(&scelta(&[("flusso.dat", 10)])), Ok(()));
+        assert_eq!(LimitiFile::TRACCIATO.check_scelta(&scelta(&[("flusso.dat", 10)])), Ok(()));
     }
 
     #[test]

@@ -354,7 +354,7 @@ fn tratti(
 }
 
 /// Computes the sanction and the interest. `tur` and `mora` are the dated tables, sorted by `dal`.
-pub fn calcola(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Calcolo, String> {
+pub fn compute(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Calcolo, String> {
     let c = i128::from(d.contributo.cents());
     if c <= 0 {
         return Err("Indichi un contributo maggiore di zero.".to_string());
@@ -488,7 +488,7 @@ mod tests {
     /// 2,65 + 5,5 = 8,15 %, 23/04–16/05 = 24 days at 2,40 + 5,5 = 7,90 %. By hand: 10000 × 8,15 % × 37/365 = 82,6164…; 10000 × 7,90 % × 24/365 = 51,9452…; total 134,56.
     #[test]
     fn omissione_across_a_rate_change() {
-        let c = calcola(&dati(10_000, day(2025, 3, 16), day(2025, 5, 16), Regime::Omissione), &tur(), &mora())
+        let c = compute(&dati(10_000, day(2025, 3, 16), day(2025, 5, 16), Regime::Omissione), &tur(), &mora())
             .expect("calcolo");
         let lines: Vec<_> = c.righe.iter().map(|r| (r.dal, r.al, r.giorni, r.tasso, r.importo.cents())).collect();
         assert_eq!(
@@ -509,7 +509,7 @@ mod tests {
     /// 1000 × 3,01 % × 366/365 = 30,1824… → 30,18.
     #[test]
     fn evasione_at_the_cap_then_interest_on_the_contribution() {
-        let c = calcola(&dati(1_000, day(2022, 1, 16), day(2025, 1, 16), Regime::Evasione), &tur(), &mora())
+        let c = compute(&dati(1_000, day(2022, 1, 16), day(2025, 1, 16), Regime::Evasione), &tur(), &mora())
             .expect("calcolo");
         assert_eq!(c.sanzione.cents(), 60_000);
         assert_eq!(c.tetto_raggiunto_il, Some(day(2024, 1, 16)));
@@ -525,7 +525,7 @@ mod tests {
         assert_eq!(c.avvisi.len(), 1, "{:?}", c.avvisi);
         assert!(c.avvisi[0].contains("ultimo tasso registrato (3,01 %, in vigore dal 15/05/2018)"), "{:?}", c.avvisi);
         let recent = [TassoDatato { dal: day(2024, 7, 1), tasso: Tasso(30_000) }];
-        let fresh = calcola(
+        let fresh = compute(
             &dati(1_000, day(2022, 1, 16), day(2025, 1, 16), Regime::Evasione),
             &tur(),
             &[mora()[0], recent[0]],
@@ -537,7 +537,7 @@ mod tests {
     /// Exactly at the cap on the day of payment: no interest.
     #[test]
     fn reaching_the_cap_on_the_day_of_payment_owes_no_interest() {
-        let c = calcola(&dati(1_000, day(2022, 1, 16), day(2024, 1, 16), Regime::Evasione), &tur(), &mora())
+        let c = compute(&dati(1_000, day(2022, 1, 16), day(2024, 1, 16), Regime::Evasione), &tur(), &mora())
             .expect("calcolo");
         assert_eq!((c.sanzione.cents(), c.tetto_raggiunto_il, c.interessi_mora), (60_000, None, Money::ZERO));
     }
@@ -546,7 +546,7 @@ mod tests {
     fn each_regime_has_its_rate_and_cap() {
         let (due, paid) = (day(2025, 6, 16), day(2025, 7, 16)); // 30 days at TUR 2,15
         let rate = |d: Dati| {
-            let c = calcola(&d, &tur(), &mora()).expect("calcolo");
+            let c = compute(&d, &tur(), &mora()).expect("calcolo");
             assert_eq!(c.regime, d.regime);
             (c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents())
         };
@@ -573,7 +573,7 @@ mod tests {
         let on_time = dati(1_000, day(2025, 2, 16), day(2025, 6, 16), Regime::OmissioneEntro120Giorni);
         assert_eq!(regime_applicato(&on_time), Ok((Regime::OmissioneEntro120Giorni, None)));
         let late = dati(1_000, day(2025, 2, 16), day(2025, 6, 17), Regime::OmissioneEntro120Giorni);
-        let c = calcola(&late, &tur(), &mora()).expect("calcolo");
+        let c = compute(&late, &tur(), &mora()).expect("calcolo");
         assert_eq!((c.regime, c.righe[0].tasso), (Regime::Omissione, Tasso(84_000)), "2,90 + 5,5 on 17/02");
         assert!(c.avvisi[0].contains("121 giorni dopo la scadenza, oltre i 120 giorni"), "{:?}", c.avvisi);
         let early = dati(1_000, day(2024, 6, 16), day(2024, 7, 16), Regime::OmissioneEntro120Giorni);
@@ -586,7 +586,7 @@ mod tests {
     fn a_nota_di_rettifica_paid_within_30_days_halves_the_sanction() {
         let mut d = dati(10_000, day(2025, 3, 16), day(2025, 5, 16), Regime::Omissione);
         d.rettifica_pagata_entro_30_giorni = true;
-        let c = calcola(&d, &tur(), &mora()).expect("calcolo");
+        let c = compute(&d, &tur(), &mora()).expect("calcolo");
         assert_eq!((c.sanzione.cents(), c.sanzione_dovuta.cents(), c.totale.cents()), (13_456, 6_728, 6_728));
         assert!(c.avvisi.is_empty());
     }
@@ -664,7 +664,7 @@ mod tests {
             denuncia: Some(day(2025, 7, 1)),
             ..dati(36_500, day(2025, 6, 16), day(2025, 7, 16), Regime::EvasioneRavvedutaEntro30Giorni)
         };
-        let c = calcola(&reduced, &tur(), &mora()).expect("calcolo");
+        let c = compute(&reduced, &tur(), &mora()).expect("calcolo");
         assert_eq!(
             (c.regime, c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents()),
             (Regime::EvasioneRavvedutaEntro30Giorni, Tasso(76_500), 22_950, 1_460_000)
@@ -674,7 +674,7 @@ mod tests {
             denuncia: Some(day(2026, 6, 17)),
             ..dati(36_500, day(2025, 6, 16), day(2026, 7, 16), Regime::EvasioneRavvedutaEntro30Giorni)
         };
-        let c = calcola(&late, &tur(), &mora()).expect("calcolo");
+        let c = compute(&late, &tur(), &mora()).expect("calcolo");
         // 36.500 × 30 % × 395 / 365 = 11.850,00 €, under the 60 % cap of 21.900 €.
         assert_eq!(
             (c.regime, c.righe[0].tasso, c.sanzione.cents(), c.tetto.cents()),
@@ -687,11 +687,11 @@ mod tests {
     fn missing_rates_and_timely_payments_are_told() {
         let before = dati(1_000, day(2024, 1, 16), day(2024, 3, 16), Regime::Omissione);
         assert!(
-            calcola(&before, &tur(), &mora())
+            compute(&before, &tur(), &mora())
                 .expect_err("refused")
                 .contains("Manca il tasso TUR in vigore il 17/01/2024")
         );
         let on_time = dati(1_000, day(2025, 3, 16), day(2025, 3, 16), Regime::Omissione);
-        assert!(calcola(&on_time, &tur(), &mora()).expect_err("refused").contains("entro la scadenza"));
+        assert!(compute(&on_time, &tur(), &mora()).expect_err("refused").contains("entro la scadenza"));
     }
 }

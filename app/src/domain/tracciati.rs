@@ -31,7 +31,7 @@ pub enum TracciatoRifiutato {
 }
 
 /// Checks `dati` as records of `lunghezza` characters.
-pub fn verifica(dati: &[u8], lunghezza: usize) -> Result<Esito, TracciatoRifiutato> {
+pub fn check(dati: &[u8], lunghezza: usize) -> Result<Esito, TracciatoRifiutato> {
     if dati.is_empty() {
         return Err(TracciatoRifiutato::Vuoto);
     }
@@ -61,18 +61,18 @@ mod tests {
 
     #[test]
     fn records_of_the_declared_length_pass_with_either_line_ending() {
-        assert_eq!(verifica(&records(3, 120, "\n"), 120), Ok(Esito { record: 3 }));
-        assert_eq!(verifica(&records(3, 120, "\r\n"), 120), Ok(Esito { record: 3 }));
+        assert_eq!(check(&records(3, 120, "\n"), 120), Ok(Esito { record: 3 }));
+        assert_eq!(check(&records(3, 120, "\r\n"), 120), Ok(Esito { record: 3 }));
         // The last record without its terminator.
         let mut last = records(2, 120, "\n");
         last.pop();
-        assert_eq!(verifica(&last, 120), Ok(Esito { record: 2 }));
+        assert_eq!(check(&last, 120), Ok(Esito { record: 2 }));
     }
 
     #[test]
     fn an_image_is_refused_at_its_first_byte() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        let why = verifica(png, 120).expect_err("refused").to_string();
+        let why = check(png, 120).expect_err("refused").to_string();
         assert!(why.contains("non è un tracciato di testo") && why.contains("riga 1, carattere 1"), "{why}");
         assert!(why.contains("0x89"), "{why}");
     }
@@ -81,23 +81,23 @@ mod tests {
     fn a_record_of_another_length_or_an_empty_line_is_refused_with_its_line() {
         let mut data = records(2, 120, "\n");
         data.extend_from_slice(b"corto\n");
-        let why = verifica(&data, 120).expect_err("refused").to_string();
+        let why = check(&data, 120).expect_err("refused").to_string();
         assert!(why.contains("riga 3 è lunga 5 caratteri") && why.contains("120"), "{why}");
         let mut blank = records(1, 120, "\n");
         blank.extend_from_slice(b"\n");
         blank.extend(records(1, 120, "\n"));
-        assert!(verifica(&blank, 120).expect_err("refused").to_string().contains("riga 2 è lunga 0"));
-        assert!(verifica(b"", 120).is_err());
+        assert!(check(&blank, 120).expect_err("refused").to_string().contains("riga 2 è lunga 0"));
+        assert!(check(b"", 120).is_err());
     }
 
     #[test]
     fn utf8_accents_tabs_and_nul_are_not_record_characters() {
         let mut data = format!("{:<119}", "CITTA'").into_bytes();
         data.push(b'x');
-        assert!(verifica(&data, 120).is_ok());
+        assert!(check(&data, 120).is_ok());
         for bad in ["è", "\t", "\0"] {
             let line = format!("{bad}{}", "x".repeat(120 - bad.len()));
-            assert!(verifica(line.as_bytes(), 120).is_err(), "{bad:?}");
+            assert!(check(line.as_bytes(), 120).is_err(), "{bad:?}");
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::model::{Agenda, Appuntamento, PrenotazioneRow, RichiestaRow, SlotRow}
 const MAX_NOTE: usize = 500;
 
 /// An operator publishes a slot at their Sede.
-pub async fn pubblica_slot(
+pub async fn publish_slot(
     db: &Db,
     operator_id: i64,
     sede_id: i64,
@@ -61,7 +61,7 @@ pub const SLOT_NON_DISPONIBILE: &str = "Lo slot non è più disponibile: ne scel
 /// Books `slot_id` for the user's richiesta. Eligibility follows the circular; that the slot is free is
 /// decided by the database (a partial unique index), not by a check before the insert, so concurrent
 /// bookings from any number of server processes get exactly one winner.
-pub async fn prenota(
+pub async fn book(
     db: &Db,
     user_id: i64,
     richiesta_id: i64,
@@ -149,13 +149,13 @@ pub async fn prenota(
         now,
     )
     .await?;
-    super::feedback::registra_uso(&mut tx, user_id, "prenotazione", &id.to_string(), now).await?;
+    super::feedback::record_uso(&mut tx, user_id, "prenotazione", &id.to_string(), now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// The user cancels their own booking; the slot is free again.
-pub async fn annulla(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn cancel(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE prenotazioni SET stato = 'annullata', aggiornata_at = $1 \
@@ -203,7 +203,7 @@ pub async fn annulla(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> R
 }
 
 /// An operator of the slot's Sede records how a booked appointment went.
-pub async fn esito_appuntamento(
+pub async fn record_esito(
     db: &Db,
     operator_id: i64,
     operator_sede: i64,

@@ -125,12 +125,12 @@ impl PositionRef {
     /// Refuses, with the Italian message, a menu service that does not apply to this position (a service of
     /// the Gestione dipendenti pubblici on a private-sector one).
     pub fn offre_servizio(&self, slug: &str) -> Result<(), AppError> {
-        servizi::verifica_servizio(slug, self.gestione).map_err(AppError::Invalid)
+        servizi::check_servizio(slug, self.gestione).map_err(AppError::Invalid)
     }
 
     /// Refuses, with the Italian message, a consultation section that does not apply to this position.
     pub fn offre_sezione(&self, section: crate::sections::Section) -> Result<(), AppError> {
-        servizi::verifica_sezione(section, self.gestione).map_err(AppError::Invalid)
+        servizi::check_sezione(section, self.gestione).map_err(AppError::Invalid)
     }
 }
 

@@ -73,7 +73,7 @@ fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, rules::Recapiti), AppError>
 
 /// Opens a richiesta: protocol number, quesito at the Sede of the position, deadline from the oggetto's
 /// soglia, first timeline entry, the e-mail notice in the outbox and the audit entry, in one transaction.
-pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(i64, String), AppError> {
+pub async fn open(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(i64, String), AppError> {
     let (testo, recapiti) = valida(&r)?;
     let consenso_sms = recapiti.consenso_sms();
     let rules::Recapiti { email, telefono } = recapiti;
@@ -136,7 +136,7 @@ pub async fn apri(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     notifica(&mut tx, id, avviso.contatti(), &notice, &sms, now).await?;
     let entry = Entry { actor_user_id: Some(user_id), action: "richiesta.aperta", subject: &protocollo, detail: "" };
     audit::append(&mut tx, entry, now).await?;
-    super::feedback::registra_uso(&mut tx, user_id, "richiesta", &id.to_string(), now).await?;
+    super::feedback::record_uso(&mut tx, user_id, "richiesta", &id.to_string(), now).await?;
     tx.commit().await?;
     Ok((id, protocollo))
 }
@@ -290,7 +290,7 @@ pub(super) async fn notifica(
 pub fn pacchetto_allegati(files: &[Allegato]) -> Result<Option<(String, Vec<u8>)>, AppError> {
     let check: Vec<allegati::File<'_>> =
         files.iter().map(|a| allegati::File { nome: &a.nome, dati: &a.dati }).collect();
-    allegati::verifica(&check).map_err(AppError::invalid)?;
+    allegati::check(&check).map_err(AppError::invalid)?;
     if files.is_empty() {
         return Ok(None);
     }
@@ -329,7 +329,7 @@ pub async fn allegati_zip(db: &Db, richiesta_id: i64) -> Result<Option<(String, 
 
 /// An operator's action on a quesito of their Sede; returns the new status. The update is conditional on
 /// the status read, so two operators acting at once cannot both move it.
-pub async fn agisci(
+pub async fn act(
     db: &Db,
     operator_id: i64,
     operator_sede: i64,
@@ -444,7 +444,7 @@ fn on_held_positions(user: &str) -> String {
 /// The page of richieste a list asks for, with the taxonomy (for its filter) — only the viewer's own:
 /// the author's richieste, those on the positions the datore holds, or those routed to the operator's Sede.
 /// (The datore's view reads the richieste of their few positions through `richieste_position`.)
-pub async fn cerca(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Result<RichiestePage, AppError> {
+pub async fn search(db: &Db, viewer: Viewer, r: &rules::Ricerca, now: i64) -> Result<RichiestePage, AppError> {
     let mut binds = Binds::default();
     let mut conditions = vec![match viewer {
         Viewer::Author(user) => format!("r.user_id = {}", binds.push(user)),
@@ -581,7 +581,7 @@ const MAX_NOME_TASSONOMIA: usize = 80;
 /// Adds an oggetto (`id` None) or changes one. Names and threshold are checked; an oggetto is retired
 /// (`attivo` false), never deleted, so past richieste keep it. A new threshold applies to richieste sent
 /// from now on: those already sent keep the deadline fixed at their opening.
-pub async fn salva_oggetto(db: &Db, admin_id: i64, o: OggettoDaSalvare<'_>, now: i64) -> Result<i64, AppError> {
+pub async fn save_oggetto(db: &Db, admin_id: i64, o: OggettoDaSalvare<'_>, now: i64) -> Result<i64, AppError> {
     let OggettoDaSalvare { id, classe, oggetto, soglia_giorni, attivo } = o;
     let (classe, oggetto) = (classe.trim(), oggetto.trim());
     if classe.is_empty() || oggetto.is_empty() {

@@ -15,7 +15,7 @@ const MAX_MOTIVI: usize = 4000;
 
 /// Files a contestazione on `nota_id`, which must be a nota of regolarizzazione of `position_id` (the only
 /// notes the circular lets a user contest); one at a time per nota.
-pub async fn presenta(
+pub async fn present(
     db: &Db,
     user_id: i64,
     position_id: i64,
@@ -80,13 +80,13 @@ pub async fn presenta(
     };
     audit::append(&mut tx, entry, now).await?;
     // The rating is offered for the contestazione filed, named by its protocol (what the page is sent back with).
-    super::feedback::registra_uso(&mut tx, user_id, "contestazione", &protocollo, now).await?;
+    super::feedback::record_uso(&mut tx, user_id, "contestazione", &protocollo, now).await?;
     tx.commit().await?;
     Ok((id, protocollo))
 }
 
 /// The Sede's answer; the update is conditional on the contestazione still waiting, at that Sede.
-pub async fn rispondi(
+pub async fn answer(
     db: &Db,
     operator_id: i64,
     sede_id: i64,

@@ -710,7 +710,7 @@ pub async fn activate(
     )
     .await?;
     continue_subdeleghe(&mut tx, delega_id, intermediary_id, valid_from, now).await?;
-    super::feedback::registra_uso(&mut tx, intermediary_id, "delega-attivazione", &delega_id.to_string(), now).await?;
+    super::feedback::record_uso(&mut tx, intermediary_id, "delega-attivazione", &delega_id.to_string(), now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -99,7 +99,7 @@ pub struct Fascicolo {
 /// Prints the dossier of the position for the caller: the file name and the PDF. Whoever may read the
 /// position may print it (`PositionAction::Read`, checked by the route); each print is recorded in the audit
 /// log with the PDF's SHA-256.
-pub async fn stampa(ctx: &RequestCtx, access: &PositionGrant) -> Result<(String, Vec<u8>), AppError> {
+pub async fn print(ctx: &RequestCtx, access: &PositionGrant) -> Result<(String, Vec<u8>), AppError> {
     let position = &access.position;
     let fascicolo = dati(ctx.db(), position.id, ctx.state.settings.today()).await?;
     let generated_at = now_unix();
@@ -114,7 +114,7 @@ pub async fn stampa(ctx: &RequestCtx, access: &PositionGrant) -> Result<(String,
     };
     audit::record(ctx.db(), entry).await?;
     // The print is a use of the service the page then asks a rating for (one per user and day).
-    super::feedback::registra_uso_del_giorno(ctx.db(), access.user.user_id, "fascicolo-stampa", generated_at).await?;
+    super::feedback::record_uso_del_giorno(ctx.db(), access.user.user_id, "fascicolo-stampa", generated_at).await?;
     // The code is a validated position code: plain ASCII.
     Ok((format!("fascicolo-{}.pdf", position.code), pdf))
 }

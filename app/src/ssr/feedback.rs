@@ -11,7 +11,7 @@ use crate::feedback::{self, Riepilogo, RiepilogoServizio, Uso, Valutazione};
 
 /// Records a use of an action service inside the action's own transaction, so the rating is offered for
 /// exactly the actions that happened. `riferimento` names the record the action created.
-pub async fn registra_uso(
+pub async fn record_uso(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
     servizio: &'static str,
@@ -33,9 +33,9 @@ pub async fn registra_uso(
 
 /// Records today's use of a service without a record of its own to name (`Uso::AzioneDelGiorno`), in its
 /// own short transaction: the action (a print) writes nothing else.
-pub async fn registra_uso_del_giorno(db: &Db, user_id: i64, servizio: &'static str, at: i64) -> Result<(), AppError> {
+pub async fn record_uso_del_giorno(db: &Db, user_id: i64, servizio: &'static str, at: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    registra_uso(&mut tx, user_id, servizio, &iso_date(rome_date(at)), at).await?;
+    record_uso(&mut tx, user_id, servizio, &iso_date(rome_date(at)), at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -54,14 +54,14 @@ pub async fn uso_da_valutare(
         Uso::Consultazione => {
             let day = iso_date(rome_date(now));
             let mut tx = db.begin_write().await?;
-            registra_uso(&mut tx, user_id, servizio.key, &day, now).await?;
+            record_uso(&mut tx, user_id, servizio.key, &day, now).await?;
             tx.commit().await?;
             day
         }
         Uso::Azione => {
             riferimento.ok_or_else(|| AppError::invalid("Manca il riferimento dell'operazione."))?.to_string()
         }
-        // Recorded by the action itself (`registra_uso_del_giorno`): only looked up here.
+        // Recorded by the action itself (`record_uso_del_giorno`): only looked up here.
         Uso::AzioneDelGiorno => iso_date(rome_date(now)),
     };
     let id: Option<i64> = sqlx::query_scalar(
@@ -77,8 +77,8 @@ pub async fn uso_da_valutare(
 
 /// Stores the one rating of a use of the caller's. A second rating, or a rating of a dismissed or someone
 /// else's use, changes nothing and says so.
-pub async fn valuta(db: &Db, user_id: i64, uso: i64, valutazione: &Valutazione) -> Result<(), AppError> {
-    let v = feedback::verifica(valutazione).map_err(AppError::Invalid)?;
+pub async fn rate(db: &Db, user_id: i64, uso: i64, valutazione: &Valutazione) -> Result<(), AppError> {
+    let v = feedback::check(valutazione).map_err(AppError::Invalid)?;
     let mut tx = db.begin_write().await?;
     let servizio: Option<String> = sqlx::query_scalar(
         "UPDATE feedback_usi SET esito = 'valutato' WHERE id = $1 AND user_id = $2 AND esito IS NULL RETURNING servizio",
@@ -102,7 +102,7 @@ pub async fn valuta(db: &Db, user_id: i64, uso: i64, valutazione: &Valutazione) 
 }
 
 /// The user closed the rating without answering: it is not offered again for this use.
-pub async fn ignora(db: &Db, user_id: i64, uso: i64) -> Result<(), AppError> {
+pub async fn dismiss(db: &Db, user_id: i64, uso: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE feedback_usi SET esito = 'ignorato' WHERE id = $1 AND user_id = $2 AND esito IS NULL")
         .bind(uso)
         .bind(user_id)

@@ -763,7 +763,7 @@ pub async fn overview(db: &Db, user_id: i64) -> sqlx::Result<ProfileOverview> {
 
 /// A user without a profile whose codice fiscale is in the Albo becomes an intermediary, who then asks the
 /// Enti for deleghe (PEC + OTP, circular §2b). Only from `nessuno`: no other role is ever changed this way.
-pub async fn attiva_intermediario(db: &Db, user: &super::identity::SessionUser) -> Result<(), AppError> {
+pub async fn become_intermediary(db: &Db, user: &super::identity::SessionUser) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE users SET role = 'intermediario' WHERE id = $1 AND role = 'nessuno' \

@@ -53,7 +53,7 @@ pub async fn tassi(db: &Db) -> Result<Vec<TassoRow>, AppError> {
 }
 
 /// Adds a rate, or replaces the one starting the same day.
-pub async fn salva_tasso(
+pub async fn save_tasso(
     db: &Db,
     admin_id: i64,
     tipo: TipoTasso,
@@ -83,7 +83,7 @@ pub async fn salva_tasso(
 }
 
 /// Removes a rate entered by mistake.
-pub async fn rimuovi_tasso(db: &Db, admin_id: i64, tipo: TipoTasso, dal: NaiveDate, now: i64) -> Result<(), AppError> {
+pub async fn remove_tasso(db: &Db, admin_id: i64, tipo: TipoTasso, dal: NaiveDate, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query("DELETE FROM tassi WHERE tipo = $1 AND dal = $2")
         .bind(tipo.as_str())
@@ -120,8 +120,8 @@ pub async fn note_eca(db: &Db, position_id: i64) -> Result<Vec<NotaEca>, AppErro
 }
 
 /// The computation over the stored rates.
-pub async fn calcola(db: &Db, dati: &Dati) -> Result<rules::Calcolo, AppError> {
+pub async fn compute(db: &Db, dati: &Dati) -> Result<rules::Calcolo, AppError> {
     let tur = tabella(db, TipoTasso::Tur).await?;
     let mora = tabella(db, TipoTasso::Mora).await?;
-    rules::calcola(dati, &tur, &mora).map_err(AppError::invalid)
+    rules::compute(dati, &tur, &mora).map_err(AppError::invalid)
 }

@@ -17,9 +17,9 @@ use crate::error::AppError;
 use crate::model::{TracciatiView, TracciatoRow};
 
 /// The check of a tracciato's content by its type's record length. `Ok` carries the outcome shown to the user.
-pub fn verifica(dati: &[u8], lunghezza_record: i64) -> Result<String, String> {
+pub fn check(dati: &[u8], lunghezza_record: i64) -> Result<String, String> {
     let lunghezza = usize::try_from(lunghezza_record).map_err(|_| "Tipo di tracciato non valido.".to_string())?;
-    let esito = tracciati::verifica(dati, lunghezza).map_err(|e| e.to_string())?;
+    let esito = tracciati::check(dati, lunghezza).map_err(|e| e.to_string())?;
     Ok(format!(
         "Ricevuto e archiviato: {} record da {lunghezza} caratteri. Il contenuto dei campi sarà controllato \
          quando INPS ne pubblicherà il formato.",
@@ -30,7 +30,7 @@ pub fn verifica(dati: &[u8], lunghezza_record: i64) -> Result<String, String> {
 /// Stores a tracciato (state `ricevuto`) with its protocol number, then processes it. The file is
 /// refused before anything is stored when its type is unknown, it is empty or too large, or it is not text
 /// records of its type's length.
-pub async fn invia(
+pub async fn send(
     db: &Db,
     user_id: i64,
     position_id: i64,
@@ -56,7 +56,7 @@ pub async fn invia(
         )));
     }
     // Not a text of the type's records (an image, a PDF, a spreadsheet): refused, nothing stored.
-    verifica(dati, lunghezza_record).map_err(AppError::Invalid)?;
+    check(dati, lunghezza_record).map_err(AppError::Invalid)?;
     let (sede_id, sede_code): (i64, String) =
         sqlx::query_as("SELECT s.id, s.code FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE p.id = $1")
             .bind(position_id)
@@ -85,14 +85,14 @@ pub async fn invia(
         Entry { actor_user_id: Some(user_id), action: "tracciato.ricevuto", subject: &protocollo, detail: &sha256 };
     audit::append(&mut tx, entry, now).await?;
     // The rating is offered for the file protocolled, named by its protocol (what the page is sent back with).
-    super::feedback::registra_uso(&mut tx, user_id, "invio-tracciati", &protocollo, now).await?;
+    super::feedback::record_uso(&mut tx, user_id, "invio-tracciati", &protocollo, now).await?;
     tx.commit().await?;
-    elabora(db, id, now).await?;
+    process(db, id, now).await?;
     Ok((id, protocollo))
 }
 
 /// Runs the check of its type on a received tracciato and records the outcome.
-pub async fn elabora(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
+pub async fn process(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
     let (lunghezza_record, dati): (i64, Vec<u8>) = sqlx::query_as(
         "SELECT k.lunghezza_record, t.contenuto FROM tracciati t JOIN tracciato_tipi k ON k.codice = t.tipo \
          WHERE t.id = $1 AND t.stato = 'ricevuto'",
@@ -100,7 +100,7 @@ pub async fn elabora(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
     .bind(id)
     .fetch_one(db.pool())
     .await?;
-    let (stato, esito) = match verifica(&dati, lunghezza_record) {
+    let (stato, esito) = match check(&dati, lunghezza_record) {
         Ok(esito) => ("elaborato", esito),
         Err(why) => ("scartato", why),
     };

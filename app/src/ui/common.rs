@@ -258,7 +258,7 @@ pub fn CampoFile(
                     (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size() as u64)).collect()
                 })
                 .unwrap_or_default();
-            let esito = limiti.verifica_scelta(&files);
+            let esito = limiti.check_scelta(&files);
             input.set_custom_validity(esito.as_ref().err().map(String::as_str).unwrap_or(""));
             errore.set(esito.err());
             scelti.set(files);

@@ -376,10 +376,10 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         prg_azienda: codice.as_ref().and_then(|c| c.prg_azienda()).map(|p| format!("{p:05}")).unwrap_or_default(),
         lavoratori: vec![BozzaLavoratore { id: 1, periodi: vec![BozzaPeriodo::nuovo(2, "")], ..Default::default() }],
     });
-    let verifica = Memo::new(move |_| bozza.with(|b| b.verifica()));
+    let check = Memo::new(move |_| bozza.with(|b| b.check()));
     // Warnings do not stop it: the declaration is then acquired "con errori", as an uploaded file would be.
     let pronta = move || {
-        verifica.with(|v| matches!(v, Ok(e) if e.iter().all(|e| e.avviso())))
+        check.with(|v| matches!(v, Ok(e) if e.iter().all(|e| e.avviso())))
             && bozza.with(|b| !b.lavoratori.is_empty())
     };
     let ids = Memo::new(move |_| bozza.with(|b| b.lavoratori.iter().map(|l| l.id).collect::<Vec<_>>()));
@@ -432,7 +432,7 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         <button type="button" class="btn btn-outline-primary mb-4" on:click=aggiungi>"Aggiungi lavoratore"</button>
         <section aria-live="polite" class="mb-3">
             <h2 class="h5">"Controlli"</h2>
-            {move || match verifica.get() {
+            {move || match check.get() {
                 Err(why) => view! { <div class="alert alert-warning" data-testid="controlli">{format!("Indichi il mese della denuncia. {why}")}</div> }.into_any(),
                 Ok(errori) if errori.is_empty() => view! {
                     <div class="alert alert-success" data-testid="controlli" data-problemi="0">"Nessun problema: la denuncia si può inviare."</div>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::profili::{AttivaIntermediario, ChangePassword, SubmitProfileRequest, load_legacy_entry, load_profile};
+use crate::api::profili::{BecomeIntermediary, ChangePassword, SubmitProfileRequest, load_legacy_entry, load_profile};
 use crate::domain::profili::{LegacyService, ProfileForm, Scope};
 use crate::domain::time::format_rome;
 use crate::model::ProfileRequestRow;
@@ -211,7 +211,7 @@ fn CambioPassword(change_password: ServerAction<ChangePassword>) -> impl IntoVie
 #[component]
 pub fn BenvenutoPage() -> impl IntoView {
     let data = risorsa(|| (), |_| load_profile());
-    let intermediario = azione::<AttivaIntermediario>();
+    let intermediario = azione::<BecomeIntermediary>();
     view! {
         <Page title="Benvenuto">
             <h1>"Benvenuto nel Cassetto previdenziale"</h1>

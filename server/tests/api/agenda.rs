@@ -98,8 +98,8 @@ async fn quesito_life(app: TestApp) {
     .fetch_one(db.pool())
     .await
     .expect("register");
-    let (id, protocollo) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
-    let (_, next) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
+    let (id, protocollo) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
+    let (_, next) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
     let sede_code: String = sqlx::query_scalar("SELECT code FROM sedi WHERE id = $1")
         .bind(f.sede)
         .fetch_one(db.pool())
@@ -117,22 +117,22 @@ async fn quesito_life(app: TestApp) {
     assert_eq!(scade_at, now + f.soglia_giorni * DAY, "the deadline comes from the oggetto's soglia");
 
     // Another Sede's operator does not see it; the steps cannot be skipped; a closing needs its reason.
-    let other = com::agisci(db, f.operator, f.other_sede, id, Azione::PrendiInCarico, "", now).await;
+    let other = com::act(db, f.operator, f.other_sede, id, Azione::PrendiInCarico, "", now).await;
     assert!(matches!(other, Err(AppError::NotFound)), "{other:?}");
-    let skip = com::agisci(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "No", now).await;
+    let skip = com::act(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "No", now).await;
     assert!(invalid(skip).contains("Prenda in carico"));
     assert_eq!(
-        com::agisci(db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico"),
+        com::act(db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico"),
         Stato::InCarico
     );
-    let bare = com::agisci(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), " ", now).await;
+    let bare = com::act(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), " ", now).await;
     assert!(invalid(bare).contains("motivazione"));
     let closed =
-        com::agisci(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Versamento non trovato.", now)
+        com::act(db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Versamento non trovato.", now)
             .await
             .expect("chiudi");
     assert_eq!(closed, Stato::Chiusa);
-    let again = com::agisci(db, f.operator, f.sede, id, Azione::Commenta, "ancora", now).await;
+    let again = com::act(db, f.operator, f.sede, id, Azione::Commenta, "ancora", now).await;
     assert!(invalid(again).contains("chiuso"));
 
     // The timeline and the notices: protocolled and closed, by e-mail, through the outbox.
@@ -184,7 +184,7 @@ async fn quesito_life(app: TestApp) {
     // Bad input stores nothing.
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM richieste").fetch_one(db.pool()).await.expect("count");
     let no_contact = NuovaRichiesta { email: None, telefono: None, ..nuova(&f) };
-    assert!(invalid(com::apri(db, f.user, no_contact, now).await).contains("recapito"));
+    assert!(invalid(com::open(db, f.user, no_contact, now).await).contains("recapito"));
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM richieste").fetch_one(db.pool()).await.expect("count");
     assert_eq!(before, after);
 }
@@ -194,38 +194,38 @@ async fn booking_rules(app: TestApp) {
     let f = fixture(&app).await;
     let db = &app.db;
     let now = now_unix();
-    let slot = agenda::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
+    let slot = agenda::publish_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
     let foreign_slot =
-        agenda::pubblica_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
-    assert!(invalid(agenda::pubblica_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
-    let same_start = agenda::pubblica_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
+        agenda::publish_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
+    assert!(invalid(agenda::publish_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
+    let same_start = agenda::publish_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
     assert!(invalid(same_start).contains("Esiste già uno slot"));
 
-    let (id, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
-    let within = agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", now).await;
+    let (id, _) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
+    let within = agenda::book(db, f.user, id, slot, "3331234567", "Nota di rettifica", now).await;
     assert!(invalid(within).contains("nei tempi di risposta"));
 
     // Past the soglia without an answer: bookable, once, and only at its own Sede, by its own user.
     let late = now + f.soglia_giorni * DAY;
-    let foreign = agenda::prenota(db, f.user, id, foreign_slot, "3331234567", "Nota", late).await;
+    let foreign = agenda::book(db, f.user, id, foreign_slot, "3331234567", "Nota", late).await;
     assert_eq!(invalid(foreign), SLOT_NON_DISPONIBILE);
     let stranger = user_id(db, &cf_of(Role::Delegato)).await;
-    let theirs = agenda::prenota(db, stranger, id, slot, "3331234567", "Nota", late).await;
+    let theirs = agenda::book(db, stranger, id, slot, "3331234567", "Nota", late).await;
     assert!(matches!(theirs, Err(AppError::NotFound)), "{theirs:?}");
-    assert!(invalid(agenda::prenota(db, f.user, id, slot, "3331234567", " ", late).await).contains("note"));
+    assert!(invalid(agenda::book(db, f.user, id, slot, "3331234567", " ", late).await).contains("note"));
     let booking =
-        agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
-    let second_slot = agenda::pubblica_slot(db, f.operator, f.sede, now + 41 * DAY, 30, now).await.expect("slot");
-    let twice = agenda::prenota(db, f.user, id, second_slot, "3331234567", "Nota", late).await;
+        agenda::book(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
+    let second_slot = agenda::publish_slot(db, f.operator, f.sede, now + 41 * DAY, 30, now).await.expect("slot");
+    let twice = agenda::book(db, f.user, id, second_slot, "3331234567", "Nota", late).await;
     assert!(invalid(twice).contains("già un appuntamento"));
 
     // Cancelled, the slot is free again; the operator of the Sede marks how it went.
-    agenda::annulla(db, f.user, booking, late).await.expect("annulla");
-    assert!(matches!(agenda::annulla(db, f.user, booking, late).await, Err(AppError::NotFound)));
-    let rebooked = agenda::prenota(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("again");
-    let wrong_sede = agenda::esito_appuntamento(db, f.operator, f.other_sede, rebooked, true, late).await;
+    agenda::cancel(db, f.user, booking, late).await.expect("annulla");
+    assert!(matches!(agenda::cancel(db, f.user, booking, late).await, Err(AppError::NotFound)));
+    let rebooked = agenda::book(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("again");
+    let wrong_sede = agenda::record_esito(db, f.operator, f.other_sede, rebooked, true, late).await;
     assert!(matches!(wrong_sede, Err(AppError::NotFound)));
-    agenda::esito_appuntamento(db, f.operator, f.sede, rebooked, false, late).await.expect("assente");
+    agenda::record_esito(db, f.operator, f.sede, rebooked, false, late).await.expect("assente");
     let stato: String = sqlx::query_scalar("SELECT stato FROM prenotazioni WHERE id = $1")
         .bind(rebooked)
         .fetch_one(db.pool())
@@ -234,12 +234,12 @@ async fn booking_rules(app: TestApp) {
     assert_eq!(stato, "assente");
 
     // An accepted richiesta never leads to an appointment, even late.
-    let (accepted, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
-    com::agisci(db, f.operator, f.sede, accepted, Azione::PrendiInCarico, "", now).await.expect("in carico");
-    com::agisci(db, f.operator, f.sede, accepted, Azione::Chiudi(Esito::Accolta), "Rettifica annullata.", now)
+    let (accepted, _) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
+    com::act(db, f.operator, f.sede, accepted, Azione::PrendiInCarico, "", now).await.expect("in carico");
+    com::act(db, f.operator, f.sede, accepted, Azione::Chiudi(Esito::Accolta), "Rettifica annullata.", now)
         .await
         .expect("chiudi");
-    let refused = agenda::prenota(db, f.user, accepted, second_slot, "3331234567", "Nota", late).await;
+    let refused = agenda::book(db, f.user, accepted, second_slot, "3331234567", "Nota", late).await;
     assert!(invalid(refused).contains("accolta"));
 }
 both_backends!(booking_follows_the_circular_and_stays_at_its_sede, booking_rules);
@@ -249,13 +249,13 @@ both_backends!(booking_follows_the_circular_and_stays_at_its_sede, booking_rules
 async fn booking_race(app: TestApp) {
     let f = fixture(&app).await;
     let now = now_unix();
-    let slot = agenda::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let slot = agenda::publish_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
     let second = Db::connect(&app.url).await.expect("second pool");
     let mut richieste = Vec::new();
     for _ in 0..12 {
-        let (id, _) = com::apri(&app.db, f.user, nuova(&f), now).await.expect("apri");
-        com::agisci(&app.db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
-        com::agisci(&app.db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
+        let (id, _) = com::open(&app.db, f.user, nuova(&f), now).await.expect("apri");
+        com::act(&app.db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
+        com::act(&app.db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
             .await
             .expect("chiudi");
         richieste.push(id);
@@ -270,7 +270,7 @@ async fn booking_race(app: TestApp) {
             let user = f.user;
             tokio::spawn(async move {
                 barrier.wait().await;
-                agenda::prenota(&db, user, id, slot, "3331234567", "Appuntamento", now).await
+                agenda::book(&db, user, id, slot, "3331234567", "Appuntamento", now).await
             })
         })
         .collect();
@@ -564,12 +564,12 @@ async fn booking_race_over_http(app: TestApp) {
     const BOOKINGS: usize = 16;
     let f = fixture(&app).await;
     let now = now_unix();
-    let slot = agenda::pubblica_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
+    let slot = agenda::publish_slot(&app.db, f.operator, f.sede, now + 10 * DAY, 30, now).await.expect("slot");
     let mut richieste = Vec::new();
     for _ in 0..BOOKINGS {
-        let (id, _) = com::apri(&app.db, f.user, nuova(&f), now).await.expect("apri");
-        com::agisci(&app.db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
-        com::agisci(&app.db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
+        let (id, _) = com::open(&app.db, f.user, nuova(&f), now).await.expect("apri");
+        com::act(&app.db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
+        com::act(&app.db, f.operator, f.sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
             .await
             .expect("chiudi");
         richieste.push(id);
@@ -636,13 +636,13 @@ async fn history_and_queue(app: TestApp) {
     sqlx::query("UPDATE limiti_giornalieri SET massimo = 1000").execute(db.pool()).await.expect("limits");
     // 25 richieste, one a minute apart; every fifth one taken in charge, the first closed.
     for i in 0..25 {
-        let (id, _) = com::apri(db, f.user, nuova(&f), now - 40 * DAY + i * 60).await.expect("apri");
+        let (id, _) = com::open(db, f.user, nuova(&f), now - 40 * DAY + i * 60).await.expect("apri");
         if i % 5 == 0 {
-            com::agisci(db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now - DAY).await.expect("in carico");
+            com::act(db, f.operator, f.sede, id, Azione::PrendiInCarico, "", now - DAY).await.expect("in carico");
         }
         ids.push(id);
     }
-    com::agisci(db, f.operator, f.sede, ids[0], Azione::Chiudi(Esito::Accolta), "Fatto.", now).await.expect("chiudi");
+    com::act(db, f.operator, f.sede, ids[0], Azione::Chiudi(Esito::Accolta), "Fatto.", now).await.expect("chiudi");
     let q = |pairs: &[(&str, &str)], sort: Option<&str>, desc: bool, page: u32| ListQuery {
         filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         sort: sort.map(str::to_string),
@@ -651,7 +651,7 @@ async fn history_and_queue(app: TestApp) {
     };
     let author = Viewer::Author(f.user);
     let search = |query: ListQuery, viewer: Viewer, coda: bool| async move {
-        com::cerca(db, viewer, &ricerca(&query, coda).expect("filters"), now).await.expect("cerca")
+        com::search(db, viewer, &ricerca(&query, coda).expect("filters"), now).await.expect("cerca")
     };
 
     let first = search(q(&[], None, false, 0), author, false).await;
@@ -700,7 +700,7 @@ async fn history_count_stops_at_its_limit(app: TestApp) {
     let f = fixture(&app).await;
     let db = &app.db;
     let now = now_unix();
-    let (first, _) = com::apri(db, f.user, nuova(&f), now - DAY).await.expect("apri");
+    let (first, _) = com::open(db, f.user, nuova(&f), now - DAY).await.expect("apri");
     // Copies of the first, written in bulk: what matters is how many match, not how they were sent.
     let copies = CONTEGGIO_MASSIMO + 4;
     for n in 0..copies {
@@ -726,7 +726,7 @@ async fn history_count_stops_at_its_limit(app: TestApp) {
         page: 0,
     };
     let search = |query: ListQuery| async move {
-        com::cerca(db, Viewer::Author(f.user), &ricerca(&query, false).expect("filters"), now).await.expect("cerca")
+        com::search(db, Viewer::Author(f.user), &ricerca(&query, false).expect("filters"), now).await.expect("cerca")
     };
     let all = search(q(&[])).await;
     assert_eq!((all.totale, all.oltre), (CONTEGGIO_MASSIMO, true), "{} matches", copies + 1);
@@ -745,7 +745,7 @@ async fn taxonomy_is_data(app: TestApp) {
     let db = &app.db;
     let now = now_unix();
     let admin = user_id(db, &cf_of(Role::Admin)).await;
-    let (before, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
+    let (before, _) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
     let save = |soglia_giorni: i64, attivo: bool| OggettoDaSalvare {
         id: Some(f.oggetto),
         classe: "Uniemens",
@@ -753,8 +753,8 @@ async fn taxonomy_is_data(app: TestApp) {
         soglia_giorni,
         attivo,
     };
-    com::salva_oggetto(db, admin, save(10, true), now).await.expect("salva");
-    let (after, _) = com::apri(db, f.user, nuova(&f), now).await.expect("apri");
+    com::save_oggetto(db, admin, save(10, true), now).await.expect("salva");
+    let (after, _) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
     let deadline = |id: i64| async move {
         sqlx::query_scalar::<_, i64>("SELECT scade_at FROM richieste WHERE id = $1")
             .bind(id)
@@ -765,16 +765,16 @@ async fn taxonomy_is_data(app: TestApp) {
     assert_eq!(deadline(before).await, now + f.soglia_giorni * DAY, "already sent: deadline unchanged");
     assert_eq!(deadline(after).await, now + 10 * DAY, "sent afterwards: the new soglia");
 
-    assert!(invalid(com::salva_oggetto(db, admin, save(0, true), now).await).contains("da 1 a 365"));
+    assert!(invalid(com::save_oggetto(db, admin, save(0, true), now).await).contains("da 1 a 365"));
     let duplicate = OggettoDaSalvare { id: None, classe: "DURC", oggetto: "DURC", soglia_giorni: 15, attivo: true };
-    assert!(invalid(com::salva_oggetto(db, admin, duplicate, now).await).contains("esiste già"));
+    assert!(invalid(com::save_oggetto(db, admin, duplicate, now).await).contains("esiste già"));
     let new =
         OggettoDaSalvare { id: None, classe: "DURC", oggetto: "Verifica regolarità", soglia_giorni: 20, attivo: true };
-    let added = com::salva_oggetto(db, admin, new, now).await.expect("nuovo");
+    let added = com::save_oggetto(db, admin, new, now).await.expect("nuovo");
     assert!(com::tassonomia(db).await.expect("tassonomia").iter().any(|o| o.id == added && o.soglia_giorni == 20));
 
-    com::salva_oggetto(db, admin, save(10, false), now).await.expect("ritira");
-    assert!(invalid(com::apri(db, f.user, nuova(&f), now).await).contains("Scelga classe e oggetto"));
+    com::save_oggetto(db, admin, save(10, false), now).await.expect("ritira");
+    assert!(invalid(com::open(db, f.user, nuova(&f), now).await).contains("Scelga classe e oggetto"));
     let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'tassonomia.salvata'")
         .fetch_one(db.pool())
         .await

@@ -193,7 +193,7 @@ async fn one_protocol_format(app: TestApp) {
         consenso_notifiche: true,
         allegati: Vec::new(),
     };
-    let (_, protocollo) = com::apri(db, user, richiesta, at).await.expect("apri");
+    let (_, protocollo) = com::open(db, user, richiesta, at).await.expect("apri");
     assert_eq!(protocollo, format!("INPS.7001.2026.{:07}", before + 1));
     let taken = scalar(&app, &format!("SELECT COUNT(*) FROM dma_denunce WHERE protocol = '{protocollo}'")).await;
     assert_eq!(taken, 0, "no seeded item holds the live protocol");

@@ -216,12 +216,12 @@ async fn every_service_is_rated(app: TestApp) {
         allegati: Vec::new(),
     };
     let (richiesta, _) =
-        app::ssr::comunicazioni::apri(db, mario_id, richiesta, now - (soglia + 1) * day).await.expect("apri");
+        app::ssr::comunicazioni::open(db, mario_id, richiesta, now - (soglia + 1) * day).await.expect("apri");
     let slot =
-        app::ssr::agenda::pubblica_slot(db, operator.0, operator.1, now + 40 * day, 30, now).await.expect("slot");
+        app::ssr::agenda::publish_slot(db, operator.0, operator.1, now + 40 * day, 30, now).await.expect("slot");
     assert_eq!(uso(&app, &mario, "prenotazione", Some("999999")).await, None);
     let booking =
-        app::ssr::agenda::prenota(db, mario_id, richiesta, slot, "3331234567", "Nota", now).await.expect("prenota");
+        app::ssr::agenda::book(db, mario_id, richiesta, slot, "3331234567", "Nota", now).await.expect("prenota");
     let prenotazione =
         uso(&app, &mario, "prenotazione", Some(&booking.to_string())).await.expect("offered after booking");
     rated.push(("prenotazione", prenotazione));

@@ -439,7 +439,7 @@ both_backends!(a_large_import_lets_others_write_and_stays_invisible_until_comple
     .execute(app.db.pool())
     .await
     .expect("worker");
-    let removed = app::ssr::dma::importazione::pulisci_incomplete(&app.db, now - 3600).await.expect("sweep");
+    let removed = app::ssr::dma::importazione::clean_incomplete(&app.db, now - 3600).await.expect("sweep");
     assert!(removed >= 1);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dma_denunce WHERE id = $1")
         .bind(abandoned)

@@ -197,14 +197,14 @@ both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
             consenso_notifiche: true,
             allegati: Vec::new(),
         };
-        let (id, _) = com::apri(db, mario_id, nuova, now).await.expect("apri");
-        com::agisci(db, operator, sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
-        com::agisci(db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now).await.expect("chiudi");
+        let (id, _) = com::open(db, mario_id, nuova, now).await.expect("apri");
+        com::act(db, operator, sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
+        com::act(db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now).await.expect("chiudi");
         closed.push(id);
     }
     let slots = [
-        agenda::pubblica_slot(db, operator, sede, now + 20 * 86_400, 30, now).await.expect("slot"),
-        agenda::pubblica_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
+        agenda::publish_slot(db, operator, sede, now + 20 * 86_400, 30, now).await.expect("slot"),
+        agenda::publish_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
     ];
     let mario = app.login_as(Role::Datore).await;
     let book = |richiesta: i64, slot: i64| {

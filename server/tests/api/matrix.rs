@@ -755,7 +755,7 @@ async fn role_probe(app: &TestApp, client: &reqwest::Client, probe: RoleProbe, c
 
 /// Two richieste of Mario: one at a position of the operator's Sede, one at a position of another Sede.
 async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
-    use app::ssr::comunicazioni::{NuovaRichiesta, apri};
+    use app::ssr::comunicazioni::{NuovaRichiesta, open};
     let pool = app.db.pool();
     let mario: i64 = sqlx::query_scalar("SELECT id FROM users WHERE codice_fiscale = $1")
         .bind(crate::common::cf_of(Role::Datore))
@@ -784,7 +784,7 @@ async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
             consenso_notifiche: true,
             allegati: Vec::new(),
         };
-        ids.push(apri(&app.db, mario, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
+        ids.push(open(&app.db, mario, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
     }
     (ids[0], ids[1])
 }
@@ -1102,7 +1102,7 @@ both_backends!(fascicolo_elettronico_is_bound_to_sede_and_enablement, run_fascic
 /// withdrawn from the datore closes his Ente's richieste to him. The history «Sulla mia posizione» lists the
 /// same ones the detail opens.
 async fn run_richiesta_matrix(app: TestApp) {
-    use app::ssr::comunicazioni::{NuovaRichiesta, apri};
+    use app::ssr::comunicazioni::{NuovaRichiesta, open};
     let pool = app.db.pool();
     let id_of = |name: &'static str| async move {
         sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE full_name = $1")
@@ -1152,7 +1152,7 @@ async fn run_richiesta_matrix(app: TestApp) {
             consenso_notifiche: false,
             allegati: Vec::new(),
         };
-        ids.push(apri(&app.db, id_of(author).await, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
+        ids.push(open(&app.db, id_of(author).await, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
     }
     // Expected status of the detail of each richiesta above, per reader.
     let matrix: [(&str, Role, [u16; 7]); 5] = [

@@ -470,7 +470,7 @@ both_backends!(sanctions_follow_the_stored_rates, |app: TestApp| async move {
         .await
         .expect("admin");
     let day = chrono::NaiveDate::from_ymd_opt(2025, 5, 1).expect("date");
-    app::ssr::sanzioni::salva_tasso(
+    app::ssr::sanzioni::save_tasso(
         &app.db,
         admin,
         app::ssr::sanzioni::TipoTasso::Tur,
@@ -778,7 +778,7 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
         .fetch_one(app.db.pool())
         .await
         .expect("operator");
-    let other = app::ssr::contestazioni::rispondi(&app.db, op_id, sede + 1, id, true, "No", 0).await;
+    let other = app::ssr::contestazioni::answer(&app.db, op_id, sede + 1, id, true, "No", 0).await;
     assert!(other.is_err());
     let form = [
         ("id", id.to_string()),
@@ -794,7 +794,7 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
         .await
         .expect("post");
     assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
-    let again = app::ssr::contestazioni::rispondi(&app.db, op_id, sede, id, true, "Ci ripenso", 0).await;
+    let again = app::ssr::contestazioni::answer(&app.db, op_id, sede, id, true, "Ci ripenso", 0).await;
     assert!(again.is_err(), "answered once");
     let (status, body) = app.call(&mario, "/api/cassetto/contestazioni", json!({"posizione": code})).await;
     assert_eq!(status, 200);

@@ -643,7 +643,7 @@ pub fn leggi_mese(v: &str) -> Result<Period, ValoreErrato> {
 }
 
 /// Every problem of one worker's record in the declaration of `mese`.
-pub fn verifica(l: &Lavoratore, mese: Period) -> Vec<Errore> {
+pub fn check(l: &Lavoratore, mese: Period) -> Vec<Errore> {
     let mut errori = Vec::new();
     let mut errore = |periodo: Option<String>, elemento: &str, codice: &str, descrizione: String| {
         errori.push(Errore::nuovo(l.codice_fiscale.clone(), periodo, elemento, codice, descrizione))
@@ -1099,7 +1099,7 @@ mod tests {
         p.enti_versanti = vec![ente(1, 2_001, 100)];
         let mut l = lavoratore(vec![p]);
         l.codice_fiscale = "RSSMRA70A01H501X".to_string();
-        let errori = verifica(&l, Period::new(2026, 3).expect("period"));
+        let errori = check(&l, Period::new(2026, 3).expect("period"));
         let gravita: Vec<(&str, Gravita)> = errori.iter().map(|e| (e.codice.as_str(), e.gravita)).collect();
         assert_eq!(gravita, [("CAS001", Gravita::Bloccante), ("00171I", Gravita::Avviso)]);
         assert_eq!(verifica_blocchi_pospa(2).map(|e| e.gravita), Some(Gravita::Bloccante));
@@ -1203,7 +1203,7 @@ mod tests {
     }
 
     fn codici(l: &Lavoratore) -> Vec<String> {
-        verifica(l, Period::new(2026, 3).expect("period")).into_iter().map(|e| e.codice).collect()
+        check(l, Period::new(2026, 3).expect("period")).into_iter().map(|e| e.codice).collect()
     }
 
     #[test]
@@ -1219,7 +1219,7 @@ mod tests {
         l.periodi[0].fine = day(2026, 4, 2);
         l.periodi[0].gestioni[0].cod_gestione = 10;
         assert_eq!(codici(&l), ["CAS001", "CAS002", "00024I", "CAS030"]);
-        let errori = verifica(&l, Period::new(2026, 3).expect("period"));
+        let errori = check(&l, Period::new(2026, 3).expect("period"));
         assert_eq!(errori[2].periodo.as_deref(), Some("01/03/2026–02/04/2026"));
         assert_eq!(errori[0].codice_fiscale, "RSSMRA70A01H501X");
     }

@@ -272,14 +272,14 @@ impl BozzaDenuncia {
 
     /// Every problem of the draft, as the import of its XML would list them; `Err` when the declared month
     /// cannot be read (the import would refuse the file whole).
-    pub fn verifica(&self) -> Result<Vec<Errore>, String> {
+    pub fn check(&self) -> Result<Vec<Errore>, String> {
         let mese = rules::leggi_mese(&testo(&self.mese)).map_err(|(_, why)| why)?;
         Ok(self
             .lavoratori
             .iter()
             .flat_map(|b| {
                 let (l, mut errori) = lavoratore(b);
-                errori.extend(rules::verifica(&l, mese));
+                errori.extend(rules::check(&l, mese));
                 errori
             })
             .collect())
@@ -432,7 +432,7 @@ mod tests {
     #[test]
     fn the_draft_is_checked_like_a_file_and_fixing_it_clears_the_problems() {
         let mut b = bozza();
-        let codici = |b: &BozzaDenuncia| b.verifica().expect("mese").into_iter().map(|e| e.codice).collect::<Vec<_>>();
+        let codici = |b: &BozzaDenuncia| b.check().expect("mese").into_iter().map(|e| e.codice).collect::<Vec<_>>();
         assert_eq!(codici(&b), ["CAS040", "CAS001"]);
         b.lavoratori[0].codice_fiscale = "RSSMRA70A01H501S".to_string();
         b.lavoratori[0].periodi[0].gestioni[0].imponibile = "2000,00".to_string();
@@ -446,7 +446,7 @@ mod tests {
         b.lavoratori[0].periodi[0].inquadramento = BozzaInquadramento::default();
         assert_eq!(codici(&b), ["CAS064"]);
         b.mese = "marzo".to_string();
-        assert!(b.verifica().is_err());
+        assert!(b.check().is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::Datelike;
 
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
-use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, verifica, verifica_intestazioni};
+use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, check, verifica_intestazioni};
 use crate::domain::dma::manuale::{BozzaDenuncia, testo};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -139,7 +139,7 @@ async fn rimuovi_incompleta(db: &Db, denuncia_id: i64) -> Result<(), AppError> {
 }
 
 /// Removes the imports left incomplete by a process that stopped before `before` (unix seconds); at start.
-pub async fn pulisci_incomplete(db: &Db, before: i64) -> Result<usize, AppError> {
+pub async fn clean_incomplete(db: &Db, before: i64) -> Result<usize, AppError> {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM dma_denunce WHERE completa = 0 AND avviata_at < $1")
         .bind(before)
         .fetch_all(db.pool())
@@ -191,7 +191,7 @@ pub async fn denuncia(db: &Db, position_id: i64, id: i64) -> Result<DenunciaInVi
 /// consultation does not see (`completa = 0`) until the last transaction gives it its protocol and completes
 /// it together with the attempt; a failure removes what was stored. Run it where it cannot be cancelled
 /// halfway (`tokio::spawn`): a dropped import leaves its rows to the sweep at the next start.
-pub async fn importa(
+pub async fn import(
     db: &Db,
     user_id: i64,
     position_id: i64,
@@ -298,7 +298,7 @@ async fn salva_lavoratori(
     let reading = tokio::task::spawn_blocking(move || {
         leggi_lavoratori(open(&second)?, Limiti::default(), &mut |l| {
             let name = format!("{} {}", l.cognome, l.nome);
-            let avvisi: Vec<Errore> = verifica(l, mese).into_iter().filter(Errore::avviso).collect();
+            let avvisi: Vec<Errore> = check(l, mese).into_iter().filter(Errore::avviso).collect();
             let _ = sender.blocking_send((
                 l.codice_fiscale.clone(),
                 name,
@@ -432,14 +432,14 @@ async fn completa(
         .execute(&mut *tx)
         .await?;
     }
-    crate::ssr::feedback::registra_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
+    crate::ssr::feedback::record_uso(&mut tx, user_id, "dma-invio", &importazione.to_string(), now).await?;
     tx.commit().await?;
     Ok(EsitoInvioDma::Importata(importazione))
 }
 
 /// Imports a hand-compiled declaration of a public position: its heading is the position's own, its XML
-/// goes through `importa` like an uploaded file.
-pub async fn importa_bozza(
+/// goes through `import` like an uploaded file.
+pub async fn import_bozza(
     db: &Db,
     user_id: i64,
     position_id: i64,
@@ -455,7 +455,7 @@ pub async fn importa_bozza(
     bozza.cf_azienda = cf.as_str().to_string();
     bozza.prg_azienda = format!("{prg:05}");
     // Only an unreadable month stops it here; the problems of the records are the import's to record.
-    bozza.verifica().map_err(AppError::invalid)?;
+    bozza.check().map_err(AppError::invalid)?;
     if bozza.lavoratori.is_empty() {
         return Err(AppError::invalid("Inserisca almeno un lavoratore."));
     }
@@ -470,7 +470,7 @@ pub async fn importa_bozza(
         })?;
     let nome = format!("compilazione-manuale-{}.xml", testo(&bozza.mese));
     let result =
-        importa(db, user_id, position_id, position_code, spool.path().to_path_buf(), &nome, sostituisce, now).await;
+        import(db, user_id, position_id, position_code, spool.path().to_path_buf(), &nome, sostituisce, now).await;
     drop(spool);
     result
 }

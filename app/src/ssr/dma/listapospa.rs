@@ -785,7 +785,7 @@ fn chiudi(
                             .to_string(),
                     ));
                 };
-                let record = rules::verifica(&l, month);
+                let record = rules::check(&l, month);
                 for e in errori.into_iter().chain(record) {
                     registra(out, e, limiti);
                 }
@@ -1275,7 +1275,7 @@ mod tests {
                 })
                 .expect("lettura");
                 prop_assert_eq!(letti, bozza.lavoratori());
-                prop_assert_eq!(lettura.errori, bozza.verifica().expect("mese"));
+                prop_assert_eq!(lettura.errori, bozza.check().expect("mese"));
             }
         }
     }
