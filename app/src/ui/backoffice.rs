@@ -191,7 +191,7 @@ pub fn OperatorsPage() -> impl IntoView {
 /// The contestazioni of the operator's Sede, those waiting first, each with its answer form.
 #[component]
 pub fn ContestazioniSedePage() -> impl IntoView {
-    use super::cassetto::ContestazioneCells;
+    use super::contestazioni::ContestazioneCells;
     use crate::api::contestazioni::{AnswerContestazione, sede_contestazioni};
     let query = use_query_map();
     let esito = move || query.try_with(|q| q.get("esito")).flatten();

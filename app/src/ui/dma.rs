@@ -1,5 +1,6 @@
-//! *Compilazione manuale DMA – ListaPosPA*: a form that builds the month's declaration worker by worker.
-//! The draft lives in the browser; every keystroke re-runs `BozzaDenuncia::verifica` (the import's own rules,
+//! The DMA pages of a position. *Invio denuncia DMA* (`ImportaDmaPage`): the upload of a ListaPosPA file and its
+//! outcome. *Compilazione manuale DMA – ListaPosPA*: a form that builds the month's declaration worker by worker.
+//! The draft lives in the browser; every keystroke re-runs `BozzaDenuncia::check` (the import's own rules,
 //! compiled to WebAssembly) and lists the problems. The XML can be downloaded; sending it goes through the
 //! server's import of that same XML, so a hand-made declaration is stored exactly as an uploaded one.
 
@@ -485,4 +486,154 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// A declaration's month as people write it (03/2026), or a dash when the file never said.
+fn mese(periodo: Option<crate::domain::period::Period>) -> String {
+    periodo.map(|p| p.to_string()).unwrap_or_else(|| "periodo non indicato".to_string())
+}
+
+/// "Invio denuncia DMA": the upload of a ListaPosPA file (posted to the server, which redirects back with
+/// the import's id or the refusal) and the outcome: accepted, with a link to the DMA pages, or refused with
+/// its per-record problems, also as CSV.
+#[component]
+pub(super) fn ImportaDmaPage() -> impl IntoView {
+    use crate::api::dma::{load_importazione, load_sostituzione};
+    use crate::domain::time::format_rome;
+    let posizione = posizione_param();
+    let query = use_query_map();
+    let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
+    let importazione = move || param("importazione").and_then(|v| v.parse::<i64>().ok());
+    let data = risorsa(
+        move || (posizione(), importazione()),
+        |(p, id)| async move {
+            match id {
+                Some(id) => load_importazione(p, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    // A month already declared: the server sent the user back naming the declaration in force, which the
+    // same form replaces once the confirmation is ticked and the file chosen again.
+    let sostituzione = move || param("sostituzione").and_then(|v| v.parse::<i64>().ok());
+    let in_vigore = risorsa(
+        move || (posizione(), sostituzione()),
+        |(p, id)| async move {
+            match id {
+                Some(id) => load_sostituzione(p, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <h1 class="h2">"Invio denuncia DMA (UniEmens ListaPosPA)"</h1>
+        <p>"Il file XML della denuncia mensile (DenunceMensili → Azienda → ListaPosPA) viene controllato lavoratore per lavoratore: se è corretto è acquisito; se ha solo avvisi è acquisito e accettato con errori, con l'elenco degli avvisi; se ha anche un solo errore bloccante è scartato con l'elenco dei problemi."</p>
+        {move || param("errore").map(|e| view! { <div class="alert alert-danger" role="alert" data-testid="errore-modulo">{e}</div> })}
+        <form method="post" action=move || format!("/api/dma/{}", url_encode(&posizione())) enctype="multipart/form-data" class="mb-4" data-testid="form-dma">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match in_vigore.await {
+                        Ok(Some(d)) => view! {
+                            <div class="alert alert-warning" role="alert" data-testid="avviso-sostituzione">
+                                <p>{d.avviso()}</p>
+                                <div class="form-check">
+                                    <input class="form-check-input" type="checkbox" id="conferma-sostituzione" name="sostituisce"
+                                        value=d.id.to_string() required/>
+                                    <label class="form-check-label" for="conferma-sostituzione">
+                                        {format!("Confermo: la nuova denuncia sostituisce quella del periodo {} (protocollo {}).", d.periodo, d.protocollo)}
+                                    </label>
+                                </div>
+                                <p class="mb-0 mt-2">"Per confermare selezioni di nuovo il file qui sotto: il browser non conserva il file scelto in precedenza."</p>
+                            </div>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <div class="row align-items-end">
+                <div class="col-lg-8 mb-3">
+                    <CampoFile id="file-dma" name="file" label="File ListaPosPA (XML)" required=true
+                        limiti=crate::domain::allegati::LimitiFile::DMA/>
+                </div>
+                <div class="col-lg-4 mb-3">
+                    <button type="submit" class="btn btn-primary">"Invia la denuncia"</button>
+                </div>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                let pos = posizione();
+                match data.await {
+                    Ok(None) => view! { <span></span> }.into_any(),
+                    Ok(Some(i)) if i.accettata && i.avvisi == 0 => view! {
+                        <div class="alert alert-success" role="status" data-testid="esito">
+                            {format!("Denuncia di {} acquisita il {}: {} lavoratori.", mese(i.periodo), format_rome(i.at), i.lavoratori)}
+                            " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
+                        </div>
+                    }.into_any(),
+                    Ok(Some(i)) => {
+                        let csv = format!("/esporta-errori/{}/{}", url_encode(&pos), i.id);
+                        let bloccanti = i.numero_errori - i.avvisi;
+                        // Only the first problems are kept: the rest are counted.
+                        let oltre = i.numero_errori - i.errori.len() as i64;
+                        let accettata = i.accettata;
+                        let oltre = (oltre > 0).then(|| view! {
+                            <p data-testid="errori-oltre">{if accettata {
+                                format!("… e altri {oltre} avvisi non elencati: li trova tutti nel dettaglio per lavoratore della denuncia.")
+                            } else {
+                                format!("… e altri {oltre} problemi non elencati: corregga quelli indicati e invii di nuovo il file.")
+                            }}</p>
+                        });
+                        let esito = if accettata {
+                            view! {
+                                <div class="alert alert-warning" role="status" data-testid="esito" data-esito="accettata con errori">
+                                    {format!(
+                                        "Denuncia di {} acquisita il {}: {} lavoratori. Esito: accettata con errori ({bloccanti} errori bloccanti, {} avvisi).",
+                                        mese(i.periodo), format_rome(i.at), i.lavoratori, i.avvisi
+                                    )}
+                                    " " <a href=format!("/cassetto/{}/dma", url_encode(&pos))>"Vedi le denunce trasmesse"</a>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <div class="alert alert-danger" role="alert" data-testid="scartata" data-esito="scartata">
+                                    {format!(
+                                        "Denuncia di {} scartata: {} problemi ({bloccanti} errori bloccanti, {} avvisi).",
+                                        mese(i.periodo), i.numero_errori, i.avvisi
+                                    )}
+                                </div>
+                            }.into_any()
+                        };
+                        view! {
+                            {esito}
+                            <a class="btn btn-outline-primary btn-sm mb-3" href=csv download="">"Scarica l'elenco (CSV)"</a>
+                            <div class="table-responsive" tabindex="0">
+                                <table class="table table-sm" data-testid="errori-dma">
+                                    <thead><tr>
+                                        <th scope="col">"Codice fiscale"</th><th scope="col">"Periodo"</th><th scope="col">"Elemento"</th>
+                                        <th scope="col">"Codice"</th><th scope="col">"Gravità"</th><th scope="col">"Descrizione"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {i.errori.into_iter().map(|e| {
+                                            let codice = e.codice.clone();
+                                            let gravita = if e.avviso { "Avviso" } else { "Bloccante" };
+                                            view! {
+                                                <tr data-codice=codice data-gravita=gravita><td>{e.codice_fiscale}</td><td>{e.periodo}</td><td>{e.elemento}</td><td>{e.codice}</td><td>{gravita}</td><td>{e.descrizione}</td></tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {oltre}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {move || importazione().map(|id| view! {
+            <super::feedback::FeedbackWidget servizio="dma-invio".to_string() riferimento=Some(id.to_string())/>
+        })}
+    }
 }

@@ -8,13 +8,16 @@ mod backoffice;
 mod cassetto;
 mod common;
 mod comunicazioni;
+mod contestazioni;
 mod deleghe;
 mod dma;
 mod feedback;
 mod layout;
 mod legali;
 mod profili;
+mod sanzioni;
 mod scarica;
+mod tracciati;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
