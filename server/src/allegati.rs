@@ -7,8 +7,8 @@ use app::domain::allegati::{MAX_BYTES_TOTALE, nome_sicuro, totale_superato};
 use app::domain::comunicazioni::Canali;
 use app::domain::testo;
 use app::error::AppError;
-use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize};
 use app::ssr::authorized;
+use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize};
 use app::ssr::comunicazioni::{self, Allegato, NuovaRichiesta};
 use app::ssr::db::now_unix;
 use axum::body::Body;
@@ -226,7 +226,8 @@ pub async fn download(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
 /// regolarizzazione, with its files; back to the page with the protocol or the refusal (asked for JSON, as a
 /// script or another client may: the status and `{"id", "protocollo"}` or `{"errore"}`).
 pub async fn send_contestazione(
-    Caller(ctx): Caller, State(state): State<ServerState>,
+    Caller(ctx): Caller,
+    State(state): State<ServerState>,
     Path(posizione): Path<String>,
     req: Request<Body>,
 ) -> Response {

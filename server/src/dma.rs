@@ -3,8 +3,8 @@
 
 use app::error::AppError;
 use app::model::EsitoInvioDma;
-use app::ssr::authz::{PositionAction, authorize};
 use app::ssr::authorized;
+use app::ssr::authz::{PositionAction, authorize};
 use app::ssr::db::now_unix;
 use app::ssr::dma::importazione;
 use app::ssr::spool::SpoolFile;
@@ -68,7 +68,12 @@ async fn spool(multipart: Result<Multipart, axum::extract::multipart::MultipartR
 
 /// `POST /api/dma/{posizione}`: imports the file; back to the page with the outcome or the refusal (as JSON,
 /// `{"importazione": id}` or a 4xx with `{"errore": …}`, when the client asks for JSON).
-pub async fn upload(Caller(ctx): Caller, State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
+pub async fn upload(
+    Caller(ctx): Caller,
+    State(state): State<ServerState>,
+    Path(posizione): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let wants_json = req
         .headers()
         .get(axum::http::header::ACCEPT)
@@ -96,8 +101,7 @@ pub async fn upload(Caller(ctx): Caller, State(state): State<ServerState>, Path(
         // Its own task: a client that goes away does not cut the import (stored in batches) in half.
         tokio::spawn(async move {
             let path = spool.path().to_path_buf();
-            let esito =
-                importazione::import(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
+            let esito = importazione::import(&db, user, position_id, &code, path, &nome, sostituisce, now_unix()).await;
             drop(spool);
             esito
         })

@@ -43,7 +43,12 @@ async fn read(
 }
 
 /// `POST /api/tracciati/{posizione}`: stores the file with its protocol and processes it.
-pub async fn send(Caller(ctx): Caller, State(state): State<ServerState>, Path(posizione): Path<String>, req: Request<Body>) -> Response {
+pub async fn send(
+    Caller(ctx): Caller,
+    State(state): State<ServerState>,
+    Path(posizione): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let (parts, body) = req.into_parts();
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.

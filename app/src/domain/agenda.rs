@@ -27,7 +27,6 @@ pub fn prenotabile(stato: Stato, esito: Option<Esito>, scade_at: i64, now: i64) 
     }
 }
 
-
 /// Status of a booking at the Sede's agenda.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,7 +68,7 @@ mod tests {
     #[test]
     fn booking_opens_after_the_soglia_or_on_a_refusal_never_on_an_acceptance() {
         let opened = 1_700_000_000;
-        let due = scadenza(opened, 30);
+        let due = super::super::comunicazioni::scadenza(opened, 30);
         assert_eq!(due - opened, 30 * 86_400);
         assert_eq!(prenotabile(Stato::Aperta, None, due, due - 1), Err(NonPrenotabile::NeiTempi));
         assert_eq!(prenotabile(Stato::InCarico, None, due, due), Ok(()));
@@ -77,15 +76,6 @@ mod tests {
         assert_eq!(prenotabile(Stato::Chiusa, Some(Esito::Accolta), due, due + 1), Err(NonPrenotabile::Accolta));
         assert!(in_ritardo(Stato::Aperta, due, due));
         assert!(!in_ritardo(Stato::Chiusa, due, due + 1), "a closed richiesta is answered, never overdue");
-    }
-
-    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> crate::domain::lista::ListQuery {
-        crate::domain::lista::ListQuery {
-            filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            sort: sort.map(str::to_string),
-            desc: false,
-            page: 2,
-        }
     }
 
     #[test]

@@ -384,6 +384,15 @@ pub fn protocollo(sede_code: &str, anno: i32, numero: i64) -> String {
 mod tests {
     use super::*;
 
+    fn query(pairs: &[(&str, &str)], sort: Option<&str>) -> crate::domain::lista::ListQuery {
+        crate::domain::lista::ListQuery {
+            filters: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            sort: sort.map(str::to_string),
+            desc: false,
+            page: 2,
+        }
+    }
+
     #[test]
     fn the_quesito_goes_aperta_in_carico_chiusa_and_stops_there() {
         assert_eq!(transizione(Stato::Aperta, Azione::PrendiInCarico, ""), Ok(Stato::InCarico));
@@ -511,5 +520,4 @@ mod tests {
     fn protocol_numbers_are_per_sede_and_year() {
         assert_eq!(protocollo("7001", 2026, 42), "INPS.7001.2026.0000042");
     }
-
 }

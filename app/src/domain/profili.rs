@@ -263,11 +263,8 @@ pub enum DelegaRifiutata {
 /// Checks the period an intermediary asks for: it starts today or later (a delega does not act in the past),
 /// and ends on or after its start unless it runs until revoked. `until` empty means until revoked.
 pub fn check_delega_period(from: &str, until: &str, today: NaiveDate) -> Result<DelegaPeriod, DelegaRifiutata> {
-    let from = if from.trim().is_empty() {
-        today
-    } else {
-        parse_form_date(from).ok_or(DelegaRifiutata::InizioNonValido)?
-    };
+    let from =
+        if from.trim().is_empty() { today } else { parse_form_date(from).ok_or(DelegaRifiutata::InizioNonValido)? };
     if from < today {
         return Err(DelegaRifiutata::InizioPassato);
     }

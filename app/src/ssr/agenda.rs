@@ -78,8 +78,7 @@ pub async fn book(
             .await?;
     let (stato, esito, scade_at, sede_id) = row.ok_or(AppError::NotFound)?;
     let stato = Stato::parse(&stato).ok_or(AppError::Internal)?;
-    prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now)
-        .map_err(AppError::invalid)?;
+    prenotabile(stato, esito.as_deref().and_then(Esito::parse), scade_at, now).map_err(AppError::invalid)?;
     let telefono = telefono.trim();
     if !rules::telefono_valido(telefono) {
         return Err(AppError::invalid("Indichi un numero di telefono valido per l'appuntamento."));

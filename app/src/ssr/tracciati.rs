@@ -129,9 +129,9 @@ pub async fn elenco(db: &Db, position_id: i64) -> Result<TracciatiView, AppError
     let tipi = tipi.into_iter().map(|(c, d, n)| (c, format!("{d} (record di {n} caratteri)"))).collect();
     let tracciati: Vec<TracciatoRow> =
         sqlx::query_as(&format!("{ROW_SELECT} WHERE t.position_id = $1 ORDER BY t.id DESC LIMIT 200"))
-        .bind(position_id)
-        .fetch_all(db.pool())
-        .await?;
+            .bind(position_id)
+            .fetch_all(db.pool())
+            .await?;
     Ok(TracciatiView { tipi, tracciati })
 }
 

@@ -11,12 +11,12 @@ use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
 
 use super::azioni::risorsa;
-use super::common::{CampoFile, DataTable, ErrorBox, FilterForm, Pager, date_it};
+use super::common::{DataTable, ErrorBox, FilterForm, Pager, date_it};
 use super::layout::{Crumb, Page};
 
 use crate::servizi::{Gestione, SERVIZI_POSIZIONE, servizio_offerto, sezione_offerta};
 
-fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
+pub(super) fn query_pairs(map: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
     map.clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
@@ -504,8 +504,12 @@ fn service_view(slug: &str, label: &'static str, vista: Vista) -> AnyView {
             }
             .into_any()
         }
-        "invio-tracciati" => view! { <PositionFrame title=label><super::tracciati::TracciatiPage/></PositionFrame> }.into_any(),
-        "calcolo-sanzioni-eca" => view! { <PositionFrame title=label><super::sanzioni::SanzioniEcaPage/></PositionFrame> }.into_any(),
+        "invio-tracciati" => {
+            view! { <PositionFrame title=label><super::tracciati::TracciatiPage/></PositionFrame> }.into_any()
+        }
+        "calcolo-sanzioni-eca" => {
+            view! { <PositionFrame title=label><super::sanzioni::SanzioniEcaPage/></PositionFrame> }.into_any()
+        }
         // The menu links this service straight to the form (`service_href`); an address typed by hand gets there too.
         "comunicazione-bidirezionale" => {
             let path = format!("/comunicazioni/nuova?posizione={}", url_encode(&posizione_param()()));

@@ -1,21 +1,14 @@
 //! "Contestazione note di debito", a service of the position's menu, and the row of a contestazione that the
 //! Sede's list shows too.
 
-
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use crate::api::cassetto::{load_position, search_positions, section_page};
-use crate::error::AppError;
-use crate::model::{ListQuery, PositionDetail, url_encode};
-use crate::sections::Section;
+use crate::model::url_encode;
 
 use super::azioni::risorsa;
-use super::common::{CampoFile, DataTable, ErrorBox, FilterForm, Pager, date_it};
-use super::layout::{Crumb, Page};
+use super::common::{CampoFile, ErrorBox};
 
-use crate::servizi::{Gestione, SERVIZI_POSIZIONE, servizio_offerto, sezione_offerta};
 use super::cassetto::posizione_param;
 
 /// The state of a contestazione, in words.

@@ -5,6 +5,7 @@
 //! server's import of that same XML, so a hand-made declaration is stored exactly as an uploaded one.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::dma::invia_dma_manuale;
 use crate::domain::dma::listapospa::{
@@ -13,7 +14,9 @@ use crate::domain::dma::listapospa::{
 use crate::domain::dma::manuale::{BozzaDenuncia, BozzaGestione, BozzaLavoratore, BozzaPeriodo, BozzaRata};
 use crate::model::{EsitoInvioDma, url_encode};
 
-use super::common::ErrorBox;
+use super::azioni::risorsa;
+use super::cassetto::posizione_param;
+use super::common::{CampoFile, ErrorBox};
 
 type Bozza = RwSignal<BozzaDenuncia>;
 
@@ -380,8 +383,7 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
     let check = Memo::new(move |_| bozza.with(|b| b.check()));
     // Warnings do not stop it: the declaration is then acquired "con errori", as an uploaded file would be.
     let pronta = move || {
-        check.with(|v| matches!(v, Ok(e) if e.iter().all(|e| e.avviso())))
-            && bozza.with(|b| !b.lavoratori.is_empty())
+        check.with(|v| matches!(v, Ok(e) if e.iter().all(|e| e.avviso()))) && bozza.with(|b| !b.lavoratori.is_empty())
     };
     let ids = Memo::new(move |_| bozza.with(|b| b.lavoratori.iter().map(|l| l.id).collect::<Vec<_>>()));
     let aggiungi = move |_| {

@@ -195,8 +195,7 @@ async fn booking_rules(app: TestApp) {
     let db = &app.db;
     let now = now_unix();
     let slot = agenda::publish_slot(db, f.operator, f.sede, now + 40 * DAY, 30, now).await.expect("slot");
-    let foreign_slot =
-        agenda::publish_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
+    let foreign_slot = agenda::publish_slot(db, f.operator, f.other_sede, now + 40 * DAY, 30, now).await.expect("slot");
     assert!(invalid(agenda::publish_slot(db, f.operator, f.sede, now - 60, 30, now).await).contains("futuro"));
     let same_start = agenda::publish_slot(db, f.operator, f.sede, now + 40 * DAY, 45, now).await;
     assert!(invalid(same_start).contains("Esiste già uno slot"));
@@ -213,8 +212,7 @@ async fn booking_rules(app: TestApp) {
     let theirs = agenda::book(db, stranger, id, slot, "3331234567", "Nota", late).await;
     assert!(matches!(theirs, Err(AppError::NotFound)), "{theirs:?}");
     assert!(invalid(agenda::book(db, f.user, id, slot, "3331234567", " ", late).await).contains("note"));
-    let booking =
-        agenda::book(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
+    let booking = agenda::book(db, f.user, id, slot, "3331234567", "Nota di rettifica", late).await.expect("prenota");
     let second_slot = agenda::publish_slot(db, f.operator, f.sede, now + 41 * DAY, 30, now).await.expect("slot");
     let twice = agenda::book(db, f.user, id, second_slot, "3331234567", "Nota", late).await;
     assert!(invalid(twice).contains("già un appuntamento"));

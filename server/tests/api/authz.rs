@@ -218,9 +218,7 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
     let operator = user_id(app, &cf_of(Role::Operatore)).await;
     let now = app::ssr::db::now_unix();
     com::act(&app.db, operator, sede, id, Azione::PrendiInCarico, "", now).await.expect("in carico");
-    com::act(&app.db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now)
-        .await
-        .expect("chiudi");
+    com::act(&app.db, operator, sede, id, Azione::Chiudi(Esito::NonAccolta), "Respinta.", now).await.expect("chiudi");
     let booked = agenda::publish_slot(&app.db, operator, sede, now + 10 * DAY, 30, now).await.expect("slot");
     let free = agenda::publish_slot(&app.db, operator, sede, now + 11 * DAY, 30, now).await.expect("slot");
     let form = [

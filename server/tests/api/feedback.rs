@@ -217,8 +217,7 @@ async fn every_service_is_rated(app: TestApp) {
     };
     let (richiesta, _) =
         app::ssr::comunicazioni::open(db, mario_id, richiesta, now - (soglia + 1) * day).await.expect("apri");
-    let slot =
-        app::ssr::agenda::publish_slot(db, operator.0, operator.1, now + 40 * day, 30, now).await.expect("slot");
+    let slot = app::ssr::agenda::publish_slot(db, operator.0, operator.1, now + 40 * day, 30, now).await.expect("slot");
     assert_eq!(uso(&app, &mario, "prenotazione", Some("999999")).await, None);
     let booking =
         app::ssr::agenda::book(db, mario_id, richiesta, slot, "3331234567", "Nota", now).await.expect("prenota");

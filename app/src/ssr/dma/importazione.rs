@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::Datelike;
 
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
-use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, scrivi_importi, check, verifica_intestazioni};
+use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, check, scrivi_importi, verifica_intestazioni};
 use crate::domain::dma::manuale::{BozzaDenuncia, testo};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
