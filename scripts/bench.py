@@ -270,7 +270,7 @@ def ssr_page(name, url, goal):
 
 
 def scale_datore(k):
-    """The codice fiscale of the datore of the k-th Sede of the scale set (app/src/ssr/scale.rs)."""
+    """The codice fiscale of the datore of the k-th Sede of the scale set (app/src/ssr/demo/scale.rs)."""
     first15 = f"DTRSCL{40 + k // 28:02d}A{1 + k % 28:02d}H501"
     return first15 + cf_check(first15)
 

@@ -38,7 +38,7 @@ PAUSE = 0.1
 # Seconds before a kill within which a delivered message may not have been recorded as sent yet (the SMTP
 # reply, then the write of the record, which may wait for SQLite's write lock under load).
 IN_FLIGHT = 1.0
-LEASE_SECS = 120  # app/src/ssr/outbox.rs: a row claimed by a killed process waits this long
+LEASE_SECS = 120  # app/src/ssr/outbox/queue.rs: a row claimed by a killed process waits this long
 DRAIN_TIMEOUT = LEASE_SECS + 90
 
 

@@ -3,7 +3,7 @@
 
 A fresh SQLite demo database; the datore sends richieste (each queues an e-mail and an SMS notice). Once those
 are delivered, the SMTP sink is killed; more richieste are sent during the outage; the sink comes back on the
-same port and the outbox must drain by itself, with its backoff (app/src/ssr/outbox.rs: first retry 30 s after
+same port and the outbox must drain by itself, with its backoff (app/src/ssr/outbox/queue.rs: first retry 30 s after
 a failed attempt, then 60, 120 s ...). Checks: the failed attempts were recorded (in_riprova, with the error),
 nothing reached the sink during the outage, afterwards every notice arrived exactly once (by Message-ID, and by
 the richiesta's protocol in the subject), none was given up.
