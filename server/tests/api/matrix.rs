@@ -1055,19 +1055,17 @@ async fn run_fascicolo_elettronico(app: TestApp) {
     assert!(actor > 0);
 
     // The search lists exactly the Sede's positions.
-    let (status, body) = app.call(&paolo, "/api/backoffice/fascicolo/ricerca", json!({"testo": "", "pagina": 0})).await;
-    assert_eq!(status, 200);
-    let found: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let found: app::model::SearchResult =
+        app.load(&paolo, "/api/backoffice/fascicolo/ricerca", json!({"testo": "", "pagina": 0})).await;
     let at_roma: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM positions p JOIN sedi s ON s.id = p.sede_id WHERE s.name = 'Roma Eur'",
     )
     .fetch_one(app.db.pool())
     .await
     .expect("count");
-    assert_eq!(found["total"].as_i64(), Some(at_roma));
-    let rows = found["rows"].as_array().expect("rows");
-    assert!(rows.iter().all(|r| r["sede"] == "Roma Eur"), "{rows:?}");
-    assert!(rows.iter().any(|r| r["code"] == roma.as_str()));
+    assert_eq!(found.total, at_roma);
+    assert!(found.rows.iter().all(|r| r.sede == "Roma Eur"), "{:?}", found.rows);
+    assert!(found.rows.iter().any(|r| r.code == roma));
 
     // The IDM of Roma Eur revokes Paolo's enablement: effective at his next request.
     let idm = app.login_as(Role::Idm).await;

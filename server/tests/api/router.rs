@@ -3,23 +3,19 @@
 use std::collections::BTreeSet;
 
 use crate::common::{Backend, TestApp, cf_of, location};
-use app::model::Role;
+use app::model::{Role, SearchResult};
 use app::ssr::ctx::Settings;
 use app::ssr::demo::DEMO_PASSWORD;
 use serde_json::json;
 
 /// The names of the Enti whose positions the Ricerca lists for `client`.
+async fn ricerca(app: &TestApp, client: &reqwest::Client, testo: &str) -> SearchResult {
+    app.load(client, "/api/cassetto/ricerca", json!({"testo": testo, "pagina": 0})).await
+}
+
 async fn ricerca_names(app: &TestApp, client: &reqwest::Client) -> (BTreeSet<String>, i64) {
-    let (status, body) = app.call(client, "/api/cassetto/ricerca", json!({"testo": "", "pagina": 0})).await;
-    assert_eq!(status, 200, "{body}");
-    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-    let names = v["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| r["denominazione"].as_str().unwrap_or("").to_string())
-        .collect();
-    (names, v["total"].as_i64().unwrap_or(-1))
+    let found = ricerca(app, client, "").await;
+    (found.rows.into_iter().map(|r| r.denominazione).collect(), found.total)
 }
 
 fn set(names: &[&str]) -> BTreeSet<String> {
@@ -66,16 +62,21 @@ both_backends!(ricerca_lists_exactly_the_reachable_positions, |app: TestApp| asy
     );
 
     // Search by name, codice fiscale and position code narrows the same set.
-    let (status, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": "valfio", "pagina": 0})).await;
-    assert_eq!(status, 200);
-    assert!(body.contains("Comune di Valfiorita") && !body.contains("Roccaverde"), "{body}");
+    let names: BTreeSet<String> =
+        ricerca(&app, &datore, "valfio").await.rows.into_iter().map(|r| r.denominazione).collect();
+    assert!(names.contains("Comune di Valfiorita") && !names.iter().any(|n| n.contains("Roccaverde")), "{names:?}");
     let code = app.position_of("Officine Meccaniche Bianchi S.r.l.").await;
-    let (_, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": code, "pagina": 0})).await;
-    assert!(body.contains("\"total\":1") && body.contains("Officine"), "{body}");
+    let found = ricerca(&app, &datore, &code).await;
+    assert_eq!((found.total, found.rows.len()), (1, 1), "{found:?}");
+    assert_eq!(
+        (found.rows[0].code.as_str(), found.rows[0].denominazione.as_str()),
+        (code.as_str(), "Officine Meccaniche Bianchi S.r.l.")
+    );
     // A foreign Ente is not found even by its exact code.
     let foreign = app.position_of("Camera di Commercio di Lagomaggiore").await;
-    let (_, body) = app.call(&datore, "/api/cassetto/ricerca", json!({"testo": foreign, "pagina": 0})).await;
-    assert!(body.contains("\"total\":0"), "{body}");
+    let found = ricerca(&app, &datore, &foreign).await;
+    assert_eq!(found.total, 0, "{found:?}");
+    assert!(found.rows.is_empty());
 });
 
 both_backends!(revoking_a_delega_takes_effect_at_the_next_request, |app: TestApp| async move {

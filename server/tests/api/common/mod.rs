@@ -194,6 +194,20 @@ impl TestApp {
         (status, res.text().await.unwrap_or_default())
     }
 
+    /// Calls a server function that answers a model type, as a page reads it: 200 expected, the answer parsed into
+    /// `T` (a test then asserts on fields, not on substrings of the JSON).
+    pub async fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> T {
+        let (status, text) = self.call(client, endpoint, body).await;
+        assert_eq!(status, 200, "{endpoint}: {text}");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{endpoint}: not a {}: {e}: {text}", std::any::type_name::<T>()))
+    }
+
     /// Sends a richiesta as the page's script does (multipart, asking for JSON): status and JSON answer.
     pub async fn send_richiesta(
         &self,
