@@ -7,9 +7,8 @@ use leptos_router::hooks::use_query_map;
 use crate::model::url_encode;
 
 use super::azioni::risorsa;
-use super::common::{CampoFile, ErrorBox};
-
 use super::cassetto::posizione_param;
+use super::common::{CampoFile, ErrorBox};
 
 /// The state of a contestazione, in words.
 pub fn stato_contestazione(stato: &str) -> &'static str {

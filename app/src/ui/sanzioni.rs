@@ -6,9 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::model::ListQuery;
 
 use super::azioni::risorsa;
-use super::common::{ErrorBox, date_it};
-
 use super::cassetto::{posizione_param, query_pairs};
+use super::common::{ErrorBox, date_it};
 
 /// "Note di debito ECA – calcolo sanzioni": a plain GET form (the inputs travel in the URL), and the
 /// computation line by line.

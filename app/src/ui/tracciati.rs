@@ -6,9 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::model::url_encode;
 
 use super::azioni::risorsa;
-use super::common::{CampoFile, ErrorBox};
-
 use super::cassetto::posizione_param;
+use super::common::{CampoFile, ErrorBox};
 
 /// "Invio tracciati": the form posts the file (multipart) to the server, which redirects back here with
 /// the protocol or the refusal; the list shows every file sent with its receipt.
