@@ -38,31 +38,23 @@ pub async fn load_delega(id: i64) -> Result<DelegaDetail, AppError> {
 #[server(prefix = "/api", endpoint = "deleghe/dipendente")]
 pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec<String>>) -> Result<(), AppError> {
     use crate::ssr::authz::{PositionAction, UserAction, authorize};
-    use crate::ssr::{ctx::RequestCtx, deleghe, respond};
+    use crate::ssr::{deleghe, serve};
 
-    respond(
-        async {
-            let ctx = RequestCtx::current()?;
-            let codes = posizioni.unwrap_or_default();
-            if codes.is_empty() || codes.len() > 100 {
-                // Checked before authorizing each position: there is nothing to authorize yet.
-                authorize(&ctx, UserAction::ListDeleghe).await?;
-                return Err(AppError::invalid("Selezioni almeno una posizione."));
-            }
-            let mut ids = Vec::new();
-            let mut datore = None;
-            for code in &codes {
-                let access = authorize(&ctx, PositionAction::GrantEmployeeDelega(code)).await?;
-                ids.push(access.position.id);
-                datore = Some(access.user.user_id);
-            }
-            let datore = datore.ok_or(AppError::Internal)?;
-            let n = deleghe::grant_employee(ctx.db(), datore, &ids, &codice_fiscale).await?;
-            leptos_axum::redirect(&format!("/deleghe?esito=conferita&n={n}"));
-            Ok(())
+    // Any user with deleghe reaches the form; each ticked position is then checked as the datore's own.
+    serve(UserAction::ListDeleghe, async |ctx, access| {
+        let codes = posizioni.unwrap_or_default();
+        if codes.is_empty() || codes.len() > 100 {
+            return Err(AppError::invalid("Selezioni almeno una posizione."));
         }
-        .await,
-    )
+        let mut ids = Vec::new();
+        for code in &codes {
+            ids.push(authorize(&ctx, PositionAction::GrantEmployeeDelega(code)).await?.position.id);
+        }
+        let n = deleghe::grant_employee(ctx.db(), access.user.user_id, &ids, &codice_fiscale).await?;
+        leptos_axum::redirect(&format!("/deleghe?esito=conferita&n={n}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Intermediary -> Ente: the request that produces the form and the PEC with the OTP. It names the

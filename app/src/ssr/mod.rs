@@ -34,7 +34,8 @@ use crate::error::AppError;
 
 /// Runs a server function: the request's context, one authorization of `action`, then `body` with the grant,
 /// and the answer with the HTTP status its error calls for (`respond`). Every server function that acts for a
-/// logged-in user goes through here, so none can skip the check.
+/// logged-in user goes through here (the login steps, which establish the session, are the only others), so none
+/// can skip the check.
 pub async fn serve<A: authz::Action, T>(
     action: A,
     body: impl AsyncFnOnce(ctx::RequestCtx, A::Grant) -> Result<T, AppError>,
