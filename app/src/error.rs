@@ -84,6 +84,14 @@ mod ssr {
         }
     }
 
+    /// A stored row the rules do not know (a kind or state of delega): the data is wrong, not the request.
+    impl From<crate::domain::profili::ValoreDelegaSconosciuto> for AppError {
+        fn from(err: crate::domain::profili::ValoreDelegaSconosciuto) -> Self {
+            tracing::error!(error = %err, "stored value outside the rules");
+            AppError::Internal
+        }
+    }
+
     impl From<anyhow::Error> for AppError {
         fn from(err: anyhow::Error) -> Self {
             tracing::error!(error = ?err, "internal error");

@@ -1,7 +1,7 @@
 //! The router and its layers, built in one place (`app_router`) and used by `serve` and the tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use anyhow::Context;
 use app::App;
@@ -22,7 +22,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
@@ -255,7 +255,7 @@ pub fn app_router_with_oidc(
         uploads: Arc::new(tokio::sync::Semaphore::new(crate::uploads::MAX_CONCURRENT)),
         oidc,
     };
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let guard = Arc::new(PageGuard {
         protected: routes.iter().map(|r| r.path().to_string()).filter(|p| !is_public_page(p)).collect(),
         app: app_state.clone(),
@@ -437,9 +437,15 @@ pub const DOWNLOADS: [&str; 7] = [
 /// like the downloads.
 const AUDITED_PAGES: &str = "/backoffice/fascicolo/";
 
+/// The app's page routes, generated once per process. Generating them sets a process-wide flag in
+/// leptos_server that parks, for good, any resource first polled while it is set (upstream issue 4773): a
+/// second generation while another router of the same process renders a page (the tests start one router
+/// per test, in parallel) stalled that page's response. Once, before any router exists, nothing renders yet.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// The app's page routes (axum syntax), each with whether it needs a login.
 pub fn page_routes() -> Vec<(String, bool)> {
-    generate_route_list(App).iter().map(|r| (r.path().to_string(), !is_public_page(r.path()))).collect()
+    ROUTES.iter().map(|r| (r.path().to_string(), !is_public_page(r.path()))).collect()
 }
 
 fn is_public_page(path: &str) -> bool {

@@ -308,11 +308,82 @@ pub fn check_delega_services(sector: &str, codes: &[String]) -> Result<Vec<Scope
     Ok(services)
 }
 
+/// The kinds of delega of circular §2: to an employee of the datore, to an intermediary, and an
+/// intermediary's sub-delega to one of its employees. Stored and sent as `dipendente`, `intermediario`,
+/// `subdelega`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TipoDelega {
+    Dipendente,
+    Intermediario,
+    Subdelega,
+}
+
+/// The states of a delega. `InAttesa`, `Attiva` and `Revocata` are stored; `Scaduta` is stored or read off an
+/// ended period (`delega_status_on`); `Decaduta` is only read: a sub-delega whose delega has ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatoDelega {
+    InAttesa,
+    Attiva,
+    Revocata,
+    Scaduta,
+    Decaduta,
+}
+
+/// A stored word that names no kind or state of delega.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("valore sconosciuto per una delega: {0:?}")]
+pub struct ValoreDelegaSconosciuto(pub String);
+
+impl TipoDelega {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TipoDelega::Dipendente => "dipendente",
+            TipoDelega::Intermediario => "intermediario",
+            TipoDelega::Subdelega => "subdelega",
+        }
+    }
+}
+
+impl StatoDelega {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatoDelega::InAttesa => "in_attesa",
+            StatoDelega::Attiva => "attiva",
+            StatoDelega::Revocata => "revocata",
+            StatoDelega::Scaduta => "scaduta",
+            StatoDelega::Decaduta => "decaduta",
+        }
+    }
+}
+
+impl TryFrom<String> for TipoDelega {
+    type Error = ValoreDelegaSconosciuto;
+    fn try_from(stored: String) -> Result<Self, Self::Error> {
+        [TipoDelega::Dipendente, TipoDelega::Intermediario, TipoDelega::Subdelega]
+            .into_iter()
+            .find(|t| t.as_str() == stored)
+            .ok_or(ValoreDelegaSconosciuto(stored))
+    }
+}
+
+impl TryFrom<String> for StatoDelega {
+    type Error = ValoreDelegaSconosciuto;
+    fn try_from(stored: String) -> Result<Self, Self::Error> {
+        use StatoDelega::*;
+        [InAttesa, Attiva, Revocata, Scaduta, Decaduta]
+            .into_iter()
+            .find(|s| s.as_str() == stored)
+            .ok_or(ValoreDelegaSconosciuto(stored))
+    }
+}
+
 /// The status a delega has on `today`: a stored `attiva` or `in_attesa` whose period ended before today is
 /// `scaduta` (nothing is rewritten when the end passes; every reading applies this).
-pub fn delega_status_on(stored: &str, valid_until: Option<NaiveDate>, today: NaiveDate) -> &str {
+pub fn delega_status_on(stored: StatoDelega, valid_until: Option<NaiveDate>, today: NaiveDate) -> StatoDelega {
     match stored {
-        "attiva" | "in_attesa" if valid_until.is_some_and(|u| u < today) => "scaduta",
+        StatoDelega::Attiva | StatoDelega::InAttesa if valid_until.is_some_and(|u| u < today) => StatoDelega::Scaduta,
         other => other,
     }
 }
@@ -320,9 +391,9 @@ pub fn delega_status_on(stored: &str, valid_until: Option<NaiveDate>, today: Nai
 /// A sub-delega's state as its parties see it, from its own state and its parent's (each as
 /// `delega_status_on` gives it): active on its own, it has ended with the delega it stems from, which alone
 /// gives it reach (circular §2b).
-pub fn subdelega_status<'a>(own: &'a str, parent: &str) -> &'a str {
+pub fn subdelega_status(own: StatoDelega, parent: StatoDelega) -> StatoDelega {
     match own {
-        "attiva" if parent != "attiva" => "decaduta",
+        StatoDelega::Attiva if parent != StatoDelega::Attiva => StatoDelega::Decaduta,
         other => other,
     }
 }
@@ -468,18 +539,30 @@ mod tests {
 
     #[test]
     fn a_delega_past_its_end_is_scaduta_and_the_notice_covers_thirty_days() {
+        use StatoDelega::*;
         let today = d(2026, 12, 2);
-        assert_eq!(delega_status_on("attiva", Some(d(2026, 12, 1)), today), "scaduta");
-        assert_eq!(delega_status_on("in_attesa", Some(d(2026, 12, 1)), today), "scaduta");
-        assert_eq!(delega_status_on("attiva", Some(today), today), "attiva", "the last day is still in force");
-        assert_eq!(delega_status_on("attiva", None, today), "attiva");
-        assert_eq!(delega_status_on("revocata", Some(d(2026, 1, 1)), today), "revocata");
+        assert_eq!(delega_status_on(Attiva, Some(d(2026, 12, 1)), today), Scaduta);
+        assert_eq!(delega_status_on(InAttesa, Some(d(2026, 12, 1)), today), Scaduta);
+        assert_eq!(delega_status_on(Attiva, Some(today), today), Attiva, "the last day is still in force");
+        assert_eq!(delega_status_on(Attiva, None, today), Attiva);
+        assert_eq!(delega_status_on(Revocata, Some(d(2026, 1, 1)), today), Revocata);
         assert!(expiring_soon(Some(today), today));
         assert!(expiring_soon(Some(d(2027, 1, 1)), today));
         assert!(!expiring_soon(Some(d(2027, 1, 2)), today));
         assert!(!expiring_soon(Some(d(2026, 12, 1)), today));
         assert!(!expiring_soon(None, today));
         assert_eq!(renewal_start(d(2027, 12, 31)), d(2028, 1, 1));
+    }
+
+    #[test]
+    fn kinds_and_states_read_back_the_stored_words() {
+        for stato in [StatoDelega::InAttesa, StatoDelega::Attiva, StatoDelega::Revocata, StatoDelega::Scaduta] {
+            assert_eq!(StatoDelega::try_from(stato.as_str().to_string()), Ok(stato));
+            assert_eq!(serde_json::to_value(stato).unwrap(), stato.as_str(), "the wire word is the stored word");
+        }
+        assert_eq!(TipoDelega::try_from("subdelega".to_string()), Ok(TipoDelega::Subdelega));
+        assert!(TipoDelega::try_from("Subdelega".to_string()).is_err());
+        assert!(StatoDelega::try_from("sospesa".to_string()).is_err());
     }
 
     #[test]
@@ -490,10 +573,11 @@ mod tests {
 
     #[test]
     fn a_subdelega_ends_with_its_delega() {
-        assert_eq!(subdelega_status("attiva", "attiva"), "attiva");
-        assert_eq!(subdelega_status("attiva", "revocata"), "decaduta");
-        assert_eq!(subdelega_status("attiva", "scaduta"), "decaduta");
-        assert_eq!(subdelega_status("revocata", "revocata"), "revocata");
-        assert_eq!(subdelega_status("scaduta", "attiva"), "scaduta");
+        use StatoDelega::*;
+        assert_eq!(subdelega_status(Attiva, Attiva), Attiva);
+        assert_eq!(subdelega_status(Attiva, Revocata), Decaduta);
+        assert_eq!(subdelega_status(Attiva, Scaduta), Decaduta);
+        assert_eq!(subdelega_status(Revocata, Revocata), Revocata);
+        assert_eq!(subdelega_status(Scaduta, Attiva), Scaduta);
     }
 }

@@ -4,20 +4,20 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::accesso::Role;
+use crate::domain::profili::{StatoDelega, TipoDelega};
 
 /// One delega as listed on `/deleghe`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DelegaRow {
     pub id: i64,
-    /// `dipendente`, `intermediario`, `subdelega`.
-    pub kind: String,
+    pub kind: TipoDelega,
     pub position_code: String,
     pub ente_name: String,
     pub grantor_name: Option<String>,
     pub grantee_cf: String,
     pub grantee_name: String,
-    /// `in_attesa`, `attiva`, `revocata`, `scaduta`.
-    pub status: String,
+    /// As on the day it is listed (`delega_status_on`, `subdelega_status`).
+    pub status: StatoDelega,
     pub valid_from: NaiveDate,
     /// Last day in force; `None` until revoked.
     pub valid_until: Option<NaiveDate>,

@@ -3,6 +3,7 @@
 //! never from anything the client sends besides the ids it asks for.
 
 use crate::domain::position_code::PositionCode;
+use crate::domain::profili::TipoDelega;
 use crate::error::AppError;
 use crate::servizi::{self, Gestione};
 
@@ -458,12 +459,12 @@ impl Action for DelegaAction {
         let id = match self {
             DelegaAction::Read(id) | DelegaAction::ActOnOwn(id) | DelegaAction::Revoke(id) => id,
         };
-        let (party, kind, _status) =
-            deleghe::party(ctx.db(), user.user_id, id).await?.filter(|(p, _, _)| p.any()).ok_or(AppError::NotFound)?;
+        let (party, kind) =
+            deleghe::party(ctx.db(), user.user_id, id).await?.filter(|(p, _)| p.any()).ok_or(AppError::NotFound)?;
         require(match self {
             DelegaAction::Read(_) => true,
-            DelegaAction::ActOnOwn(_) => kind == "intermediario" && party.grantee,
-            DelegaAction::Revoke(_) => deleghe::may_revoke(&kind, party),
+            DelegaAction::ActOnOwn(_) => kind == TipoDelega::Intermediario && party.grantee,
+            DelegaAction::Revoke(_) => deleghe::may_revoke(kind, party),
         })?;
         Ok(DelegaGrant { user, party })
     }

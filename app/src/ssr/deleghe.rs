@@ -15,8 +15,9 @@ use super::pdf::DelegaForm;
 use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::position_code::PositionCode;
 use crate::domain::profili::{
-    AlboCategory, DICHIARAZIONE_ATTIVAZIONE, ProfileForm, Scope, check_delega_period, check_delega_services,
-    delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start, subdelega_status,
+    AlboCategory, DICHIARAZIONE_ATTIVAZIONE, ProfileForm, Scope, StatoDelega, TipoDelega, check_delega_period,
+    check_delega_services, delega_status_on, evidence_retained_until, expiring_soon, otp, renewal_start,
+    subdelega_status,
 };
 use crate::domain::time::rome_date;
 use crate::error::AppError;
@@ -101,27 +102,26 @@ impl Party {
     }
 }
 
-/// kind, status, grantor, grantee, the Ente's datore, the holder of the parent delega.
-type PartyRow = (String, String, Option<i64>, i64, Option<i64>, Option<i64>);
+/// kind, grantor, grantee, the Ente's datore, the holder of the parent delega.
+type PartyRow = (String, Option<i64>, i64, Option<i64>, Option<i64>);
 
-pub async fn party(db: &Db, user_id: i64, delega_id: i64) -> sqlx::Result<Option<(Party, String, String)>> {
+pub async fn party(db: &Db, user_id: i64, delega_id: i64) -> Result<Option<(Party, TipoDelega)>, AppError> {
     let row: Option<PartyRow> = sqlx::query_as(
-        "SELECT d.kind, d.status, d.grantor_user_id, d.grantee_user_id, e.datore_user_id, \
+        "SELECT d.kind, d.grantor_user_id, d.grantee_user_id, e.datore_user_id, \
                 (SELECT p.grantee_user_id FROM deleghe p WHERE p.id = d.parent_id) \
          FROM deleghe d JOIN positions pos ON pos.id = d.position_id JOIN enti e ON e.id = pos.ente_id WHERE d.id = $1",
     )
     .bind(delega_id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|(kind, status, grantor, grantee, datore, parent_holder)| {
-        let p = Party {
-            titolare: datore == Some(user_id),
-            grantor: grantor == Some(user_id),
-            grantee: grantee == user_id,
-            parent_holder: parent_holder == Some(user_id),
-        };
-        (p, kind, status)
-    }))
+    let Some((kind, grantor, grantee, datore, parent_holder)) = row else { return Ok(None) };
+    let party = Party {
+        titolare: datore == Some(user_id),
+        grantor: grantor == Some(user_id),
+        grantee: grantee == user_id,
+        parent_holder: parent_holder == Some(user_id),
+    };
+    Ok(Some((party, TipoDelega::try_from(kind)?)))
 }
 
 /// The user with this codice fiscale and role, as the target of a new delega.
@@ -299,11 +299,12 @@ async fn renewable(
     .fetch_optional(db.pool())
     .await?;
     let (kind, grantee, status, until, position_code, ente_cf) = row.ok_or(AppError::NotFound)?;
-    if kind != "intermediario" || grantee != intermediary_id {
+    if TipoDelega::try_from(kind)? != TipoDelega::Intermediario || grantee != intermediary_id {
         return Err(AppError::NotFound);
     }
     let until = until.as_deref().map(parse_iso_date).transpose()?;
-    let Some(until) = until.filter(|_| delega_status_on(&status, until, today) == "attiva") else {
+    let status = StatoDelega::try_from(status)?;
+    let Some(until) = until.filter(|_| delega_status_on(status, until, today) == StatoDelega::Attiva) else {
         return Err(AppError::invalid(
             "Si può rinnovare solo una delega attiva con una data di fine non ancora passata.",
         ));
@@ -590,9 +591,9 @@ pub async fn reissue_otp(
         .await?;
     let Some((status, until)) = row else { return Err(not_pending()) };
     let until = until.as_deref().map(parse_iso_date).transpose()?;
-    match delega_status_on(&status, until, today) {
-        "in_attesa" => {}
-        "scaduta" => return Err(period_over()),
+    match delega_status_on(StatoDelega::try_from(status)?, until, today) {
+        StatoDelega::InAttesa => {}
+        StatoDelega::Scaduta => return Err(period_over()),
         _ => return Err(not_pending()),
     }
     let form = stored_form(db, delega_id).await?;
@@ -636,9 +637,9 @@ pub async fn activate(
     .await?;
     let (status, valid_from, until, hash, expires, failed) = row.ok_or(AppError::NotFound)?;
     let until = until.as_deref().map(parse_iso_date).transpose()?;
-    match delega_status_on(&status, until, today) {
-        "in_attesa" => {}
-        "scaduta" => return Err(period_over()),
+    match delega_status_on(StatoDelega::try_from(status)?, until, today) {
+        StatoDelega::InAttesa => {}
+        StatoDelega::Scaduta => return Err(period_over()),
         _ => return Err(AppError::invalid("La delega non è in attesa di attivazione.")),
     }
     // Active from its stated first day, or from today if that has passed while the OTP went round.
@@ -827,7 +828,7 @@ pub async fn grant_subdelega(
             .await?;
     let Some((position_id, status, until)) = parent else { return Err(AppError::NotFound) };
     let until = until.as_deref().map(parse_iso_date).transpose()?;
-    if delega_status_on(&status, until, today) != "attiva" {
+    if delega_status_on(StatoDelega::try_from(status)?, until, today) != StatoDelega::Attiva {
         return Err(AppError::invalid("Si possono subdelegare solo deleghe attive."));
     }
     let existing: i64 = sqlx::query_scalar(
@@ -860,7 +861,8 @@ pub async fn grant_subdelega(
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: TipoDelega,
     position_code: String,
     sector: String,
     ente_name: String,
@@ -868,7 +870,8 @@ struct Row {
     grantee_id: i64,
     grantee_cf: String,
     grantee_name: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: StatoDelega,
     valid_from: String,
     valid_until: Option<String>,
     revoked_on: Option<String>,
@@ -914,11 +917,11 @@ async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Ve
     }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let usable = match r.kind.as_str() {
-            "dipendente" => {
+        let usable = match r.kind {
+            TipoDelega::Dipendente => {
                 super::profili::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::for_sector(&r.sector)).await?
             }
-            "subdelega" => {
+            TipoDelega::Subdelega => {
                 super::profili::holds_scope(db, r.grantee_id, ProfileForm::Sc62, Scope::DipendentiPubblici).await?
             }
             _ => true,
@@ -933,13 +936,12 @@ async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Ve
             }
         });
         let valid_until = r.valid_until.as_deref().map(parse_iso_date).transpose()?;
-        let mut status = delega_status_on(&r.status, valid_until, today);
-        if let Some(parent) = &r.parent_status {
+        let mut status = delega_status_on(r.status, valid_until, today);
+        if let Some(parent) = r.parent_status {
             let parent_until = r.parent_valid_until.as_deref().map(parse_iso_date).transpose()?;
-            status = subdelega_status(status, delega_status_on(parent, parent_until, today));
+            status = subdelega_status(status, delega_status_on(StatoDelega::try_from(parent)?, parent_until, today));
         }
-        let status = status.to_string();
-        let expiring = status == "attiva" && expiring_soon(valid_until, today);
+        let expiring = status == StatoDelega::Attiva && expiring_soon(valid_until, today);
         out.push(DelegaRow {
             id: r.id,
             kind: r.kind,
@@ -993,7 +995,7 @@ pub async fn overview(
     let held = rows_where(db, "d.grantee_user_id = $1", user_id, today).await?;
     // The intermediary's deleghe that end within the notice, soonest first, so a renewal can go round in time.
     let mut expiring: Vec<DelegaRow> =
-        held.iter().filter(|d| d.kind == "intermediario" && d.expiring).cloned().collect();
+        held.iter().filter(|d| d.kind == TipoDelega::Intermediario && d.expiring).cloned().collect();
     expiring.sort_by_key(|d| (d.valid_until, d.id));
     let granted_sub = if role == Role::Intermediario {
         rows_where(db, "d.kind = 'subdelega' AND d.grantor_user_id = $1", user_id, today).await?
@@ -1088,12 +1090,13 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party, today: chrono::NaiveD
             })
         }
     };
-    let open = matches!(delega.status.as_str(), "in_attesa" | "attiva");
-    let can_revoke = open && may_revoke(&delega.kind, party);
-    let can_activate = delega.kind == "intermediario" && delega.status == "in_attesa" && party.grantee;
+    let open = matches!(delega.status, StatoDelega::InAttesa | StatoDelega::Attiva);
+    let can_revoke = open && may_revoke(delega.kind, party);
+    let intermediario = delega.kind == TipoDelega::Intermediario;
+    let can_activate = intermediario && delega.status == StatoDelega::InAttesa && party.grantee;
     // A delega with an end date can be renewed by its intermediary until that end, once.
-    let can_renew = delega.kind == "intermediario"
-        && delega.status == "attiva"
+    let can_renew = intermediario
+        && delega.status == StatoDelega::Attiva
         && delega.valid_until.is_some()
         && delega.renewal_id.is_none()
         && party.grantee;
@@ -1112,12 +1115,11 @@ pub async fn detail(db: &Db, delega_id: i64, party: Party, today: chrono::NaiveD
 
 /// Who may revoke: the Ente's datore any delega on its positions; the intermediary its own delega;
 /// the grantor (datore or intermediary) what it granted; the intermediary a sub-delega under its delega.
-pub fn may_revoke(kind: &str, party: Party) -> bool {
+pub fn may_revoke(kind: TipoDelega, party: Party) -> bool {
     match kind {
-        "dipendente" => party.titolare || party.grantor,
-        "intermediario" => party.titolare || party.grantee,
-        "subdelega" => party.grantor || party.parent_holder,
-        _ => false,
+        TipoDelega::Dipendente => party.titolare || party.grantor,
+        TipoDelega::Intermediario => party.titolare || party.grantee,
+        TipoDelega::Subdelega => party.grantor || party.parent_holder,
     }
 }
 
@@ -1137,12 +1139,12 @@ mod tests {
     #[test]
     fn revocation_rights_follow_the_side() {
         let none = Party { titolare: false, grantor: false, grantee: false, parent_holder: false };
-        assert!(may_revoke("dipendente", Party { titolare: true, ..none }));
-        assert!(!may_revoke("dipendente", Party { grantee: true, ..none }));
-        assert!(may_revoke("intermediario", Party { grantee: true, ..none }));
-        assert!(may_revoke("intermediario", Party { titolare: true, ..none }));
-        assert!(may_revoke("subdelega", Party { parent_holder: true, ..none }));
-        assert!(!may_revoke("subdelega", Party { grantee: true, ..none }));
-        assert!(!may_revoke("subdelega", Party { titolare: true, ..none }));
+        assert!(may_revoke(TipoDelega::Dipendente, Party { titolare: true, ..none }));
+        assert!(!may_revoke(TipoDelega::Dipendente, Party { grantee: true, ..none }));
+        assert!(may_revoke(TipoDelega::Intermediario, Party { grantee: true, ..none }));
+        assert!(may_revoke(TipoDelega::Intermediario, Party { titolare: true, ..none }));
+        assert!(may_revoke(TipoDelega::Subdelega, Party { parent_holder: true, ..none }));
+        assert!(!may_revoke(TipoDelega::Subdelega, Party { grantee: true, ..none }));
+        assert!(!may_revoke(TipoDelega::Subdelega, Party { titolare: true, ..none }));
     }
 }

@@ -9,7 +9,7 @@ use crate::api::deleghe::{
     ActivateDelega, GrantEmployeeDelega, GrantSubdelega, ReissueDelegaOtp, RenewIntermediaryDelega,
     RequestIntermediaryDelega, RevokeDelega, load_delega, load_deleghe,
 };
-use crate::domain::profili::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope};
+use crate::domain::profili::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope, StatoDelega, TipoDelega};
 use crate::domain::time::format_rome;
 use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
 
@@ -17,23 +17,21 @@ use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::{ErrorBox, date_it};
 use super::layout::Page;
 
-pub fn status_label(status: &str) -> &'static str {
+fn status_label(status: StatoDelega) -> &'static str {
     match status {
-        "in_attesa" => "In attesa di attivazione",
-        "attiva" => "Attiva",
-        "revocata" => "Revocata",
-        "scaduta" => "Scaduta",
-        "decaduta" => "Decaduta con la delega dell'intermediario",
-        _ => "Sconosciuto",
+        StatoDelega::InAttesa => "In attesa di attivazione",
+        StatoDelega::Attiva => "Attiva",
+        StatoDelega::Revocata => "Revocata",
+        StatoDelega::Scaduta => "Scaduta",
+        StatoDelega::Decaduta => "Decaduta con la delega dell'intermediario",
     }
 }
 
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: TipoDelega) -> &'static str {
     match kind {
-        "dipendente" => "Dipendente delegato",
-        "intermediario" => "Intermediario",
-        "subdelega" => "Subdelega",
-        _ => "",
+        TipoDelega::Dipendente => "Dipendente delegato",
+        TipoDelega::Intermediario => "Intermediario",
+        TipoDelega::Subdelega => "Subdelega",
     }
 }
 
@@ -133,10 +131,10 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let mut notes = Vec::new();
-                        if !r.usable && r.status == "attiva" {
+                        if !r.usable && r.status == StatoDelega::Attiva {
                             notes.push("Non utilizzabile: manca il profilo SC62 con l'ambito richiesto".to_string());
                         }
-                        if let Some(p) = r.pec_state.as_deref().filter(|_| r.status == "in_attesa" || r.pec_state.as_deref() == Some("mancata_consegna")) {
+                        if let Some(p) = r.pec_state.as_deref().filter(|_| r.status == StatoDelega::InAttesa || r.pec_state.as_deref() == Some("mancata_consegna")) {
                             notes.push(pec_label(p).to_string());
                         }
                         if let Some(d) = r.revoked_on {
@@ -148,19 +146,19 @@ fn DelegheTable(rows: Vec<DelegaRow>, #[prop(into)] testid: String, show_grantee
                         if r.renews_id.is_some() {
                             notes.push("Rinnovo".to_string());
                         }
-                        if r.renewal_id.is_some() && r.status == "attiva" {
+                        if r.renewal_id.is_some() && r.status == StatoDelega::Attiva {
                             notes.push("Rinnovo richiesto".to_string());
                         } else if r.expiring {
                             notes.push("In scadenza".to_string());
                         }
                         let href = format!("/deleghe/{}", r.id);
                         view! {
-                            <tr data-testid="delega" data-id=r.id.to_string() data-stato=r.status.clone()>
+                            <tr data-testid="delega" data-id=r.id.to_string() data-stato=r.status.as_str()>
                                 <td>{r.position_code.clone()}</td>
                                 <td>{r.ente_name.clone()}</td>
-                                <td>{kind_label(&r.kind)}</td>
+                                <td>{kind_label(r.kind)}</td>
                                 {show_grantee.then(|| view! { <td>{format!("{} ({})", r.grantee_name, r.grantee_cf)}</td> })}
-                                <td>{status_label(&r.status)}</td>
+                                <td>{status_label(r.status)}</td>
                                 <td>{date_it(r.valid_from)}</td>
                                 <td>{until_text(r.valid_until)}</td>
                                 <td>{notes.join(" · ")}</td>
@@ -207,8 +205,11 @@ fn DelegheSides(
     sub: ServerAction<GrantSubdelega>,
 ) -> impl IntoView {
     let DelegheOverview { role, on_my_positions, held, expiring, granted_sub, own_positions, albo, employees } = o;
-    let active_held: Vec<DelegaRow> =
-        held.iter().filter(|d| d.kind == "intermediario" && d.status == "attiva").cloned().collect();
+    let active_held: Vec<DelegaRow> = held
+        .iter()
+        .filter(|d| d.kind == TipoDelega::Intermediario && d.status == StatoDelega::Attiva)
+        .cloned()
+        .collect();
     view! {
         {(role == Role::Datore).then(|| view! {
             <section aria-labelledby="sulle-posizioni">
@@ -413,14 +414,14 @@ fn DelegaView(
     let renew_from = delega.valid_until.and_then(|u| u.succ_opt()).map(date_it).unwrap_or_default();
     let (rep_cf, rep_nome, rep_cognome) =
         delegante.as_ref().map(|d| (d.codice_fiscale.clone(), d.nome.clone(), d.cognome.clone())).unwrap_or_default();
-    let pdf = (delega.kind == "intermediario").then(|| format!("/deleghe/{}/modulo.pdf", delega.id));
+    let pdf = (delega.kind == TipoDelega::Intermediario).then(|| format!("/deleghe/{}/modulo.pdf", delega.id));
     view! {
-        <dl class="row" data-testid="delega-dettaglio" data-stato=delega.status.clone()>
+        <dl class="row" data-testid="delega-dettaglio" data-stato=delega.status.as_str()>
             <dt class="col-sm-3">"Posizione"</dt><dd class="col-sm-9">{delega.position_code.clone()}</dd>
             <dt class="col-sm-3">"Ente"</dt><dd class="col-sm-9">{delega.ente_name.clone()}</dd>
-            <dt class="col-sm-3">"Tipo"</dt><dd class="col-sm-9">{kind_label(&delega.kind)}</dd>
+            <dt class="col-sm-3">"Tipo"</dt><dd class="col-sm-9">{kind_label(delega.kind)}</dd>
             <dt class="col-sm-3">"Delegato"</dt><dd class="col-sm-9">{format!("{} ({})", delega.grantee_name, delega.grantee_cf)}</dd>
-            <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato">{status_label(&delega.status)}</dd>
+            <dt class="col-sm-3">"Stato"</dt><dd class="col-sm-9" data-testid="stato">{status_label(delega.status)}</dd>
             <dt class="col-sm-3">"Dal"</dt><dd class="col-sm-9" data-testid="dal">{date_it(delega.valid_from)}</dd>
             <dt class="col-sm-3">"Al"</dt><dd class="col-sm-9" data-testid="al">{until_text(delega.valid_until)}</dd>
             {services.map(|s| view! { <dt class="col-sm-3">"Servizi delegati"</dt><dd class="col-sm-9" data-testid="servizi">{s}</dd> })}

@@ -1061,3 +1061,31 @@ both_backends!(a_hand_compiled_dma_is_imported_like_a_file, |app: TestApp| async
         .await;
     assert_eq!(status, 404);
 });
+
+/// A page renders to its end while other routers of the same process are being built. Building a router
+/// used to generate the route list, which sets a process-wide flag in leptos_server that parks, for good, a
+/// resource first polled while it is set: the header's «who is signed in» then never answered and the
+/// response stalled (docs/architecture.md, «Known issues»). The tests build one router per test, in parallel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("SQLite always runs");
+    let state = app::ssr::ctx::AppState { db: app.db.clone(), settings: std::sync::Arc::new(Settings::development()) };
+    let building = tokio::task::spawn_blocking(move || {
+        for _ in 0..200 {
+            let options =
+                leptos::config::LeptosOptions::builder().output_name("cassetto").site_root("target/site").build();
+            drop(server::startup::app_router_with_oidc(state.clone(), options, None));
+        }
+    });
+    // A stalled render never ends: a limit far above any render turns it into a failure naming the page.
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("client");
+    let mut rendered = 0;
+    while !building.is_finished() || rendered < 20 {
+        let res = client.get(app.url("/supporto")).send().await.expect("/supporto rendered to its end");
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.expect("/supporto's body arrived whole");
+        assert!(body.contains("data-testid=\"accedi\""), "the header answered who is signed in");
+        rendered += 1;
+    }
+    building.await.expect("routers built");
+}
