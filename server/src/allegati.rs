@@ -206,7 +206,7 @@ pub async fn send_richiesta(Caller(ctx): Caller, State(state): State<ServerState
 }
 
 /// `GET /comunicazioni/{id}/allegati.zip`: the files of a richiesta, for its author and its Sede.
-pub async fn download(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
+pub async fn download(Caller(ctx): Caller, Path(id): Path<app::model::RichiestaId>) -> Response {
     let result = authorized(ctx, ReadRichiesta(id), async |ctx, access| {
         let (protocollo, zip) = comunicazioni::allegati_zip(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
         let entry = app::ssr::audit::Entry {

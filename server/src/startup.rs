@@ -381,7 +381,7 @@ async fn fascicolo_pdf(Caller(ctx): Caller, Path(posizione): Path<String>) -> Re
 }
 
 /// The printable delega form, for the parties to the delega.
-async fn delega_pdf(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
+async fn delega_pdf(Caller(ctx): Caller, Path(id): Path<app::model::DelegaId>) -> Response {
     use app::ssr::authz::DelegaAction;
     let result = authorized(ctx, DelegaAction::Read(id), async |ctx, access| {
         let (reference, pdf) = app::ssr::deleghe::form_pdf(ctx.db(), id).await?;

@@ -22,7 +22,7 @@ pub async fn load_agenda() -> Result<Agenda, AppError> {
 
 #[server(prefix = "/api", endpoint = "agenda/prenota")]
 pub async fn book_appointment(
-    richiesta: i64,
+    richiesta: crate::model::RichiestaId,
     slot: Option<i64>,
     telefono: String,
     note: String,

@@ -33,7 +33,7 @@ pub async fn load_comunicazioni(query: ListQuery) -> Result<RichiestePage, AppEr
 
 /// One richiesta with its timeline, for its author, the datore of its Ente or an operator of its Sede.
 #[server(prefix = "/api", endpoint = "comunicazioni/dettaglio", input = Json)]
-pub async fn load_richiesta(id: i64) -> Result<RichiestaDetail, AppError> {
+pub async fn load_richiesta(id: crate::model::RichiestaId) -> Result<RichiestaDetail, AppError> {
     use crate::ssr::authz::ReadRichiesta;
     use crate::ssr::comunicazioni::{self};
     use crate::ssr::db::now_unix;
@@ -62,7 +62,11 @@ pub async fn quesiti_queue(query: ListQuery) -> Result<RichiestePage, AppError> 
 
 /// `azione`: `in_carico`, `commento`, `accolta` or `non_accolta` (the last two close the quesito).
 #[server(prefix = "/api", endpoint = "backoffice/quesiti/azione")]
-pub async fn act_on_quesito(id: i64, azione: String, commento: Option<String>) -> Result<(), AppError> {
+pub async fn act_on_quesito(
+    id: crate::model::RichiestaId,
+    azione: String,
+    commento: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::comunicazioni::{Azione, Esito};
     use crate::ssr::authz::SedeAction;
     use crate::ssr::serve;

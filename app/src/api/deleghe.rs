@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{DelegaDetail, DelegheOverview};
+use crate::model::{DelegaDetail, DelegaId, DelegheOverview};
 
 #[server(prefix = "/api", endpoint = "deleghe", input = Json)]
 pub async fn load_deleghe() -> Result<DelegheOverview, AppError> {
@@ -22,7 +22,7 @@ pub async fn load_deleghe() -> Result<DelegheOverview, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/dettaglio", input = Json)]
-pub async fn load_delega(id: i64) -> Result<DelegaDetail, AppError> {
+pub async fn load_delega(id: DelegaId) -> Result<DelegaDetail, AppError> {
     use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe;
     use crate::ssr::serve;
@@ -113,7 +113,7 @@ pub async fn request_intermediary_delega(
 /// (`al` empty: until revoked). Re-authenticated like a new request.
 #[server(prefix = "/api", endpoint = "deleghe/rinnovo")]
 pub async fn renew_intermediary_delega(
-    id: i64,
+    id: DelegaId,
     codice_fiscale_rappresentante: String,
     nome_rappresentante: String,
     cognome_rappresentante: String,
@@ -148,7 +148,7 @@ pub async fn renew_intermediary_delega(
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/attiva")]
-pub async fn activate_delega(id: i64, otp: String, dichiarazione: Option<String>) -> Result<(), AppError> {
+pub async fn activate_delega(id: DelegaId, otp: String, dichiarazione: Option<String>) -> Result<(), AppError> {
     use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe;
     use crate::ssr::serve;
@@ -163,7 +163,7 @@ pub async fn activate_delega(id: i64, otp: String, dichiarazione: Option<String>
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/nuovo-otp")]
-pub async fn reissue_delega_otp(id: i64) -> Result<(), AppError> {
+pub async fn reissue_delega_otp(id: DelegaId) -> Result<(), AppError> {
     use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe;
     use crate::ssr::serve;
@@ -177,7 +177,7 @@ pub async fn reissue_delega_otp(id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/revoca")]
-pub async fn revoke_delega(id: i64) -> Result<(), AppError> {
+pub async fn revoke_delega(id: DelegaId) -> Result<(), AppError> {
     use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe;
     use crate::ssr::serve;
@@ -191,7 +191,7 @@ pub async fn revoke_delega(id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "deleghe/subdelega")]
-pub async fn grant_subdelega(id: i64, codice_fiscale: String) -> Result<(), AppError> {
+pub async fn grant_subdelega(id: DelegaId, codice_fiscale: String) -> Result<(), AppError> {
     use crate::ssr::authz::DelegaAction;
     use crate::ssr::deleghe;
     use crate::ssr::serve;

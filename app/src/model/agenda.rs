@@ -10,7 +10,7 @@ pub struct PrenotazioneRow {
     pub inizio_at: i64,
     pub durata_minuti: i64,
     pub sede: String,
-    pub richiesta_id: i64,
+    pub richiesta_id: super::RichiestaId,
     pub protocollo: String,
     pub utente: String,
     pub telefono: String,

@@ -25,10 +25,16 @@ pub struct OggettoAdmin {
     pub richieste: i64,
 }
 
+record_id!(
+    /// The number of a richiesta of the Comunicazione bidirezionale (`richieste.id`), as in
+    /// `/comunicazioni/{id}`.
+    RichiestaId
+);
+
 /// A richiesta as listed to its author and in the queue of its Sede.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RichiestaRow {
-    pub id: i64,
+    pub id: RichiestaId,
     pub protocollo: String,
     pub position_code: String,
     pub denominazione: String,

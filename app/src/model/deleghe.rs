@@ -6,10 +6,15 @@ use serde::{Deserialize, Serialize};
 use super::accesso::Role;
 use crate::domain::profili::{StatoDelega, TipoDelega};
 
+record_id!(
+    /// The number of a delega (`deleghe.id`), as in `/deleghe/{id}`.
+    DelegaId
+);
+
 /// One delega as listed on `/deleghe`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DelegaRow {
-    pub id: i64,
+    pub id: DelegaId,
     pub kind: TipoDelega,
     pub position_code: String,
     pub ente_name: String,
@@ -26,15 +31,15 @@ pub struct DelegaRow {
     pub usable: bool,
     /// For intermediary deleghe: the state of the PEC that carried the OTP.
     pub pec_state: Option<String>,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<DelegaId>,
     /// For intermediary deleghe: the services delegated (scope codes, `domain::profili::Scope::code`).
     pub services: Vec<String>,
     /// Imported from the enablements before the cut-over (no form, PEC nor OTP of this Cassetto).
     pub imported: bool,
     /// For a renewal: the delega it continues.
-    pub renews_id: Option<i64>,
+    pub renews_id: Option<DelegaId>,
     /// A renewal asked for this delega and not ended.
-    pub renewal_id: Option<i64>,
+    pub renewal_id: Option<DelegaId>,
     /// Active and ending within the notice (`domain::profili::EXPIRY_NOTICE_DAYS`).
     pub expiring: bool,
 }

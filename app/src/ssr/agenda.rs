@@ -13,7 +13,7 @@ use super::limiti::{self, Uso};
 use crate::domain::agenda::{StatoPrenotazione, prenotabile};
 use crate::domain::comunicazioni::{self as rules, Esito, Stato};
 use crate::error::AppError;
-use crate::model::{Agenda, Appuntamento, PrenotazioneRow, RichiestaRow, SlotRow};
+use crate::model::{Agenda, Appuntamento, PrenotazioneRow, RichiestaId, RichiestaRow, SlotRow};
 
 /// The longest note a user may leave with a booking.
 const MAX_NOTE: usize = 500;
@@ -64,7 +64,7 @@ pub const SLOT_NON_DISPONIBILE: &str = "Lo slot non è più disponibile: ne scel
 pub async fn book(
     db: &Db,
     user_id: i64,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
     slot_id: i64,
     telefono: &str,
     note: &str,
@@ -168,14 +168,20 @@ pub async fn cancel(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> Re
     if done.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    let (richiesta_id, creata_at, telefono, note, inizio_at, durata_minuti): (i64, i64, String, String, i64, i64) =
-        sqlx::query_as(
-            "SELECT p.richiesta_id, p.creata_at, p.telefono, p.note, s.inizio_at, s.durata_minuti \
+    let (richiesta_id, creata_at, telefono, note, inizio_at, durata_minuti): (
+        RichiestaId,
+        i64,
+        String,
+        String,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT p.richiesta_id, p.creata_at, p.telefono, p.note, s.inizio_at, s.durata_minuti \
              FROM prenotazioni p JOIN slot s ON s.id = p.slot_id WHERE p.id = $1",
-        )
-        .bind(prenotazione_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    )
+    .bind(prenotazione_id)
+    .fetch_one(&mut *tx)
+    .await?;
     let avviso = per_avviso(&mut tx, richiesta_id).await?;
     let contatti = avviso.contatti();
     let appuntamento = avvisi::Appuntamento {
@@ -235,7 +241,7 @@ pub async fn record_esito(
 /// Whether the author may book for `r`, the free slots of its Sede if so, and the booking in force.
 pub(super) async fn appuntamento(db: &Db, r: &RichiestaRow, now: i64) -> Result<Appuntamento, AppError> {
     let prenotazione =
-        prenotazioni(db, "b.richiesta_id = $1 AND b.stato = 'prenotata'", &[r.id]).await?.into_iter().next();
+        prenotazioni(db, "b.richiesta_id = $1 AND b.stato = 'prenotata'", &[r.id.0]).await?.into_iter().next();
     let non_prenotabile = match prenotabile(r.stato, r.esito, r.scade_at, now) {
         Err(why) => Some(why.to_string()),
         Ok(()) if prenotazione.is_some() => Some("Per questa richiesta ha già un appuntamento prenotato.".to_string()),
@@ -264,7 +270,7 @@ struct PrenotazioneDb {
     inizio_at: i64,
     durata_minuti: i64,
     sede: String,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
     protocollo: String,
     utente: String,
     telefono: String,

@@ -11,7 +11,7 @@ use super::comunicazioni::Viewer;
 use super::ctx::RequestCtx;
 use super::deleghe::{self, Party};
 use super::identity::{SessionUser, Stage};
-use crate::model::Role;
+use crate::model::{DelegaId, RichiestaId, Role};
 
 /// What the caller wants to do, grouped by what a successful check hands back. Each group is its own type, and
 /// [`authorize`] returns that group's grant (`Action::Grant`): a position action gives a [`PositionGrant`] with
@@ -39,7 +39,7 @@ pub enum UserAction {
     /// Ask an Ente for a delega (intermediaries).
     RequestIntermediaryDelega,
     /// Book an appointment for one's own richiesta (on a position one still reaches).
-    BookAppointment(i64),
+    BookAppointment(RichiestaId),
     /// Cancel one's own booking (on a position one still reaches).
     CancelAppointment(i64),
     /// The Instant Feedback dashboard: administrators and INPS operators.
@@ -78,7 +78,7 @@ pub enum SedeAction<'a> {
     /// See the open quesiti of one's own Sede (operators).
     ReviewQuesiti,
     /// Take in charge, comment or close one quesito: of the operator's own Sede.
-    ActOnQuesito(i64),
+    ActOnQuesito(RichiestaId),
     /// Publish slots at one's own Sede (operators).
     PublishSlots,
     /// Record how a booked appointment at one's own Sede went (operators).
@@ -93,17 +93,17 @@ pub enum SedeAction<'a> {
 #[derive(Clone, Copy, Debug)]
 pub enum DelegaAction {
     /// Read a delega, its history and evidence: any party to it.
-    Read(i64),
+    Read(DelegaId),
     /// Enter the OTP of, ask a new OTP for, renew, or sub-delegate one's own intermediary delega.
-    ActOnOwn(i64),
+    ActOnOwn(DelegaId),
     /// Revoke a delega, from whichever side has the right.
-    Revoke(i64),
+    Revoke(DelegaId),
 }
 
 /// Read one richiesta of the Comunicazione bidirezionale: its author, the datore of its Ente (whoever sent it),
 /// or an operator of its Sede.
 #[derive(Clone, Copy, Debug)]
-pub struct ReadRichiesta(pub i64);
+pub struct ReadRichiesta(pub RichiestaId);
 
 /// See the Agenda appuntamenti: one's bookings, or (operators) the slots of one's Sede.
 #[derive(Clone, Copy, Debug)]

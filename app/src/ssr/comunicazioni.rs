@@ -17,7 +17,8 @@ use crate::domain::comunicazioni::{self as rules, Azione, Esito, Stato};
 use crate::domain::time::rome_date;
 use crate::error::AppError;
 use crate::model::{
-    Allegati, Avviso, OggettoAdmin, OggettoRow, RichiestaDetail, RichiestaEvento, RichiestaRow, RichiestePage,
+    Allegati, Avviso, OggettoAdmin, OggettoRow, RichiestaDetail, RichiestaEvento, RichiestaId, RichiestaRow,
+    RichiestePage,
 };
 
 /// What the user sends. Contacts: those of the channels chosen (see `rules::recapiti`), at least one; the
@@ -73,7 +74,7 @@ fn valida(r: &NuovaRichiesta<'_>) -> Result<(String, rules::Recapiti), AppError>
 
 /// Opens a richiesta: protocol number, quesito at the Sede of the position, deadline from the oggetto's
 /// soglia, first timeline entry, the e-mail notice in the outbox and the audit entry, in one transaction.
-pub async fn open(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(i64, String), AppError> {
+pub async fn open(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Result<(RichiestaId, String), AppError> {
     let (testo, recapiti) = valida(&r)?;
     let consenso_sms = recapiti.consenso_sms();
     let rules::Recapiti { email, telefono } = recapiti;
@@ -99,7 +100,7 @@ pub async fn open(db: &Db, user_id: i64, r: NuovaRichiesta<'_>, now: i64) -> Res
     limiti::consuma(&mut tx, user_id, Uso::Email, i64::from(email.is_some()), now).await?;
     limiti::consuma(&mut tx, user_id, Uso::Sms, i64::from(telefono.is_some()), now).await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, anno).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: RichiestaId = sqlx::query_scalar(
         "INSERT INTO richieste (protocollo, user_id, position_id, sede_id, oggetto_id, testo, email, telefono, \
          consenso_notifiche, stato, aperta_at, aggiornata_at, scade_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'aperta', $10, $10, $11) RETURNING id",
@@ -162,7 +163,7 @@ pub async fn prossimo_protocollo(
 
 pub(super) async fn evento(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
     actor: Option<i64>,
     stato: Stato,
     commento: &str,
@@ -191,7 +192,7 @@ pub(super) struct Contatti<'a> {
 /// A richiesta as its notices name it, with the contacts they go to.
 #[derive(sqlx::FromRow)]
 pub(super) struct PerAvviso {
-    id: i64,
+    id: RichiestaId,
     protocollo: String,
     email: Option<String>,
     telefono: Option<String>,
@@ -229,7 +230,7 @@ impl PerAvviso {
 /// Reads a richiesta for its notices, in the caller's transaction (so a richiesta just opened is found).
 pub(super) async fn per_avviso(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
 ) -> sqlx::Result<PerAvviso> {
     sqlx::query_as(
         "SELECT r.id, r.protocollo, r.email, r.telefono, u.full_name AS autore, s.name AS sede, s.city AS citta, \
@@ -248,7 +249,7 @@ pub(super) async fn per_avviso(
 /// notice exists exactly when its change does.
 pub(super) async fn notifica(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
     contatti: Contatti<'_>,
     notice: &Notice,
     sms: &str,
@@ -264,7 +265,7 @@ pub(super) async fn notifica(
             calendar: notice.calendar.as_deref(),
             secret: None,
             delega_id: None,
-            richiesta_id: Some(richiesta_id),
+            richiesta_id: Some(richiesta_id.0),
         };
         outbox::enqueue(tx, message, now).await?;
     }
@@ -278,7 +279,7 @@ pub(super) async fn notifica(
             calendar: None,
             secret: None,
             delega_id: None,
-            richiesta_id: Some(richiesta_id),
+            richiesta_id: Some(richiesta_id.0),
         };
         outbox::enqueue(tx, message, now).await?;
     }
@@ -316,7 +317,7 @@ fn zip_of(files: &[Allegato]) -> Result<Vec<u8>, AppError> {
 
 /// The zip of a richiesta's attachments and the protocol it belongs to, if it has any. The caller has
 /// checked that the reader may see the richiesta.
-pub async fn allegati_zip(db: &Db, richiesta_id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
+pub async fn allegati_zip(db: &Db, richiesta_id: RichiestaId) -> Result<Option<(String, Vec<u8>)>, AppError> {
     let row: Option<(String, Vec<u8>)> = sqlx::query_as(
         "SELECT r.protocollo, a.zip FROM richiesta_allegati a JOIN richieste r ON r.id = a.richiesta_id \
          WHERE a.richiesta_id = $1",
@@ -333,7 +334,7 @@ pub async fn act(
     db: &Db,
     operator_id: i64,
     operator_sede: i64,
-    richiesta_id: i64,
+    richiesta_id: RichiestaId,
     azione: Azione,
     commento: &str,
     now: i64,
@@ -400,7 +401,7 @@ const ROW_SELECT: &str = "\
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: i64,
+    id: RichiestaId,
     protocollo: String,
     position_code: String,
     denominazione: String,
@@ -663,7 +664,7 @@ pub enum Viewer {
     Sede(i64),
 }
 
-pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<RichiestaDetail, AppError> {
+pub async fn detail(db: &Db, id: RichiestaId, viewer: Viewer, now: i64) -> Result<RichiestaDetail, AppError> {
     let (condition, key) = match viewer {
         Viewer::Author(user_id) => ("r.id = $2 AND r.user_id = $1".to_string(), user_id),
         Viewer::Titolare(user_id) => (format!("r.id = $2 AND {}", on_held_positions("$1")), user_id),
@@ -727,7 +728,7 @@ pub async fn detail(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<Richie
 }
 
 /// The Sede a richiesta was routed to, for the authorization of operators.
-pub async fn sede_of(db: &Db, id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn sede_of(db: &Db, id: RichiestaId) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT sede_id FROM richieste WHERE id = $1").bind(id).fetch_optional(db.pool()).await
 }
 

@@ -21,7 +21,9 @@ use crate::domain::profili::{
 };
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::{DelegaDelegante, DelegaDetail, DelegaEvent, DelegaEvidence, DelegaRow, DelegheOverview, Role};
+use crate::model::{
+    DelegaDelegante, DelegaDetail, DelegaEvent, DelegaEvidence, DelegaId, DelegaRow, DelegheOverview, Role,
+};
 
 fn new_otp() -> String {
     let mut rng = rand::rngs::OsRng;
@@ -30,18 +32,18 @@ fn new_otp() -> String {
 
 /// The OTP is hashed with argon2 over the delega id and the code, so a code is bound to its delega and a
 /// leaked table does not give the 10^8 codes away cheaply.
-fn otp_material(delega_id: i64, code: &str) -> String {
+fn otp_material(delega_id: DelegaId, code: &str) -> String {
     format!("delega:{delega_id}:{code}")
 }
 
-pub fn form_reference(delega_id: i64, created_on: chrono::NaiveDate) -> String {
+pub fn form_reference(delega_id: DelegaId, created_on: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     format!("DEL-{}-{delega_id:06}", created_on.year())
 }
 
 async fn event(
     tx: &mut Transaction<'static, Any>,
-    delega_id: i64,
+    delega_id: DelegaId,
     actor: Option<i64>,
     kind: &str,
     detail: &str,
@@ -105,7 +107,7 @@ impl Party {
 /// kind, grantor, grantee, the Ente's datore, the holder of the parent delega.
 type PartyRow = (String, Option<i64>, i64, Option<i64>, Option<i64>);
 
-pub async fn party(db: &Db, user_id: i64, delega_id: i64) -> Result<Option<(Party, TipoDelega)>, AppError> {
+pub async fn party(db: &Db, user_id: i64, delega_id: DelegaId) -> Result<Option<(Party, TipoDelega)>, AppError> {
     let row: Option<PartyRow> = sqlx::query_as(
         "SELECT d.kind, d.grantor_user_id, d.grantee_user_id, e.datore_user_id, \
                 (SELECT p.grantee_user_id FROM deleghe p WHERE p.id = d.parent_id) \
@@ -170,7 +172,7 @@ pub async fn grant_employee(
         if existing > 0 {
             continue;
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: DelegaId = sqlx::query_scalar(
             "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, status, valid_from, created_at) \
              VALUES ('dipendente', $1, $2, $3, 'attiva', $4, $5) RETURNING id",
         )
@@ -277,7 +279,7 @@ fn legal_rep_name(nome: &str, cognome: &str) -> Result<(String, String), AppErro
 /// The delega a renewal continues, checked: the caller's own intermediary delega, active, with an end date
 /// not yet passed, and not already renewed.
 struct Renewed {
-    id: i64,
+    id: DelegaId,
     position_code: String,
     ente_cf: String,
     services: Vec<String>,
@@ -288,7 +290,7 @@ struct Renewed {
 async fn renewable(
     db: &Db,
     intermediary_id: i64,
-    delega_id: i64,
+    delega_id: DelegaId,
     today: chrono::NaiveDate,
 ) -> Result<Renewed, AppError> {
     let row: Option<(String, i64, String, Option<String>, String, String)> = sqlx::query_as(
@@ -343,7 +345,7 @@ pub async fn request_intermediary(
     intermediary_name: &str,
     req: IntermediaryRequest<'_>,
     today: chrono::NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<DelegaId, AppError> {
     create_request(db, intermediary_id, intermediary_cf, intermediary_name, req, None, today).await
 }
 
@@ -354,10 +356,10 @@ pub async fn request_renewal(
     intermediary_id: i64,
     intermediary_cf: &str,
     intermediary_name: &str,
-    delega_id: i64,
+    delega_id: DelegaId,
     req: RenewalRequest<'_>,
     today: chrono::NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<DelegaId, AppError> {
     let renewed = renewable(db, intermediary_id, delega_id, today).await?;
     let from = iso_date(renewal_start(renewed.until));
     let position = renewed.position_code.clone();
@@ -384,7 +386,7 @@ async fn create_request(
     req: IntermediaryRequest<'_>,
     renews: Option<Renewed>,
     today: chrono::NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<DelegaId, AppError> {
     let Some((category, registration, province)) = albo_of(db, intermediary_cf).await? else {
         return Err(AppError::invalid(
             "Il suo codice fiscale non risulta iscritto in un Albo di consulenti del lavoro, commercialisti ed \
@@ -430,7 +432,7 @@ async fn create_request(
             ));
         }
     }
-    let delega_id: i64 = sqlx::query_scalar(
+    let delega_id: DelegaId = sqlx::query_scalar(
         "INSERT INTO deleghe (kind, position_id, grantee_user_id, status, valid_from, valid_until, renews_id, created_at) \
          VALUES ('intermediario', $1, $2, 'in_attesa', $3, $4, $5, $6) RETURNING id",
     )
@@ -515,7 +517,7 @@ async fn create_request(
 /// Draws a new OTP for a pending delega, replacing any earlier one, and queues the PEC that carries it.
 async fn issue_otp(
     tx: &mut Transaction<'static, Any>,
-    delega_id: i64,
+    delega_id: DelegaId,
     actor: i64,
     form: &DelegaForm,
     now: i64,
@@ -534,7 +536,7 @@ async fn issue_otp(
             html: Some(&notice.html),
             calendar: None,
             secret: Some(&code),
-            delega_id: Some(delega_id),
+            delega_id: Some(delega_id.0),
             richiesta_id: None,
         },
         now,
@@ -555,7 +557,7 @@ async fn issue_otp(
     Ok(())
 }
 
-async fn stored_form(db: &Db, delega_id: i64) -> Result<DelegaForm, AppError> {
+async fn stored_form(db: &Db, delega_id: DelegaId) -> Result<DelegaForm, AppError> {
     let json: Option<String> = sqlx::query_scalar("SELECT form_json FROM delega_evidence WHERE delega_id = $1")
         .bind(delega_id)
         .fetch_optional(db.pool())
@@ -565,7 +567,7 @@ async fn stored_form(db: &Db, delega_id: i64) -> Result<DelegaForm, AppError> {
 }
 
 /// The printable form of an intermediary delega, as fixed when it was requested.
-pub async fn form_pdf(db: &Db, delega_id: i64) -> Result<(String, Vec<u8>), AppError> {
+pub async fn form_pdf(db: &Db, delega_id: DelegaId) -> Result<(String, Vec<u8>), AppError> {
     let form = stored_form(db, delega_id).await?;
     let reference = form.reference.clone();
     // CPU-bound: on the typesetting pool, off the async workers.
@@ -581,7 +583,7 @@ fn period_over() -> AppError {
 pub async fn reissue_otp(
     db: &Db,
     intermediary_id: i64,
-    delega_id: i64,
+    delega_id: DelegaId,
     today: chrono::NaiveDate,
 ) -> Result<(), AppError> {
     let not_pending = || AppError::invalid("La delega non è in attesa di attivazione.");
@@ -615,7 +617,7 @@ pub async fn reissue_otp(
 pub async fn activate(
     db: &Db,
     intermediary_id: i64,
-    delega_id: i64,
+    delega_id: DelegaId,
     typed: &str,
     declared: bool,
     today: chrono::NaiveDate,
@@ -721,7 +723,7 @@ pub async fn activate(
 /// sub-delegated again (each sub-delega still needs its own SC62, checked at every request).
 async fn continue_subdeleghe(
     tx: &mut Transaction<'static, Any>,
-    renewal_id: i64,
+    renewal_id: DelegaId,
     actor: i64,
     from: chrono::NaiveDate,
     now: i64,
@@ -734,7 +736,7 @@ async fn continue_subdeleghe(
     .fetch_all(&mut **tx)
     .await?;
     for (sub, position_id, grantor, grantee) in subs {
-        let id: i64 = sqlx::query_scalar(
+        let id: DelegaId = sqlx::query_scalar(
             "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, parent_id, status, valid_from, created_at) \
              VALUES ('subdelega', $1, $2, $3, $4, 'attiva', $5, $6) RETURNING id",
         )
@@ -754,7 +756,7 @@ async fn continue_subdeleghe(
 
 /// Revocation by any side with the right to it (checked by the caller). Takes effect at the next
 /// request; the sub-deleghe under a revoked delega end with it.
-pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64, today: chrono::NaiveDate) -> Result<(), AppError> {
+pub async fn revoke(db: &Db, actor_id: i64, delega_id: DelegaId, today: chrono::NaiveDate) -> Result<(), AppError> {
     let now = now_unix();
     let mut tx = db.begin_write().await?;
     // A delega already past its end is scaduta: there is nothing left to revoke.
@@ -779,7 +781,7 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64, today: chrono::Naive
     event(&mut tx, delega_id, Some(actor_id), "revocata", "", now).await?;
     // Its sub-deleghe end with it, and so does a renewal asked for it: the Ente that revokes does not want
     // the intermediary to come back by a renewal it consented to earlier.
-    let subs: Vec<i64> = sqlx::query_scalar(
+    let subs: Vec<DelegaId> = sqlx::query_scalar(
         "SELECT id FROM deleghe WHERE (parent_id = $1 OR renews_id = $1) AND status IN ('in_attesa', 'attiva')",
     )
     .bind(delega_id)
@@ -806,10 +808,10 @@ pub async fn revoke(db: &Db, actor_id: i64, delega_id: i64, today: chrono::Naive
 pub async fn grant_subdelega(
     db: &Db,
     intermediary_id: i64,
-    delega_id: i64,
+    delega_id: DelegaId,
     employee_cf: &str,
     today: chrono::NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<DelegaId, AppError> {
     let (employee_id, employer) = user_by_cf(db, employee_cf, Role::Subdelegato).await?;
     if employer != Some(intermediary_id) {
         return Err(AppError::invalid("Il codice fiscale indicato non è di un suo dipendente."));
@@ -841,7 +843,7 @@ pub async fn grant_subdelega(
     if existing > 0 {
         return Err(AppError::invalid("Il dipendente ha già una subdelega attiva su questa delega."));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: DelegaId = sqlx::query_scalar(
         "INSERT INTO deleghe (kind, position_id, grantor_user_id, grantee_user_id, parent_id, status, valid_from, created_at) \
          VALUES ('subdelega', $1, $2, $3, $4, 'attiva', $5, $6) RETURNING id",
     )
@@ -860,7 +862,7 @@ pub async fn grant_subdelega(
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: i64,
+    id: DelegaId,
     #[sqlx(try_from = "String")]
     kind: TipoDelega,
     position_code: String,
@@ -875,11 +877,11 @@ struct Row {
     valid_from: String,
     valid_until: Option<String>,
     revoked_on: Option<String>,
-    parent_id: Option<i64>,
+    parent_id: Option<DelegaId>,
     parent_status: Option<String>,
     parent_valid_until: Option<String>,
-    renews_id: Option<i64>,
-    renewal_id: Option<i64>,
+    renews_id: Option<DelegaId>,
+    renewal_id: Option<DelegaId>,
     origin: String,
     pec_status: Option<String>,
     pec_failed: i64,
@@ -902,10 +904,10 @@ const ROW_SELECT: &str = "\
 
 async fn to_rows(db: &Db, rows: Vec<Row>, today: chrono::NaiveDate) -> Result<Vec<DelegaRow>, AppError> {
     // The services of every listed delega in one query (the ids are integers from the database).
-    let mut services: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    let mut services: std::collections::HashMap<DelegaId, Vec<String>> = std::collections::HashMap::new();
     if !rows.is_empty() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-        let listed: Vec<(i64, String)> = sqlx::query_as(&format!(
+        let listed: Vec<(DelegaId, String)> = sqlx::query_as(&format!(
             "SELECT delega_id, scope FROM delega_servizi WHERE delega_id IN ({}) ORDER BY delega_id, scope",
             ids.join(",")
         ))
@@ -1030,7 +1032,12 @@ pub async fn overview(
 }
 
 /// A delega with its history and evidence, for a caller already known to be a party to it.
-pub async fn detail(db: &Db, delega_id: i64, party: Party, today: chrono::NaiveDate) -> Result<DelegaDetail, AppError> {
+pub async fn detail(
+    db: &Db,
+    delega_id: DelegaId,
+    party: Party,
+    today: chrono::NaiveDate,
+) -> Result<DelegaDetail, AppError> {
     let rows: Vec<Row> =
         sqlx::query_as(&format!("{ROW_SELECT} WHERE d.id = $1")).bind(delega_id).fetch_all(db.pool()).await?;
     let delega = to_rows(db, rows, today).await?.pop().ok_or(AppError::NotFound)?;

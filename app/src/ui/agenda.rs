@@ -184,7 +184,7 @@ fn SedeAgenda(
 /// On a richiesta's page, for its author: the booking in force, why booking is not possible, or the form
 /// to choose one of the Sede's free slots.
 #[component]
-pub fn BookingSection(richiesta_id: i64, a: Appuntamento) -> impl IntoView {
+pub fn BookingSection(richiesta_id: crate::model::RichiestaId, a: Appuntamento) -> impl IntoView {
     let book = azione::<BookAppointment>();
     let Appuntamento { non_prenotabile, slot_liberi, prenotazione } = a;
     let body = match (prenotazione, non_prenotabile) {

@@ -473,7 +473,9 @@ fn outcome_text(code: &str) -> Option<&'static str> {
 pub fn RichiestaPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
+    let id = move || {
+        crate::model::RichiestaId(params.try_with(|p| p.get("id").and_then(|v| v.parse().ok())).flatten().unwrap_or(0))
+    };
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
     let data = risorsa(id, load_richiesta);
     let act = azione::<ActOnQuesito>();

@@ -11,7 +11,7 @@ use crate::api::deleghe::{
 };
 use crate::domain::profili::{DICHIARAZIONE_ATTIVAZIONE, EXPIRY_NOTICE_DAYS, Scope, StatoDelega, TipoDelega};
 use crate::domain::time::format_rome;
-use crate::model::{DelegaDetail, DelegaRow, DelegheOverview, Role};
+use crate::model::{DelegaDetail, DelegaId, DelegaRow, DelegheOverview, Role};
 
 use super::azioni::{Outcome, azione, form_error, risorsa};
 use super::common::{ErrorBox, date_it};
@@ -362,7 +362,8 @@ fn DelegheSides(
 pub fn DelegaPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0);
+    let id =
+        move || DelegaId(params.try_with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).flatten().unwrap_or(0));
     let esito = move || query.try_with(|q| q.get("esito")).flatten();
     let data = risorsa(id, load_delega);
     let activate = azione::<ActivateDelega>();

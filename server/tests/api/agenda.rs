@@ -753,7 +753,7 @@ async fn taxonomy_is_data(app: TestApp) {
     };
     com::save_oggetto(db, admin, save(10, true), now).await.expect("salva");
     let (after, _) = com::open(db, f.user, nuova(&f), now).await.expect("apri");
-    let deadline = |id: i64| async move {
+    let deadline = |id: app::model::RichiestaId| async move {
         sqlx::query_scalar::<_, i64>("SELECT scade_at FROM richieste WHERE id = $1")
             .bind(id)
             .fetch_one(db.pool())

@@ -183,7 +183,10 @@ async fn submit(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&s
 /// A richiesta that Giuseppe (intermediary) opens over HTTP on a position he reaches by an active delega whose
 /// Ente has a datore, closed *non accolta* so that it can be booked, with two slots at its Sede and one booking
 /// made. Returns (richiesta, delega, datore's cf, free slot, booking).
-async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i64, i64, String, i64, i64) {
+async fn intermediary_richiesta(
+    app: &TestApp,
+    giuseppe: &reqwest::Client,
+) -> (app::model::RichiestaId, i64, String, i64, i64) {
     use app::domain::comunicazioni::{Azione, Esito};
     use app::ssr::comunicazioni as com;
     // Arrange: Giuseppe holds an active delega on Mario's Comune di Roccaverde (as after the PEC and OTP).
@@ -209,7 +212,7 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
     ];
     let (status, body) = app.send_richiesta(giuseppe, &fields, &[("nota.pdf", PDF)]).await;
     assert_eq!(status, 200, "{body}");
-    let id = body["id"].as_i64().expect("id");
+    let id = app::model::RichiestaId(body["id"].as_i64().expect("id"));
     let sede: i64 = sqlx::query_scalar("SELECT sede_id FROM richieste WHERE id = $1")
         .bind(id)
         .fetch_one(app.db.pool())
@@ -240,7 +243,13 @@ async fn intermediary_richiesta(app: &TestApp, giuseppe: &reqwest::Client) -> (i
 
 /// What the author can still do with the richiesta: (detail, zip, book the free slot, cancel the booking).
 /// Booking and cancelling are tried last, and only when `act` (they change state).
-async fn richiesta_reach(app: &TestApp, client: &reqwest::Client, id: i64, free: i64, booking: i64) -> [u16; 4] {
+async fn richiesta_reach(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: app::model::RichiestaId,
+    free: i64,
+    booking: i64,
+) -> [u16; 4] {
     let detail = app.call(client, "/api/comunicazioni/dettaglio", json!({"id": id})).await.0;
     let zip = client
         .get(app.url(&format!("/comunicazioni/{id}/allegati.zip")))

@@ -207,7 +207,7 @@ both_backends!(bookings_stop_at_the_daily_limit, |app: TestApp| async move {
         agenda::publish_slot(db, operator, sede, now + 21 * 86_400, 30, now).await.expect("slot"),
     ];
     let mario = app.login_as(Role::Datore).await;
-    let book = |richiesta: i64, slot: i64| {
+    let book = |richiesta: app::model::RichiestaId, slot: i64| {
         let mario = mario.clone();
         let app = &app;
         async move {

@@ -786,7 +786,7 @@ async fn quesiti_for_mario(app: &TestApp) -> (i64, i64) {
         };
         ids.push(open(&app.db, mario, nuova, app::ssr::db::now_unix()).await.expect("apri").0);
     }
-    (ids[0], ids[1])
+    (ids[0].0, ids[1].0)
 }
 
 struct RoleCtx {
@@ -1164,7 +1164,7 @@ async fn run_richiesta_matrix(app: TestApp) {
     for (name, _, _) in &matrix {
         clients.insert(*name, app.login(&crate::common::cf_of_name(name)).await);
     }
-    let read = |who: &'static str, id: i64| {
+    let read = |who: &'static str, id: app::model::RichiestaId| {
         let (app, client) = (&app, clients[who].clone());
         async move { app.call(&client, "/api/comunicazioni/dettaglio", json!({ "id": id })).await }
     };
@@ -1177,7 +1177,7 @@ async fn run_richiesta_matrix(app: TestApp) {
             assert_eq!(status, 200, "{who} {vista}: {body}");
             let page: serde_json::Value = serde_json::from_str(&body).expect("json");
             let rows = page["richieste"].as_array().expect("rows");
-            let found: Vec<usize> = (0..ids.len()).filter(|i| rows.iter().any(|r| r["id"] == ids[*i])).collect();
+            let found: Vec<usize> = (0..ids.len()).filter(|i| rows.iter().any(|r| r["id"] == ids[*i].0)).collect();
             (found, page["vista_posizione"].as_bool())
         }
     };

@@ -30,7 +30,7 @@ pub struct Notice {
 /// A richiesta of the Comunicazione bidirezionale, as its notices name it.
 #[derive(Clone, Copy, Debug)]
 pub struct Richiesta<'a> {
-    pub id: i64,
+    pub id: crate::model::RichiestaId,
     pub protocollo: &'a str,
     /// Who sent it: the notices greet them.
     pub autore: &'a str,
@@ -485,7 +485,7 @@ mod tests {
 
     fn richiesta<'a>() -> Richiesta<'a> {
         Richiesta {
-            id: 42,
+            id: crate::model::RichiestaId(42),
             protocollo: "INPS.7001.2027.0000012",
             autore: "Mario Rossi",
             sede: "Roma Eur",
