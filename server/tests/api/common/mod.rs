@@ -132,9 +132,9 @@ impl TestApp {
     }
 
     /// A client with its own cookie jar that does not follow redirects (tests look at them).
-    /// A browser-like client. Every request has a time limit: a response that never completes (Leptos' SSR has
-    /// been seen to stall, rarely, on a page render: docs/architecture.md, «Known issues») fails its test with the
-    /// request named, within two minutes, instead of hanging the whole suite.
+    /// A browser-like client. Every request has a time limit: a response that never completes (as a page
+    /// render once did: docs/architecture.md, «Known issues») fails its test with the request named, within two
+    /// minutes, instead of hanging the whole suite.
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)
