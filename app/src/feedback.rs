@@ -96,18 +96,33 @@ pub struct ValutazioneValida {
     pub testo: Option<String>,
 }
 
-pub fn check(v: &Valutazione) -> Result<ValutazioneValida, String> {
+/// Why a rating is refused; the messages are the user's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValutazioneRifiutata {
+    #[error("Scelga una delle tre valutazioni.")]
+    Livello,
+    #[error("Indichi il motivo per cui non è soddisfatto.")]
+    MotivoMancante,
+    #[error("Motivo non previsto.")]
+    MotivoSconosciuto,
+    #[error("Il commento può avere al massimo {MAX_TESTO} caratteri.")]
+    TestoLungo,
+}
+
+pub fn check(v: &Valutazione) -> Result<ValutazioneValida, ValutazioneRifiutata> {
     if !LIVELLI.iter().any(|l| l.0 == v.livello) {
-        return Err("Scelga una delle tre valutazioni.".into());
+        return Err(ValutazioneRifiutata::Livello);
     }
     let motivo = match (v.livello == NEGATIVO, v.motivo.as_deref().map(str::trim).filter(|m| !m.is_empty())) {
-        (true, None) => return Err("Indichi il motivo per cui non è soddisfatto.".into()),
-        (true, Some(m)) => Some(MOTIVI.iter().find(|k| k.0 == m).map(|k| k.0).ok_or("Motivo non previsto.")?),
+        (true, None) => return Err(ValutazioneRifiutata::MotivoMancante),
+        (true, Some(m)) => {
+            Some(MOTIVI.iter().find(|k| k.0 == m).map(|k| k.0).ok_or(ValutazioneRifiutata::MotivoSconosciuto)?)
+        }
         (false, _) => None,
     };
     let testo = v.testo.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
     if testo.as_ref().is_some_and(|t| t.chars().count() > MAX_TESTO) {
-        return Err(format!("Il commento può avere al massimo {MAX_TESTO} caratteri."));
+        return Err(ValutazioneRifiutata::TestoLungo);
     }
     Ok(ValutazioneValida { livello: v.livello, motivo, testo })
 }
@@ -148,9 +163,9 @@ mod tests {
 
     #[test]
     fn a_negative_rating_needs_a_known_reason() {
-        assert!(check(&v(1, None, None)).is_err());
-        assert!(check(&v(1, Some("  "), None)).is_err());
-        assert!(check(&v(1, Some("boh"), None)).is_err());
+        assert_eq!(check(&v(1, None, None)), Err(ValutazioneRifiutata::MotivoMancante));
+        assert_eq!(check(&v(1, Some("  "), None)), Err(ValutazioneRifiutata::MotivoMancante));
+        assert_eq!(check(&v(1, Some("boh"), None)), Err(ValutazioneRifiutata::MotivoSconosciuto));
         assert_eq!(check(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").motivo, Some("lento"));
         assert_eq!(check(&v(1, Some("lento"), Some("  troppo  "))).expect("valid").testo.as_deref(), Some("troppo"));
     }
@@ -159,9 +174,9 @@ mod tests {
     fn other_levels_drop_any_reason_and_unknown_levels_are_refused() {
         assert_eq!(check(&v(3, Some("lento"), None)).expect("valid").motivo, None);
         assert_eq!(check(&v(2, None, Some(""))).expect("valid").testo, None);
-        assert!(check(&v(0, None, None)).is_err());
-        assert!(check(&v(4, None, None)).is_err());
-        assert!(check(&v(2, None, Some(&"x".repeat(MAX_TESTO + 1)))).is_err());
+        assert_eq!(check(&v(0, None, None)), Err(ValutazioneRifiutata::Livello));
+        assert_eq!(check(&v(4, None, None)), Err(ValutazioneRifiutata::Livello));
+        assert_eq!(check(&v(2, None, Some(&"x".repeat(MAX_TESTO + 1)))), Err(ValutazioneRifiutata::TestoLungo));
         assert!(check(&v(2, None, Some(&"è".repeat(MAX_TESTO)))).is_ok());
     }
 

@@ -383,35 +383,48 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(value, "%d/%m/%Y")).ok()
 }
 
+/// Why the filters or the order asked of a section are refused; each names the field (its label).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FiltroRifiutato {
+    #[error("{0}: valore non ammesso.")]
+    Valore(&'static str),
+    #[error("{0}: data non valida (gg/mm/aaaa).")]
+    Data(&'static str),
+    #[error("{0}: periodo non valido (mm/aaaa).")]
+    Periodo(&'static str),
+    #[error("{0}: testo troppo lungo (massimo 64 caratteri).")]
+    TestoLungo(&'static str),
+    #[error("Ordinamento non ammesso.")]
+    Ordinamento,
+}
+
 impl SectionSpec {
-    /// Checks `query` against this section. Unknown parameters are ignored; a bad value gets an Italian
-    /// message naming the field.
-    pub fn check(&self, query: &ListQuery) -> Result<CheckedQuery, String> {
+    /// Checks `query` against this section. Unknown parameters are ignored; a bad value is refused naming
+    /// the field.
+    pub fn check(&self, query: &ListQuery) -> Result<CheckedQuery, FiltroRifiutato> {
         let mut conditions = Vec::new();
         for spec in self.filters {
             let Some(raw) = query.filters.get(spec.key) else { continue };
             let value = match spec.kind {
                 FilterKind::Choice(options) => {
                     if !options.iter().any(|(v, _)| v == raw) {
-                        return Err(format!("{}: valore non ammesso.", spec.label));
+                        return Err(FiltroRifiutato::Valore(spec.label));
                     }
                     FilterValue::Equals(raw.clone())
                 }
                 FilterKind::DateFrom | FilterKind::DateTo => {
-                    let date =
-                        parse_date(raw).ok_or_else(|| format!("{}: data non valida (gg/mm/aaaa).", spec.label))?;
+                    let date = parse_date(raw).ok_or(FiltroRifiutato::Data(spec.label))?;
                     let iso = date.format("%Y-%m-%d").to_string();
                     if spec.kind == FilterKind::DateFrom { FilterValue::From(iso) } else { FilterValue::To(iso) }
                 }
                 FilterKind::PeriodFrom | FilterKind::PeriodTo => {
-                    let period: Period =
-                        raw.parse().map_err(|_| format!("{}: periodo non valido (mm/aaaa).", spec.label))?;
+                    let period: Period = raw.parse().map_err(|_| FiltroRifiutato::Periodo(spec.label))?;
                     let iso = period.iso();
                     if spec.kind == FilterKind::PeriodFrom { FilterValue::From(iso) } else { FilterValue::To(iso) }
                 }
                 FilterKind::Contains => {
                     if raw.chars().count() > 64 {
-                        return Err(format!("{}: testo troppo lungo (massimo 64 caratteri).", spec.label));
+                        return Err(FiltroRifiutato::TestoLungo(spec.label));
                     }
                     FilterValue::Contains(raw.to_uppercase())
                 }
@@ -421,7 +434,7 @@ impl SectionSpec {
         let (sort, desc) = match query.sort.as_deref() {
             Some(key) => match self.columns.iter().find(|c| c.key == key && c.sortable) {
                 Some(c) => (c.key, query.desc),
-                None => return Err("Ordinamento non ammesso.".to_string()),
+                None => return Err(FiltroRifiutato::Ordinamento),
             },
             None => self.default_sort,
         };
@@ -469,9 +482,11 @@ mod tests {
                 ("periodo", FilterValue::To("2024-03".into())),
             ]
         );
-        assert!(spec.check(&query(&[("canale", "X")])).expect_err("refused").contains("Canale"));
-        assert!(spec.check(&query(&[("dal", "31/02/2024")])).expect_err("refused").contains("data non valida"));
-        assert!(spec.check(&query(&[("ordina", "1;DROP TABLE x")])).is_err());
+        let canale = spec.check(&query(&[("canale", "X")])).expect_err("refused");
+        assert_eq!(canale.to_string(), "Canale: valore non ammesso.");
+        let dal = spec.check(&query(&[("dal", "31/02/2024")])).expect_err("refused");
+        assert!(matches!(dal, FiltroRifiutato::Data(_)), "{dal}");
+        assert_eq!(spec.check(&query(&[("ordina", "1;DROP TABLE x")])).map(|_| ()), Err(FiltroRifiutato::Ordinamento));
     }
 
     #[test]

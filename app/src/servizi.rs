@@ -67,29 +67,28 @@ pub fn servizio_offerto(slug: &str, gestione: Gestione) -> bool {
     servizio_posizione(slug).is_some_and(|s| !s.solo_pubblica || gestione == Gestione::Pubblica)
 }
 
-/// The refusal of a service (or section) `label` on a private-sector position.
-pub fn non_offerto(label: &str) -> String {
-    format!(
-        "«{label}» è un servizio della Gestione dipendenti pubblici: non è disponibile per le posizioni del \
-         settore privato."
-    )
-}
+/// The refusal of a service (or section), named by its label, on a private-sector position.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "«{0}» è un servizio della Gestione dipendenti pubblici: non è disponibile per le posizioni del settore privato."
+)]
+pub struct NonOfferto(pub String);
 
-/// `Ok` if `slug` applies to `gestione`, the Italian refusal otherwise.
-pub fn check_servizio(slug: &str, gestione: Gestione) -> Result<(), String> {
+/// `Ok` if `slug` applies to `gestione`, the refusal otherwise.
+pub fn check_servizio(slug: &str, gestione: Gestione) -> Result<(), NonOfferto> {
     if servizio_offerto(slug, gestione) {
         Ok(())
     } else {
-        Err(non_offerto(servizio_posizione(slug).map_or(slug, |s| s.label)))
+        Err(NonOfferto(servizio_posizione(slug).map_or(slug, |s| s.label).to_string()))
     }
 }
 
-/// `Ok` if `section` applies to `gestione`, the Italian refusal otherwise.
-pub fn check_sezione(section: Section, gestione: Gestione) -> Result<(), String> {
+/// `Ok` if `section` applies to `gestione`, the refusal otherwise.
+pub fn check_sezione(section: Section, gestione: Gestione) -> Result<(), NonOfferto> {
     if sezione_offerta(section, gestione) {
         Ok(())
     } else {
-        Err(non_offerto(section.parent().unwrap_or(section).spec().title))
+        Err(NonOfferto(section.parent().unwrap_or(section).spec().title.to_string()))
     }
 }
 
@@ -123,9 +122,10 @@ mod tests {
     #[test]
     fn the_refusal_names_the_service_and_the_gestione() {
         let why = check_servizio("invio-tracciati", Gestione::Privata).expect_err("refused");
-        assert!(why.contains("«Invio tracciati»") && why.contains("Gestione dipendenti pubblici"), "{why}");
+        assert_eq!(why, NonOfferto("Invio tracciati".into()));
+        assert!(why.to_string().starts_with("«Invio tracciati» è un servizio della Gestione dipendenti pubblici"));
         let why = check_sezione(Section::DmaLavoratori, Gestione::Privata).expect_err("refused");
-        assert!(why.starts_with("«DMA"), "{why}");
+        assert!(why.0.starts_with("DMA"), "{why}");
         assert_eq!(Gestione::of_sector("pubblico"), Gestione::Pubblica);
         assert_eq!(Gestione::of_sector("privato"), Gestione::Privata);
     }

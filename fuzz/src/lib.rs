@@ -11,7 +11,7 @@
 
 use std::io::BufReader;
 
-use app::domain::allegati::{self, File, MAX_FILE, Tipo, nome_sicuro};
+use app::domain::allegati::{self, AllegatoRifiutato, File, MAX_FILE, Tipo, nome_sicuro};
 use app::domain::dma::listapospa::{
     IMPORTO_MASSIMO, TipoGestione, leggi_data, leggi_importo, leggi_mese, leggi_numero, scrivi_importo,
 };
@@ -200,7 +200,9 @@ pub fn allegati(data: &[u8]) {
             assert_eq!(nomi.lines().collect::<Vec<_>>(), attesi, "packaged names");
             assert!(zip.starts_with(b"PK\x03\x04"), "not a zip");
         }
-        (Err(why), Err(AppError::Invalid(msg))) => assert_eq!(why, msg, "packaging refuses for another reason"),
+        (Err(why), Err(AppError::Invalid(msg))) => {
+            assert_eq!(why.to_string(), msg, "packaging refuses for another reason")
+        }
         (v, p) => panic!("check and packaging disagree: verifica {v:?}, pacchetto {p:?}"),
     }
 }
@@ -213,7 +215,7 @@ fn check_nome_sicuro(nome: &str) {
     assert_eq!(nome_sicuro(&pulito), pulito, "cleaning is not idempotent on {nome:?}");
 }
 
-fn check_verifica(files: &[File<'_>]) -> Result<(), String> {
+fn check_verifica(files: &[File<'_>]) -> Result<(), AllegatoRifiutato> {
     let verdetto = allegati::check(files);
     match &verdetto {
         Ok(()) => {
@@ -224,7 +226,7 @@ fn check_verifica(files: &[File<'_>]) -> Result<(), String> {
                 assert!(!f.dati.is_empty() && f.dati.len() <= allegati::MAX_BYTES_FILE);
             }
         }
-        Err(msg) => assert!(!msg.is_empty()),
+        Err(why) => assert!(!why.to_string().is_empty()),
     }
     verdetto
 }

@@ -3,12 +3,12 @@
 //! as one zip. The form posts here with or without JavaScript: the page's script asks for JSON (to
 //! show the upload's progress and any refusal in place), a plain form post gets a redirect.
 
-use app::domain::allegati::{MAX_BYTES_TOTALE, nome_sicuro, totale_superato};
+use app::domain::allegati::{AllegatoRifiutato, MAX_BYTES_TOTALE, nome_sicuro};
 use app::domain::comunicazioni::Canali;
 use app::domain::testo;
 use app::error::AppError;
 use app::ssr::authorized;
-use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize};
+use app::ssr::authz::{PositionAction, ReadContestazione, ReadRichiesta, UserAction, authorize, position_named};
 use app::ssr::comunicazioni::{self, Allegato, NuovaRichiesta};
 use app::ssr::db::now_unix;
 use axum::body::Body;
@@ -59,7 +59,7 @@ fn open_multipart(
 
 fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::invalid(totale_superato())
+        AppError::invalid(AllegatoRifiutato::OltreIlTotale)
     } else {
         tracing::warn!(error = %e, "unreadable multipart body");
         AppError::invalid("Il modulo inviato non è leggibile: riprovi.")
@@ -121,7 +121,7 @@ async fn read_rest(mut multipart: Multipart, mut form: FormConAllegati) -> Resul
         form.campi.insert(name, value);
     }
     if kept > MAX_KEPT {
-        return Err(AppError::invalid(totale_superato()));
+        return Err(AppError::invalid(AllegatoRifiutato::OltreIlTotale));
     }
     match refused {
         Some(err) => Err(err),
@@ -143,7 +143,7 @@ pub async fn send_richiesta(Caller(ctx): Caller, State(state): State<ServerState
         authorize(&ctx, UserAction::SearchPositions).await?;
         let mut multipart = open_multipart(Multipart::from_request(Request::from_parts(parts, body), &state).await)?;
         posizione = read_posizione(&mut multipart).await?;
-        let access = authorize(&ctx, PositionAction::Manage(&posizione)).await?;
+        let access = authorize(&ctx, PositionAction::Manage(&position_named(&posizione)?)).await?;
         Ok::<_, AppError>((access, multipart))
     }
     .await;
@@ -237,7 +237,7 @@ pub async fn send_contestazione(
     let page = format!("/cassetto/{}/contestazione-note-debito", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no note di debito to contest: refused before the body too.
-    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
+    let access = match async { authorize(&ctx, PositionAction::Manage(&position_named(&posizione)?)).await }
         .await
         .and_then(|a| a.position.offre_servizio("contestazione-note-debito").map(|()| a))
     {
@@ -275,7 +275,7 @@ fn json_answer(result: Result<serde_json::Value, AppError>) -> Response {
 }
 
 /// `GET /contestazioni/{id}/allegati.zip`: the files of a contestazione, for its position's users and its Sede.
-pub async fn download_contestazione(Caller(ctx): Caller, Path(id): Path<i64>) -> Response {
+pub async fn download_contestazione(Caller(ctx): Caller, Path(id): Path<app::model::ContestazioneId>) -> Response {
     let result = authorized(ctx, ReadContestazione(id), async |ctx, _| {
         app::ssr::contestazioni::zip(ctx.db(), id).await?.ok_or(AppError::NotFound)
     })

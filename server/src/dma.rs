@@ -4,7 +4,7 @@
 use app::error::AppError;
 use app::model::EsitoInvioDma;
 use app::ssr::authorized;
-use app::ssr::authz::{PositionAction, authorize};
+use app::ssr::authz::{PositionAction, authorize, position_named};
 use app::ssr::db::now_unix;
 use app::ssr::dma::importazione;
 use app::ssr::spool::SpoolFile;
@@ -83,7 +83,7 @@ pub async fn upload(
     let page = format!("/cassetto/{}/importa-dma", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position files no ListaPosPA: refused before the body too.
-    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
+    let access = match async { authorize(&ctx, PositionAction::Manage(&position_named(&posizione)?)).await }
         .await
         .and_then(|a| a.position.offre_servizio("importa-dma").map(|()| a))
     {
@@ -138,11 +138,15 @@ pub async fn upload(
 
 /// `GET /esporta-errori/{posizione}/{id}`: the problems of an import of that position, as CSV.
 pub async fn errors_csv(Caller(ctx): Caller, Path((posizione, id)): Path<(String, i64)>) -> Response {
-    let result = authorized(ctx, PositionAction::Manage(&posizione), async |ctx, access| {
-        access.position.offre_servizio("importa-dma")?;
-        let i = importazione::importazione(ctx.db(), access.position.id, id).await?;
-        Ok(("errori-dma.csv".to_string(), importazione::errori_csv(&i)))
-    })
+    let result = async {
+        let code = position_named(&posizione)?;
+        authorized(ctx, PositionAction::Manage(&code), async |ctx, access| {
+            access.position.offre_servizio("importa-dma")?;
+            let i = importazione::importazione(ctx.db(), access.position.id, id).await?;
+            Ok(("errori-dma.csv".to_string(), importazione::errori_csv(&i)))
+        })
+        .await
+    }
     .await;
     crate::responses::csv_download(result)
 }

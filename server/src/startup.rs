@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 use anyhow::Context;
 use app::App;
 use app::ssr::authorized;
-use app::ssr::authz::PositionAction;
+use app::ssr::authz::{PositionAction, position_named};
 use app::ssr::ctx::{AppState, RequestCtx, Settings};
 use app::ssr::db::Db;
 use app::ssr::outbox::MailSettings;
@@ -364,18 +364,26 @@ async fn export_csv(
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
     // The name is built from a validated position code and a known slug: plain ASCII.
-    let csv = authorized(ctx, PositionAction::Read(&posizione), async |ctx, access| {
-        app::ssr::cassetto::export::section_csv(&ctx, &access, &sezione, params).await
-    })
+    let csv = async {
+        let code = position_named(&posizione)?;
+        authorized(ctx, PositionAction::Read(&code), async |ctx, access| {
+            app::ssr::cassetto::export::section_csv(&ctx, &access, &sezione, params).await
+        })
+        .await
+    }
     .await;
     crate::responses::csv_download(csv)
 }
 
 /// The Fascicolo aziendale of a position, for whoever may read the position; each print is audited.
 async fn fascicolo_pdf(Caller(ctx): Caller, Path(posizione): Path<String>) -> Response {
-    let pdf = authorized(ctx, PositionAction::Read(&posizione), async |ctx, access| {
-        app::ssr::fascicolo::print(&ctx, &access).await
-    })
+    let pdf = async {
+        let code = position_named(&posizione)?;
+        authorized(ctx, PositionAction::Read(&code), async |ctx, access| {
+            app::ssr::fascicolo::print(&ctx, &access).await
+        })
+        .await
+    }
     .await;
     crate::responses::download("application/pdf", pdf)
 }

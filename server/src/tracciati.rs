@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::ssr::authorized;
-use app::ssr::authz::{PositionAction, authorize};
+use app::ssr::authz::{PositionAction, authorize, position_named};
 use app::ssr::db::now_unix;
 use app::ssr::tracciati;
 use axum::body::Body;
@@ -53,7 +53,7 @@ pub async fn send(
     let page = format!("/cassetto/{}/invio-tracciati", app::model::url_encode(&posizione));
     // Session and position first, then a permit, and only then a byte of the body.
     // A private-sector position has no tracciati to send: refused before the body too.
-    let access = match authorize(&ctx, PositionAction::Manage(&posizione))
+    let access = match async { authorize(&ctx, PositionAction::Manage(&position_named(&posizione)?)).await }
         .await
         .and_then(|a| a.position.offre_servizio("invio-tracciati").map(|()| a))
     {
@@ -74,13 +74,17 @@ pub async fn send(
 
 /// `GET /ricevute/{posizione}/{id}`: the receipt of a tracciato of that position, as text.
 pub async fn receipt(Caller(ctx): Caller, Path((posizione, id)): Path<(String, i64)>) -> Response {
-    let result = authorized(ctx, PositionAction::Manage(&posizione), async |ctx, access| {
-        let position = access.position;
-        position.offre_servizio("invio-tracciati")?;
-        let t = tracciati::uno(ctx.db(), position.id, id).await?;
-        // The protocol is built from a Sede code, a year and a number: plain ASCII.
-        Ok((format!("ricevuta-{}.txt", t.protocollo), tracciati::ricevuta(&t, &position.code).into_bytes()))
-    })
+    let result = async {
+        let code = position_named(&posizione)?;
+        authorized(ctx, PositionAction::Manage(&code), async |ctx, access| {
+            let position = access.position;
+            position.offre_servizio("invio-tracciati")?;
+            let t = tracciati::uno(ctx.db(), position.id, id).await?;
+            // The protocol is built from a Sede code, a year and a number: plain ASCII.
+            Ok((format!("ricevuta-{}.txt", t.protocollo), tracciati::ricevuta(&t, &position.code).into_bytes()))
+        })
+        .await
+    }
     .await;
     download("text/plain; charset=utf-8", result)
 }

@@ -41,7 +41,7 @@ pub async fn book_appointment(
 }
 
 #[server(prefix = "/api", endpoint = "agenda/annulla")]
-pub async fn cancel_appointment(id: i64) -> Result<(), AppError> {
+pub async fn cancel_appointment(id: crate::model::PrenotazioneId) -> Result<(), AppError> {
     use crate::ssr::authz::UserAction;
     use crate::ssr::serve;
     use crate::ssr::{agenda, db::now_unix};
@@ -76,7 +76,7 @@ pub async fn publish_slot(inizio: String, durata: i64) -> Result<(), AppError> {
 
 /// `esito`: `svolto` or `assente`.
 #[server(prefix = "/api", endpoint = "agenda/esito")]
-pub async fn record_appointment(id: i64, esito: String) -> Result<(), AppError> {
+pub async fn record_appointment(id: crate::model::PrenotazioneId, esito: String) -> Result<(), AppError> {
     use crate::ssr::authz::SedeAction;
     use crate::ssr::serve;
     use crate::ssr::{agenda, db::now_unix};

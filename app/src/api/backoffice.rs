@@ -19,7 +19,11 @@ pub async fn profile_request_queue() -> Result<Vec<ProfileRequestRow>, AppError>
 
 /// `esito` is `approva` or `respingi`; a rejection needs `motivo`.
 #[server(prefix = "/api", endpoint = "backoffice/richieste-profilo/decisione")]
-pub async fn decide_profile_request(id: i64, esito: String, motivo: Option<String>) -> Result<(), AppError> {
+pub async fn decide_profile_request(
+    id: crate::model::RichiestaProfiloId,
+    esito: String,
+    motivo: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::authz::SedeAction;
     use crate::ssr::profili;
     use crate::ssr::serve;

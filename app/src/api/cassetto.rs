@@ -27,7 +27,7 @@ pub async fn search_positions(testo: String, pagina: u32) -> Result<SearchResult
 }
 
 #[server(prefix = "/api", endpoint = "cassetto/posizione", input = Json)]
-pub async fn load_position(posizione: String) -> Result<PositionDetail, AppError> {
+pub async fn load_position(posizione: crate::domain::PositionCode) -> Result<PositionDetail, AppError> {
     use crate::ssr::authz::PositionAction;
     use crate::ssr::cassetto;
     use crate::ssr::serve;
@@ -47,7 +47,7 @@ pub struct SectionView {
 
 #[server(prefix = "/api", endpoint = "cassetto/sezione", input = Json)]
 pub async fn section_page(
-    posizione: String,
+    posizione: crate::domain::PositionCode,
     section: Section,
     parent: Option<i64>,
     query: ListQuery,
@@ -61,7 +61,7 @@ pub async fn section_page(
         access.position.offre_sezione(section)?;
         let position_id = access.position.id;
         let spec = section.spec();
-        let checked = spec.check(&query).map_err(AppError::Invalid)?;
+        let checked = spec.check(&query).map_err(AppError::invalid)?;
         let table =
             cassetto::list_section(ctx.db(), position_id, spec, parent, &checked, Window::Page(query.page)).await?;
         let parent_label = match (section.parent(), parent) {

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::{ContestazioneRow, ContestazioniView};
 
 #[server(prefix = "/api", endpoint = "cassetto/contestazioni", input = Json)]
-pub async fn load_contestazioni(posizione: String) -> Result<ContestazioniView, AppError> {
+pub async fn load_contestazioni(posizione: crate::domain::PositionCode) -> Result<ContestazioniView, AppError> {
     use crate::ssr::authz::PositionAction;
     use crate::ssr::contestazioni;
     use crate::ssr::serve;
@@ -36,7 +36,11 @@ pub async fn sede_contestazioni() -> Result<Vec<ContestazioneRow>, AppError> {
 
 /// `esito`: `accolta` or `respinta`.
 #[server(prefix = "/api", endpoint = "backoffice/contestazioni/risposta")]
-pub async fn answer_contestazione(id: i64, esito: String, risposta: String) -> Result<(), AppError> {
+pub async fn answer_contestazione(
+    id: crate::model::ContestazioneId,
+    esito: String,
+    risposta: String,
+) -> Result<(), AppError> {
     use crate::ssr::authz::SedeAction;
     use crate::ssr::serve;
     use crate::ssr::{contestazioni, db::now_unix};

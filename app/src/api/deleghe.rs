@@ -36,7 +36,10 @@ pub async fn load_delega(id: DelegaId) -> Result<DelegaDetail, AppError> {
 
 /// Datore -> employee on the chosen positions (`posizioni` repeats, one per ticked box).
 #[server(prefix = "/api", endpoint = "deleghe/dipendente")]
-pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec<String>>) -> Result<(), AppError> {
+pub async fn grant_employee_delega(
+    codice_fiscale: String,
+    posizioni: Option<Vec<crate::domain::PositionCode>>,
+) -> Result<(), AppError> {
     use crate::ssr::authz::{PositionAction, UserAction, authorize};
     use crate::ssr::{deleghe, serve};
 
@@ -63,6 +66,7 @@ pub async fn grant_employee_delega(codice_fiscale: String, posizioni: Option<Vec
 /// (re-authentication before creating a delega, ASVS V3.7.1).
 #[server(prefix = "/api", endpoint = "deleghe/intermediario")]
 pub async fn request_intermediary_delega(
+    // Typed by the intermediary: parsed by the request's own checks, whose refusal names what is wrong.
     posizione: String,
     codice_fiscale_ente: String,
     codice_fiscale_rappresentante: String,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::{DenunciaInVigore, DmaImportazione, EsitoInvioDma};
 
 #[server(prefix = "/api", endpoint = "cassetto/dma-importazione", input = Json)]
-pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportazione, AppError> {
+pub async fn load_importazione(posizione: crate::domain::PositionCode, id: i64) -> Result<DmaImportazione, AppError> {
     use crate::ssr::authz::PositionAction;
     use crate::ssr::dma::importazione;
     use crate::ssr::serve;
@@ -23,7 +23,7 @@ pub async fn load_importazione(posizione: String, id: i64) -> Result<DmaImportaz
 /// The declaration of the position that a new one of the same month would replace, for the page that asks
 /// the user to confirm (`EsitoInvioDma::DaConfermare` names it by id).
 #[server(prefix = "/api", endpoint = "cassetto/dma-sostituzione", input = Json)]
-pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInVigore, AppError> {
+pub async fn load_sostituzione(posizione: crate::domain::PositionCode, id: i64) -> Result<DenunciaInVigore, AppError> {
     use crate::ssr::authz::PositionAction;
     use crate::ssr::dma::importazione;
     use crate::ssr::serve;
@@ -40,7 +40,7 @@ pub async fn load_sostituzione(posizione: String, id: i64) -> Result<DenunciaInV
 /// `sostituisce` names the declaration in force the user agreed to replace). Returns the outcome.
 #[server(prefix = "/api", endpoint = "cassetto/dma-manuale", input = Json)]
 pub async fn invia_dma_manuale(
-    posizione: String,
+    posizione: crate::domain::PositionCode,
     bozza: crate::domain::dma::manuale::BozzaDenuncia,
     #[server(default)] sostituisce: Option<i64>,
 ) -> Result<EsitoInvioDma, AppError> {

@@ -11,7 +11,10 @@ use crate::model::{ListQuery, SanzioniEca, TassoRow};
 /// `pagamento`, `regime`, `rettifica`, and `denuncia` (the day of the spontaneous declaration, read for
 /// the reduced evasione regimes only). Without `regime` nothing is computed yet.
 #[server(prefix = "/api", endpoint = "cassetto/sanzioni-eca", input = Json)]
-pub async fn load_sanzioni_eca(posizione: String, query: ListQuery) -> Result<SanzioniEca, AppError> {
+pub async fn load_sanzioni_eca(
+    posizione: crate::domain::PositionCode,
+    query: ListQuery,
+) -> Result<SanzioniEca, AppError> {
     use crate::domain::money::Money;
     use crate::domain::sanzioni::{Dati, Regime};
     use crate::ssr::authz::PositionAction;

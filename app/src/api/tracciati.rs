@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::model::TracciatiView;
 
 #[server(prefix = "/api", endpoint = "cassetto/tracciati", input = Json)]
-pub async fn load_tracciati(posizione: String) -> Result<TracciatiView, AppError> {
+pub async fn load_tracciati(posizione: crate::domain::PositionCode) -> Result<TracciatiView, AppError> {
     use crate::ssr::authz::PositionAction;
     use crate::ssr::serve;
     use crate::ssr::tracciati;

@@ -71,6 +71,44 @@ pub fn nome_sicuro(nome: &str) -> String {
     format!("{keep}.{ext}")
 }
 
+/// Why files are refused: by the page, on the files chosen (name and size), or by the server, on the files
+/// received (content too). The messages are the user's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AllegatoRifiutato {
+    #[error("{}", troppi_file(*.max, *.scelti))]
+    TroppiFile { max: usize, scelti: usize },
+    #[error("Un allegato non ha nome.")]
+    SenzaNome,
+    #[error("Due allegati hanno lo stesso nome «{0}»: li rinomini.")]
+    NomeDoppio(String),
+    #[error("Il file «{0}» è vuoto.")]
+    Vuoto(String),
+    #[error("Il file «{nome}» supera il limite di {} MB per file.", mb(*.max_bytes))]
+    TroppoGrande { nome: String, max_bytes: usize },
+    /// Chosen on the page: the extension is not one of the form's.
+    #[error("Il file «{nome}» non è di un tipo ammesso: sono ammessi {tipi}.")]
+    EstensioneNonAmmessa { nome: String, tipi: &'static str },
+    /// Received: the name declares no type of `Tipo`.
+    #[error("Il tipo del file «{0}» non è ammesso: sono ammessi {TIPI_AMMESSI}.")]
+    TipoNonAmmesso(String),
+    #[error("Il contenuto del file «{0}» non corrisponde al suo tipo: il file non è stato accettato.")]
+    ContenutoNonConforme(String),
+    /// Chosen on the page: together over the form's limit.
+    #[error("I file scelti superano in totale il limite di {} MB.", mb(*.max_bytes))]
+    SceltaOltreIlTotale { max_bytes: usize },
+    /// Received: together over the limit of the attachments.
+    #[error("Gli allegati superano in totale il limite di {} MB.", mb(MAX_BYTES_TOTALE))]
+    OltreIlTotale,
+}
+
+fn troppi_file(max: usize, scelti: usize) -> String {
+    if max == 1 {
+        format!("Si può inviare un solo file: ne sono stati scelti {scelti}.")
+    } else {
+        format!("Si possono allegare al massimo {max} file: ne sono stati scelti {scelti}.")
+    }
+}
+
 /// What a file input of the Cassetto accepts: the numbers the server enforces, here once so that the page,
 /// which checks the files chosen before sending them, and the server, which checks them again on arrival,
 /// cannot drift apart.
@@ -125,34 +163,28 @@ impl LimitiFile {
 
     /// Checks the files chosen (name, size in bytes) before they are sent: what the browser knows without
     /// reading them. The content is the server's to check. The first problem, in Italian.
-    pub fn check_scelta(&self, files: &[(String, u64)]) -> Result<(), String> {
+    pub fn check_scelta(&self, files: &[(String, u64)]) -> Result<(), AllegatoRifiutato> {
         if files.len() > self.max_file {
-            return Err(if self.max_file == 1 {
-                format!("Si può inviare un solo file: ne sono stati scelti {}.", files.len())
-            } else {
-                format!("Si possono allegare al massimo {} file: ne sono stati scelti {}.", self.max_file, files.len())
-            });
+            return Err(AllegatoRifiutato::TroppiFile { max: self.max_file, scelti: files.len() });
         }
         let mut totale = 0u64;
         for (nome, dimensione) in files {
             if *dimensione == 0 {
-                return Err(format!("Il file «{nome}» è vuoto."));
+                return Err(AllegatoRifiutato::Vuoto(nome.clone()));
             }
             if *dimensione > self.max_bytes_file as u64 {
-                return Err(format!("Il file «{nome}» supera il limite di {} MB per file.", mb(self.max_bytes_file)));
+                return Err(AllegatoRifiutato::TroppoGrande { nome: nome.clone(), max_bytes: self.max_bytes_file });
             }
             if let Some(estensioni) = self.estensioni {
                 let ext = nome.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
                 if !estensioni.contains(&ext.as_str()) {
-                    return Err(format!("Il file «{nome}» non è di un tipo ammesso: sono ammessi {}.", self.tipi));
+                    return Err(AllegatoRifiutato::EstensioneNonAmmessa { nome: nome.clone(), tipi: self.tipi });
                 }
             }
             totale += dimensione;
         }
         match self.max_bytes_totale {
-            Some(max) if totale > max as u64 => {
-                Err(format!("I file scelti superano in totale il limite di {} MB.", mb(max)))
-            }
+            Some(max) if totale > max as u64 => Err(AllegatoRifiutato::SceltaOltreIlTotale { max_bytes: max }),
             _ => Ok(()),
         }
     }
@@ -183,44 +215,38 @@ fn mb(bytes: usize) -> usize {
     bytes / (1024 * 1024)
 }
 
-/// Checks the whole set before anything is stored; the first problem found, in Italian.
-pub fn check(files: &[File<'_>]) -> Result<(), String> {
+/// Checks the whole set before anything is stored; the first problem found.
+pub fn check(files: &[File<'_>]) -> Result<(), AllegatoRifiutato> {
     if files.len() > MAX_FILE {
-        return Err(format!("Si possono allegare al massimo {MAX_FILE} file: ne sono stati scelti {}.", files.len()));
+        return Err(AllegatoRifiutato::TroppiFile { max: MAX_FILE, scelti: files.len() });
     }
     let mut totale = 0;
     for (i, f) in files.iter().enumerate() {
         let nome = f.nome;
         if nome.is_empty() {
-            return Err("Un allegato non ha nome.".to_string());
+            return Err(AllegatoRifiutato::SenzaNome);
         }
         if files[..i].iter().any(|g| g.nome.eq_ignore_ascii_case(nome)) {
-            return Err(format!("Due allegati hanno lo stesso nome «{nome}»: li rinomini."));
+            return Err(AllegatoRifiutato::NomeDoppio(nome.to_string()));
         }
         if f.dati.is_empty() {
-            return Err(format!("Il file «{nome}» è vuoto."));
+            return Err(AllegatoRifiutato::Vuoto(nome.to_string()));
         }
         if f.dati.len() > MAX_BYTES_FILE {
-            return Err(format!("Il file «{nome}» supera il limite di {} MB per file.", mb(MAX_BYTES_FILE)));
+            return Err(AllegatoRifiutato::TroppoGrande { nome: nome.to_string(), max_bytes: MAX_BYTES_FILE });
         }
         let Some(tipo) = Tipo::da_nome(nome) else {
-            return Err(format!("Il tipo del file «{nome}» non è ammesso: sono ammessi {TIPI_AMMESSI}."));
+            return Err(AllegatoRifiutato::TipoNonAmmesso(nome.to_string()));
         };
         if !tipo.contenuto_conforme(f.dati) {
-            return Err(format!(
-                "Il contenuto del file «{nome}» non corrisponde al suo tipo: il file non è stato accettato."
-            ));
+            return Err(AllegatoRifiutato::ContenutoNonConforme(nome.to_string()));
         }
         totale += f.dati.len();
     }
     if totale > MAX_BYTES_TOTALE {
-        return Err(totale_superato());
+        return Err(AllegatoRifiutato::OltreIlTotale);
     }
     Ok(())
-}
-
-pub fn totale_superato() -> String {
-    format!("Gli allegati superano in totale il limite di {} MB.", mb(MAX_BYTES_TOTALE))
 }
 
 #[cfg(test)]
@@ -239,34 +265,38 @@ mod tests {
         let ok = [f("nota.pdf", PDF), f("ricevuta.PNG", PNG), f("uniemens.xml", b"<?xml version=\"1.0\"?><x/>")];
         assert_eq!(check(&ok), Ok(()));
         let four = [f("a.pdf", PDF), f("b.pdf", PDF), f("c.pdf", PDF), f("d.pdf", PDF)];
-        assert!(check(&four).expect_err("refused").contains("al massimo 3 file"));
+        assert_eq!(check(&four), Err(AllegatoRifiutato::TroppiFile { max: 3, scelti: 4 }));
+        assert_eq!(
+            check(&four).expect_err("refused").to_string(),
+            "Si possono allegare al massimo 3 file: ne sono stati scelti 4."
+        );
         assert_eq!(check(&[]), Ok(()), "attachments are optional");
     }
 
     #[test]
     fn content_must_match_the_declared_type() {
-        let err = check(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).expect_err("refused");
+        let err = check(&[f("finto.pdf", b"MZ\x90\0 not a pdf")]).expect_err("refused").to_string();
         assert!(err.contains("non corrisponde"), "{err}");
-        assert!(check(&[f("foto.jpg", PNG)]).expect_err("refused").contains("non corrisponde"));
-        assert!(check(&[f("dati.csv", b"a;b\n\0\x01")]).expect_err("refused").contains("non corrisponde"));
-        assert!(check(&[f("dati.xml", b"plain text")]).expect_err("refused").contains("non corrisponde"));
+        assert!(check(&[f("foto.jpg", PNG)]).expect_err("refused").to_string().contains("non corrisponde"));
+        assert!(check(&[f("dati.csv", b"a;b\n\0\x01")]).expect_err("refused").to_string().contains("non corrisponde"));
+        assert!(check(&[f("dati.xml", b"plain text")]).expect_err("refused").to_string().contains("non corrisponde"));
         assert_eq!(check(&[f("dati.csv", "matricola;importo\n8100000001;1.234,56\n".as_bytes())]), Ok(()));
-        assert!(check(&[f("programma.exe", b"MZ")]).expect_err("refused").contains("non è ammesso"));
-        assert!(check(&[f("senza-estensione", PDF)]).expect_err("refused").contains("non è ammesso"));
+        assert!(check(&[f("programma.exe", b"MZ")]).expect_err("refused").to_string().contains("non è ammesso"));
+        assert!(check(&[f("senza-estensione", PDF)]).expect_err("refused").to_string().contains("non è ammesso"));
     }
 
     #[test]
     fn sizes_per_file_and_in_total() {
         let mut big = PDF.to_vec();
         big.resize(MAX_BYTES_FILE + 1, b' ');
-        assert!(check(&[f("grande.pdf", &big)]).expect_err("refused").contains("5 MB per file"));
+        assert!(check(&[f("grande.pdf", &big)]).expect_err("refused").to_string().contains("5 MB per file"));
         let mut near = PDF.to_vec();
         near.resize(MAX_BYTES_FILE, b' ');
         assert_eq!(check(&[f("a.pdf", &near), f("b.pdf", &near)]), Ok(()));
-        let err = check(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).expect_err("refused");
+        let err = check(&[f("a.pdf", &near), f("b.pdf", &near), f("c.pdf", PDF)]).expect_err("refused").to_string();
         assert!(err.contains("in totale"), "{err}");
-        assert!(check(&[f("vuoto.pdf", b"")]).expect_err("refused").contains("vuoto"));
-        assert!(check(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").contains("stesso nome"));
+        assert!(check(&[f("vuoto.pdf", b"")]).expect_err("refused").to_string().contains("vuoto"));
+        assert!(check(&[f("a.pdf", PDF), f("A.PDF", PDF)]).expect_err("refused").to_string().contains("stesso nome"));
     }
 
     #[test]
@@ -275,15 +305,16 @@ mod tests {
         let a = LimitiFile::ALLEGATI;
         assert_eq!(a.check_scelta(&scelta(&[("nota.pdf", 10), ("foto.JPG", 10), ("dati.csv", 10)])), Ok(()));
         let four = scelta(&[("a.pdf", 1), ("b.pdf", 1), ("c.pdf", 1), ("d.pdf", 1)]);
-        assert!(a.check_scelta(&four).expect_err("four").contains("al massimo 3 file"));
+        assert!(a.check_scelta(&four).expect_err("four").to_string().contains("al massimo 3 file"));
         let big = scelta(&[("grande.pdf", MAX_BYTES_FILE as u64 + 1)]);
-        assert!(a.check_scelta(&big).expect_err("big").contains("«grande.pdf» supera il limite di 5 MB"));
-        let exe = a.check_scelta(&scelta(&[("programma.exe", 10)])).expect_err("exe");
+        assert!(a.check_scelta(&big).expect_err("big").to_string().contains("«grande.pdf» supera il limite di 5 MB"));
+        let exe = a.check_scelta(&scelta(&[("programma.exe", 10)])).expect_err("exe").to_string();
         assert!(exe.contains("«programma.exe» non è di un tipo ammesso") && exe.contains("PDF"), "{exe}");
         let near = MAX_BYTES_FILE as u64;
-        let total = a.check_scelta(&scelta(&[("a.pdf", near), ("b.pdf", near), ("c.pdf", 1)])).expect_err("total");
+        let total =
+            a.check_scelta(&scelta(&[("a.pdf", near), ("b.pdf", near), ("c.pdf", 1)])).expect_err("total").to_string();
         assert!(total.contains("in totale il limite di 10 MB"), "{total}");
-        assert!(a.check_scelta(&scelta(&[("vuoto.pdf", 0)])).expect_err("empty").contains("vuoto"));
+        assert!(a.check_scelta(&scelta(&[("vuoto.pdf", 0)])).expect_err("empty").to_string().contains("vuoto"));
         // Every extension the browser admits is a type the server admits, and the other way round.
         for ext in a.estensioni.expect("extensions") {
             assert!(Tipo::da_nome(&format!("x.{ext}")).is_some(), "{ext}");
@@ -292,7 +323,7 @@ mod tests {
             assert!(a.estensioni.expect("extensions").contains(&ext), "{ext}");
         }
         let d = LimitiFile::DMA;
-        assert!(d.check_scelta(&scelta(&[("denuncia.pdf", 10)])).expect_err("pdf").contains("ammessi XML"));
+        assert!(d.check_scelta(&scelta(&[("denuncia.pdf", 10)])).expect_err("pdf").to_string().contains("ammessi XML"));
         assert_eq!(d.check_scelta(&scelta(&[("denuncia.XML", 10)])), Ok(()));
         assert_eq!(d.accept().as_deref(), Some(".xml"));
         assert_eq!(LimitiFile::TRACCIATO.check_scelta(&scelta(&[("flusso.dat", 10)])), Ok(()));

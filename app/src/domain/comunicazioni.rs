@@ -313,53 +313,73 @@ pub fn fine_prefisso(prefix: &str) -> Option<String> {
     None
 }
 
+/// Why the filters of a list of richieste cannot be read; the messages are the user's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RicercaNonValida {
+    #[error("Scelga quali richieste vedere: inviate da lei o sulla sua posizione.")]
+    Vista,
+    #[error("Cerchi la posizione per cifre: la matricola o il codice della posizione.")]
+    Posizione,
+    #[error("Oggetto sconosciuto.")]
+    Oggetto,
+    #[error("Stato sconosciuto.")]
+    Stato,
+    #[error("La data «{0}» non è valida: usi il formato gg/mm/aaaa.")]
+    Data(String),
+    /// The first day of the interval named (`apertura`, `ultimo aggiornamento`) follows the last.
+    #[error("Nell'intervallo della data di {0} la data iniziale segue quella finale.")]
+    Intervallo(&'static str),
+    #[error("Ordinamento sconosciuto.")]
+    Ordinamento,
+}
+
 /// Reads a list's filters. `coda`: the Sede's queue (defaults: still to answer, nearest deadline first);
 /// otherwise the author's history (defaults: everything, latest change first). Bad input is refused in
 /// Italian, never silently ignored.
-pub fn ricerca(q: &crate::domain::lista::ListQuery, coda: bool) -> Result<Ricerca, String> {
+pub fn ricerca(q: &crate::domain::lista::ListQuery, coda: bool) -> Result<Ricerca, RicercaNonValida> {
     let get = |k: &str| q.filters.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let vista = match get("vista") {
         None | Some("inviate") => Vista::InviateDaMe,
         Some("posizione") => Vista::SullaMiaPosizione,
-        Some(_) => return Err("Scelga quali richieste vedere: inviate da lei o sulla sua posizione.".into()),
+        Some(_) => return Err(RicercaNonValida::Vista),
     };
     let posizione = match get("posizione") {
         Some(p) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 16 => Some(p.to_string()),
-        Some(_) => return Err("Cerchi la posizione per cifre: la matricola o il codice della posizione.".into()),
+        Some(_) => return Err(RicercaNonValida::Posizione),
         None => None,
     };
     let oggetto = match get("oggetto") {
-        Some(o) => Some(o.parse().map_err(|_| "Oggetto sconosciuto.".to_string())?),
+        Some(o) => Some(o.parse().map_err(|_| RicercaNonValida::Oggetto)?),
         None => None,
     };
     let stato = match get("stato") {
         None if coda => FiltroStato::DaLavorare,
         None | Some("tutti") => FiltroStato::Tutti,
         Some("da_lavorare") => FiltroStato::DaLavorare,
-        Some(s) => FiltroStato::Solo(Stato::parse(s).ok_or("Stato sconosciuto.")?),
+        Some(s) => FiltroStato::Solo(Stato::parse(s).ok_or(RicercaNonValida::Stato)?),
     };
-    let giorno = |k: &str| -> Result<Option<chrono::NaiveDate>, String> {
+    let giorno = |k: &str| -> Result<Option<chrono::NaiveDate>, RicercaNonValida> {
         get(k)
             .map(|v| {
-                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                    .map_err(|_| format!("La data «{v}» non è valida: usi il formato gg/mm/aaaa."))
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| RicercaNonValida::Data(v.to_string()))
             })
             .transpose()
     };
-    let intervallo = |dal: &str, al: &str, nome: &str| -> Result<(Option<i64>, Option<i64>), String> {
-        let (from, to) = (giorno(dal)?, giorno(al)?);
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(format!("Nell'intervallo della data di {nome} la data iniziale segue quella finale."));
-        }
-        let midnight = |d: chrono::NaiveDate| crate::domain::time::rome_to_unix(d.and_time(chrono::NaiveTime::MIN));
-        Ok((from.map(midnight), to.and_then(|t| t.succ_opt()).map(midnight)))
-    };
+    let intervallo =
+        |dal: &str, al: &str, nome: &'static str| -> Result<(Option<i64>, Option<i64>), RicercaNonValida> {
+            let (from, to) = (giorno(dal)?, giorno(al)?);
+            if let (Some(f), Some(t)) = (from, to)
+                && f > t
+            {
+                return Err(RicercaNonValida::Intervallo(nome));
+            }
+            let midnight = |d: chrono::NaiveDate| crate::domain::time::rome_to_unix(d.and_time(chrono::NaiveTime::MIN));
+            Ok((from.map(midnight), to.and_then(|t| t.succ_opt()).map(midnight)))
+        };
     let ordine = match q.sort.as_deref() {
         None if coda => Ordine::Scadenza,
         None => Ordine::Aggiornamento,
-        Some(s) => Ordine::parse(s).ok_or("Ordinamento sconosciuto.")?,
+        Some(s) => Ordine::parse(s).ok_or(RicercaNonValida::Ordinamento)?,
     };
     Ok(Ricerca {
         vista,
@@ -439,20 +459,21 @@ mod tests {
         assert_eq!(r.aperta, (Some(1_772_319_600), Some(1_774_994_400)));
         assert!(r.solo_scadute);
         assert_eq!((r.ordine, r.desc, r.pagina), (Ordine::Protocollo, false, 2));
-        assert!(ricerca(&query(&[("posizione", "81%")], None), false).expect_err("refused").contains("cifre"));
+        assert_eq!(ricerca(&query(&[("posizione", "81%")], None), false).map(|_| ()), Err(RicercaNonValida::Posizione));
         assert_eq!(fine_prefisso("8100").as_deref(), Some("8101"));
         assert_eq!(fine_prefisso("2019").as_deref(), Some("202"));
         assert_eq!(fine_prefisso("1999999").as_deref(), Some("2"));
         assert_eq!(fine_prefisso("999"), None);
-        assert!(
-            ricerca(&query(&[("aperta_dal", "31/02/2026")], None), false)
-                .expect_err("refused")
-                .contains("non è valida")
-        );
+        let refused = |pairs: &[(&str, &str)], sort: Option<&str>| ricerca(&query(pairs, sort), false).map(|_| ());
+        assert_eq!(refused(&[("aperta_dal", "31/02/2026")], None), Err(RicercaNonValida::Data("31/02/2026".into())));
         let backwards = [("aggiornata_dal", "2026-04-02"), ("aggiornata_al", "2026-04-01")];
-        assert!(ricerca(&query(&backwards, None), false).expect_err("refused").contains("iniziale segue"));
-        assert!(ricerca(&query(&[("stato", "sospesa")], None), false).is_err());
-        assert!(ricerca(&query(&[], Some("id; DROP TABLE")), false).is_err());
+        let e = refused(&backwards, None).expect_err("refused");
+        assert_eq!(
+            e.to_string(),
+            "Nell'intervallo della data di ultimo aggiornamento la data iniziale segue quella finale."
+        );
+        assert_eq!(refused(&[("stato", "sospesa")], None), Err(RicercaNonValida::Stato));
+        assert_eq!(refused(&[], Some("id; DROP TABLE")), Err(RicercaNonValida::Ordinamento));
     }
 
     #[test]
@@ -461,7 +482,7 @@ mod tests {
         assert_eq!(ricerca(&query(&[("vista", "inviate")], None), false).expect("mine").vista, Vista::InviateDaMe);
         let held = ricerca(&query(&[("vista", "posizione")], None), false).expect("position");
         assert_eq!(held.vista, Vista::SullaMiaPosizione);
-        assert!(ricerca(&query(&[("vista", "tutte")], None), false).expect_err("refused").contains("inviate da lei"));
+        assert_eq!(ricerca(&query(&[("vista", "tutte")], None), false).map(|_| ()), Err(RicercaNonValida::Vista));
     }
 
     /// The check the server makes of an address, here reduced to its shape.

@@ -558,7 +558,7 @@ mod tests {
     fn kinds_and_states_read_back_the_stored_words() {
         for stato in [StatoDelega::InAttesa, StatoDelega::Attiva, StatoDelega::Revocata, StatoDelega::Scaduta] {
             assert_eq!(StatoDelega::try_from(stato.as_str().to_string()), Ok(stato));
-            assert_eq!(serde_json::to_value(stato).unwrap(), stato.as_str(), "the wire word is the stored word");
+            assert_eq!(serde_json::to_value(stato).expect("json"), stato.as_str(), "the wire word is the stored word");
         }
         assert_eq!(TipoDelega::try_from("subdelega".to_string()), Ok(TipoDelega::Subdelega));
         assert!(TipoDelega::try_from("Subdelega".to_string()).is_err());

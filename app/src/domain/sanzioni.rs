@@ -23,6 +23,42 @@ use super::money::Money;
 #[serde(transparent)]
 pub struct Tasso(pub i64);
 
+/// A rate the administrator typed that is not a percentage with at most four decimals, up to 100.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Tasso «{0}» non valido: scriva ad esempio 7,65.")]
+pub struct TassoNonValido(pub String);
+
+/// Why the figures given cannot describe a case to compute: each a mistake for the user to correct (a
+/// reduced regime whose condition fails is not one of them: the law's regime is computed, with a notice).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CalcoloRifiutato {
+    #[error("Indichi un contributo maggiore di zero.")]
+    ContributoNonPositivo,
+    #[error("Pagato entro la scadenza: non sono dovute sanzioni.")]
+    PagatoInTempo,
+    #[error(
+        "Indichi la data della denuncia spontanea: serve a verificare i termini della riduzione per l'evasione \
+         (denuncia entro 12 mesi dalla scadenza, pagamento entro 30 o 90 giorni dalla denuncia)."
+    )]
+    DenunciaMancante,
+    #[error(
+        "La denuncia del {} non è successiva alla scadenza del {}: contributi denunciati in tempo e non pagati \
+         sono un'omissione; scelga il regime dell'omissione.",
+        .denuncia.format("%d/%m/%Y"),
+        .scadenza.format("%d/%m/%Y")
+    )]
+    DenunciaNonSuccessiva { denuncia: NaiveDate, scadenza: NaiveDate },
+    #[error(
+        "La data del pagamento ({}) precede quella della denuncia spontanea ({}): controlli le date.",
+        .pagamento.format("%d/%m/%Y"),
+        .denuncia.format("%d/%m/%Y")
+    )]
+    PagamentoPrimaDellaDenuncia { pagamento: NaiveDate, denuncia: NaiveDate },
+    /// The dated table has no rate for a day of the period (the administrator must add it).
+    #[error("Manca il tasso {nome} in vigore il {}.", .giorno.format("%d/%m/%Y"))]
+    TassoMancante { nome: &'static str, giorno: NaiveDate },
+}
+
 /// Scale of `Tasso`: units per percentage point.
 const PER_PUNTO: i64 = 10_000;
 
@@ -32,9 +68,9 @@ impl Tasso {
     }
 
     /// Reads an Italian rate, "7,65" or "7.65" (at most four decimals), in percent.
-    pub fn parse(input: &str) -> Result<Tasso, String> {
+    pub fn parse(input: &str) -> Result<Tasso, TassoNonValido> {
         let s = input.trim().trim_end_matches('%').trim().replace(',', ".");
-        let invalid = || format!("Tasso «{input}» non valido: scriva ad esempio 7,65.");
+        let invalid = || TassoNonValido(input.to_string());
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
         if int.is_empty() || frac.len() > 4 || !(int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())) {
             return Err(invalid());
@@ -179,7 +215,7 @@ const OMISSIONE_ORDINARIA: &str = "il calcolo usa il regime dell'omissione (TUR 
 /// is the amount the user owes, so the calculator computes it and names the failed condition above the
 /// result. Dates that cannot describe the case (no declaration date, a declaration not after the deadline,
 /// a payment before the declaration) are refused with their own message: they are mistakes to correct.
-pub fn regime_applicato(d: &Dati) -> Result<(Regime, Option<String>), String> {
+pub fn regime_applicato(d: &Dati) -> Result<(Regime, Option<String>), CalcoloRifiutato> {
     match d.regime {
         Regime::OmissioneEntro120Giorni => {
             if d.pagamento < inizio_regime_120() {
@@ -204,24 +240,12 @@ pub fn regime_applicato(d: &Dati) -> Result<(Regime, Option<String>), String> {
             Ok((d.regime, None))
         }
         Regime::EvasioneRavvedutaEntro30Giorni | Regime::EvasioneRavvedutaEntro90Giorni => {
-            let denuncia = d.denuncia.ok_or(
-                "Indichi la data della denuncia spontanea: serve a verificare i termini della riduzione per \
-                 l'evasione (denuncia entro 12 mesi dalla scadenza, pagamento entro 30 o 90 giorni dalla denuncia).",
-            )?;
+            let denuncia = d.denuncia.ok_or(CalcoloRifiutato::DenunciaMancante)?;
             if denuncia <= d.scadenza {
-                return Err(format!(
-                    "La denuncia del {} non è successiva alla scadenza del {}: contributi denunciati in tempo e non \
-                     pagati sono un'omissione; scelga il regime dell'omissione.",
-                    data_it(denuncia),
-                    data_it(d.scadenza)
-                ));
+                return Err(CalcoloRifiutato::DenunciaNonSuccessiva { denuncia, scadenza: d.scadenza });
             }
             if d.pagamento < denuncia {
-                return Err(format!(
-                    "La data del pagamento ({}) precede quella della denuncia spontanea ({}): controlli le date.",
-                    data_it(d.pagamento),
-                    data_it(denuncia)
-                ));
+                return Err(CalcoloRifiutato::PagamentoPrimaDellaDenuncia { pagamento: d.pagamento, denuncia });
             }
             let limite = ultimo_giorno_denuncia(d.scadenza);
             if denuncia > limite {
@@ -339,13 +363,12 @@ fn tratti(
     table: &[TassoDatato],
     dal: NaiveDate,
     al: NaiveDate,
-    nome: &str,
-) -> Result<Vec<(NaiveDate, NaiveDate, Tasso)>, String> {
+    nome: &'static str,
+) -> Result<Vec<(NaiveDate, NaiveDate, Tasso)>, CalcoloRifiutato> {
     let mut out = Vec::new();
     let mut day = dal;
     while day <= al {
-        let (tasso, next) = in_vigore(table, day)
-            .ok_or_else(|| format!("Manca il tasso {nome} in vigore il {}.", day.format("%d/%m/%Y")))?;
+        let (tasso, next) = in_vigore(table, day).ok_or(CalcoloRifiutato::TassoMancante { nome, giorno: day })?;
         let end = next.map(|n| (n - Duration::days(1)).min(al)).unwrap_or(al);
         out.push((day, end, tasso));
         day = end + Duration::days(1);
@@ -354,13 +377,13 @@ fn tratti(
 }
 
 /// Computes the sanction and the interest. `tur` and `mora` are the dated tables, sorted by `dal`.
-pub fn compute(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Calcolo, String> {
+pub fn compute(d: &Dati, tur: &[TassoDatato], mora: &[TassoDatato]) -> Result<Calcolo, CalcoloRifiutato> {
     let c = i128::from(d.contributo.cents());
     if c <= 0 {
-        return Err("Indichi un contributo maggiore di zero.".to_string());
+        return Err(CalcoloRifiutato::ContributoNonPositivo);
     }
     if d.pagamento <= d.scadenza {
-        return Err("Pagato entro la scadenza: non sono dovute sanzioni.".to_string());
+        return Err(CalcoloRifiutato::PagatoInTempo);
     }
     let (regime, avviso) = regime_applicato(d)?;
     let mut avvisi: Vec<String> = avviso.into_iter().collect();
@@ -643,12 +666,19 @@ mod tests {
     fn dates_that_cannot_describe_a_spontaneous_declaration_are_refused() {
         let (scadenza, pagamento) = (day(2025, 1, 16), day(2025, 3, 1));
         let no_date = dati(1_000, scadenza, pagamento, Regime::EvasioneRavvedutaEntro30Giorni);
-        assert!(regime_applicato(&no_date).expect_err("refused").contains("Indichi la data della denuncia"));
+        assert_eq!(regime_applicato(&no_date), Err(CalcoloRifiutato::DenunciaMancante));
         let timely = denunciata(scadenza, scadenza, pagamento, Regime::EvasioneRavvedutaEntro90Giorni);
         let e = regime_applicato(&timely).expect_err("refused");
-        assert!(e.contains("non è successiva alla scadenza") && e.contains("omissione"), "{e}");
+        assert_eq!(e, CalcoloRifiutato::DenunciaNonSuccessiva { denuncia: scadenza, scadenza });
+        assert_eq!(
+            e.to_string(),
+            "La denuncia del 16/01/2025 non è successiva alla scadenza del 16/01/2025: contributi denunciati in \
+             tempo e non pagati sono un'omissione; scelga il regime dell'omissione."
+        );
         let before = denunciata(scadenza, day(2025, 3, 2), pagamento, Regime::EvasioneRavvedutaEntro30Giorni);
-        assert!(regime_applicato(&before).expect_err("refused").contains("precede quella della denuncia"));
+        let e = regime_applicato(&before).expect_err("refused");
+        assert_eq!(e, CalcoloRifiutato::PagamentoPrimaDellaDenuncia { pagamento, denuncia: day(2025, 3, 2) });
+        assert!(e.to_string().contains("(01/03/2025) precede quella della denuncia spontanea (02/03/2025)"), "{e}");
         // Other regimes do not look at the date.
         let other = denunciata(scadenza, scadenza, pagamento, Regime::Evasione);
         assert_eq!(regime_applicato(&other), Ok((Regime::Evasione, None)));
@@ -686,12 +716,10 @@ mod tests {
     #[test]
     fn missing_rates_and_timely_payments_are_told() {
         let before = dati(1_000, day(2024, 1, 16), day(2024, 3, 16), Regime::Omissione);
-        assert!(
-            compute(&before, &tur(), &mora())
-                .expect_err("refused")
-                .contains("Manca il tasso TUR in vigore il 17/01/2024")
-        );
+        let e = compute(&before, &tur(), &mora()).expect_err("refused");
+        assert_eq!(e, CalcoloRifiutato::TassoMancante { nome: "TUR", giorno: day(2024, 1, 17) });
+        assert_eq!(e.to_string(), "Manca il tasso TUR in vigore il 17/01/2024.");
         let on_time = dati(1_000, day(2025, 3, 16), day(2025, 3, 16), Regime::Omissione);
-        assert!(compute(&on_time, &tur(), &mora()).expect_err("refused").contains("entro la scadenza"));
+        assert_eq!(compute(&on_time, &tur(), &mora()), Err(CalcoloRifiutato::PagatoInTempo));
     }
 }

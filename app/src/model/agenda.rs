@@ -2,10 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+record_id!(
+    /// The number of a booking of the Agenda appuntamenti (`prenotazioni.id`).
+    PrenotazioneId
+);
+
 /// A booking, as its author and the Sede's operators see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrenotazioneRow {
-    pub id: i64,
+    pub id: PrenotazioneId,
     pub slot_id: i64,
     pub inizio_at: i64,
     pub durata_minuti: i64,

@@ -2,10 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+record_id!(
+    /// The number of a contestazione (`contestazioni.id`).
+    ContestazioneId
+);
+
 /// A contestazione of a Nota di debito, for its author and the Sede.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContestazioneRow {
-    pub id: i64,
+    pub id: ContestazioneId,
     pub protocollo: String,
     pub nota_id: i64,
     /// The nota's number.

@@ -5,10 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use super::cassetto::PositionSummary;
 
+record_id!(
+    /// The number of a profile request (`profile_requests.id`).
+    RichiestaProfiloId
+);
+
 /// A profile request as listed to its requester and to the operators of its Sede.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProfileRequestRow {
-    pub id: i64,
+    pub id: RichiestaProfiloId,
     /// `SC65`, `SC62` or `RA012`.
     pub form: String,
     pub requester_cf: String,

@@ -13,7 +13,7 @@ use super::limiti::{self, Uso};
 use crate::domain::agenda::{StatoPrenotazione, prenotabile};
 use crate::domain::comunicazioni::{self as rules, Esito, Stato};
 use crate::error::AppError;
-use crate::model::{Agenda, Appuntamento, PrenotazioneRow, RichiestaId, RichiestaRow, SlotRow};
+use crate::model::{Agenda, Appuntamento, PrenotazioneId, PrenotazioneRow, RichiestaId, RichiestaRow, SlotRow};
 
 /// The longest note a user may leave with a booking.
 const MAX_NOTE: usize = 500;
@@ -52,7 +52,7 @@ pub async fn publish_slot(
 }
 
 /// How a booking is named in the audit log.
-fn booking_subject(id: i64) -> String {
+fn booking_subject(id: PrenotazioneId) -> String {
     format!("prenotazione:{id}")
 }
 
@@ -69,7 +69,7 @@ pub async fn book(
     telefono: &str,
     note: &str,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<PrenotazioneId, AppError> {
     let row: Option<(String, Option<String>, i64, i64)> =
         sqlx::query_as("SELECT stato, esito, scade_at, sede_id FROM richieste WHERE id = $1 AND user_id = $2")
             .bind(richiesta_id)
@@ -103,7 +103,7 @@ pub async fn book(
 
     let mut tx = db.begin_write().await?;
     limiti::consuma(&mut tx, user_id, Uso::Prenotazione, 1, now).await?;
-    let inserted = sqlx::query_scalar::<_, i64>(
+    let inserted = sqlx::query_scalar::<_, PrenotazioneId>(
         "INSERT INTO prenotazioni (slot_id, richiesta_id, user_id, telefono, note, stato, creata_at, aggiornata_at) \
          VALUES ($1, $2, $3, $4, $5, 'prenotata', $6, $6) RETURNING id",
     )
@@ -154,7 +154,7 @@ pub async fn book(
 }
 
 /// The user cancels their own booking; the slot is free again.
-pub async fn cancel(db: &Db, user_id: i64, prenotazione_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn cancel(db: &Db, user_id: i64, prenotazione_id: PrenotazioneId, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE prenotazioni SET stato = 'annullata', aggiornata_at = $1 \
@@ -212,7 +212,7 @@ pub async fn record_esito(
     db: &Db,
     operator_id: i64,
     operator_sede: i64,
-    prenotazione_id: i64,
+    prenotazione_id: PrenotazioneId,
     svolto: bool,
     now: i64,
 ) -> Result<(), AppError> {
@@ -265,7 +265,7 @@ const PRENOTAZIONE_SELECT: &str = "\
 
 #[derive(sqlx::FromRow)]
 struct PrenotazioneDb {
-    id: i64,
+    id: PrenotazioneId,
     slot_id: i64,
     inizio_at: i64,
     durata_minuti: i64,
@@ -360,7 +360,7 @@ pub async fn agenda_sede(db: &Db, sede_id: i64, now: i64) -> Result<Agenda, AppE
 }
 
 /// The user who made a booking and the Sede of its slot, for authorization.
-pub async fn prenotazione_owner(db: &Db, id: i64) -> sqlx::Result<Option<(i64, i64)>> {
+pub async fn prenotazione_owner(db: &Db, id: PrenotazioneId) -> sqlx::Result<Option<(i64, i64)>> {
     sqlx::query_as("SELECT b.user_id, s.sede_id FROM prenotazioni b JOIN slot s ON s.id = b.slot_id WHERE b.id = $1")
         .bind(id)
         .fetch_optional(db.pool())

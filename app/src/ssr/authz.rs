@@ -11,7 +11,7 @@ use super::comunicazioni::Viewer;
 use super::ctx::RequestCtx;
 use super::deleghe::{self, Party};
 use super::identity::{SessionUser, Stage};
-use crate::model::{DelegaId, RichiestaId, Role};
+use crate::model::{ContestazioneId, DelegaId, PrenotazioneId, RichiestaId, RichiestaProfiloId, Role};
 
 /// What the caller wants to do, grouped by what a successful check hands back. Each group is its own type, and
 /// [`authorize`] returns that group's grant (`Action::Grant`): a position action gives a [`PositionGrant`] with
@@ -41,25 +41,32 @@ pub enum UserAction {
     /// Book an appointment for one's own richiesta (on a position one still reaches).
     BookAppointment(RichiestaId),
     /// Cancel one's own booking (on a position one still reaches).
-    CancelAppointment(i64),
+    CancelAppointment(PrenotazioneId),
     /// The Instant Feedback dashboard: administrators and INPS operators.
     ReadFeedback,
     /// Platform configuration (Albo register import, taxonomy, sanction rates).
     Administer,
 }
 
-/// Actions on one position, named by its code as the client sent it.
+/// Actions on one position, named by its code (parsed where the request arrived).
 #[derive(Clone, Copy, Debug)]
 pub enum PositionAction<'a> {
     /// Read a position and everything under it (consultation pages, downloads, the printed dossier): whoever
     /// reaches it through the Cassetto, or an operator of its Sede enabled for the Fascicolo Elettronico
     /// (read-only, and every such reading is audited).
-    Read(&'a str),
+    Read(&'a PositionCode),
     /// Act on a position (send a DMA, a tracciato, a contestazione; compute sanctions): only who reaches it
     /// through the Cassetto. The operator's Fascicolo Elettronico is read-only.
-    Manage(&'a str),
+    Manage(&'a PositionCode),
     /// Delegate an employee on a position the caller holds as its Ente's datore.
-    GrantEmployeeDelega(&'a str),
+    GrantEmployeeDelega(&'a PositionCode),
+}
+
+/// The position an address or an upload's form names, for the plain routes (server functions take a parsed
+/// `PositionCode` as their argument). A malformed code names no position the caller reaches: it answers as a
+/// foreign one, 404, so an address reveals nothing by the way it fails.
+pub fn position_named(code: &str) -> Result<PositionCode, AppError> {
+    PositionCode::parse(code).map_err(|_| AppError::NotFound)
 }
 
 /// Actions of the INPS staff on their own Sede.
@@ -70,7 +77,7 @@ pub enum SedeAction<'a> {
     /// See the profile requests routed to one's own Sede (operators).
     ReviewProfileRequests,
     /// Approve or reject one request: it must have been routed to the operator's Sede.
-    DecideProfileRequest(i64),
+    DecideProfileRequest(RichiestaProfiloId),
     /// See and manage the operators of one's own Sede (IDM).
     ManageOperators,
     /// Enable or disable one operator: of the IDM's own Sede.
@@ -82,11 +89,11 @@ pub enum SedeAction<'a> {
     /// Publish slots at one's own Sede (operators).
     PublishSlots,
     /// Record how a booked appointment at one's own Sede went (operators).
-    RecordAppointment(i64),
+    RecordAppointment(PrenotazioneId),
     /// See the contestazioni of one's own Sede (operators).
     ReviewContestazioni,
     /// Answer a contestazione of one's own Sede.
-    AnswerContestazione(i64),
+    AnswerContestazione(ContestazioneId),
 }
 
 /// Actions on one delega, by either party.
@@ -111,7 +118,7 @@ pub struct ReadAgenda;
 
 /// Read a contestazione (and its files): whoever reaches its position, or an operator of its Sede.
 #[derive(Clone, Copy, Debug)]
-pub struct ReadContestazione(pub i64);
+pub struct ReadContestazione(pub ContestazioneId);
 
 /// A position the caller was found to reach.
 #[derive(Clone, Debug)]
@@ -126,12 +133,12 @@ impl PositionRef {
     /// Refuses, with the Italian message, a menu service that does not apply to this position (a service of
     /// the Gestione dipendenti pubblici on a private-sector one).
     pub fn offre_servizio(&self, slug: &str) -> Result<(), AppError> {
-        servizi::check_servizio(slug, self.gestione).map_err(AppError::Invalid)
+        servizi::check_servizio(slug, self.gestione).map_err(AppError::invalid)
     }
 
     /// Refuses, with the Italian message, a consultation section that does not apply to this position.
     pub fn offre_sezione(&self, section: crate::sections::Section) -> Result<(), AppError> {
-        servizi::check_sezione(section, self.gestione).map_err(AppError::Invalid)
+        servizi::check_sezione(section, self.gestione).map_err(AppError::invalid)
     }
 }
 
@@ -379,7 +386,6 @@ impl Action for PositionAction<'_> {
             }
             PositionAction::GrantEmployeeDelega(code) => {
                 require(role == Role::Datore)?;
-                let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
                 let found: Option<(i64, String)> = sqlx::query_as(
                     "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id \
                      WHERE p.code = $1 AND e.datore_user_id = $2",
@@ -519,6 +525,7 @@ impl Action for ReadContestazione {
     async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<ContestazioneGrant, AppError> {
         let (code, sede) = super::contestazioni::owner(ctx.db(), self.0).await?.ok_or(AppError::NotFound)?;
         if user.role.uses_cassetto() {
+            let code = PositionCode::parse(&code).map_err(|_| AppError::NotFound)?;
             let position = reachable_position(ctx, user.user_id, &code, ScopeNeed::GestioneContributiva).await?;
             return Ok(ContestazioneGrant::Position(PositionGrant { user, position }));
         }
@@ -530,15 +537,13 @@ impl Action for ReadContestazione {
     }
 }
 
-/// The id of the position `code` if `user_id` reaches it. A malformed code cannot name a reachable
-/// position: same answer as a foreign one.
+/// The id of the position `code` if `user_id` reaches it.
 async fn reachable_position(
     ctx: &RequestCtx,
     user_id: i64,
-    code: &str,
+    code: &PositionCode,
     need: ScopeNeed,
 ) -> Result<PositionRef, AppError> {
-    let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
     let reachable = reachable_positions(need, ctx.state.settings.today());
     let found: Option<(i64, String)> = sqlx::query_as(&format!(
         // EXISTS with the position named: the database pushes `r.position_id = p.id` into every branch of the
@@ -599,8 +604,7 @@ async fn fascicolo_elettronico_sede(ctx: &RequestCtx, user: &SessionUser) -> Res
 }
 
 /// The position `code` if its Sede is `sede`; another Sede's position answers like a missing one.
-async fn sede_position(ctx: &RequestCtx, sede: i64, code: &str) -> Result<PositionRef, AppError> {
-    let code = PositionCode::parse(code).map_err(|_| AppError::NotFound)?;
+async fn sede_position(ctx: &RequestCtx, sede: i64, code: &PositionCode) -> Result<PositionRef, AppError> {
     let found: Option<(i64, String)> = sqlx::query_as(
         "SELECT p.id, e.sector FROM positions p JOIN enti e ON e.id = p.ente_id WHERE p.code = $1 AND p.sede_id = $2",
     )
@@ -614,7 +618,7 @@ async fn sede_position(ctx: &RequestCtx, sede: i64, code: &str) -> Result<Positi
 
 /// Every reading of a position by an operator is recorded before anything is answered: the Fascicolo
 /// Elettronico shows a contributor's data to INPS staff, and the contributor may ask who looked.
-async fn audit_operator_reading(ctx: &RequestCtx, user: &SessionUser, code: &str) -> Result<(), AppError> {
+async fn audit_operator_reading(ctx: &RequestCtx, user: &SessionUser, code: &PositionCode) -> Result<(), AppError> {
     let mut tx = ctx.db().begin_write().await?;
     super::audit::append(
         &mut tx,

@@ -9,7 +9,7 @@ use super::db::Db;
 use crate::domain::contestazioni::contestabile;
 use crate::domain::time::rome_date;
 use crate::error::AppError;
-use crate::model::{ContestazioneRow, NotaDebitoRow};
+use crate::model::{ContestazioneId, ContestazioneRow, NotaDebitoRow};
 
 const MAX_MOTIVI: usize = 4000;
 
@@ -23,7 +23,7 @@ pub async fn present(
     motivi: &str,
     allegati: &[Allegato],
     now: i64,
-) -> Result<(i64, String), AppError> {
+) -> Result<(ContestazioneId, String), AppError> {
     let motivi = motivi.trim();
     if motivi.is_empty() {
         return Err(AppError::invalid("Indichi i motivi della contestazione."));
@@ -49,7 +49,7 @@ pub async fn present(
     super::limiti::consuma(&mut tx, user_id, super::limiti::Uso::Caricamento, files, now).await?;
     let protocollo = prossimo_protocollo(&mut tx, sede_id, &sede_code, rome_date(now).year()).await?;
     let (nomi, zip) = pacchetto.map(|(n, z)| (n, Some(z))).unwrap_or_default();
-    let inserted = sqlx::query_scalar::<_, i64>(
+    let inserted = sqlx::query_scalar::<_, ContestazioneId>(
         "INSERT INTO contestazioni (protocollo, nota_id, user_id, sede_id, motivi, allegati_nomi, allegati_zip, stato, presentata_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'presentata', $8) RETURNING id",
     )
@@ -90,7 +90,7 @@ pub async fn answer(
     db: &Db,
     operator_id: i64,
     sede_id: i64,
-    id: i64,
+    id: ContestazioneId,
     accolta: bool,
     risposta: &str,
     now: i64,
@@ -128,7 +128,7 @@ const ROW_SELECT: &str = "\
 /// A contestazione as stored: the names of its files are one text, a line each.
 #[derive(sqlx::FromRow)]
 struct StoredContestazione {
-    id: i64,
+    id: ContestazioneId,
     protocollo: String,
     nota_id: i64,
     nota: String,
@@ -198,7 +198,7 @@ pub async fn note(db: &Db, position_id: i64) -> Result<Vec<NotaDebitoRow>, AppEr
 }
 
 /// Who may read a contestazione: the code of its position (for the reach check) and its Sede.
-pub async fn owner(db: &Db, id: i64) -> sqlx::Result<Option<(String, i64)>> {
+pub async fn owner(db: &Db, id: ContestazioneId) -> sqlx::Result<Option<(String, i64)>> {
     sqlx::query_as(
         "SELECT p.code, c.sede_id FROM contestazioni c JOIN note_debito n ON n.id = c.nota_id \
          JOIN positions p ON p.id = n.position_id WHERE c.id = $1",
@@ -209,7 +209,7 @@ pub async fn owner(db: &Db, id: i64) -> sqlx::Result<Option<(String, i64)>> {
 }
 
 /// The zip of a contestazione's files and its protocol, if it has files.
-pub async fn zip(db: &Db, id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
+pub async fn zip(db: &Db, id: ContestazioneId) -> Result<Option<(String, Vec<u8>)>, AppError> {
     let row: Option<(String, Option<Vec<u8>>)> =
         sqlx::query_as("SELECT protocollo, allegati_zip FROM contestazioni WHERE id = $1")
             .bind(id)

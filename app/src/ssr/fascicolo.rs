@@ -241,7 +241,7 @@ async fn all_rows(
     spec: &'static SectionSpec,
     parent: Option<i64>,
 ) -> Result<TablePage, AppError> {
-    let query = spec.check(&ListQuery::default()).map_err(AppError::Invalid)?;
+    let query = spec.check(&ListQuery::default()).map_err(AppError::invalid)?;
     cassetto::list_section(db, position_id, spec, parent, &query, Window::All { max_rows: MAX_PRINT_ROWS }).await
 }
 

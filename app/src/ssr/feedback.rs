@@ -78,7 +78,7 @@ pub async fn uso_da_valutare(
 /// Stores the one rating of a use of the caller's. A second rating, or a rating of a dismissed or someone
 /// else's use, changes nothing and says so.
 pub async fn rate(db: &Db, user_id: i64, uso: i64, valutazione: &Valutazione) -> Result<(), AppError> {
-    let v = feedback::check(valutazione).map_err(AppError::Invalid)?;
+    let v = feedback::check(valutazione).map_err(AppError::invalid)?;
     let mut tx = db.begin_write().await?;
     let servizio: Option<String> = sqlx::query_scalar(
         "UPDATE feedback_usi SET esito = 'valutato' WHERE id = $1 AND user_id = $2 AND esito IS NULL RETURNING servizio",

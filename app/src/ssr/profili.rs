@@ -9,7 +9,7 @@ use crate::domain::codice_fiscale::CodiceFiscale;
 use crate::domain::partita_iva::PartitaIva;
 use crate::domain::profili::{ProfileForm, RequestContent, Scope, check_request};
 use crate::error::AppError;
-use crate::model::{ProfileOverview, ProfileRequestRow, Role};
+use crate::model::{ProfileOverview, ProfileRequestRow, RichiestaProfiloId, Role};
 
 /// Whether `user_id` holds `scope` through form `form` (SC62 for employees, SC65 for employers).
 pub async fn holds_scope(db: &Db, user_id: i64, form: ProfileForm, scope: Scope) -> sqlx::Result<bool> {
@@ -33,7 +33,7 @@ pub async fn submit_request(
     ente_cf: &str,
     scopes: &[String],
     legacy: Option<&str>,
-) -> Result<i64, AppError> {
+) -> Result<RichiestaProfiloId, AppError> {
     let (user_id, user_cf, role) = (user.user_id, user.codice_fiscale.as_str(), user.role);
     let content = check_request(form, scopes, legacy).map_err(AppError::invalid)?;
     let allowed = match form {
@@ -80,7 +80,7 @@ pub async fn submit_request(
         RequestContent::Legacy(s) => Some(s.code().to_string()),
         RequestContent::Scopes(_) => None,
     };
-    let id: i64 = sqlx::query_scalar(
+    let id: RichiestaProfiloId = sqlx::query_scalar(
         "INSERT INTO profile_requests (user_id, form, ente_id, sede_id, legacy_service, status, submitted_at) \
          VALUES ($1, $2, $3, $4, $5, 'in_attesa', $6) RETURNING id",
     )
@@ -124,7 +124,7 @@ pub async fn submit_request(
 pub async fn decide_request(
     db: &Db,
     operator_id: i64,
-    request_id: i64,
+    request_id: RichiestaProfiloId,
     approve: bool,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -247,7 +247,7 @@ async fn grant_scope(
     form: &str,
     scope: &str,
     source: &str,
-    request_id: Option<i64>,
+    request_id: Option<RichiestaProfiloId>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM profile_scopes WHERE user_id = $1 AND form = $2 AND scope = $3")
@@ -675,7 +675,7 @@ async fn import_delega_line(
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
-    id: i64,
+    id: RichiestaProfiloId,
     form: String,
     requester_cf: String,
     requester_name: String,
@@ -795,7 +795,7 @@ pub async fn sede_queue(db: &Db, sede_id: i64) -> sqlx::Result<Vec<ProfileReques
 }
 
 /// The Sede a request was routed to (for the operator's access check).
-pub async fn request_sede(db: &Db, request_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn request_sede(db: &Db, request_id: RichiestaProfiloId) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT sede_id FROM profile_requests WHERE id = $1")
         .bind(request_id)
         .fetch_optional(db.pool())

@@ -6,6 +6,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::cassetto::{load_position, search_positions, section_page};
+use crate::domain::PositionCode;
 use crate::error::AppError;
 use crate::model::{ListQuery, PositionDetail, url_encode};
 use crate::sections::Section;
@@ -158,6 +159,19 @@ pub(super) fn posizione_param() -> impl Fn() -> String + Copy + Send + Sync + 's
     move || params.try_with(|p| p.get("posizione").unwrap_or_default()).unwrap_or_default()
 }
 
+/// Calls a server function of the position the address names. A malformed code names no position the user
+/// reaches: the page says «not found», as for any other, without asking the server (whose functions take a
+/// parsed `PositionCode`).
+pub(super) async fn per_posizione<T, F>(posizione: String, load: impl FnOnce(PositionCode) -> F) -> Result<T, AppError>
+where
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    match PositionCode::parse(&posizione) {
+        Ok(codice) => load(codice).await,
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
 /// The anagrafica of the open position, loaded once for all its pages.
 #[derive(Clone, Copy)]
 struct DetailResource(Resource<Result<PositionDetail, AppError>>);
@@ -166,7 +180,7 @@ struct DetailResource(Resource<Result<PositionDetail, AppError>>);
 #[component]
 pub fn PositionLayout() -> impl IntoView {
     let posizione = posizione_param();
-    provide_context(DetailResource(risorsa(posizione, load_position)));
+    provide_context(DetailResource(risorsa(posizione, |p| per_posizione(p, load_position))));
     // An operator of the Sede reads a position in the Fascicolo Elettronico, read-only, with its banner: the
     // Cassetto's own pages, with their management services, are not for them.
     let utente = (vista() == Vista::Cassetto).then(use_context::<super::layout::UserResource>).flatten();
@@ -451,7 +465,7 @@ fn ServicePage(slug: String, label: &'static str, vista: Vista) -> impl IntoView
                         <PositionFrame title=label>
                             <h1 class="h2">{label}</h1>
                             <div class="alert alert-info" role="status" data-testid="non-offerto">
-                                {crate::servizi::non_offerto(label)}
+                                {crate::servizi::NonOfferto(label.to_string()).to_string()}
                             </div>
                         </PositionFrame>
                     }
@@ -566,7 +580,7 @@ fn SectionView(section: Signal<Section>, parent: Signal<Option<i64>>) -> impl In
     let data = risorsa(
         move || (posizione(), section.get(), parent.get(), list_query()),
         |(pos, section, parent, q)| async move {
-            let result = section_page(pos.clone(), section, parent, q.clone()).await;
+            let result = per_posizione(pos.clone(), |c| section_page(c, section, parent, q.clone())).await;
             (pos, section, parent, q, result)
         },
     );

@@ -258,9 +258,9 @@ pub fn CampoFile(
                     (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size() as u64)).collect()
                 })
                 .unwrap_or_default();
-            let esito = limiti.check_scelta(&files);
-            input.set_custom_validity(esito.as_ref().err().map(String::as_str).unwrap_or(""));
-            errore.set(esito.err());
+            let errore_scelta = limiti.check_scelta(&files).err().map(|e| e.to_string());
+            input.set_custom_validity(errore_scelta.as_deref().unwrap_or(""));
+            errore.set(errore_scelta);
             scelti.set(files);
         }
         #[cfg(not(feature = "hydrate"))]

@@ -31,7 +31,10 @@ pub(super) fn ContestazioniPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
-    let data = risorsa(move || (posizione(), param("protocollo"), param("nota")), |(p, _, _)| load_contestazioni(p));
+    let data = risorsa(
+        move || (posizione(), param("protocollo"), param("nota")),
+        |(p, _, _)| super::cassetto::per_posizione(p, load_contestazioni),
+    );
     view! {
         <h1 class="h2">"Contestazione note di debito"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Contestazione presentata con protocollo {p}.")}</div> })}

@@ -15,7 +15,7 @@ use crate::domain::dma::manuale::{BozzaDenuncia, BozzaGestione, BozzaLavoratore,
 use crate::model::{EsitoInvioDma, url_encode};
 
 use super::azioni::risorsa;
-use super::cassetto::posizione_param;
+use super::cassetto::{per_posizione, posizione_param};
 use super::common::{CampoFile, ErrorBox};
 
 type Bozza = RwSignal<BozzaDenuncia>;
@@ -397,7 +397,8 @@ pub fn CompilazioneDmaPage(posizione: Signal<String>) -> AnyView {
         move || format!("data:application/xml;charset=utf-8,{}", url_encode(&bozza.with(|b| b.scrivi_xml())));
     let xml_nome = move || format!("ListaPosPA-{}.xml", bozza.with(|b| b.mese.clone()));
     let invia = Action::new(move |(b, sostituisce): &(BozzaDenuncia, Option<i64>)| {
-        invia_dma_manuale(posizione.get_untracked(), b.clone(), *sostituisce)
+        let (bozza, sostituisce) = (b.clone(), *sostituisce);
+        per_posizione(posizione.get_untracked(), move |c| invia_dma_manuale(c, bozza, sostituisce))
     });
     // The month already has a declaration in force: the server named it, and the user ticks the confirmation
     // before sending again (the server checks the id named is still the one in force).
@@ -510,7 +511,7 @@ pub(super) fn ImportaDmaPage() -> impl IntoView {
         move || (posizione(), importazione()),
         |(p, id)| async move {
             match id {
-                Some(id) => load_importazione(p, id).await.map(Some),
+                Some(id) => per_posizione(p, |c| load_importazione(c, id)).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -522,7 +523,7 @@ pub(super) fn ImportaDmaPage() -> impl IntoView {
         move || (posizione(), sostituzione()),
         |(p, id)| async move {
             match id {
-                Some(id) => load_sostituzione(p, id).await.map(Some),
+                Some(id) => per_posizione(p, |c| load_sostituzione(c, id)).await.map(Some),
                 None => Ok(None),
             }
         },

@@ -59,7 +59,7 @@ pub(super) fn RequestsTable(rows: Vec<ProfileRequestRow>, #[prop(into)] testid: 
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr data-testid="richiesta" data-id=r.id.to_string() data-stato=r.status.clone()>
-                            <td>{r.id}</td>
+                            <td>{r.id.to_string()}</td>
                             <td>{r.form.clone()}</td>
                             <td>{format!("{} ({})", r.requester_name, r.requester_cf)}</td>
                             <td>{format!("{} ({})", r.ente_name, r.ente_cf)}</td>

@@ -17,7 +17,10 @@ pub(super) fn SanzioniEcaPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let list_query = move || query.try_with(|q| ListQuery::from_params(query_pairs(q))).unwrap_or_default();
-    let data = risorsa(move || (posizione(), list_query()), |(p, q)| load_sanzioni_eca(p, q));
+    let data = risorsa(
+        move || (posizione(), list_query()),
+        |(p, q)| super::cassetto::per_posizione(p, |c| load_sanzioni_eca(c, q)),
+    );
     view! {
         <h1 class="h2">"Note di debito ECA – calcolo sanzioni"</h1>
         <p>"Sanzioni civili (art. 116 commi 8–10 L. 388/2000, come modificato dall'art. 30 DL 19/2024) e interessi di mora dopo il raggiungimento del tetto, calcolati sui tassi in vigore giorno per giorno."</p>

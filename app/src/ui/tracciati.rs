@@ -18,7 +18,8 @@ pub(super) fn TracciatiPage() -> impl IntoView {
     let posizione = posizione_param();
     let query = use_query_map();
     let param = move |k: &str| query.try_with(|q| q.get(k)).flatten();
-    let data = risorsa(move || (posizione(), param("protocollo")), |(p, _)| load_tracciati(p));
+    let data =
+        risorsa(move || (posizione(), param("protocollo")), |(p, _)| super::cassetto::per_posizione(p, load_tracciati));
     view! {
         <h1 class="h2">"Invio tracciati (Circolare INPDAP 38/2000)"</h1>
         {move || param("protocollo").map(|p| view! { <div class="alert alert-success" role="status" data-testid="esito">{format!("Tracciato ricevuto con protocollo {p}.")}</div> })}

@@ -631,3 +631,26 @@ async fn hostile_listapospa_files_keep_the_server_small() {
     // Still answering.
     assert!(reqwest::get(format!("{}/healthz", server.base)).await.expect("health").status().is_success());
 }
+
+// Parse at the boundary: a server function takes a parsed position code, so a malformed one is refused as
+// bad input before any access check or query (400, Italian); a plain route's address with a malformed code
+// names no position the caller reaches and answers like a foreign one (404). Mario reaches 8100000001800000.
+both_backends!(a_malformed_position_code_is_refused_where_it_arrives, |app: TestApp| async move {
+    let mario = app.login_as(Role::Datore).await;
+    let (status, body) = app.call(&mario, "/api/cassetto/posizione", json!({"posizione": "8100000001800000"})).await;
+    assert_eq!(status, 200, "{body}");
+    for malformed in ["81000000018/0000", "ABCDEFGHIJ", "", "0000000000"] {
+        let (status, body) = app.call(&mario, "/api/cassetto/posizione", json!({"posizione": malformed})).await;
+        assert_eq!(status, 400, "{malformed:?}: {body}");
+        assert!(body.contains(app::error::UNREADABLE_ARGUMENTS), "{malformed:?}: {body}");
+        let (status, _) = app.call(&mario, "/api/cassetto/tracciati", json!({"posizione": malformed})).await;
+        assert_eq!(status, 400, "{malformed:?} on the tracciati");
+    }
+    // The same code in two spellings names the same position.
+    let (status, body) = app.call(&mario, "/api/cassetto/posizione", json!({"posizione": "81000000018/00000"})).await;
+    assert_eq!(status, 200, "{body}");
+    for path in ["/cassetto/ABCDEFGHIJ/fascicolo.pdf", "/esporta/81000000018-0000/versamenti"] {
+        let res = mario.get(app.url(path)).header("Sec-Fetch-Site", "same-origin").send().await.expect("request");
+        assert_eq!(res.status(), 404, "{path}");
+    }
+});

@@ -758,11 +758,12 @@ both_backends!(contestazione_filed_with_files_and_answered, |app: TestApp| async
     let to = file(vec![("quietanza.pdf", pdf), ("f24.csv", b"data;importo\n16/04/2025;100,00\n")], nota).await;
     assert!(to.contains("esito=presentata&protocollo=INPS.7001."), "{to}");
     assert!(file(vec![], nota).await.contains("attesa+di+risposta"), "one waiting per nota");
-    let (id, stato): (i64, String) = sqlx::query_as("SELECT id, stato FROM contestazioni WHERE nota_id = $1")
-        .bind(nota)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("row");
+    let (id, stato): (app::model::ContestazioneId, String) =
+        sqlx::query_as("SELECT id, stato FROM contestazioni WHERE nota_id = $1")
+            .bind(nota)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("row");
     assert_eq!(stato, "presentata");
     let zip_status = |client: reqwest::Client| {
         let url = app.url(&format!("/contestazioni/{id}/allegati.zip"));

@@ -995,44 +995,92 @@ pub struct Intestazione {
     pub anno_mese: Option<String>,
 }
 
+/// Why the headings of a ListaPosPA file are not the position's; the message is the user's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntestazioneRifiutata {
+    /// A block names another position. `blocco`: its number from 1, when the file has more than one;
+    /// `cf_azienda`, `prg_azienda`: as written (`assente` when missing); `solo_cifre`: the same position with
+    /// PRGAZIENDA written without its five digits.
+    AltraPosizione {
+        blocco: Option<usize>,
+        cf_azienda: String,
+        prg_azienda: String,
+        posizione: String,
+        prg_posizione: String,
+        solo_cifre: bool,
+    },
+    /// The blocks declare more than one month (the months, sorted).
+    MesiDiversi(Vec<String>),
+}
+
+impl std::fmt::Display for IntestazioneRifiutata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntestazioneRifiutata::AltraPosizione {
+                blocco,
+                cf_azienda,
+                prg_azienda,
+                posizione,
+                prg_posizione,
+                solo_cifre,
+            } => {
+                match blocco {
+                    Some(n) => write!(f, "Il blocco ListaPosPA n. {n} del file")?,
+                    None => write!(f, "Il file")?,
+                }
+                write!(
+                    f,
+                    " è di un'altra posizione (CFAzienda {cf_azienda}, PRGAZIENDA {prg_azienda}): non corrisponde a \
+                     {posizione}"
+                )?;
+                if *solo_cifre {
+                    write!(f, ": PRGAZIENDA si scrive con 5 cifre, come nel codice della posizione ({prg_posizione})")?;
+                }
+                write!(f, ".")
+            }
+            IntestazioneRifiutata::MesiDiversi(mesi) => write!(
+                f,
+                "Il file contiene denunce di mesi diversi ({}): si invia una denuncia per mese.",
+                mesi.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IntestazioneRifiutata {}
+
 /// Whether every heading of the file is the position's: CFAzienda equal to the Ente's code and PRGAZIENDA
 /// written exactly as the position code has it (five digits: "0" is not "00000"), and one month for all.
-/// `Err` tells which block is not, in Italian.
-pub fn verifica_intestazioni(
+pub fn check_intestazioni(
     intestazioni: &[Intestazione],
     cf_ente: &str,
     prg_posizione: &str,
     posizione: &str,
-) -> Result<(), String> {
+) -> Result<(), IntestazioneRifiutata> {
     let scritto = |v: &Option<String>| v.clone().unwrap_or_else(|| "assente".to_string());
     let molti = intestazioni.len() > 1;
     for (n, i) in intestazioni.iter().enumerate() {
-        let (cf, prg) = (scritto(&i.cf_azienda), scritto(&i.prg_azienda));
         if i.cf_azienda.as_deref() == Some(cf_ente) && i.prg_azienda.as_deref() == Some(prg_posizione) {
             continue;
         }
-        let quale = if molti { format!("Il blocco ListaPosPA n. {} del file", n + 1) } else { "Il file".to_string() };
-        let perche = if i.cf_azienda.as_deref() == Some(cf_ente)
+        let solo_cifre = i.cf_azienda.as_deref() == Some(cf_ente)
             && i.prg_azienda
                 .as_deref()
-                .is_some_and(|p| p.trim_start_matches('0') == prg_posizione.trim_start_matches('0'))
-        {
-            format!(": PRGAZIENDA si scrive con 5 cifre, come nel codice della posizione ({prg_posizione})")
-        } else {
-            String::new()
-        };
-        return Err(format!(
-            "{quale} è di un'altra posizione (CFAzienda {cf}, PRGAZIENDA {prg}): non corrisponde a {posizione}{perche}."
-        ));
+                .is_some_and(|p| p.trim_start_matches('0') == prg_posizione.trim_start_matches('0'));
+        return Err(IntestazioneRifiutata::AltraPosizione {
+            blocco: molti.then_some(n + 1),
+            cf_azienda: scritto(&i.cf_azienda),
+            prg_azienda: scritto(&i.prg_azienda),
+            posizione: posizione.to_string(),
+            prg_posizione: prg_posizione.to_string(),
+            solo_cifre,
+        });
     }
     let mut mesi: Vec<&str> = intestazioni.iter().filter_map(|i| i.anno_mese.as_deref()).collect();
     mesi.sort_unstable();
     mesi.dedup();
     if mesi.len() > 1 {
-        return Err(format!(
-            "Il file contiene denunce di mesi diversi ({}): si invia una denuncia per mese.",
-            mesi.join(", ")
-        ));
+        return Err(IntestazioneRifiutata::MesiDiversi(mesi.into_iter().map(str::to_string).collect()));
     }
     Ok(())
 }
@@ -1040,6 +1088,31 @@ pub fn verifica_intestazioni(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_headings_must_be_the_positions_and_of_one_month() {
+        let h = |cf: &str, prg: &str, mese: &str| Intestazione {
+            cf_azienda: Some(cf.into()),
+            prg_azienda: Some(prg.into()),
+            anno_mese: Some(mese.into()),
+        };
+        let code = "8100000001800000";
+        assert_eq!(check_intestazioni(&[h("81000000018", "00000", "2026-03")], "81000000018", "00000", code), Ok(()));
+        let zero = check_intestazioni(&[h("81000000018", "0", "2026-03")], "81000000018", "00000", code);
+        assert_eq!(
+            zero.expect_err("refused").to_string(),
+            "Il file è di un'altra posizione (CFAzienda 81000000018, PRGAZIENDA 0): non corrisponde a \
+             8100000001800000: PRGAZIENDA si scrive con 5 cifre, come nel codice della posizione (00000)."
+        );
+        let two = [h("81000000018", "00000", "2026-03"), h("80000000000", "00000", "2026-03")];
+        let other = check_intestazioni(&two, "81000000018", "00000", code).expect_err("refused");
+        assert!(other.to_string().starts_with("Il blocco ListaPosPA n. 2 del file è di un'altra posizione"), "{other}");
+        let months = [h("81000000018", "00000", "2026-04"), h("81000000018", "00000", "2026-03")];
+        assert_eq!(
+            check_intestazioni(&months, "81000000018", "00000", code),
+            Err(IntestazioneRifiutata::MesiDiversi(vec!["2026-03".into(), "2026-04".into()]))
+        );
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")

@@ -48,7 +48,7 @@ pub struct Richiesta<'a> {
 /// A booked appointment.
 #[derive(Clone, Copy, Debug)]
 pub struct Appuntamento<'a> {
-    pub prenotazione_id: i64,
+    pub prenotazione_id: crate::model::PrenotazioneId,
     /// When it was booked: with the id it makes the calendar's UID, the same in the cancellation.
     pub creata_at: i64,
     pub inizio_at: i64,
@@ -500,7 +500,7 @@ mod tests {
 
     fn appuntamento<'a>(note: &'a str) -> Appuntamento<'a> {
         Appuntamento {
-            prenotazione_id: 7,
+            prenotazione_id: crate::model::PrenotazioneId(7),
             creata_at: 1_800_000_000,
             inizio_at: 1_805_443_200, // 19/03/2027 09:00 in Rome (CET)
             durata_minuti: 30,

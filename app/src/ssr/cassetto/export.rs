@@ -32,7 +32,7 @@ pub async fn section_csv(
     position.offre_sezione(section)?;
     let spec = section.spec();
     let query = ListQuery::from_params(params);
-    let checked = spec.check(&query).map_err(AppError::Invalid)?;
+    let checked = spec.check(&query).map_err(AppError::invalid)?;
     let page = cassetto::list_section(
         ctx.db(),
         position.id,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::Datelike;
 
 use super::listapospa::{Illeggibile, Lettura, Limiti, leggi, leggi_lavoratori};
-use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, check, scrivi_importi, verifica_intestazioni};
+use crate::domain::dma::listapospa::{Errore, Gravita, Lavoratore, check, check_intestazioni, scrivi_importi};
 use crate::domain::dma::manuale::{BozzaDenuncia, testo};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -214,7 +214,7 @@ pub async fn import(
         PositionCode::parse(position_code).ok().and_then(|c| c.ente_cf().zip(c.prg_azienda())).ok_or_else(|| {
             AppError::invalid("La denuncia ListaPosPA riguarda le posizioni delle amministrazioni pubbliche.")
         })?;
-    verifica_intestazioni(&lettura.intestazioni, cf_ente.as_str(), &format!("{prg:05}"), position_code)
+    check_intestazioni(&lettura.intestazioni, cf_ente.as_str(), &format!("{prg:05}"), position_code)
         .map_err(AppError::invalid)?;
     let periodo = lettura.anno_mese.map(|p| p.iso()).unwrap_or_default();
     // Blocking errors refuse the file; warnings only, and it is acquired "con errori" (`REGOLE`).
