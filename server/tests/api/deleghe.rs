@@ -5,7 +5,8 @@
 
 use crate::common::mail_sink::MailSink;
 use crate::common::{Backend, TestApp, cf_of};
-use app::model::Role;
+use app::domain::profili::StatoDelega;
+use app::model::{DelegaDetail, DelegaId, Role};
 use app::ssr::audit::{self, Verification};
 use app::ssr::ctx::Settings;
 use app::ssr::outbox::{self, MailSettings};
@@ -118,10 +119,19 @@ async fn request_delega(app: &TestApp, client: &reqwest::Client, ente: &str) -> 
     id_from(&location)
 }
 
-async fn detail(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
-    let (status, body) = app.call(client, "/api/deleghe/dettaglio", json!({"id": id})).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).expect("json")
+/// A delega's page as `client` reads it (200 expected).
+async fn detail(app: &TestApp, client: &reqwest::Client, id: i64) -> DelegaDetail {
+    app.load(client, "/api/deleghe/dettaglio", json!({"id": id})).await
+}
+
+/// The kinds of a delega's events, oldest first.
+fn event_kinds(d: &DelegaDetail) -> Vec<&str> {
+    d.events.iter().map(|e| e.kind.as_str()).collect()
+}
+
+/// The kinds of the PEC receipts of a delega's evidence.
+fn receipt_kinds(d: &DelegaDetail) -> Vec<&str> {
+    d.evidence.as_ref().expect("evidence").receipts.iter().map(|r| r.0.as_str()).collect()
 }
 
 async fn reaches(app: &TestApp, client: &reqwest::Client, code: &str) -> u16 {
@@ -163,8 +173,8 @@ async fn intermediary_flow(app: TestApp) {
 
     let id = request_delega(&app, &giuseppe, ente).await;
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["status"], "in_attesa");
-    assert_eq!(d["can_activate"], true);
+    assert_eq!(d.delega.status, StatoDelega::InAttesa);
+    assert!(d.can_activate);
     assert_eq!(reaches(&app, &giuseppe, &code).await, 404, "pending delega gives no access");
 
     // The PEC goes out through the outbox to the Ente's PEC address, with the circular's subject.
@@ -233,28 +243,24 @@ async fn intermediary_flow(app: TestApp) {
 
     // Both sides see the history, the evidence and the PEC receipts.
     let d = detail(&app, &franca, id).await;
-    let kinds: Vec<&str> =
-        d["events"].as_array().expect("events").iter().map(|e| e["kind"].as_str().unwrap_or("")).collect();
-    assert_eq!(kinds, ["richiesta", "otp_inviato", "otp_errato", "attivata"]);
+    assert_eq!(event_kinds(&d), ["richiesta", "otp_inviato", "otp_errato", "attivata"]);
     // The activation event carries the declaration as made: the circular's whole text.
-    let declared = d["events"][3]["detail"].as_str().expect("detail");
+    let declared = &d.events[3].detail;
     assert!(declared.contains(app::domain::profili::DICHIARAZIONE_ATTIVAZIONE), "{declared}");
     assert!(declared.contains("e a esibirla all'Istituto su richiesta"), "{declared}");
-    let receipts: Vec<&str> =
-        d["evidence"]["receipts"].as_array().expect("receipts").iter().map(|r| r[0].as_str().unwrap_or("")).collect();
-    assert_eq!(receipts, ["accettazione", "avvenuta_consegna"]);
-    assert!(d["evidence"]["activated_at"].is_i64());
-    assert_eq!(d["can_revoke"], true, "the Ente's datore may revoke");
+    assert_eq!(receipt_kinds(&d), ["accettazione", "avvenuta_consegna"]);
+    assert!(d.evidence.as_ref().expect("evidence").activated_at.is_some());
+    assert!(d.can_revoke, "the Ente's datore may revoke");
 
     // The Ente revokes: the intermediary loses access at the next request; evidence is kept five years.
     let (status, _, body) = submit(&app, &franca, "/api/deleghe/revoca", &[("id", &id.to_string())]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(reaches(&app, &giuseppe, &code).await, 404);
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["status"], "revocata");
-    let retain = d["evidence"]["retain_until"].as_str().expect("retain_until");
+    assert_eq!(d.delega.status, StatoDelega::Revocata);
     let today = app::domain::time::rome_date(chrono::Utc::now().timestamp());
-    assert_eq!(retain, app::domain::profili::evidence_retained_until(today).format("%Y-%m-%d").to_string());
+    let retain = d.evidence.expect("evidence").retain_until;
+    assert_eq!(retain, Some(app::domain::profili::evidence_retained_until(today)));
     assert_eq!(
         audit::verify(&app.db).await.expect("verify"),
         Verification::Intact {
@@ -325,9 +331,8 @@ async fn bounced_pec(app: TestApp) {
     deliver(&app, &sink).await;
     assert!(sink.messages().is_empty());
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["pec_state"], "mancata_consegna");
-    let receipts: Vec<&str> =
-        d["evidence"]["receipts"].as_array().expect("receipts").iter().map(|r| r[0].as_str().unwrap_or("")).collect();
+    assert_eq!(d.delega.pec_state.as_deref(), Some("mancata_consegna"));
+    let receipts = receipt_kinds(&d);
     assert!(receipts.contains(&"errore_consegna"), "{receipts:?}");
 }
 
@@ -868,14 +873,14 @@ async fn duration_and_renewal(app: TestApp) {
     assert_eq!(status, 200, "{body}");
     assert_eq!(reaches(&app, &giuseppe, &code).await, 200);
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["valid_until"], iso(end));
-    assert_eq!(d["delega"]["services"], json!([gestione, "malattia_attestati"]));
-    assert_eq!(d["delegante"]["nome"], "Carla");
-    assert_eq!(d["can_renew"], true);
+    assert_eq!(d.delega.valid_until, Some(end));
+    assert_eq!(d.delega.services, [gestione, "malattia_attestati"]);
+    assert_eq!(d.delegante.as_ref().expect("delegante").nome, "Carla");
+    assert!(d.can_renew);
     // Evidence kept five years from the end.
     assert_eq!(
-        d["evidence"]["retain_until"],
-        iso(app::domain::profili::evidence_retained_until(end)),
+        d.evidence.as_ref().expect("evidence").retain_until,
+        Some(app::domain::profili::evidence_retained_until(end)),
         "five years from the end date"
     );
     // Among the deleghe expiring within 30 days.
@@ -932,20 +937,20 @@ async fn duration_and_renewal(app: TestApp) {
     let pec = decoded(&mails(&sink).pop().expect("the renewal PEC"));
     assert!(pec.contains(&format!("rinnova la delega {reference}")), "{pec}");
     let r = detail(&app, &giuseppe, renewed).await;
-    assert_eq!(r["delega"]["status"], "in_attesa");
-    assert_eq!(r["delega"]["valid_from"], iso(end + chrono::Days::new(1)));
-    assert_eq!(r["delega"]["valid_until"], iso(new_end));
-    assert_eq!(r["delega"]["renews_id"], id);
-    assert_eq!(r["delega"]["services"], json!([gestione, "malattia_attestati"]), "the same services");
+    assert_eq!(r.delega.status, StatoDelega::InAttesa);
+    assert_eq!(r.delega.valid_from, end + chrono::Days::new(1));
+    assert_eq!(r.delega.valid_until, Some(new_end));
+    assert_eq!(r.delega.renews_id, Some(DelegaId(id)));
+    assert_eq!(r.delega.services, [gestione, "malattia_attestati"], "the same services");
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["renewal_id"], renewed);
-    assert_eq!(d["can_renew"], false);
+    assert_eq!(d.delega.renewal_id, Some(DelegaId(renewed)));
+    assert!(!d.can_renew);
     let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/rinnovo", &pairs(&good)).await;
     assert_eq!(status, 400, "one renewal at a time");
     assert!(body.contains("già stato richiesto"), "{body}");
     let (status, body) = activate(&app, &giuseppe, renewed, &last_otp(&sink), true).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(detail(&app, &giuseppe, renewed).await["delega"]["valid_from"], iso(end + chrono::Days::new(1)));
+    assert_eq!(detail(&app, &giuseppe, renewed).await.delega.valid_from, end + chrono::Days::new(1));
     // Anna's sub-delega continues under the renewal, from its first day.
     let continued: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, valid_from FROM deleghe WHERE parent_id = $1 AND kind = 'subdelega'")
@@ -970,9 +975,9 @@ async fn duration_and_renewal(app: TestApp) {
         .expect("s");
     assert_eq!(stored, "attiva", "no job rewrote it: the date decides at each request");
     let d = detail(&app, &giuseppe, id).await;
-    assert_eq!(d["delega"]["status"], "scaduta");
-    assert_eq!(d["can_revoke"], false);
-    assert_eq!(d["can_renew"], false);
+    assert_eq!(d.delega.status, StatoDelega::Scaduta);
+    assert!(!d.can_revoke);
+    assert!(!d.can_renew);
     let (status, _, body) = submit(&app, &giuseppe, "/api/deleghe/revoca", &[("id", &id.to_string())]).await;
     assert_eq!(status, 400, "{body}");
     let (_, body) = app.call(&giuseppe, "/api/cassetto/ricerca", json!({"testo": "San Luca", "pagina": 0})).await;
@@ -1137,8 +1142,8 @@ async fn imported_enablements(app: TestApp) {
     assert_eq!(row["status"], "attiva");
     assert_eq!(row["valid_from"], "2022-03-01");
     let d = detail(&app, &giuseppe, row["id"].as_i64().expect("id")).await;
-    assert_eq!(d["events"][0]["kind"], "importata");
-    assert_eq!(d["delegante"], Value::Null);
+    assert_eq!(event_kinds(&d)[0], "importata");
+    assert_eq!(d.delegante, None);
     assert!(event_detail(&app, row["id"].as_i64().expect("id"), "importata").await.contains("non si ripete"));
 }
 
