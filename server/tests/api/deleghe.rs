@@ -5,8 +5,8 @@
 
 use crate::common::mail_sink::MailSink;
 use crate::common::{Backend, TestApp, cf_of};
-use app::domain::profili::StatoDelega;
-use app::model::{DelegaDetail, DelegaId, Role};
+use app::domain::profili::{StatoDelega, TipoDelega};
+use app::model::{DelegaDetail, DelegaId, DelegaRow, DelegheOverview, Role};
 use app::ssr::audit::{self, Verification};
 use app::ssr::ctx::Settings;
 use app::ssr::outbox::{self, MailSettings};
@@ -117,6 +117,11 @@ async fn request_delega(app: &TestApp, client: &reqwest::Client, ente: &str) -> 
     let (status, location, body) = submit(app, client, "/api/deleghe/intermediario", &pairs(&form)).await;
     assert_eq!(status, 200, "{body}");
     id_from(&location)
+}
+
+/// The deleghe page of `client` (200 expected).
+async fn deleghe_page(app: &TestApp, client: &reqwest::Client) -> DelegheOverview {
+    app.load(client, "/api/deleghe", json!({})).await
 }
 
 /// A delega's page as `client` reads it (200 expected).
@@ -368,9 +373,7 @@ async fn datore_flow(app: TestApp) {
     // Marco has no SC62 yet: the delega exists but gives no access.
     let marco = app.login(&marco_cf).await;
     assert_eq!(reaches(&app, &marco, &code).await, 404);
-    let (_, body) = app.call(&marco, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(overview["held"][0]["usable"], false);
+    assert!(!deleghe_page(&app, &marco).await.held[0].usable);
 
     // The operator of the competent Sede approves his SC62 request: access follows at once.
     let paolo = app.login_as(Role::Operatore).await;
@@ -402,15 +405,8 @@ async fn datore_flow(app: TestApp) {
     assert_eq!(status, 400, "a request is decided once");
 
     // Mario revokes: Marco loses access at the next request.
-    let (_, body) = app.call(&mario, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    let delega = overview["on_my_positions"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .find(|d| d["grantee_cf"] == marco_cf.as_str())
-        .expect("Marco's delega");
-    let id = delega["id"].as_i64().expect("id").to_string();
+    let on_mine = deleghe_page(&app, &mario).await.on_my_positions;
+    let id = on_mine.iter().find(|d| d.grantee_cf == marco_cf).expect("Marco's delega").id.to_string();
     let (status, _, _) = submit(&app, &mario, "/api/deleghe/revoca", &[("id", &id)]).await;
     assert_eq!(status, 200);
     assert_eq!(reaches(&app, &marco, &code).await, 404);
@@ -627,20 +623,16 @@ async fn subdeleghe(app: TestApp) {
 
 both_backends!(subdeleghe_follow_their_delega, subdeleghe);
 
-/// The state of each of `user`'s sub-deleghe, as the deleghe page lists them to that party.
-async fn subdelega_states(app: &TestApp, user: &reqwest::Client, list: &str) -> Vec<(String, String)> {
-    let (_, body) = app.call(user, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    let mut states: Vec<(String, String)> = overview[list]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .filter(|r| r["kind"] == "subdelega")
-        .map(|r| {
-            (r["position_code"].as_str().unwrap_or("").to_string(), r["status"].as_str().unwrap_or("").to_string())
-        })
-        .collect();
-    states.sort();
+/// The state of each of `user`'s sub-deleghe, by position code, as one list of the deleghe page shows them.
+async fn subdelega_states(
+    app: &TestApp,
+    user: &reqwest::Client,
+    list: fn(DelegheOverview) -> Vec<DelegaRow>,
+) -> Vec<(String, StatoDelega)> {
+    let rows = list(deleghe_page(app, user).await);
+    let mut states: Vec<(String, StatoDelega)> =
+        rows.into_iter().filter(|r| r.kind == TipoDelega::Subdelega).map(|r| (r.position_code, r.status)).collect();
+    states.sort_by(|a, b| a.0.cmp(&b.0));
     states
 }
 
@@ -649,7 +641,7 @@ async fn subdelega_states(app: &TestApp, user: &reqwest::Client, list: &str) -> 
 async fn ended_parent_shows(app: TestApp) {
     let anna = app.login_as(Role::Subdelegato).await;
     let giuseppe = app.login_as(Role::Intermediario).await;
-    let states = subdelega_states(&app, &anna, "held").await;
+    let states = subdelega_states(&app, &anna, |o| o.held).await;
     // The demo: Anna under Giuseppe's deleghe of Enti 3 and 4 (active) and 7 (revoked, hers left active).
     let stored_active: Vec<(String, String)> = sqlx::query_as(
         "SELECT p.code, pd.status FROM deleghe d JOIN deleghe pd ON pd.id = d.parent_id \
@@ -659,20 +651,22 @@ async fn ended_parent_shows(app: TestApp) {
     .await
     .expect("stored");
     assert_eq!(stored_active.len(), 3, "{stored_active:?}");
-    let expected: Vec<(String, String)> = stored_active
+    let expected: Vec<(String, StatoDelega)> = stored_active
         .iter()
-        .map(|(code, parent)| (code.clone(), if parent == "attiva" { "attiva" } else { "decaduta" }.to_string()))
+        .map(|(code, parent)| {
+            (code.clone(), if parent == "attiva" { StatoDelega::Attiva } else { StatoDelega::Decaduta })
+        })
         .collect();
-    assert!(expected.iter().any(|(_, s)| s == "decaduta"), "{expected:?}");
+    assert!(expected.iter().any(|(_, s)| *s == StatoDelega::Decaduta), "{expected:?}");
     assert_eq!(states, expected, "as Anna sees them");
-    assert_eq!(subdelega_states(&app, &giuseppe, "granted_sub").await, expected, "as Giuseppe sees them");
+    assert_eq!(subdelega_states(&app, &giuseppe, |o| o.granted_sub).await, expected, "as Giuseppe sees them");
     for (code, state) in &expected {
         let reach = app.call(&anna, "/api/cassetto/posizione", json!({ "posizione": code })).await.0;
-        assert_eq!(reach, if state == "attiva" { 200 } else { 404 }, "{code}");
+        assert_eq!(reach, if *state == StatoDelega::Attiva { 200 } else { 404 }, "{code}");
     }
 
     // A parent past its end date: the sub-delega under it is shown ended the day after, with no job run.
-    let (code, _) = expected.iter().find(|(_, s)| s == "attiva").expect("an active one").clone();
+    let (code, _) = expected.iter().find(|(_, s)| *s == StatoDelega::Attiva).expect("an active one").clone();
     let ended = (chrono::Utc::now().date_naive() - chrono::Days::new(2)).format("%Y-%m-%d").to_string();
     sqlx::query(
         "UPDATE deleghe SET valid_until = $1 WHERE kind = 'intermediario' \
@@ -683,8 +677,8 @@ async fn ended_parent_shows(app: TestApp) {
     .execute(app.db.pool())
     .await
     .expect("end the parent");
-    let after = subdelega_states(&app, &anna, "held").await;
-    assert!(after.contains(&(code.clone(), "decaduta".to_string())), "{after:?}");
+    let after = subdelega_states(&app, &anna, |o| o.held).await;
+    assert!(after.contains(&(code.clone(), StatoDelega::Decaduta)), "{after:?}");
     assert_eq!(app.call(&anna, "/api/cassetto/posizione", json!({ "posizione": code })).await.0, 404);
 }
 
@@ -713,10 +707,8 @@ async fn transitional_period_closes_the_legacy_entry_at_the_cutover() {
 async fn audit_chain(app: TestApp) {
     // Logins and a revocation have been recorded.
     let mario = app.login_as(Role::Datore).await;
-    let (_, body) = app.call(&mario, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    let active = overview["on_my_positions"].as_array().expect("rows").iter().find(|d| d["status"] == "attiva");
-    let id = active.expect("an active delega")["id"].as_i64().expect("id").to_string();
+    let on_mine = deleghe_page(&app, &mario).await.on_my_positions;
+    let id = on_mine.iter().find(|d| d.status == StatoDelega::Attiva).expect("an active delega").id.to_string();
     let (status, _, body) = submit(&app, &mario, "/api/deleghe/revoca", &[("id", &id)]).await;
     assert_eq!(status, 200, "{body}");
     let Verification::Intact { entries } = audit::verify(&app.db).await.expect("verify") else {
@@ -884,11 +876,8 @@ async fn duration_and_renewal(app: TestApp) {
         "five years from the end date"
     );
     // Among the deleghe expiring within 30 days.
-    let (_, body) = app.call(&giuseppe, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    let expiring: Vec<i64> =
-        overview["expiring"].as_array().expect("expiring").iter().filter_map(|r| r["id"].as_i64()).collect();
-    assert!(expiring.contains(&id), "{expiring:?}");
+    let expiring: Vec<DelegaId> = deleghe_page(&app, &giuseppe).await.expiring.iter().map(|r| r.id).collect();
+    assert!(expiring.contains(&DelegaId(id)), "{expiring:?}");
 
     // Anna, Giuseppe's employee, is sub-delegated on it.
     let anna = app.login_as(Role::Subdelegato).await;
@@ -1129,22 +1118,15 @@ async fn imported_enablements(app: TestApp) {
     .await
     .expect("n");
     assert_eq!(pec, 0);
-    let (_, body) = app.call(&giuseppe, "/api/deleghe", json!({})).await;
-    let overview: Value = serde_json::from_str(&body).expect("json");
-    let row = overview["held"]
-        .as_array()
-        .expect("held")
-        .iter()
-        .find(|r| r["position_code"] == serralunga.as_str())
-        .expect("the imported delega")
-        .clone();
-    assert_eq!(row["imported"], true);
-    assert_eq!(row["status"], "attiva");
-    assert_eq!(row["valid_from"], "2022-03-01");
-    let d = detail(&app, &giuseppe, row["id"].as_i64().expect("id")).await;
+    let held = deleghe_page(&app, &giuseppe).await.held;
+    let row = held.into_iter().find(|r| r.position_code == serralunga).expect("the imported delega");
+    assert!(row.imported);
+    assert_eq!(row.status, StatoDelega::Attiva);
+    assert_eq!(row.valid_from, chrono::NaiveDate::from_ymd_opt(2022, 3, 1).expect("date"));
+    let d = detail(&app, &giuseppe, row.id.0).await;
     assert_eq!(event_kinds(&d)[0], "importata");
     assert_eq!(d.delegante, None);
-    assert!(event_detail(&app, row["id"].as_i64().expect("id"), "importata").await.contains("non si ripete"));
+    assert!(event_detail(&app, row.id.0, "importata").await.contains("non si ripete"));
 }
 
 both_backends!(imported_enablements_work_from_day_one, imported_enablements);
