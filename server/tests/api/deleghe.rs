@@ -6,7 +6,7 @@
 use crate::common::mail_sink::MailSink;
 use crate::common::{Backend, TestApp, cf_of};
 use app::domain::profili::{StatoDelega, TipoDelega};
-use app::model::{DelegaDetail, DelegaId, DelegaRow, DelegheOverview, Role};
+use app::model::{DelegaDetail, DelegaId, DelegaRow, DelegheOverview, ProfileOverview, ProfileRequestRow, Role};
 use app::ssr::audit::{self, Verification};
 use app::ssr::ctx::Settings;
 use app::ssr::outbox::{self, MailSettings};
@@ -455,19 +455,10 @@ async fn profile_requests(app: TestApp) {
     // A rejection needs a reason, and the requester sees it.
     let paolo = app.login_as(Role::Operatore).await;
     let franca_cf = crate::common::cf_of_name("Franca Marino");
-    let (_, body) = app.call(&paolo, "/api/backoffice/richieste-profilo", json!({})).await;
-    let queue: Value = serde_json::from_str(&body).expect("json");
-    let forms: Vec<&str> = queue.as_array().expect("q").iter().map(|r| r["form"].as_str().unwrap_or("")).collect();
+    let queue: Vec<ProfileRequestRow> = app.load(&paolo, "/api/backoffice/richieste-profilo", json!({})).await;
+    let forms: Vec<&str> = queue.iter().map(|r| r.form.as_str()).collect();
     assert!(forms.contains(&"SC62") && forms.contains(&"RA012"), "{forms:?}");
-    let franca_req = queue
-        .as_array()
-        .expect("q")
-        .iter()
-        .find(|r| r["requester_cf"] == franca_cf.as_str())
-        .expect("Franca's request")["id"]
-        .as_i64()
-        .expect("id")
-        .to_string();
+    let franca_req = queue.iter().find(|r| r.requester_cf == franca_cf).expect("Franca's request").id.to_string();
     let (status, _, body) = submit(
         &app,
         &paolo,
@@ -486,11 +477,10 @@ async fn profile_requests(app: TestApp) {
     .await;
     assert_eq!(status, 200);
     let franca = app.login(&franca_cf).await;
-    let (_, body) = app.call(&franca, "/api/profilo", json!({})).await;
-    let profile: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(profile["requests"][0]["status"], "respinta");
-    assert_eq!(profile["requests"][0]["reason"], "Documento di identità scaduto");
-    assert_eq!(profile["cutover"], "2023-07-16");
+    let profile: ProfileOverview = app.load(&franca, "/api/profilo", json!({})).await;
+    assert_eq!(profile.requests[0].status, "respinta");
+    assert_eq!(profile.requests[0].reason.as_deref(), Some("Documento di identità scaduto"));
+    assert_eq!(profile.cutover, chrono::NaiveDate::from_ymd_opt(2023, 7, 16));
 
     // An operator of another Sede does not see, nor decide, Roma Eur's requests.
     let milano: i64 =
@@ -514,12 +504,7 @@ async fn profile_requests(app: TestApp) {
     let giovanni = app.login(other_cf.as_str()).await;
     let (_, body) = app.call(&giovanni, "/api/backoffice/richieste-profilo", json!({})).await;
     assert_eq!(body, "[]");
-    let marco_req =
-        queue.as_array().expect("q").iter().find(|r| r["requester_cf"] == marco_cf.as_str()).expect("Marco's request")
-            ["id"]
-            .as_i64()
-            .expect("id")
-            .to_string();
+    let marco_req = queue.iter().find(|r| r.requester_cf == marco_cf).expect("Marco's request").id.to_string();
     let (status, _, _) = submit(
         &app,
         &giovanni,
