@@ -525,7 +525,7 @@ impl Action for ReadContestazione {
     async fn check(self, ctx: &RequestCtx, user: SessionUser) -> Result<ContestazioneGrant, AppError> {
         let (code, sede) = super::contestazioni::owner(ctx.db(), self.0).await?.ok_or(AppError::NotFound)?;
         if user.role.uses_cassetto() {
-            let code = PositionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+            let code = position_named(&code)?;
             let position = reachable_position(ctx, user.user_id, &code, ScopeNeed::GestioneContributiva).await?;
             return Ok(ContestazioneGrant::Position(PositionGrant { user, position }));
         }
